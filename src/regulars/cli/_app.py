@@ -1,0 +1,234 @@
+"""``regulars``: Typer commands that call ``regulars.pipeline`` and render the results.
+
+A ``RegularsError`` prints one red line and exits with its code; ``--json`` prints the
+result as JSON on stdout instead of tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from regulars import __version__, pipeline
+from regulars.errors import RegularsError
+from regulars.exports import write_safe_csv
+from regulars.ingest import PRESETS
+
+app = typer.Typer(
+    name="regulars",
+    help="Know your regulars: load a shop's exports, see who comes back and who slips away.",
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+Workspace = Annotated[Path, typer.Argument(help="The workspace folder (made by `regulars init`).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"regulars {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Know your regulars."""
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except RegularsError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=exc.exit_code) from None
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@app.command()
+def init(path: Workspace, as_json: AsJson = False) -> None:
+    """Create a workspace: [bold]regulars.toml[/] with documented defaults, and the store."""
+    with _errors():
+        result = pipeline.init(path)
+    if as_json:
+        return _json(result)
+    verb = "Created" if result["created"] else "Already a workspace:"
+    out.print(f"{verb} [bold]{result['workspace']}[/] (settings in regulars.toml, data in {Path(result['database']).name})")
+
+
+def _load_table(results: list[Any]) -> Table:
+    table = Table(title="Loaded", title_justify="left")
+    for col in ("file", "batch", "read", "accepted", "quarantined", "unchanged", "new customers"):
+        table.add_column(col, justify="right" if col not in ("file", "batch") else "left")
+    for r in results:
+        if r.already_loaded:
+            table.add_row(r.source_name, r.batch_id, "already loaded", "", "", "", "")
+        else:
+            table.add_row(r.source_name, r.batch_id, f"{r.rows_read:,}", f"{r.rows_accepted:,}",
+                          f"{r.rows_quarantined:,}", f"{r.rows_unchanged:,}", f"{r.customers_created:,}")
+    return table
+
+
+@app.command()
+def ingest(
+    workspace: Workspace,
+    files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, Parquet or Excel files (gzip is fine).")],
+    table: Annotated[Optional[str], typer.Option(help="Canonical table: customers, orders, order_items, products, events, tickets, feedback, messages.")] = None,
+    preset: Annotated[Optional[str], typer.Option(help=f"A built-in layout: {', '.join(PRESETS)}.")] = None,
+    mapping: Annotated[Optional[Path], typer.Option(help="A TOML/YAML mapping file (see docs/mapping.md).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Load export files into the store. Each file is one all-or-nothing batch; loading the
+    same content again does nothing. Rows that break the contract go to quarantine."""
+    with _errors():
+        if as_json:
+            results = pipeline.ingest(workspace, files, table=table, preset_name=preset, mapping_file=mapping)
+        else:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=err, transient=True) as progress:
+                task = progress.add_task("loading", total=None)
+                results = pipeline.ingest(
+                    workspace, files, table=table, preset_name=preset, mapping_file=mapping,
+                    step=lambda s: progress.update(task, description=s),
+                )
+    if as_json:
+        return _json([r.as_dict() for r in results])
+    out.print(_load_table(results))
+    for r in results:
+        if r.already_loaded:
+            out.print(f"{r.source_name}: already loaded as batch {r.batch_id} on {r.loaded_at}; nothing to do.")
+        else:
+            out.print(
+                f"{r.source_name}: read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
+                f"quarantined {r.rows_quarantined:,}"
+                + (f"; created {r.customers_created:,} minimal customer records for unknown customers"
+                   if r.customers_created else "")
+            )
+            if r.rows_quarantined:
+                out.print(f"  see them with: regulars quarantine {workspace} --batch {r.batch_id}")
+
+
+def _status_tables(data: dict[str, Any]) -> list[Table]:
+    tables = Table(title="Tables", title_justify="left")
+    for col in ("table", "rows", "from", "to"):
+        tables.add_column(col, justify="right" if col == "rows" else "left")
+    for name, t in data["tables"].items():
+        tables.add_row(name, f"{t['rows']:,}", (t["from"] or "")[:10], (t["to"] or "")[:10])
+    c = data["customers"]
+    people = Table(title="Customers", title_justify="left")
+    for col in ("records", "after identity resolution", "merged", "minimal (no profile)"):
+        people.add_column(col, justify="right")
+    people.add_row(f"{c['records']:,}", f"{c['resolved']:,}", f"{c['merged']:,}", f"{c['minimal']:,}")
+    batches = Table(title="Batches", title_justify="left")
+    for col in ("batch", "table", "source", "read", "accepted", "quarantined", "loaded at"):
+        batches.add_column(col, justify="right" if col in ("read", "accepted", "quarantined") else "left")
+    for b in data["batches"]:
+        batches.add_row(b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
+                        f"{b['rows_accepted']:,}", f"{b['rows_quarantined']:,}", b["loaded_at"])
+    out_tables = [tables, people, batches]
+    if data["quarantine"]["by_reason"]:
+        q = Table(title=f"Quarantine ({data['quarantine']['rows']:,} rows) by reason", title_justify="left")
+        q.add_column("reason")
+        q.add_column("rows", justify="right")
+        for reason, n in data["quarantine"]["by_reason"].items():
+            q.add_row(reason, f"{n:,}")
+        out_tables.append(q)
+    return out_tables
+
+
+def _print_status(data: dict[str, Any]) -> None:
+    for t in _status_tables(data):
+        out.print(t)
+    for w in data["warnings"]:
+        out.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+@app.command()
+def status(workspace: Workspace, as_json: AsJson = False) -> None:
+    """What is in the store: rows and date range per table, customers, batches, quarantine
+    by reason, and data-quality warnings."""
+    with _errors():
+        data = pipeline.status(workspace)
+    if as_json:
+        return _json(data)
+    _print_status(data)
+
+
+@app.command()
+def quarantine(
+    workspace: Workspace,
+    batch: Annotated[Optional[str], typer.Option(help="Only this batch.")] = None,
+    csv: Annotated[Optional[Path], typer.Option(help="Write the rows to this CSV file.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show on screen.")] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """Show or export quarantined rows with their reasons and original values."""
+    with _errors():
+        frame = pipeline.quarantine(workspace, batch)
+    if csv is not None:
+        n = write_safe_csv(frame, csv)
+        if not as_json:
+            out.print(f"Wrote {n:,} quarantined rows to {csv}")
+    if as_json:
+        return _json(frame.to_dict("records"))
+    if csv is not None:
+        return
+    table = Table(title=f"Quarantine: {len(frame):,} rows", title_justify="left")
+    for col in ("batch", "row", "reason", "original"):
+        table.add_column(col, overflow="fold")
+    for r in frame.head(limit).itertuples():
+        table.add_row(r.batch_id, str(r.source_row), r.reason, r.original[:120])
+    out.print(table)
+    if len(frame) > limit:
+        out.print(f"... {len(frame) - limit:,} more; use --csv FILE to export them all")
+
+
+@app.command()
+def demo(
+    path: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("demo-shop"),
+    customers: Annotated[int, typer.Option(help="How many customers the demo shop has.")] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same shop.")] = 7,
+    as_json: AsJson = False,
+) -> None:
+    """Generate a realistic demo shop, load it, and show its status."""
+    from regulars import demo as demo_shop
+
+    with _errors():
+        if as_json:
+            result = demo_shop.run_demo(path, customers=customers, seed=seed)
+        else:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=err, transient=True) as progress:
+                task = progress.add_task("generating the demo shop", total=None)
+                result = demo_shop.run_demo(path, customers=customers, seed=seed,
+                                            step=lambda s: progress.update(task, description=s))
+    if as_json:
+        return _json(result)
+    out.print(f"Demo shop in [bold]{path}[/]: {customers:,} customers, files in {result['files_dir']}, "
+              f"hidden truth in {result['truth']}")
+    out.print(_load_table(result["loads"]))
+    _print_status(result["status"])
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,130 @@
+"""Workspace settings: one validated ``Settings`` read from ``regulars.toml``.
+
+Defaults are data (``DEFAULT_TOML``), so the file ``regulars init`` writes documents
+every setting, and a typo in the file is an error naming the key rather than being ignored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from regulars.errors import SettingsError
+
+__all__ = ["DEFAULT_TOML", "IngestSettings", "Settings", "StoreSettings", "load_settings"]
+
+SETTINGS_FILE = "regulars.toml"
+
+DEFAULT_TOML = """\
+# regulars workspace settings. Every key is optional; the values shown are the defaults.
+
+[store]
+# The DuckDB file, relative to this folder.
+database = "regulars.duckdb"
+# Memory DuckDB may use before it spills to disk (e.g. "2GB"); "" lets DuckDB choose.
+memory_limit = "2GB"
+# Worker threads; 0 means one per core.
+threads = 0
+
+[ingest]
+# Read ambiguous dates such as 03/04/2024 as day-first (3 April) instead of month-first.
+dayfirst = false
+# Decimal separator for amounts: "auto" (guess per value), "." or ",".
+decimal = "auto"
+# Treat jane+shop@example.com as jane@example.com when matching customers.
+strip_plus_addressing = true
+# Region used to read phone numbers written without a country code (ISO 3166 code).
+phone_region = "US"
+
+[quality]
+# Dates later than this many days after the load are reported as "in the future".
+future_tolerance_days = 1
+# Warn when more than this share of a file's rows lack a customer id.
+missing_customer_warn_share = 0.05
+"""
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    database: str = "regulars.duckdb"
+    memory_limit: str = "2GB"
+    threads: int = 0
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    dayfirst: bool = False
+    decimal: str = "auto"
+    strip_plus_addressing: bool = True
+    phone_region: str = "US"
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    future_tolerance_days: int = 1
+    missing_customer_warn_share: float = 0.05
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: StoreSettings = field(default_factory=StoreSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
+
+
+_CHOICES = {("ingest", "decimal"): {"auto", ".", ","}}
+
+
+def _section(cls: type, name: str, raw: Any, where: str) -> Any:
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where}: [{name}] must be a table of settings, got {raw!r}")
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise SettingsError(
+            f"{where}: unknown setting {name}.{unknown[0]}; known settings in [{name}] are "
+            + ", ".join(sorted(known))
+        )
+    values = {}
+    for key, value in raw.items():
+        expected = type(getattr(cls(), key))
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise SettingsError(
+                f"{where}: {name}.{key} must be a {expected.__name__}, got {value!r}"
+            )
+        choices = _CHOICES.get((name, key))
+        if choices and value not in choices:
+            raise SettingsError(
+                f"{where}: {name}.{key} must be one of {sorted(choices)}, got {value!r}"
+            )
+        values[key] = value
+    return replace(cls(), **values)
+
+
+def parse_settings(text: str, where: str = SETTINGS_FILE) -> Settings:
+    """Parse and validate settings text; every problem names the file and the key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{where}: not valid TOML ({exc})") from None
+    sections = {f.name: f.type for f in fields(Settings)}
+    unknown = sorted(set(raw) - set(sections))
+    if unknown:
+        raise SettingsError(
+            f"{where}: unknown section [{unknown[0]}]; known sections are "
+            + ", ".join(f"[{s}]" for s in sections)
+        )
+    classes = {"store": StoreSettings, "ingest": IngestSettings, "quality": QualitySettings}
+    parts = {name: _section(cls, name, raw.get(name, {}), where) for name, cls in classes.items()}
+    return Settings(**parts)
+
+
+def load_settings(workspace: Path) -> Settings:
+    """Read ``regulars.toml`` from a workspace folder."""
+    path = Path(workspace) / SETTINGS_FILE
+    return parse_settings(path.read_text(encoding="utf-8"), where=str(path))

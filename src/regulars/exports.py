@@ -1,0 +1,28 @@
+"""CSV exports that are safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["write_safe_csv"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with a quote (OWASP advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_safe_csv(frame: pd.DataFrame, path: str | Path) -> int:
+    """Write ``frame`` as UTF-8 CSV with formula-like text defused; returns rows written."""
+    text_cols = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) == "string"]
+    safe = frame.copy()
+    for col in text_cols:
+        safe[col] = safe[col].map(_defuse)
+    safe.to_csv(path, index=False, encoding="utf-8")
+    return len(safe)

@@ -1,0 +1,206 @@
+"""SQL that turns source text into typed canonical values, and says why when it cannot.
+
+Each function returns a DuckDB SQL expression over a text expression ``s`` (already
+trimmed, blank → NULL). Conversion never raises: a value that cannot be read becomes
+NULL, and ``problem_sql`` turns "text present, value NULL" into a quarantine reason.
+"""
+
+from __future__ import annotations
+
+from regulars.ingest._mapping import FieldSpec
+from regulars.schema import Column
+
+__all__ = ["lit", "number_sql", "problem_sql", "quote", "text_sql", "timestamp_sql", "value_sql"]
+
+MAX_ID_LENGTH = 256
+MAX_TEXT_LENGTH = 100_000
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "on", "x", "subscribed", "opted in", "opt-in",
+              "checked", "granted")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "off", "unsubscribed", "opted out", "opt-out",
+               "unchecked", "denied", "cleaned")
+_WHITESPACE = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
+_DATE_FORMATS_MONTHFIRST = (
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y", "%m-%d-%Y",
+)
+_DATE_FORMATS_ANY = (
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
+    "%d-%b-%Y", "%d-%b-%y", "%d %b %Y %H:%M", "%Y-%m-%dT%H:%M:%S.%fZ",
+)
+_OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M %z",
+                   "%Y-%m-%dT%H:%M:%S.%f%z")
+_CURRENCY = r"(\s|\$|£|€|¥|₹|''|USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|kr)"
+
+
+def quote(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(lit(v) for v in values) + "]"
+
+
+def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
+    """The cleaned source text for a field: trimmed, mapped, blank as NULL."""
+    if spec.generate == "row":
+        return f"({lit(row_id_prefix + ':')} || CAST(_row AS VARCHAR))"
+    if spec.constant is not None:
+        s = lit(spec.constant)
+    elif spec.concat:
+        parts = ", ".join(f"trim({quote(c)}, {_WHITESPACE})" for c in spec.concat)
+        s = f"NULLIF(trim(concat_ws(' ', {parts})), '')"
+    elif source is not None:
+        s = f"NULLIF(trim(CAST({quote(source)} AS VARCHAR), {_WHITESPACE}), '')"
+    else:
+        s = "CAST(NULL AS VARCHAR)"
+    if spec.transform in ("email", "lower"):
+        s = f"lower({s})"
+    if spec.values or spec.prefixes or spec.otherwise is not None:
+        whens = [f"WHEN lower({s}) = {lit(k.lower())} THEN {lit(v)}" for k, v in spec.values]
+        whens += [f"WHEN starts_with({s}, {lit(k)}) THEN {lit(v)}" for k, v in spec.prefixes]
+        fallback = lit(spec.otherwise) if spec.otherwise is not None else s
+        s = f"NULLIF(CASE WHEN {s} IS NULL THEN NULL {' '.join(whens)} ELSE {fallback} END, '')"
+    if spec.default is not None:
+        s = f"coalesce({s}, {lit(spec.default)})"
+    return s
+
+
+def timestamp_sql(s: str, formats: tuple[str, ...], dayfirst: bool) -> str:
+    """Read ISO dates, dates with offsets (to UTC) and common local formats."""
+    if formats:
+        return f"CAST(try_strptime({s}, {_list(formats)}) AS TIMESTAMP)"
+    local = tuple(
+        f.replace("%m/%d", "%d/%m").replace("%m-%d", "%d-%m") if dayfirst else f
+        for f in _DATE_FORMATS_MONTHFIRST
+    ) + _DATE_FORMATS_ANY
+    offset = (
+        f"timezone('UTC', coalesce(try_cast({s} AS TIMESTAMPTZ), "
+        f"try_strptime({s}, {_list(_OFFSET_FORMATS)})))"
+    )
+    return (
+        f"CASE WHEN {s} IS NULL THEN NULL "
+        f"WHEN length({s}) > 10 AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN {offset} "
+        f"ELSE coalesce(try_cast({s} AS TIMESTAMP), try_strptime({s}, {_list(local)})) END"
+    )
+
+
+def number_sql(s: str, decimal: str) -> str:
+    """Read amounts with currency symbols, thousands separators, decimal commas, (negatives)."""
+    n = f"regexp_replace(regexp_replace({s}, '^\\((.*)\\)$', '-\\1'), '{_CURRENCY}', '', 'g')"
+    if decimal == ",":
+        cleaned = f"replace(replace({n}, '.', ''), ',', '.')"
+        return f"try_cast({cleaned} AS DOUBLE)"
+    if decimal == ".":
+        cleaned = f"replace({n}, ',', '')"
+    else:
+        cleaned = (
+            f"(CASE WHEN contains({n}, ',') AND contains({n}, '.') THEN "
+            f"  CASE WHEN strpos(reverse({n}), ',') < strpos(reverse({n}), '.') "
+            f"  THEN replace(replace({n}, '.', ''), ',', '.') ELSE replace({n}, ',', '') END "
+            f"WHEN contains({n}, ',') THEN "
+            f"  CASE WHEN regexp_full_match({n}, '[+-]?\\d{{1,3}}(,\\d{{3}})+') "
+            f"  THEN replace({n}, ',', '') ELSE replace({n}, ',', '.') END "
+            f"WHEN regexp_full_match({n}, '[+-]?\\d{{1,3}}(\\.\\d{{3}}){{2,}}') THEN replace({n}, '.', '') "
+            f"ELSE {n} END)"
+        )
+    return f"coalesce(try_cast({s} AS DOUBLE), try_cast({cleaned} AS DOUBLE))"
+
+
+def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: str) -> str:
+    """The typed canonical value of text ``s``."""
+    kind = column.kind
+    if kind == "id":
+        return f"regexp_replace({s}, '^(\\d+)\\.0+$', '\\1')"
+    if kind == "text":
+        return s
+    if kind == "timestamp":
+        return timestamp_sql(s, spec.formats, dayfirst)
+    if kind in ("number", "integer"):
+        number = number_sql(s, spec.decimal or decimal)
+        number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
+        if spec.transform == "abs":
+            number = f"abs({number})"
+        if kind == "integer":
+            return f"CAST(CASE WHEN {number} = round({number}) THEN {number} END AS BIGINT)"
+        return number
+    if kind == "boolean":
+        true_words = spec.true_words or TRUE_WORDS
+        false_words = spec.false_words or FALSE_WORDS
+        return (
+            f"(CASE WHEN lower({s}) IN ({', '.join(lit(w.lower()) for w in true_words)}) THEN true "
+            f"WHEN lower({s}) IN ({', '.join(lit(w.lower()) for w in false_words)}) THEN false END)"
+        )
+    # choice: synonyms, then the allowed values (or any snake_case word when none are listed)
+    norm = f"regexp_replace(lower({s}), '[\\s\\-]+', '_', 'g')"
+    if column.synonyms:
+        whens = " ".join(
+            f"WHEN {lit(k.replace(' ', '_').replace('-', '_'))} THEN {lit(v)}"
+            for k, v in column.synonyms
+        )
+        norm = f"(CASE {norm} {whens} ELSE {norm} END)"
+    if column.choices:
+        return f"(CASE WHEN {norm} IN ({', '.join(lit(c) for c in column.choices)}) THEN {norm} END)"
+    return f"(CASE WHEN regexp_full_match({norm}, '[a-z][a-z0-9_]*') THEN {norm} END)"
+
+
+_KIND_WORDS = {
+    "timestamp": "a date", "number": "a number", "integer": "a whole number",
+    "boolean": "yes/no", "id": "an id", "text": "text",
+}
+
+
+def problem_sql(target: str, column: Column, s: str, v: str, required: bool) -> list[tuple[str, str]]:
+    """(reason, code) SQL expression pairs that are NULL when the value is fine."""
+    shown = f"left({s}, 40)"
+    out: list[tuple[str, str]] = []
+    if required:
+        out.append((f"CASE WHEN {s} IS NULL THEN {lit(target + ': missing')} END",
+                    f"CASE WHEN {s} IS NULL THEN {lit('missing:' + target)} END"))
+    if column.kind == "choice":
+        allowed = ", ".join(column.choices) if column.choices else "a word such as page_view"
+        bad = f"{s} IS NOT NULL AND {v} IS NULL"
+        out.append((
+            f"CASE WHEN {bad} THEN {lit(target + ': ')} || '''' || {shown} || ''' is not one of: ' "
+            f"|| {lit(allowed)} END",
+            f"CASE WHEN {bad} THEN {lit('not_allowed:' + target)} END",
+        ))
+    elif column.kind in ("id", "text"):
+        limit = MAX_ID_LENGTH if column.kind == "id" else MAX_TEXT_LENGTH
+        bad = f"length({s}) > {limit}"
+        out.append((
+            f"CASE WHEN {bad} THEN {lit(f'{target}: value is ')} || length({s}) || "
+            f"{lit(f' characters long; the limit is {limit:,}')} END",
+            f"CASE WHEN {bad} THEN {lit('too_long:' + target)} END",
+        ))
+    else:
+        bad = f"{s} IS NOT NULL AND {v} IS NULL"
+        out.append((
+            f"CASE WHEN {bad} THEN {lit(target + ': cannot read ')} || '''' || {shown} || "
+            f"''' as {_KIND_WORDS[column.kind]}' END",
+            f"CASE WHEN {bad} THEN {lit('unreadable:' + target)} END",
+        ))
+    if column.kind == "timestamp":
+        bad = f"{v} IS NOT NULL AND (year({v}) < 1900 OR year({v}) > 2200)"
+        out.append((
+            f"CASE WHEN {bad} THEN {lit(target + ': ')} || CAST({v} AS DATE) || ' is not a plausible date' END",
+            f"CASE WHEN {bad} THEN {lit('out_of_range:' + target)} END",
+        ))
+    if column.minimum is not None:
+        bad = f"{v} < {column.minimum}"
+        out.append((
+            f"CASE WHEN {bad} THEN {lit(target + ': ')} || {v} || {lit(f' is below the minimum {column.minimum:g}')} END",
+            f"CASE WHEN {bad} THEN {lit('out_of_range:' + target)} END",
+        ))
+    if column.maximum is not None:
+        bad = f"{v} > {column.maximum}"
+        out.append((
+            f"CASE WHEN {bad} THEN {lit(target + ': ')} || {v} || {lit(f' is above the maximum {column.maximum:g}')} END",
+            f"CASE WHEN {bad} THEN {lit('out_of_range:' + target)} END",
+        ))
+    return out

@@ -1,0 +1,274 @@
+"""Mappings: how the columns of an export become canonical columns.
+
+A mapping is a TOML or YAML file (or a built-in preset, written in the same form)::
+
+    table = "orders"            # the canonical table this file loads
+    shape = "rows"              # "rows": one row each; "order_lines": one row per order line
+    delimiter = ";"             # optional: overrides the sniffed delimiter
+    dayfirst = true             # optional: 03/04/2024 is 3 April
+    decimal = ","               # optional: "auto", "." or ","
+
+    [columns]
+    order_id = "Order No"                         # a source column
+    customer_id = ["Customer", "Email"]           # the first of these that exists
+    ordered_at = { from = "Date", format = "%d.%m.%Y" }
+    amount = { from = "Total", decimal = "," }
+    status = { from = "State", values = { Paid = "completed" }, otherwise = "completed" }
+    "customer.email" = "Email"                    # fills the customer's profile too
+
+Field options: ``from`` (name or list), ``concat`` (list joined with a space), ``constant``,
+``generate = "row"`` (an id made from the file's hash and row), ``format`` (strptime
+format or list), ``decimal``, ``values`` (value map, case-insensitive), ``prefixes`` (value
+prefix map), ``otherwise`` (value when no map entry matches), ``default`` (value when
+blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs").
+Source columns no field uses are kept in ``attributes``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from regulars.errors import SettingsError, SourceError
+from regulars.schema import CONTRACTS, Column, contract_for
+
+__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "parse_mapping"]
+
+Shape = Literal["rows", "order_lines"]
+_FIELD_KEYS = {
+    "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
+    "otherwise", "default", "true", "false", "transform",
+}
+_TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description"}
+_TRANSFORMS = {"email", "lower", "abs"}
+#: Side tables a field may fill with a prefix, per shape.
+_PREFIXES = {"rows": ("customer",), "order_lines": ("customer", "item", "product")}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one canonical column is made from the source."""
+
+    target: str
+    sources: tuple[str, ...] = ()
+    concat: tuple[str, ...] = ()
+    constant: str | None = None
+    generate: str | None = None
+    formats: tuple[str, ...] = ()
+    decimal: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()
+    otherwise: str | None = None
+    default: str | None = None
+    true_words: tuple[str, ...] = ()
+    false_words: tuple[str, ...] = ()
+    transform: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedField:
+    """A field bound to the columns present in one file."""
+
+    spec: FieldSpec
+    column: Column
+    source: str | None  # the source column used, or None (concat/constant/generate)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    table: str
+    name: str
+    shape: Shape = "rows"
+    fields: tuple[FieldSpec, ...] = ()
+    delimiter: str | None = None
+    dayfirst: bool | None = None
+    decimal: str | None = None
+
+    def required_targets(self) -> tuple[str, ...]:
+        if self.shape == "order_lines":
+            return ("order_id", "customer_id", "ordered_at", "item.product_id")
+        return CONTRACTS[self.table].required
+
+    def resolve(self, columns: list[str], where: str) -> tuple[list[ResolvedField], list[str]]:
+        """Bind fields to ``columns``; returns (fields, unused source columns for attributes).
+
+        A required canonical column that cannot be found stops the load with a message
+        naming the file, the column, the names looked for and what to do.
+        """
+        present = {c.lower(): c for c in columns}
+        resolved, used = [], set()
+        for spec in self.fields:
+            column = _target_column(self, spec.target)
+            source = next((present[s.lower()] for s in spec.sources if s.lower() in present), None)
+            if spec.sources and source is None and spec.default is None:
+                continue
+            if spec.concat:
+                kept = tuple(c for c in spec.concat if c.lower() in present)
+                if not kept:
+                    continue
+                spec = replace(spec, concat=tuple(present[c.lower()] for c in kept))
+            used.update(c.lower() for c in ([source] if source else []) + list(spec.concat))
+            resolved.append(ResolvedField(spec, column, source))
+        bound = {r.spec.target for r in resolved}
+        for need in self.required_targets():
+            if need not in bound:
+                spec = next((f for f in self.fields if f.target == need), FieldSpec(need, (need,)))
+                raise SourceError(_missing_message(where, spec, columns, self))
+        unused = [c for c in columns if c.lower() not in used]
+        return resolved, unused
+
+
+def _missing_message(where: str, spec: FieldSpec, columns: list[str], mapping: Mapping) -> str:
+    looked = ", ".join(repr(s) for s in spec.sources) or repr(spec.target)
+    shown = ", ".join(repr(c) for c in columns[:12]) + (" ..." if len(columns) > 12 else "")
+    hint = ""
+    if len(columns) == 1 and re.search(r"[;,\t|]", columns[0]):
+        hint = " The header has a single column; is the delimiter right?"
+    how = (
+        f"fix the mapping {mapping.name}" if mapping.name not in ("auto",)
+        else "rename the column or pass --mapping FILE (see docs/mapping.md) or --preset NAME"
+    )
+    return (
+        f"{where}: required column {spec.target!r} for table {mapping.table!r} not found "
+        f"(looked for {looked}); the file has {shown}.{hint} To load it, {how}."
+    )
+
+
+def _target_column(mapping: Mapping, target: str) -> Column:
+    side, _, name = target.rpartition(".")
+    table = {
+        "": mapping.table, "customer": "customers", "item": "order_items", "product": "products",
+    }[side]
+    return CONTRACTS[table].column(name)
+
+
+def _text_tuple(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value) and value:
+        return tuple(value)
+    raise SettingsError(f"{where}: expected a column name or a list of names, got {value!r}")
+
+
+def _pairs(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where}: expected a table of value = replacement, got {value!r}")
+    return tuple((str(k), str(v)) for k, v in value.items())
+
+
+def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -> FieldSpec:
+    where = f"{mapping_name}: columns.{target}"
+    side, _, name = target.rpartition(".")
+    allowed = {"": table, **{p: {"customer": "customers", "item": "order_items",
+                                  "product": "products"}[p] for p in _PREFIXES[shape]}}
+    if side not in allowed:
+        raise SettingsError(
+            f"{where}: unknown prefix {side!r}; with shape {shape!r} use "
+            + ", ".join(f"{p}." for p in _PREFIXES[shape])
+        )
+    contract = CONTRACTS[allowed[side]]
+    if name not in contract.names:
+        raise SettingsError(
+            f"{where}: {allowed[side]} has no column {name!r}; its columns are "
+            + ", ".join(contract.names)
+        )
+    if isinstance(raw, (str, list)):
+        return FieldSpec(target, sources=_text_tuple(raw, where))
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where}: expected a column name, a list or a table, got {raw!r}")
+    unknown = sorted(set(raw) - _FIELD_KEYS)
+    if unknown:
+        raise SettingsError(f"{where}: unknown option {unknown[0]!r}; options are {sorted(_FIELD_KEYS)}")
+    makers = [k for k in ("from", "concat", "constant", "generate") if k in raw]
+    if len(makers) != 1:
+        raise SettingsError(f"{where}: give exactly one of from, concat, constant or generate")
+    if raw.get("generate") not in (None, "row"):
+        raise SettingsError(f"{where}: generate must be \"row\", got {raw['generate']!r}")
+    if raw.get("transform") not in (None, *_TRANSFORMS):
+        raise SettingsError(f"{where}: transform must be one of {sorted(_TRANSFORMS)}")
+    if raw.get("decimal") not in (None, "auto", ".", ","):
+        raise SettingsError(f"{where}: decimal must be \"auto\", \".\" or \",\"")
+    return FieldSpec(
+        target,
+        sources=_text_tuple(raw["from"], where) if "from" in raw else (),
+        concat=_text_tuple(raw["concat"], where) if "concat" in raw else (),
+        constant=str(raw["constant"]) if "constant" in raw else None,
+        generate=raw.get("generate"),
+        formats=_text_tuple(raw["format"], where) if "format" in raw else (),
+        decimal=raw.get("decimal"),
+        values=_pairs(raw["values"], where) if "values" in raw else (),
+        prefixes=_pairs(raw["prefixes"], where) if "prefixes" in raw else (),
+        otherwise=str(raw["otherwise"]) if "otherwise" in raw else None,
+        default=str(raw["default"]) if "default" in raw else None,
+        true_words=_text_tuple(raw["true"], where) if "true" in raw else (),
+        false_words=_text_tuple(raw["false"], where) if "false" in raw else (),
+        transform=raw.get("transform"),
+    )
+
+
+def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
+    """Validate a mapping given as a dict (from TOML, YAML or a preset)."""
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{name}: a mapping must be a table of settings")
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        raise SettingsError(f"{name}: unknown key {unknown[0]!r}; keys are {sorted(_TOP_KEYS)}")
+    mapped_table = raw.get("table", table)
+    if mapped_table is None:
+        raise SettingsError(f"{name}: say which table it loads (table = \"orders\") or pass --table")
+    if table is not None and mapped_table != table:
+        raise SettingsError(f"{name}: loads table {mapped_table!r}, but --table {table!r} was given")
+    contract_for(mapped_table)
+    shape = raw.get("shape", "rows")
+    if shape not in ("rows", "order_lines") or (shape == "order_lines" and mapped_table != "orders"):
+        raise SettingsError(f"{name}: shape must be \"rows\" (or \"order_lines\" for orders), got {shape!r}")
+    if raw.get("decimal") not in (None, "auto", ".", ","):
+        raise SettingsError(f"{name}: decimal must be \"auto\", \".\" or \",\"")
+    if "dayfirst" in raw and not isinstance(raw["dayfirst"], bool):
+        raise SettingsError(f"{name}: dayfirst must be true or false")
+    delimiter = raw.get("delimiter")
+    if delimiter is not None and (not isinstance(delimiter, str) or (len(delimiter) != 1 and delimiter != "whitespace")):
+        raise SettingsError(f"{name}: delimiter must be one character or \"whitespace\"")
+    columns = raw.get("columns", {})
+    if not isinstance(columns, dict) or not columns:
+        raise SettingsError(f"{name}: [columns] must map canonical columns to source columns")
+    fields = tuple(_field(name, mapped_table, shape, str(k), v) for k, v in columns.items())
+    return Mapping(
+        table=mapped_table, name=name, shape=shape, fields=fields, delimiter=delimiter,
+        dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"),
+    )
+
+
+def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
+    """Read a mapping file (``.toml``, ``.yaml`` or ``.yml``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise SettingsError(f"{path}: mapping file not found")
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            raw = yaml.safe_load(text)
+        else:
+            raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise SettingsError(f"{path}: cannot be parsed ({exc})") from None
+    return parse_mapping(raw, str(path), table)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+def auto_mapping(table: str, columns: list[str]) -> Mapping:
+    """Map source columns whose normalised names equal canonical names (``Order ID`` → order_id)."""
+    contract = contract_for(table)
+    by_normal = {_normal(c): c for c in columns}
+    fields = tuple(
+        FieldSpec(c.name, sources=(by_normal.get(c.name, c.name),)) for c in contract.columns
+    )
+    return Mapping(table=table, name="auto", fields=fields)

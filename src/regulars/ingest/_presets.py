@@ -1,0 +1,144 @@
+"""Built-in mappings for common exports, written in the same form as a mapping file.
+
+Vendor layouts follow the columns of each tool's documented CSV export; where a vendor has
+used several names for one column over the years, all are listed and the first present wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regulars.errors import SettingsError
+from regulars.ingest._mapping import Mapping, parse_mapping
+
+__all__ = ["PRESETS", "preset"]
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "online-retail": {
+        "description": "UCI Online Retail invoice lines; invoices starting with C are refunds",
+        "table": "orders",
+        "shape": "order_lines",
+        "columns": {
+            "order_id": "InvoiceNo",
+            "customer_id": "CustomerID",
+            "ordered_at": "InvoiceDate",
+            "status": {"from": "InvoiceNo", "prefixes": {"C": "refunded"}, "otherwise": "completed"},
+            "currency": {"constant": "GBP"},
+            "item.product_id": "StockCode",
+            "item.quantity": "Quantity",
+            "item.unit_price": "UnitPrice",
+            "product.name": "Description",
+            "customer.country": "Country",
+        },
+    },
+    "cdnow": {
+        "description": "CDNOW master (or sample) transactions: customer, YYYYMMDD date, CDs, dollars",
+        "table": "orders",
+        "delimiter": None,
+        "columns": {
+            "order_id": {"generate": "row"},
+            "customer_id": ["customer_id", "master_customer_id"],
+            "ordered_at": {"from": "date", "format": "%Y%m%d"},
+            "amount": "dollar_value",
+            "currency": {"constant": "USD"},
+        },
+    },
+    "shopify-orders": {
+        "description": "Shopify Orders export: one row per line item, order fields on the first",
+        "table": "orders",
+        "shape": "order_lines",
+        "columns": {
+            "order_id": "Name",
+            "customer_id": {"from": ["Email", "Customer Email"], "transform": "email"},
+            "ordered_at": ["Created at", "Paid at"],
+            "amount": "Total",
+            "currency": "Currency",
+            "status": {"from": "Financial Status",
+                       "values": {"pending": "completed", "authorized": "completed",
+                                  "partially_paid": "completed"}},
+            "discount": "Discount Amount",
+            "channel": "Source",
+            "item.product_id": ["Lineitem sku", "Lineitem name"],
+            "item.quantity": "Lineitem quantity",
+            "item.unit_price": "Lineitem price",
+            "product.name": "Lineitem name",
+            "customer.email": ["Email", "Customer Email"],
+            "customer.name": "Billing Name",
+            "customer.phone": ["Phone", "Billing Phone"],
+            "customer.country": "Billing Country",
+            "customer.region": "Billing Province",
+            "customer.city": "Billing City",
+            "customer.consent_email": "Accepts Marketing",
+        },
+    },
+    "mailchimp-activity": {
+        "description": "Mailchimp campaign activity export: one row per open, click, bounce or unsubscribe",
+        "table": "events",
+        "columns": {
+            "customer_id": {"from": ["Email Address", "Email"], "transform": "email"},
+            "occurred_at": ["Timestamp", "Activity Timestamp", "Date"],
+            "event_type": {
+                "from": ["Action", "Activity"],
+                "values": {"open": "email_open", "opened": "email_open", "click": "email_click",
+                           "clicked": "email_click", "bounce": "email_bounce",
+                           "bounced": "email_bounce", "unsub": "email_unsubscribe",
+                           "unsubscribe": "email_unsubscribe", "unsubscribed": "email_unsubscribe",
+                           "sent": "email_sent", "abuse": "email_unsubscribe"},
+            },
+            "channel": {"constant": "email"},
+            "campaign_id": ["Campaign ID", "Campaign Title", "Campaign"],
+            "url": "URL",
+            "customer.email": ["Email Address", "Email"],
+        },
+    },
+    "hubspot-contacts": {
+        "description": "HubSpot contacts export",
+        "table": "customers",
+        "columns": {
+            "customer_id": ["Record ID", "Contact ID"],
+            "email": "Email",
+            "phone": ["Phone Number", "Mobile Phone Number"],
+            "name": {"concat": ["First Name", "Last Name"]},
+            "created_at": ["Create Date", "Created Date"],
+            "country": ["Country/Region", "Country"],
+            "region": ["State/Region", "State"],
+            "city": "City",
+            "lead_source": ["Original Source", "Original Traffic Source"],
+            "company": ["Company Name", "Associated Company"],
+            "industry": "Industry",
+            "company_size": "Number of Employees",
+            "job_title": "Job Title",
+            "consent_email": {"from": ["Marketing contact status", "Unsubscribed from all email"],
+                              "values": {"marketing contact": "true",
+                                         "non-marketing contact": "false"}},
+        },
+    },
+    "zendesk-tickets": {
+        "description": "Zendesk Support tickets export",
+        "table": "tickets",
+        "columns": {
+            "ticket_id": ["Id", "Ticket ID", "ID"],
+            "customer_id": {"from": ["Requester email", "Requester Email", "Requester"],
+                            "transform": "email"},
+            "opened_at": ["Created at", "Ticket created - Timestamp"],
+            "resolved_at": ["Solved at", "Ticket solved - Timestamp"],
+            "channel": ["Via", "Ticket channel"],
+            "category": ["Ticket type", "Type", "Ticket form"],
+            "priority": "Priority",
+            "status": {"from": ["Status", "Ticket status"], "values": {"deleted": "closed"}},
+            "csat": {"from": ["Satisfaction Score", "Satisfaction", "Ticket satisfaction rating"],
+                     "values": {"good": "5", "bad": "1", "offered": "", "unoffered": ""}},
+            "text": ["Subject", "Description"],
+            "customer.email": ["Requester email", "Requester Email"],
+            "customer.name": ["Requester name", "Requester"],
+        },
+    },
+}
+
+
+def preset(name: str, table: str | None = None) -> Mapping:
+    """The mapping of a built-in preset; an unknown name lists the known ones."""
+    if name not in PRESETS:
+        raise SettingsError(f"unknown preset {name!r}; presets are: {', '.join(sorted(PRESETS))}")
+    raw = {k: v for k, v in PRESETS[name].items() if v is not None}
+    return parse_mapping(raw, f"preset {name}", table)

@@ -1,0 +1,260 @@
+"""Read a source file into a temporary all-text table ``_raw`` (plus ``_rejects``).
+
+Every value is read as text so that nothing is lost before validation; ``_raw._row`` is
+the source line (header = line 1) or record number, so quarantine can point at the row.
+Rows the reader itself cannot split (ragged rows, unclosed quotes, overlong lines) go to
+``_rejects`` with a reason instead of stopping the load.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from regulars.errors import SourceError
+from regulars.ingest._source import SourceInfo, dedupe_names, read_header
+
+__all__ = ["RawRead", "read_raw"]
+
+RAW, REJECTS = "_raw", "_rejects"
+
+
+@dataclass(frozen=True)
+class RawRead:
+    columns: list[str]
+    rows_parsed: int
+    rows_rejected: int
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_parsed + self.rows_rejected
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _reject_reason(error_type: str, message: str) -> str:
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message or "")
+    if found and error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+        return f"row has {found.group(2)} fields; the header has {found.group(1)}"
+    return {
+        "UNQUOTED VALUE": "unclosed quote: a value opens with \" and never closes",
+        "LINE SIZE OVER MAXIMUM": "row is longer than 2,000,000 bytes",
+        "INVALID UNICODE": "row is not valid text in the file's encoding",
+    }.get(error_type, message or error_type)
+
+
+def _reset(con: duckdb.DuckDBPyConnection) -> None:
+    for name in (RAW, "_raw0", REJECTS):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"CREATE TEMP TABLE {REJECTS} (_row BIGINT, reason VARCHAR, original VARCHAR)"
+    )
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str) -> list[str]:
+    columns = read_header(info) if delimiter == info.delimiter else _header_with(info, delimiter)
+    spec = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in columns) + "}"
+    encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}[info.encoding]
+    con.execute("DROP TABLE IF EXISTS _rej_errors")
+    con.execute("DROP TABLE IF EXISTS _rej_scans")
+    con.execute(
+        f"""CREATE TEMP TABLE _raw0 AS SELECT * FROM read_csv({_lit(str(info.path))},
+            columns={spec}, header=true, auto_detect=false, delim={_lit(delimiter)},
+            quote='"', escape='"', encoding={_lit(encoding)},
+            compression={_lit('gzip' if info.compressed else 'none')},
+            store_rejects=true, rejects_table='_rej_errors', rejects_scan='_rej_scans')"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE {REJECTS} AS
+            SELECT line AS _row, first(error_type) AS error_type,
+                   first(error_message) AS message, first(csv_line) AS original,
+                   row_number() OVER (ORDER BY line) AS j
+            FROM _rej_errors GROUP BY line"""
+    )
+    rejects = con.execute(f"SELECT _row, error_type, message FROM {REJECTS}").fetchall()
+    con.execute(f"ALTER TABLE {REJECTS} ADD COLUMN reason VARCHAR")
+    for row, error_type, message in rejects:
+        con.execute(
+            f"UPDATE {REJECTS} SET reason = ? WHERE _row = ?",
+            [_reject_reason(error_type, message), row],
+        )
+    # rowids of a table made inside a transaction start at an offset; rows are contiguous.
+    base = con.execute("SELECT coalesce(min(rowid), 0) FROM _raw0").fetchone()[0]
+    k = f"(r.rowid - {base} + 1)"
+    # Parsed row k sits on line k + 1 (header) + the rejected lines before it.
+    if rejects:
+        row_expr = f"({k} + 1 + (SELECT count(*) FROM {REJECTS} x WHERE {k} >= x._row - x.j))"
+    else:
+        row_expr = f"({k} + 1)"
+    con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT {row_expr} AS _row, r.* FROM _raw0 r")
+    return columns
+
+
+def _header_with(info: SourceInfo, delimiter: str) -> list[str]:
+    import csv
+
+    with _open_text(info) as text:
+        first = text.readline().lstrip("\ufeff")
+    return dedupe_names(next(csv.reader([first], delimiter=delimiter), []))
+
+
+def _open_text(info: SourceInfo) -> io.TextIOWrapper:
+    raw = gzip.open(info.path, "rb") if info.compressed else open(info.path, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding=info.encoding, errors="replace", newline="")
+
+
+def _register(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, rejects: list[tuple]) -> None:
+    con.register("_frame", frame)
+    con.execute(f"CREATE TEMP TABLE {RAW} AS SELECT * FROM _frame")
+    con.unregister("_frame")
+    _empty_rejects(con)
+    if rejects:
+        con.executemany(f"INSERT INTO {REJECTS} VALUES (?, ?, ?)", rejects)
+
+
+def _text_frame(records: list[dict], rows: list[int]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    frame.columns = dedupe_names([str(c) for c in frame.columns])
+    frame = frame.astype(object).where(frame.notna(), None)
+    for col in frame.columns:
+        frame[col] = frame[col].map(_as_text).astype("string")
+    frame.insert(0, "_row", pd.Series(rows, dtype="int64"))
+    return frame
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _read_whitespace(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+    records, rows, rejects = [], [], []
+    with _open_text(info) as text:
+        columns = dedupe_names(text.readline().lstrip("\ufeff").split())
+        for line_no, line in enumerate(text, start=2):
+            if not line.strip():
+                continue
+            tokens = line.split()
+            if len(tokens) != len(columns):
+                reason = f"row has {len(tokens)} fields; the header has {len(columns)}"
+                rejects.append((line_no, reason, line.rstrip("\r\n")[:10_000]))
+                continue
+            records.append(dict(zip(columns, tokens)))
+            rows.append(line_no)
+    frame = _text_frame(records, rows) if records else _empty_frame(columns)
+    _register(con, frame, rejects)
+    return columns
+
+
+def _empty_frame(columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
+    frame.insert(0, "_row", pd.Series([], dtype="int64"))
+    return frame
+
+
+def _read_json(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+    records, rows, rejects = [], [], []
+    with _open_text(info) as text:
+        if info.format == "json" and text.read(1).lstrip() == "[":
+            text.seek(0)
+            try:
+                items = json.load(text)
+            except json.JSONDecodeError as exc:
+                raise SourceError(f"{info.path}: not valid JSON ({exc})") from None
+            numbered = list(enumerate(items, start=1))
+        else:
+            text.seek(0)
+            numbered = []
+            for line_no, line in enumerate(text, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    numbered.append((line_no, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    rejects.append((line_no, f"not valid JSON ({exc.msg})", line[:10_000]))
+    for row, item in numbered:
+        if isinstance(item, dict):
+            records.append(item)
+            rows.append(row)
+        else:
+            rejects.append((row, "not a JSON object", json.dumps(item)[:10_000]))
+    frame = _text_frame(records, rows)
+    _register(con, frame, rejects)
+    return list(frame.columns[1:])
+
+
+def _read_excel(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+    try:
+        frame = pd.read_excel(info.path, dtype=object, sheet_name=0)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise SourceError(f"{info.path}: cannot be read as an Excel workbook ({exc})") from None
+    frame = frame.dropna(how="all")
+    records = frame.to_dict("records")
+    rows = [int(i) + 2 for i in frame.index]
+    text = _text_frame(records, rows) if records else _empty_frame(dedupe_names(list(map(str, frame.columns))))
+    _register(con, text, [])
+    return list(text.columns[1:])
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+    path = _lit(str(info.path))
+    try:
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()]
+    except duckdb.Error as exc:
+        raise SourceError(f"{info.path}: cannot be read as Parquet ({exc})") from None
+    columns = dedupe_names(names)
+    casts = ", ".join(
+        f"NULLIF(CAST({_q(src)} AS VARCHAR), '') AS {_q(dst)}" for src, dst in zip(names, columns)
+    )
+    con.execute(
+        f"CREATE TEMP TABLE {RAW} AS SELECT file_row_number + 1 AS _row, {casts} "
+        f"FROM read_parquet({path}, file_row_number=true)"
+    )
+    _empty_rejects(con)
+    return columns
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str | None = None
+) -> RawRead:
+    """Read ``info`` into ``_raw``/``_rejects`` on ``con``; ``delimiter`` overrides the sniffed one."""
+    _reset(con)
+    delimiter = delimiter or info.delimiter
+    try:
+        if info.format == "csv" and delimiter == "whitespace":
+            columns = _read_whitespace(con, info)
+        elif info.format == "csv":
+            columns = _read_csv(con, info, delimiter)
+        elif info.format in ("jsonl", "json"):
+            columns = _read_json(con, info)
+        elif info.format == "excel":
+            columns = _read_excel(con, info)
+        else:
+            columns = _read_parquet(con, info)
+    except duckdb.Error as exc:
+        raise SourceError(f"{info.path}: cannot be read ({str(exc).splitlines()[0]})") from None
+    parsed = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    rejected = con.execute(f"SELECT count(*) FROM {REJECTS}").fetchone()[0]
+    return RawRead(columns=columns, rows_parsed=parsed, rows_rejected=rejected)

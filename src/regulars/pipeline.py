@@ -1,0 +1,146 @@
+"""The application layer: what the CLI, the API and notebooks call.
+
+Each function opens the workspace, does one job through the layers, and returns plain
+data (dicts, DataFrames, result records); none prints.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from regulars.errors import SettingsError, SourceError
+from regulars.ingest import (
+    Mapping,
+    SourceInfo,
+    auto_mapping,
+    inspect_source,
+    load_mapping,
+    preset,
+    read_raw,
+    stage,
+)
+from regulars.schema import contract_for
+from regulars.store import BatchResult, Workspace, init_workspace, open_workspace
+from regulars.store import status as store_status
+
+__all__ = ["ingest", "init", "quarantine", "status"]
+
+Step = Callable[[str], None]
+
+
+def _fault_point(name: str) -> None:
+    """Test seam: ``REGULARS_FAULT=name`` kills the process here, as a crash would."""
+    if os.environ.get("REGULARS_FAULT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def init(path: str | Path) -> dict[str, Any]:
+    """Create a workspace folder with default settings and an empty store."""
+    workspace, created = init_workspace(path)
+    return {"workspace": str(workspace.path), "database": str(workspace.database), "created": created}
+
+
+def _mapping_for(table: str | None, preset_name: str | None, mapping_file: str | Path | None) -> tuple[str, Mapping | None]:
+    if preset_name and mapping_file:
+        raise SettingsError("give either --preset or --mapping, not both")
+    mapping = None
+    if preset_name:
+        mapping = preset(preset_name, table)
+    elif mapping_file:
+        mapping = load_mapping(mapping_file, table)
+    table = table or (mapping.table if mapping else None)
+    if table is None:
+        raise SettingsError("say which table the file loads with --table (for example --table orders)")
+    contract_for(table)
+    return table, mapping
+
+
+def _load_one(
+    workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step
+) -> BatchResult:
+    settings = workspace.settings
+    with workspace.store() as store:
+        earlier = store.find_batch(info.content_hash, table)
+        if earlier:
+            return BatchResult(
+                batch_id=earlier["batch_id"], table=table, source_name=info.name, rows_read=0,
+                rows_accepted=0, rows_quarantined=0, rows_unchanged=0, customers_created=0,
+                written={}, already_loaded=True, loaded_at=earlier["loaded_at"],
+            )
+        with store.transaction() as con:
+            step("reading")
+            raw = read_raw(con, info, mapping.delimiter if mapping else None)
+            if raw.rows_read == 0:
+                raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
+            used = mapping or auto_mapping(table, raw.columns)
+            fields, unused = used.resolve(raw.columns, where=str(info.path))
+            step("validating")
+            staged = stage(
+                con, used, fields, unused, content_hash=info.content_hash,
+                dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
+                existing=store.existing_relations(),
+            )
+            step("storing")
+            result = store.write_batch(
+                staged, source_name=info.name, content_hash=info.content_hash, mapping=used.name,
+            )
+            _fault_point("before_commit")
+        return result
+
+
+def ingest(
+    workspace_path: str | Path,
+    files: Sequence[str | Path],
+    *,
+    table: str | None = None,
+    preset_name: str | None = None,
+    mapping_file: str | Path | None = None,
+    step: Step | None = None,
+) -> list[BatchResult]:
+    """Load files as batches (each all-or-nothing); a file loaded before is a no-op.
+
+    Every file is checked before any is loaded, so a missing or unreadable file changes
+    nothing.
+    """
+    workspace = open_workspace(workspace_path)
+    table, mapping = _mapping_for(table, preset_name, mapping_file)
+    if not files:
+        raise SettingsError("name at least one file to load")
+    infos = [inspect_source(f) for f in files]
+    results = []
+    for info in infos:
+        report = (lambda s, n=info.name: step(f"{n}: {s}")) if step else (lambda s: None)
+        results.append(_load_one(workspace, info, table, mapping, report))
+    return results
+
+
+def status(workspace_path: str | Path) -> dict[str, Any]:
+    """Tables, customers, batches, quarantine counts and data-quality warnings."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        out = store_status(store, workspace.settings)
+    out["workspace"] = str(workspace.path)
+    return out
+
+
+def quarantine(workspace_path: str | Path, batch_id: str | None = None) -> pd.DataFrame:
+    """Quarantined rows (all, or one batch's) with their reasons and original values."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        if batch_id is not None and not store.con.execute(
+            "SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]
+        ).fetchone():
+            raise SettingsError(f"no batch {batch_id!r}; `regulars status` lists the batches")
+        where = "WHERE batch_id = ?" if batch_id else ""
+        return store.frame(
+            f"SELECT batch_id, table_name, source_name, source_row, reason, reason_codes, "
+            f"CAST(original AS VARCHAR) AS original FROM quarantine {where} "
+            f"ORDER BY batch_id, source_row",
+            [batch_id] if batch_id else [],
+        )

@@ -1,0 +1,226 @@
+"""The canonical tables: one typed contract per table (see ARCHITECTURE.md, "Canonical data model").
+
+A contract says which columns a table has, their kind, which are required, which values
+are allowed, and the key that must be unique. Ingest validates against it; the store
+creates its tables from it. Every table also has ``attributes`` (JSON of unknown source
+columns, kept rather than dropped) and ``batch_id`` (the load that brought the row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["CONTRACTS", "Column", "EVENT_TYPES", "TableContract", "contract_for"]
+
+Kind = Literal["id", "text", "timestamp", "number", "integer", "boolean", "choice"]
+
+SQL_TYPES: dict[str, str] = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+    "boolean": "BOOLEAN",
+    "choice": "VARCHAR",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column. ``synonyms`` map common source words onto ``choices``."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, str], ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class TableContract:
+    name: str
+    grain: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+#: The documented vocabulary of event types; other snake_case types are kept and reported.
+EVENT_TYPES = (
+    "page_view", "pricing_view", "demo_request", "contact_form", "form_submit", "download",
+    "faq_view", "email_sent", "email_open", "email_click", "email_bounce", "email_unsubscribe",
+    "cart_add", "cart_abandon", "checkout_start", "search", "product_view", "login",
+    "social_engagement", "webinar_attend", "lead_created", "lead_converted", "sms_click",
+)
+
+_ORDER_STATUS = (
+    ("paid", "completed"), ("complete", "completed"), ("fulfilled", "completed"),
+    ("shipped", "completed"), ("delivered", "completed"), ("closed", "completed"),
+    ("success", "completed"), ("succeeded", "completed"), ("partially_refunded", "completed"),
+    ("partially refunded", "completed"), ("processing", "completed"),
+    ("refund", "refunded"), ("returned", "refunded"),
+    ("canceled", "cancelled"), ("cancel", "cancelled"), ("voided", "cancelled"),
+    ("void", "cancelled"),
+)
+_TICKET_STATUS = (
+    ("new", "open"), ("hold", "pending"), ("on-hold", "pending"), ("on hold", "pending"),
+    ("resolved", "solved"), ("done", "solved"),
+)
+_VARIANT = (("control", "holdout"), ("test", "treatment"))
+
+CONTRACTS: dict[str, TableContract] = {
+    t.name: t
+    for t in (
+        TableContract(
+            "customers",
+            "one row per customer id",
+            (
+                Column("customer_id", "id", required=True),
+                Column("email", "text"),
+                Column("phone", "text"),
+                Column("name", "text"),
+                Column("created_at", "timestamp"),
+                Column("country", "text"),
+                Column("region", "text"),
+                Column("city", "text"),
+                Column("lead_source", "text"),
+                Column("company", "text"),
+                Column("industry", "text"),
+                Column("company_size", "text"),
+                Column("job_title", "text"),
+                Column("birthday", "timestamp"),
+                Column("consent_email", "boolean"),
+                Column("consent_sms", "boolean"),
+            ),
+            key=("customer_id",),
+        ),
+        TableContract(
+            "orders",
+            "one row per order id; refunds are their own rows with status refunded",
+            (
+                Column("order_id", "id", required=True),
+                Column("customer_id", "id", required=True),
+                Column("ordered_at", "timestamp", required=True),
+                Column("amount", "number", required=True),
+                Column("currency", "text"),
+                Column("status", "choice", choices=("completed", "refunded", "cancelled"),
+                       synonyms=_ORDER_STATUS),
+                Column("channel", "text"),
+                Column("discount", "number", minimum=0),
+            ),
+            key=("order_id",),
+        ),
+        TableContract(
+            "order_items",
+            "one row per order line",
+            (
+                Column("order_id", "id", required=True),
+                Column("product_id", "id", required=True),
+                Column("quantity", "number", minimum=0),
+                Column("unit_price", "number", minimum=0),
+                Column("category", "text"),
+            ),
+        ),
+        TableContract(
+            "products",
+            "one row per product id",
+            (
+                Column("product_id", "id", required=True),
+                Column("name", "text"),
+                Column("category", "text"),
+                Column("price", "number", minimum=0),
+            ),
+            key=("product_id",),
+        ),
+        TableContract(
+            "events",
+            "one row per event (repeats are kept: two clicks are two events)",
+            (
+                Column("customer_id", "id", required=True),
+                Column("occurred_at", "timestamp", required=True),
+                Column("event_type", "choice", required=True),
+                Column("channel", "text"),
+                Column("campaign_id", "id"),
+                Column("url", "text"),
+                Column("product_id", "id"),
+            ),
+        ),
+        TableContract(
+            "tickets",
+            "one row per ticket id",
+            (
+                Column("ticket_id", "id", required=True),
+                Column("customer_id", "id", required=True),
+                Column("opened_at", "timestamp", required=True),
+                Column("resolved_at", "timestamp"),
+                Column("first_response_at", "timestamp"),
+                Column("channel", "text"),
+                Column("category", "text"),
+                Column("priority", "text"),
+                Column("status", "choice", choices=("open", "pending", "solved", "closed"),
+                       synonyms=_TICKET_STATUS),
+                Column("csat", "number", minimum=0, maximum=5),
+                Column("text", "text"),
+            ),
+            key=("ticket_id",),
+        ),
+        TableContract(
+            "feedback",
+            "one row per response",
+            (
+                Column("customer_id", "id", required=True),
+                Column("submitted_at", "timestamp", required=True),
+                Column("kind", "choice", required=True,
+                       choices=("nps", "csat", "ces", "review", "survey")),
+                Column("score", "number", minimum=0, maximum=10),
+                Column("text", "text"),
+            ),
+        ),
+        TableContract(
+            "messages",
+            "one row per message sent",
+            (
+                Column("message_id", "id", required=True),
+                Column("customer_id", "id", required=True),
+                Column("sent_at", "timestamp", required=True),
+                Column("channel", "text"),
+                Column("campaign_id", "id"),
+                Column("playbook", "text"),
+                Column("variant", "choice", choices=("treatment", "holdout"), synonyms=_VARIANT),
+            ),
+            key=("message_id",),
+        ),
+    )
+}
+
+
+def contract_for(table: str) -> TableContract:
+    """The contract of a canonical table, or a ``SettingsError`` listing the valid names."""
+    from regulars.errors import SettingsError
+
+    try:
+        return CONTRACTS[table]
+    except KeyError:
+        raise SettingsError(
+            f"unknown table {table!r}; choose one of: {', '.join(CONTRACTS)}"
+        ) from None

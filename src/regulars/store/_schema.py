@@ -1,0 +1,44 @@
+"""DDL of the store: canonical tables from the contracts, plus bookkeeping tables."""
+
+from __future__ import annotations
+
+from regulars.ingest._convert import quote
+from regulars.schema import CONTRACTS
+
+__all__ = ["SCHEMA_VERSION", "ddl"]
+
+SCHEMA_VERSION = 1
+
+_EXTRA = {
+    "customers": (
+        ("email_norm", "VARCHAR"), ("phone_norm", "VARCHAR"), ("is_stub", "BOOLEAN"),
+    ),
+}
+
+_BOOKKEEPING = (
+    """CREATE TABLE IF NOT EXISTS batches (
+        batch_id VARCHAR, seq BIGINT, table_name VARCHAR, source_name VARCHAR,
+        content_hash VARCHAR, mapping VARCHAR, rows_read BIGINT, rows_accepted BIGINT,
+        rows_quarantined BIGINT, rows_unchanged BIGINT, customers_created BIGINT,
+        written JSON, loaded_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        batch_id VARCHAR, table_name VARCHAR, source_name VARCHAR, source_row BIGINT,
+        reason VARCHAR, reason_codes VARCHAR, original JSON)""",
+    """CREATE TABLE IF NOT EXISTS identity_links (
+        customer_id VARCHAR, resolved_id VARCHAR, matched_on VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS identity_ranks (customer_id VARCHAR, first_seq BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS audit_log (
+        logged_at TIMESTAMP, actor VARCHAR, action VARCHAR, detail JSON)""",
+    """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR, value VARCHAR)""",
+)
+
+
+def ddl() -> list[str]:
+    """Statements creating every table that does not exist yet."""
+    out = []
+    for name, contract in CONTRACTS.items():
+        cols = [f"{quote(c.name)} {c.sql_type}" for c in contract.columns]
+        cols += [f"{quote(n)} {t}" for n, t in _EXTRA.get(name, ())]
+        cols += ["attributes JSON", "batch_id VARCHAR"]
+        out.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
+    return out + list(_BOOKKEEPING)

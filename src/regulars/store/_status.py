@@ -1,0 +1,101 @@
+"""What is in a store, and what looks wrong with it: the data behind ``regulars status``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from regulars.config import Settings
+from regulars.schema import CONTRACTS, EVENT_TYPES
+from regulars.store._store import Store
+
+__all__ = ["status"]
+
+DATE_COLUMNS = {
+    "customers": "created_at", "orders": "ordered_at", "events": "occurred_at",
+    "tickets": "opened_at", "feedback": "submitted_at", "messages": "sent_at",
+}
+
+
+def _tables(store: Store) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name in CONTRACTS:
+        date = DATE_COLUMNS.get(name)
+        if date:
+            rows, first, last = store.con.execute(
+                f"SELECT count(*), min({date}), max({date}) FROM {name}"
+            ).fetchone()
+            out[name] = {"rows": rows, "from": str(first) if first else None,
+                         "to": str(last) if last else None}
+        else:
+            out[name] = {"rows": store.count(name), "from": None, "to": None}
+    return out
+
+
+def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -> list[str]:
+    con, out = store.con, []
+    share = settings.quality.missing_customer_warn_share
+    for b in batches:
+        missing = con.execute(
+            "SELECT count(*) FROM quarantine WHERE batch_id = ? AND reason_codes LIKE '%missing:customer_id%'",
+            [b["batch_id"]],
+        ).fetchone()[0]
+        if b["rows_read"] and missing / b["rows_read"] > share:
+            out.append(
+                f"{b['source_name']}: {missing / b['rows_read']:.1%} of rows ({missing:,}) lack a "
+                "customer id; they are kept in quarantine, not loaded"
+            )
+    limit = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=settings.quality.future_tolerance_days)
+    for table, column in DATE_COLUMNS.items():
+        future = con.execute(f"SELECT count(*) FROM {table} WHERE {column} > ?", [limit]).fetchone()[0]
+        if future:
+            out.append(f"{table}: {future:,} rows have {column} in the future")
+    dups = con.execute(
+        "SELECT count(*) FROM quarantine WHERE reason_codes LIKE '%duplicate_key%' "
+        "OR reason_codes LIKE '%conflicts_with_store%'"
+    ).fetchone()[0]
+    if dups:
+        out.append(f"{dups:,} rows repeat an id already used (duplicate ids); see `regulars quarantine`")
+    stubs = con.execute("SELECT count(*) FROM customers WHERE is_stub").fetchone()[0]
+    if stubs:
+        out.append(f"{stubs:,} customers are known only from orders or activity (no customer profile loaded)")
+    vocab = ", ".join(f"'{t}'" for t in EVENT_TYPES)
+    odd = con.execute(
+        f"SELECT count(DISTINCT event_type) FROM events WHERE event_type NOT IN ({vocab})"
+    ).fetchone()[0]
+    if odd:
+        out.append(f"events: {odd} event types are outside the documented vocabulary")
+    orphans = con.execute(
+        "SELECT count(*) FROM order_items i WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = i.order_id)"
+    ).fetchone()[0]
+    if orphans:
+        out.append(f"order_items: {orphans:,} lines belong to orders that are not loaded")
+    return out
+
+
+def status(store: Store, settings: Settings) -> dict[str, Any]:
+    """A summary of the store: tables, customers, batches, quarantine and warnings."""
+    con = store.con
+    batches = store.frame(
+        "SELECT batch_id, table_name, source_name, mapping, rows_read, rows_accepted, "
+        "rows_quarantined, rows_unchanged, customers_created, CAST(loaded_at AS VARCHAR) AS loaded_at "
+        "FROM batches ORDER BY seq"
+    ).to_dict("records")
+    reasons = dict(con.execute(
+        """SELECT split_part(code, ':', 1) || coalesce(':' || NULLIF(split_part(code, ':', 2), ''), '') AS code,
+                  count(*) FROM (SELECT unnest(string_split(reason_codes, '; ')) AS code FROM quarantine)
+           GROUP BY 1 ORDER BY 2 DESC"""
+    ).fetchall())
+    total, stubs, resolved = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_stub), "
+        "(SELECT count(DISTINCT resolved_id) FROM customer_map) FROM customers"
+    ).fetchone()
+    return {
+        "tables": _tables(store),
+        "customers": {"records": total, "minimal": stubs, "resolved": resolved,
+                      "merged": total - resolved},
+        "batches": [{k: (int(v) if hasattr(v, "item") else v) for k, v in b.items()} for b in batches],
+        "quarantine": {"rows": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
+                       "by_reason": reasons},
+        "warnings": _warnings(store, settings, batches),
+    }

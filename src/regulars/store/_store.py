@@ -1,0 +1,313 @@
+"""The DuckDB store: canonical tables, batches, quarantine, identity links, audit log.
+
+All writes of one load happen inside one transaction opened by the caller, so a load is
+all or nothing: a process killed half-way leaves the file as it was before the load.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from regulars.config import Settings
+from regulars.errors import WorkspaceError
+from regulars.ingest import QUARANTINE, Staged, email_norm_sql, normalise_phones, resolve_identities
+from regulars.ingest._convert import quote
+from regulars.schema import CONTRACTS
+from regulars.store._schema import SCHEMA_VERSION, ddl
+
+__all__ = ["BatchResult", "Store"]
+
+_CUSTOMER_MAP_VIEW = """CREATE OR REPLACE VIEW customer_map AS
+    SELECT c.customer_id, coalesce(l.resolved_id, c.customer_id) AS resolved_id,
+           coalesce(l.matched_on, 'self') AS matched_on
+    FROM customers c LEFT JOIN identity_links l USING (customer_id)"""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The record of one load, as stored in ``batches``."""
+
+    batch_id: str
+    table: str
+    source_name: str
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int
+    rows_unchanged: int
+    customers_created: int
+    written: dict[str, int]
+    already_loaded: bool = False
+    loaded_at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+class Store:
+    """One open DuckDB file. Use as a context manager; ``transaction()`` wraps a load."""
+
+    def __init__(self, path: Path, settings: Settings, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.settings = settings
+        config: dict[str, Any] = {}
+        if settings.store.memory_limit:
+            config["memory_limit"] = settings.store.memory_limit
+        if settings.store.threads:
+            config["threads"] = settings.store.threads
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"{self.path}: cannot open the store ({str(exc).splitlines()[0]})") from None
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
+        if not read_only:
+            self._ensure_schema()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _ensure_schema(self) -> None:
+        for statement in ddl():
+            self.con.execute(statement)
+        self.con.execute(_CUSTOMER_MAP_VIEW)
+        have = self.con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        if have is None:
+            self.con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        elif int(have[0]) > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"{self.path}: made by a newer regulars (schema {have[0]}); upgrade regulars to open it"
+            )
+
+    # -- reading -------------------------------------------------------------------------
+
+    def find_batch(self, content_hash: str, table: str) -> dict[str, Any] | None:
+        """The earlier batch that loaded this content into this table, if any."""
+        row = self.con.execute(
+            "SELECT batch_id, source_name, loaded_at FROM batches WHERE content_hash = ? AND table_name = ?",
+            [content_hash, table],
+        ).fetchone()
+        return None if row is None else {"batch_id": row[0], "source_name": row[1], "loaded_at": str(row[2])}
+
+    def existing_relations(self) -> dict[str, str | None]:
+        """Per keyed table, a relation of stored rows with ``_replaceable`` (stubs may be replaced)."""
+        out: dict[str, str | None] = {}
+        for name, contract in CONTRACTS.items():
+            if not contract.key:
+                continue
+            replaceable = "coalesce(is_stub, false)" if name == "customers" else "false"
+            out[name] = f"(SELECT *, {replaceable} AS _replaceable FROM {name})"
+        return out
+
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]
+
+    def frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).fetch_df()
+
+    # -- writing (inside a transaction) ----------------------------------------------------
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.con)
+
+    def write_batch(
+        self, staged: Staged, *, source_name: str, content_hash: str, mapping: str
+    ) -> BatchResult:
+        """Write staged rows, quarantine and the batch record; the caller commits."""
+        con = self.con
+        seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0]
+        batch_id = f"b{seq:04d}-{content_hash[:6]}"
+        written: dict[str, int] = {}
+        for table, tmp in staged.outputs.items():
+            if table == "customers":
+                continue
+            if table == "products":
+                n = self._insert_new(tmp, "products", "product_id", batch_id)
+            else:
+                n = self._insert(tmp, table, batch_id)
+            written[table] = n
+        created = 0
+        if staged.table == "customers":
+            written["customers"] = self._insert_customers(staged.outputs["customers"], batch_id)
+        else:
+            side = staged.outputs.get("customers")
+            if side:
+                created += self._insert_side_customers(side, batch_id)
+            created += self._insert_stubs(staged.outputs.get(staged.table), batch_id)
+            if created:
+                written["customers"] = created
+        self._normalise_phones(batch_id)
+        con.execute(
+            f"""INSERT INTO quarantine SELECT ?, ?, ?, _row, reason, codes, CAST(original AS JSON)
+                FROM {QUARANTINE}""",
+            [batch_id, staged.table, source_name],
+        )
+        loaded_at = _now()
+        con.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch_id, seq, staged.table, source_name, content_hash, mapping, staged.rows_read,
+             staged.rows_accepted, staged.rows_quarantined, staged.rows_unchanged, created,
+             json.dumps(written), loaded_at],
+        )
+        if staged.table == "customers" or created:
+            self.refresh_identities(seq)
+        self.audit("ingest", {"batch_id": batch_id, "table": staged.table, "source": source_name,
+                              "rows_read": staged.rows_read, "rows_quarantined": staged.rows_quarantined})
+        return BatchResult(
+            batch_id=batch_id, table=staged.table, source_name=source_name,
+            rows_read=staged.rows_read, rows_accepted=staged.rows_accepted,
+            rows_quarantined=staged.rows_quarantined, rows_unchanged=staged.rows_unchanged,
+            customers_created=created, written=written, loaded_at=str(loaded_at),
+        )
+
+    def _columns(self, table: str) -> list[str]:
+        return [c.name for c in CONTRACTS[table].columns] + ["attributes"]
+
+    def _insert(self, tmp: str, table: str, batch_id: str) -> int:
+        cols = ", ".join(quote(c) for c in self._columns(table))
+        self.con.execute(
+            f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp}", [batch_id]
+        )
+        return self.con.execute(f"SELECT count(*) FROM {tmp}").fetchone()[0]
+
+    def _insert_new(self, tmp: str, table: str, key: str, batch_id: str) -> int:
+        cols = ", ".join(quote(c) for c in self._columns(table))
+        before = self.count(table)
+        self.con.execute(
+            f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp} t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.{key} = t.{key})",
+            [batch_id],
+        )
+        return self.count(table) - before
+
+    def _email_norm(self) -> str:
+        return email_norm_sql("email", self.settings.ingest.strip_plus_addressing)
+
+    def _insert_customers(self, tmp: str, batch_id: str) -> int:
+        """A customers file: new ids, and full records replacing minimal ones."""
+        self.con.execute(
+            f"DELETE FROM customers WHERE is_stub AND customer_id IN (SELECT customer_id FROM {tmp})"
+        )
+        cols = ", ".join(quote(c) for c in self._columns("customers"))
+        self.con.execute(
+            f"""INSERT INTO customers ({cols}, email_norm, is_stub, batch_id)
+                SELECT {cols}, {self._email_norm()}, false, ? FROM {tmp}""",
+            [batch_id],
+        )
+        return self.con.execute(f"SELECT count(*) FROM {tmp}").fetchone()[0]
+
+    def _insert_side_customers(self, tmp: str, batch_id: str) -> int:
+        """Profile fields found in a facts file: new minimal customers, or filling gaps of stubs."""
+        names = [c.name for c in CONTRACTS["customers"].columns if c.name != "customer_id"]
+        sets = ", ".join(f"{quote(c)} = coalesce(customers.{quote(c)}, s.{quote(c)})" for c in names)
+        self.con.execute(
+            f"UPDATE customers SET {sets} FROM {tmp} s "
+            f"WHERE customers.customer_id = s.customer_id AND customers.is_stub"
+        )
+        before = self.count("customers")
+        cols = ", ".join(quote(c) for c in self._columns("customers"))
+        self.con.execute(
+            f"""INSERT INTO customers ({cols}, is_stub, batch_id)
+                SELECT {cols}, true, ? FROM {tmp} t
+                WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
+            [batch_id],
+        )
+        self.con.execute(
+            f"UPDATE customers SET email_norm = {self._email_norm()} WHERE is_stub AND email IS NOT NULL"
+        )
+        return self.count("customers") - before
+
+    def _insert_stubs(self, tmp: str | None, batch_id: str) -> int:
+        """Rows naming a customer id the store does not know create a minimal customer record."""
+        if tmp is None or "customer_id" not in [c.name for c in CONTRACTS[self._table_of(tmp)].columns]:
+            return 0
+        before = self.count("customers")
+        self.con.execute(
+            f"""INSERT INTO customers (customer_id, is_stub, batch_id)
+                SELECT DISTINCT t.customer_id, true, ? FROM {tmp} t
+                WHERE t.customer_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
+            [batch_id],
+        )
+        return self.count("customers") - before
+
+    @staticmethod
+    def _table_of(tmp: str) -> str:
+        return tmp.removeprefix("_out_")
+
+    def _normalise_phones(self, batch_id: str) -> None:
+        phones = [r[0] for r in self.con.execute(
+            "SELECT DISTINCT phone FROM customers WHERE batch_id = ? AND phone IS NOT NULL", [batch_id]
+        ).fetchall()]
+        if not phones:
+            return
+        norm = normalise_phones(phones, self.settings.ingest.phone_region)
+        frame = pd.DataFrame({"phone": list(norm), "phone_norm": list(norm.values())})
+        self.con.register("_phones", frame)
+        self.con.execute(
+            "UPDATE customers SET phone_norm = p.phone_norm FROM _phones p "
+            "WHERE customers.phone = p.phone AND customers.batch_id = ?", [batch_id]
+        )
+        self.con.unregister("_phones")
+
+    def refresh_identities(self, seq: int) -> None:
+        """Recompute links between customers sharing an email or phone (stable ids)."""
+        records = self.frame(
+            """SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
+               FROM customers c
+               LEFT JOIN (SELECT customer_id, first_seq FROM identity_ranks) l USING (customer_id)
+               LEFT JOIN batches b ON b.batch_id = c.batch_id
+               WHERE c.email_norm IS NOT NULL OR c.phone_norm IS NOT NULL""",
+            [seq],
+        )
+        links = resolve_identities(records)
+        links = links[links["customer_id"] != links["resolved_id"]]
+        self.con.register("_records", records[["customer_id", "rank"]])
+        self.con.execute(
+            "INSERT INTO identity_ranks SELECT customer_id, rank FROM _records r "
+            "WHERE NOT EXISTS (SELECT 1 FROM identity_ranks i WHERE i.customer_id = r.customer_id)"
+        )
+        self.con.unregister("_records")
+        self.con.execute("DELETE FROM identity_links")
+        if len(links):
+            self.con.register("_links", links)
+            self.con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
+            self.con.unregister("_links")
+
+    def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:
+        self.con.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?)", [_now(), actor, action, json.dumps(detail)]
+        )
+
+
+class _Transaction:
+    """BEGIN on enter; COMMIT on a clean exit, ROLLBACK on any exception."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type: type | None, *rest: object) -> None:
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")
