@@ -12,10 +12,10 @@ from regulars.ingest._source import SourceInfo, inspect_source
 from regulars.ingest._stage import QUARANTINE, Staged, stage
 
 __all__ = [
-    "PRESETS",
-    "QUARANTINE",
     "FieldSpec",
     "Mapping",
+    "PRESETS",
+    "QUARANTINE",
     "RawRead",
     "SourceInfo",
     "Staged",

@@ -277,7 +277,8 @@ def _finish(con: duckdb.DuckDBPyConnection, table: str, checked: str, outputs: d
                 JOIN _raw r ON r._row = c._row"""
         )
     con.execute(
-        f"INSERT INTO {QUARANTINE} SELECT _row, reason, 'malformed_row', original FROM _rejects"
+        f"INSERT INTO {QUARANTINE} SELECT _row, reason, 'malformed_row', "
+        "CAST(json_object('line', original) AS VARCHAR) FROM _rejects"
     )
     parsed, unchanged = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE _unchanged AND _reason = '') FROM {checked}"
