@@ -6,14 +6,13 @@ data (dicts, DataFrames, result records); none prints.
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from regulars._faults import fault_point
 from regulars.errors import SettingsError, SourceError
 from regulars.ingest import (
     Mapping,
@@ -32,12 +31,6 @@ from regulars.store import status as store_status
 __all__ = ["ingest", "init", "quarantine", "status"]
 
 Step = Callable[[str], None]
-
-
-def _fault_point(name: str) -> None:
-    """Test seam: ``REGULARS_FAULT=name`` kills the process here, as a crash would."""
-    if os.environ.get("REGULARS_FAULT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def init(path: str | Path) -> dict[str, Any]:
@@ -90,7 +83,7 @@ def _load_one(
             result = store.write_batch(
                 staged, source_name=info.name, content_hash=info.content_hash, mapping=used.name,
             )
-            _fault_point("before_commit")
+            fault_point("before_commit")
         return result
 
 

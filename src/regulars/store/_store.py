@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from regulars._faults import fault_point
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.ingest import QUARANTINE, Staged, email_norm_sql, normalise_phones, resolve_identities
@@ -142,6 +143,7 @@ class Store:
             else:
                 n = self._insert(tmp, table, batch_id)
             written[table] = n
+            fault_point("mid_write")
         created = 0
         if staged.table == "customers":
             written["customers"] = self._insert_customers(staged.outputs["customers"], batch_id)

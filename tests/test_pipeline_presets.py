@@ -1,0 +1,85 @@
+"""Presets on real data (../shared/data) and on vendor-shaped fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from regulars import pipeline
+from tests.conftest import FIXTURES, SHARED_DATA, query, snapshot
+
+ONLINE_RETAIL = SHARED_DATA / "online_retail" / "online_retail.csv.gz"
+CDNOW = SHARED_DATA / "cdnow"
+
+
+@pytest.mark.slow
+def test_online_retail(workspace):
+    (r,) = pipeline.ingest(workspace, [ONLINE_RETAIL], preset_name="online-retail")
+    # 541,909 lines; the 135,080 without a customer id are kept apart in quarantine
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (541_909, 406_829, 135_080)
+    assert r.written == {"orders": 22_190, "order_items": 406_829, "products": 3_684, "customers": 4_372}
+    assert query(workspace, "SELECT count(*) FROM quarantine WHERE reason_codes LIKE '%missing:customer_id%'") == [(135_080,)]
+    # invoices starting with C are refunds with negative amounts, not dropped
+    assert query(workspace, "SELECT count(*), max(amount) < 0 FROM orders WHERE status = 'refunded'") == [(3_654, True)]
+    assert query(workspace, "SELECT count(*) FROM orders WHERE status = 'refunded' AND NOT starts_with(order_id, 'C')") == [(0,)]
+    assert query(workspace, "SELECT min(quantity) > 0 FROM order_items") == [(True,)]
+    assert query(workspace, "SELECT count(DISTINCT order_id), count(*) FROM orders") == [(22_190, 22_190)]
+    assert query(workspace, "SELECT round(sum(quantity * unit_price), 2) FROM order_items i JOIN orders o USING (order_id) WHERE o.status = 'completed'") == \
+        query(workspace, "SELECT round(sum(amount), 2) FROM orders WHERE status = 'completed'")
+    before = snapshot(workspace)
+    (again,) = pipeline.ingest(workspace, [ONLINE_RETAIL], preset_name="online-retail")
+    assert again.already_loaded and snapshot(workspace) == before
+    status = pipeline.status(workspace)
+    assert any("24.9% of rows (135,080) lack a customer id" in w for w in status["warnings"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["cdnow_master.csv.gz", "CDNOW_master.txt.gz"])
+def test_cdnow_master(workspace, name):
+    (r,) = pipeline.ingest(workspace, [CDNOW / name], preset_name="cdnow")
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (69_659, 69_659, 0)
+    assert r.customers_created == 23_570
+    assert query(workspace, "SELECT count(DISTINCT customer_id), round(sum(amount), 2), "
+                            "CAST(min(ordered_at) AS DATE), CAST(max(ordered_at) AS DATE) FROM orders") == [
+        (23_570, 2_500_315.63, __import__("datetime").date(1997, 1, 1), __import__("datetime").date(1998, 6, 30))]
+    (attrs,) = query(workspace, "SELECT attributes->>'number_of_cds' FROM orders LIMIT 1")[0]
+    assert attrs is not None
+    (again,) = pipeline.ingest(workspace, [CDNOW / name], preset_name="cdnow")
+    assert again.already_loaded and query(workspace, "SELECT count(*) FROM orders") == [(69_659,)]
+
+
+def test_cdnow_sample_uses_the_master_id(workspace):
+    (r,) = pipeline.ingest(workspace, [CDNOW / "cdnow_sample.csv.gz"], preset_name="cdnow")
+    assert (r.rows_read, r.rows_accepted) == (6_919, 6_919)
+    assert query(workspace, "SELECT count(DISTINCT customer_id) FROM orders") == [(2_357,)]
+
+
+def test_vendor_presets_and_identity(workspace):
+    (contacts,) = pipeline.ingest(workspace, [FIXTURES / "hubspot_contacts.csv"], preset_name="hubspot-contacts")
+    assert (contacts.rows_accepted, contacts.rows_quarantined) == (3, 0)
+    assert query(workspace, "SELECT name, company_size, consent_email, email_norm FROM customers WHERE customer_id = '501'") == [
+        ("Ann Lee", "5", True, "ann.lee@example.com")]
+    (shop,) = pipeline.ingest(workspace, [FIXTURES / "shopify_orders.csv"], preset_name="shopify-orders")
+    # #1004 has no email, so no customer: its line is quarantined; the rest load
+    assert (shop.rows_read, shop.rows_accepted, shop.rows_quarantined) == (5, 4, 1)
+    assert query(workspace, "SELECT order_id, customer_id, amount, status, CAST(ordered_at AS VARCHAR) FROM orders ORDER BY 1") == [
+        ("#1001", "ann.lee+shop@example.com", 47.0, "completed", "2024-03-01 10:00:00"),
+        ("#1002", "bob@example.com", -9.0, "refunded", "2024-03-05 12:00:00"),
+        ("#1003", "cara@example.com", 5.0, "completed", "2024-03-06 08:00:00"),
+    ]
+    assert query(workspace, "SELECT product_id, quantity FROM order_items WHERE order_id = '#1001' ORDER BY 1") == [
+        ("CK-7", 1.0), ("SD-1", 2.0)]
+    (mail,) = pipeline.ingest(workspace, [FIXTURES / "mailchimp_activity.csv"], preset_name="mailchimp-activity")
+    assert (mail.rows_accepted, mail.rows_quarantined) == (5, 0)
+    assert query(workspace, "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 1") == [
+        ("email_bounce", 1), ("email_click", 1), ("email_open", 1), ("email_unsubscribe", 1), ("forward", 1)]
+    (desk,) = pipeline.ingest(workspace, [FIXTURES / "zendesk_tickets.csv"], preset_name="zendesk-tickets")
+    assert (desk.rows_accepted, desk.rows_quarantined) == (3, 0)
+    assert query(workspace, "SELECT ticket_id, status, csat FROM tickets ORDER BY 1") == [
+        ("9001", "solved", 5.0), ("9002", "open", None), ("9003", "pending", 1.0)]
+    # the HubSpot contact, the Shopify buyer (plus-address) and the Mailchimp reader are one person
+    resolved = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
+    assert resolved["ann.lee+shop@example.com"] == resolved["ann.lee@example.com"] == "501"
+    assert resolved["bob@example.com"] == "502"
+    assert resolved["dan@example.com"] == "dan@example.com"
+    status = pipeline.status(workspace)
+    assert "events: 1 event types are outside the documented vocabulary" in status["warnings"]
