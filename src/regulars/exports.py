@@ -20,7 +20,8 @@ def _defuse(value: object) -> object:
 
 def write_safe_csv(frame: pd.DataFrame, path: str | Path) -> int:
     """Write ``frame`` as UTF-8 CSV with formula-like text defused; returns rows written."""
-    text_cols = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) == "string"]
+    text_cols = [c for c in frame.columns
+                 if pd.api.types.is_string_dtype(frame[c]) or pd.api.types.is_object_dtype(frame[c])]
     safe = frame.copy()
     for col in text_cols:
         safe[col] = safe[col].map(_defuse)

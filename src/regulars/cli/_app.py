@@ -223,7 +223,7 @@ def demo(
                 result = demo_shop.run_demo(path, customers=customers, seed=seed,
                                             step=lambda s: progress.update(task, description=s))
     if as_json:
-        return _json(result)
+        return _json({**result, "loads": [r.as_dict() for r in result["loads"]]})
     out.print(f"Demo shop in [bold]{path}[/]: {customers:,} customers, files in {result['files_dir']}, "
               f"hidden truth in {result['truth']}")
     out.print(_load_table(result["loads"]))

@@ -1,0 +1,93 @@
+"""The command line, through Typer's CliRunner: exit codes, JSON and messages."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from regulars.cli import app
+from tests.conftest import snapshot
+
+runner = CliRunner()
+HEADER = "order_id,customer_id,ordered_at,amount\n"
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "250"})
+
+
+def test_help_and_version():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("init", "ingest", "status", "quarantine", "demo"):
+        assert command in result.output
+    assert run("--version").output.startswith("regulars ")
+    assert "--preset" in run("ingest", "--help").output
+
+
+def test_init_is_idempotent(tmp_path):
+    first = run("init", tmp_path / "shop")
+    assert first.exit_code == 0 and "Created" in first.output
+    assert (tmp_path / "shop" / "regulars.toml").is_file()
+    assert (tmp_path / "shop" / "regulars.duckdb").is_file()
+    again = run("init", tmp_path / "shop", "--json")
+    assert json.loads(again.output)["created"] is False
+
+
+def test_ingest_status_quarantine_round_trip(tmp_path):
+    shop = tmp_path / "shop"
+    run("init", shop)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(HEADER + "A1,c1,2024-01-01,5\nA2,c1,2024-02-30,6\nA3,c2,2024-01-03,=HYPERLINK(\"x\")\n")
+    result = run("ingest", shop, orders, "--table", "orders")
+    assert result.exit_code == 0, result.output
+    assert "read 3 = accepted 1 + quarantined 2" in result.output
+    again = run("ingest", shop, orders, "--table", "orders", "--json")
+    assert json.loads(again.output)[0]["already_loaded"] is True
+    status = json.loads(run("status", shop, "--json").output)
+    assert status["tables"]["orders"]["rows"] == 1
+    assert status["quarantine"]["by_reason"] == {"unreadable:ordered_at": 1, "unreadable:amount": 1}
+    shown = run("quarantine", shop)
+    assert "cannot read '2024-02-30' as a date" in shown.output
+    export = tmp_path / "bad.csv"
+    assert run("quarantine", shop, "--csv", export).exit_code == 0
+    assert "cannot read '2024-02-30' as a date" in export.read_text()
+    rows = json.loads(run("quarantine", shop, "--json").output)
+    assert {r["source_row"] for r in rows} == {3, 4}
+    assert "Tables" in run("status", shop).output
+
+
+def test_formula_cells_are_defused_in_exports(tmp_path):
+    import pandas as pd
+
+    from regulars.exports import write_safe_csv
+
+    path = tmp_path / "x.csv"
+    write_safe_csv(pd.DataFrame({"a": ["=1+1", "+x", "-2", "@a", "fine"], "n": [1, 2, 3, 4, 5]}), path)
+    assert pd.read_csv(path)["a"].tolist() == ["'=1+1", "'+x", "'-2", "'@a", "fine"]
+
+
+def test_errors_are_one_line_with_meaningful_exit_codes(tmp_path):
+    missing_ws = run("status", tmp_path / "none")
+    assert missing_ws.exit_code == 2
+    assert "does not exist; create one with `regulars init" in missing_ws.output
+    assert "Traceback" not in missing_ws.output
+    shop = tmp_path / "shop"
+    run("init", shop)
+    before = snapshot(shop)
+    missing_file = run("ingest", shop, tmp_path / "nope.csv", "--table", "orders")
+    assert missing_file.exit_code == 3 and "no such file" in missing_file.output
+    bad_table = run("ingest", shop, tmp_path / "nope.csv", "--table", "nope")
+    assert bad_table.exit_code == 2 and "unknown table 'nope'" in bad_table.output
+    bad_batch = run("quarantine", shop, "--batch", "b9999")
+    assert bad_batch.exit_code == 2 and "no batch 'b9999'" in bad_batch.output
+    assert snapshot(shop) == before
+
+
+def test_broken_settings_file_is_reported(tmp_path):
+    shop = tmp_path / "shop"
+    run("init", shop)
+    (shop / "regulars.toml").write_text("[store]\nmemory = 1\n")
+    result = run("status", shop)
+    assert result.exit_code == 2 and "unknown setting store.memory" in result.output

@@ -1,0 +1,67 @@
+"""The store: schema, identity links over loads, status warnings."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from regulars import pipeline
+from regulars.errors import WorkspaceError
+from tests.conftest import query
+
+HEADER = "order_id,customer_id,ordered_at,amount\n"
+
+
+def test_identity_is_stable_across_loads(workspace, write):
+    pipeline.ingest(workspace, [write("a.csv", "customer_id,email,phone\nA,ann@x.io,\nB,,+44 20 7946 0958\n")], table="customers")
+    pipeline.ingest(workspace, [write("b.csv", "customer_id,email,phone\nZ,ANN+news@x.io,\nY,,020 7946 0958\n")], table="customers")
+    first = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
+    assert first == {"A": "A", "B": "B", "Z": "A", "Y": "Y"}
+    # Y's national-format number matches B only with a GB region; the default region is US
+    pipeline.ingest(workspace, [write("c.csv", "customer_id,email\nC,ann@x.io\n")], table="customers")
+    second = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
+    assert second["C"] == second["Z"] == second["A"] == "A"
+    assert {k: v for k, v in second.items() if k != "C"} == first
+    assert query(workspace, "SELECT matched_on FROM identity_links WHERE customer_id = 'Z'") == [("email",)]
+
+
+def test_phone_region_setting(tmp_path, write):
+    path = tmp_path / "uk"
+    pipeline.init(path)
+    settings = (path / "regulars.toml").read_text().replace('phone_region = "US"', 'phone_region = "GB"')
+    (path / "regulars.toml").write_text(settings)
+    pipeline.ingest(path, [write("p.csv", "customer_id,phone\nB,+44 20 7946 0958\nY,020 7946 0958\n")], table="customers")
+    assert dict(query(path, "SELECT customer_id, resolved_id FROM customer_map")) == {"B": "B", "Y": "B"}
+
+
+def test_future_dates_and_orphans_are_warned(workspace, write):
+    pipeline.ingest(workspace, [write("o.csv", HEADER + "A1,c1,2099-01-01,5\n")], table="orders")
+    pipeline.ingest(workspace, [write("i.csv", "order_id,product_id\nZZ,p1\n")], table="order_items")
+    warnings = pipeline.status(workspace)["warnings"]
+    assert "orders: 1 rows have ordered_at in the future" in warnings
+    assert "order_items: 1 lines belong to orders that are not loaded" in warnings
+    assert "1 customers are known only from orders or activity (no customer profile loaded)" in warnings
+
+
+def test_status_of_an_empty_workspace(workspace):
+    data = pipeline.status(workspace)
+    assert data["warnings"] == [] and data["batches"] == []
+    assert all(t["rows"] == 0 for t in data["tables"].values())
+
+
+def test_newer_schema_is_refused(workspace, write):
+    path = write("o.csv", HEADER + "A1,c1,2024-01-01,5\n")
+    con = duckdb.connect(str(workspace / "regulars.duckdb"))
+    con.execute("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(WorkspaceError, match="made by a newer regulars"):
+        pipeline.ingest(workspace, [path], table="orders")
+
+
+def test_not_a_workspace(tmp_path):
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(WorkspaceError, match="is not a regulars workspace"):
+        pipeline.status(tmp_path / "plain")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(WorkspaceError, match="exists and is not a folder"):
+        pipeline.init(tmp_path / "file")
