@@ -18,7 +18,6 @@ TRUE_WORDS = ("true", "t", "yes", "y", "1", "on", "x", "subscribed", "opted in",
               "checked", "granted")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "off", "unsubscribed", "opted out", "opt-out",
                "unchecked", "denied", "cleaned")
-_WHITESPACE = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
 _DATE_FORMATS_MONTHFIRST = (
     "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y", "%m-%d-%Y",
 )
@@ -53,10 +52,10 @@ def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
     if spec.constant is not None:
         s = lit(spec.constant)
     elif spec.concat:
-        parts = ", ".join(f"trim({quote(c)}, {_WHITESPACE})" for c in spec.concat)
+        parts = ", ".join(f"trim({quote(c)})" for c in spec.concat)
         s = f"NULLIF(trim(concat_ws(' ', {parts})), '')"
     elif source is not None:
-        s = f"NULLIF(trim(CAST({quote(source)} AS VARCHAR), {_WHITESPACE}), '')"
+        s = f"NULLIF(trim(CAST({quote(source)} AS VARCHAR)), '')"
     else:
         s = "CAST(NULL AS VARCHAR)"
     if spec.transform in ("email", "lower"):
@@ -85,7 +84,9 @@ def timestamp_sql(s: str, formats: tuple[str, ...], dayfirst: bool) -> str:
     )
     return (
         f"CASE WHEN {s} IS NULL THEN NULL "
-        f"WHEN length({s}) > 10 AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN {offset} "
+        f"WHEN length({s}) > 10 AND (right({s}, 1) = 'Z' OR substr({s}, -6, 1) IN ('+', '-') "
+        f"OR substr({s}, -5, 1) IN ('+', '-')) AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') "
+        f"THEN {offset} "
         f"ELSE coalesce(try_cast({s} AS TIMESTAMP), try_strptime({s}, {_list(local)})) END"
     )
 
@@ -109,21 +110,22 @@ def number_sql(s: str, decimal: str) -> str:
             f"WHEN regexp_full_match({n}, '[+-]?\\d{{1,3}}(\\.\\d{{3}}){{2,}}') THEN replace({n}, '.', '') "
             f"ELSE {n} END)"
         )
-    return f"coalesce(try_cast({s} AS DOUBLE), try_cast({cleaned} AS DOUBLE))"
+    # 'nan' and 'inf' would cast to non-finite doubles
+    return (f"(CASE WHEN NOT (contains(lower({s}), 'nan') OR contains(lower({s}), 'inf')) "
+            f"THEN coalesce(try_cast({s} AS DOUBLE), try_cast({cleaned} AS DOUBLE)) END)")
 
 
 def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: str) -> str:
     """The typed canonical value of text ``s``."""
     kind = column.kind
-    if kind == "id":
-        return f"regexp_replace({s}, '^(\\d+)\\.0+$', '\\1')"
+    if kind == "id":  # 17850.0 → 17850: a number column read back as text by pandas or Excel
+        return f"(CASE WHEN contains({s}, '.') THEN regexp_replace({s}, '^(\\d+)\\.0+$', '\\1') ELSE {s} END)"
     if kind == "text":
         return s
     if kind == "timestamp":
         return timestamp_sql(s, spec.formats, dayfirst)
     if kind in ("number", "integer"):
         number = number_sql(s, spec.decimal or decimal)
-        number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
         if spec.transform == "abs":
             number = f"abs({number})"
         if kind == "integer":
@@ -145,8 +147,11 @@ def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: 
         )
         norm = f"(CASE {norm} {whens} ELSE {norm} END)"
     if column.choices:
-        return f"(CASE WHEN {norm} IN ({', '.join(lit(c) for c in column.choices)}) THEN {norm} END)"
-    return f"(CASE WHEN regexp_full_match({norm}, '[a-z][a-z0-9_]*') THEN {norm} END)"
+        allowed = ", ".join(lit(c) for c in column.choices)
+        slow = f"(CASE WHEN {norm} IN ({allowed}) THEN {norm} END)"
+        return f"(CASE WHEN {s} IN ({allowed}) THEN {s} ELSE {slow} END)"
+    slow = f"(CASE WHEN regexp_full_match({norm}, '[a-z][a-z0-9_]*') THEN {norm} END)"
+    return f"(CASE WHEN regexp_full_match({s}, '[a-z][a-z0-9_]*') THEN {s} ELSE {slow} END)"
 
 
 _KIND_WORDS = {

@@ -1,9 +1,13 @@
 """Validate raw rows against a table contract and stage what the store should write.
 
 Input: ``_raw`` (all text, with ``_row``) and ``_rejects`` from ``_read``. Output: one
-temporary table per canonical table to insert (``_out_<table>``), and ``_quarantine`` with
+temporary view per canonical table to insert (``_out_<table>``), and ``_quarantine`` with
 the source row, the reasons in words, reason codes and the original values. Every source row
 ends in exactly one place: accepted (new, or identical to what is stored) or quarantined.
+
+Cost matters here (a load should stay within a small multiple of a bare DuckDB load), so the
+typed table is materialised once; duplicate and stored-key checks produce a small ``_flags``
+table joined back only when it has rows.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from regulars.ingest._convert import lit, problem_sql, quote, text_sql, value_sq
 from regulars.ingest._mapping import Mapping, ResolvedField
 from regulars.schema import CONTRACTS, TableContract
 
-__all__ = ["Staged", "stage"]
+__all__ = ["QUARANTINE", "Staged", "stage"]
 
 QUARANTINE = "_quarantine"
-_SIDE_TABLES = {"customer": "customers", "item": "order_items", "product": "products"}
+_TEMP_TABLES = ("_typed", "_flags", "_orders", "_order_flags", "_lines_final", "_side", "_products", QUARANTINE)
+_TEMP_VIEWS = ("_checked", "_order_checked", "_out_customers", "_out_orders", "_out_order_items",
+               "_out_products", *(f"_out_{t}" for t in CONTRACTS))
 
 
 @dataclass
 class Staged:
-    """What one load will write. ``outputs`` maps canonical table → temp table of new rows."""
+    """What one load will write. ``outputs`` maps canonical table → temp relation of new rows."""
 
     table: str
     rows_read: int
@@ -39,6 +45,31 @@ def _col(target: str) -> str:
     return target.replace(".", "__")
 
 
+# -- order rules, shared by row-shaped and line-shaped order files ---------------------------
+
+
+def order_status(status: str | None) -> str:
+    """Orders without a status are completed orders."""
+    return f"coalesce({status}, 'completed')" if status else "'completed'"
+
+
+def order_amount(amount: str, status: str) -> str:
+    """A refund is stored with a negative amount, whatever sign the export used."""
+    return f"(CASE WHEN {status} = 'refunded' THEN -abs({amount}) ELSE {amount} END)"
+
+
+def order_problems(amount: str, status: str) -> list[tuple[str, str]]:
+    bad = f"{amount} < 0 AND {status} = 'completed'"
+    return [(
+        f"CASE WHEN {bad} THEN 'amount: ' || {amount} || "
+        "' is negative on a completed order (mark refunds with status refunded)' END",
+        f"CASE WHEN {bad} THEN 'negative_amount:amount' END",
+    )]
+
+
+# -- typing ------------------------------------------------------------------------------------
+
+
 def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], default: bool) -> dict[str, bool]:
     """Per date column: day-first when some first parts exceed 12 and no second parts do."""
     out = {}
@@ -48,9 +79,9 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
         col = quote(f.source)
         pattern = r"'^\s*(\d{1,2})[/-](\d{1,2})[/-]\d{2,4}'"
         first_big, second_big = con.execute(
-            f"""SELECT count(*) FILTER (WHERE CAST(regexp_extract({col}, {pattern}, 1) AS INT) > 12),
-                       count(*) FILTER (WHERE CAST(regexp_extract({col}, {pattern}, 2) AS INT) > 12)
-                FROM _raw WHERE regexp_matches({col}, {pattern})"""
+            f"""SELECT count(*) FILTER (WHERE TRY_CAST(regexp_extract({col}, {pattern}, 1) AS INT) > 12),
+                       count(*) FILTER (WHERE TRY_CAST(regexp_extract({col}, {pattern}, 2) AS INT) > 12)
+                FROM _raw WHERE contains({col}, '/') OR contains({col}, '-')"""
         ).fetchone()
         out[f.spec.target] = True if first_big and not second_big else (
             False if second_big and not first_big else default
@@ -60,9 +91,11 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
 
 def _typed_sql(
     fields: list[ResolvedField], unused: list[str], required: set[str], row_prefix: str,
-    dayfirst: dict[str, bool], default_dayfirst: bool, decimal: str,
+    dayfirst: dict[str, bool], default_dayfirst: bool, decimal: str, order_rows: bool,
 ) -> str:
-    texts, values, reasons, codes = [], [], [], []
+    """One pass over ``_raw``: text → typed values, plus every row-level problem in words."""
+    texts, values, problems = [], [], []
+    final = {_col(f.spec.target): quote("v:" + _col(f.spec.target)) for f in fields}
     status = next((f for f in fields if f.spec.target == "status"), None)
     for f in fields:
         name = _col(f.spec.target)
@@ -75,32 +108,78 @@ def _typed_sql(
             refunded = value_sql(status.column, status.spec, quote("s:status"), first, decimal)
             value = f"CASE WHEN {refunded} = 'refunded' THEN abs({value}) ELSE {value} END"
         values.append(f"{value} AS {v}")
-        for reason, code in problem_sql(f.spec.target, f.column, s, v, f.spec.target in required):
-            reasons.append(reason)
-            codes.append(code)
-    if unused:
-        attrs = "json_object(" + ", ".join(f"{lit(c)}, {quote(c)}" for c in unused) + ")"
-    else:
-        attrs = "CAST(NULL AS JSON)"
-    final = ", ".join(f"{quote('v:' + _col(f.spec.target))} AS {quote(_col(f.spec.target))}" for f in fields)
-    reason = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "''"
-    code = f"concat_ws('; ', {', '.join(codes)})" if codes else "''"
-    texts_sql = ", ".join(texts) if texts else "NULL AS _none"
-    values_sql = ", ".join(values) if values else "NULL AS _nonev"
+        problems += problem_sql(f.spec.target, f.column, s, v, f.spec.target in required)
+    if order_rows:
+        st = order_status(final.get("status"))
+        final["status"] = st
+        if "amount" in final:
+            problems += order_problems(final["amount"], st)
+            final["amount"] = order_amount(final["amount"], st)
+    attrs = ("json_object(" + ", ".join(f"{lit(c)}, {quote(c)}" for c in unused) + ")") if unused else "CAST(NULL AS JSON)"
+    reason = f"concat_ws('; ', {', '.join(p[0] for p in problems)})" if problems else "''"
+    code = f"concat_ws('; ', {', '.join(p[1] for p in problems)})" if problems else "''"
+    columns = "".join(f"{expr} AS {quote(name)}, " for name, expr in final.items())
     return f"""
-        WITH t AS (SELECT _row, {attrs} AS attributes, {texts_sql} FROM _raw),
-             v AS (SELECT *, {values_sql} FROM t)
-        SELECT _row, attributes, {final + ',' if final else ''}
-               {reason} AS _reason, {code} AS _codes
+        WITH t AS (SELECT _row, {attrs} AS attributes {''.join(', ' + x for x in texts)} FROM _raw),
+             v AS (SELECT * {''.join(', ' + x for x in values)} FROM t)
+        SELECT _row, attributes, {columns} {reason} AS _reason, {code} AS _codes
         FROM v"""
 
 
-def _append(reason: str, code: str, when: str, text: str, code_text: str) -> str:
-    """SQL setting _reason/_codes with one more problem when ``when`` holds."""
-    return (
-        f"CASE WHEN {when} THEN concat_ws('; ', NULLIF({reason}, ''), {text}) ELSE {reason} END AS _reason, "
-        f"CASE WHEN {when} THEN concat_ws('; ', NULLIF({code}, ''), {lit(code_text)}) ELSE {code} END AS _codes"
+# -- keys --------------------------------------------------------------------------------------
+
+
+def _key_checks(
+    con: duckdb.DuckDBPyConnection, source: str, flags: str, view: str, contract: TableContract,
+    mapped: list[str], existing: str | None,
+) -> None:
+    """``view`` = ``source`` + duplicate-in-file and stored-key reasons + ``_unchanged``.
+
+    Rows whose key is already stored with the same values are accepted and unchanged;
+    with other values they are quarantined. Only rows with such problems enter ``flags``.
+    """
+    key = contract.key[0]
+    k = quote(key)
+    parts = [
+        f"""SELECT v._row, {lit(key + ' ')} || '''' || v._key || ''' appears earlier in this file (row '
+                   || d._first || ')' AS reason, {lit('duplicate_key:' + key)} AS code, false AS unchanged
+            FROM (SELECT _row, {k} AS _key FROM {source} WHERE _reason = '' AND {k} IS NOT NULL) v
+            JOIN (SELECT {k} AS _key, min(_row) AS _first FROM {source}
+                  WHERE _reason = '' AND {k} IS NOT NULL GROUP BY {k} HAVING count(*) > 1) d
+            USING (_key) WHERE v._row > d._first"""
+    ]
+    if existing is not None:
+        compared = [c for c in mapped if c != key]
+        same = " AND ".join(f"t.{quote(c)} IS NOT DISTINCT FROM e.{quote(c)}" for c in compared) or "true"
+        parts.append(
+            f"""SELECT t._row,
+                       CASE WHEN NOT ({same}) THEN {lit(key + ' ')} || '''' || t.{k} ||
+                            ''' is already stored with different values (batch ' || e.batch_id || ')' END,
+                       CASE WHEN NOT ({same}) THEN {lit('conflicts_with_store:' + key)} END,
+                       {same}
+                FROM {source} t JOIN {existing} e ON t.{k} = e.{k}
+                WHERE t._reason = '' AND NOT e._replaceable"""
+        )
+    con.execute(
+        f"""CREATE TEMP TABLE {flags} AS
+            SELECT _row, string_agg(reason, '; ') AS reason, string_agg(code, '; ') AS code,
+                   bool_and(unchanged) AS unchanged
+            FROM ({' UNION ALL '.join(parts)}) GROUP BY _row"""
     )
+    if con.execute(f"SELECT count(*) FROM {flags}").fetchone()[0]:
+        con.execute(
+            f"""CREATE TEMP VIEW {view} AS
+                SELECT s.* EXCLUDE (_reason, _codes),
+                       concat_ws('; ', NULLIF(s._reason, ''), f.reason) AS _reason,
+                       concat_ws('; ', NULLIF(s._codes, ''), f.code) AS _codes,
+                       coalesce(f.unchanged, false) AS _unchanged
+                FROM {source} s LEFT JOIN {flags} f USING (_row)"""
+        )
+    else:
+        con.execute(f"CREATE TEMP VIEW {view} AS SELECT *, false AS _unchanged FROM {source}")
+
+
+# -- outputs -----------------------------------------------------------------------------------
 
 
 def _columns_of(table: TableContract, fields: list[ResolvedField], prefix: str = "") -> list[str]:
@@ -108,114 +187,65 @@ def _columns_of(table: TableContract, fields: list[ResolvedField], prefix: str =
     return [c.name for c in table.columns if _col(prefix + c.name) in names]
 
 
-def _key_checks(
-    con: duckdb.DuckDBPyConnection, source: str, target: str, contract: TableContract,
-    mapped: list[str], existing: str | None,
-) -> None:
-    """``target`` = ``source`` plus duplicate-in-file and conflict-with-store reasons and ``_unchanged``."""
-    key = contract.key[0]
-    k = quote(key)
-    first_valid = f"min(CASE WHEN _reason = '' THEN _row END) OVER (PARTITION BY {k})"
-    con.execute(
-        f"""CREATE TEMP TABLE _dups AS SELECT * EXCLUDE (_reason, _codes), _first, {_append(
-            '_reason', '_codes', "_reason = '' AND _row > _first",
-            f"{lit(key + ' ')} || '''' || {k} || ''' appears earlier in this file (row ' || _first || ')'",
-            'duplicate_key:' + key)}
-            FROM (SELECT *, {first_valid} AS _first FROM {source})"""
-    )
-    if existing is None:
-        con.execute(f"CREATE TEMP TABLE {target} AS SELECT * EXCLUDE (_first), false AS _unchanged FROM _dups")
-        return
-    compared = [c for c in mapped if c != key]
-    same = " AND ".join(f"d.{quote(c)} IS NOT DISTINCT FROM e.{quote(c)}" for c in compared) or "true"
-    stored = f"e.{k} IS NOT NULL AND NOT e._replaceable AND d._reason = ''"
-    conflict = f"{stored} AND NOT ({same})"
-    con.execute(
-        f"""CREATE TEMP TABLE {target} AS
-            SELECT d.* EXCLUDE (_reason, _codes, _first),
-                   {_append('d._reason', 'd._codes', conflict,
-                            f"{lit(key + ' ')} || '''' || d.{k} || ''' is already stored with different values (batch ' || e.batch_id || ')'",
-                            'conflicts_with_store:' + key)},
-                   coalesce({stored} AND ({same}), false) AS _unchanged
-            FROM _dups d LEFT JOIN {existing} e ON d.{k} = e.{k}"""
-    )
+def _out_view(con: duckdb.DuckDBPyConnection, name: str, contract: TableContract, exprs: dict[str, str],
+              source: str, where: str, attributes: str = "attributes") -> None:
+    """A view shaped exactly like the canonical table: ``exprs`` maps column → SQL over ``source``."""
+    cols = [f"{exprs[c.name]} AS {quote(c.name)}" if c.name in exprs
+            else f"CAST(NULL AS {c.sql_type}) AS {quote(c.name)}" for c in contract.columns]
+    con.execute(f"CREATE TEMP VIEW {name} AS SELECT {', '.join(cols)}, {attributes} AS attributes "
+                f"FROM {source} WHERE {where}")
 
 
-def _out(con: duckdb.DuckDBPyConnection, name: str, contract: TableContract, mapped: list[str],
-         source: str, where: str, prefix: str = "", attributes: bool = True) -> None:
-    cols = []
-    for c in contract.columns:
-        if c.name in mapped:
-            cols.append(f"{quote(_col(prefix + c.name))} AS {quote(c.name)}")
-        else:
-            cols.append(f"CAST(NULL AS {c.sql_type}) AS {quote(c.name)}")
-    attrs = "attributes" if attributes else "CAST(NULL AS JSON)"
-    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {', '.join(cols)}, {attrs} AS attributes FROM {source} WHERE {where}")
+def _first_value(column: str, alias: str) -> str:
+    return f"arg_min({quote(column)}, _row) FILTER (WHERE {quote(column)} IS NOT NULL) AS {quote(alias)}"
 
 
-def _orders_rules(table: str) -> list[tuple[str, str, str]]:
-    """Row rules beyond single columns, as (condition, reason SQL, code)."""
-    if table != "orders":
-        return []
-    return [(
-        "amount < 0 AND status = 'completed'",
-        "'amount: ' || amount || ' is negative on a completed order (mark refunds with status refunded)'",
-        "negative_amount:amount",
-    )]
-
-
-def _apply_rules(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> None:
-    sql = f"SELECT * FROM {source}"
-    for when, text, code in _orders_rules(table):
-        sql = f"SELECT * EXCLUDE (_reason, _codes), {_append('_reason', '_codes', f'({when})', text, code)} FROM ({sql})"
-    con.execute(f"CREATE TEMP TABLE {target} AS {sql}")
-
-
-def _normalise_orders(con: duckdb.DuckDBPyConnection, source: str, mapped: list[str]) -> str:
-    """Orders: status defaults to completed; refunds carry a negative amount."""
-    if "status" in _columns(con, source):
-        sql = f"SELECT * REPLACE (coalesce(status, 'completed') AS status) FROM {source}"
-    else:
-        sql = f"SELECT *, 'completed' AS status FROM {source}"
-        mapped.append("status")
-    if "amount" in mapped:
-        sql = (f"SELECT * REPLACE (CASE WHEN status = 'refunded' THEN -abs(amount) ELSE amount END "
-               f"AS amount) FROM ({sql})")
-    con.execute(f"CREATE TEMP TABLE _norm AS {sql}")
-    return "_norm"
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-
-
-def _side_customers(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], source: str, where: str) -> bool:
-    side = [c.name for c in CONTRACTS["customers"].columns
-            if _col("customer." + c.name) in {_col(f.spec.target) for f in fields}]
+def _side_customers(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], source: str) -> bool:
+    """Profile fields (``customer.*``) found in a facts file, one row per customer."""
+    side = _columns_of(CONTRACTS["customers"], fields, "customer.")
     if not side:
         return False
-    picks = ", ".join(
-        f"arg_min({quote(_col('customer.' + c))}, _row) FILTER (WHERE {quote(_col('customer.' + c))} IS NOT NULL) AS {quote(c)}"
-        for c in side
-    )
-    con.execute(
-        f"CREATE TEMP TABLE _side AS SELECT customer_id, {picks} FROM {source} "
-        f"WHERE {where} AND customer_id IS NOT NULL GROUP BY customer_id"
-    )
-    _out(con, "_out_customers", CONTRACTS["customers"], ["customer_id", *side], "_side", "true",
-         attributes=False)
+    picks = ", ".join(_first_value(_col("customer." + c), c) for c in side)
+    con.execute(f"CREATE TEMP TABLE _side AS SELECT customer_id, {picks} FROM {source} "
+                f"WHERE _reason = '' AND customer_id IS NOT NULL GROUP BY customer_id")
+    exprs = {c: quote(c) for c in ["customer_id", *side]}
+    _out_view(con, "_out_customers", CONTRACTS["customers"], exprs, "_side", "true", "CAST(NULL AS JSON)")
     return True
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
-    names = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
-        "(table_name LIKE '\\_out\\_%' ESCAPE '\\' OR table_name IN "
-        "('_typed','_dups','_checked','_norm','_ruled','_side','_lines','_orders','_order_checked',"
-        "'_lines_final','_quarantine'))"
-    ).fetchall()]
-    for name in names:
-        con.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+    for name in _TEMP_VIEWS:
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+    for name in _TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _finish(con: duckdb.DuckDBPyConnection, table: str, checked: str, outputs: dict[str, str]) -> Staged:
+    bad, parsed, unchanged = con.execute(
+        f"SELECT count(*) FILTER (WHERE _reason <> ''), count(*), "
+        f"count(*) FILTER (WHERE _unchanged AND _reason = '') FROM {checked}"
+    ).fetchone()
+    raw_cols = [r[0] for r in con.execute("DESCRIBE _raw").fetchall() if r[0] != "_row"]
+    original = ("json_object(" + ", ".join(f"{lit(c)}, r.{quote(c)}" for c in raw_cols) + ")") if raw_cols else "'{}'"
+    con.execute(f"CREATE TEMP TABLE {QUARANTINE} (_row BIGINT, reason VARCHAR, codes VARCHAR, original VARCHAR)")
+    if bad:
+        con.execute(
+            f"""INSERT INTO {QUARANTINE}
+                SELECT c._row, c._reason, c._codes, CAST({original} AS VARCHAR)
+                FROM (SELECT _row, _reason, _codes FROM {checked} WHERE _reason <> '') c
+                JOIN _raw r ON r._row = c._row"""
+        )
+    rejected = con.execute(
+        f"INSERT INTO {QUARANTINE} SELECT _row, reason, 'malformed_row', "
+        "CAST(json_object('line', original) AS VARCHAR) FROM _rejects"
+    ).fetchone()[0]
+    return Staged(
+        table=table, rows_read=parsed + rejected, rows_accepted=parsed - bad,
+        rows_quarantined=bad + rejected, rows_unchanged=unchanged, outputs=outputs,
+    )
+
+
+# -- the two shapes ------------------------------------------------------------------------------
 
 
 def stage(
@@ -236,86 +266,51 @@ def stage(
     decimal = mapping.decimal or decimal
     row_prefix = content_hash[:12]
     if mapping.shape == "order_lines":
-        return _stage_order_lines(con, mapping, fields, unused, row_prefix, per_column, first, decimal, existing)
+        return _stage_order_lines(con, fields, unused, row_prefix, per_column, first, decimal, existing)
 
-    contract = CONTRACTS[mapping.table]
-    required = set(contract.required)
+    table = mapping.table
+    contract = CONTRACTS[table]
     con.execute(
-        "CREATE TEMP TABLE _typed AS "
-        + _typed_sql(fields, unused, required, row_prefix, per_column, first, decimal)
+        "CREATE TEMP TABLE _typed AS " + _typed_sql(
+            fields, unused, set(contract.required), row_prefix, per_column, first, decimal,
+            order_rows=table == "orders")
     )
-    mapped = _columns_of(contract, fields)
-    source = "_typed"
-    if mapping.table == "orders":
-        source = _normalise_orders(con, source, mapped)
-    _apply_rules(con, source, "_ruled", mapping.table)
+    mapped = _columns_of(contract, fields) + (["status"] if table == "orders" else [])
+    mapped = list(dict.fromkeys(mapped))
     if contract.key:
-        _key_checks(con, "_ruled", "_checked", contract, mapped, existing.get(mapping.table))
+        _key_checks(con, "_typed", "_flags", "_checked", contract, mapped, existing.get(table))
     else:
-        con.execute("CREATE TEMP TABLE _checked AS SELECT *, false AS _unchanged FROM _ruled")
-    ok = "_reason = '' AND NOT _unchanged"
-    outputs = {}
-    _out(con, f"_out_{mapping.table}", contract, mapped, "_checked", ok)
-    outputs[mapping.table] = f"_out_{mapping.table}"
-    if mapping.table != "customers" and _side_customers(con, fields, "_checked", "_reason = ''"):
+        con.execute("CREATE TEMP VIEW _checked AS SELECT *, false AS _unchanged FROM _typed")
+    outputs = {table: f"_out_{table}"}
+    _out_view(con, f"_out_{table}", contract, {c: quote(c) for c in mapped}, "_checked",
+              "_reason = '' AND NOT _unchanged")
+    if table != "customers" and _side_customers(con, fields, "_checked"):
         outputs["customers"] = "_out_customers"
-    return _finish(con, mapping.table, "_checked", outputs)
-
-
-def _finish(con: duckdb.DuckDBPyConnection, table: str, checked: str, outputs: dict[str, str]) -> Staged:
-    raw_cols = [c for c in _columns(con, "_raw") if c != "_row"]
-    bad = con.execute(f"SELECT count(*) FROM {checked} WHERE _reason <> ''").fetchone()[0]
-    original = "json_object(" + ", ".join(f"{lit(c)}, r.{quote(c)}" for c in raw_cols) + ")" if raw_cols else "'{}'"
-    con.execute(
-        f"CREATE TEMP TABLE {QUARANTINE} (_row BIGINT, reason VARCHAR, codes VARCHAR, original VARCHAR)"
-    )
-    if bad:
-        con.execute(
-            f"""INSERT INTO {QUARANTINE}
-                SELECT c._row, c._reason, c._codes, CAST({original} AS VARCHAR)
-                FROM (SELECT _row, _reason, _codes FROM {checked} WHERE _reason <> '') c
-                JOIN _raw r ON r._row = c._row"""
-        )
-    con.execute(
-        f"INSERT INTO {QUARANTINE} SELECT _row, reason, 'malformed_row', "
-        "CAST(json_object('line', original) AS VARCHAR) FROM _rejects"
-    )
-    parsed, unchanged = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE _unchanged AND _reason = '') FROM {checked}"
-    ).fetchone()
-    rejected = con.execute("SELECT count(*) FROM _rejects").fetchone()[0]
-    return Staged(
-        table=table, rows_read=parsed + rejected, rows_accepted=parsed - bad,
-        rows_quarantined=bad + rejected, rows_unchanged=unchanged, outputs=outputs,
-    )
+    return _finish(con, table, "_checked", outputs)
 
 
 def _stage_order_lines(
-    con: duckdb.DuckDBPyConnection, mapping: Mapping, fields: list[ResolvedField], unused: list[str],
+    con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], unused: list[str],
     row_prefix: str, per_column: dict[str, bool], first: bool, decimal: str,
     existing: dict[str, str | None],
 ) -> Staged:
-    """Order lines: validate each line, build orders from them, and reject whole orders."""
+    """Order lines: validate each line, build orders from them, and reject whole orders.
+
+    An order is stored only if all its lines are valid, so no order has a wrong total.
+    """
     orders = CONTRACTS["orders"]
     con.execute(
-        "CREATE TEMP TABLE _lines AS "
-        + _typed_sql(fields, unused, {"order_id", "item.product_id"}, row_prefix, per_column, first, decimal)
+        "CREATE TEMP TABLE _typed AS " + _typed_sql(
+            fields, unused, {"order_id", "item.product_id"}, row_prefix, per_column, first, decimal,
+            order_rows=False)
     )
-    mapped = _columns_of(orders, fields)
     names = {_col(f.spec.target) for f in fields}
-    has = lambda c: c in names  # noqa: E731
-    firsts = [
-        f"arg_min({quote(c)}, _row) FILTER (WHERE {quote(c)} IS NOT NULL) AS {quote(c)}"
-        for c in mapped if c not in ("order_id", "ordered_at", "amount", "customer_id")
-    ]
-    line_total = (
-        "sum(item__quantity * item__unit_price)" if has("item__quantity") and has("item__unit_price")
-        else "NULL"
-    )
-    amount = (
-        f"coalesce(arg_min(amount, _row) FILTER (WHERE amount IS NOT NULL), {line_total})"
-        if has("amount") else line_total
-    )
+    mapped = _columns_of(orders, fields)
+    line_total = ("sum(item__quantity * item__unit_price)"
+                  if {"item__quantity", "item__unit_price"} <= names else "NULL")
+    amount = (f"coalesce(arg_min(amount, _row) FILTER (WHERE amount IS NOT NULL), {line_total})"
+              if "amount" in names else line_total)
+    firsts = [_first_value(c, c) for c in mapped if c not in ("order_id", "ordered_at", "amount", "customer_id")]
     customer = "arg_min(customer_id, _row) FILTER (WHERE customer_id IS NOT NULL)"
     own = [
         ("count(DISTINCT customer_id) > 1",
@@ -328,8 +323,8 @@ def _stage_order_lines(
     bad_lines = "count(*) FILTER (WHERE _reason <> '')"
     every = own + [(f"{bad_lines} > 0", f"'order has ' || {bad_lines} || ' invalid lines'", "invalid_lines")]
 
-    def joined(items: list[tuple[str, str, str]], pick: int) -> str:
-        parts = [f"CASE WHEN {w} THEN {t if pick == 1 else lit(c)} END" for w, t, c in items]
+    def joined(items: list[tuple[str, str, str]], reason: bool) -> str:
+        parts = [f"CASE WHEN {w} THEN {t if reason else lit(c)} END" for w, t, c in items]
         return f"concat_ws('; ', {', '.join(parts)})"
 
     con.execute(
@@ -337,17 +332,24 @@ def _stage_order_lines(
             SELECT order_id, min(_row) AS _row, {customer} AS customer_id,
                    min(ordered_at) AS ordered_at, round(CAST({amount} AS DOUBLE), 4) AS amount
                    {''.join(', ' + f for f in firsts)},
-                   CAST(NULL AS JSON) AS attributes,
-                   {joined(every, 1)} AS _reason, {joined(every, 2)} AS _codes,
-                   {joined(own, 1)} AS _own_reason, {joined(own, 2)} AS _own_codes
-            FROM _lines WHERE order_id IS NOT NULL GROUP BY order_id"""
+                   {joined(every, True)} AS _reason, {joined(every, False)} AS _codes,
+                   {joined(own, True)} AS _own_reason, {joined(own, False)} AS _own_codes
+            FROM _typed WHERE order_id IS NOT NULL GROUP BY order_id"""
     )
-    for c in ("customer_id", "ordered_at", "amount"):
-        if c not in mapped:
-            mapped.append(c)
-    source = _normalise_orders(con, "_orders", mapped)
-    _apply_rules(con, source, "_ruled", "orders")
-    _key_checks(con, "_ruled", "_order_checked", orders, mapped, existing.get("orders"))
+    has_status = "status" in mapped
+    status = order_status("status" if has_status else None)
+    (reason, code), = order_problems("amount", status)
+    replaced = [
+        f"{order_amount('amount', status)} AS amount",
+        *(f"concat_ws('; ', NULLIF({c}, ''), {r}) AS {c}" for c, r in
+          (("_reason", reason), ("_codes", code), ("_own_reason", reason), ("_own_codes", code))),
+    ] + ([f"{status} AS status"] if has_status else [])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _orders AS SELECT * REPLACE ({', '.join(replaced)})"
+        f"{'' if has_status else f', {status} AS status'} FROM _orders"
+    )
+    mapped = list(dict.fromkeys(["order_id", "customer_id", "ordered_at", "amount", *mapped, "status"]))
+    _key_checks(con, "_orders", "_order_flags", "_order_checked", orders, mapped, existing.get("orders"))
     # A line is quarantined for its own problems and its order's (a bad line spoils its order).
     con.execute(
         """CREATE TEMP TABLE _lines_final AS
@@ -356,44 +358,23 @@ def _stage_order_lines(
                        ELSE concat_ws('; ', l._reason, NULLIF(o._own_reason, '')) END AS _reason,
                   CASE WHEN l._reason = '' THEN coalesce(o._codes, '')
                        ELSE concat_ws('; ', l._codes, NULLIF(o._own_codes, '')) END AS _codes,
-                  coalesce(o._unchanged, false) AS _unchanged, o.status AS _order_status
-           FROM _lines l LEFT JOIN _order_checked o USING (order_id)"""
+                  coalesce(o._unchanged, false) AS _unchanged
+           FROM _typed l LEFT JOIN _order_checked o USING (order_id)"""
     )
-    outputs = {}
-    ok_orders = "_reason = '' AND NOT _unchanged"
-    _out(con, "_out_orders", orders, mapped, "_order_checked", ok_orders)
-    outputs["orders"] = "_out_orders"
-    items = CONTRACTS["order_items"]
-    item_cols = _columns_of(items, fields, "item.")
-    quantity = (
-        "CASE WHEN _order_status = 'refunded' THEN abs(item__quantity) ELSE item__quantity END"
-        if "quantity" in item_cols else None
-    )
-    cols = [
-        (quantity if c.name == "quantity" and quantity else
-         ("order_id" if c.name == "order_id" else quote(_col("item." + c.name)))
-         if c.name in item_cols or c.name == "order_id" else f"CAST(NULL AS {c.sql_type})")
-        + f" AS {quote(c.name)}"
-        for c in items.columns
-    ]
-    con.execute(
-        f"CREATE TEMP TABLE _out_order_items AS SELECT {', '.join(cols)}, attributes "
-        f"FROM _lines_final WHERE {ok_orders} ORDER BY _row"
-    )
-    outputs["order_items"] = "_out_order_items"
-    product_cols = _columns_of(CONTRACTS["products"], fields, "product.")
-    product_picks = ", ".join(
-        f"arg_min({quote(_col('product.' + c))}, _row) FILTER (WHERE {quote(_col('product.' + c))} IS NOT NULL) AS {quote(c)}"
-        for c in product_cols if c != "product_id"
-    )
-    cols = ["item__product_id AS product_id"] + ([product_picks] if product_picks else [])
-    con.execute(
-        f"CREATE TEMP TABLE _products AS SELECT {', '.join(cols)} FROM _lines_final "
-        f"WHERE _reason = '' GROUP BY item__product_id"
-    )
-    _out(con, "_out_products", CONTRACTS["products"], ["product_id", *product_cols], "_products",
-         "true", attributes=False)
-    outputs["products"] = "_out_products"
-    if _side_customers(con, fields, "_lines_final", "_reason = ''"):
+    ok = "_reason = '' AND NOT _unchanged"
+    _out_view(con, "_out_orders", orders, {c: quote(c) for c in mapped}, "_order_checked", ok,
+              "CAST(NULL AS JSON)")
+    item_exprs = {c: quote(_col("item." + c)) for c in _columns_of(CONTRACTS["order_items"], fields, "item.")}
+    item_exprs["order_id"] = "order_id"
+    _out_view(con, "_out_order_items", CONTRACTS["order_items"], item_exprs, "_lines_final", ok)
+    product_cols = [c for c in _columns_of(CONTRACTS["products"], fields, "product.") if c != "product_id"]
+    picks = "".join(", " + _first_value(_col("product." + c), c) for c in product_cols)
+    con.execute(f"CREATE TEMP TABLE _products AS SELECT item__product_id AS product_id {picks} "
+                f"FROM _lines_final WHERE _reason = '' GROUP BY item__product_id")
+    _out_view(con, "_out_products", CONTRACTS["products"],
+              {c: quote(c) for c in ["product_id", *product_cols]}, "_products", "true", "CAST(NULL AS JSON)")
+    outputs = {"orders": "_out_orders", "order_items": "_out_order_items", "products": "_out_products"}
+    if _side_customers(con, fields, "_lines_final"):
         outputs["customers"] = "_out_customers"
     return _finish(con, "orders", "_lines_final", outputs)
+

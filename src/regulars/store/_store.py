@@ -151,7 +151,7 @@ class Store:
             side = staged.outputs.get("customers")
             if side:
                 created += self._insert_side_customers(side, batch_id)
-            created += self._insert_stubs(staged.outputs.get(staged.table), batch_id)
+            created += self._insert_stubs(staged.table, staged.outputs[staged.table], batch_id)
             if created:
                 written["customers"] = created
         self._normalise_phones(batch_id)
@@ -183,20 +183,17 @@ class Store:
 
     def _insert(self, tmp: str, table: str, batch_id: str) -> int:
         cols = ", ".join(quote(c) for c in self._columns(table))
-        self.con.execute(
+        return self.con.execute(
             f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp}", [batch_id]
-        )
-        return self.con.execute(f"SELECT count(*) FROM {tmp}").fetchone()[0]
+        ).fetchone()[0]
 
     def _insert_new(self, tmp: str, table: str, key: str, batch_id: str) -> int:
         cols = ", ".join(quote(c) for c in self._columns(table))
-        before = self.count(table)
-        self.con.execute(
+        return self.con.execute(
             f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp} t "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.{key} = t.{key})",
             [batch_id],
-        )
-        return self.count(table) - before
+        ).fetchone()[0]
 
     def _email_norm(self) -> str:
         return email_norm_sql("email", self.settings.ingest.strip_plus_addressing)
@@ -207,12 +204,11 @@ class Store:
             f"DELETE FROM customers WHERE is_stub AND customer_id IN (SELECT customer_id FROM {tmp})"
         )
         cols = ", ".join(quote(c) for c in self._columns("customers"))
-        self.con.execute(
+        return self.con.execute(
             f"""INSERT INTO customers ({cols}, email_norm, is_stub, batch_id)
                 SELECT {cols}, {self._email_norm()}, false, ? FROM {tmp}""",
             [batch_id],
-        )
-        return self.con.execute(f"SELECT count(*) FROM {tmp}").fetchone()[0]
+        ).fetchone()[0]
 
     def _insert_side_customers(self, tmp: str, batch_id: str) -> int:
         """Profile fields found in a facts file: new minimal customers, or filling gaps of stubs."""
@@ -222,36 +218,30 @@ class Store:
             f"UPDATE customers SET {sets} FROM {tmp} s "
             f"WHERE customers.customer_id = s.customer_id AND customers.is_stub"
         )
-        before = self.count("customers")
         cols = ", ".join(quote(c) for c in self._columns("customers"))
-        self.con.execute(
+        created = self.con.execute(
             f"""INSERT INTO customers ({cols}, is_stub, batch_id)
                 SELECT {cols}, true, ? FROM {tmp} t
                 WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
             [batch_id],
-        )
+        ).fetchone()[0]
         self.con.execute(
-            f"UPDATE customers SET email_norm = {self._email_norm()} WHERE is_stub AND email IS NOT NULL"
+            f"UPDATE customers SET email_norm = {self._email_norm()} "
+            "WHERE is_stub AND email IS NOT NULL AND email_norm IS NULL"
         )
-        return self.count("customers") - before
+        return created
 
-    def _insert_stubs(self, tmp: str | None, batch_id: str) -> int:
+    def _insert_stubs(self, table: str, tmp: str, batch_id: str) -> int:
         """Rows naming a customer id the store does not know create a minimal customer record."""
-        if tmp is None or "customer_id" not in [c.name for c in CONTRACTS[self._table_of(tmp)].columns]:
+        if "customer_id" not in CONTRACTS[table].names:
             return 0
-        before = self.count("customers")
-        self.con.execute(
+        return self.con.execute(
             f"""INSERT INTO customers (customer_id, is_stub, batch_id)
                 SELECT DISTINCT t.customer_id, true, ? FROM {tmp} t
                 WHERE t.customer_id IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
             [batch_id],
-        )
-        return self.count("customers") - before
-
-    @staticmethod
-    def _table_of(tmp: str) -> str:
-        return tmp.removeprefix("_out_")
+        ).fetchone()[0]
 
     def _normalise_phones(self, batch_id: str) -> None:
         phones = [r[0] for r in self.con.execute(
