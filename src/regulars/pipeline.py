@@ -22,6 +22,7 @@ from regulars.ingest import (
     load_mapping,
     preset,
     read_raw,
+    release_raw,
     stage,
 )
 from regulars.schema import contract_for
@@ -66,20 +67,24 @@ def _load_one(
                 rows_accepted=0, rows_quarantined=0, rows_unchanged=0, customers_created=0,
                 written={}, already_loaded=True, loaded_at=earlier["loaded_at"],
             )
-        with store.transaction() as con:
-            step("reading")
-            raw = read_raw(con, info, mapping.delimiter if mapping else None)
-            if raw.rows_read == 0:
-                raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
-            used = mapping or auto_mapping(table, raw.columns)
-            fields, unused = used.resolve(raw.columns, where=str(info.path))
-            step("validating")
-            staged = stage(
-                con, used, fields, unused, content_hash=info.content_hash,
-                dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
-                existing=store.existing_relations(),
-            )
-            step("storing")
+        # Staging builds connection-local temporary tables only; the store itself changes
+        # in the one transaction below, so a crash anywhere leaves it as it was.
+        con = store.con
+        step("reading")
+        raw = read_raw(con, info, mapping.delimiter if mapping else None)
+        if raw.rows_read == 0:
+            raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
+        used = mapping or auto_mapping(table, raw.columns)
+        fields, unused = used.resolve(raw.columns, where=str(info.path))
+        step("validating")
+        staged = stage(
+            con, used, fields, unused, content_hash=info.content_hash,
+            dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
+            existing=store.existing_relations(),
+        )
+        release_raw(con)
+        step("storing")
+        with store.transaction():
             result = store.write_batch(
                 staged, source_name=info.name, content_hash=info.content_hash, mapping=used.name,
             )

@@ -20,7 +20,7 @@ import pandas as pd
 from regulars.errors import SourceError
 from regulars.ingest._source import SourceInfo, dedupe_names, read_header
 
-__all__ = ["RawRead", "read_raw"]
+__all__ = ["RawRead", "read_raw", "release_raw"]
 
 RAW, REJECTS = "_raw", "_rejects"
 
@@ -56,9 +56,17 @@ def _reject_reason(error_type: str, message: str) -> str:
 
 
 def _reset(con: duckdb.DuckDBPyConnection) -> None:
-    for name in (RAW, "_raw0", REJECTS):
-        con.execute(f"DROP VIEW IF EXISTS {name}")
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    names = (RAW, "_raw0", REJECTS, "_rej_errors", "_rej_scans")
+    listed = ", ".join(_lit(n) for n in names)
+    for (view,) in con.execute(f"SELECT view_name FROM duckdb_views() WHERE temporary AND view_name IN ({listed})").fetchall():
+        con.execute(f"DROP VIEW {view}")
+    for (table,) in con.execute(f"SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name IN ({listed})").fetchall():
+        con.execute(f"DROP TABLE {table}")
+
+
+def release_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the raw text once staging is done (it can be the largest thing in memory)."""
+    _reset(con)
 
 
 def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -71,8 +79,6 @@ def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str) 
     columns = read_header(info) if delimiter == info.delimiter else _header_with(info, delimiter)
     spec = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in columns) + "}"
     encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}[info.encoding]
-    con.execute("DROP TABLE IF EXISTS _rej_errors")
-    con.execute("DROP TABLE IF EXISTS _rej_scans")
     con.execute(
         f"""CREATE TEMP TABLE _raw0 AS SELECT * FROM read_csv({_lit(str(info.path))},
             columns={spec}, header=true, auto_detect=false, delim={_lit(delimiter)},

@@ -81,7 +81,7 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
         first_big, second_big = con.execute(
             f"""SELECT count(*) FILTER (WHERE TRY_CAST(regexp_extract({col}, {pattern}, 1) AS INT) > 12),
                        count(*) FILTER (WHERE TRY_CAST(regexp_extract({col}, {pattern}, 2) AS INT) > 12)
-                FROM _raw WHERE contains({col}, '/') OR contains({col}, '-')"""
+                FROM _raw WHERE substr({col}, 2, 1) IN ('/', '-') OR substr({col}, 3, 1) IN ('/', '-')"""
         ).fetchone()
         out[f.spec.target] = True if first_big and not second_big else (
             False if second_big and not first_big else default
