@@ -71,18 +71,20 @@ def _load_one(
         # in the one transaction below, so a crash anywhere leaves it as it was.
         con = store.con
         step("reading")
-        raw = read_raw(con, info, mapping.delimiter if mapping else None)
-        if raw.rows_read == 0:
-            raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
+        # A generated row id needs row numbers while typing, so such files are read eagerly.
+        eager = mapping is not None and any(f.generate == "row" for f in mapping.fields)
+        raw = read_raw(con, info, mapping.delimiter if mapping else None, lazy=not eager)
         used = mapping or auto_mapping(table, raw.columns)
         fields, unused = used.resolve(raw.columns, where=str(info.path))
         step("validating")
         staged = stage(
             con, used, fields, unused, content_hash=info.content_hash,
             dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
-            existing=store.existing_relations(),
+            existing=store.existing_relations(), raw=raw,
         )
         release_raw(con)
+        if staged.rows_read == 0:
+            raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
         step("storing")
         with store.transaction():
             result = store.write_batch(

@@ -12,6 +12,8 @@ import gzip
 import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -20,20 +22,30 @@ import pandas as pd
 from regulars.errors import SourceError
 from regulars.ingest._source import SourceInfo, dedupe_names, read_header
 
-__all__ = ["RawRead", "read_raw", "release_raw"]
+__all__ = ["RawRead", "collect_rejects", "drop_temp", "number_rows", "read_raw", "release_raw"]
 
 RAW, REJECTS = "_raw", "_rejects"
 
 
 @dataclass(frozen=True)
 class RawRead:
-    columns: list[str]
-    rows_parsed: int
-    rows_rejected: int
+    """The columns read, and how: ``numbered`` sources have ``_raw._row``; a CSV read lazily
+    (``_raw`` is a view over the file) is numbered after staging, from table row order."""
 
-    @property
-    def rows_read(self) -> int:
-        return self.rows_parsed + self.rows_rejected
+    columns: list[str]
+    numbered: bool
+    scan: str = ""  # the read_csv call of a lazy source, to read rows again
+    path: str = ""
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Report a failure of the CSV reader during a lazy scan as an unusable file."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if self.numbered:
+                raise
+            raise SourceError(f"{self.path}: cannot be read ({str(exc).splitlines()[0]})") from None
 
 
 def _q(name: str) -> str:
@@ -55,8 +67,8 @@ def _reject_reason(error_type: str, message: str) -> str:
     }.get(error_type, message or error_type)
 
 
-def _reset(con: duckdb.DuckDBPyConnection) -> None:
-    names = (RAW, "_raw0", REJECTS, "_rej_errors", "_rej_scans")
+def drop_temp(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
+    """Drop these temporary views and tables, whichever each one is."""
     listed = ", ".join(_lit(n) for n in names)
     for (view,) in con.execute(f"SELECT view_name FROM duckdb_views() WHERE temporary AND view_name IN ({listed})").fetchall():
         con.execute(f"DROP VIEW {view}")
@@ -64,9 +76,13 @@ def _reset(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE {table}")
 
 
+def _reset(con: duckdb.DuckDBPyConnection) -> None:
+    drop_temp(con, (RAW, "_raw0", REJECTS, "_rej_errors", "_rej_scans", "_reread0", "_reread"))
+
+
 def release_raw(con: duckdb.DuckDBPyConnection) -> None:
     """Free the raw text once staging is done (it can be the largest thing in memory)."""
-    _reset(con)
+    drop_temp(con, (RAW, "_raw0", "_reread", "_reread0"))
 
 
 def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -75,41 +91,61 @@ def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str) -> list[str]:
-    columns = read_header(info) if delimiter == info.delimiter else _header_with(info, delimiter)
+def _csv_scan(info: SourceInfo, delimiter: str, columns: list[str], rejects: bool) -> str:
     spec = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in columns) + "}"
     encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}[info.encoding]
-    con.execute(
-        f"""CREATE TEMP TABLE _raw0 AS SELECT * FROM read_csv({_lit(str(info.path))},
-            columns={spec}, header=true, auto_detect=false, delim={_lit(delimiter)},
-            quote='"', escape='"', encoding={_lit(encoding)},
-            compression={_lit('gzip' if info.compressed else 'none')},
-            store_rejects=true, rejects_table='_rej_errors', rejects_scan='_rej_scans')"""
+    errors = ("store_rejects=true, rejects_table='_rej_errors', rejects_scan='_rej_scans'"
+              if rejects else "ignore_errors=true")
+    return (
+        f"read_csv({_lit(str(info.path))}, columns={spec}, header=true, auto_detect=false, "
+        f"delim={_lit(delimiter)}, quote='\"', escape='\"', encoding={_lit(encoding)}, "
+        f"compression={_lit('gzip' if info.compressed else 'none')}, {errors})"
     )
+
+
+def collect_rejects(con: duckdb.DuckDBPyConnection) -> int:
+    """Turn the CSV reader's errors into ``_rejects`` (one row per bad line); returns the count."""
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}")
     con.execute(
         f"""CREATE TEMP TABLE {REJECTS} AS
-            SELECT line AS _row, first(error_type) AS error_type,
-                   first(error_message) AS message, first(csv_line) AS original,
-                   row_number() OVER (ORDER BY line) AS j
+            SELECT line AS _row, first(error_type) AS error_type, first(error_message) AS message,
+                   first(csv_line) AS original, row_number() OVER (ORDER BY line) AS j,
+                   CAST(NULL AS VARCHAR) AS reason
             FROM _rej_errors GROUP BY line"""
     )
     rejects = con.execute(f"SELECT _row, error_type, message FROM {REJECTS}").fetchall()
-    con.execute(f"ALTER TABLE {REJECTS} ADD COLUMN reason VARCHAR")
     for row, error_type, message in rejects:
-        con.execute(
-            f"UPDATE {REJECTS} SET reason = ? WHERE _row = ?",
-            [_reject_reason(error_type, message), row],
-        )
-    # rowids of a table made inside a transaction start at an offset; rows are contiguous.
-    base = con.execute("SELECT coalesce(min(rowid), 0) FROM _raw0").fetchone()[0]
+        con.execute(f"UPDATE {REJECTS} SET reason = ? WHERE _row = ?", [_reject_reason(error_type, message), row])
+    return len(rejects)
+
+
+def number_rows(con: duckdb.DuckDBPyConnection, view: str, table: str) -> None:
+    """``view`` = ``table`` + ``_k`` (record number) + ``_row`` (source line).
+
+    A table made from a CSV scan keeps the file's row order; its rowids start at an offset
+    and are contiguous. Parsed record k sits on line k + 1 (header) + the rejected lines
+    before it.
+    """
+    base = con.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()[0]
     k = f"(r.rowid - {base} + 1)"
-    # Parsed row k sits on line k + 1 (header) + the rejected lines before it.
-    if rejects:
-        row_expr = f"({k} + 1 + (SELECT count(*) FROM {REJECTS} x WHERE {k} >= x._row - x.j))"
+    if con.execute(f"SELECT count(*) FROM {REJECTS}").fetchone()[0]:
+        row = f"({k} + 1 + (SELECT count(*) FROM {REJECTS} x WHERE {k} >= x._row - x.j))"
     else:
-        row_expr = f"({k} + 1)"
-    con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT {row_expr} AS _row, r.* FROM _raw0 r")
-    return columns
+        row = f"({k} + 1)"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {row} AS _row, {k} AS _k, r.* FROM {table} r")
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str, lazy: bool) -> RawRead:
+    columns = read_header(info) if delimiter == info.delimiter else _header_with(info, delimiter)
+    scan = _csv_scan(info, delimiter, columns, rejects=True)
+    if lazy:
+        con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM {scan}")
+        return RawRead(columns, numbered=False, scan=_csv_scan(info, delimiter, columns, rejects=False),
+                       path=str(info.path))
+    con.execute(f"CREATE TEMP TABLE _raw0 AS SELECT * FROM {scan}")
+    collect_rejects(con)
+    number_rows(con, RAW, "_raw0")
+    return RawRead(columns, numbered=True)
 
 
 def _header_with(info: SourceInfo, delimiter: str) -> list[str]:
@@ -155,7 +191,7 @@ def _as_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _read_whitespace(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+def _read_whitespace(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
     records, rows, rejects = [], [], []
     with _open_text(info) as text:
         columns = dedupe_names(text.readline().lstrip("\ufeff").split())
@@ -171,7 +207,7 @@ def _read_whitespace(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[s
             rows.append(line_no)
     frame = _text_frame(records, rows) if records else _empty_frame(columns)
     _register(con, frame, rejects)
-    return columns
+    return RawRead(columns, numbered=True)
 
 
 def _empty_frame(columns: list[str]) -> pd.DataFrame:
@@ -180,7 +216,7 @@ def _empty_frame(columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _read_json(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+def _read_json(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
     records, rows, rejects = [], [], []
     with _open_text(info) as text:
         if info.format == "json" and text.read(1).lstrip() == "[":
@@ -208,10 +244,10 @@ def _read_json(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
             rejects.append((row, "not a JSON object", json.dumps(item)[:10_000]))
     frame = _text_frame(records, rows)
     _register(con, frame, rejects)
-    return list(frame.columns[1:])
+    return RawRead(list(frame.columns[1:]), numbered=True)
 
 
-def _read_excel(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+def _read_excel(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
     try:
         frame = pd.read_excel(info.path, dtype=object, sheet_name=0)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -221,10 +257,10 @@ def _read_excel(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
     rows = [int(i) + 2 for i in frame.index]
     text = _text_frame(records, rows) if records else _empty_frame(dedupe_names(list(map(str, frame.columns))))
     _register(con, text, [])
-    return list(text.columns[1:])
+    return RawRead(list(text.columns[1:]), numbered=True)
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
+def _read_parquet(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
     path = _lit(str(info.path))
     try:
         names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()]
@@ -239,28 +275,28 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]
         f"FROM read_parquet({path}, file_row_number=true)"
     )
     _empty_rejects(con)
-    return columns
+    return RawRead(columns, numbered=True)
 
 
 def read_raw(
-    con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str | None = None
+    con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str | None = None, *, lazy: bool = True
 ) -> RawRead:
-    """Read ``info`` into ``_raw``/``_rejects`` on ``con``; ``delimiter`` overrides the sniffed one."""
+    """Set up ``_raw``/``_rejects`` on ``con``; ``delimiter`` overrides the sniffed one.
+
+    A CSV file is read lazily when ``lazy`` (the typed table is built straight from the
+    file); otherwise every source is read into a numbered table first.
+    """
     _reset(con)
     delimiter = delimiter or info.delimiter
     try:
         if info.format == "csv" and delimiter == "whitespace":
-            columns = _read_whitespace(con, info)
-        elif info.format == "csv":
-            columns = _read_csv(con, info, delimiter)
-        elif info.format in ("jsonl", "json"):
-            columns = _read_json(con, info)
-        elif info.format == "excel":
-            columns = _read_excel(con, info)
-        else:
-            columns = _read_parquet(con, info)
+            return _read_whitespace(con, info)
+        if info.format == "csv":
+            return _read_csv(con, info, delimiter, lazy)
+        if info.format in ("jsonl", "json"):
+            return _read_json(con, info)
+        if info.format == "excel":
+            return _read_excel(con, info)
+        return _read_parquet(con, info)
     except duckdb.Error as exc:
         raise SourceError(f"{info.path}: cannot be read ({str(exc).splitlines()[0]})") from None
-    parsed = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]
-    rejected = con.execute(f"SELECT count(*) FROM {REJECTS}").fetchone()[0]
-    return RawRead(columns=columns, rows_parsed=parsed, rows_rejected=rejected)

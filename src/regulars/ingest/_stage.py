@@ -18,12 +18,13 @@ import duckdb
 
 from regulars.ingest._convert import lit, problem_sql, quote, text_sql, value_sql
 from regulars.ingest._mapping import Mapping, ResolvedField
+from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
 from regulars.schema import CONTRACTS, TableContract
 
 __all__ = ["QUARANTINE", "Staged", "stage"]
 
 QUARANTINE = "_quarantine"
-_TEMP_TABLES = ("_typed", "_flags", "_orders", "_order_flags", "_lines_final", "_side", "_products", QUARANTINE)
+_TEMP = ("_typed", "_typed0", "_flags", "_orders", "_order_flags", "_lines_final", "_side", "_products", QUARANTINE)
 _TEMP_VIEWS = ("_checked", "_order_checked", "_out_customers", "_out_orders", "_out_order_items",
                "_out_products", *(f"_out_{t}" for t in CONTRACTS))
 
@@ -70,8 +71,12 @@ def order_problems(amount: str, status: str) -> list[tuple[str, str]]:
 # -- typing ------------------------------------------------------------------------------------
 
 
-def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], default: bool) -> dict[str, bool]:
-    """Per date column: day-first when some first parts exceed 12 and no second parts do."""
+def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], default: bool,
+                     sample: str) -> dict[str, bool]:
+    """Per date column: day-first when some first parts exceed 12 and no second parts do.
+
+    A lazily read CSV is judged on its first 200,000 rows.
+    """
     out = {}
     for f in fields:
         if f.column.kind != "timestamp" or f.spec.formats or f.source is None:
@@ -81,7 +86,7 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
         first_big, second_big = con.execute(
             f"""SELECT count(*) FILTER (WHERE TRY_CAST(regexp_extract({col}, {pattern}, 1) AS INT) > 12),
                        count(*) FILTER (WHERE TRY_CAST(regexp_extract({col}, {pattern}, 2) AS INT) > 12)
-                FROM _raw WHERE substr({col}, 2, 1) IN ('/', '-') OR substr({col}, 3, 1) IN ('/', '-')"""
+                FROM {sample} WHERE substr({col}, 2, 1) IN ('/', '-') OR substr({col}, 3, 1) IN ('/', '-')"""
         ).fetchone()
         out[f.spec.target] = True if first_big and not second_big else (
             False if second_big and not first_big else default
@@ -92,8 +97,10 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
 def _typed_sql(
     fields: list[ResolvedField], unused: list[str], required: set[str], row_prefix: str,
     dayfirst: dict[str, bool], default_dayfirst: bool, decimal: str, order_rows: bool,
+    raw_columns: list[str], numbered: bool,
 ) -> str:
-    """One pass over ``_raw``: text → typed values, plus every row-level problem in words."""
+    """One pass over ``_raw``: text → typed values, every row-level problem in words, and the
+    original values of rows with problems (``_original``)."""
     texts, values, problems = [], [], []
     final = {_col(f.spec.target): quote("v:" + _col(f.spec.target)) for f in fields}
     status = next((f for f in fields if f.spec.target == "status"), None)
@@ -118,12 +125,27 @@ def _typed_sql(
     attrs = ("json_object(" + ", ".join(f"{lit(c)}, {quote(c)}" for c in unused) + ")") if unused else "CAST(NULL AS JSON)"
     reason = f"concat_ws('; ', {', '.join(p[0] for p in problems)})" if problems else "''"
     code = f"concat_ws('; ', {', '.join(p[1] for p in problems)})" if problems else "''"
+    carried = "".join(f", {quote(c)} AS {quote('r:' + c)}" for c in raw_columns)
+    original = "json_object(" + ", ".join(f"{lit(c)}, {quote('r:' + c)}" for c in raw_columns) + ")"
+    row = "_row, " if numbered else ""
     columns = "".join(f"{expr} AS {quote(name)}, " for name, expr in final.items())
     return f"""
-        WITH t AS (SELECT _row, {attrs} AS attributes {''.join(', ' + x for x in texts)} FROM _raw),
-             v AS (SELECT * {''.join(', ' + x for x in values)} FROM t)
-        SELECT _row, attributes, {columns} {reason} AS _reason, {code} AS _codes
-        FROM v"""
+        WITH t AS (SELECT {row}{attrs} AS attributes {carried} {''.join(', ' + x for x in texts)} FROM _raw),
+             v AS (SELECT * {''.join(', ' + x for x in values)} FROM t),
+             f AS (SELECT {row}attributes, {columns} {reason} AS _reason, {code} AS _codes {''.join(', ' + quote('r:' + c) for c in raw_columns)} FROM v)
+        SELECT {row}attributes, {''.join(quote(n) + ', ' for n in final)} _reason, _codes,
+               CASE WHEN _reason <> '' THEN CAST({original} AS VARCHAR) END AS _original
+        FROM f"""
+
+
+def _build_typed(con: duckdb.DuckDBPyConnection, sql: str, raw: RawRead) -> None:
+    """Materialise the typed rows as ``_typed`` (numbered from file order for a lazy CSV)."""
+    if raw.numbered:
+        con.execute(f"CREATE TEMP TABLE _typed AS {sql}")
+        return
+    con.execute(f"CREATE TEMP TABLE _typed0 AS {sql}")
+    collect_rejects(con)
+    number_rows(con, "_typed", "_typed0")
 
 
 # -- keys --------------------------------------------------------------------------------------
@@ -214,26 +236,32 @@ def _side_customers(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField],
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
-    for name in _TEMP_VIEWS:
-        con.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in _TEMP_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    drop_temp(con, _TEMP + _TEMP_VIEWS)
 
 
-def _finish(con: duckdb.DuckDBPyConnection, table: str, checked: str, outputs: dict[str, str]) -> Staged:
-    bad, parsed, unchanged = con.execute(
+def _finish(con: duckdb.DuckDBPyConnection, raw: RawRead, table: str, checked: str,
+            outputs: dict[str, str]) -> Staged:
+    bad, parsed, unchanged, flagged = con.execute(
         f"SELECT count(*) FILTER (WHERE _reason <> ''), count(*), "
-        f"count(*) FILTER (WHERE _unchanged AND _reason = '') FROM {checked}"
+        f"count(*) FILTER (WHERE _unchanged AND _reason = ''), "
+        f"count(*) FILTER (WHERE _reason <> '' AND _original IS NULL) FROM {checked}"
     ).fetchone()
-    raw_cols = [r[0] for r in con.execute("DESCRIBE _raw").fetchall() if r[0] != "_row"]
-    original = ("json_object(" + ", ".join(f"{lit(c)}, r.{quote(c)}" for c in raw_cols) + ")") if raw_cols else "'{}'"
     con.execute(f"CREATE TEMP TABLE {QUARANTINE} (_row BIGINT, reason VARCHAR, codes VARCHAR, original VARCHAR)")
-    if bad:
+    con.execute(f"INSERT INTO {QUARANTINE} SELECT _row, _reason, _codes, _original FROM {checked} "
+                "WHERE _reason <> '' AND _original IS NOT NULL")
+    if flagged:  # rows valid on their own but clashing on their key: fetch their original values
+        source = "_raw"
+        if not raw.numbered:
+            with raw.reading():
+                con.execute(f"CREATE TEMP TABLE _reread0 AS SELECT * FROM {raw.scan}")
+            number_rows(con, "_reread", "_reread0")
+            source = "_reread"
+        original = "json_object(" + ", ".join(f"{lit(c)}, r.{quote(c)}" for c in raw.columns) + ")"
         con.execute(
             f"""INSERT INTO {QUARANTINE}
                 SELECT c._row, c._reason, c._codes, CAST({original} AS VARCHAR)
-                FROM (SELECT _row, _reason, _codes FROM {checked} WHERE _reason <> '') c
-                JOIN _raw r ON r._row = c._row"""
+                FROM (SELECT _row, _reason, _codes FROM {checked} WHERE _reason <> '' AND _original IS NULL) c
+                JOIN {source} r ON r._row = c._row"""
         )
     rejected = con.execute(
         f"INSERT INTO {QUARANTINE} SELECT _row, reason, 'malformed_row', "
@@ -258,23 +286,29 @@ def stage(
     dayfirst: bool,
     decimal: str,
     existing: dict[str, str | None],
+    raw: RawRead,
 ) -> Staged:
     """Validate ``_raw`` and stage outputs; ``existing`` maps table → relation of stored rows."""
     _drop(con)
     first = mapping.dayfirst if mapping.dayfirst is not None else dayfirst
-    per_column = {} if mapping.dayfirst is not None else _detect_dayfirst(con, fields, dayfirst)
+    sample = "_raw" if raw.numbered else f"(SELECT * FROM {raw.scan} LIMIT 200000)"
+    with raw.reading():
+        per_column = {} if mapping.dayfirst is not None else _detect_dayfirst(con, fields, dayfirst, sample)
     decimal = mapping.decimal or decimal
-    row_prefix = content_hash[:12]
+
+    def typed(required: set[str], order_rows: bool) -> None:
+        sql = _typed_sql(fields, unused, required, content_hash[:12], per_column, first,
+                         decimal, order_rows, raw.columns, raw.numbered)
+        with raw.reading():
+            _build_typed(con, sql, raw)
+
     if mapping.shape == "order_lines":
-        return _stage_order_lines(con, fields, unused, row_prefix, per_column, first, decimal, existing)
+        typed({"order_id", "item.product_id"}, order_rows=False)
+        return _stage_order_lines(con, raw, fields, existing)
 
     table = mapping.table
     contract = CONTRACTS[table]
-    con.execute(
-        "CREATE TEMP TABLE _typed AS " + _typed_sql(
-            fields, unused, set(contract.required), row_prefix, per_column, first, decimal,
-            order_rows=table == "orders")
-    )
+    typed(set(contract.required), order_rows=table == "orders")
     mapped = _columns_of(contract, fields) + (["status"] if table == "orders" else [])
     mapped = list(dict.fromkeys(mapped))
     if contract.key:
@@ -286,12 +320,11 @@ def stage(
               "_reason = '' AND NOT _unchanged")
     if table != "customers" and _side_customers(con, fields, "_checked"):
         outputs["customers"] = "_out_customers"
-    return _finish(con, table, "_checked", outputs)
+    return _finish(con, raw, table, "_checked", outputs)
 
 
 def _stage_order_lines(
-    con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], unused: list[str],
-    row_prefix: str, per_column: dict[str, bool], first: bool, decimal: str,
+    con: duckdb.DuckDBPyConnection, raw: RawRead, fields: list[ResolvedField],
     existing: dict[str, str | None],
 ) -> Staged:
     """Order lines: validate each line, build orders from them, and reject whole orders.
@@ -299,11 +332,6 @@ def _stage_order_lines(
     An order is stored only if all its lines are valid, so no order has a wrong total.
     """
     orders = CONTRACTS["orders"]
-    con.execute(
-        "CREATE TEMP TABLE _typed AS " + _typed_sql(
-            fields, unused, {"order_id", "item.product_id"}, row_prefix, per_column, first, decimal,
-            order_rows=False)
-    )
     names = {_col(f.spec.target) for f in fields}
     mapped = _columns_of(orders, fields)
     line_total = ("sum(item__quantity * item__unit_price)"
@@ -376,5 +404,5 @@ def _stage_order_lines(
     outputs = {"orders": "_out_orders", "order_items": "_out_order_items", "products": "_out_products"}
     if _side_customers(con, fields, "_lines_final"):
         outputs["customers"] = "_out_customers"
-    return _finish(con, "orders", "_lines_final", outputs)
+    return _finish(con, raw, "orders", "_lines_final", outputs)
 
