@@ -250,3 +250,21 @@ def test_other_formats(workspace, tmp_path, write):
     assert (r.rows_accepted, r.rows_quarantined) == (1, 2)
     assert set(reasons(workspace, r.batch_id)) == {2, 3}
     assert query(workspace, "SELECT count(*), sum(amount) FROM orders") == [(5, 10.0)]
+
+
+def test_order_lines_quarantine_whole_orders(workspace, tmp_path):
+    mapping = tmp_path / "lines.toml"
+    mapping.write_text('table = "orders"\nshape = "order_lines"\n[columns]\norder_id = "inv"\n'
+                       'customer_id = "cust"\nordered_at = "at"\n"item.product_id" = "sku"\n'
+                       '"item.quantity" = "qty"\n"item.unit_price" = "price"\n')
+    path = tmp_path / "lines.csv"
+    path.write_text("inv,cust,at,sku,qty,price\n1,c1,2024-01-01,a,2,1.5\n1,c1,2024-01-01,b,1,2\n"
+                    "2,c1,2024-01-02,a,-1,1.5\n2,c1,2024-01-02,b,1,2\n3,,2024-01-03,a,1,1\n")
+    (r,) = pipeline.ingest(workspace, [path], mapping_file=mapping)
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (5, 2, 3)
+    assert reasons(workspace, r.batch_id) == {
+        4: "item.quantity: -1.0 is below the minimum 0",
+        5: "order has 1 invalid lines",
+        6: "customer_id: missing",
+    }
+    assert query(workspace, "SELECT order_id, amount, status FROM orders") == [("1", 5.0, "completed")]

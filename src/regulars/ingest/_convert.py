@@ -10,7 +10,7 @@ from __future__ import annotations
 from regulars.ingest._mapping import FieldSpec
 from regulars.schema import Column
 
-__all__ = ["lit", "number_sql", "problem_sql", "quote", "text_sql", "timestamp_sql", "value_sql"]
+__all__ = ["lit", "number_sql", "problem_sql", "problems_sql", "quote", "text_sql", "timestamp_sql", "value_sql"]
 
 MAX_ID_LENGTH = 256
 MAX_TEXT_LENGTH = 100_000
@@ -55,7 +55,9 @@ def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
         parts = ", ".join(f"trim({quote(c)})" for c in spec.concat)
         s = f"NULLIF(trim(concat_ws(' ', {parts})), '')"
     elif source is not None:
-        s = f"NULLIF(trim(CAST({quote(source)} AS VARCHAR)), '')"
+        x = f"CAST({quote(source)} AS VARCHAR)"
+        # trimming every value is costly; most values have no edge spaces to trim
+        s = f"(CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN NULLIF(trim({x}), '') ELSE NULLIF({x}, '') END)"
     else:
         s = "CAST(NULL AS VARCHAR)"
     if spec.transform in ("email", "lower"):
@@ -84,9 +86,7 @@ def timestamp_sql(s: str, formats: tuple[str, ...], dayfirst: bool) -> str:
     )
     return (
         f"CASE WHEN {s} IS NULL THEN NULL "
-        f"WHEN length({s}) > 10 AND (right({s}, 1) = 'Z' OR substr({s}, -6, 1) IN ('+', '-') "
-        f"OR substr({s}, -5, 1) IN ('+', '-')) AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') "
-        f"THEN {offset} "
+        f"WHEN length({s}) > 10 AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN {offset} "
         f"ELSE coalesce(try_cast({s} AS TIMESTAMP), try_strptime({s}, {_list(local)})) END"
     )
 
@@ -110,9 +110,7 @@ def number_sql(s: str, decimal: str) -> str:
             f"WHEN regexp_full_match({n}, '[+-]?\\d{{1,3}}(\\.\\d{{3}}){{2,}}') THEN replace({n}, '.', '') "
             f"ELSE {n} END)"
         )
-    # 'nan' and 'inf' would cast to non-finite doubles
-    return (f"(CASE WHEN NOT (contains(lower({s}), 'nan') OR contains(lower({s}), 'inf')) "
-            f"THEN coalesce(try_cast({s} AS DOUBLE), try_cast({cleaned} AS DOUBLE)) END)")
+    return f"coalesce(try_cast({s} AS DOUBLE), try_cast({cleaned} AS DOUBLE))"
 
 
 def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: str) -> str:
@@ -129,7 +127,7 @@ def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: 
         if spec.transform == "abs":
             number = f"abs({number})"
         if kind == "integer":
-            return f"CAST(CASE WHEN {number} = round({number}) THEN {number} END AS BIGINT)"
+            return f"TRY_CAST(CASE WHEN {number} = round({number}) THEN {number} END AS BIGINT)"
         return number
     if kind == "boolean":
         true_words = spec.true_words or TRUE_WORDS
@@ -160,52 +158,51 @@ _KIND_WORDS = {
 }
 
 
-def problem_sql(target: str, column: Column, s: str, v: str, required: bool) -> list[tuple[str, str]]:
-    """(reason, code) SQL expression pairs that are NULL when the value is fine."""
+def problem_sql(target: str, column: Column, s: str, v: str, required: bool) -> list[tuple[str, str, str]]:
+    """(condition, reason SQL, code) triples: the value of ``target`` has that problem when the
+    condition holds."""
     shown = f"left({s}, 40)"
-    out: list[tuple[str, str]] = []
+    quoted = f"'''' || {shown} || ''''"
+    out: list[tuple[str, str, str]] = []
     if required:
-        out.append((f"CASE WHEN {s} IS NULL THEN {lit(target + ': missing')} END",
-                    f"CASE WHEN {s} IS NULL THEN {lit('missing:' + target)} END"))
+        out.append((f"{s} IS NULL", lit(target + ": missing"), "missing:" + target))
     if column.kind == "choice":
         allowed = ", ".join(column.choices) if column.choices else "a word such as page_view"
-        bad = f"{s} IS NOT NULL AND {v} IS NULL"
-        out.append((
-            f"CASE WHEN {bad} THEN {lit(target + ': ')} || '''' || {shown} || ''' is not one of: ' "
-            f"|| {lit(allowed)} END",
-            f"CASE WHEN {bad} THEN {lit('not_allowed:' + target)} END",
-        ))
+        out.append((f"{s} IS NOT NULL AND {v} IS NULL",
+                    f"{lit(target + ': ')} || {quoted} || {lit(' is not one of: ' + allowed)}",
+                    "not_allowed:" + target))
     elif column.kind in ("id", "text"):
         limit = MAX_ID_LENGTH if column.kind == "id" else MAX_TEXT_LENGTH
-        bad = f"length({s}) > {limit}"
-        out.append((
-            f"CASE WHEN {bad} THEN {lit(f'{target}: value is ')} || length({s}) || "
-            f"{lit(f' characters long; the limit is {limit:,}')} END",
-            f"CASE WHEN {bad} THEN {lit('too_long:' + target)} END",
-        ))
+        out.append((f"length({s}) > {limit}",
+                    f"{lit(target + ': value is ')} || length({s}) || {lit(f' characters long; the limit is {limit:,}')}",
+                    "too_long:" + target))
     else:
         bad = f"{s} IS NOT NULL AND {v} IS NULL"
-        out.append((
-            f"CASE WHEN {bad} THEN {lit(target + ': cannot read ')} || '''' || {shown} || "
-            f"''' as {_KIND_WORDS[column.kind]}' END",
-            f"CASE WHEN {bad} THEN {lit('unreadable:' + target)} END",
-        ))
+        if column.kind in ("number", "integer"):  # 'nan' and 'inf' cast to doubles, but are no amounts
+            bad = f"{s} IS NOT NULL AND ({v} IS NULL OR NOT isfinite({v}))"
+        out.append((bad, f"{lit(target + ': cannot read ')} || {quoted} || {lit(' as ' + _KIND_WORDS[column.kind])}",
+                    "unreadable:" + target))
     if column.kind == "timestamp":
-        bad = f"{v} IS NOT NULL AND (year({v}) < 1900 OR year({v}) > 2200)"
-        out.append((
-            f"CASE WHEN {bad} THEN {lit(target + ': ')} || CAST({v} AS DATE) || ' is not a plausible date' END",
-            f"CASE WHEN {bad} THEN {lit('out_of_range:' + target)} END",
-        ))
+        out.append((f"{v} IS NOT NULL AND (year({v}) < 1900 OR year({v}) > 2200)",
+                    f"{lit(target + ': ')} || CAST({v} AS DATE) || ' is not a plausible date'",
+                    "out_of_range:" + target))
     if column.minimum is not None:
-        bad = f"{v} < {column.minimum}"
-        out.append((
-            f"CASE WHEN {bad} THEN {lit(target + ': ')} || {v} || {lit(f' is below the minimum {column.minimum:g}')} END",
-            f"CASE WHEN {bad} THEN {lit('out_of_range:' + target)} END",
-        ))
+        out.append((f"{v} < {column.minimum}",
+                    f"{lit(target + ': ')} || {v} || {lit(f' is below the minimum {column.minimum:g}')}",
+                    "out_of_range:" + target))
     if column.maximum is not None:
-        bad = f"{v} > {column.maximum}"
-        out.append((
-            f"CASE WHEN {bad} THEN {lit(target + ': ')} || {v} || {lit(f' is above the maximum {column.maximum:g}')} END",
-            f"CASE WHEN {bad} THEN {lit('out_of_range:' + target)} END",
-        ))
+        out.append((f"{v} > {column.maximum}",
+                    f"{lit(target + ': ')} || {v} || {lit(f' is above the maximum {column.maximum:g}')}",
+                    "out_of_range:" + target))
     return out
+
+
+def problems_sql(problems: list[tuple[str, str, str]]) -> tuple[str, str]:
+    """SQL for all reasons and all codes ('' when none); the texts are built only for bad rows."""
+    if not problems:
+        return "''", "''"
+    any_bad = " OR ".join(f"coalesce({c}, false)" for c, _, _ in problems)
+    reasons = ", ".join(f"CASE WHEN {c} THEN {r} END" for c, r, _ in problems)
+    codes = ", ".join(f"CASE WHEN {c} THEN {lit(code)} END" for c, _, code in problems)
+    return (f"CASE WHEN {any_bad} THEN concat_ws('; ', {reasons}) ELSE '' END",
+            f"CASE WHEN {any_bad} THEN concat_ws('; ', {codes}) ELSE '' END")

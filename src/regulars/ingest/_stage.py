@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from regulars.ingest._convert import lit, problem_sql, quote, text_sql, value_sql
+from regulars.ingest._convert import lit, problem_sql, problems_sql, quote, text_sql, value_sql
 from regulars.ingest._mapping import Mapping, ResolvedField
 from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
 from regulars.schema import CONTRACTS, TableContract
@@ -59,12 +59,11 @@ def order_amount(amount: str, status: str) -> str:
     return f"(CASE WHEN {status} = 'refunded' THEN -abs({amount}) ELSE {amount} END)"
 
 
-def order_problems(amount: str, status: str) -> list[tuple[str, str]]:
-    bad = f"{amount} < 0 AND {status} = 'completed'"
+def order_problems(amount: str, status: str) -> list[tuple[str, str, str]]:
     return [(
-        f"CASE WHEN {bad} THEN 'amount: ' || {amount} || "
-        "' is negative on a completed order (mark refunds with status refunded)' END",
-        f"CASE WHEN {bad} THEN 'negative_amount:amount' END",
+        f"{amount} < 0 AND {status} = 'completed'",
+        f"'amount: ' || {amount} || ' is negative on a completed order (mark refunds with status refunded)'",
+        "negative_amount:amount",
     )]
 
 
@@ -102,7 +101,12 @@ def _typed_sql(
     """One pass over ``_raw``: text → typed values, every row-level problem in words, and the
     original values of rows with problems (``_original``)."""
     texts, values, problems = [], [], []
-    final = {_col(f.spec.target): quote("v:" + _col(f.spec.target)) for f in fields}
+    final = {
+        _col(f.spec.target): (f"CASE WHEN isfinite({quote('v:' + _col(f.spec.target))}) "
+                              f"THEN {quote('v:' + _col(f.spec.target))} END")
+        if f.column.kind in ("number", "integer") else quote("v:" + _col(f.spec.target))
+        for f in fields
+    }
     status = next((f for f in fields if f.spec.target == "status"), None)
     for f in fields:
         name = _col(f.spec.target)
@@ -123,8 +127,7 @@ def _typed_sql(
             problems += order_problems(final["amount"], st)
             final["amount"] = order_amount(final["amount"], st)
     attrs = ("json_object(" + ", ".join(f"{lit(c)}, {quote(c)}" for c in unused) + ")") if unused else "CAST(NULL AS JSON)"
-    reason = f"concat_ws('; ', {', '.join(p[0] for p in problems)})" if problems else "''"
-    code = f"concat_ws('; ', {', '.join(p[1] for p in problems)})" if problems else "''"
+    reason, code = problems_sql(problems)
     carried = "".join(f", {quote(c)} AS {quote('r:' + c)}" for c in raw_columns)
     original = "json_object(" + ", ".join(f"{lit(c)}, {quote('r:' + c)}" for c in raw_columns) + ")"
     row = "_row, " if numbered else ""
@@ -366,10 +369,10 @@ def _stage_order_lines(
     )
     has_status = "status" in mapped
     status = order_status("status" if has_status else None)
-    (reason, code), = order_problems("amount", status)
+    reason, code = problems_sql(order_problems("amount", status))
     replaced = [
         f"{order_amount('amount', status)} AS amount",
-        *(f"concat_ws('; ', NULLIF({c}, ''), {r}) AS {c}" for c, r in
+        *(f"concat_ws('; ', NULLIF({c}, ''), NULLIF({r}, '')) AS {c}" for c, r in
           (("_reason", reason), ("_codes", code), ("_own_reason", reason), ("_own_codes", code))),
     ] + ([f"{status} AS status"] if has_status else [])
     con.execute(
