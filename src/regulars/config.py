@@ -23,8 +23,8 @@ DEFAULT_TOML = """\
 [store]
 # The DuckDB file, relative to this folder.
 database = "regulars.duckdb"
-# Memory DuckDB may use before it spills to disk (e.g. "2GB"); "" lets DuckDB choose.
-memory_limit = "2GB"
+# Memory DuckDB may use before it spills to disk (e.g. "4GB"); "" lets DuckDB choose.
+memory_limit = "1GB"
 # Worker threads; 0 means one per core.
 threads = 0
 
@@ -49,7 +49,7 @@ missing_customer_warn_share = 0.05
 @dataclass(frozen=True)
 class StoreSettings:
     database: str = "regulars.duckdb"
-    memory_limit: str = "2GB"
+    memory_limit: str = "1GB"
     threads: int = 0
 
 
