@@ -78,14 +78,13 @@ def init(path: Workspace, as_json: AsJson = False) -> None:
 
 def _load_table(results: list[Any]) -> Table:
     table = Table(title="Loaded", title_justify="left")
-    for col in ("file", "batch", "read", "accepted", "quarantined", "unchanged", "new customers"):
-        table.add_column(col, justify="right" if col not in ("file", "batch") else "left")
+    table.add_column("file", min_width=14, overflow="fold")
+    for col in ("read", "accepted", "quarantined", "new customers"):
+        table.add_column(col, justify="right", no_wrap=True)
     for r in results:
-        if r.already_loaded:
-            table.add_row(r.source_name, r.batch_id, "already loaded", "", "", "", "")
-        else:
-            table.add_row(r.source_name, r.batch_id, f"{r.rows_read:,}", f"{r.rows_accepted:,}",
-                          f"{r.rows_quarantined:,}", f"{r.rows_unchanged:,}", f"{r.customers_created:,}")
+        if not r.already_loaded:
+            table.add_row(r.source_name, f"{r.rows_read:,}", f"{r.rows_accepted:,}",
+                          f"{r.rows_quarantined:,}", f"{r.customers_created:,}")
     return table
 
 
@@ -113,14 +112,16 @@ def ingest(
                 )
     if as_json:
         return _json([r.as_dict() for r in results])
-    out.print(_load_table(results))
+    if any(not r.already_loaded for r in results):
+        out.print(_load_table(results))
     for r in results:
         if r.already_loaded:
             out.print(f"{r.source_name}: already loaded as batch {r.batch_id} on {r.loaded_at}; nothing to do.")
         else:
             out.print(
-                f"{r.source_name}: read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
+                f"{r.source_name} (batch {r.batch_id}): read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
                 f"quarantined {r.rows_quarantined:,}"
+                + (f"; {r.rows_unchanged:,} accepted rows were already stored" if r.rows_unchanged else "")
                 + (f"; created {r.customers_created:,} minimal customer records for unknown customers"
                    if r.customers_created else "")
             )
@@ -140,14 +141,15 @@ def _status_tables(data: dict[str, Any]) -> list[Table]:
         people.add_column(col, justify="right")
     people.add_row(f"{c['records']:,}", f"{c['resolved']:,}", f"{c['merged']:,}", f"{c['minimal']:,}")
     batches = Table(title="Batches", title_justify="left")
-    for col in ("batch", "table", "source", "read", "accepted", "quarantined", "loaded at"):
-        batches.add_column(col, justify="right" if col in ("read", "accepted", "quarantined") else "left")
+    for col in ("batch", "table", "source", "read", "quarantined", "loaded"):
+        batches.add_column(col, justify="right" if col in ("read", "quarantined") else "left",
+                           no_wrap=col in ("batch", "read", "quarantined"), min_width=12 if col == "source" else None)
     for b in data["batches"]:
         batches.add_row(b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
-                        f"{b['rows_accepted']:,}", f"{b['rows_quarantined']:,}", b["loaded_at"])
+                        f"{b['rows_quarantined']:,}", b["loaded_at"][:10])
     out_tables = [tables, people, batches]
     if data["quarantine"]["by_reason"]:
-        q = Table(title=f"Quarantine ({data['quarantine']['rows']:,} rows) by reason", title_justify="left")
+        q = Table(title=f"Quarantine: {data['quarantine']['rows']:,} rows", title_justify="left")
         q.add_column("reason")
         q.add_column("rows", justify="right")
         for reason, n in data["quarantine"]["by_reason"].items():
@@ -226,7 +228,10 @@ def demo(
         return _json({**result, "loads": [r.as_dict() for r in result["loads"]]})
     out.print(f"Demo shop in [bold]{path}[/]: {customers:,} customers, files in {result['files_dir']}, "
               f"hidden truth in {result['truth']}")
-    out.print(_load_table(result["loads"]))
+    if any(not r.already_loaded for r in result["loads"]):
+        out.print(_load_table(result["loads"]))
+    else:
+        out.print("Every demo file was loaded before; nothing to do.")
     _print_status(result["status"])
 
 
