@@ -60,7 +60,7 @@ def measure(code: str, *args: str) -> tuple[float, int, float]:
 
 def bench_file(label: str, path: Path, table: str, preset: str, repeat: int) -> dict:
     best_bare = best_ours = None
-    for i in range(repeat):
+    for _i in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             bare = measure(BARE, str(path), str(Path(tmp) / "bare.duckdb"))
             ours = measure(REGULARS, str(path), str(Path(tmp) / "ws"), table, preset)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -92,9 +93,9 @@ def _load_table(results: list[Any]) -> Table:
 def ingest(
     workspace: Workspace,
     files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, Parquet or Excel files (gzip is fine).")],
-    table: Annotated[Optional[str], typer.Option(help="Canonical table: customers, orders, order_items, products, events, tickets, feedback, messages.")] = None,
-    preset: Annotated[Optional[str], typer.Option(help=f"A built-in layout: {', '.join(PRESETS)}.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option(help="A TOML/YAML mapping file (see docs/mapping.md).")] = None,
+    table: Annotated[str | None, typer.Option(help="Canonical table: customers, orders, order_items, products, events, tickets, feedback, messages.")] = None,
+    preset: Annotated[str | None, typer.Option(help=f"A built-in layout: {', '.join(PRESETS)}.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="A TOML/YAML mapping file (see docs/mapping.md).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Load export files into the store. Each file is one all-or-nothing batch; loading the
@@ -179,8 +180,8 @@ def status(workspace: Workspace, as_json: AsJson = False) -> None:
 @app.command()
 def quarantine(
     workspace: Workspace,
-    batch: Annotated[Optional[str], typer.Option(help="Only this batch.")] = None,
-    csv: Annotated[Optional[Path], typer.Option(help="Write the rows to this CSV file.")] = None,
+    batch: Annotated[str | None, typer.Option(help="Only this batch.")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Write the rows to this CSV file.")] = None,
     limit: Annotated[int, typer.Option(help="Rows to show on screen.")] = 20,
     as_json: AsJson = False,
 ) -> None:

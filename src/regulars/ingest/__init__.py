@@ -4,8 +4,18 @@ Pure of the store: functions here read files and build temporary tables on a Duc
 connection they are given; the store decides what is written.
 """
 
-from regulars.ingest._identity import email_norm_sql, normalise_phones, resolve_identities
-from regulars.ingest._mapping import FieldSpec, Mapping, auto_mapping, load_mapping, parse_mapping
+from regulars.ingest._identity import (
+    email_norm_sql,
+    normalise_phones,
+    resolve_identities,
+)
+from regulars.ingest._mapping import (
+    FieldSpec,
+    Mapping,
+    auto_mapping,
+    load_mapping,
+    parse_mapping,
+)
 from regulars.ingest._presets import PRESETS, preset
 from regulars.ingest._read import RawRead, read_raw, release_raw
 from regulars.ingest._source import SourceInfo, inspect_source

@@ -203,7 +203,7 @@ def _read_whitespace(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRea
                 reason = f"row has {len(tokens)} fields; the header has {len(columns)}"
                 rejects.append((line_no, reason, line.rstrip("\r\n")[:10_000]))
                 continue
-            records.append(dict(zip(columns, tokens)))
+            records.append(dict(zip(columns, tokens, strict=False)))
             rows.append(line_no)
     frame = _text_frame(records, rows) if records else _empty_frame(columns)
     _register(con, frame, rejects)
@@ -268,7 +268,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
         raise SourceError(f"{info.path}: cannot be read as Parquet ({exc})") from None
     columns = dedupe_names(names)
     casts = ", ".join(
-        f"NULLIF(CAST({_q(src)} AS VARCHAR), '') AS {_q(dst)}" for src, dst in zip(names, columns)
+        f"NULLIF(CAST({_q(src)} AS VARCHAR), '') AS {_q(dst)}" for src, dst in zip(names, columns, strict=False)
     )
     con.execute(
         f"CREATE TEMP TABLE {RAW} AS SELECT file_row_number + 1 AS _row, {casts} "

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from regulars.ingest._convert import lit, problem_sql, problems_sql, quote, text_sql, value_sql
+from regulars.ingest._convert import (
+    lit,
+    problem_sql,
+    problems_sql,
+    quote,
+    text_sql,
+    value_sql,
+)
 from regulars.ingest._mapping import Mapping, ResolvedField
 from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
 from regulars.schema import CONTRACTS, TableContract

@@ -18,7 +18,13 @@ import pandas as pd
 from regulars._faults import fault_point
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
-from regulars.ingest import QUARANTINE, Staged, email_norm_sql, normalise_phones, resolve_identities
+from regulars.ingest import (
+    QUARANTINE,
+    Staged,
+    email_norm_sql,
+    normalise_phones,
+    resolve_identities,
+)
 from regulars.ingest._convert import quote
 from regulars.schema import CONTRACTS
 from regulars.store._schema import SCHEMA_VERSION, ddl
