@@ -268,3 +268,25 @@ def test_order_lines_quarantine_whole_orders(workspace, tmp_path):
         6: "customer_id: missing",
     }
     assert query(workspace, "SELECT order_id, amount, status FROM orders") == [("1", 5.0, "completed")]
+
+
+ROW_LEVEL_CASES = {
+    "ragged.csv": HEADER + "R1,c9,2024-01-01,5\nR2,c9\n",
+    "quote.csv": HEADER + 'R3,c9,2024-01-01,5\nR4,"c9,2024-01-01,6\n',
+    "bom.csv": "\ufeff" + HEADER + "R5,c9,2024-01-01,5\n",
+    "dates.csv": HEADER + "R6,c9,05/01/2023,1\nR7,c9,2023-02-30,1\n",
+    "money.csv": HEADER + 'R8,c9,2024-01-01,"1.234,56 €"\nR9,c9,2024-01-01,twelve\n',
+    "dups.csv": HEADER + "A1,c1,2024-01-05,999\nR10,c9,2024-01-01,1\nR10,c9,2024-01-01,1\n",
+    "big.csv": HEADER + "R11," + "x" * 3_000_000 + ",2024-01-01,1\n",
+    "nan.csv": HEADER + "R12,c9,2024-01-01,NaN\nR13,c9,2024-01-01,inf\n",
+}
+
+
+def test_row_level_problems_never_touch_stored_rows(loaded, write):
+    seed = "SELECT * FROM orders WHERE batch_id LIKE 'b0001-%' ORDER BY order_id"
+    stored, customers = query(loaded, seed), query(loaded, "SELECT * FROM customers ORDER BY customer_id")
+    for name, text in ROW_LEVEL_CASES.items():
+        result = load(loaded, write(name, text))
+        assert result.rows_quarantined >= 1 or name == "bom.csv", name
+        assert query(loaded, seed) == stored, name
+    assert query(loaded, "SELECT * FROM customers WHERE customer_id IN ('c1', 'c2') ORDER BY customer_id") == customers
