@@ -7,6 +7,7 @@ data (dicts, DataFrames, result records); none prints.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,12 @@ from regulars.ingest import (
     stage,
 )
 from regulars.schema import contract_for
+from regulars.scores import InsufficientDataError, score_lifetime_value
+from regulars.scores._lifetime import MIN_REPEAT_CUSTOMERS
 from regulars.store import BatchResult, Workspace, init_workspace, open_workspace
 from regulars.store import status as store_status
 
-__all__ = ["ingest", "init", "quarantine", "status"]
+__all__ = ["backtest", "customer", "ingest", "init", "quarantine", "run", "status"]
 
 Step = Callable[[str], None]
 
@@ -144,3 +147,93 @@ def quarantine(workspace_path: str | Path, batch_id: str | None = None) -> pd.Da
             f"ORDER BY batch_id, source_row",
             [batch_id] if batch_id else [],
         )
+
+
+def _default_cutoff(store: Any) -> date:
+    last = store.con.execute("SELECT max(ordered_at) FROM orders").fetchone()[0]
+    if last is None:
+        raise InsufficientDataError("there are no orders yet; load an orders export first (`regulars ingest`)")
+    return last.date() + timedelta(days=1)
+
+
+def _parse_cutoff(cutoff: str | date | None) -> date | None:
+    if cutoff is None or isinstance(cutoff, date):
+        return cutoff
+    try:
+        return date.fromisoformat(cutoff)
+    except ValueError:
+        raise SettingsError(f"--cutoff must be a date like 2011-06-01, got {cutoff!r}") from None
+
+
+def _currency(store: Any) -> str:
+    row = store.con.execute("SELECT mode(currency) FROM orders").fetchone()
+    return {"GBP": "£", "USD": "$", "EUR": "€"}.get(row[0] if row else None, "")
+
+
+def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: int = 10) -> dict[str, Any]:
+    """Fit the lifetime-value models as of ``cutoff`` (default: the day after the last order),
+    score every customer and store the run."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        when = _parse_cutoff(cutoff) or _default_cutoff(store)
+        result = score_lifetime_value(store.resolved_orders(), when, currency=_currency(store))
+        with store.transaction():
+            run_id = store.write_run(when, result.models, result.scores)
+    scores = result.scores
+    columns = ["customer_id", "p_alive", "expected_orders_90d", "clv_12m", "reason"]
+    valuable = scores.sort_values("clv_12m", ascending=False).head(top)
+    lapsed = scores[scores["orders"] > 1].sort_values(["p_alive", "clv_12m"], ascending=[True, False]).head(top)
+    return {
+        "run_id": run_id, "cutoff": str(when), "customers": len(scores), "models": result.models,
+        "most_valuable": valuable[columns].to_dict("records"),
+        "most_likely_lapsed": lapsed[columns].to_dict("records"),
+    }
+
+
+def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180) -> dict[str, Any]:
+    """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened."""
+    from regulars.models.clv import backtest as clv_backtest
+
+    if horizon_days < 1:
+        raise SettingsError(f"--horizon must be a positive number of days, got {horizon_days}")
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        when = _parse_cutoff(cutoff)
+        orders = store.resolved_orders()
+        repeaters = store.con.execute(
+            "SELECT count(*) FROM (SELECT customer_id FROM orders WHERE ordered_at < ? AND "
+            "coalesce(status, 'completed') = 'completed' GROUP BY 1 "
+            "HAVING count(DISTINCT CAST(ordered_at AS DATE)) > 1)", [when]).fetchone()[0]
+        if repeaters < MIN_REPEAT_CUSTOMERS:
+            raise InsufficientDataError(
+                f"only {repeaters} customers bought more than once before {when}; a backtest needs at "
+                f"least {MIN_REPEAT_CUSTOMERS}. Choose a later cutoff."
+            )
+        return clv_backtest(orders, when, horizon_days).as_dict()
+
+
+def customer(workspace_path: str | Path, customer_id: str) -> dict[str, Any]:
+    """Everything known and predicted about one customer (after identity resolution)."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        found = store.con.execute(
+            "SELECT resolved_id FROM customer_map WHERE customer_id = ?", [customer_id]).fetchone()
+        if found is None:
+            raise SettingsError(f"no customer {customer_id!r}; `regulars status` shows what is loaded")
+        resolved = found[0]
+        profile = store.frame(
+            "SELECT c.* EXCLUDE (attributes, batch_id, email_norm, phone_norm) FROM customers c "
+            "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ? ORDER BY c.is_stub, c.customer_id",
+            [resolved]).to_dict("records")
+        orders = store.con.execute(
+            "SELECT count(*), sum(amount), min(ordered_at), max(ordered_at) FROM orders o "
+            "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ?", [resolved]).fetchone()
+        latest = store.frame(
+            "SELECT s.*, r.cutoff FROM scores s JOIN runs r USING (run_id) WHERE s.customer_id = ? "
+            "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved]).to_dict("records")
+    return {
+        "customer_id": resolved, "records": profile,
+        "orders": {"count": orders[0], "total": orders[1], "first": str(orders[2]) if orders[2] else None,
+                   "last": str(orders[3]) if orders[3] else None},
+        "scores": latest[0] if latest else None,
+    }

@@ -30,6 +30,13 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS audit_log (
         logged_at TIMESTAMP, actor VARCHAR, action VARCHAR, detail JSON)""",
     """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR, value VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS runs (
+        run_id VARCHAR, created_at TIMESTAMP, cutoff DATE, models JSON, customers BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS scores (
+        run_id VARCHAR, customer_id VARCHAR, p_alive DOUBLE, expected_orders_90d DOUBLE,
+        expected_orders_12m DOUBLE, median_days_to_next_order DOUBLE, expected_order_value DOUBLE,
+        clv_12m DOUBLE, orders BIGINT, recency_days DOUBLE, days_since_last_order DOUBLE,
+        reason VARCHAR)""",
 )
 
 

@@ -264,6 +264,15 @@ class Store:
         )
         self.con.unregister("_phones")
 
+    def resolved_orders(self) -> Any:
+        """Orders as an Ibis table with customer ids resolved through identity links."""
+        import ibis
+
+        backend = ibis.duckdb.from_connection(self.con)
+        orders, links = backend.table("orders"), backend.table("customer_map")
+        joined = orders.join(links, "customer_id")
+        return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
+
     def refresh_identities(self, seq: int) -> None:
         """Recompute links between customers sharing an email or phone (stable ids)."""
         records = self.frame(
@@ -287,6 +296,20 @@ class Store:
             self.con.register("_links", links)
             self.con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
             self.con.unregister("_links")
+
+    def write_run(self, cutoff: Any, models: dict[str, Any], scores: pd.DataFrame) -> str:
+        """Store one run's per-customer scores; the caller commits. Returns the run id."""
+        seq = self.con.execute("SELECT count(*) + 1 FROM runs").fetchone()[0]
+        run_id = f"r{seq:04d}"
+        columns = [r[0] for r in self.con.execute("DESCRIBE scores").fetchall() if r[0] != "run_id"]
+        frame = scores.reindex(columns=columns)
+        self.con.register("_scores", frame)
+        self.con.execute(f"INSERT INTO scores SELECT ?, {', '.join(quote(c) for c in columns)} FROM _scores", [run_id])
+        self.con.unregister("_scores")
+        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
+                         [run_id, _now(), cutoff, json.dumps(models, default=float), len(frame)])
+        self.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": len(frame)})
+        return run_id
 
     def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:
         self.con.execute(

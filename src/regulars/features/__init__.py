@@ -1,0 +1,5 @@
+"""Features: per-customer values computed as of a cutoff, from data strictly before it."""
+
+from regulars.features._transactions import TIME_UNITS, transaction_summary
+
+__all__ = ["TIME_UNITS", "transaction_summary"]

@@ -1,0 +1,1 @@
+"""Models: fitted on per-customer features, predicting per customer (sklearn-style)."""

@@ -1,0 +1,198 @@
+"""What the buy-till-you-die fitters share: input checks, compression, the optimiser,
+standard errors, and save/load with a format version.
+
+Fitting runs on the distinct (frequency, recency, T) rows with a count each, so its cost
+grows with the number of distinct rows, not customers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from sklearn.base import BaseEstimator
+
+from regulars.errors import RegularsError
+
+__all__ = ["ConvergenceError", "FORMAT_VERSION", "NotFittedError", "ClvFitter", "compress"]
+
+FORMAT_VERSION = 1
+
+
+class NotFittedError(RegularsError, ValueError, AttributeError):
+    """The model was used before ``fit``."""
+
+
+class ConvergenceError(RegularsError):
+    """The optimiser did not find a maximum of the likelihood."""
+
+
+def check_columns(data: pd.DataFrame, required: tuple[str, ...], who: str) -> None:
+    missing = [c for c in required if c not in data.columns]
+    if missing:
+        raise ValueError(f"{who}: the following required columns are missing from the input data: {missing}")
+    values = data[list(required)].to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise ValueError(f"{who}: {', '.join(required)} must be finite numbers (found NaN or infinity)")
+
+
+def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``columns`` (as a 2-D float array) and how many customers share each."""
+    values = np.ascontiguousarray(data[list(columns)].to_numpy(dtype=float))
+    unique, counts = np.unique(values, axis=0, return_counts=True)
+    return unique, counts.astype(float)
+
+
+class ClvFitter(BaseEstimator):
+    """Base of the BG/NBD, Pareto/NBD and Gamma-Gamma fitters.
+
+    Subclasses define ``_param_names``, ``_columns``, ``_validate`` and
+    ``_negative_log_likelihood(log_params, rows, weights) -> (value, gradient or None)``.
+    """
+
+    _param_names: ClassVar[tuple[str, ...]] = ()
+    _columns: ClassVar[tuple[str, ...]] = ()
+    _model_type: ClassVar[str] = ""
+
+    def __init__(self, *, penalizer: float = 0.0, tol: float = 1e-10, max_iter: int = 2000) -> None:
+        self.penalizer = penalizer
+        self.tol = tol
+        self.max_iter = max_iter
+
+    # -- fitting ---------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        name = type(self).__name__
+        if not isinstance(self.penalizer, (int, float)) or self.penalizer < 0:
+            raise ValueError(f"The 'penalizer' parameter of {name} must be a float >= 0. Got {self.penalizer!r} instead.")
+        if not isinstance(self.max_iter, int) or self.max_iter < 1:
+            raise ValueError(f"The 'max_iter' parameter of {name} must be an int >= 1. Got {self.max_iter!r} instead.")
+
+    def _objective(self, log_params: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = self._negative_log_likelihood(log_params, rows, weights)
+        if grad is None:
+            grad = self._numeric_gradient(log_params, rows, weights)
+        total = weights.sum()
+        # L2 penalty on the parameters (as in lifetimes), scaled per customer
+        params = np.exp(log_params)
+        value = value / total + self.penalizer * np.sum(params**2)
+        grad = grad / total + self.penalizer * 2 * params**2
+        return value, grad
+
+    def _numeric_gradient(self, log_params: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        step = 1e-6
+        grad = np.empty_like(log_params)
+        for i in range(len(log_params)):
+            up, down = log_params.copy(), log_params.copy()
+            up[i] += step
+            down[i] -= step
+            grad[i] = (self._negative_log_likelihood(up, rows, weights)[0]
+                       - self._negative_log_likelihood(down, rows, weights)[0]) / (2 * step)
+        return grad
+
+    def _start(self, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        return np.zeros(len(self._param_names))
+
+    def fit(self, data: pd.DataFrame) -> ClvFitter:
+        """Maximum likelihood fit on a per-customer summary; returns ``self``."""
+        self._check_params()
+        check_columns(data, self._columns, type(self).__name__)
+        rows, weights = compress(self._validate(data), self._columns)
+        best = None
+        for start in (self._start(rows, weights), np.zeros(len(self._param_names)), np.full(len(self._param_names), 1.0)):
+            result = minimize(self._objective, start, args=(rows, weights), jac=True, method="L-BFGS-B",
+                              options={"maxiter": self.max_iter, "ftol": self.tol, "gtol": 1e-9})
+            if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
+                best = result
+        if best is None or not best.success and not np.isfinite(best.fun):
+            raise ConvergenceError(
+                f"{type(self).__name__} did not converge ({best.message if best else 'no finite likelihood'}); "
+                "try a penalizer such as 0.001 or check the input for extreme values"
+            )
+        self.params_ = dict(zip(self._param_names, np.exp(best.x).tolist(), strict=True))
+        self.log_likelihood_ = float(-self._negative_log_likelihood(best.x, rows, weights)[0])
+        self.n_customers_ = int(weights.sum())
+        self.n_rows_ = len(rows)
+        self.converged_ = bool(best.success)
+        self._standard_errors(best.x, rows, weights)
+        return self
+
+    def _standard_errors(self, log_params: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> None:
+        """Standard errors from the observed information (numeric Hessian in log space)."""
+        k = len(log_params)
+        hess = np.empty((k, k))
+        step = 1e-5
+
+        def grad(p: np.ndarray) -> np.ndarray:
+            g = self._negative_log_likelihood(p, rows, weights)[1]
+            return self._numeric_gradient(p, rows, weights) if g is None else g
+
+        for i in range(k):
+            up, down = log_params.copy(), log_params.copy()
+            up[i] += step
+            down[i] -= step
+            hess[i] = (grad(up) - grad(down)) / (2 * step)
+        hess = (hess + hess.T) / 2
+        try:
+            cov_log = np.linalg.inv(hess)
+        except np.linalg.LinAlgError:
+            cov_log = np.full((k, k), np.nan)
+        se_log = np.sqrt(np.clip(np.diag(cov_log), 0, None))
+        params = np.exp(log_params)
+        self.standard_errors_ = dict(zip(self._param_names, (params * se_log).tolist(), strict=True))
+        self.confidence_intervals_ = {
+            name: (float(p * np.exp(-1.96 * s)), float(p * np.exp(1.96 * s)))
+            for name, p, s in zip(self._param_names, params, se_log, strict=True)
+        }
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with a summary first."
+            )
+
+    def _p(self) -> tuple[float, ...]:
+        self._check_fitted()
+        return tuple(self.params_[n] for n in self._param_names)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def _config_hash(self) -> str:
+        config = json.dumps({"type": self._model_type, "params": self.get_params(), "format": FORMAT_VERSION},
+                            sort_keys=True)
+        return hashlib.sha256(config.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check_fitted()
+        return {
+            "format_version": FORMAT_VERSION, "model_type": self._model_type, "id": self._config_hash(),
+            "settings": self.get_params(), "params": self.params_,
+            "standard_errors": self.standard_errors_, "log_likelihood": self.log_likelihood_,
+            "n_customers": self.n_customers_, "n_rows": self.n_rows_, "converged": self.converged_,
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2))
+
+    @classmethod
+    def load(cls, path: str | Path) -> ClvFitter:
+        data = json.loads(Path(path).read_text())
+        if data.get("format_version") != FORMAT_VERSION or data.get("model_type") != cls._model_type:
+            raise RegularsError(
+                f"{path}: holds a {data.get('model_type')} model of format {data.get('format_version')}; "
+                f"expected {cls._model_type} format {FORMAT_VERSION}"
+            )
+        model = cls(**data["settings"])
+        if model._config_hash() != data["id"]:
+            raise RegularsError(f"{path}: the saved settings do not match the saved model id")
+        model.params_ = data["params"]
+        model.standard_errors_ = data["standard_errors"]
+        model.log_likelihood_ = data["log_likelihood"]
+        model.n_customers_, model.n_rows_ = data["n_customers"], data["n_rows"]
+        model.converged_ = data["converged"]
+        return model
