@@ -182,7 +182,9 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     scores = result.scores
     columns = ["customer_id", "p_alive", "expected_orders_90d", "clv_12m", "reason"]
     valuable = scores.sort_values("clv_12m", ascending=False).head(top)
-    lapsed = scores[scores["orders"] > 1].sort_values(["p_alive", "clv_12m"], ascending=[True, False]).head(top)
+    # slipping away: repeat customers ranked by the value of their habit that is probably lost
+    at_risk = (1 - scores["p_alive"]) * scores["orders"] * scores["expected_order_value"]
+    lapsed = scores.assign(_risk=at_risk)[scores["orders"] > 1].sort_values("_risk", ascending=False).head(top)
     return {
         "run_id": run_id, "cutoff": str(when), "customers": len(scores), "models": result.models,
         "most_valuable": valuable[columns].to_dict("records"),

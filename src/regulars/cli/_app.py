@@ -206,6 +206,100 @@ def quarantine(
         out.print(f"... {len(frame) - limit:,} more; use --csv FILE to export them all")
 
 
+def _people_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("customer", no_wrap=True)
+    table.add_column("still a customer", justify="right")
+    table.add_column("12-month value", justify="right")
+    table.add_column("why", overflow="fold")
+    for r in rows:
+        table.add_row(str(r["customer_id"]), f"{r['p_alive']:.0%}", f"{r['clv_12m']:,.0f}", r["reason"])
+    return table
+
+
+def _print_run(result: dict[str, Any]) -> None:
+    bg = result["models"]["bgnbd"]
+    gg = result["models"]["gamma_gamma"]
+    out.print(f"Run {result['run_id']}: {result['customers']:,} customers scored as of {result['cutoff']}")
+    out.print("BG/NBD " + ", ".join(f"{k} {v:.4g}" for k, v in bg["params"].items())
+              + f" (log-likelihood {bg['log_likelihood']:.1f}); Gamma-Gamma "
+              + ", ".join(f"{k} {v:.4g}" for k, v in gg["params"].items())
+              + f"; spend vs frequency correlation {gg['frequency_value_correlation']:.2f}", highlight=False)
+    out.print(_people_table("Most likely to have lapsed (repeat customers)", result["most_likely_lapsed"]))
+    out.print(_people_table("Most valuable over the next 12 months", result["most_valuable"]))
+
+
+@app.command()
+def run(
+    workspace: Workspace,
+    cutoff: Annotated[str | None, typer.Option(help="Score as of this date (YYYY-MM-DD); default: the day after the last order.")] = None,
+    top: Annotated[int, typer.Option(help="Customers to list in each table.")] = 10,
+    as_json: AsJson = False,
+) -> None:
+    """Fit the lifetime-value models and score every customer: probability still a customer,
+    expected orders, next order, 12-month value, and why."""
+    with _errors():
+        result = pipeline.run(workspace, cutoff=cutoff, top=top)
+    if as_json:
+        return _json(result)
+    _print_run(result)
+
+
+@app.command()
+def backtest(
+    workspace: Workspace,
+    cutoff: Annotated[str, typer.Option(help="Fit on orders before this date (YYYY-MM-DD).")],
+    horizon: Annotated[int, typer.Option(help="Days after the cutoff to predict and compare.")] = 180,
+    as_json: AsJson = False,
+) -> None:
+    """Fit before a date, predict the following days, and compare with what really happened,
+    beside two simple baselines."""
+    with _errors():
+        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon)
+    if as_json:
+        return _json(result)
+    out.print(f"Backtest: fitted on {result['customers']:,} customers before {result['cutoff']}, "
+              f"predicting the next {result['horizon_days']} days")
+    table = Table(title="Repeat purchases per customer", title_justify="left")
+    for col in ("method", "MAE", "RMSE", "correlation", "predicted total", "actual total"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    names = {"bgnbd": "BG/NBD", "baseline_rate": "repeat last period's rate", "baseline_rfm": "RFM heuristic",
+             "spend": "BG/NBD + Gamma-Gamma spend"}
+    for key, m in result["metrics"].items():
+        table.add_row(names.get(key, key), f"{m['mae']:.3f}", f"{m['rmse']:.3f}", f"{m['correlation']:.3f}",
+                      f"{m['total_predicted']:,.0f}", f"{m['total_actual']:,.0f}")
+    out.print(table)
+    curve = Table(title="Cumulative repeat purchases by week", title_justify="left")
+    for col in ("week", "predicted", "actual"):
+        curve.add_column(col, justify="right")
+    for point in result["curve"][:: max(1, len(result["curve"]) // 8)]:
+        curve.add_row(str(point["week"]), f"{point['predicted']:,.0f}", f"{point['actual']:,}")
+    out.print(curve)
+
+
+@app.command()
+def customer(
+    workspace: Workspace,
+    customer_id: Annotated[str, typer.Argument(help="A customer id (any id linked to the customer works).")],
+    as_json: AsJson = False,
+) -> None:
+    """One customer: profile, orders, and the latest predictions with a plain explanation."""
+    with _errors():
+        result = pipeline.customer(workspace, customer_id)
+    if as_json:
+        return _json(result)
+    o = result["orders"]
+    out.print(f"[bold]{result['customer_id']}[/]: {o['count']} orders, total {o['total'] or 0:,.2f}, "
+              f"first {o['first']}, last {o['last']}")
+    s = result["scores"]
+    if s is None:
+        out.print("No scores yet; run `regulars run` first.")
+        return
+    out.print(f"As of {s['cutoff']}: {s['p_alive']:.0%} likely still a customer; "
+              f"{s['expected_orders_90d']:.2f} orders expected in 90 days; 12-month value {s['clv_12m']:,.2f}")
+    out.print(s["reason"])
+
+
 @app.command()
 def demo(
     path: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("demo-shop"),
@@ -234,6 +328,8 @@ def demo(
     else:
         out.print("Every demo file was loaded before; nothing to do.")
     _print_status(result["status"])
+    _print_run({**result["run"], "most_likely_lapsed": result["run"]["most_likely_lapsed"][:5],
+                "most_valuable": result["run"]["most_valuable"][:5]})
 
 
 def main() -> None:

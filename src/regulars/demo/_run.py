@@ -24,5 +24,6 @@ def run_demo(path: str | Path, *, customers: int = 5000, seed: int = 7,
     for file, table in files:
         step(f"loading {file.name}")
         loads.extend(pipeline.ingest(path, [file], table=table))
+    step("scoring customers")
     return {"workspace": str(path), "files_dir": str(files[0][0].parent), "truth": str(truth),
-            "loads": loads, "status": pipeline.status(path)}
+            "loads": loads, "status": pipeline.status(path), "run": pipeline.run(path)}

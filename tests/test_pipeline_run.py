@@ -1,0 +1,61 @@
+"""`run`, `backtest` and `customer` through the application layer, on real and demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+from regulars import pipeline
+from regulars.errors import SettingsError
+from regulars.scores import InsufficientDataError
+from tests.conftest import SHARED_DATA, query
+
+
+@pytest.fixture(scope="module")
+def online_retail(tmp_path_factory):
+    path = tmp_path_factory.mktemp("uci") / "shop"
+    pipeline.init(path)
+    pipeline.ingest(path, [SHARED_DATA / "online_retail" / "online_retail.csv.gz"], preset_name="online-retail")
+    return path
+
+
+@pytest.mark.slow
+def test_online_retail_backtest_beats_both_baselines(online_retail):
+    result = pipeline.backtest(online_retail, cutoff="2011-06-01", horizon_days=180)
+    m = result["metrics"]
+    print({k: round(v["mae"], 3) for k, v in m.items()})
+    assert m["bgnbd"]["mae"] < m["baseline_rate"]["mae"]
+    assert m["bgnbd"]["mae"] < m["baseline_rfm"]["mae"]
+    assert m["bgnbd"]["correlation"] > 0.7
+    assert result["customers"] == 2718 and len(result["curve"]) == 26
+
+
+@pytest.mark.slow
+def test_run_scores_every_customer_with_a_reason(online_retail):
+    result = pipeline.run(online_retail)
+    assert result["cutoff"] == "2011-12-10"
+    assert result["customers"] == query(online_retail, "SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'completed'")[0][0]
+    assert set(result["models"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
+    assert "log_likelihood" in result["models"]["bgnbd"]
+    rows = query(online_retail, f"SELECT count(*), count(reason), min(p_alive), max(p_alive) FROM scores WHERE run_id = '{result['run_id']}'")[0]
+    assert rows[0] == rows[1] == result["customers"] and 0 < rows[2] <= rows[3] <= 1
+    top = result["most_valuable"][0]
+    assert "orders, the last" in top["reason"] and top["reason"].count("£") == 1
+    one = pipeline.customer(online_retail, top["customer_id"])
+    assert one["scores"]["run_id"] == result["run_id"] and one["orders"]["count"] > 1
+
+
+def test_too_little_history_is_said_plainly(workspace, write):
+    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,a,2024-01-01,5\n2,a,2024-01-09,5\n")], table="orders")
+    with pytest.raises(InsufficientDataError, match="1 customers bought more than once .* at least 20 repeat customers"):
+        pipeline.run(workspace)
+    with pytest.raises(InsufficientDataError, match="a backtest needs at least 20"):
+        pipeline.backtest(workspace, cutoff="2024-01-05", horizon_days=30)
+    with pytest.raises(SettingsError, match="--cutoff must be a date"):
+        pipeline.backtest(workspace, cutoff="soon", horizon_days=30)
+    with pytest.raises(SettingsError, match="no customer 'zz'"):
+        pipeline.customer(workspace, "zz")
+
+
+def test_no_orders(workspace):
+    with pytest.raises(InsufficientDataError, match="there are no orders yet"):
+        pipeline.run(workspace)
