@@ -1,5 +1,9 @@
 """Scores: one row per customer per run, with every prediction and a plain-language reason."""
 
-from regulars.scores._lifetime import InsufficientDataError, LifetimeRun, score_lifetime_value
+from regulars.scores._lifetime import (
+    InsufficientDataError,
+    LifetimeRun,
+    score_lifetime_value,
+)
 
 __all__ = ["InsufficientDataError", "LifetimeRun", "score_lifetime_value"]

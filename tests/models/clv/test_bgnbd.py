@@ -46,6 +46,7 @@ def test_analytic_gradient(cdnow_summary):
     rows, weights = compress(cdnow_summary, ("frequency", "recency", "T"))
     model = BetaGeoFitter()
     start = np.log([0.3, 4.0, 0.7, 2.5])
+    rows = model._prepare(rows)
     error = check_grad(lambda p: model._negative_log_likelihood(p, rows, weights)[0],
                        lambda p: model._negative_log_likelihood(p, rows, weights)[1], start)
     assert error < 1e-2 * np.linalg.norm(model._negative_log_likelihood(start, rows, weights)[1])

@@ -95,20 +95,28 @@ class ClvFitter(BaseEstimator):
                        - self._negative_log_likelihood(down, rows, weights)[0]) / (2 * step)
         return grad
 
-    def _start(self, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def _start(self, rows: Any, weights: np.ndarray) -> np.ndarray:
         return np.zeros(len(self._param_names))
+
+    def _prepare(self, rows: np.ndarray) -> Any:
+        """Precompute what the likelihood needs from the rows (once per fit)."""
+        return rows
 
     def fit(self, data: pd.DataFrame) -> ClvFitter:
         """Maximum likelihood fit on a per-customer summary; returns ``self``."""
         self._check_params()
         check_columns(data, self._columns, type(self).__name__)
         rows, weights = compress(self._validate(data), self._columns)
+        rows = self._prepare(rows)
         best = None
+        # a data-driven start first; the others only if it fails
         for start in (self._start(rows, weights), np.zeros(len(self._param_names)), np.full(len(self._param_names), 1.0)):
             result = minimize(self._objective, start, args=(rows, weights), jac=True, method="L-BFGS-B",
                               options={"maxiter": self.max_iter, "ftol": self.tol, "gtol": 1e-9})
             if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
                 best = result
+            if best is not None and best.success:
+                break
         if best is None or not best.success and not np.isfinite(best.fun):
             raise ConvergenceError(
                 f"{type(self).__name__} did not converge ({best.message if best else 'no finite likelihood'}); "
@@ -117,7 +125,7 @@ class ClvFitter(BaseEstimator):
         self.params_ = dict(zip(self._param_names, np.exp(best.x).tolist(), strict=True))
         self.log_likelihood_ = float(-self._negative_log_likelihood(best.x, rows, weights)[0])
         self.n_customers_ = int(weights.sum())
-        self.n_rows_ = len(rows)
+        self.n_rows_ = len(weights)
         self.converged_ = bool(best.success)
         self._standard_errors(best.x, rows, weights)
         return self

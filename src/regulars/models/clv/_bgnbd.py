@@ -17,6 +17,17 @@ from regulars.models.clv._base import ClvFitter
 __all__ = ["BetaGeoFitter"]
 
 
+class _Rows:
+    """Distinct (x, t_x, T) rows with the distinct values of each column, for fast likelihoods."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.x, self.tx, self.T = rows[:, 0], rows[:, 1], rows[:, 2]
+        self.ux, self.ix = np.unique(self.x, return_inverse=True)
+        self.utx, self.itx = np.unique(self.tx, return_inverse=True)
+        self.uT, self.iT = np.unique(self.T, return_inverse=True)
+        self.repeat = self.x > 0
+
+
 class BetaGeoFitter(ClvFitter):
     """BG/NBD fitted by maximum likelihood on compressed (frequency, recency, T) rows.
 
@@ -37,31 +48,40 @@ class BetaGeoFitter(ClvFitter):
             raise ValueError("BetaGeoFitter: need frequency >= 0, 0 <= recency <= T, and recency 0 when frequency is 0")
         return data
 
-    def _start(self, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        return np.log([0.5, max(np.average(rows[:, 2], weights=weights) / 4, 0.1), 1.0, 2.0])
+    def _start(self, rows, weights: np.ndarray) -> np.ndarray:
+        return np.log([0.5, max(np.average(rows.T, weights=weights) / 4, 0.1), 1.0, 2.0])
 
-    @staticmethod
-    def _terms(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray):
+    def _prepare(self, rows: np.ndarray) -> _Rows:
+        return _Rows(rows)
+
+    def _negative_log_likelihood(self, log_params, rows: _Rows, weights):
+        """Equation (6) of the paper in log space, with its analytic gradient.
+
+        Terms that depend on x, T or t_x alone are computed once per distinct value.
+        """
         r, alpha, a, b = np.exp(log_params)
-        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        a2 = betaln(a, b + x) - betaln(a, b)
-        a3 = -(r + x) * np.log(alpha + T)
-        repeat = x > 0
-        a4 = np.where(repeat, np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0)) - (r + x) * np.log(alpha + tx), -np.inf)
-        return r, alpha, a, b, a1, a2, a3, a4, repeat
-
-    def _negative_log_likelihood(self, log_params, rows, weights):
-        """Equation (6) of the paper in log space, with its analytic gradient."""
-        x, tx, T = rows[:, 0], rows[:, 1], rows[:, 2]
-        r, alpha, a, b, a1, a2, a3, a4, repeat = self._terms(log_params, x, tx, T)
-        ll = a1 + a2 + np.logaddexp(a3, a4)
-        w4 = np.exp(a4 - np.logaddexp(a3, a4))  # share of the "dropped out after the last purchase" term
+        ux, ix = rows.ux, rows.ix
+        x, repeat = rows.x, rows.repeat
+        log_T = np.log(alpha + rows.uT)[rows.iT]
+        log_tx = np.log(alpha + rows.utx)[rows.itx]
+        rx = r + x
+        head = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + betaln(a, b + ux) - betaln(a, b))[ix]
+        a3 = -rx * log_T
+        log_bx1 = np.log(np.where(ux > 0, b + ux - 1, 1.0))[ix]
+        a4 = np.where(repeat, np.log(a) - log_bx1 - rx * log_tx, -np.inf)
+        both = np.logaddexp(a3, a4)
+        ll = head + both
+        w4 = np.exp(a4 - both)  # share of the "dropped out after the last purchase" term
         w3 = 1 - w4
-        safe = np.where(repeat, b + x - 1, 1.0)
-        d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
-        d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + tx)
-        d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
-        d_b = digamma(b + x) - digamma(b) + digamma(a + b) - digamma(a + b + x) - w4 / safe
+        inv_T = np.exp(-log_T)
+        inv_tx = np.exp(-log_tx)
+        dg_rx = digamma(r + ux)[ix]
+        dg_abx = digamma(a + b + ux)[ix]
+        dg_bx = digamma(b + ux)[ix]
+        d_r = dg_rx - digamma(r) + np.log(alpha) - w3 * log_T - w4 * log_tx
+        d_alpha = r / alpha - rx * (w3 * inv_T + w4 * inv_tx)
+        d_a = digamma(a + b) - dg_abx + w4 / a
+        d_b = dg_bx - digamma(b) + digamma(a + b) - dg_abx - w4 * np.exp(-log_bx1)
         grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b]) @ weights
         return -float(ll @ weights), -grad
 
@@ -82,13 +102,16 @@ class BetaGeoFitter(ClvFitter):
         return 1.0 / (1.0 + self._odds_dead(x, tx, T))
 
     def conditional_expected_number_of_purchases_up_to_time(self, t: float, data: pd.DataFrame) -> np.ndarray:
-        """E[X(T, T + t) | x, t_x, T]: equation (10)."""
+        """E[X(T, T + t) | x, t_x, T]: equation (10). The 2F1 term depends on (x, T) only, so it is
+        computed once per distinct pair."""
         r, alpha, a, b = self._p()
         x, tx, T = self._arrays(data)
-        z = t / (alpha + T + t)
-        head = (a + b + x - 1) / (a - 1)
-        body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
-        return head * body / (1 + self._odds_dead(x, tx, T))
+        pairs, inverse = np.unique(x + 1j * T, return_inverse=True)  # distinct (x, T), sorted in 1-D
+        px, pT = pairs.real, pairs.imag
+        z = t / (alpha + pT + t)
+        body = 1 - ((alpha + pT) / (alpha + pT + t)) ** (r + px) * hyp2f1(r + px, b + px, a + b + px - 1, z)
+        head = (a + b + px - 1) / (a - 1)
+        return (head * body)[inverse.ravel()] / (1 + self._odds_dead(x, tx, T))
 
     def expected_number_of_purchases_up_to_time(self, t: np.ndarray | float) -> np.ndarray:
         """E[X(t)] for a customer just acquired: equation (9)."""

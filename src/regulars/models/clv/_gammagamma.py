@@ -19,7 +19,10 @@ __all__ = ["GammaGammaFitter"]
 
 
 class GammaGammaFitter(ClvFitter):
-    """Gamma-Gamma fitted on customers with frequency > 0 (others are ignored, and counted)."""
+    """Gamma-Gamma fitted on customers with frequency > 0 and a positive repeat spend.
+
+    The others are left out of the fit and counted (``n_ignored_``, ``n_zero_value_``).
+    """
 
     _param_names: ClassVar[tuple[str, ...]] = ("p", "q", "v")
     _columns: ClassVar[tuple[str, ...]] = ("frequency", "monetary_value")
@@ -27,27 +30,35 @@ class GammaGammaFitter(ClvFitter):
 
     def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
         repeat = data[data["frequency"] > 0]
-        if (repeat["monetary_value"] <= 0).any():
-            raise ValueError("GammaGammaFitter: monetary_value must be > 0 for customers with repeat purchases")
+        # repeat purchases worth nothing (free samples, fully discounted) carry no spend information
+        self.n_zero_value_ = int((repeat["monetary_value"] <= 0).sum())
+        repeat = repeat[repeat["monetary_value"] > 0]
         if len(repeat) < 2:
             raise ValueError("GammaGammaFitter: needs at least two customers with repeat purchases")
         self.frequency_value_correlation_ = float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
         self.n_ignored_ = int(len(data) - len(repeat))
         return repeat
 
-    def _start(self, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        return np.log([2.0, 2.0, max(np.average(rows[:, 1], weights=weights), 1.0)])
+    def _start(self, rows, weights: np.ndarray) -> np.ndarray:
+        return np.log([2.0, 2.0, max(np.average(rows["m"], weights=weights), 1.0)])
+
+    def _prepare(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        x, m = rows[:, 0], rows[:, 1]
+        ux, ix = np.unique(x, return_inverse=True)
+        return {"x": x, "m": m, "mx": m * x, "log_m": np.log(m), "log_x": np.log(x), "ux": ux, "ix": ix}
 
     def _negative_log_likelihood(self, log_params, rows, weights):
-        """Equation (1) of the note, with its analytic gradient."""
+        """Equation (1) of the note, with its analytic gradient; x-only terms once per distinct x."""
         p, q, v = np.exp(log_params)
-        x, m = rows[:, 0], rows[:, 1]
+        x, ux, ix = rows["x"], rows["ux"], rows["ix"]
         px = p * x
-        ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
-              + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + m * x))
-        d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - np.log(v + m * x))
-        d_q = digamma(px + q) - digamma(q) + np.log(v) - np.log(v + m * x)
-        d_v = q / v - (px + q) / (v + m * x)
+        log_vmx = np.log(v + rows["mx"])
+        ll = ((gammaln(p * ux + q) - gammaln(p * ux))[ix] - gammaln(q) + q * np.log(v)
+              + (px - 1) * rows["log_m"] + px * rows["log_x"] - (px + q) * log_vmx)
+        dg_pxq = digamma(p * ux + q)[ix]
+        d_p = x * (dg_pxq - digamma(p * ux)[ix] + rows["log_m"] + rows["log_x"] - log_vmx)
+        d_q = dg_pxq - digamma(q) + np.log(v) - log_vmx
+        d_v = q / v - (px + q) * np.exp(-log_vmx)
         grad = np.array([d_p * p, d_q * q, d_v * v]) @ weights
         return -float(ll @ weights), -grad
 

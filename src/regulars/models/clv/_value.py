@@ -13,30 +13,44 @@ __all__ = ["DAYS_PER_MONTH", "customer_lifetime_value", "predict_customers"]
 DAYS_PER_MONTH = 365.25 / 12
 
 
+def _distinct(data: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct (frequency, recency, T) rows and, per customer, the index of its row:
+    count predictions then cost per distinct row, not per customer."""
+    keys = pd.MultiIndex.from_arrays([data[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")])
+    inverse, rows = keys.factorize()
+    return rows.to_frame(index=False, name=["frequency", "recency", "T"]), inverse
+
+
+def _discounted_purchases(counts, rows: pd.DataFrame, months: int, monthly_discount: float, unit_days: float) -> np.ndarray:
+    step = DAYS_PER_MONTH / unit_days
+    total = np.zeros(len(rows))
+    previous = np.zeros(len(rows))
+    for i in range(1, months + 1):
+        expected = counts.conditional_expected_number_of_purchases_up_to_time(i * step, rows)
+        total += (expected - previous) / (1 + monthly_discount) ** i
+        previous = expected
+    return total
+
+
 def customer_lifetime_value(counts, spend: GammaGammaFitter, data: pd.DataFrame, *, months: int = 12,
                             monthly_discount: float = 0.01, unit_days: float = 1.0) -> np.ndarray:
     """Discounted expected spend over ``months``: Σ_i (E[X(i)] − E[X(i−1)]) · E[M] / (1 + d)^i."""
-    value = spend.conditional_expected_average_profit(data)
-    step = DAYS_PER_MONTH / unit_days
-    total = np.zeros(len(data))
-    previous = np.zeros(len(data))
-    for i in range(1, months + 1):
-        expected = counts.conditional_expected_number_of_purchases_up_to_time(i * step, data)
-        total += (expected - previous) * value / (1 + monthly_discount) ** i
-        previous = expected
-    return total
+    rows, inverse = _distinct(data)
+    purchases = _discounted_purchases(counts, rows, months, monthly_discount, unit_days)[inverse]
+    return purchases * spend.conditional_expected_average_profit(data)
 
 
 def predict_customers(counts, spend: GammaGammaFitter | None, data: pd.DataFrame, *, horizon_days: float = 90,
                       months: int = 12, monthly_discount: float = 0.01, unit_days: float = 1.0) -> pd.DataFrame:
     """Every prediction for every customer in ``data``, keyed by customer_id."""
+    rows, inverse = _distinct(data)
     out = pd.DataFrame({"customer_id": data["customer_id"].to_numpy()})
-    out["p_alive"] = counts.conditional_probability_alive(data)
-    out["expected_orders"] = counts.conditional_expected_number_of_purchases_up_to_time(horizon_days / unit_days, data)
-    out["expected_orders_12m"] = counts.conditional_expected_number_of_purchases_up_to_time(365.25 / unit_days, data)
-    out["median_days_to_next_order"] = counts.median_time_to_next_purchase(data) * unit_days
+    out["p_alive"] = counts.conditional_probability_alive(rows)[inverse]
+    out["expected_orders"] = counts.conditional_expected_number_of_purchases_up_to_time(horizon_days / unit_days, rows)[inverse]
+    out["expected_orders_12m"] = counts.conditional_expected_number_of_purchases_up_to_time(365.25 / unit_days, rows)[inverse]
+    out["median_days_to_next_order"] = counts.median_time_to_next_purchase(rows)[inverse] * unit_days
     if spend is not None:
         out["expected_order_value"] = spend.conditional_expected_average_profit(data)
-        out["clv"] = customer_lifetime_value(counts, spend, data, months=months,
-                                             monthly_discount=monthly_discount, unit_days=unit_days)
+        discounted = _discounted_purchases(counts, rows, months, monthly_discount, unit_days)[inverse]
+        out["clv"] = discounted * out["expected_order_value"].to_numpy()
     return out
