@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,6 +62,16 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(code=exc.exit_code) from None
 
 
+def _with_progress(quiet: bool, first: str, call: Callable[[Callable[[str], None]], Any]) -> Any:
+    """Run ``call(step)`` under a transient spinner on stderr that shows each step (not for --json)."""
+    if quiet:
+        return call(lambda s: None)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(first, total=None)
+        return call(lambda s: progress.update(task, description=s))
+
+
 def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
@@ -101,16 +111,8 @@ def ingest(
     """Load export files into the store. Each file is one all-or-nothing batch; loading the
     same content again does nothing. Rows that break the contract go to quarantine."""
     with _errors():
-        if as_json:
-            results = pipeline.ingest(workspace, files, table=table, preset_name=preset, mapping_file=mapping)
-        else:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=err, transient=True) as progress:
-                task = progress.add_task("loading", total=None)
-                results = pipeline.ingest(
-                    workspace, files, table=table, preset_name=preset, mapping_file=mapping,
-                    step=lambda s: progress.update(task, description=s),
-                )
+        results = _with_progress(as_json, "loading", lambda step: pipeline.ingest(
+            workspace, files, table=table, preset_name=preset, mapping_file=mapping, step=step))
     if as_json:
         return _json([r.as_dict() for r in results])
     if any(not r.already_loaded for r in results):
@@ -311,14 +313,8 @@ def demo(
     from regulars import demo as demo_shop
 
     with _errors():
-        if as_json:
-            result = demo_shop.run_demo(path, customers=customers, seed=seed)
-        else:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=err, transient=True) as progress:
-                task = progress.add_task("generating the demo shop", total=None)
-                result = demo_shop.run_demo(path, customers=customers, seed=seed,
-                                            step=lambda s: progress.update(task, description=s))
+        result = _with_progress(as_json, "generating the demo shop", lambda step: demo_shop.run_demo(
+            path, customers=customers, seed=seed, step=step))
     if as_json:
         return _json({**result, "loads": [r.as_dict() for r in result["loads"]]})
     out.print(f"Demo shop in [bold]{path}[/]: {customers:,} customers, files in {result['files_dir']}, "
