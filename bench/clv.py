@@ -32,12 +32,12 @@ from datetime import date
 import duckdb, ibis
 path = sys.argv[1]
 start = time.perf_counter()
-from regulars.features import transaction_summary
+from regulars.features import summary_frame
 from regulars.models.clv import BetaGeoFitter, GammaGammaFitter, customer_lifetime_value
 con = ibis.duckdb.from_connection(duckdb.connect())
 orders = con.read_parquet(path).rename(ordered_at="date")
 t0 = time.perf_counter()
-summary = transaction_summary(orders, date(1998, 7, 1), "days").to_pandas()
+summary = summary_frame(orders, date(1998, 7, 1), "days")
 t1 = time.perf_counter()
 bg = BetaGeoFitter().fit(summary)
 t2 = time.perf_counter()

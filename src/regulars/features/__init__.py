@@ -1,5 +1,9 @@
 """Features: per-customer values computed as of a cutoff, from data strictly before it."""
 
-from regulars.features._transactions import TIME_UNITS, transaction_summary
+from regulars.features._transactions import (
+    TIME_UNITS,
+    summary_frame,
+    transaction_summary,
+)
 
-__all__ = ["TIME_UNITS", "transaction_summary"]
+__all__ = ["TIME_UNITS", "summary_frame", "transaction_summary"]

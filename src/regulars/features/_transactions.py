@@ -6,8 +6,7 @@ Per customer, as of a cutoff (orders strictly before it count):
   purchase, as in Fader, Hardie & Lee 2005 and lifetimes),
 - ``recency``: time from the first to the last purchase day,
 - ``T``: time from the first purchase day to the last day observed (the day before the cutoff),
-- ``monetary_value``: mean spend of the repeat purchase days (the first purchase excluded),
-- ``first_purchase``, ``last_purchase``.
+- ``monetary_value``: mean spend of the repeat purchase days (the first purchase excluded).
 
 Refund rule: only ``completed`` orders are purchases; refunds and cancellations are neither
 counted nor subtracted (a refund does not undo a visit). Written once in Ibis, so it runs on
@@ -20,8 +19,9 @@ from datetime import date, datetime
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
-__all__ = ["TIME_UNITS", "transaction_summary"]
+__all__ = ["TIME_UNITS", "summary_frame", "transaction_summary"]
 
 #: Length of each supported time unit in days.
 TIME_UNITS = {"days": 1.0, "weeks": 7.0}
@@ -41,13 +41,10 @@ def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "
     if "status" in orders.columns:
         kept = kept.filter(kept.status.fill_null("completed") == "completed")
     days = kept.group_by(kept.customer_id, day=kept.ordered_at.date()).aggregate(spend=kept.amount.sum())
-    first = days.group_by("customer_id").aggregate(
+    out = days.group_by("customer_id").aggregate(
         first_day=days.day.min(), last_day=days.day.max(), n_days=days.day.count(),
-        total=days.spend.sum(),
+        total=days.spend.sum(), first_amount=days.spend.argmin(days.day),
     )
-    first_spend = days.join(first, [days.customer_id == first.customer_id, days.day == first.first_day])
-    first_spend = first_spend.select("customer_id", first_amount=first_spend.spend)
-    out = first.join(first_spend, "customer_id")
     repeat = (out.n_days - 1).cast("int64")
     return out.select(
         customer_id=out.customer_id,
@@ -55,6 +52,9 @@ def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "
         recency=(out.last_day - out.first_day).cast("int64") / scale,
         T=(last_day - out.first_day).cast("int64") / scale,
         monetary_value=ibis.ifelse(repeat > 0, (out.total - out.first_amount) / repeat.cast("float64"), 0.0),
-        first_purchase=out.first_day,
-        last_purchase=out.last_day,
     )
+
+
+def summary_frame(orders: ir.Table, cutoff: date | datetime, unit: str = "days") -> pd.DataFrame:
+    """``transaction_summary`` executed, as a pandas frame (through Arrow, the fast path)."""
+    return transaction_summary(orders, cutoff, unit).to_pyarrow().to_pandas()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from regulars.errors import RegularsError
-from regulars.features import TIME_UNITS, transaction_summary
+from regulars.features import TIME_UNITS, summary_frame
 from regulars.models.clv import BetaGeoFitter, GammaGammaFitter, predict_customers
 
 __all__ = ["MIN_HISTORY_DAYS", "MIN_REPEAT_CUSTOMERS", "InsufficientDataError", "LifetimeRun", "score_lifetime_value"]
@@ -49,7 +49,7 @@ def _explain(scores: pd.DataFrame, currency: str) -> pd.Series:
 def score_lifetime_value(orders: ir.Table, cutoff: date, *, horizon_days: int = 90, months: int = 12,
                          monthly_discount: float = 0.01, currency: str = "") -> LifetimeRun:
     """Fit BG/NBD and Gamma-Gamma on orders before ``cutoff`` and score every customer."""
-    summary = transaction_summary(orders, cutoff, "days").to_pandas()
+    summary = summary_frame(orders, cutoff, "days")
     repeaters = int((summary["frequency"] > 0).sum())
     span = int(summary["T"].max()) if len(summary) else 0
     if repeaters < MIN_REPEAT_CUSTOMERS or span < MIN_HISTORY_DAYS:

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from regulars.features import TIME_UNITS, transaction_summary
+from regulars.features import TIME_UNITS, summary_frame
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._gammagamma import GammaGammaFitter
 
@@ -66,7 +66,7 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
     unit_days = TIME_UNITS[unit]
     start = datetime.combine(cutoff, datetime.min.time())
     end = start + timedelta(days=horizon_days)
-    summary = transaction_summary(orders, cutoff, unit).to_pandas()
+    summary = summary_frame(orders, cutoff, unit)
     model = BetaGeoFitter(penalizer=penalizer).fit(summary)
     holdout = holdout_purchases(orders, start, end)
     counts = holdout.groupby("customer_id").size()

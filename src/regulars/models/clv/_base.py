@@ -43,9 +43,9 @@ def check_columns(data: pd.DataFrame, required: tuple[str, ...], who: str) -> No
 
 def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of ``columns`` (as a 2-D float array) and how many customers share each."""
-    values = np.ascontiguousarray(data[list(columns)].to_numpy(dtype=float))
-    unique, counts = np.unique(values, axis=0, return_counts=True)
-    return unique, counts.astype(float)
+    counts = data.astype({c: float for c in columns}).groupby(list(columns), sort=True).size()
+    unique = np.column_stack([counts.index.get_level_values(i).to_numpy(dtype=float) for i in range(len(columns))])
+    return unique, counts.to_numpy(dtype=float)
 
 
 class ClvFitter(BaseEstimator):
@@ -140,11 +140,11 @@ class ClvFitter(BaseEstimator):
             g = self._negative_log_likelihood(p, rows, weights)[1]
             return self._numeric_gradient(p, rows, weights) if g is None else g
 
-        for i in range(k):
-            up, down = log_params.copy(), log_params.copy()
+        at = grad(log_params)
+        for i in range(k):  # forward differences of the gradient: k evaluations
+            up = log_params.copy()
             up[i] += step
-            down[i] -= step
-            hess[i] = (grad(up) - grad(down)) / (2 * step)
+            hess[i] = (grad(up) - at) / step
         hess = (hess + hess.T) / 2
         try:
             cov_log = np.linalg.inv(hess)

@@ -73,16 +73,12 @@ class BetaGeoFitter(ClvFitter):
         ll = head + both
         w4 = np.exp(a4 - both)  # share of the "dropped out after the last purchase" term
         w3 = 1 - w4
-        inv_T = np.exp(-log_T)
-        inv_tx = np.exp(-log_tx)
-        dg_rx = digamma(r + ux)[ix]
-        dg_abx = digamma(a + b + ux)[ix]
-        dg_bx = digamma(b + ux)[ix]
-        d_r = dg_rx - digamma(r) + np.log(alpha) - w3 * log_T - w4 * log_tx
-        d_alpha = r / alpha - rx * (w3 * inv_T + w4 * inv_tx)
-        d_a = digamma(a + b) - dg_abx + w4 / a
-        d_b = dg_bx - digamma(b) + digamma(a + b) - dg_abx - w4 * np.exp(-log_bx1)
-        grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b]) @ weights
+        d_r = (digamma(r + ux)[ix] - digamma(r) + np.log(alpha)) - w3 * log_T - w4 * log_tx
+        d_alpha = r / alpha - rx * (w3 * (1 / (alpha + rows.uT))[rows.iT] + w4 * (1 / (alpha + rows.utx))[rows.itx])
+        dg_abx = (digamma(a + b) - digamma(a + b + ux))[ix]
+        d_a = dg_abx + w4 / a
+        d_b = (digamma(b + ux) - digamma(b))[ix] + dg_abx - w4 * (1 / np.where(ux > 0, b + ux - 1, 1.0))[ix]
+        grad = np.array([(d_r @ weights) * r, (d_alpha @ weights) * alpha, (d_a @ weights) * a, (d_b @ weights) * b])
         return -float(ll @ weights), -grad
 
     # -- predictions ---------------------------------------------------------------------------
@@ -102,16 +98,24 @@ class BetaGeoFitter(ClvFitter):
         return 1.0 / (1.0 + self._odds_dead(x, tx, T))
 
     def conditional_expected_number_of_purchases_up_to_time(self, t: float, data: pd.DataFrame) -> np.ndarray:
-        """E[X(T, T + t) | x, t_x, T]: equation (10). The 2F1 term depends on (x, T) only, so it is
-        computed once per distinct pair."""
+        """E[X(T, T + t) | x, t_x, T]: equation (10)."""
+        return self.expected_purchases_at([t], data)[0]
+
+    def expected_purchases_at(self, ts: list[float], data: pd.DataFrame) -> np.ndarray:
+        """Equation (10) for several horizons at once, shape (len(ts), customers). The 2F1 term
+        depends on (x, T) only, so it is computed once per distinct pair and horizon."""
         r, alpha, a, b = self._p()
         x, tx, T = self._arrays(data)
-        pairs, inverse = np.unique(x + 1j * T, return_inverse=True)  # distinct (x, T), sorted in 1-D
+        inverse, pairs = pd.factorize(x + 1j * T)  # distinct (x, T) pairs, by hashing one complex key
         px, pT = pairs.real, pairs.imag
-        z = t / (alpha + pT + t)
-        body = 1 - ((alpha + pT) / (alpha + pT + t)) ** (r + px) * hyp2f1(r + px, b + px, a + b + px - 1, z)
         head = (a + b + px - 1) / (a - 1)
-        return (head * body)[inverse.ravel()] / (1 + self._odds_dead(x, tx, T))
+        alive = 1 / (1 + self._odds_dead(x, tx, T))
+        out = np.empty((len(ts), len(x)))
+        for i, t in enumerate(ts):
+            z = t / (alpha + pT + t)
+            body = 1 - ((alpha + pT) / (alpha + pT + t)) ** (r + px) * hyp2f1(r + px, b + px, a + b + px - 1, z)
+            out[i] = (head * body)[inverse] * alive
+        return out
 
     def expected_number_of_purchases_up_to_time(self, t: np.ndarray | float) -> np.ndarray:
         """E[X(t)] for a customer just acquired: equation (9)."""

@@ -87,6 +87,10 @@ class ParetoNBDFitter(ClvFitter):
         alive = self.conditional_probability_alive(data)
         return alive * (r + x) * (beta + T) / ((alpha + T) * (s - 1)) * (1 - ((beta + T) / (beta + T + t)) ** (s - 1))
 
+    def expected_purchases_at(self, ts: list[float], data: pd.DataFrame) -> np.ndarray:
+        """Equation (22) for several horizons at once, shape (len(ts), customers)."""
+        return np.array([self.conditional_expected_number_of_purchases_up_to_time(t, data) for t in ts])
+
     def median_time_to_next_purchase(self, data: pd.DataFrame) -> np.ndarray:
         r, alpha, _, _ = self._p()
         x, _, T = self._arrays(data)

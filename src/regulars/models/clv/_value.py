@@ -16,20 +16,18 @@ DAYS_PER_MONTH = 365.25 / 12
 def _distinct(data: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct (frequency, recency, T) rows and, per customer, the index of its row:
     count predictions then cost per distinct row, not per customer."""
-    keys = pd.MultiIndex.from_arrays([data[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")])
-    inverse, rows = keys.factorize()
-    return rows.to_frame(index=False, name=["frequency", "recency", "T"]), inverse
+    columns = ["frequency", "recency", "T"]
+    frame = data[columns].astype(float)
+    # with sort=False groups are numbered by first appearance, the order drop_duplicates keeps
+    inverse = frame.groupby(columns, sort=False).ngroup().to_numpy()
+    return frame.drop_duplicates().reset_index(drop=True), inverse
 
 
 def _discounted_purchases(counts, rows: pd.DataFrame, months: int, monthly_discount: float, unit_days: float) -> np.ndarray:
     step = DAYS_PER_MONTH / unit_days
-    total = np.zeros(len(rows))
-    previous = np.zeros(len(rows))
-    for i in range(1, months + 1):
-        expected = counts.conditional_expected_number_of_purchases_up_to_time(i * step, rows)
-        total += (expected - previous) / (1 + monthly_discount) ** i
-        previous = expected
-    return total
+    expected = counts.expected_purchases_at([i * step for i in range(months + 1)], rows)
+    discount = (1 + monthly_discount) ** -np.arange(1, months + 1)
+    return discount @ np.diff(expected, axis=0)
 
 
 def customer_lifetime_value(counts, spend: GammaGammaFitter, data: pd.DataFrame, *, months: int = 12,
