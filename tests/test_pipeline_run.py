@@ -36,6 +36,7 @@ def test_run_scores_every_customer_with_a_reason(online_retail):
     assert result["customers"] == query(online_retail, "SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'completed'")[0][0]
     assert set(result["models"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
     assert "log_likelihood" in result["models"]["bgnbd"]
+    assert result["models"]["evaluation"]["metrics"]["bgnbd"]["total_actual"] > 0
     rows = query(online_retail, f"SELECT count(*), count(reason), min(p_alive), max(p_alive) FROM scores WHERE run_id = '{result['run_id']}'")[0]
     assert rows[0] == rows[1] == result["customers"] and 0 < rows[2] <= rows[3] <= 1
     top = result["most_valuable"][0]

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from regulars._faults import fault_point
-from regulars.errors import SettingsError, SourceError
+from regulars.errors import RegularsError, SettingsError, SourceError
 from regulars.ingest import (
     Mapping,
     SourceInfo,
@@ -176,7 +176,9 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
         when = _parse_cutoff(cutoff) or _default_cutoff(store)
-        result = score_lifetime_value(store.resolved_orders(), when, currency=_currency(store))
+        orders = store.resolved_orders()
+        result = score_lifetime_value(orders, when, currency=_currency(store))
+        result.models["evaluation"] = _holdout_evaluation(orders, when)
         with store.transaction():
             run_id = store.write_run(when, result.models, result.scores)
     scores = result.scores
@@ -190,6 +192,17 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         "most_valuable": valuable[columns].to_dict("records"),
         "most_likely_lapsed": lapsed[columns].to_dict("records"),
     }
+
+
+def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> dict[str, Any]:
+    """How the same models did on the last ``horizon_days`` before ``cutoff`` (fitted before them)."""
+    from regulars.models.clv import backtest as clv_backtest
+
+    try:
+        result = clv_backtest(orders, cutoff - timedelta(days=horizon_days), horizon_days)
+    except (ValueError, RegularsError) as exc:
+        return {"skipped": f"no holdout evaluation: {exc}"}
+    return {"cutoff": str(result.cutoff), "horizon_days": horizon_days, "metrics": result.metrics}
 
 
 def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180) -> dict[str, Any]:

@@ -91,3 +91,25 @@ def test_broken_settings_file_is_reported(tmp_path):
     (shop / "regulars.toml").write_text("[store]\nmemory = 1\n")
     result = run("status", shop)
     assert result.exit_code == 2 and "unknown setting store.memory" in result.output
+
+
+def test_run_backtest_customer_commands(tmp_path):
+    shop = tmp_path / "demo"
+    from regulars.demo import run_demo
+
+    run_demo(shop, customers=400, seed=5)
+    result = run("run", shop, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data["models"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
+    assert "metrics" in data["models"]["evaluation"]
+    shown = run("run", shop, "--top", "3")
+    assert "Most likely to have lapsed" in shown.output and "Most valuable" in shown.output
+    back = json.loads(run("backtest", shop, "--cutoff", "2024-07-01", "--horizon", "120", "--json").output)
+    assert {"bgnbd", "baseline_rate", "baseline_rfm"} <= set(back["metrics"])
+    assert "repeat last period's rate" in run("backtest", shop, "--cutoff", "2024-07-01").output
+    who = data["most_valuable"][0]["customer_id"]
+    one = run("customer", shop, who)
+    assert one.exit_code == 0 and "likely still a customer" in one.output
+    assert run("backtest", shop, "--cutoff", "not-a-date").exit_code == 2
+    assert run("customer", shop, "nobody").exit_code == 2

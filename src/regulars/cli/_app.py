@@ -227,6 +227,13 @@ def _print_run(result: dict[str, Any]) -> None:
               + f" (log-likelihood {bg['log_likelihood']:.1f}); Gamma-Gamma "
               + ", ".join(f"{k} {v:.4g}" for k, v in gg["params"].items())
               + f"; spend vs frequency correlation {gg['frequency_value_correlation']:.2f}", highlight=False)
+    evaluation = result["models"].get("evaluation", {})
+    if "metrics" in evaluation:
+        m = evaluation["metrics"]
+        out.print(f"Checked on the {evaluation['horizon_days']} days before the cutoff (fitted without them): "
+                  f"repeat purchases predicted {m['bgnbd']['total_predicted']:,.0f} vs actual "
+                  f"{m['bgnbd']['total_actual']:,.0f}; per-customer error {m['bgnbd']['mae']:.2f} vs "
+                  f"{m['baseline_rate']['mae']:.2f} for 'same rate as before'", highlight=False)
     out.print(_people_table("Most likely to have lapsed (repeat customers)", result["most_likely_lapsed"]))
     out.print(_people_table("Most valuable over the next 12 months", result["most_valuable"]))
 
