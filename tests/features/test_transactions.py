@@ -49,3 +49,14 @@ def test_refunds_are_not_purchases():
 def test_bad_unit():
     with pytest.raises(ValueError, match="unit must be one of"):
         transaction_summary(ibis.duckdb.connect().create_table("o", ORDERS), date(2024, 2, 1), "months")
+
+
+def test_plain_dataframe_api():
+    from regulars.features import summary_from_transactions
+
+    frame = ORDERS.rename(columns={"customer_id": "who", "ordered_at": "when", "amount": "paid"})
+    got = summary_from_transactions(frame, date(2024, 2, 1), customer_col="who", date_col="when",
+                                    amount_col="paid", status_col="status").set_index("customer_id").sort_index()
+    pd.testing.assert_frame_equal(got, summary(ORDERS, date(2024, 2, 1)), check_dtype=False)
+    with pytest.raises(ValueError, match="not in the transactions frame"):
+        summary_from_transactions(frame, date(2024, 2, 1))

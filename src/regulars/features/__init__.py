@@ -3,7 +3,8 @@
 from regulars.features._transactions import (
     TIME_UNITS,
     summary_frame,
+    summary_from_transactions,
     transaction_summary,
 )
 
-__all__ = ["TIME_UNITS", "summary_frame", "transaction_summary"]
+__all__ = ["TIME_UNITS", "summary_frame", "summary_from_transactions", "transaction_summary"]

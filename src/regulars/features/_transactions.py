@@ -21,7 +21,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-__all__ = ["TIME_UNITS", "summary_frame", "transaction_summary"]
+__all__ = ["TIME_UNITS", "summary_frame", "summary_from_transactions", "transaction_summary"]
 
 #: Length of each supported time unit in days.
 TIME_UNITS = {"days": 1.0, "weeks": 7.0}
@@ -58,3 +58,20 @@ def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "
 def summary_frame(orders: ir.Table, cutoff: date | datetime, unit: str = "days") -> pd.DataFrame:
     """``transaction_summary`` executed, as a pandas frame (through Arrow, the fast path)."""
     return transaction_summary(orders, cutoff, unit).to_pyarrow().to_pandas()
+
+
+def summary_from_transactions(
+    transactions: pd.DataFrame, cutoff: date | datetime, *, customer_col: str = "customer_id",
+    date_col: str = "ordered_at", amount_col: str = "amount", status_col: str | None = None,
+    unit: str = "days",
+) -> pd.DataFrame:
+    """The same summary from a plain pandas frame of transactions (for notebooks)."""
+    columns = {customer_col: "customer_id", date_col: "ordered_at", amount_col: "amount"}
+    if status_col:
+        columns[status_col] = "status"
+    missing = [c for c in columns if c not in transactions.columns]
+    if missing:
+        raise ValueError(f"columns not in the transactions frame: {missing}")
+    frame = transactions[list(columns)].rename(columns=columns)
+    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])
+    return summary_frame(ibis.memtable(frame), cutoff, unit)

@@ -92,3 +92,10 @@ def test_errors_and_persistence(cdnow_summary, tmp_path):
 
     with pytest.raises(RegularsError, match="expected Pareto/NBD"):
         ParetoNBDFitter.load(tmp_path / "m.json")
+
+
+def test_non_convergence_is_an_error(cdnow_summary):
+    from regulars.models.clv import ConvergenceError
+
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        BetaGeoFitter(max_iter=1).fit(cdnow_summary)
