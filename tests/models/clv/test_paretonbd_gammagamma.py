@@ -35,3 +35,14 @@ def test_gamma_gamma_needs_repeat_customers():
 
     with pytest.raises(ValueError, match="at least two customers with repeat purchases"):
         GammaGammaFitter().fit(pd.DataFrame({"frequency": [0, 1], "monetary_value": [0.0, 3.0]}))
+
+
+def test_pareto_nbd_analytic_gradient(cdnow_summary):
+    from regulars.models.clv._base import compress
+
+    rows, weights = compress(cdnow_summary, ("frequency", "recency", "T"))
+    model = ParetoNBDFitter()
+    for start in (np.log([0.55, 10.6, 0.6, 11.7]), np.log([0.3, 5.0, 1.2, 20.0])):
+        analytic = model._negative_log_likelihood(start, rows, weights)[1]
+        numeric = model._numeric_gradient(start, rows, weights)
+        np.testing.assert_allclose(analytic, numeric, rtol=2e-3, atol=1e-2)
