@@ -41,9 +41,12 @@ def check_columns(data: pd.DataFrame, required: tuple[str, ...], who: str) -> No
         raise ValueError(f"{who}: {', '.join(required)} must be finite numbers (found NaN or infinity)")
 
 
-def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``columns`` (as a 2-D float array) and how many customers share each."""
-    counts = data.astype({c: float for c in columns}).groupby(list(columns), sort=True).size()
+def compress(data: pd.DataFrame, columns: tuple[str, ...], sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``columns`` (as a 2-D float array) and how many customers share each.
+
+    Sorted rows keep the likelihood's look-ups in cache; a model without such look-ups skips the sort.
+    """
+    counts = data.astype({c: float for c in columns}).groupby(list(columns), sort=sort).size()
     unique = np.column_stack([counts.index.get_level_values(i).to_numpy(dtype=float) for i in range(len(columns))])
     return unique, counts.to_numpy(dtype=float)
 
@@ -58,6 +61,7 @@ class ClvFitter(BaseEstimator):
     _param_names: ClassVar[tuple[str, ...]] = ()
     _columns: ClassVar[tuple[str, ...]] = ()
     _model_type: ClassVar[str] = ""
+    _sort_rows: ClassVar[bool] = True
 
     def __init__(self, *, penalizer: float = 0.0, tol: float = 1e-10, max_iter: int = 2000) -> None:
         self.penalizer = penalizer
@@ -106,7 +110,7 @@ class ClvFitter(BaseEstimator):
         """Maximum likelihood fit on a per-customer summary; returns ``self``."""
         self._check_params()
         check_columns(data, self._columns, type(self).__name__)
-        rows, weights = compress(self._validate(data), self._columns)
+        rows, weights = compress(self._validate(data), self._columns, self._sort_rows)
         rows = self._prepare(rows)
         best = None
         # a data-driven start first; the others only if it fails

@@ -27,6 +27,7 @@ class GammaGammaFitter(ClvFitter):
     _param_names: ClassVar[tuple[str, ...]] = ("p", "q", "v")
     _columns: ClassVar[tuple[str, ...]] = ("frequency", "monetary_value")
     _model_type: ClassVar[str] = "Gamma-Gamma"
+    _sort_rows: ClassVar[bool] = False
 
     def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
         repeat = data[data["frequency"] > 0]
