@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/clv.py
 
 clean:
 	rm -rf $(VENV) demo-shop
