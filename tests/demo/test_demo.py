@@ -99,3 +99,23 @@ def test_demo_command(tmp_path):
     assert data["status"]["tables"]["orders"]["rows"] > 0
     shown = CliRunner().invoke(app, ["demo", str(tmp_path / "d"), "--customers", "200"], env={"COLUMNS": "200"})
     assert shown.exit_code == 0 and "Tables" in shown.output and "loaded before; nothing to do" in shown.output
+
+
+def test_lifetime_scores_recover_the_hidden_truth(tmp_path):
+    """On the demo shop, P(alive) separates customers who are truly still buying (AUC 0.86 on
+    5,000 customers; asserted > 0.75 on 1,500) and expected orders follow the hidden rate among
+    them (Spearman 0.73; asserted > 0.5)."""
+    import duckdb
+    from sklearn.metrics import roc_auc_score
+
+    result = run_demo(tmp_path / "truth", customers=1500, seed=21)
+    truth = pd.read_csv(result["truth"])
+    con = duckdb.connect(str(tmp_path / "truth" / "regulars.duckdb"), read_only=True)
+    scores = con.execute("SELECT * FROM scores").fetch_df()
+    con.close()
+    merged = scores.merge(truth, on="customer_id")
+    repeat = merged[merged["orders"] > 1]
+    assert roc_auc_score(repeat["alive_at_end"], repeat["p_alive"]) > 0.75
+    alive = repeat[repeat["alive_at_end"]]
+    rho, _ = spearmanr(alive["purchase_rate_per_year"], alive["expected_orders_12m"])
+    assert rho > 0.5
