@@ -264,14 +264,31 @@ class Store:
         )
         self.con.unregister("_phones")
 
-    def resolved_orders(self) -> Any:
-        """Orders as an Ibis table with customer ids resolved through identity links."""
+    def resolved(self, table: str) -> Any:
+        """A canonical table as an Ibis table, customer ids resolved through identity links."""
         import ibis
 
         backend = ibis.duckdb.from_connection(self.con)
-        orders, links = backend.table("orders"), backend.table("customer_map")
-        joined = orders.join(links, "customer_id")
+        rows, links = backend.table(table), backend.table("customer_map")
+        joined = rows.join(links, "customer_id")
         return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
+
+    def resolved_orders(self) -> Any:
+        return self.resolved("orders")
+
+    def feature_inputs(self) -> dict[str, Any]:
+        """Every canonical table that has rows, as Ibis tables with resolved customer ids."""
+        import ibis
+
+        backend = ibis.duckdb.from_connection(self.con)
+        out = {}
+        for name, contract in CONTRACTS.items():
+            if not self.count(name):
+                continue
+            out[name] = self.resolved(name) if "customer_id" in contract.names else backend.table(name)
+        if "customers" in out:  # one profile per resolved customer: the fullest, earliest record
+            out["customers"] = backend.table("customers").join(backend.table("customer_map"), "customer_id")
+        return out
 
     def refresh_identities(self, seq: int) -> None:
         """Recompute links between customers sharing an email or phone (stable ids)."""

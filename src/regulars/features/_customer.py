@@ -1,0 +1,191 @@
+"""Point-in-time behavioural features: one row per customer, as of a cutoff.
+
+Every input row counts only if it happened strictly before the cutoff (the join rule of
+ARCHITECTURE.md, "Features: point in time"); a test plants rows after the cutoff in every
+table and shows nothing changes. A table that is missing (no rows loaded) means its features
+are missing, not an error. Written in Ibis, once, so the same code can run on other backends.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import ibis
+import ibis.expr.types as ir
+
+__all__ = ["customer_features"]
+
+WEB_KEYS = {
+    "pricing_views": ("pricing_view",),
+    "demo_requests": ("demo_request",),
+    "contact_forms": ("contact_form", "form_submit"),
+    "faq_views": ("faq_view",),
+    "cart_adds": ("cart_add",),
+    "cart_abandons": ("cart_abandon",),
+    "downloads": ("download",),
+}
+WEB_VISITS = ("page_view", "product_view", "pricing_view", "faq_view", "search", "login")
+
+
+def _ts(cutoff: date | datetime) -> ir.TimestampScalar:
+    return ibis.literal(datetime.combine(cutoff, datetime.min.time()) if type(cutoff) is date else cutoff)
+
+
+def _days(since: ir.Value, cutoff: ir.TimestampScalar) -> ir.NumericValue:
+    return (cutoff.epoch_seconds() - since.epoch_seconds()) / 86400.0
+
+
+def _within(ts: ir.TimestampValue, cutoff: ir.TimestampScalar, start: int, end: int = 0) -> ir.BooleanValue:
+    """``ts`` in [cutoff - start days, cutoff - end days)."""
+    return (ts >= cutoff - ibis.interval(days=start)) & (ts < cutoff - ibis.interval(days=end))
+
+
+def _order_features(orders: ir.Table, items: ir.Table | None, cutoff) -> ir.Table:
+    before = orders.filter(orders.ordered_at < cutoff)
+    status = before.status.fill_null("completed")
+    done = before.filter(status == "completed")
+    agg = done.group_by("customer_id").aggregate(
+        orders_total=done.count(),
+        orders_30d=(_within(done.ordered_at, cutoff, 30)).sum(),
+        orders_90d=(_within(done.ordered_at, cutoff, 90)).sum(),
+        orders_prev_90d=(_within(done.ordered_at, cutoff, 180, 90)).sum(),
+        spend_total=done.amount.sum(),
+        spend_90d=ibis.ifelse(_within(done.ordered_at, cutoff, 90), done.amount, 0).sum(),
+        spend_prev_90d=ibis.ifelse(_within(done.ordered_at, cutoff, 180, 90), done.amount, 0).sum(),
+        avg_order_value=done.amount.mean(),
+        discounted_orders=(done.discount.fill_null(0) > 0).sum(),
+        first_order_at=done.ordered_at.min(),
+        last_order_at=done.ordered_at.max(),
+    )
+    days = done.group_by(["customer_id", done.ordered_at.date().name("day")]).aggregate()
+    gaps = days.mutate(gap=(days.day.epoch_seconds() - days.day.lag().over(
+        ibis.window(group_by="customer_id", order_by="day")).epoch_seconds()) / 86400.0)
+    rhythm = gaps.group_by("customer_id").aggregate(
+        mean_days_between_orders=gaps.gap.mean(), std_days_between_orders=gaps.gap.std())
+    refunds = before.filter(status == "refunded")
+    refund = refunds.group_by("customer_id").aggregate(
+        refunds_total=refunds.count(), refund_amount=refunds.amount.abs().sum())
+    out = agg.left_join(rhythm, "customer_id").drop("customer_id_right")
+    out = out.left_join(refund, "customer_id").drop("customer_id_right")
+    out = out.mutate(
+        days_since_last_order=_days(out.last_order_at, cutoff),
+        days_since_first_order=_days(out.first_order_at, cutoff),
+        refunds_total=out.refunds_total.fill_null(0),
+        refund_amount=out.refund_amount.fill_null(0),
+        discount_share=out.discounted_orders / out.orders_total,
+        order_trend_90d=out.orders_90d - out.orders_prev_90d,
+    )
+    out = out.mutate(lateness=out.days_since_last_order / out.mean_days_between_orders)
+    out = out.drop("first_order_at", "last_order_at", "discounted_orders")
+    if items is not None:
+        lines = items.join(done.select("order_id", "customer_id"), "order_id")
+        basket = lines.group_by("customer_id").aggregate(
+            items_per_order=lines.quantity.fill_null(1).sum() / lines.order_id.nunique(),
+            distinct_products=lines.product_id.nunique(),
+            distinct_categories=lines.category.nunique(),
+        )
+        out = out.left_join(basket, "customer_id").drop("customer_id_right")
+    return out
+
+
+def _event_features(events: ir.Table, messages: ir.Table | None, cutoff) -> ir.Table:
+    ev = events.filter(events.occurred_at < cutoff)
+    kind = ev.event_type
+    columns = {
+        "email_opens_90d": ((kind == "email_open") & _within(ev.occurred_at, cutoff, 90)).sum(),
+        "email_clicks_90d": ((kind == "email_click") & _within(ev.occurred_at, cutoff, 90)).sum(),
+        "email_unsubscribes": (kind == "email_unsubscribe").sum(),
+        "web_visits_30d": (kind.isin(WEB_VISITS) & _within(ev.occurred_at, cutoff, 30)).sum(),
+        "web_visits_prev_30d": (kind.isin(WEB_VISITS) & _within(ev.occurred_at, cutoff, 60, 30)).sum(),
+        "last_event_at": ev.occurred_at.max(),
+    }
+    for name, kinds in WEB_KEYS.items():
+        columns[f"{name}_30d"] = (kind.isin(kinds) & _within(ev.occurred_at, cutoff, 30)).sum()
+    out = ev.group_by("customer_id").aggregate(**columns)
+    out = out.mutate(days_since_last_event=_days(out.last_event_at, cutoff)).drop("last_event_at")
+    if messages is not None:
+        sent = messages.filter(messages.sent_at < cutoff)
+        sent = sent.filter(_within(sent.sent_at, cutoff, 90))
+        emails = sent.group_by("customer_id").aggregate(messages_90d=sent.count())
+        out = out.outer_join(emails, "customer_id")
+        out = out.mutate(customer_id=out.customer_id.fill_null(out.customer_id_right)).drop("customer_id_right")
+        zero = {c: out[c].fill_null(0) for c in out.columns if c.endswith(("_90d", "_30d")) or c == "email_unsubscribes"}
+        out = out.mutate(**zero)
+        out = out.mutate(
+            email_open_rate_90d=ibis.ifelse(out.messages_90d > 0, out.email_opens_90d / out.messages_90d, ibis.null()),
+            email_click_rate_90d=ibis.ifelse(out.messages_90d > 0, out.email_clicks_90d / out.messages_90d, ibis.null()),
+        )
+    return out
+
+
+def _ticket_features(tickets: ir.Table, cutoff) -> ir.Table:
+    t = tickets.filter(tickets.opened_at < cutoff)
+    resolved = t.resolved_at.notnull() & (t.resolved_at < cutoff)
+    return t.group_by("customer_id").aggregate(
+        tickets_total=t.count(),
+        tickets_90d=_within(t.opened_at, cutoff, 90).sum(),
+        tickets_open=(~resolved).sum(),
+        hours_to_resolve=ibis.ifelse(resolved, (t.resolved_at.epoch_seconds() - t.opened_at.epoch_seconds()) / 3600.0,
+                                     ibis.null()).mean(),
+        ticket_csat=ibis.ifelse(resolved, t.csat, ibis.null()).mean(),
+    )
+
+
+def _feedback_features(feedback: ir.Table, cutoff) -> ir.Table:
+    f = feedback.filter(feedback.submitted_at < cutoff)
+    return f.group_by("customer_id").aggregate(
+        latest_nps=ibis.ifelse(f.kind == "nps", f.score, ibis.null()).argmax(
+            ibis.ifelse(f.kind == "nps", f.submitted_at, ibis.null())),
+        latest_csat=ibis.ifelse(f.kind == "csat", f.score, ibis.null()).argmax(
+            ibis.ifelse(f.kind == "csat", f.submitted_at, ibis.null())),
+        feedback_total=f.count(),
+    )
+
+
+def _profile(customers: ir.Table, cutoff) -> ir.Table:
+    """One profile per resolved customer: its full (non-minimal) record first."""
+    known = customers.filter(customers.created_at.isnull() | (customers.created_at < cutoff))
+    rank = ibis.ifelse(known.is_stub.fill_null(False), 1, 0)
+    pick = {c: known[c].argmin(rank) for c in ("country", "region", "lead_source", "industry", "company_size")}
+    out = known.group_by(customer_id=known.resolved_id).aggregate(
+        **pick,
+        consent_email=known.consent_email.max(),
+        created_at=known.created_at.min(),
+    )
+    return out.mutate(days_since_signup=_days(out.created_at, cutoff)).drop("created_at")
+
+
+def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> ir.Table:
+    """Features of every customer active before ``cutoff`` from whichever ``tables`` exist.
+
+    ``tables`` maps canonical table names to Ibis tables whose customer ids are already
+    resolved (see ``Store.feature_inputs``); ``customers`` also carries ``resolved_id``.
+    """
+    cut = _ts(cutoff)
+    groups = []
+    if "orders" in tables:
+        groups.append(_order_features(tables["orders"], tables.get("order_items"), cut))
+    if "events" in tables:
+        groups.append(_event_features(tables["events"], tables.get("messages"), cut))
+    if "tickets" in tables:
+        groups.append(_ticket_features(tables["tickets"], cut))
+    if "feedback" in tables:
+        groups.append(_feedback_features(tables["feedback"], cut))
+    if not groups:
+        raise ValueError("no orders, events, tickets or feedback to compute features from")
+    ids = ibis.union(*[g.select("customer_id") for g in groups], distinct=True)
+    out = ids
+    for group in groups:
+        out = out.left_join(group, "customer_id").drop("customer_id_right")
+    # a customer absent from a group did it zero times (the table exists, so zero is known)
+    counts = {c: out[c].fill_null(0) for c in out.columns if _is_count(c)}
+    out = out.mutate(**counts)
+    if "customers" in tables:
+        out = out.left_join(_profile(tables["customers"], cut), "customer_id").drop("customer_id_right")
+    return out.order_by("customer_id")
+
+
+def _is_count(name: str) -> bool:
+    return "rate" not in name and (
+        name.endswith(("_total", "_30d", "_90d", "_amount")) or name in ("tickets_open", "email_unsubscribes")
+    )

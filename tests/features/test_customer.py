@@ -1,0 +1,81 @@
+"""Point-in-time customer features: definitions, missing tables, and no leakage past the cutoff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from regulars import pipeline
+from regulars.features import customer_features
+from regulars.store import open_workspace
+
+CUTOFF = date(2024, 7, 1)
+
+
+@pytest.fixture(scope="module")
+def demo_shop(tmp_path_factory):
+    from regulars.demo import run_demo
+
+    path = tmp_path_factory.mktemp("features") / "demo"
+    run_demo(path, customers=400, seed=9)
+    return path
+
+
+def features(path, cutoff=CUTOFF) -> pd.DataFrame:
+    with open_workspace(path).store(read_only=True) as store:
+        return customer_features(store.feature_inputs(), cutoff).to_pandas().set_index("customer_id")
+
+
+def test_every_group_is_present_and_counts_are_zero_not_missing(demo_shop):
+    f = features(demo_shop)
+    for column in ("orders_total", "days_since_last_order", "lateness", "items_per_order", "email_open_rate_90d",
+                   "web_visits_30d", "tickets_total", "latest_nps", "lead_source", "days_since_signup"):
+        assert column in f.columns, column
+    assert f["tickets_total"].notna().all() and (f["tickets_total"] >= 0).all()
+    assert (f["orders_90d"] <= f["orders_total"].fillna(0) + 0).all()
+    assert f.index.is_unique
+
+
+def _plant_after_cutoff(path) -> None:
+    """Rows dated on or after the cutoff in every table, for existing customers."""
+    rows = {
+        "orders": "order_id,customer_id,ordered_at,amount\nLATE1,C00001,2024-07-01,999\nLATE2,C00002,2024-09-01,5\n",
+        "events": "customer_id,occurred_at,event_type\nC00001,2024-07-01 00:00:00,pricing_view\nC00003,2024-08-01,email_open\n",
+        "tickets": "ticket_id,customer_id,opened_at\nLATE-T,C00001,2024-07-02\n",
+        "feedback": "customer_id,submitted_at,kind,score\nC00001,2024-07-05,nps,0\n",
+        "messages": "message_id,customer_id,sent_at\nLATE-M,C00001,2024-07-01\n",
+    }
+    for table, text in rows.items():
+        file = path / f"late_{table}.csv"
+        file.write_text(text)
+        pipeline.ingest(path, [file], table=table)
+
+
+def test_rows_after_the_cutoff_change_nothing(demo_shop, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_shop, copy)
+    before = features(copy)
+    _plant_after_cutoff(copy)
+    after = features(copy)
+    pd.testing.assert_frame_equal(after.loc[before.index, before.columns], before)
+    # and the same rows do count once the cutoff passes them
+    later = features(copy, date(2024, 10, 1))
+    assert later.loc["C00001", "orders_total"] >= before.loc["C00001", "orders_total"] + 1
+
+
+def test_missing_tables_mean_missing_features(workspace, write):
+    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,a,2024-01-01,5\n2,a,2024-02-01,7\n")],
+                    table="orders")
+    f = features(workspace)
+    assert "orders_total" in f.columns and "web_visits_30d" not in f.columns and "tickets_total" not in f.columns
+    assert f.loc["a", "orders_total"] == 2 and f.loc["a", "mean_days_between_orders"] == 31
+    assert f.loc["a", "avg_order_value"] == 6
+
+
+def test_no_activity_at_all(workspace):
+    with open_workspace(workspace).store(read_only=True) as store, pytest.raises(ValueError, match="no orders, events"):
+        customer_features(store.feature_inputs(), CUTOFF)
