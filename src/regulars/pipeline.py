@@ -32,7 +32,7 @@ from regulars.scores._lifetime import MIN_REPEAT_CUSTOMERS
 from regulars.store import BatchResult, Workspace, init_workspace, open_workspace
 from regulars.store import status as store_status
 
-__all__ = ["backtest", "customer", "ingest", "init", "quarantine", "run", "status"]
+__all__ = ["backtest", "customer", "ingest", "init", "predict", "quarantine", "run", "status"]
 
 Step = Callable[[str], None]
 
@@ -252,3 +252,71 @@ def customer(workspace_path: str | Path, customer_id: str) -> dict[str, Any]:
                    "last": str(orders[3]) if orders[3] else None},
         "scores": latest[0] if latest else None,
     }
+
+
+def _positive_value(values: pd.Series, positive: str | None, target: str) -> Any:
+    seen = set(values.dropna().astype(str).unique())
+    if positive is not None:
+        if positive not in seen:
+            raise SettingsError(f"--positive {positive!r} does not occur in {target!r}; its values are {sorted(seen)[:10]}")
+        return positive
+    for candidate in ("Yes", "yes", "1", "1.0", "True", "true"):
+        if candidate in seen:
+            return candidate
+    raise SettingsError(f"say which value of {target!r} is the outcome to predict with --positive; its values are {sorted(seen)[:10]}")
+
+
+def predict(workspace_path: str | Path, *, target: str, positive: str | None = None, holdout: float = 0.3,
+            exclude: Sequence[str] = (), allow: Sequence[str] = (), score_all: bool = False,
+            seed: int = 42) -> dict[str, Any]:
+    """Learn a customer column provided by the business (e.g. a CRM "churned" flag) from the other
+    customer columns; evaluate on a stratified holdout; score the customers whose value is unknown."""
+    from sklearn.model_selection import train_test_split
+
+    from regulars.features._attributes import attribute_frame
+    from regulars.models.propensity import PropensityModel, evaluate, leakage_flags
+
+    if not 0.05 <= holdout <= 0.9:
+        raise SettingsError(f"--holdout must be between 0.05 and 0.9, got {holdout}")
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        customers = store.frame("SELECT * FROM customers WHERE NOT coalesce(is_stub, false)")
+        if customers.empty:
+            raise InsufficientDataError("no customer profiles are loaded; load a customers export first")
+        frame = attribute_frame(customers)
+        if target not in frame.columns:
+            raise SettingsError(f"no customer column {target!r}; columns are: {', '.join(map(str, frame.columns))}")
+        unknown = [c for c in (*exclude, *allow) if c not in frame.columns]
+        if unknown:
+            raise SettingsError(f"no customer column {unknown[0]!r} to exclude or allow")
+        labels = frame[target]
+        if pd.api.types.is_numeric_dtype(labels):  # 1.0 reads as "1", as the export wrote it
+            labels = labels.map(lambda v: None if pd.isna(v) else f"{v:g}")
+        labels = labels.astype("string")
+        wanted = _positive_value(labels, positive, target)
+        known = labels.notna()
+        y = (labels[known] == wanted).astype(int).to_numpy()
+        X = frame.drop(columns=[target, *exclude])
+        flags = {c: why for c, why in leakage_flags(X[known], y).items() if c not in allow}
+        X = X.drop(columns=list(flags))
+        train_X, test_X, train_y, test_y = train_test_split(
+            X[known], y, test_size=holdout, stratify=y, random_state=seed)
+        model = PropensityModel(random_state=seed).fit(train_X, train_y)
+        metrics = {"model": evaluate(test_y, model.predict_proba(test_X)),
+                   "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X))}
+        to_score = X if score_all else X[~known]
+        scored = pd.DataFrame({"customer_id": to_score.index.astype(str),
+                               "probability": model.predict_proba(to_score) if len(to_score) else []})
+        scored["reasons"] = ["; ".join(r) for r in model.reasons(to_score)] if len(to_score) else []
+        card = {
+            "kind": "predict", "target": target, "positive": wanted, "rows_known": int(known.sum()),
+            "rows_scored": len(scored), "holdout": holdout, "seed": seed, "calibration": model.calibration_,
+            "features_used": model.feature_names_in_, "excluded": list(exclude),
+            "leakage_flags": {c: {"reason": why, "used": False} for c, why in flags.items()},
+            "top_features": dict(list(model.importance_.items())[:10]),
+            "metrics": {k: {m: v for m, v in d.items() if m not in ("deciles", "calibration")} for k, d in metrics.items()},
+            "deciles": metrics["model"]["deciles"], "calibration_table": metrics["model"]["calibration"],
+        }
+        with store.transaction():
+            run_id = store.write_predictions(target, card, scored)
+    return {"run_id": run_id, **card, "top": scored.sort_values("probability", ascending=False).head(10).to_dict("records")}

@@ -310,6 +310,41 @@ def customer(
 
 
 @app.command()
+def predict(
+    workspace: Workspace,
+    target: Annotated[str, typer.Option(help="The customer column to predict (e.g. Churn, Converted).")],
+    positive: Annotated[str | None, typer.Option(help="The value of the target that counts as the outcome.")] = None,
+    holdout: Annotated[float, typer.Option(help="Share of customers kept aside to measure accuracy.")] = 0.3,
+    exclude: Annotated[list[str] | None, typer.Option(help="A column not to learn from (repeatable).")] = None,
+    allow: Annotated[list[str] | None, typer.Option(help="Use a column even if the leakage guard flags it.")] = None,
+    all_customers: Annotated[bool, typer.Option("--all", help="Score every customer, not only those with an unknown target.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Learn a column the business already records (a CRM "churned" or "converted" flag) from
+    the other customer columns, show how accurate it is, and score the customers."""
+    with _errors():
+        result = pipeline.predict(workspace, target=target, positive=positive, holdout=holdout,
+                                  exclude=exclude or [], allow=allow or [], score_all=all_customers)
+    if as_json:
+        return _json(result)
+    m, b = result["metrics"]["model"], result["metrics"]["baseline_logistic"]
+    out.print(f"Predicting {target} = {result['positive']} from {len(result['features_used'])} columns "
+              f"({result['rows_known']:,} customers with a known value; {result['holdout']:.0%} held out)")
+    out.print(f"Holdout: AUC {m['auc']:.3f} (logistic baseline {b['auc']:.3f}), PR-AUC {m['pr_auc']:.3f}, "
+              f"Brier {m['brier']:.3f}, calibration error {m['calibration_error']:.3f} ({result['calibration']})",
+              highlight=False)
+    for column, flag in result["leakage_flags"].items():
+        out.print(f"[yellow]not used:[/] {column}: {flag['reason']}", highlight=False)
+    table = Table(title=f"Highest probability ({result['rows_scored']:,} scored)", title_justify="left")
+    table.add_column("customer", no_wrap=True)
+    table.add_column("probability", justify="right")
+    table.add_column("why", overflow="fold")
+    for row in result["top"]:
+        table.add_row(str(row["customer_id"]), f"{row['probability']:.0%}", row["reasons"])
+    out.print(table)
+
+
+@app.command()
 def demo(
     path: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("demo-shop"),
     customers: Annotated[int, typer.Option(help="How many customers the demo shop has.")] = 5000,

@@ -261,14 +261,15 @@ def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
 
 
 def _normal(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "", name.strip().lower())
 
 
 def auto_mapping(table: str, columns: list[str]) -> Mapping:
-    """Map source columns whose normalised names equal canonical names (``Order ID`` → order_id)."""
+    """Map source columns whose names equal canonical names up to case, spaces and
+    punctuation (``Order ID``, ``customerID`` → order_id, customer_id)."""
     contract = contract_for(table)
-    by_normal = {_normal(c): c for c in columns}
+    by_normal = {_normal(c): c for c in reversed(columns)}
     fields = tuple(
-        FieldSpec(c.name, sources=(by_normal.get(c.name, c.name),)) for c in contract.columns
+        FieldSpec(c.name, sources=(by_normal.get(_normal(c.name), c.name),)) for c in contract.columns
     )
     return Mapping(table=table, name="auto", fields=fields)

@@ -37,6 +37,8 @@ _BOOKKEEPING = (
         expected_orders_12m DOUBLE, median_days_to_next_order DOUBLE, expected_order_value DOUBLE,
         clv_12m DOUBLE, orders BIGINT, recency_days DOUBLE, days_since_last_order DOUBLE,
         reason VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS predictions (
+        run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )
 
 

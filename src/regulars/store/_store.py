@@ -328,6 +328,19 @@ class Store:
         self.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": len(frame)})
         return run_id
 
+    def write_predictions(self, target: str, card: dict[str, Any], scored: pd.DataFrame) -> str:
+        """Store a prediction run (its model card in ``runs``, its rows in ``predictions``)."""
+        seq = self.con.execute("SELECT count(*) + 1 FROM runs").fetchone()[0]
+        run_id = f"r{seq:04d}"
+        self.con.register("_scored", scored)
+        self.con.execute("INSERT INTO predictions SELECT ?, ?, customer_id, probability, reasons FROM _scored",
+                         [run_id, target])
+        self.con.unregister("_scored")
+        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?)",
+                         [run_id, _now(), json.dumps(card, default=float), len(scored)])
+        self.audit("predict", {"run_id": run_id, "target": target, "customers": len(scored)})
+        return run_id
+
     def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:
         self.con.execute(
             "INSERT INTO audit_log VALUES (?, ?, ?, ?)", [_now(), actor, action, json.dumps(detail)]

@@ -1,0 +1,65 @@
+"""`regulars predict` on real data with a label the business provides (issue 4 accuracy tests)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from regulars import pipeline
+from regulars.cli import app
+from regulars.errors import SettingsError
+from tests.conftest import SHARED_DATA, query
+
+TELCO = SHARED_DATA / "telco_churn" / "WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
+LEADS = SHARED_DATA / "leads_xeducation" / "Leads.csv.gz"
+AFTER_THE_FACT = ["Tags", "Lead Quality", "Lead Profile", "Asymmetrique Activity Index", "Asymmetrique Profile Index",
+                  "Asymmetrique Activity Score", "Asymmetrique Profile Score", "Last Notable Activity"]
+
+
+@pytest.mark.slow
+def test_telco_churn_auc(workspace):
+    pipeline.ingest(workspace, [TELCO], table="customers")
+    result = pipeline.predict(workspace, target="Churn", positive="Yes", holdout=0.3, score_all=True)
+    print("Telco holdout AUC", round(result["metrics"]["model"]["auc"], 4))
+    assert result["metrics"]["model"]["auc"] >= 0.835
+    assert result["rows_known"] == 7043 and result["rows_scored"] == 7043
+    assert "TotalCharges" in result["features_used"] and result["leakage_flags"] == {}
+    assert len(result["deciles"]) == 10 and result["deciles"][0]["lift"] > 2
+    rows = query(workspace, f"SELECT count(*), min(length(reasons) - length(replace(reasons, ';', ''))) FROM predictions WHERE run_id = '{result['run_id']}'")
+    assert rows == [(7043, 2)]  # three reasons each
+
+
+@pytest.mark.slow
+def test_leads_auc_without_after_the_fact_columns(workspace, tmp_path):
+    mapping = tmp_path / "leads.toml"
+    mapping.write_text('table = "customers"\n[columns]\ncustomer_id = "Prospect ID"\n')
+    pipeline.ingest(workspace, [LEADS], mapping_file=mapping)
+    result = CliRunner().invoke(app, ["predict", str(workspace), "--target", "Converted", "--positive", "1",
+                                      *[a for c in AFTER_THE_FACT for a in ("--exclude", c)], "--exclude", "Lead Number",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    print("Leads holdout AUC", round(data["metrics"]["model"]["auc"], 4))
+    assert data["metrics"]["model"]["auc"] >= 0.89
+    assert not set(AFTER_THE_FACT) & set(data["features_used"])
+    assert "Specialization" in data["features_used"]
+
+
+def test_leakage_guard_flags_and_drops_after_the_fact_columns(workspace, write):
+    rows = ["customer_id,churned,visits,closed_reason,region"]
+    for i in range(400):
+        churned = i % 3 == 0
+        rows.append(f"c{i},{'yes' if churned else 'no'},{i % 7},{'moved away' if churned else ''},{'north' if i % 2 else 'south'}")
+    pipeline.ingest(workspace, [write("crm.csv", "\n".join(rows) + "\n")], table="customers")
+    result = pipeline.predict(workspace, target="churned", positive="yes")
+    assert "closed_reason" in result["leakage_flags"]
+    assert "recorded after the outcome" in result["leakage_flags"]["closed_reason"]["reason"]
+    assert "closed_reason" not in result["features_used"]
+    kept = pipeline.predict(workspace, target="churned", positive="yes", allow=["closed_reason"])
+    assert "closed_reason" in kept["features_used"]
+    with pytest.raises(SettingsError, match="no customer column 'churn'"):
+        pipeline.predict(workspace, target="churn")
+    with pytest.raises(SettingsError, match="--positive 'maybe' does not occur"):
+        pipeline.predict(workspace, target="churned", positive="maybe")
