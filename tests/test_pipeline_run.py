@@ -60,3 +60,15 @@ def test_too_little_history_is_said_plainly(workspace, write):
 def test_no_orders(workspace):
     with pytest.raises(InsufficientDataError, match="there are no orders yet"):
         pipeline.run(workspace)
+
+
+@pytest.mark.slow
+def test_online_retail_churn_backtest_beats_recency(online_retail):
+    result = pipeline.backtest(online_retail, cutoff="2011-09-01", horizon_days=90, model="churn")
+    m = result["metrics"]
+    print("UCI churn AUC", round(m["model"]["auc"], 4), "recency rule", round(m["baseline_rule"]["auc"], 4),
+          "calibration error", round(m["model"]["calibration_error"], 4))
+    assert m["model"]["auc"] >= m["baseline_rule"]["auc"] + 0.03
+    assert "calibration_error" in m["model"] and len(m["model"]["deciles"]) == 10
+    with pytest.raises(SettingsError, match="--model must be one of"):
+        pipeline.backtest(online_retail, cutoff="2011-09-01", model="vibes")

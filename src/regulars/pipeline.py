@@ -205,13 +205,29 @@ def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> di
     return {"cutoff": str(result.cutoff), "horizon_days": horizon_days, "metrics": result.metrics}
 
 
-def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180) -> dict[str, Any]:
-    """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened."""
+def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180,
+             model: str = "clv") -> dict[str, Any]:
+    """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened.
+
+    ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "support".
+    """
     from regulars.models.clv import backtest as clv_backtest
+    from regulars.models.propensity import LABELS, propensity_backtest
 
     if horizon_days < 1:
         raise SettingsError(f"--horizon must be a positive number of days, got {horizon_days}")
+    if model not in ("clv", *LABELS):
+        raise SettingsError(f"--model must be one of clv, {', '.join(LABELS)}; got {model!r}")
     workspace = open_workspace(workspace_path)
+    if model != "clv":
+        with workspace.store(read_only=True) as store:
+            try:
+                result = propensity_backtest(store.feature_inputs(), model, _parse_cutoff(cutoff), horizon_days)
+            except ValueError as exc:
+                raise InsufficientDataError(f"cannot backtest {model}: {exc}") from None
+        result.pop("model")
+        result["metrics"] = {k: {m: v for m, v in d.items() if m != "calibration"} for k, d in result["metrics"].items()}
+        return result
     with workspace.store(read_only=True) as store:
         when = _parse_cutoff(cutoff)
         orders = store.resolved_orders()

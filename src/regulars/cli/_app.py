@@ -259,14 +259,17 @@ def backtest(
     workspace: Workspace,
     cutoff: Annotated[str, typer.Option(help="Fit on orders before this date (YYYY-MM-DD).")],
     horizon: Annotated[int, typer.Option(help="Days after the cutoff to predict and compare.")] = 180,
+    model: Annotated[str, typer.Option(help="clv, churn, purchase or support.")] = "clv",
     as_json: AsJson = False,
 ) -> None:
     """Fit before a date, predict the following days, and compare with what really happened,
-    beside two simple baselines."""
+    beside simple baselines."""
     with _errors():
-        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon)
+        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon, model=model)
     if as_json:
         return _json(result)
+    if model != "clv":
+        return _print_propensity_backtest(result)
     out.print(f"Backtest: fitted on {result['customers']:,} customers before {result['cutoff']}, "
               f"predicting the next {result['horizon_days']} days")
     table = Table(title="Repeat purchases per customer", title_justify="left")
@@ -284,6 +287,30 @@ def backtest(
     for point in result["curve"][:: max(1, len(result["curve"]) // 8)]:
         curve.add_row(str(point["week"]), f"{point['predicted']:,.0f}", f"{point['actual']:,}")
     out.print(curve)
+
+
+def _print_propensity_backtest(result: dict[str, Any]) -> None:
+    m = result["metrics"]
+    out.print(f"Backtest of {result['label']}: trained on {result['train_customers']:,} customers as of "
+              f"{result['horizon_days']} days before {result['cutoff']}, tested on {result['test_customers']:,} "
+              f"as of {result['cutoff']} over the next {result['horizon_days']} days")
+    table = Table(title="Holdout in time", title_justify="left")
+    for col in ("method", "AUC", "PR-AUC", "Brier", "calibration error"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    for key, name in (("model", "LightGBM (calibrated)"), ("baseline_logistic", "logistic regression"),
+                      ("baseline_rule", m.get("baseline_rule", {}).get("rule", "rule"))):
+        if key in m:
+            r = m[key]
+            table.add_row(name, f"{r['auc']:.3f}", f"{r['pr_auc']:.3f}", f"{r.get('brier', float('nan')):.3f}",
+                          f"{r.get('calibration_error', float('nan')):.3f}")
+    out.print(table)
+    lift = Table(title="By decile of predicted probability", title_justify="left")
+    for col in ("decile", "mean predicted", "actual rate", "lift", "capture"):
+        lift.add_column(col, justify="right")
+    for d in m["model"]["deciles"]:
+        lift.add_row(str(d["decile"]), f"{d['mean_predicted']:.0%}", f"{d['actual_rate']:.0%}", f"{d['lift']:.2f}",
+                     f"{d['capture']:.0%}")
+    out.print(lift)
 
 
 @app.command()

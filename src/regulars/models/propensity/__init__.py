@@ -1,7 +1,10 @@
 """Propensity: calibrated gradient-boosted trees with a logistic baseline, explained per customer."""
 
+from regulars.models.propensity._backtest import labelled_features, propensity_backtest
 from regulars.models.propensity._evaluate import evaluate
+from regulars.models.propensity._labels import LABELS, time_labels
 from regulars.models.propensity._leakage import leakage_flags
 from regulars.models.propensity._model import PropensityModel
 
-__all__ = ["PropensityModel", "evaluate", "leakage_flags"]
+__all__ = ["LABELS", "PropensityModel", "evaluate", "labelled_features", "leakage_flags", "propensity_backtest",
+           "time_labels"]

@@ -1,0 +1,51 @@
+"""Labels from time: what happened in the horizon after a cutoff, per customer.
+
+Labels look only at [cutoff, cutoff + horizon); the features they are paired with look only
+before the cutoff, so a model never learns from its own future.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+__all__ = ["LABELS", "time_labels"]
+
+LABELS = ("churn", "purchase", "support")
+
+
+def _window(cutoff: date | datetime, horizon_days: int):
+    start = datetime.combine(cutoff, datetime.min.time()) if type(cutoff) is date else cutoff
+    return ibis.literal(start), ibis.literal(start + timedelta(days=horizon_days))
+
+
+def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime, horizon_days: int) -> ir.Table:
+    """customer_id, label (0/1) for the customers the label is defined for.
+
+    - churn: customers with a completed order before the cutoff; 1 if none in the horizon.
+    - purchase: the same customers; 1 if they order in the horizon.
+    - support: every customer with any activity before the cutoff; 1 if they open a ticket in it.
+    """
+    if label not in LABELS:
+        raise ValueError(f"label must be one of {LABELS}, got {label!r}")
+    start, end = _window(cutoff, horizon_days)
+    if label in ("churn", "purchase"):
+        orders = tables["orders"]
+        done = orders.filter(orders.status.fill_null("completed") == "completed")
+        before = done.filter(done.ordered_at < start).select("customer_id").distinct()
+        after = done.filter((done.ordered_at >= start) & (done.ordered_at < end)).select("customer_id").distinct()
+        joined = before.left_join(after.mutate(bought=ibis.literal(1)), "customer_id")
+        bought = joined.bought.fill_null(0)
+        value = (1 - bought) if label == "churn" else bought
+        return joined.select(customer_id=joined.customer_id, label=value.cast("int64"))
+    tickets = tables.get("tickets")
+    if tickets is None:
+        raise ValueError("support labels need tickets; none are loaded")
+    seen = [t.filter(t[col] < start).select("customer_id") for name, col in
+            (("orders", "ordered_at"), ("events", "occurred_at"), ("tickets", "opened_at")) if (t := tables.get(name)) is not None]
+    base = ibis.union(*seen, distinct=True)
+    opened = tickets.filter((tickets.opened_at >= start) & (tickets.opened_at < end)).select("customer_id").distinct()
+    joined = base.left_join(opened.mutate(hit=ibis.literal(1)), "customer_id")
+    return joined.select(customer_id=joined.customer_id, label=joined.hit.fill_null(0).cast("int64"))
