@@ -13,7 +13,7 @@ from typing import Any
 
 from regulars.errors import SettingsError
 
-__all__ = ["DEFAULT_TOML", "IngestSettings", "Settings", "StoreSettings", "load_settings"]
+__all__ = ["DEFAULT_TOML", "EngagementSettings", "IngestSettings", "Settings", "StoreSettings", "load_settings"]
 
 SETTINGS_FILE = "regulars.toml"
 
@@ -38,6 +38,17 @@ strip_plus_addressing = true
 # Region used to read phone numbers written without a country code (ISO 3166 code).
 phone_region = "US"
 
+[engagement]
+# Points per event type (the classic lead-scoring scheme); any event type may be added.
+points = { demo_request = 20, pricing_view = 15, contact_form = 10, download = 5, page_view = 1, product_view = 1, email_click = 3, email_open = 1 }
+# An event's points halve every this many days.
+half_life_days = 30.0
+# No indicator (event type) may add more than this many points.
+cap = 40.0
+# Tiers: hot at or above `hot`, warm at or above `warm`, cold below.
+hot = 70.0
+warm = 40.0
+
 [quality]
 # Dates later than this many days after the load are reported as "in the future".
 future_tolerance_days = 1
@@ -61,6 +72,19 @@ class IngestSettings:
     phone_region: str = "US"
 
 
+_DEFAULT_POINTS = {"demo_request": 20.0, "pricing_view": 15.0, "contact_form": 10.0, "download": 5.0,
+                   "page_view": 1.0, "product_view": 1.0, "email_click": 3.0, "email_open": 1.0}
+
+
+@dataclass(frozen=True)
+class EngagementSettings:
+    points: dict = field(default_factory=lambda: dict(_DEFAULT_POINTS))
+    half_life_days: float = 30.0
+    cap: float = 40.0
+    hot: float = 70.0
+    warm: float = 40.0
+
+
 @dataclass(frozen=True)
 class QualitySettings:
     future_tolerance_days: int = 1
@@ -71,6 +95,7 @@ class QualitySettings:
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    engagement: EngagementSettings = field(default_factory=EngagementSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
 
 
@@ -97,6 +122,11 @@ def _section(cls: type, name: str, raw: Any, where: str) -> Any:
             raise SettingsError(
                 f"{where}: {name}.{key} must be a {expected.__name__}, got {value!r}"
             )
+        if expected is dict:
+            bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0]
+            if bad:
+                raise SettingsError(f"{where}: {name}.{key}.{bad[0]} must be a number >= 0, got {value[bad[0]]!r}")
+            value = {str(k): float(v) for k, v in value.items()}
         choices = _CHOICES.get((name, key))
         if choices and value not in choices:
             raise SettingsError(
@@ -119,7 +149,8 @@ def parse_settings(text: str, where: str = SETTINGS_FILE) -> Settings:
             f"{where}: unknown section [{unknown[0]}]; known sections are "
             + ", ".join(f"[{s}]" for s in sections)
         )
-    classes = {"store": StoreSettings, "ingest": IngestSettings, "quality": QualitySettings}
+    classes = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
+               "quality": QualitySettings}
     parts = {name: _section(cls, name, raw.get(name, {}), where) for name, cls in classes.items()}
     return Settings(**parts)
 

@@ -32,7 +32,7 @@ from regulars.scores._lifetime import MIN_REPEAT_CUSTOMERS
 from regulars.store import BatchResult, Workspace, init_workspace, open_workspace
 from regulars.store import status as store_status
 
-__all__ = ["backtest", "customer", "ingest", "init", "predict", "quarantine", "run", "status"]
+__all__ = ["backtest", "customer", "engagement", "ingest", "init", "predict", "quarantine", "run", "status"]
 
 Step = Callable[[str], None]
 
@@ -336,3 +336,57 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         with store.transaction():
             run_id = store.write_predictions(target, card, scored)
     return {"run_id": run_id, **card, "top": scored.sort_values("probability", ascending=False).head(10).to_dict("records")}
+
+
+def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, learn: bool = False,
+               horizon_days: int = 30, top: int = 10) -> dict[str, Any]:
+    """Engagement scores and tiers as of ``cutoff``; with ``learn``, points learned from who
+    converted in the ``horizon_days`` after a cutoff that many days earlier, and the conversion
+    rate per tier before and after."""
+    from dataclasses import asdict
+
+    from regulars.models.engagement import EngagementScore, decayed_activity
+    from regulars.models.engagement._score import tier_rates
+    from regulars.models.propensity import time_labels
+
+    workspace = open_workspace(workspace_path)
+    settings = asdict(workspace.settings.engagement)
+    with workspace.store(read_only=True) as store:
+        tables = store.feature_inputs()
+        if "events" not in tables:
+            raise InsufficientDataError("engagement needs activity (events); load an events export first")
+        when = _parse_cutoff(cutoff) or (_default_cutoff(store) if "orders" in tables else
+                                          store.con.execute("SELECT max(occurred_at) FROM events").fetchone()[0].date() + timedelta(days=1))
+        model = EngagementScore(**settings)
+        try:
+            scores = model.score(decayed_activity(tables["events"], when, model.half_life_days))
+        except ValueError as exc:
+            raise SettingsError(f"[engagement] settings: {exc}") from None
+        result: dict[str, Any] = {
+            "cutoff": str(when), "customers": len(scores), "points": model.points,
+            "tiers": scores["tier"].value_counts().reindex(["hot", "warm", "cold"], fill_value=0).to_dict(),
+            "hottest": scores.sort_values("engagement", ascending=False).head(top).reset_index().to_dict("records"),
+        }
+        if learn:
+            start = when - timedelta(days=horizon_days)
+            activity = decayed_activity(tables["events"], start, model.half_life_days)
+            if "orders" not in tables:
+                raise InsufficientDataError("learning points needs orders to know who converted")
+            bought = time_labels(tables, "purchase", start, horizon_days).to_pyarrow().to_pandas()
+            converted = pd.Series(0, index=activity.index, dtype=int)
+            buyers = bought.loc[bought["label"] == 1, "customer_id"]
+            converted[converted.index.isin(buyers)] = 1
+            events = tables["events"]
+            won = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)
+                                & (events.occurred_at < when)).select("customer_id").distinct().to_pyarrow().to_pandas()
+            converted[converted.index.isin(won["customer_id"])] = 1
+            try:
+                learned = model.learn(activity, converted)
+            except ValueError as exc:
+                raise InsufficientDataError(f"cannot learn points: {exc}") from None
+            before = tier_rates(model.score(activity), converted)
+            after = tier_rates(EngagementScore(**{**settings, "points": learned}).score(activity), converted)
+            result["learned"] = {"cutoff": str(start), "horizon_days": horizon_days,
+                                 "converted": int(converted.sum()), "customers": len(converted),
+                                 "points": learned, "tiers_before": before, "tiers_after": after}
+    return result

@@ -113,3 +113,18 @@ def test_run_backtest_customer_commands(tmp_path):
     assert one.exit_code == 0 and "likely still a customer" in one.output
     assert run("backtest", shop, "--cutoff", "not-a-date").exit_code == 2
     assert run("customer", shop, "nobody").exit_code == 2
+
+
+def test_engagement_command(tmp_path):
+    from regulars.demo import run_demo
+
+    shop = tmp_path / "demo"
+    run_demo(shop, customers=400, seed=5)
+    data = json.loads(run("engagement", shop, "--learn", "--json").output)
+    assert sum(data["tiers"].values()) == data["customers"] > 0
+    assert set(data["learned"]["tiers_after"]) == {"hot", "warm", "cold"}
+    shown = run("engagement", shop, "--learn")
+    assert "Learned points" in shown.output and "Conversion in 30 days" in shown.output
+    (shop / "regulars.toml").write_text((shop / "regulars.toml").read_text().replace("warm = 40.0", "warm = 90.0"))
+    bad = run("engagement", shop)
+    assert bad.exit_code == 2 and "warm < hot" in bad.output

@@ -372,6 +372,44 @@ def predict(
 
 
 @app.command()
+def engagement(
+    workspace: Workspace,
+    cutoff: Annotated[str | None, typer.Option(help="Score as of this date (YYYY-MM-DD).")] = None,
+    learn: Annotated[bool, typer.Option("--learn", help="Learn points from who converted, and compare tiers.")] = False,
+    horizon: Annotated[int, typer.Option(help="Days after which a conversion counts, when learning.")] = 30,
+    as_json: AsJson = False,
+) -> None:
+    """Engagement points (0-100) from recent activity, with hot / warm / cold tiers; --learn
+    shows whether the tiers separate converters, before and after learning the points."""
+    with _errors():
+        result = pipeline.engagement(workspace, cutoff=cutoff, learn=learn, horizon_days=horizon)
+    if as_json:
+        return _json(result)
+    t = result["tiers"]
+    out.print(f"Engagement as of {result['cutoff']}: {t['hot']:,} hot, {t['warm']:,} warm, {t['cold']:,} cold")
+    table = Table(title="Most engaged", title_justify="left")
+    for col in ("customer", "points", "tier", "why"):
+        table.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
+    for row in result["hottest"]:
+        table.add_row(str(row["customer_id"]), f"{row['engagement']:.0f}", row["tier"], row["engagement_reason"])
+    out.print(table)
+    if "learned" in result:
+        learned = result["learned"]
+        rates = Table(title=f"Conversion in {learned['horizon_days']} days after {learned['cutoff']} by tier",
+                      title_justify="left")
+        for col in ("tier", "configured points", "learned points"):
+            rates.add_column(col, justify="left" if col == "tier" else "right")
+        for tier in ("hot", "warm", "cold"):
+            b, a = learned["tiers_before"][tier], learned["tiers_after"][tier]
+            rates.add_row(tier, f"{b['conversion_rate']:.0%} of {b['customers']:,}" if b["customers"] else "-",
+                          f"{a['conversion_rate']:.0%} of {a['customers']:,}" if a["customers"] else "-")
+        out.print(rates)
+        out.print("Learned points (put them in [engagement] points of regulars.toml to use them): "
+                  + ", ".join(f"{k} {v:g}" for k, v in sorted(learned["points"].items(), key=lambda kv: -kv[1]) if v),
+                  highlight=False)
+
+
+@app.command()
 def demo(
     path: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("demo-shop"),
     customers: Annotated[int, typer.Option(help="How many customers the demo shop has.")] = 5000,
