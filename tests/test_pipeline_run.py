@@ -72,3 +72,19 @@ def test_online_retail_churn_backtest_beats_recency(online_retail):
     assert "calibration_error" in m["model"] and len(m["model"]["deciles"]) == 10
     with pytest.raises(SettingsError, match="--model must be one of"):
         pipeline.backtest(online_retail, cutoff="2011-09-01", model="vibes")
+
+
+def test_run_adds_churn_and_engagement_with_reasons(tmp_path):
+    from regulars.demo import run_demo
+
+    shop = tmp_path / "demo"
+    result = run_demo(shop, customers=600, seed=4)["run"]
+    assert result["churn_risk"] and result["most_engaged"]
+    assert all(r["churn_reasons"].count(";") == 2 for r in result["churn_risk"])
+    frame = pipeline.scores(shop, sort="churn")
+    assert frame["churn_probability"].iloc[0] == frame["churn_probability"].max()
+    scored = frame[frame["churn_probability"].notna()]
+    assert (scored["churn_reasons"].str.count(";") == 2).all()  # three reasons for every scored customer
+    assert frame["engagement_tier"].dropna().isin(["hot", "warm", "cold"]).all()
+    with pytest.raises(SettingsError, match="--sort must be one of"):
+        pipeline.scores(shop, sort="vibes")

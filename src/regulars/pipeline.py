@@ -32,7 +32,7 @@ from regulars.scores._lifetime import MIN_REPEAT_CUSTOMERS
 from regulars.store import BatchResult, Workspace, init_workspace, open_workspace
 from regulars.store import status as store_status
 
-__all__ = ["backtest", "customer", "engagement", "ingest", "init", "predict", "quarantine", "run", "status"]
+__all__ = ["backtest", "customer", "engagement", "ingest", "init", "predict", "quarantine", "run", "scores", "status"]
 
 Step = Callable[[str], None]
 
@@ -179,19 +179,55 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         orders = store.resolved_orders()
         result = score_lifetime_value(orders, when, currency=_currency(store))
         result.models["evaluation"] = _holdout_evaluation(orders, when)
+        scores = _add_behaviour_scores(store, workspace, when, result.scores, result.models)
         with store.transaction():
-            run_id = store.write_run(when, result.models, result.scores)
-    scores = result.scores
+            run_id = store.write_run(when, result.models, scores)
     columns = ["customer_id", "p_alive", "expected_orders_90d", "clv_12m", "reason"]
+    scores = scores[scores["p_alive"].notna()]
     valuable = scores.sort_values("clv_12m", ascending=False).head(top)
     # slipping away: repeat customers ranked by the value of their habit that is probably lost
     at_risk = (1 - scores["p_alive"]) * scores["orders"] * scores["expected_order_value"]
     lapsed = scores.assign(_risk=at_risk)[scores["orders"] > 1].sort_values("_risk", ascending=False).head(top)
-    return {
+    out = {
         "run_id": run_id, "cutoff": str(when), "customers": len(scores), "models": result.models,
         "most_valuable": valuable[columns].to_dict("records"),
         "most_likely_lapsed": lapsed[columns].to_dict("records"),
     }
+    if "churn_probability" in scores.columns:
+        # likely to leave soon: the value a departure would cost, not the long gone
+        risky = scores[scores["churn_probability"].notna() & (scores["orders"] > 1)]
+        risky = risky.assign(_at_stake=risky["churn_probability"] * risky["clv_12m"].fillna(0))
+        out["churn_risk"] = risky.sort_values("_at_stake", ascending=False).head(top)[
+            ["customer_id", "churn_probability", "clv_12m", "churn_reasons"]].to_dict("records")
+    if "engagement" in scores.columns:
+        out["most_engaged"] = scores.sort_values("engagement", ascending=False).head(top)[
+            ["customer_id", "engagement", "engagement_tier", "engagement_reason"]].to_dict("records")
+    return out
+
+
+def _add_behaviour_scores(store: Any, workspace: Any, when: date, scores: pd.DataFrame,
+                          models: dict[str, Any]) -> pd.DataFrame:
+    """Churn probability and engagement beside lifetime value, where the data allows them."""
+    from dataclasses import asdict
+
+    from regulars.models.engagement import EngagementScore, decayed_activity
+    from regulars.scores import score_churn
+
+    tables = store.feature_inputs()
+    try:
+        churn, card = score_churn(tables, when)
+        scores = scores.merge(churn, on="customer_id", how="outer")
+        models["churn"] = card
+    except ValueError as exc:
+        models["churn"] = {"skipped": f"no churn model: {exc}"}
+    if "events" in tables:
+        model = EngagementScore(**asdict(workspace.settings.engagement))
+        engaged = model.score(decayed_activity(tables["events"], when, model.half_life_days))
+        engaged = engaged.rename(columns={"tier": "engagement_tier"}).rename_axis("customer_id").reset_index()
+        scores = scores.merge(engaged, on="customer_id", how="outer")
+        models["engagement"] = {"points": model.points, "half_life_days": model.half_life_days,
+                                "tiers": {"hot": model.hot, "warm": model.warm}}
+    return scores
 
 
 def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> dict[str, Any]:
@@ -390,3 +426,22 @@ def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, 
                                  "converted": int(converted.sum()), "customers": len(converted),
                                  "points": learned, "tiers_before": before, "tiers_after": after}
     return result
+
+
+SCORE_SORTS = {"churn": ("churn_probability", False), "clv": ("clv_12m", False),
+               "engagement": ("engagement", False), "p_alive": ("p_alive", True)}
+
+
+def scores(workspace_path: str | Path, *, sort: str = "clv") -> pd.DataFrame:
+    """The latest run's scores for every customer, sorted (missing values last)."""
+    if sort not in SCORE_SORTS:
+        raise SettingsError(f"--sort must be one of {', '.join(SCORE_SORTS)}, got {sort!r}")
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        latest = store.con.execute(
+            "SELECT run_id FROM runs WHERE cutoff IS NOT NULL ORDER BY created_at DESC, run_id DESC LIMIT 1").fetchone()
+        if latest is None:
+            raise InsufficientDataError("no scores yet; run `regulars run` first")
+        frame = store.frame("SELECT * EXCLUDE (run_id) FROM scores WHERE run_id = ?", [latest[0]])
+    column, ascending = SCORE_SORTS[sort]
+    return frame.sort_values(column, ascending=ascending, na_position="last").reset_index(drop=True)

@@ -128,3 +128,19 @@ def test_engagement_command(tmp_path):
     (shop / "regulars.toml").write_text((shop / "regulars.toml").read_text().replace("warm = 40.0", "warm = 90.0"))
     bad = run("engagement", shop)
     assert bad.exit_code == 2 and "warm < hot" in bad.output
+
+
+def test_scores_command(tmp_path):
+    from regulars.demo import run_demo
+
+    shop = tmp_path / "demo"
+    run_demo(shop, customers=400, seed=6)
+    shown = run("scores", shop, "--sort", "churn", "--top", "5")
+    assert shown.exit_code == 0 and "Scores by churn" in shown.output
+    rows = json.loads(run("scores", shop, "--json", "--top", "3").output)
+    assert len(rows) == 3 and rows[0]["clv_12m"] >= rows[1]["clv_12m"]
+    export = tmp_path / "scores.csv"
+    assert run("scores", shop, "--csv", export).exit_code == 0 and export.read_text().startswith("customer_id")
+    empty = tmp_path / "empty"
+    run("init", empty)
+    assert run("scores", empty).exit_code == 1

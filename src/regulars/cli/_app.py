@@ -236,6 +236,22 @@ def _print_run(result: dict[str, Any]) -> None:
                   f"{m['baseline_rate']['mae']:.2f} for 'same rate as before'", highlight=False)
     out.print(_people_table("Most likely to have lapsed (repeat customers)", result["most_likely_lapsed"]))
     out.print(_people_table("Most valuable over the next 12 months", result["most_valuable"]))
+    if result.get("churn_risk"):
+        risk = Table(title="Valuable customers likely to leave in the next 90 days", title_justify="left")
+        for col in ("customer", "chance of leaving", "12-month value", "why"):
+            risk.add_column(col, justify="right" if col in ("chance of leaving", "12-month value") else "left",
+                            overflow="fold")
+        for r in result["churn_risk"]:
+            risk.add_row(str(r["customer_id"]), f"{r['churn_probability']:.0%}", f"{r['clv_12m'] or 0:,.0f}",
+                         r["churn_reasons"])
+        out.print(risk)
+    if result.get("most_engaged"):
+        hot = Table(title="Most engaged right now", title_justify="left")
+        for col in ("customer", "points", "tier", "why"):
+            hot.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
+        for r in result["most_engaged"]:
+            hot.add_row(str(r["customer_id"]), f"{r['engagement']:.0f}", r["engagement_tier"], r["engagement_reason"])
+        out.print(hot)
 
 
 @app.command()
@@ -311,6 +327,39 @@ def _print_propensity_backtest(result: dict[str, Any]) -> None:
         lift.add_row(str(d["decile"]), f"{d['mean_predicted']:.0%}", f"{d['actual_rate']:.0%}", f"{d['lift']:.2f}",
                      f"{d['capture']:.0%}")
     out.print(lift)
+
+
+@app.command()
+def scores(
+    workspace: Workspace,
+    sort: Annotated[str, typer.Option(help="churn, clv, engagement or p_alive.")] = "clv",
+    top: Annotated[int, typer.Option(help="Customers to show.")] = 20,
+    csv: Annotated[Path | None, typer.Option(help="Write every customer's scores to this CSV file.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Every customer's latest scores (from the last `regulars run`), sorted as asked."""
+    with _errors():
+        frame = pipeline.scores(workspace, sort=sort)
+    if csv is not None:
+        n = write_safe_csv(frame, csv)
+        if not as_json:
+            out.print(f"Wrote {n:,} customers' scores to {csv}")
+    if as_json:
+        return _json(frame.head(top).to_dict("records"))
+    table = Table(title=f"Scores by {sort} ({len(frame):,} customers)", title_justify="left")
+    for col in ("customer", "still a customer", "12-month value", "chance of leaving", "engagement"):
+        table.add_column(col, justify="left" if col == "customer" else "right")
+    for r in frame.head(top).itertuples():
+        table.add_row(str(r.customer_id), _pct(r.p_alive), _num(r.clv_12m), _pct(r.churn_probability), _num(r.engagement))
+    out.print(table)
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None or value != value else f"{value:.0%}"
+
+
+def _num(value: Any) -> str:
+    return "" if value is None or value != value else f"{value:,.0f}"
 
 
 @app.command()
@@ -431,8 +480,9 @@ def demo(
     else:
         out.print("Every demo file was loaded before; nothing to do.")
     _print_status(result["status"])
-    _print_run({**result["run"], "most_likely_lapsed": result["run"]["most_likely_lapsed"][:5],
-                "most_valuable": result["run"]["most_valuable"][:5]})
+    _print_run({**result["run"], **{k: result["run"][k][:5] for k in
+                                    ("most_likely_lapsed", "most_valuable", "churn_risk", "most_engaged")
+                                    if k in result["run"]}})
 
 
 def main() -> None:

@@ -3,7 +3,8 @@
 from regulars.scores._lifetime import (
     InsufficientDataError,
     LifetimeRun,
+    score_churn,
     score_lifetime_value,
 )
 
-__all__ = ["InsufficientDataError", "LifetimeRun", "score_lifetime_value"]
+__all__ = ["InsufficientDataError", "LifetimeRun", "score_churn", "score_lifetime_value"]

@@ -42,12 +42,21 @@ _BOOKKEEPING = (
 )
 
 
+#: Columns added to ``scores`` after its first version (older stores gain them on open).
+SCORE_COLUMNS = (
+    ("churn_probability", "DOUBLE"), ("churn_reasons", "VARCHAR"), ("engagement", "DOUBLE"),
+    ("engagement_tier", "VARCHAR"), ("engagement_reason", "VARCHAR"),
+)
+
+
 def ddl() -> list[str]:
-    """Statements creating every table that does not exist yet."""
+    """Statements creating every table (and column) that does not exist yet."""
     out = []
     for name, contract in CONTRACTS.items():
         cols = [f"{quote(c.name)} {c.sql_type}" for c in contract.columns]
         cols += [f"{quote(n)} {t}" for n, t in _EXTRA.get(name, ())]
         cols += ["attributes JSON", "batch_id VARCHAR"]
         out.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
-    return out + list(_BOOKKEEPING)
+    return out + list(_BOOKKEEPING) + [
+        f"ALTER TABLE scores ADD COLUMN IF NOT EXISTS {name} {kind}" for name, kind in SCORE_COLUMNS
+    ]

@@ -137,21 +137,27 @@ class PropensityModel(BaseEstimator):
         return self.baseline_.predict_proba(self._plain(self._prepare(X)))[:, 1]
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[list[str]]:
-        """The ``top`` features that push each row's score most, in words."""
+        """The ``top`` features that push each row's score most, in words (raising ones first)."""
         self._check()
         prepared = self._prepare(X)
         contrib = self.booster_.predict(prepared, pred_contrib=True)[:, :-1]
         out = []
         for i, row in enumerate(contrib):
-            order = np.argsort(-np.abs(row))[:top]
+            # what raises this customer's chance most comes first; then what lowers it most
+            up = [j for j in np.argsort(-row) if row[j] > 0]
+            down = [j for j in np.argsort(row) if row[j] <= 0]
+            order = (up + down)[:top]
             out.append([self._words(self.feature_names_in_[j], prepared.iat[i, j], row[j]) for j in order])
         return out
 
     def _words(self, name: str, value, contribution: float) -> str:
         effect = "raises" if contribution > 0 else "lowers"
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-            return f"{name} unknown ({effect} the chance)"
+        label = str(name).replace("_", " ")
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return f"{label} unknown ({effect} the chance)"
         if name in self.categories_:
-            return f"{name} is {value} ({effect} the chance)"
-        level = "high" if value > self.medians_.get(name, value) else "low" if value < self.medians_.get(name, value) else "typical"
-        return f"{name} {value:g}, {level} ({effect} the chance)"
+            return f"{label} is {value} ({effect} the chance)"
+        median = self.medians_.get(name, value)
+        level = "high" if value > median else "low" if value < median else "typical"
+        shown = f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
+        return f"{label} {shown}, {level} ({effect} the chance)"
