@@ -380,9 +380,14 @@ def customer(
     if s is None:
         out.print("No scores yet; run `regulars run` first.")
         return
-    out.print(f"As of {s['cutoff']}: {s['p_alive']:.0%} likely still a customer; "
-              f"{s['expected_orders_90d']:.2f} orders expected in 90 days; 12-month value {s['clv_12m']:,.2f}")
-    out.print(s["reason"])
+    if s.get("p_alive") == s.get("p_alive") and s.get("p_alive") is not None:
+        out.print(f"As of {s['cutoff']}: {s['p_alive']:.0%} likely still a customer; "
+                  f"{s['expected_orders_90d']:.2f} orders expected in 90 days; 12-month value {s['clv_12m']:,.2f}")
+        out.print(s["reason"])
+    if s.get("churn_probability") == s.get("churn_probability") and s.get("churn_probability") is not None:
+        out.print(f"Chance of no order in the next 90 days: {s['churn_probability']:.0%} ({s['churn_reasons']})")
+    if s.get("engagement") == s.get("engagement") and s.get("engagement") is not None:
+        out.print(f"Engagement {s['engagement']:.0f} points, {s['engagement_tier']}: {s['engagement_reason']}")
 
 
 @app.command()

@@ -19,7 +19,9 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from regulars.models.clv._base import NotFittedError
 
-__all__ = ["PropensityModel"]
+__all__ = ["FORMAT_VERSION", "PropensityModel"]
+
+FORMAT_VERSION = 1
 
 
 class _Platt:
@@ -161,3 +163,21 @@ class PropensityModel(BaseEstimator):
         level = "high" if value > median else "low" if value < median else "typical"
         shown = f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
         return f"{label} {shown}, {level} ({effect} the chance)"
+
+    def save(self, path) -> None:
+        """Write the fitted model with its format version (joblib)."""
+        import joblib
+
+        self._check()
+        joblib.dump({"format_version": FORMAT_VERSION, "model_type": "propensity", "model": self}, path)
+
+    @classmethod
+    def load(cls, path) -> PropensityModel:
+        import joblib
+
+        from regulars.errors import RegularsError
+
+        data = joblib.load(path)
+        if not isinstance(data, dict) or data.get("model_type") != "propensity" or data.get("format_version") != FORMAT_VERSION:
+            raise RegularsError(f"{path}: not a propensity model of format {FORMAT_VERSION}")
+        return data["model"]

@@ -1,0 +1,80 @@
+"""PropensityModel: calibration, reasons, persistence and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regulars.errors import RegularsError
+from regulars.models.clv import NotFittedError
+from regulars.models.propensity import PropensityModel, evaluate, leakage_flags
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = pd.DataFrame({
+        "recency": rng.exponential(60, n),
+        "visits": rng.poisson(3, n).astype(float),
+        "plan": pd.Categorical(rng.choice(["basic", "pro", "team"], n)),
+    })
+    logit = -1 + 0.02 * X["recency"] - 0.3 * X["visits"] + np.where(X["plan"] == "basic", 0.8, 0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int).to_numpy()
+    return X, y
+
+
+def test_learns_and_is_calibrated(data):
+    X, y = data
+    model = PropensityModel().fit(X[:2000], y[:2000])
+    result = evaluate(y[2000:], model.predict_proba(X[2000:]))
+    assert result["auc"] > 0.75 and result["calibration_error"] < 0.05
+    assert model.calibration_ in ("isotonic", "platt")
+    assert set(model.importance_) == {"recency", "visits", "plan"}
+
+
+def test_three_reasons_raising_first(data):
+    X, y = data
+    model = PropensityModel().fit(X, y)
+    reasons = model.reasons(X.head(50))
+    assert all(len(r) == 3 for r in reasons)
+    assert any("recency" in " ".join(r) for r in reasons)
+    for r in reasons:  # a 'raises' reason never comes after a 'lowers' one
+        kinds = ["raises" in x for x in r]
+        assert kinds == sorted(kinds, reverse=True)
+
+
+def test_unseen_categories_and_persistence(data, tmp_path):
+    X, y = data
+    model = PropensityModel().fit(X, y)
+    odd = X.head(3).astype({"plan": object})
+    odd.loc[odd.index[0], "plan"] = "enterprise"
+    assert np.isfinite(model.predict_proba(odd)).all()
+    model.save(tmp_path / "m.joblib")
+    np.testing.assert_allclose(PropensityModel.load(tmp_path / "m.joblib").predict_proba(X.head(20)),
+                               model.predict_proba(X.head(20)))
+    import joblib
+
+    joblib.dump({"format_version": 99, "model_type": "propensity"}, tmp_path / "old.joblib")
+    with pytest.raises(RegularsError, match="not a propensity model"):
+        PropensityModel.load(tmp_path / "old.joblib")
+
+
+def test_errors(data):
+    X, y = data
+    with pytest.raises(NotFittedError):
+        PropensityModel().predict_proba(X)
+    with pytest.raises(ValueError, match="at least 10 examples of each outcome"):
+        PropensityModel().fit(X.head(30), np.r_[np.ones(25), np.zeros(5)])
+    with pytest.raises(ValueError, match="missing: \\['visits'\\]"):
+        PropensityModel().fit(X, y).predict_proba(X.drop(columns="visits"))
+
+
+def test_leakage_flags_explain_themselves(data):
+    X, y = data
+    leaky = X.assign(outcome_code=np.where(y == 1, 1.0, np.nan), echo=y + np.random.default_rng(1).normal(0, 0.01, len(y)))
+    flags = leakage_flags(leaky, y)
+    assert set(flags) == {"outcome_code", "echo"}
+    assert "filled in for 100% of positives" in flags["outcome_code"]
+    assert "alone predicts the target" in flags["echo"]
