@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb  # noqa: E402
 import ibis  # noqa: E402
-
 from _data import WORK  # noqa: E402
 
 TYPES = ["page_view", "product_view", "pricing_view", "email_open", "email_click", "cart_add", "faq_view",

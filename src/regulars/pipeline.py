@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from regulars._faults import fault_point
@@ -242,10 +243,11 @@ def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> di
 
 
 def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180,
-             model: str = "clv") -> dict[str, Any]:
+             model: str = "clv", rolling: int = 1) -> dict[str, Any]:
     """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened.
 
-    ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "support".
+    ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "support";
+    for a label, ``rolling`` > 1 repeats the test at earlier cutoffs, one horizon apart.
     """
     from regulars.models.clv import backtest as clv_backtest
     from regulars.models.propensity import LABELS, propensity_backtest
@@ -255,14 +257,27 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
     if model not in ("clv", *LABELS):
         raise SettingsError(f"--model must be one of clv, {', '.join(LABELS)}; got {model!r}")
     workspace = open_workspace(workspace_path)
+    if rolling < 1:
+        raise SettingsError(f"--rolling must be at least 1, got {rolling}")
     if model != "clv":
+        when = _parse_cutoff(cutoff)
+        results = []
         with workspace.store(read_only=True) as store:
-            try:
-                result = propensity_backtest(store.feature_inputs(), model, _parse_cutoff(cutoff), horizon_days)
-            except ValueError as exc:
-                raise InsufficientDataError(f"cannot backtest {model}: {exc}") from None
-        result.pop("model")
-        result["metrics"] = {k: {m: v for m, v in d.items() if m != "calibration"} for k, d in result["metrics"].items()}
+            tables = store.feature_inputs()
+            for k in range(rolling):
+                try:
+                    one = propensity_backtest(tables, model, when - timedelta(days=k * horizon_days), horizon_days)
+                except ValueError as exc:
+                    raise InsufficientDataError(f"cannot backtest {model}: {exc}") from None
+                one.pop("model")
+                one["metrics"] = {n: {m: v for m, v in d.items() if m != "calibration"} for n, d in one["metrics"].items()}
+                results.append(one)
+        result = results[0]
+        if rolling > 1:
+            result["rolling"] = [{"cutoff": r["cutoff"], "auc": r["metrics"]["model"]["auc"],
+                                  "rule_auc": r["metrics"].get("baseline_rule", {}).get("auc"),
+                                  "brier": r["metrics"]["model"]["brier"]} for r in results]
+            result["rolling_mean_auc"] = float(np.mean([r["auc"] for r in result["rolling"]]))
         return result
     with workspace.store(read_only=True) as store:
         when = _parse_cutoff(cutoff)

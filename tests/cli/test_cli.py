@@ -144,3 +144,17 @@ def test_scores_command(tmp_path):
     empty = tmp_path / "empty"
     run("init", empty)
     assert run("scores", empty).exit_code == 1
+
+
+def test_rolling_churn_backtest(tmp_path):
+    from regulars.demo import run_demo
+
+    shop = tmp_path / "demo"
+    run_demo(shop, customers=500, seed=8)
+    data = json.loads(run("backtest", shop, "--cutoff", "2024-10-01", "--horizon", "60", "--model", "churn",
+                          "--rolling", "3", "--json").output)
+    assert [r["cutoff"] for r in data["rolling"]] == ["2024-10-01", "2024-08-02", "2024-06-03"]
+    assert 0.5 < data["rolling_mean_auc"] <= 1
+    shown = run("backtest", shop, "--cutoff", "2024-10-01", "--horizon", "60", "--model", "churn", "--rolling", "2")
+    assert "Rolling cutoffs" in shown.output and "By decile" in shown.output
+    assert run("backtest", shop, "--cutoff", "2024-10-01", "--model", "churn", "--rolling", "0").exit_code == 2

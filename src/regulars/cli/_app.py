@@ -276,12 +276,13 @@ def backtest(
     cutoff: Annotated[str, typer.Option(help="Fit on orders before this date (YYYY-MM-DD).")],
     horizon: Annotated[int, typer.Option(help="Days after the cutoff to predict and compare.")] = 180,
     model: Annotated[str, typer.Option(help="clv, churn, purchase or support.")] = "clv",
+    rolling: Annotated[int, typer.Option(help="For churn/purchase/support: also test at this many earlier cutoffs.")] = 1,
     as_json: AsJson = False,
 ) -> None:
     """Fit before a date, predict the following days, and compare with what really happened,
     beside simple baselines."""
     with _errors():
-        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon, model=model)
+        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon, model=model, rolling=rolling)
     if as_json:
         return _json(result)
     if model != "clv":
@@ -327,6 +328,13 @@ def _print_propensity_backtest(result: dict[str, Any]) -> None:
         lift.add_row(str(d["decile"]), f"{d['mean_predicted']:.0%}", f"{d['actual_rate']:.0%}", f"{d['lift']:.2f}",
                      f"{d['capture']:.0%}")
     out.print(lift)
+    if "rolling" in result:
+        roll = Table(title=f"Rolling cutoffs (mean AUC {result['rolling_mean_auc']:.3f})", title_justify="left")
+        for col in ("cutoff", "AUC", "rule AUC", "Brier"):
+            roll.add_column(col, justify="right")
+        for r in result["rolling"]:
+            roll.add_row(r["cutoff"], f"{r['auc']:.3f}", f"{r['rule_auc']:.3f}" if r["rule_auc"] else "", f"{r['brier']:.3f}")
+        out.print(roll)
 
 
 @app.command()
