@@ -78,9 +78,12 @@ class ClvFitter(BaseEstimator):
             raise ValueError(f"The 'max_iter' parameter of {name} must be an int >= 1. Got {self.max_iter!r} instead.")
 
     def _objective(self, log_params: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> tuple[float, np.ndarray]:
-        value, grad = self._negative_log_likelihood(log_params, rows, weights)
-        if grad is None:
-            grad = self._numeric_gradient(log_params, rows, weights)
+        with np.errstate(all="ignore"):  # trial steps far from the optimum may overflow; they are rejected
+            value, grad = self._negative_log_likelihood(log_params, rows, weights)
+            if grad is None:
+                grad = self._numeric_gradient(log_params, rows, weights)
+        if not (np.isfinite(value) and np.isfinite(grad).all()):
+            return 1e300, np.zeros_like(log_params)
         total = weights.sum()
         # L2 penalty on the parameters (as in lifetimes), scaled per customer
         params = np.exp(log_params)
@@ -116,6 +119,7 @@ class ClvFitter(BaseEstimator):
         # a data-driven start first; the others only if it fails
         for start in (self._start(rows, weights), np.zeros(len(self._param_names)), np.full(len(self._param_names), 1.0)):
             result = minimize(self._objective, start, args=(rows, weights), jac=True, method="L-BFGS-B",
+                              bounds=[(-20.0, 20.0)] * len(start),  # parameters between 2e-9 and 5e8
                               options={"maxiter": self.max_iter, "ftol": self.tol, "gtol": 1e-9})
             if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
                 best = result
