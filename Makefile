@@ -21,6 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/clv.py
+	$(BIN)/python bench/features.py
 
 clean:
 	rm -rf $(VENV) demo-shop
