@@ -115,22 +115,35 @@ class ClvFitter(BaseEstimator):
         check_columns(data, self._columns, type(self).__name__)
         rows, weights = compress(self._validate(data), self._columns, self._sort_rows)
         rows = self._prepare(rows)
-        best = None
+
+        def solve(x0: np.ndarray):
+            return minimize(self._objective, x0, args=(rows, weights), jac=True, method="L-BFGS-B",
+                            bounds=[(-20.0, 20.0)] * len(x0),  # parameters between 2e-9 and 5e8
+                            options={"maxiter": self.max_iter, "ftol": self.tol, "gtol": 1e-9})
+
         # a data-driven start first; the others only if it fails
+        found = []
         for start in (self._start(rows, weights), np.zeros(len(self._param_names)), np.full(len(self._param_names), 1.0)):
-            result = minimize(self._objective, start, args=(rows, weights), jac=True, method="L-BFGS-B",
-                              bounds=[(-20.0, 20.0)] * len(start),  # parameters between 2e-9 and 5e8
-                              options={"maxiter": self.max_iter, "ftol": self.tol, "gtol": 1e-9})
-            if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
-                best = result
-            if best is not None and best.success:
+            result = solve(start)
+            if np.isfinite(result.fun) and result.fun < 1e299:
+                found.append(result)
+            if result.success:
                 break
-        # L-BFGS-B may stop "abnormally" at an optimum it cannot improve in floating point;
-        # a small gradient there is a converged fit, anything else is not
-        if best is None or not (best.success or np.linalg.norm(best.jac) < 1e-4):
+        best = min(found, key=lambda r: r.fun) if found else None
+        if best is not None and not best.success:
+            # L-BFGS-B may stop "abnormally" where it cannot improve in floating point: polish once
+            # from there, and accept a point that a fresh start does not move
+            again = solve(best.x)
+            settled = abs(again.fun - best.fun) <= 1e-9 * max(1.0, abs(best.fun))
+            best = again if again.fun <= best.fun else best
+            if not (best.success or settled or np.linalg.norm(best.jac) < 1e-4):
+                raise ConvergenceError(
+                    f"{type(self).__name__} did not converge ({best.message}); try a penalizer such as "
+                    "0.001, a larger max_iter, or check the input for extreme values"
+                )
+        if best is None:
             raise ConvergenceError(
-                f"{type(self).__name__} did not converge ({best.message if best else 'no finite likelihood'}); "
-                "try a penalizer such as 0.001, a larger max_iter, or check the input for extreme values"
+                f"{type(self).__name__} found no finite likelihood; check the input for extreme values"
             )
         self.params_ = dict(zip(self._param_names, np.exp(best.x).tolist(), strict=True))
         self.log_likelihood_ = float(-self._negative_log_likelihood(best.x, rows, weights)[0])
