@@ -350,7 +350,7 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         customers = store.frame("SELECT * FROM customers WHERE NOT coalesce(is_stub, false)")
         if customers.empty:
             raise InsufficientDataError("no customer profiles are loaded; load a customers export first")
-        frame = attribute_frame(customers)
+        frame = attribute_frame(customers).sort_index()  # the split must not depend on scan order
         if target not in frame.columns:
             raise SettingsError(f"no customer column {target!r}; columns are: {', '.join(map(str, frame.columns))}")
         unknown = [c for c in (*exclude, *allow) if c not in frame.columns]
