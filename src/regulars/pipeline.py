@@ -177,7 +177,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
         when = _parse_cutoff(cutoff) or _default_cutoff(store)
-        orders = store.resolved_orders()
+        orders = store.resolved("orders")
         result = score_lifetime_value(orders, when, currency=_currency(store))
         result.models["evaluation"] = _holdout_evaluation(orders, when)
         scores = _add_behaviour_scores(store, workspace, when, result.scores, result.models)
@@ -281,7 +281,7 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
         return result
     with workspace.store(read_only=True) as store:
         when = _parse_cutoff(cutoff)
-        orders = store.resolved_orders()
+        orders = store.resolved("orders")
         repeaters = store.con.execute(
             "SELECT count(*) FROM (SELECT customer_id FROM orders WHERE ordered_at < ? AND "
             "coalesce(status, 'completed') = 'completed' GROUP BY 1 "

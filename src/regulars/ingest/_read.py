@@ -136,7 +136,7 @@ def number_rows(con: duckdb.DuckDBPyConnection, view: str, table: str) -> None:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str, lazy: bool) -> RawRead:
-    columns = read_header(info) if delimiter == info.delimiter else _header_with(info, delimiter)
+    columns = read_header(info, delimiter)
     scan = _csv_scan(info, delimiter, columns, rejects=True)
     if lazy:
         con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM {scan}")
@@ -146,14 +146,6 @@ def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str, 
     collect_rejects(con)
     number_rows(con, RAW, "_raw0")
     return RawRead(columns, numbered=True)
-
-
-def _header_with(info: SourceInfo, delimiter: str) -> list[str]:
-    import csv
-
-    with _open_text(info) as text:
-        first = text.readline().lstrip("\ufeff")
-    return dedupe_names(next(csv.reader([first], delimiter=delimiter), []))
 
 
 def _open_text(info: SourceInfo) -> io.TextIOWrapper:

@@ -168,15 +168,17 @@ def inspect_source(path: str | Path) -> SourceInfo:
     return SourceInfo(path, fmt, compressed, encoding, delimiter, content_hash, size)
 
 
-def read_header(info: SourceInfo) -> list[str]:
-    """The header row of a CSV source, as names (blank names become ``column_N``)."""
+def read_header(info: SourceInfo, delimiter: str | None = None) -> list[str]:
+    """The header row of a CSV source, as names (blank names become ``column_N``);
+    ``delimiter`` overrides the sniffed one."""
+    delimiter = delimiter or info.delimiter
     with _open_bytes(info.path, info.compressed) as raw:
         text = io.TextIOWrapper(raw, encoding=info.encoding, errors="replace", newline="")
         first = text.readline().lstrip("\ufeff")
-    if info.delimiter == "whitespace":
+    if delimiter == "whitespace":
         names = first.split()
     else:
-        names = next(csv.reader([first], delimiter=info.delimiter), [])
+        names = next(csv.reader([first], delimiter=delimiter), [])
     return dedupe_names(names)
 
 

@@ -32,8 +32,7 @@ __all__ = ["QUARANTINE", "Staged", "stage"]
 
 QUARANTINE = "_quarantine"
 _TEMP = ("_typed", "_typed0", "_flags", "_orders", "_order_flags", "_lines_final", "_side", "_products", QUARANTINE)
-_TEMP_VIEWS = ("_checked", "_order_checked", "_out_customers", "_out_orders", "_out_order_items",
-               "_out_products", *(f"_out_{t}" for t in CONTRACTS))
+_TEMP_VIEWS = ("_checked", "_order_checked", *(f"_out_{t}" for t in CONTRACTS))
 
 
 @dataclass

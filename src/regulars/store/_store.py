@@ -273,9 +273,6 @@ class Store:
         joined = rows.join(links, "customer_id")
         return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
 
-    def resolved_orders(self) -> Any:
-        return self.resolved("orders")
-
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids."""
         import ibis
