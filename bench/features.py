@@ -49,6 +49,16 @@ def make_store(customers: int, orders: int, events: int) -> Path:
     return path
 
 
+def best_of(run, times: int = 3):
+    """Fastest of ``times`` runs (seconds) and the last result: the least disturbed measurement."""
+    best = float("inf")
+    for _ in range(times):
+        t0 = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -67,15 +77,16 @@ def main() -> None:
     tables = {"orders": backend.table("orders"), "events": backend.table("events")}
     cutoff = date(2024, 10, 1)
 
-    t0 = time.perf_counter()
-    con.execute("""SELECT count(*) FROM (
-        SELECT customer_id, count(*), sum(amount), max(ordered_at) FROM orders WHERE ordered_at < '2024-10-01' GROUP BY 1)""").fetchall()
-    con.execute("""SELECT count(*) FROM (
-        SELECT customer_id, count(*), max(occurred_at) FROM events WHERE occurred_at < '2024-10-01' GROUP BY 1)""").fetchall()
-    bare = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    frame = customer_features(tables, cutoff).to_pyarrow()
-    ours = time.perf_counter() - t0
+    # the bare aggregate returns its rows like ours does (wrapped in count(*) DuckDB would prune
+    # the aggregates and time only the grouping); each side is the best of three runs
+    def bare_aggregate():
+        con.execute("""SELECT customer_id, count(*), sum(amount), max(ordered_at) FROM orders
+            WHERE ordered_at < '2024-10-01' GROUP BY 1""").to_arrow_table()
+        con.execute("""SELECT customer_id, count(*), max(occurred_at) FROM events
+            WHERE occurred_at < '2024-10-01' GROUP BY 1""").to_arrow_table()
+
+    bare, _ = best_of(bare_aggregate)
+    ours, frame = best_of(lambda: customer_features(tables, cutoff).to_pyarrow())
     print(f"features: {frame.num_rows:,} customers x {frame.num_columns - 1} features in {ours:.1f}s; "
           f"bare DuckDB aggregate {bare:.1f}s -> {ours / bare:.1f}x", flush=True)
 
@@ -93,7 +104,8 @@ def main() -> None:
     model.reasons(X.head(100_000))
     explained = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"scoring: {len(p) / scored:,.0f} customers/s; reasons {100_000 / explained:,.0f} customers/s; "
+    print(f"scoring: {len(p) / scored:,.0f} customers/s = {(len(p) / scored) / (args.customers / bare):.1f}x the rate "
+          f"the bare aggregate produces customers; reasons {100_000 / explained:,.0f} customers/s; "
           f"peak memory {peak:,.0f} MB")
     print("targets: features within 3x the bare aggregate; training on 1M customers under 2 minutes; peak under 8 GB")
 

@@ -79,3 +79,22 @@ def test_missing_tables_mean_missing_features(workspace, write):
 def test_no_activity_at_all(workspace):
     with open_workspace(workspace).store(read_only=True) as store, pytest.raises(ValueError, match="no orders, events"):
         customer_features(store.feature_inputs(), CUTOFF)
+
+
+def test_rhythm_counts_purchase_days_and_windows_count_zero(workspace, write):
+    orders = ("order_id,customer_id,ordered_at,amount\n1,a,2024-03-01 09:00,5\n2,a,2024-03-01 17:00,5\n"
+              "3,a,2024-03-11,5\n4,a,2024-03-31,5\n5,b,2024-06-20,5\n")
+    events = ("customer_id,occurred_at,event_type\na,2023-01-05,email_unsubscribe\na,2024-06-25,pricing_view\n"
+              "a,2024-05-15,page_view\nb,2023-02-01,page_view\n")
+    pipeline.ingest(workspace, [write("o.csv", orders)], table="orders")
+    pipeline.ingest(workspace, [write("e.csv", events)], table="events")
+    f = features(workspace)
+    # two orders on 1 March are one purchase day: gaps are 10 and 20 days
+    assert f.loc["a", "mean_days_between_orders"] == 15
+    assert f.loc["a", "std_days_between_orders"] == pytest.approx(7.0711, abs=1e-4)
+    assert pd.isna(f.loc["b", "mean_days_between_orders"])
+    assert f.loc["a", "pricing_views_30d"] == 1 and f.loc["a", "web_visits_30d"] == 1
+    assert f.loc["a", "web_visits_prev_30d"] == 1 and f.loc["a", "email_unsubscribes"] == 1
+    # b's only event is long before the windows: zero, not missing
+    assert f.loc["b", "web_visits_30d"] == 0 and f.loc["b", "pricing_views_30d"] == 0
+    assert f.loc["b", "days_since_last_event"] == pytest.approx((pd.Timestamp(CUTOFF) - pd.Timestamp("2023-02-01")).days)
