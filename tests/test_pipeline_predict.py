@@ -22,11 +22,14 @@ AFTER_THE_FACT = ["Tags", "Lead Quality", "Lead Profile", "Asymmetrique Activity
 def test_telco_churn_auc(workspace):
     pipeline.ingest(workspace, [TELCO], table="customers")
     result = pipeline.predict(workspace, target="Churn", positive="Yes", holdout=0.3, score_all=True)
-    print("Telco holdout AUC", round(result["metrics"]["model"]["auc"], 4))
-    assert result["metrics"]["model"]["auc"] >= 0.835
+    card = result["card"]
+    print("Telco holdout AUC", round(card["metrics"]["model"]["auc"], 4))
+    assert card["metrics"]["model"]["auc"] >= 0.835
     assert result["rows_known"] == 7043 and result["rows_scored"] == 7043
-    assert "TotalCharges" in result["features_used"] and result["leakage_flags"] == {}
-    assert len(result["deciles"]) == 10 and result["deciles"][0]["lift"] > 2
+    assert "TotalCharges" in card["features_used"] and card["leakage_flags"] == {}
+    assert len(card["deciles"]) == 10 and card["deciles"][0]["lift"] > 2
+    assert card["metrics"]["model"]["auc"] > card["metrics"]["baseline_logistic"]["auc"] - 0.01
+    assert "stratified 30% holdout" in card["evaluated_on"] and card["trained_on"]["customers"] == 4930
     rows = query(workspace, f"SELECT count(*), min(length(reasons) - length(replace(reasons, ';', ''))) FROM predictions WHERE run_id = '{result['run_id']}'")
     assert rows == [(7043, 2)]  # three reasons each
 
@@ -40,11 +43,11 @@ def test_leads_auc_without_after_the_fact_columns(workspace, tmp_path):
                                       *[a for c in AFTER_THE_FACT for a in ("--exclude", c)], "--exclude", "Lead Number",
                                       "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    print("Leads holdout AUC", round(data["metrics"]["model"]["auc"], 4))
-    assert data["metrics"]["model"]["auc"] >= 0.89
-    assert not set(AFTER_THE_FACT) & set(data["features_used"])
-    assert "Specialization" in data["features_used"]
+    card = json.loads(result.output)["card"]
+    print("Leads holdout AUC", round(card["metrics"]["model"]["auc"], 4))
+    assert card["metrics"]["model"]["auc"] >= 0.89
+    assert not set(AFTER_THE_FACT) & set(card["features_used"])
+    assert "Specialization" in card["features_used"] and set(AFTER_THE_FACT) <= set(card["excluded"])
 
 
 def test_leakage_guard_flags_and_drops_after_the_fact_columns(workspace, write):
@@ -53,12 +56,12 @@ def test_leakage_guard_flags_and_drops_after_the_fact_columns(workspace, write):
         churned = i % 3 == 0
         rows.append(f"c{i},{'yes' if churned else 'no'},{i % 7},{'moved away' if churned else ''},{'north' if i % 2 else 'south'}")
     pipeline.ingest(workspace, [write("crm.csv", "\n".join(rows) + "\n")], table="customers")
-    result = pipeline.predict(workspace, target="churned", positive="yes")
-    assert "closed_reason" in result["leakage_flags"]
-    assert "recorded after the outcome" in result["leakage_flags"]["closed_reason"]["reason"]
-    assert "closed_reason" not in result["features_used"]
-    kept = pipeline.predict(workspace, target="churned", positive="yes", allow=["closed_reason"])
-    assert "closed_reason" in kept["features_used"]
+    card = pipeline.predict(workspace, target="churned", positive="yes")["card"]
+    assert card["leakage_flags"]["closed_reason"]["used"] is False
+    assert "recorded after the outcome" in card["leakage_flags"]["closed_reason"]["reason"]
+    assert "closed_reason" not in card["features_used"]
+    kept = pipeline.predict(workspace, target="churned", positive="yes", allow=["closed_reason"])["card"]
+    assert "closed_reason" in kept["features_used"] and kept["leakage_flags"] == {}
     with pytest.raises(SettingsError, match="no customer column 'churn'"):
         pipeline.predict(workspace, target="churn")
     with pytest.raises(SettingsError, match="--positive 'maybe' does not occur"):

@@ -37,8 +37,11 @@ def test_run_scores_every_customer_with_a_reason(online_retail):
     assert set(result["models"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
     assert "log_likelihood" in result["models"]["bgnbd"]
     assert result["models"]["evaluation"]["metrics"]["bgnbd"]["total_actual"] > 0
-    rows = query(online_retail, f"SELECT count(*), count(reason), min(p_alive), max(p_alive) FROM scores WHERE run_id = '{result['run_id']}'")[0]
+    rows = query(online_retail, f"SELECT count(p_alive), count(reason), min(p_alive), max(p_alive), count(*), "
+                                f"count(conversion_probability) FROM scores WHERE run_id = '{result['run_id']}'")[0]
     assert rows[0] == rows[1] == result["customers"] and 0 < rows[2] <= rows[3] <= 1
+    # the rest are customers with no completed order (only cancelled ones): scored as leads
+    assert rows[4] == result["scored"] == rows[0] + rows[5]
     top = result["most_valuable"][0]
     assert "orders, the last" in top["reason"] and top["reason"].count("£") == 1
     one = pipeline.customer(online_retail, top["customer_id"])
@@ -74,11 +77,17 @@ def test_online_retail_churn_backtest_beats_recency(online_retail):
         pipeline.backtest(online_retail, cutoff="2011-09-01", model="vibes")
 
 
-def test_run_adds_churn_and_engagement_with_reasons(tmp_path):
+@pytest.fixture(scope="module")
+def demo_shop(tmp_path_factory):
+    """A demo shop big enough for a conversion model (leads who buy within 90 days), and its run."""
     from regulars.demo import run_demo
 
-    shop = tmp_path / "demo"
-    result = run_demo(shop, customers=600, seed=4)["run"]
+    shop = tmp_path_factory.mktemp("run") / "demo"
+    return shop, run_demo(shop, customers=3000, seed=4)["run"]
+
+
+def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
+    shop, result = demo_shop
     assert result["churn_risk"] and result["most_engaged"]
     assert all(r["churn_reasons"].count(";") == 2 for r in result["churn_risk"])
     frame = pipeline.scores(shop, sort="churn")
@@ -88,3 +97,29 @@ def test_run_adds_churn_and_engagement_with_reasons(tmp_path):
     assert frame["engagement_tier"].dropna().isin(["hot", "warm", "cold"]).all()
     with pytest.raises(SettingsError, match="--sort must be one of"):
         pipeline.scores(shop, sort="vibes")
+    # hottest leads are customers with no order yet, each with three reasons
+    leads = result["hottest_leads"]
+    assert leads and all(r["conversion_reasons"].count(";") == 2 for r in leads)
+    buyers = {r[0] for r in query(shop, "SELECT m.resolved_id FROM orders JOIN customer_map m USING (customer_id)")}
+    assert not {r["customer_id"] for r in leads} & buyers
+    # the churn model card: its metrics come from the window before the one it trained on
+    card = result["models"]["churn"]
+    assert card["metrics"]["model"]["auc"] > 0.6 and "baseline_rule" in card["metrics"]
+    assert card["data_window"]["features_as_of"] < result["cutoff"] and not card.get("reused")
+
+
+
+def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
+    import shutil
+
+    shop = tmp_path / "copy"
+    shutil.copytree(demo_shop[0], shop)
+    again = pipeline.run(shop)["models"]
+    assert again["churn"]["reused"] and again["conversion"]["reused"]
+    later = pipeline.run(shop, cutoff="2024-12-01")["models"]  # a new cutoff is a new training window
+    assert not later["churn"].get("reused")
+    pipeline.ingest(shop, [write("late.csv", "order_id,customer_id,ordered_at,amount\nNEW1,C00001,2024-12-30,20\n")],
+                    table="orders")
+    assert not pipeline.run(shop)["models"]["churn"].get("reused")  # new data: retrained
+    (shop / "models" / "churn.joblib").write_bytes(b"not a model")
+    assert not pipeline.run(shop)["models"]["churn"].get("reused")  # unreadable: retrained, not an error

@@ -183,14 +183,16 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         scores = _add_behaviour_scores(store, workspace, when, result.scores, result.models)
         with store.transaction():
             run_id = store.write_run(when, result.models, scores)
+    everyone = scores
     columns = ["customer_id", "p_alive", "expected_orders_90d", "clv_12m", "reason"]
-    scores = scores[scores["p_alive"].notna()]
+    scores = scores[scores["p_alive"].notna()]  # buyers
     valuable = scores.sort_values("clv_12m", ascending=False).head(top)
     # slipping away: repeat customers ranked by the value of their habit that is probably lost
     at_risk = (1 - scores["p_alive"]) * scores["orders"] * scores["expected_order_value"]
     lapsed = scores.assign(_risk=at_risk)[scores["orders"] > 1].sort_values("_risk", ascending=False).head(top)
     out = {
-        "run_id": run_id, "cutoff": str(when), "customers": len(scores), "models": result.models,
+        "run_id": run_id, "cutoff": str(when), "customers": len(scores), "scored": len(everyone),
+        "models": result.models,
         "most_valuable": valuable[columns].to_dict("records"),
         "most_likely_lapsed": lapsed[columns].to_dict("records"),
     }
@@ -200,27 +202,40 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         risky = risky.assign(_at_stake=risky["churn_probability"] * risky["clv_12m"].fillna(0))
         out["churn_risk"] = risky.sort_values("_at_stake", ascending=False).head(top)[
             ["customer_id", "churn_probability", "clv_12m", "churn_reasons"]].to_dict("records")
-    if "engagement" in scores.columns:
-        out["most_engaged"] = scores.sort_values("engagement", ascending=False).head(top)[
+    if "conversion_probability" in everyone.columns:
+        leads = everyone[everyone["conversion_probability"].notna()]
+        columns = ["customer_id", "conversion_probability", "conversion_reasons"]
+        columns += ["engagement", "engagement_tier"] if "engagement" in everyone.columns else []
+        out["hottest_leads"] = leads.sort_values("conversion_probability", ascending=False).head(top)[
+            columns].to_dict("records")
+    if "engagement" in everyone.columns:
+        out["most_engaged"] = everyone.sort_values("engagement", ascending=False).head(top)[
             ["customer_id", "engagement", "engagement_tier", "engagement_reason"]].to_dict("records")
     return out
 
 
+#: Labels scored in every run, with their horizons in days and what the run's tables call them.
+RUN_LABELS = {"churn": 90, "conversion": 90}
+
+
 def _add_behaviour_scores(store: Any, workspace: Any, when: date, scores: pd.DataFrame,
                           models: dict[str, Any]) -> pd.DataFrame:
-    """Churn probability and engagement beside lifetime value, where the data allows them."""
+    """Churn and conversion probability and engagement beside lifetime value, where the data allows."""
     from dataclasses import asdict
 
     from regulars.models.engagement import EngagementScore, decayed_activity
-    from regulars.scores import score_churn
+    from regulars.scores import ModelCache, score_propensity
 
     tables = store.feature_inputs()
-    try:
-        churn, card = score_churn(tables, when)
-        scores = scores.merge(churn, on="customer_id", how="outer")
-        models["churn"] = card
-    except ValueError as exc:
-        models["churn"] = {"skipped": f"no churn model: {exc}"}
+    cache, version = ModelCache(workspace.path / "models"), store.data_version()
+    for label, horizon in RUN_LABELS.items():
+        try:
+            scored, card = score_propensity(tables, label, when, horizon, cache=cache, data_version=version)
+        except ValueError as exc:
+            models[label] = {"skipped": f"no {label} model: {exc}"}
+            continue
+        scores = scores.merge(scored, on="customer_id", how="outer")
+        models[label] = card
     if "events" in tables:
         model = EngagementScore(**asdict(workspace.settings.engagement))
         engaged = model.score(decayed_activity(tables["events"], when, model.half_life_days))
@@ -246,10 +261,14 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
              model: str = "clv", rolling: int = 1) -> dict[str, Any]:
     """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened.
 
-    ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "support";
+    ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "conversion",
+    "support";
     for a label, ``rolling`` > 1 repeats the test at earlier cutoffs, one horizon apart.
     """
+    from dataclasses import asdict
+
     from regulars.models.clv import backtest as clv_backtest
+    from regulars.models.engagement import EngagementScore
     from regulars.models.propensity import LABELS, propensity_backtest
 
     if horizon_days < 1:
@@ -266,11 +285,11 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
             tables = store.feature_inputs()
             for k in range(rolling):
                 try:
-                    one = propensity_backtest(tables, model, when - timedelta(days=k * horizon_days), horizon_days)
+                    one = propensity_backtest(tables, model, when - timedelta(days=k * horizon_days), horizon_days,
+                                              engagement=EngagementScore(**asdict(workspace.settings.engagement)))
                 except ValueError as exc:
                     raise InsufficientDataError(f"cannot backtest {model}: {exc}") from None
                 one.pop("model")
-                one["metrics"] = {n: {m: v for m, v in d.items() if m != "calibration"} for n, d in one["metrics"].items()}
                 results.append(one)
         result = results[0]
         if rolling > 1:
@@ -341,7 +360,12 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
     from sklearn.model_selection import train_test_split
 
     from regulars.features._attributes import attribute_frame
-    from regulars.models.propensity import PropensityModel, evaluate, leakage_flags
+    from regulars.models.propensity import (
+        PropensityModel,
+        evaluate,
+        leakage_flags,
+        model_card,
+    )
 
     if not 0.05 <= holdout <= 0.9:
         raise SettingsError(f"--holdout must be between 0.05 and 0.9, got {holdout}")
@@ -375,18 +399,15 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         scored = pd.DataFrame({"customer_id": to_score.index.astype(str),
                                "probability": model.predict_proba(to_score) if len(to_score) else []})
         scored["reasons"] = ["; ".join(r) for r in model.reasons(to_score)] if len(to_score) else []
-        card = {
-            "kind": "predict", "target": target, "positive": wanted, "rows_known": int(known.sum()),
-            "rows_scored": len(scored), "holdout": holdout, "seed": seed, "calibration": model.calibration_,
-            "features_used": model.feature_names_in_, "excluded": list(exclude),
-            "leakage_flags": {c: {"reason": why, "used": False} for c, why in flags.items()},
-            "top_features": dict(list(model.importance_.items())[:10]),
-            "metrics": {k: {m: v for m, v in d.items() if m not in ("deciles", "calibration")} for k, d in metrics.items()},
-            "deciles": metrics["model"]["deciles"], "calibration_table": metrics["model"]["calibration"],
-        }
+        card = model_card(
+            model, target=f"{target} = {wanted}", metrics=metrics, leakage_flags=flags, excluded=exclude,
+            data_window={"customers_with_known_value": int(known.sum()), "holdout_share": holdout, "seed": seed},
+            evaluated_on=f"a stratified {holdout:.0%} holdout ({len(test_y):,} customers) kept out of training")
         with store.transaction():
             run_id = store.write_predictions(target, card, scored)
-    return {"run_id": run_id, **card, "top": scored.sort_values("probability", ascending=False).head(10).to_dict("records")}
+    return {"run_id": run_id, "target": target, "positive": wanted, "rows_known": int(known.sum()),
+            "rows_scored": len(scored), "holdout": holdout, "card": card,
+            "top": scored.sort_values("probability", ascending=False).head(10).to_dict("records")}
 
 
 def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, learn: bool = False,

@@ -156,5 +156,6 @@ def test_rolling_churn_backtest(tmp_path):
     assert [r["cutoff"] for r in data["rolling"]] == ["2024-10-01", "2024-08-02", "2024-06-03"]
     assert 0.5 < data["rolling_mean_auc"] <= 1
     shown = run("backtest", shop, "--cutoff", "2024-10-01", "--horizon", "60", "--model", "churn", "--rolling", "2")
-    assert "Rolling cutoffs" in shown.output and "By decile" in shown.output
+    assert "Rolling cutoffs" in shown.output and "By tenth of customers" in shown.output
+    assert "Model card: churn" in shown.output and "Calibration: predicted vs actual" in shown.output
     assert run("backtest", shop, "--cutoff", "2024-10-01", "--model", "churn", "--rolling", "0").exit_code == 2

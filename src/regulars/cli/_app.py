@@ -22,6 +22,7 @@ from regulars import __version__, pipeline
 from regulars.errors import RegularsError
 from regulars.exports import write_safe_csv
 from regulars.ingest import PRESETS
+from regulars.pipeline import RUN_LABELS
 
 app = typer.Typer(
     name="regulars",
@@ -245,6 +246,28 @@ def _print_run(result: dict[str, Any]) -> None:
             risk.add_row(str(r["customer_id"]), f"{r['churn_probability']:.0%}", f"{r['clv_12m'] or 0:,.0f}",
                          r["churn_reasons"])
         out.print(risk)
+    if result.get("hottest_leads"):
+        days = result["models"]["conversion"]["horizon_days"]
+        leads = Table(title=f"Hottest leads: chance of a first order in the next {days} days", title_justify="left")
+        for col in ("lead", "chance", "engagement", "why"):
+            leads.add_column(col, justify="right" if col in ("chance", "engagement") else "left", overflow="fold")
+        for r in result["hottest_leads"]:
+            points = r.get("engagement")
+            leads.add_row(str(r["customer_id"]), f"{r['conversion_probability']:.0%}",
+                          "" if points is None or points != points else f"{points:.0f} {r['engagement_tier']}",
+                          r["conversion_reasons"])
+        out.print(leads)
+    for label in RUN_LABELS:
+        card = result["models"].get(label, {})
+        if "skipped" in card:
+            out.print(f"{label}: {card['skipped']}", highlight=False)
+        elif card.get("metrics"):
+            m = card["metrics"]
+            rule = m.get("baseline_rule")
+            out.print(f"{label.title()} model ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
+                      f"AUC {m['model']['auc']:.2f} on {card['evaluated_on']}"
+                      + (f"; simple rule ({rule['rule']}) {rule['auc']:.2f}" if rule else "")
+                      + f"; `regulars backtest --model {label}` shows the full model card", highlight=False)
     if result.get("most_engaged"):
         hot = Table(title="Most engaged right now", title_justify="left")
         for col in ("customer", "points", "tier", "why"):
@@ -306,28 +329,67 @@ def backtest(
     out.print(curve)
 
 
+METHODS = {"model": "LightGBM (calibrated)", "baseline_logistic": "logistic regression"}
+
+
+def _print_card(card: dict[str, Any]) -> None:
+    """The model card: what the model learned from, how it did on unseen data, what drives it."""
+    window = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in card["data_window"].items())
+    trained = card["trained_on"]
+    lines = [f"[bold]Model card: {card['target']}[/]",
+             f"model: {card['model']}",
+             f"trained on {trained['customers']:,} customers ({trained['positive_rate']:.1%} positive); {window}",
+             f"features used ({len(card['features_used'])}): "
+             + ", ".join(f"{k} {v:.0%}" for k, v in card["top_features"].items()) + " (share of importance, top 10)"]
+    if card["excluded"]:
+        lines.append("excluded on request: " + ", ".join(card["excluded"]))
+    for column, flag in card["leakage_flags"].items():
+        lines.append(f"[yellow]not used (leakage guard):[/] {column}: {flag['reason']}")
+    if card.get("reused"):
+        lines.append(f"reused: {card['reused']}")
+    for line in lines:
+        out.print(line, highlight=False, soft_wrap=True)
+    if not card["metrics"]:
+        out.print(f"not evaluated: {card['evaluated_on']}", highlight=False)
+        return
+    table = Table(title=f"Evaluated on {card['evaluated_on']}", title_justify="left")
+    for col in ("method", "AUC", "PR-AUC", "Brier", "calibration error"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    for key, m in card["metrics"].items():
+        table.add_row(m.get("rule", METHODS.get(key, key)), f"{m['auc']:.3f}", f"{m['pr_auc']:.3f}",
+                      _fixed(m.get("brier")), _fixed(m.get("calibration_error")))
+    out.print(table)
+    top = next(((k, v) for k, v in card["metrics"]["model"].items() if k.startswith("precision_at_")), None)
+    if top:
+        out.print(f"Of the {top[0].removeprefix('precision_at_')} customers ranked highest, {top[1]:.0%} had the outcome "
+                  f"(base rate {card['metrics']['model']['base_rate']:.0%}).", highlight=False)
+    if card.get("calibration_table"):
+        calib = Table(title="Calibration: predicted vs actual", title_justify="left")
+        for col in ("predicted range", "customers", "mean predicted", "actual rate"):
+            calib.add_column(col, justify="right")
+        for row in card["calibration_table"]:
+            calib.add_row(row["range"], f"{row['customers']:,}", f"{row['mean_predicted']:.0%}", f"{row['actual_rate']:.0%}")
+        out.print(calib)
+    if card.get("deciles"):
+        lift = Table(title="By tenth of customers, highest predicted first (lift; share of all positives captured)",
+                     title_justify="left")
+        for col in ("tenth", "mean predicted", "actual rate", "lift", "captured"):
+            lift.add_column(col, justify="right")
+        for d in card["deciles"]:
+            lift.add_row(str(d["decile"]), f"{d['mean_predicted']:.0%}", f"{d['actual_rate']:.0%}", f"{d['lift']:.2f}",
+                         f"{d['capture']:.0%}")
+        out.print(lift)
+
+
+def _fixed(value: Any) -> str:
+    return "" if value is None or value != value else f"{value:.3f}"
+
+
 def _print_propensity_backtest(result: dict[str, Any]) -> None:
-    m = result["metrics"]
     out.print(f"Backtest of {result['label']}: trained on {result['train_customers']:,} customers as of "
               f"{result['horizon_days']} days before {result['cutoff']}, tested on {result['test_customers']:,} "
               f"as of {result['cutoff']} over the next {result['horizon_days']} days")
-    table = Table(title="Holdout in time", title_justify="left")
-    for col in ("method", "AUC", "PR-AUC", "Brier", "calibration error"):
-        table.add_column(col, justify="left" if col == "method" else "right")
-    for key, name in (("model", "LightGBM (calibrated)"), ("baseline_logistic", "logistic regression"),
-                      ("baseline_rule", m.get("baseline_rule", {}).get("rule", "rule"))):
-        if key in m:
-            r = m[key]
-            table.add_row(name, f"{r['auc']:.3f}", f"{r['pr_auc']:.3f}", f"{r.get('brier', float('nan')):.3f}",
-                          f"{r.get('calibration_error', float('nan')):.3f}")
-    out.print(table)
-    lift = Table(title="By decile of predicted probability", title_justify="left")
-    for col in ("decile", "mean predicted", "actual rate", "lift", "capture"):
-        lift.add_column(col, justify="right")
-    for d in m["model"]["deciles"]:
-        lift.add_row(str(d["decile"]), f"{d['mean_predicted']:.0%}", f"{d['actual_rate']:.0%}", f"{d['lift']:.2f}",
-                     f"{d['capture']:.0%}")
-    out.print(lift)
+    _print_card(result["card"])
     if "rolling" in result:
         roll = Table(title=f"Rolling cutoffs (mean AUC {result['rolling_mean_auc']:.3f})", title_justify="left")
         for col in ("cutoff", "AUC", "rule AUC", "Brier"):
@@ -416,14 +478,9 @@ def predict(
                                   exclude=exclude or [], allow=allow or [], score_all=all_customers)
     if as_json:
         return _json(result)
-    m, b = result["metrics"]["model"], result["metrics"]["baseline_logistic"]
-    out.print(f"Predicting {target} = {result['positive']} from {len(result['features_used'])} columns "
-              f"({result['rows_known']:,} customers with a known value; {result['holdout']:.0%} held out)")
-    out.print(f"Holdout: AUC {m['auc']:.3f} (logistic baseline {b['auc']:.3f}), PR-AUC {m['pr_auc']:.3f}, "
-              f"Brier {m['brier']:.3f}, calibration error {m['calibration_error']:.3f} ({result['calibration']})",
-              highlight=False)
-    for column, flag in result["leakage_flags"].items():
-        out.print(f"[yellow]not used:[/] {column}: {flag['reason']}", highlight=False)
+    out.print(f"Predicting {target} = {result['positive']} ({result['rows_known']:,} customers with a known value; "
+              f"{result['holdout']:.0%} held out to measure accuracy)")
+    _print_card(result["card"])
     table = Table(title=f"Highest probability ({result['rows_scored']:,} scored)", title_justify="left")
     table.add_column("customer", no_wrap=True)
     table.add_column("probability", justify="right")
@@ -494,7 +551,8 @@ def demo(
         out.print("Every demo file was loaded before; nothing to do.")
     _print_status(result["status"])
     _print_run({**result["run"], **{k: result["run"][k][:5] for k in
-                                    ("most_likely_lapsed", "most_valuable", "churn_risk", "most_engaged")
+                                    ("most_likely_lapsed", "most_valuable", "churn_risk", "hottest_leads",
+                                     "most_engaged")
                                     if k in result["run"]}})
 
 

@@ -55,7 +55,11 @@ def _dates(offsets_days: np.ndarray) -> pd.Series:
 
 def _customers(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     ids = np.array([f"C{i:05d}" for i in range(1, n + 1)])
-    signup = np.sort(rng.beta(1.2, 2.0, n) * (DAYS - 90))
+    # customers sign up mostly early on; leads (who may never buy) keep arriving until the end
+    is_lead = rng.random(n) < 0.25
+    signup = np.where(is_lead, rng.random(n) * (DAYS - 7), rng.beta(1.2, 2.0, n) * (DAYS - 90))
+    order = np.argsort(signup)  # ids follow signup order
+    signup, is_lead = signup[order], is_lead[order]
     engagement = rng.beta(2.0, 3.0, n)
     first = rng.choice(FIRST, n)
     last = rng.choice(LAST, n)
@@ -77,7 +81,7 @@ def _customers(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, dict[str
         "consent_email": np.where(consent_email, "yes", "no"),
         "consent_sms": np.where(rng.random(n) < 0.3, "yes", "no"),
     })
-    return frame, {"signup": signup, "engagement": engagement, "consent_email": consent_email}
+    return frame, {"signup": signup, "engagement": engagement, "consent_email": consent_email, "is_lead": is_lead}
 
 
 def _products(rng: np.random.Generator) -> pd.DataFrame:
@@ -92,7 +96,7 @@ def _products(rng: np.random.Generator) -> pd.DataFrame:
 def _purchases(rng: np.random.Generator, n: int, hidden: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Buy-till-you-die: Poisson purchases at rate lam while alive; after each, drop out with p."""
     e = hidden["engagement"]
-    is_lead = rng.random(n) < 0.25  # came in as a lead; may never buy
+    is_lead = hidden["is_lead"]  # came in as a lead; may never buy
     converts = ~is_lead | (rng.random(n) < 1 / (1 + np.exp(-(-2.0 + 5.0 * e))))
     lam = rng.gamma(2.0, 0.5, n) * (0.3 + 1.4 * e) * 6 / 365  # purchases per day
     p = np.clip(rng.beta(1.2, 8.0, n) * (1.6 - e), 0.005, 0.9)
@@ -170,6 +174,9 @@ def _activity(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.nd
     n = len(ids)
     e = hidden["engagement"]
     active_end = np.minimum(np.where(np.isfinite(buys["death"]), buys["death"] + 45, DAYS), DAYS)
+    # a lead who never buys loses interest within weeks; one who will buy keeps looking until then
+    lost = buys["is_lead"] & ~buys["converts"]
+    active_end[lost] = np.minimum(hidden["signup"][lost] + rng.exponential(40, int(lost.sum())), DAYS)
     span = np.maximum(active_end - hidden["signup"], 1)
     visits = rng.poisson(e ** 1.5 * 3.0 * span / 30)
     who = np.repeat(np.arange(n), visits)
@@ -179,10 +186,14 @@ def _activity(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.nd
     demo_who = leads[rng.random(len(leads)) < 0.2 + 0.6 * e[leads]]
     demo_when = hidden["signup"][demo_who] + rng.random(len(demo_who)) * 20
     conv_who = np.flatnonzero(buys["is_lead"] & buys["converts"])
+    # a lead about to buy looks at prices in the three weeks before the first order
+    look_who = np.repeat(conv_who, rng.poisson(2.5, len(conv_who)))
+    look_when = buys["first"][look_who] - rng.random(len(look_who)) * 21
     web = pd.DataFrame({
-        "customer_id": ids[np.concatenate([who, demo_who, conv_who])],
-        "occurred_at": _dates(np.concatenate([when, demo_when, buys["first"][conv_who]])),
+        "customer_id": ids[np.concatenate([who, demo_who, look_who, conv_who])],
+        "occurred_at": _dates(np.concatenate([when, demo_when, look_when, buys["first"][conv_who]])),
         "event_type": np.concatenate([kind, np.full(len(demo_who), "demo_request"),
+                                      np.full(len(look_who), "pricing_view"),
                                       np.full(len(conv_who), "lead_converted")]),
         "channel": "web",
         "campaign_id": "",

@@ -182,6 +182,8 @@ def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> i
         groups.append(_feedback_features(tables["feedback"], cut))
     if not groups:
         raise ValueError("no orders, events, tickets or feedback to compute features from")
+    if "customers" in tables:  # a lead with a profile and no activity yet still has features
+        groups.append(_profile(tables["customers"], cut))
     # full outer joins, so each group is computed once and no customer of any group is lost
     out = groups[0]
     for group in groups[1:]:
@@ -189,10 +191,7 @@ def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> i
         out = joined.mutate(customer_id=joined.customer_id.fill_null(joined.customer_id_right)).drop("customer_id_right")
     # a customer absent from a group did it zero times (the table exists, so zero is known)
     counts = {c: out[c].fill_null(0) for c in out.columns if _is_count(c)}
-    out = out.mutate(**counts)
-    if "customers" in tables:
-        out = out.left_join(_profile(tables["customers"], cut), "customer_id").drop("customer_id_right")
-    return out
+    return out.mutate(**counts)
 
 
 def _is_count(name: str) -> bool:

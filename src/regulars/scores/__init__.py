@@ -3,8 +3,8 @@
 from regulars.scores._lifetime import (
     InsufficientDataError,
     LifetimeRun,
-    score_churn,
     score_lifetime_value,
 )
+from regulars.scores._propensity import ModelCache, score_propensity
 
-__all__ = ["InsufficientDataError", "LifetimeRun", "score_churn", "score_lifetime_value"]
+__all__ = ["InsufficientDataError", "LifetimeRun", "ModelCache", "score_lifetime_value", "score_propensity"]

@@ -14,7 +14,7 @@ from regulars.errors import RegularsError
 from regulars.features import TIME_UNITS, summary_frame
 from regulars.models.clv import BetaGeoFitter, GammaGammaFitter, predict_customers
 
-__all__ = ["MIN_HISTORY_DAYS", "MIN_REPEAT_CUSTOMERS", "InsufficientDataError", "LifetimeRun", "score_churn",
+__all__ = ["MIN_HISTORY_DAYS", "MIN_REPEAT_CUSTOMERS", "InsufficientDataError", "LifetimeRun",
            "score_lifetime_value"]
 
 #: Below these, the fitted parameters are too uncertain to show as numbers.
@@ -77,26 +77,3 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, *, horizon_days: int = 
     scores = scores.replace([np.inf, -np.inf], np.nan)
     return LifetimeRun(cutoff=cutoff, models=models, scores=scores)
 
-
-def score_churn(tables: dict, cutoff: date, horizon_days: int = 90) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Churn probability (no order in the next ``horizon_days``) with three reasons, for every
-    customer with an order before ``cutoff``; trained on the previous ``horizon_days``."""
-    from datetime import timedelta
-
-    from regulars.features import customer_features
-    from regulars.models.propensity import PropensityModel, labelled_features
-
-    train_X, train_y = labelled_features(tables, "churn", cutoff - timedelta(days=horizon_days), horizon_days)
-    keep = [c for c in train_X.columns if train_X[c].notna().any()]
-    model = PropensityModel().fit(train_X[keep], train_y)
-    now = customer_features(tables, cutoff).to_pyarrow().to_pandas().set_index("customer_id")
-    now = now[now["orders_total"] > 0] if "orders_total" in now.columns else now
-    for c in now.columns:
-        if now[c].dtype == object or str(now[c].dtype) in ("str", "string"):
-            now[c] = now[c].astype("category")
-    X = now.reindex(columns=keep)
-    out = pd.DataFrame({"customer_id": X.index, "churn_probability": model.predict_proba(X),
-                        "churn_reasons": ["; ".join(r) for r in model.reasons(X)]})
-    card = {"label": "churn", "horizon_days": horizon_days, "trained_on": len(train_y),
-            "calibration": model.calibration_, "top_features": dict(list(model.importance_.items())[:10])}
-    return out, card

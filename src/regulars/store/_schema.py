@@ -45,7 +45,8 @@ _BOOKKEEPING = (
 #: Columns added to ``scores`` after its first version (older stores gain them on open).
 SCORE_COLUMNS = (
     ("churn_probability", "DOUBLE"), ("churn_reasons", "VARCHAR"), ("engagement", "DOUBLE"),
-    ("engagement_tier", "VARCHAR"), ("engagement_reason", "VARCHAR"),
+    ("engagement_tier", "VARCHAR"), ("engagement_reason", "VARCHAR"), ("conversion_probability", "DOUBLE"),
+    ("conversion_reasons", "VARCHAR"),
 )
 
 

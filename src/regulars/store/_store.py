@@ -273,6 +273,12 @@ class Store:
         joined = rows.join(links, "customer_id")
         return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
 
+    def data_version(self) -> str:
+        """Changes whenever a batch is loaded: models trained on an older version are stale."""
+        row = self.con.execute(
+            "SELECT count(*), string_agg(batch_id || ':' || content_hash, ',' ORDER BY seq) FROM batches").fetchone()
+        return f"{row[0]}:{row[1] or ''}"
+
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids."""
         import ibis

@@ -2,11 +2,13 @@
 
 Training pairs features as of (cutoff - horizon) with what happened up to the cutoff; testing
 pairs features as of the cutoff with what happened in the following horizon. A simple rule
-is scored beside the model so the gain is visible (for churn: days since the last order).
+is scored beside the model so the gain is visible (for churn: days since the last order; for
+conversion: the engagement points score).
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,14 +16,18 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from regulars.config import EngagementSettings
 from regulars.features import customer_features
+from regulars.models.engagement import EngagementScore, decayed_activity
+from regulars.models.propensity._card import model_card
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._labels import time_labels
 from regulars.models.propensity._model import PropensityModel
 
 __all__ = ["BASELINES", "labelled_features", "propensity_backtest"]
 
-#: The simple rule each label is compared with: a feature, and whether high means likely.
+#: The simple rule each label is compared with: a feature, and whether high means likely
+#: (conversion is compared with the engagement points score instead).
 BASELINES = {"churn": ("days_since_last_order", True), "purchase": ("orders_90d", True),
              "support": ("tickets_90d", True)}
 
@@ -37,21 +43,41 @@ def labelled_features(tables: dict[str, ir.Table], label: str, cutoff: date, hor
     return joined, y
 
 
+def _rule(tables: dict[str, ir.Table], label: str, cutoff: date, X: pd.DataFrame,
+          engagement: EngagementScore | None) -> tuple[str, np.ndarray] | None:
+    """The simple rule's score per row of ``X`` (higher = more likely), or None if it cannot be had."""
+    if label == "conversion":
+        if "events" not in tables:
+            return None
+        model = engagement or EngagementScore(**asdict(EngagementSettings()))
+        points = model.score(decayed_activity(tables["events"], cutoff, model.half_life_days))["engagement"]
+        return "engagement points", points.reindex(X.index).fillna(0).to_numpy(dtype=float)
+    feature, high = BASELINES[label]
+    if feature not in X.columns:
+        return None
+    values = X[feature].fillna(X[feature].median()).to_numpy(dtype=float)
+    return f"{feature} ({'higher' if high else 'lower'} is more likely)", values if high else -values
+
+
 def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
-                        *, seed: int = 0) -> dict[str, Any]:
+                        *, seed: int = 0, engagement: EngagementScore | None = None) -> dict[str, Any]:
     train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days)
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
     model = PropensityModel(random_state=seed).fit(train_X[keep], train_y)
     p = model.predict_proba(test_X.reindex(columns=keep))
     metrics = {"model": evaluate(test_y, p), "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X.reindex(columns=keep)))}
-    feature, high = BASELINES[label]
-    if feature in test_X.columns:
-        rule = test_X[feature].fillna(test_X[feature].median()).to_numpy(dtype=float)
-        rule = rule if high else -rule
-        ranks = pd.Series(rule).rank(pct=True).to_numpy()
-        metrics["baseline_rule"] = {"rule": f"{feature} ({'higher' if high else 'lower'} is more likely)",
-                                    **{k: v for k, v in evaluate(test_y, ranks).items() if k in ("auc", "pr_auc")}}
+    rule = _rule(tables, label, cutoff, test_X, engagement)
+    if rule is not None:
+        name, values = rule
+        ranks = pd.Series(values).rank(pct=True).to_numpy()
+        metrics["baseline_rule"] = {"rule": name, **{k: v for k, v in evaluate(test_y, ranks).items()
+                                                     if k in ("auc", "pr_auc")}}
+    start = cutoff - timedelta(days=horizon_days)
+    card = model_card(model, target=label, metrics=metrics,
+                      data_window={"features_as_of": str(start), "outcomes_between": f"{start} and {cutoff}"},
+                      evaluated_on=f"{len(test_y):,} customers as of {cutoff}, outcomes in the following "
+                                   f"{horizon_days} days")
     return {"label": label, "cutoff": str(cutoff), "horizon_days": horizon_days,
-            "train_customers": len(train_y), "test_customers": len(test_y), "calibration": model.calibration_,
-            "metrics": metrics, "top_features": dict(list(model.importance_.items())[:10]), "model": model}
+            "train_customers": len(train_y), "test_customers": len(test_y),
+            "metrics": metrics, "card": card, "model": model}

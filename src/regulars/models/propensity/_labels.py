@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 __all__ = ["LABELS", "time_labels"]
 
-LABELS = ("churn", "purchase", "support")
+LABELS = ("churn", "purchase", "conversion", "support")
 
 
 def _window(cutoff: date | datetime, horizon_days: int):
@@ -26,7 +26,9 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
 
     - churn: customers with a completed order before the cutoff; 1 if none in the horizon.
     - purchase: the same customers; 1 if they order in the horizon.
-    - support: every customer with any activity before the cutoff; 1 if they open a ticket in it.
+    - conversion: leads (known before the cutoff, from a profile or activity, with no completed
+      order before it); 1 if they place a first order or are marked ``lead_converted`` in it.
+    - support: every customer known before the cutoff; 1 if they open a ticket in it.
     """
     if label not in LABELS:
         raise ValueError(f"label must be one of {LABELS}, got {label!r}")
@@ -40,12 +42,39 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
         bought = joined.bought.fill_null(0)
         value = (1 - bought) if label == "churn" else bought
         return joined.select(customer_id=joined.customer_id, label=value.cast("int64"))
+    if label == "conversion":
+        return _conversion(tables, start, end)
     tickets = tables.get("tickets")
     if tickets is None:
         raise ValueError("support labels need tickets; none are loaded")
-    seen = [t.filter(t[col] < start).select("customer_id") for name, col in
-            (("orders", "ordered_at"), ("events", "occurred_at"), ("tickets", "opened_at")) if (t := tables.get(name)) is not None]
-    base = ibis.union(*seen, distinct=True)
+    base = _known_before(tables, start)
     opened = tickets.filter((tickets.opened_at >= start) & (tickets.opened_at < end)).select("customer_id").distinct()
     joined = base.left_join(opened.mutate(hit=ibis.literal(1)), "customer_id")
+    return joined.select(customer_id=joined.customer_id, label=joined.hit.fill_null(0).cast("int64"))
+
+
+def _known_before(tables: dict[str, ir.Table], start: ir.TimestampScalar) -> ir.Table:
+    """Every customer with a profile or any activity before ``start`` (distinct resolved ids)."""
+    seen = [t.filter(t[col] < start).select("customer_id") for name, col in
+            (("orders", "ordered_at"), ("events", "occurred_at"), ("tickets", "opened_at")) if (t := tables.get(name)) is not None]
+    if (customers := tables.get("customers")) is not None:
+        known = customers.filter(customers.created_at.isnull() | (customers.created_at < start))
+        seen.append(known.select(customer_id=known.resolved_id))
+    return ibis.union(*seen, distinct=True)
+
+
+def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
+    orders, events = tables.get("orders"), tables.get("events")
+    if orders is None:
+        raise ValueError("conversion labels need orders (a lead converts by buying); none are loaded")
+    done = orders.filter(orders.status.fill_null("completed") == "completed")
+    buyers = done.filter(done.ordered_at < start).select("customer_id").distinct()
+    leads = _known_before(tables, start).anti_join(buyers, "customer_id")
+    won = [done.filter((done.ordered_at >= start) & (done.ordered_at < end)).select("customer_id")]
+    if events is not None:
+        marked = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)
+                               & (events.occurred_at < end))
+        won.append(marked.select("customer_id"))
+    hits = ibis.union(*won, distinct=True).mutate(hit=ibis.literal(1))
+    joined = leads.left_join(hits, "customer_id")
     return joined.select(customer_id=joined.customer_id, label=joined.hit.fill_null(0).cast("int64"))

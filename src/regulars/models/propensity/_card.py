@@ -1,0 +1,44 @@
+"""The model card: what a fitted propensity model was trained on, how well it did on data it
+did not see, how its probabilities are calibrated, and what drives it, in one plain record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from regulars.models.propensity._model import FORMAT_VERSION, PropensityModel
+
+__all__ = ["model_card", "summary_metrics"]
+
+def summary_metrics(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each method's headline numbers, without its decile and calibration tables."""
+    return {name: {k: v for k, v in m.items() if k not in ("deciles", "calibration")} for name, m in metrics.items()}
+
+
+def model_card(model: PropensityModel, *, target: str, data_window: dict[str, Any],
+               metrics: dict[str, dict[str, Any]] | None = None, evaluated_on: str | None = None,
+               leakage_flags: dict[str, str] | None = None, excluded: Iterable[str] = ()) -> dict[str, Any]:
+    """A JSON-ready card. ``metrics`` come from data the model was not trained on (a holdout
+    or a later time window, named by ``evaluated_on``); without them the card says so."""
+    card: dict[str, Any] = {
+        "target": target,
+        "model": f"LightGBM, {model.n_estimators} trees of {model.num_leaves} leaves, {model.calibration_} calibration; "
+                 "logistic regression baseline",
+        "format_version": FORMAT_VERSION,
+        "data_window": data_window,
+        "trained_on": {"customers": model.n_train_, "positive_rate": round(model.positive_rate_, 4)},
+        "features_used": list(model.feature_names_in_),
+        "top_features": {k: round(v, 4) for k, v in list(model.importance_.items())[:10]},
+        "excluded": list(excluded),
+        "leakage_flags": {c: {"reason": why, "used": False} for c, why in (leakage_flags or {}).items()},
+    }
+    if metrics:
+        card["evaluated_on"] = evaluated_on
+        card["metrics"] = summary_metrics(metrics)
+        main = metrics.get("model", {})
+        card["calibration_table"] = main.get("calibration", [])
+        card["deciles"] = main.get("deciles", [])
+    else:
+        card["metrics"] = None
+        card["evaluated_on"] = evaluated_on or "not evaluated"
+    return card

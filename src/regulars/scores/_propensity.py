@@ -1,0 +1,102 @@
+"""Propensity scores for every customer a label applies to, as of a cutoff, with three reasons
+and a model card whose metrics come from an earlier window the model did not train on.
+
+Training is the slow part, so a fitted model is kept with the fingerprint of what it learned
+from (label, horizon, cutoff, the loaded batches, the model format); the next run with the same
+fingerprint reuses it and only scores, and any new data or a new cutoff retrains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+import joblib
+import pandas as pd
+
+from regulars.features import customer_features
+from regulars.models.propensity import (
+    PropensityModel,
+    labelled_features,
+    model_card,
+    propensity_backtest,
+    time_labels,
+)
+from regulars.models.propensity._model import FORMAT_VERSION
+
+__all__ = ["ModelCache", "fingerprint", "score_propensity"]
+
+
+def fingerprint(**facts: Any) -> str:
+    """A short stable hash of what a model is trained from."""
+    text = json.dumps({**facts, "format_version": FORMAT_VERSION}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class ModelCache:
+    """Fitted models in a folder, each with the fingerprint of the data it learned from."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def get(self, name: str, key: str) -> tuple[PropensityModel, dict[str, Any]] | None:
+        path = self.folder / f"{name}.joblib"
+        try:
+            saved = joblib.load(path)
+        except Exception:  # noqa: BLE001 - missing, corrupt or from another version: retrain, never fail
+            return None
+        if not isinstance(saved, dict) or saved.get("fingerprint") != key:
+            return None
+        return saved["model"], saved["card"]
+
+    def put(self, name: str, key: str, model: PropensityModel, card: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.joblib"
+        partial = path.with_suffix(".partial")
+        joblib.dump({"fingerprint": key, "model": model, "card": card}, partial)
+        os.replace(partial, path)  # a crash leaves the old model or the new one, never half of one
+
+
+def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int) -> tuple[PropensityModel, dict]:
+    """Fit on the last full horizon before ``cutoff``; measure the same recipe one horizon earlier."""
+    start = cutoff - timedelta(days=horizon_days)
+    try:
+        check = propensity_backtest(tables, label, start, horizon_days)
+        metrics, evaluated_on = check["metrics"], check["card"]["evaluated_on"]
+    except ValueError as exc:
+        metrics, evaluated_on = None, f"not enough history one horizon earlier to test on ({exc})"
+    X, y = labelled_features(tables, label, start, horizon_days)
+    keep = [c for c in X.columns if X[c].notna().any()]
+    model = PropensityModel().fit(X[keep], y)
+    card = model_card(model, target=label, metrics=metrics, evaluated_on=evaluated_on,
+                      data_window={"features_as_of": str(start), "outcomes_between": f"{start} and {cutoff}"})
+    card["horizon_days"] = horizon_days
+    return model, card
+
+
+def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int, *,
+                     cache: ModelCache | None = None, data_version: Any = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``customer_id``, ``<label>_probability`` and ``<label>_reasons`` for every customer the label
+    applies to at ``cutoff`` (buyers for churn, leads for conversion), and the model card.
+
+    Raises ``ValueError`` when there is too little history to learn the label."""
+    key = fingerprint(label=label, horizon_days=horizon_days, cutoff=cutoff, data=data_version)
+    found = cache.get(label, key) if cache is not None and data_version is not None else None
+    if found is not None:
+        model, card = found
+        card = {**card, "reused": "nothing changed since this model was trained, so it was not retrained"}
+    else:
+        model, card = _train(tables, label, cutoff, horizon_days)
+        if cache is not None and data_version is not None:
+            cache.put(label, key, model, card)
+    who = time_labels(tables, label, cutoff, horizon_days).select("customer_id")
+    now = who.join(customer_features(tables, cutoff), "customer_id").to_pyarrow().to_pandas().set_index("customer_id")
+    X = now.reindex(columns=model.feature_names_in_)
+    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": model.predict_proba(X) if len(X) else [],
+                        f"{label}_reasons": ["; ".join(r) for r in model.reasons(X)] if len(X) else []})
+    return out, card
