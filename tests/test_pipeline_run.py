@@ -123,3 +123,14 @@ def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
     assert not pipeline.run(shop)["models"]["churn"].get("reused")  # new data: retrained
     (shop / "models" / "churn.joblib").write_bytes(b"not a model")
     assert not pipeline.run(shop)["models"]["churn"].get("reused")  # unreadable: retrained, not an error
+
+
+def test_conversion_backtest_has_the_points_rule_beside_it(demo_shop):
+    shop, _ = demo_shop
+    result = pipeline.backtest(shop, cutoff="2024-07-01", horizon_days=90, model="conversion")
+    m = result["metrics"]
+    assert m["baseline_rule"]["rule"] == "engagement points" and 0 <= m["baseline_rule"]["auc"] <= 1
+    assert m["model"]["auc"] > 0.7 and result["card"]["target"] == "conversion"
+    assert result["card"]["data_window"] == {"features_as_of": "2024-04-02", "outcomes_between": "2024-04-02 and 2024-07-01"}
+    with pytest.raises(SettingsError, match="--search must be"):
+        pipeline.backtest(shop, cutoff="2024-07-01", model="conversion", search_seconds=0)

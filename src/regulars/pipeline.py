@@ -257,8 +257,13 @@ def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> di
     return {"cutoff": str(result.cutoff), "horizon_days": horizon_days, "metrics": result.metrics}
 
 
+def _check_search(seconds: float | None) -> None:
+    if seconds is not None and not 0 < seconds <= 3600:
+        raise SettingsError(f"--search must be a number of seconds between 1 and 3600, got {seconds:g}")
+
+
 def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180,
-             model: str = "clv", rolling: int = 1) -> dict[str, Any]:
+             model: str = "clv", rolling: int = 1, search_seconds: float | None = None) -> dict[str, Any]:
     """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened.
 
     ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "conversion",
@@ -278,6 +283,7 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
     workspace = open_workspace(workspace_path)
     if rolling < 1:
         raise SettingsError(f"--rolling must be at least 1, got {rolling}")
+    _check_search(search_seconds)
     if model != "clv":
         when = _parse_cutoff(cutoff)
         results = []
@@ -286,7 +292,8 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
             for k in range(rolling):
                 try:
                     one = propensity_backtest(tables, model, when - timedelta(days=k * horizon_days), horizon_days,
-                                              engagement=EngagementScore(**asdict(workspace.settings.engagement)))
+                                              engagement=EngagementScore(**asdict(workspace.settings.engagement)),
+                                              search_seconds=search_seconds)
                 except ValueError as exc:
                     raise InsufficientDataError(f"cannot backtest {model}: {exc}") from None
                 one.pop("model")
@@ -354,7 +361,7 @@ def _positive_value(values: pd.Series, positive: str | None, target: str) -> Any
 
 def predict(workspace_path: str | Path, *, target: str, positive: str | None = None, holdout: float = 0.3,
             exclude: Sequence[str] = (), allow: Sequence[str] = (), score_all: bool = False,
-            seed: int = 42) -> dict[str, Any]:
+            search_seconds: float | None = None, seed: int = 42) -> dict[str, Any]:
     """Learn a customer column provided by the business (e.g. a CRM "churned" flag) from the other
     customer columns; evaluate on a stratified holdout; score the customers whose value is unknown."""
     from sklearn.model_selection import train_test_split
@@ -369,6 +376,7 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
 
     if not 0.05 <= holdout <= 0.9:
         raise SettingsError(f"--holdout must be between 0.05 and 0.9, got {holdout}")
+    _check_search(search_seconds)
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
         customers = store.frame("SELECT * FROM customers WHERE NOT coalesce(is_stub, false)")
@@ -392,7 +400,7 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         X = X.drop(columns=list(flags))
         train_X, test_X, train_y, test_y = train_test_split(
             X[known], y, test_size=holdout, stratify=y, random_state=seed)
-        model = PropensityModel(random_state=seed).fit(train_X, train_y)
+        model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X, train_y)
         metrics = {"model": evaluate(test_y, model.predict_proba(test_X)),
                    "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X))}
         to_score = X if score_all else X[~known]

@@ -298,14 +298,16 @@ def backtest(
     workspace: Workspace,
     cutoff: Annotated[str, typer.Option(help="Fit on orders before this date (YYYY-MM-DD).")],
     horizon: Annotated[int, typer.Option(help="Days after the cutoff to predict and compare.")] = 180,
-    model: Annotated[str, typer.Option(help="clv, churn, purchase or support.")] = "clv",
-    rolling: Annotated[int, typer.Option(help="For churn/purchase/support: also test at this many earlier cutoffs.")] = 1,
+    model: Annotated[str, typer.Option(help="clv, churn, purchase, conversion or support.")] = "clv",
+    rolling: Annotated[int, typer.Option(help="For churn/purchase/conversion/support: also test at this many earlier cutoffs.")] = 1,
+    search: Annotated[float | None, typer.Option(help="Spend up to this many seconds trying other tree settings.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Fit before a date, predict the following days, and compare with what really happened,
     beside simple baselines."""
     with _errors():
-        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon, model=model, rolling=rolling)
+        result = pipeline.backtest(workspace, cutoff=cutoff, horizon_days=horizon, model=model, rolling=rolling,
+                                   search_seconds=search)
     if as_json:
         return _json(result)
     if model != "clv":
@@ -345,6 +347,10 @@ def _print_card(card: dict[str, Any]) -> None:
         lines.append("excluded on request: " + ", ".join(card["excluded"]))
     for column, flag in card["leakage_flags"].items():
         lines.append(f"[yellow]not used (leakage guard):[/] {column}: {flag['reason']}")
+    if card.get("search"):
+        found = card["search"]
+        lines.append(f"search: tried {len(found['tried'])} settings in {found['seconds']:g} s (budget "
+                     f"{found['budget_seconds']:g} s); chose the lowest 3-fold log loss, {found['chosen']['log_loss']:.4f}")
     if card.get("reused"):
         lines.append(f"reused: {card['reused']}")
     for line in lines:
@@ -469,18 +475,23 @@ def predict(
     exclude: Annotated[list[str] | None, typer.Option(help="A column not to learn from (repeatable).")] = None,
     allow: Annotated[list[str] | None, typer.Option(help="Use a column even if the leakage guard flags it.")] = None,
     all_customers: Annotated[bool, typer.Option("--all", help="Score every customer, not only those with an unknown target.")] = False,
+    search: Annotated[float | None, typer.Option(help="Spend up to this many seconds trying other tree settings.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Learn a column the business already records (a CRM "churned" or "converted" flag) from
     the other customer columns, show how accurate it is, and score the customers."""
     with _errors():
         result = pipeline.predict(workspace, target=target, positive=positive, holdout=holdout,
-                                  exclude=exclude or [], allow=allow or [], score_all=all_customers)
+                                  exclude=exclude or [], allow=allow or [], score_all=all_customers,
+                                  search_seconds=search)
     if as_json:
         return _json(result)
     out.print(f"Predicting {target} = {result['positive']} ({result['rows_known']:,} customers with a known value; "
               f"{result['holdout']:.0%} held out to measure accuracy)")
     _print_card(result["card"])
+    if not result["rows_scored"]:
+        out.print(f"Every customer's {target} is known, so none was scored; --all scores them all.")
+        return
     table = Table(title=f"Highest probability ({result['rows_scored']:,} scored)", title_justify="left")
     table.add_column("customer", no_wrap=True)
     table.add_column("probability", justify="right")

@@ -102,6 +102,8 @@ def _event_features(events: ir.Table, messages: ir.Table | None, cutoff) -> ir.T
     kind = recent.event_type
     last_30d = _within(recent.occurred_at, cutoff, 30)
     columns = {
+        "events_90d": recent.count(),
+        "events_30d": recent.count(where=last_30d),
         "email_opens_90d": recent.count(where=kind == "email_open"),
         "email_clicks_90d": recent.count(where=kind == "email_click"),
         "web_visits_30d": recent.count(where=kind.isin(WEB_VISITS) & last_30d),

@@ -78,3 +78,23 @@ def test_leakage_flags_explain_themselves(data):
     assert set(flags) == {"outcome_code", "echo"}
     assert "filled in for 100% of positives" in flags["outcome_code"]
     assert "alone predicts the target" in flags["echo"]
+
+
+def test_time_boxed_search_tries_defaults_first_and_keeps_the_best(data):
+    X, y = data
+    model = PropensityModel(search_seconds=60).fit(X[:2000], y[:2000])
+    tried = model.search_["tried"]
+    assert len(tried) > 1 and tried[0]["log_loss"] >= model.search_["chosen"]["log_loss"]
+    assert model.search_["chosen"] == min(tried, key=lambda t: t["log_loss"])
+    assert evaluate(y[2000:], model.predict_proba(X[2000:]))["auc"] > 0.75
+    hurried = PropensityModel(search_seconds=1e-6).fit(X[:2000], y[:2000])
+    assert len(hurried.search_["tried"]) == 1  # out of time after the defaults: the defaults stand
+    assert not hasattr(PropensityModel().fit(X[:2000], y[:2000]), "search_")
+
+
+def test_yes_no_columns_with_gaps_stay_numbers(data):
+    X, y = data
+    X = X.assign(consent=np.where(np.arange(len(X)) % 2 == 0, True, False))
+    model = PropensityModel().fit(X[:2000], y[:2000])
+    later = X[2000:].assign(consent=pd.Series([True, None] * 500, index=X.index[2000:], dtype=object))
+    assert "consent" not in model.categories_ and len(model.predict_proba(later)) == 1000

@@ -60,11 +60,12 @@ def _rule(tables: dict[str, ir.Table], label: str, cutoff: date, X: pd.DataFrame
 
 
 def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
-                        *, seed: int = 0, engagement: EngagementScore | None = None) -> dict[str, Any]:
+                        *, seed: int = 0, engagement: EngagementScore | None = None,
+                        search_seconds: float | None = None) -> dict[str, Any]:
     train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days)
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
-    model = PropensityModel(random_state=seed).fit(train_X[keep], train_y)
+    model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X[keep], train_y)
     p = model.predict_proba(test_X.reindex(columns=keep))
     metrics = {"model": evaluate(test_y, p), "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X.reindex(columns=keep)))}
     rule = _rule(tables, label, cutoff, test_X, engagement)

@@ -20,10 +20,13 @@ def model_card(model: PropensityModel, *, target: str, data_window: dict[str, An
                leakage_flags: dict[str, str] | None = None, excluded: Iterable[str] = ()) -> dict[str, Any]:
     """A JSON-ready card. ``metrics`` come from data the model was not trained on (a holdout
     or a later time window, named by ``evaluated_on``); without them the card says so."""
+    trees = {"n_estimators": model.n_estimators, "num_leaves": model.num_leaves,
+             "min_child_samples": model.min_child_samples, "learning_rate": model.learning_rate, **model.settings_}
     card: dict[str, Any] = {
         "target": target,
-        "model": f"LightGBM, {model.n_estimators} trees of {model.num_leaves} leaves, {model.calibration_} calibration; "
-                 "logistic regression baseline",
+        "model": f"LightGBM, {trees['n_estimators']} trees of {trees['num_leaves']} leaves (at least "
+                 f"{trees['min_child_samples']} customers each, learning rate {trees['learning_rate']}), "
+                 f"{model.calibration_} calibration; logistic regression baseline",
         "format_version": FORMAT_VERSION,
         "data_window": data_window,
         "trained_on": {"customers": model.n_train_, "positive_rate": round(model.positive_rate_, 4)},
@@ -32,6 +35,8 @@ def model_card(model: PropensityModel, *, target: str, data_window: dict[str, An
         "excluded": list(excluded),
         "leakage_flags": {c: {"reason": why, "used": False} for c, why in (leakage_flags or {}).items()},
     }
+    if hasattr(model, "search_"):
+        card["search"] = model.search_
     if metrics:
         card["evaluated_on"] = evaluated_on
         card["metrics"] = summary_metrics(metrics)

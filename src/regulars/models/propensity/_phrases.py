@@ -19,9 +19,9 @@ def _days(v: float) -> str:
     return "today" if v < 1 else "yesterday" if v < 2 else f"{v:.0f} days ago"
 
 
-def _times(v: float, what: str, window: str) -> str:
+def _times(v: float, did: str, did_not: str, window: str) -> str:
     n = int(round(v))
-    return f"no {what} in {window}" if n == 0 else f"{what} {'once' if n == 1 else f'{n} times'} in {window}"
+    return f"{did_not} in {window}" if n == 0 else f"{did} {'once' if n == 1 else f'{n} times'} in {window}"
 
 
 def _last_order(v: float, row: Mapping[str, Any]) -> str:
@@ -53,17 +53,19 @@ PHRASES: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
     "distinct_products": lambda v, row: f"bought {v:.0f} different products",
     "distinct_categories": lambda v, row: f"bought from {v:.0f} categories",
     "items_per_order": lambda v, row: f"{v:.1f} items per order",
-    "pricing_views_30d": lambda v, row: _times(v, "viewed pricing", "30 days"),
-    "demo_requests_30d": lambda v, row: _times(v, "asked for a demo", "30 days"),
-    "contact_forms_30d": lambda v, row: _times(v, "sent the contact form", "30 days"),
-    "faq_views_30d": lambda v, row: _times(v, "read the FAQ", "30 days"),
-    "cart_adds_30d": lambda v, row: _times(v, "added to cart", "30 days"),
-    "cart_abandons_30d": lambda v, row: _times(v, "abandoned a cart", "30 days"),
-    "downloads_30d": lambda v, row: _times(v, "downloaded", "30 days"),
+    "pricing_views_30d": lambda v, row: _times(v, "viewed pricing", "did not view pricing", "30 days"),
+    "demo_requests_30d": lambda v, row: _times(v, "asked for a demo", "no demo request", "30 days"),
+    "contact_forms_30d": lambda v, row: _times(v, "sent the contact form", "no contact form", "30 days"),
+    "faq_views_30d": lambda v, row: _times(v, "read the FAQ", "did not read the FAQ", "30 days"),
+    "cart_adds_30d": lambda v, row: _times(v, "added to cart", "nothing added to cart", "30 days"),
+    "cart_abandons_30d": lambda v, row: _times(v, "abandoned a cart", "no abandoned cart", "30 days"),
+    "downloads_30d": lambda v, row: _times(v, "downloaded", "no downloads", "30 days"),
+    "events_30d": lambda v, row: f"{v:.0f} web or email actions in the last 30 days",
+    "events_90d": lambda v, row: f"{v:.0f} web or email actions in the last 90 days",
     "web_visits_30d": lambda v, row: f"{v:.0f} visits in the last 30 days",
     "web_visits_prev_30d": lambda v, row: f"{v:.0f} visits in the 30 days before that",
-    "email_opens_90d": lambda v, row: _times(v, "opened an email", "90 days"),
-    "email_clicks_90d": lambda v, row: _times(v, "clicked an email", "90 days"),
+    "email_opens_90d": lambda v, row: _times(v, "opened an email", "opened no email", "90 days"),
+    "email_clicks_90d": lambda v, row: _times(v, "clicked an email", "clicked no email", "90 days"),
     "email_open_rate_90d": lambda v, row: f"opened {v:.0%} of emails in 90 days",
     "email_click_rate_90d": lambda v, row: f"clicked {v:.0%} of emails in 90 days",
     "email_unsubscribes": lambda v, row: "unsubscribed from email" if v > 0 else "still subscribed to email",

@@ -1,0 +1,47 @@
+"""Labels from time: who they apply to and what counts as the outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from regulars import pipeline
+from regulars.models.propensity import time_labels
+from regulars.store import open_workspace
+
+CUTOFF = date(2024, 6, 1)
+
+
+@pytest.fixture()
+def shop(workspace, write):
+    pipeline.ingest(workspace, [write("c.csv", "customer_id,created_at\nbuyer,2024-01-01\nquiet,2024-02-01\n"
+                                                "shopper,2024-03-01\nmarked,2024-04-01\nlater,2024-07-01\n")],
+                    table="customers")
+    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,buyer,2024-02-01,5\n"
+                                                "2,buyer,2024-03-01,5\n3,shopper,2024-06-10,9\n4,later,2024-07-02,9\n")],
+                    table="orders")
+    pipeline.ingest(workspace, [write("e.csv", "customer_id,occurred_at,event_type\nmarked,2024-06-05,lead_converted\n"
+                                                "ghost,2024-05-01,page_view\n")], table="events")
+    pipeline.ingest(workspace, [write("t.csv", "ticket_id,customer_id,opened_at\nT1,quiet,2024-06-20\n")], table="tickets")
+    return workspace
+
+
+def labels(path, label, horizon=90) -> dict[str, int]:
+    with open_workspace(path).store(read_only=True) as store:
+        frame = time_labels(store.feature_inputs(), label, CUTOFF, horizon).to_pandas()
+    return dict(zip(frame["customer_id"], frame["label"], strict=True))
+
+
+def test_conversion_is_for_leads_known_before_the_cutoff(shop):
+    # buyer bought before: not a lead; later signed up after the cutoff: not known yet
+    assert labels(shop, "conversion") == {"quiet": 0, "shopper": 1, "marked": 1, "ghost": 0}
+    assert labels(shop, "conversion", horizon=3) == {"quiet": 0, "shopper": 0, "marked": 0, "ghost": 0}
+
+
+def test_churn_purchase_and_support(shop):
+    assert labels(shop, "churn") == {"buyer": 1}
+    assert labels(shop, "purchase") == {"buyer": 0}
+    assert labels(shop, "support") == {"buyer": 0, "quiet": 1, "shopper": 0, "marked": 0, "ghost": 0}
+    with pytest.raises(ValueError, match="label must be one of"):
+        labels(shop, "vibes")
