@@ -472,7 +472,8 @@ def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, 
     return result
 
 
-SCORE_SORTS = {"churn": ("churn_probability", False), "clv": ("clv_12m", False),
+SCORE_SORTS = {"churn": ("churn_probability", False), "conversion": ("conversion_probability", False),
+               "clv": ("clv_12m", False),
                "engagement": ("engagement", False), "p_alive": ("p_alive", True)}
 
 

@@ -408,7 +408,7 @@ def _print_propensity_backtest(result: dict[str, Any]) -> None:
 @app.command()
 def scores(
     workspace: Workspace,
-    sort: Annotated[str, typer.Option(help="churn, clv, engagement or p_alive.")] = "clv",
+    sort: Annotated[str, typer.Option(help="churn, conversion, clv, engagement or p_alive.")] = "clv",
     top: Annotated[int, typer.Option(help="Customers to show.")] = 20,
     csv: Annotated[Path | None, typer.Option(help="Write every customer's scores to this CSV file.")] = None,
     as_json: AsJson = False,
@@ -423,11 +423,17 @@ def scores(
     if as_json:
         return _json(frame.head(top).to_dict("records"))
     table = Table(title=f"Scores by {sort} ({len(frame):,} customers)", title_justify="left")
-    for col in ("customer", "still a customer", "12-month value", "chance of leaving", "engagement"):
+    for col in ("customer", "still a customer", "12-month value", "chance of leaving", "chance to convert", "engagement"):
         table.add_column(col, justify="left" if col == "customer" else "right")
     for r in frame.head(top).itertuples():
-        table.add_row(str(r.customer_id), _pct(r.p_alive), _num(r.clv_12m), _pct(r.churn_probability), _num(r.engagement))
+        table.add_row(str(r.customer_id), _pct(r.p_alive), _num(r.clv_12m), _pct(r.churn_probability),
+                      _pct(r.conversion_probability), _num(r.engagement))
     out.print(table)
+
+
+def _has(row: dict[str, Any], key: str) -> bool:
+    value = row.get(key)
+    return value is not None and value == value  # NaN is not equal to itself
 
 
 def _pct(value: Any) -> str:
@@ -456,13 +462,17 @@ def customer(
     if s is None:
         out.print("No scores yet; run `regulars run` first.")
         return
-    if s.get("p_alive") == s.get("p_alive") and s.get("p_alive") is not None:
+    if _has(s, "p_alive"):
         out.print(f"As of {s['cutoff']}: {s['p_alive']:.0%} likely still a customer; "
                   f"{s['expected_orders_90d']:.2f} orders expected in 90 days; 12-month value {s['clv_12m']:,.2f}")
         out.print(s["reason"])
-    if s.get("churn_probability") == s.get("churn_probability") and s.get("churn_probability") is not None:
-        out.print(f"Chance of no order in the next 90 days: {s['churn_probability']:.0%} ({s['churn_reasons']})")
-    if s.get("engagement") == s.get("engagement") and s.get("engagement") is not None:
+    if _has(s, "churn_probability"):
+        out.print(f"Chance of no order in the next {RUN_LABELS['churn']} days: {s['churn_probability']:.0%} "
+                  f"({s['churn_reasons']})")
+    if _has(s, "conversion_probability"):
+        out.print(f"Chance of a first order in the next {RUN_LABELS['conversion']} days: "
+                  f"{s['conversion_probability']:.0%} ({s['conversion_reasons']})")
+    if _has(s, "engagement"):
         out.print(f"Engagement {s['engagement']:.0f} points, {s['engagement_tier']}: {s['engagement_reason']}")
 
 
