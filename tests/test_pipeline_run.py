@@ -129,7 +129,7 @@ def test_conversion_backtest_has_the_points_rule_beside_it(demo_shop):
     shop, _ = demo_shop
     result = pipeline.backtest(shop, cutoff="2024-07-01", horizon_days=90, model="conversion")
     m = result["metrics"]
-    assert m["baseline_rule"]["rule"] == "engagement points" and 0 <= m["baseline_rule"]["auc"] <= 1
+    assert m["baseline_rule"]["rule"] == "engagement points (highest first)" and 0 <= m["baseline_rule"]["auc"] <= 1
     assert m["model"]["auc"] > 0.7 and result["card"]["target"] == "conversion"
     assert result["card"]["data_window"] == {"features_as_of": "2024-04-02", "outcomes_between": "2024-04-02 and 2024-07-01"}
     with pytest.raises(SettingsError, match="--search must be"):

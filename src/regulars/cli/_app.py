@@ -237,8 +237,27 @@ def _print_run(result: dict[str, Any]) -> None:
                   f"{m['baseline_rate']['mae']:.2f} for 'same rate as before'", highlight=False)
     out.print(_people_table("Most likely to have lapsed (repeat customers)", result["most_likely_lapsed"]))
     out.print(_people_table("Most valuable over the next 12 months", result["most_valuable"]))
+    if result.get("most_engaged"):
+        hot = Table(title="Most engaged right now", title_justify="left")
+        for col in ("customer", "points", "tier", "why"):
+            hot.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
+        for r in result["most_engaged"]:
+            hot.add_row(str(r["customer_id"]), f"{r['engagement']:.0f}", r["engagement_tier"], r["engagement_reason"])
+        out.print(hot)
+    for label in RUN_LABELS:
+        card = result["models"].get(label, {})
+        if "skipped" in card:
+            out.print(f"{label}: {card['skipped']}", highlight=False)
+        elif card.get("metrics"):
+            m = card["metrics"]
+            rule = m.get("baseline_rule")
+            out.print(f"{label.title()} model ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
+                      f"AUC {m['model']['auc']:.2f} on {card['evaluated_on']}"
+                      + (f"; simple rule ({rule['rule']}) {rule['auc']:.2f}" if rule else "")
+                      + f"; `regulars backtest --model {label}` shows the full model card", highlight=False)
     if result.get("churn_risk"):
-        risk = Table(title="Valuable customers likely to leave in the next 90 days", title_justify="left")
+        risk = Table(title=f"Valuable customers likely to leave in the next {RUN_LABELS['churn']} days",
+                     title_justify="left")
         for col in ("customer", "chance of leaving", "12-month value", "why"):
             risk.add_column(col, justify="right" if col in ("chance of leaving", "12-month value") else "left",
                             overflow="fold")
@@ -252,29 +271,9 @@ def _print_run(result: dict[str, Any]) -> None:
         for col in ("lead", "chance", "engagement", "why"):
             leads.add_column(col, justify="right" if col in ("chance", "engagement") else "left", overflow="fold")
         for r in result["hottest_leads"]:
-            points = r.get("engagement")
-            leads.add_row(str(r["customer_id"]), f"{r['conversion_probability']:.0%}",
-                          "" if points is None or points != points else f"{points:.0f} {r['engagement_tier']}",
-                          r["conversion_reasons"])
+            points = f"{r['engagement']:.0f} {r['engagement_tier']}" if _has(r, "engagement") else ""
+            leads.add_row(str(r["customer_id"]), f"{r['conversion_probability']:.0%}", points, r["conversion_reasons"])
         out.print(leads)
-    for label in RUN_LABELS:
-        card = result["models"].get(label, {})
-        if "skipped" in card:
-            out.print(f"{label}: {card['skipped']}", highlight=False)
-        elif card.get("metrics"):
-            m = card["metrics"]
-            rule = m.get("baseline_rule")
-            out.print(f"{label.title()} model ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
-                      f"AUC {m['model']['auc']:.2f} on {card['evaluated_on']}"
-                      + (f"; simple rule ({rule['rule']}) {rule['auc']:.2f}" if rule else "")
-                      + f"; `regulars backtest --model {label}` shows the full model card", highlight=False)
-    if result.get("most_engaged"):
-        hot = Table(title="Most engaged right now", title_justify="left")
-        for col in ("customer", "points", "tier", "why"):
-            hot.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
-        for r in result["most_engaged"]:
-            hot.add_row(str(r["customer_id"]), f"{r['engagement']:.0f}", r["engagement_tier"], r["engagement_reason"])
-        out.print(hot)
 
 
 @app.command()

@@ -26,10 +26,11 @@ from regulars.models.propensity._model import PropensityModel
 
 __all__ = ["BASELINES", "labelled_features", "propensity_backtest"]
 
-#: The simple rule each label is compared with: a feature, and whether high means likely
+#: The simple rule each label is compared with: a feature (higher = more likely) and its name
 #: (conversion is compared with the engagement points score instead).
-BASELINES = {"churn": ("days_since_last_order", True), "purchase": ("orders_90d", True),
-             "support": ("tickets_90d", True)}
+BASELINES = {"churn": ("days_since_last_order", "recency (longest since the last order first)"),
+             "purchase": ("orders_90d", "most orders in the last 90 days first"),
+             "support": ("tickets_90d", "most tickets in the last 90 days first")}
 
 
 def labelled_features(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -51,12 +52,11 @@ def _rule(tables: dict[str, ir.Table], label: str, cutoff: date, X: pd.DataFrame
             return None
         model = engagement or EngagementScore(**asdict(EngagementSettings()))
         points = model.score(decayed_activity(tables["events"], cutoff, model.half_life_days))["engagement"]
-        return "engagement points", points.reindex(X.index).fillna(0).to_numpy(dtype=float)
-    feature, high = BASELINES[label]
+        return "engagement points (highest first)", points.reindex(X.index).fillna(0).to_numpy(dtype=float)
+    feature, name = BASELINES[label]
     if feature not in X.columns:
         return None
-    values = X[feature].fillna(X[feature].median()).to_numpy(dtype=float)
-    return f"{feature} ({'higher' if high else 'lower'} is more likely)", values if high else -values
+    return name, X[feature].fillna(X[feature].median()).to_numpy(dtype=float)
 
 
 def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,

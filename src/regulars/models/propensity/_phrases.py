@@ -78,6 +78,7 @@ PHRASES: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
     "latest_nps": lambda v, row: f"last NPS answer {v:.0f}",
     "latest_csat": lambda v, row: f"last satisfaction score {v:.1f}",
     "feedback_total": lambda v, row: f"{v:.0f} survey answers",
+    "consent_email": lambda v, row: "agreed to receive email" if v else "has not agreed to receive email",
 }
 
 #: What a missing value means for a feature whose absence says something.
