@@ -92,8 +92,10 @@ def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
     assert all(r["churn_reasons"].count(";") == 2 for r in result["churn_risk"])
     frame = pipeline.scores(shop, sort="churn")
     assert frame["churn_probability"].iloc[0] == frame["churn_probability"].max()
-    scored = frame[frame["churn_probability"].notna()]
-    assert (scored["churn_reasons"].str.count(";") == 2).all()  # three reasons for every scored customer
+    for label in pipeline.RUN_LABELS:  # three reasons for every scored customer, for every model
+        scored = frame[frame[f"{label}_probability"].notna()]
+        assert len(scored) and (scored[f"{label}_reasons"].str.count(";") == 2).all(), label
+        assert result["models"][label]["version"]
     assert frame["engagement_tier"].dropna().isin(["hot", "warm", "cold"]).all()
     with pytest.raises(SettingsError, match="--sort must be one of"):
         pipeline.scores(shop, sort="vibes")

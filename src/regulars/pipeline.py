@@ -214,13 +214,14 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     return out
 
 
-#: Labels scored in every run, with their horizons in days and what the run's tables call them.
-RUN_LABELS = {"churn": 90, "conversion": 90}
+#: Labels scored in every run (where the data allows), with their horizons in days.
+RUN_LABELS = {"churn": 90, "conversion": 90, "support": 30}
 
 
 def _add_behaviour_scores(store: Any, workspace: Any, when: date, scores: pd.DataFrame,
                           models: dict[str, Any]) -> pd.DataFrame:
-    """Churn and conversion probability and engagement beside lifetime value, where the data allows."""
+    """Churn, conversion and support-need probability and engagement beside lifetime value, where
+    the data allows."""
     from dataclasses import asdict
 
     from regulars.models.engagement import EngagementScore, decayed_activity
@@ -334,15 +335,18 @@ def customer(workspace_path: str | Path, customer_id: str) -> dict[str, Any]:
             "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ? ORDER BY c.is_stub, c.customer_id",
             [resolved]).to_dict("records")
         orders = store.con.execute(
-            "SELECT count(*), sum(amount), min(ordered_at), max(ordered_at) FROM orders o "
-            "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ?", [resolved]).fetchone()
+            "SELECT count(*) FILTER (done), sum(amount) FILTER (done), min(ordered_at) FILTER (done), "
+            "max(ordered_at) FILTER (done), count(*) FILTER (status = 'refunded'), "
+            "count(*) FILTER (status = 'cancelled') FROM (SELECT *, coalesce(status, 'completed') = 'completed' "
+            "AS done FROM orders) o JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ?",
+            [resolved]).fetchone()
         latest = store.frame(
             "SELECT s.*, r.cutoff FROM scores s JOIN runs r USING (run_id) WHERE s.customer_id = ? "
             "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved]).to_dict("records")
     return {
         "customer_id": resolved, "records": profile,
         "orders": {"count": orders[0], "total": orders[1], "first": str(orders[2]) if orders[2] else None,
-                   "last": str(orders[3]) if orders[3] else None},
+                   "last": str(orders[3]) if orders[3] else None, "refunds": orders[4], "cancelled": orders[5]},
         "scores": latest[0] if latest else None,
     }
 
@@ -473,7 +477,7 @@ def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, 
 
 
 SCORE_SORTS = {"churn": ("churn_probability", False), "conversion": ("conversion_probability", False),
-               "clv": ("clv_12m", False),
+               "support": ("support_probability", False), "clv": ("clv_12m", False),
                "engagement": ("engagement", False), "p_alive": ("p_alive", True)}
 
 

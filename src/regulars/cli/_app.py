@@ -407,7 +407,7 @@ def _print_propensity_backtest(result: dict[str, Any]) -> None:
 @app.command()
 def scores(
     workspace: Workspace,
-    sort: Annotated[str, typer.Option(help="churn, conversion, clv, engagement or p_alive.")] = "clv",
+    sort: Annotated[str, typer.Option(help="churn, conversion, support, clv, engagement or p_alive.")] = "clv",
     top: Annotated[int, typer.Option(help="Customers to show.")] = 20,
     csv: Annotated[Path | None, typer.Option(help="Write every customer's scores to this CSV file.")] = None,
     as_json: AsJson = False,
@@ -455,14 +455,17 @@ def customer(
     if as_json:
         return _json(result)
     o = result["orders"]
-    out.print(f"[bold]{result['customer_id']}[/]: {o['count']} orders, total {o['total'] or 0:,.2f}, "
-              f"first {o['first']}, last {o['last']}")
+    other = ", ".join(f"{n} {what}" for n, what in ((o["refunds"], "refunded"), (o["cancelled"], "cancelled")) if n)
+    out.print(f"[bold]{result['customer_id']}[/]: {o['count']} completed order{'' if o['count'] == 1 else 's'}, "
+              f"total {o['total'] or 0:,.2f}"
+              + (f" ({other})" if other else "")
+              + (f", first {o['first'][:10]}, last {o['last'][:10]}" if o["count"] else ""))
     s = result["scores"]
     if s is None:
         out.print("No scores yet; run `regulars run` first.")
         return
     if _has(s, "p_alive"):
-        out.print(f"As of {s['cutoff']}: {s['p_alive']:.0%} likely still a customer; "
+        out.print(f"As of {str(s['cutoff'])[:10]}: {s['p_alive']:.0%} likely still a customer; "
                   f"{s['expected_orders_90d']:.2f} orders expected in 90 days; 12-month value {s['clv_12m']:,.2f}")
         out.print(s["reason"])
     if _has(s, "churn_probability"):
@@ -471,6 +474,9 @@ def customer(
     if _has(s, "conversion_probability"):
         out.print(f"Chance of a first order in the next {RUN_LABELS['conversion']} days: "
                   f"{s['conversion_probability']:.0%} ({s['conversion_reasons']})")
+    if _has(s, "support_probability"):
+        out.print(f"Chance of a support ticket in the next {RUN_LABELS['support']} days: "
+                  f"{s['support_probability']:.0%} ({s['support_reasons']})")
     if _has(s, "engagement"):
         out.print(f"Engagement {s['engagement']:.0f} points, {s['engagement_tier']}: {s['engagement_reason']}")
 

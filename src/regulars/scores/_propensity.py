@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import joblib
 import pandas as pd
 
+from regulars import __version__
 from regulars.features import customer_features
 from regulars.models.propensity import (
     PropensityModel,
@@ -34,7 +35,7 @@ __all__ = ["ModelCache", "fingerprint", "score_propensity"]
 
 def fingerprint(**facts: Any) -> str:
     """A short stable hash of what a model is trained from."""
-    text = json.dumps({**facts, "format_version": FORMAT_VERSION}, sort_keys=True, default=str)
+    text = json.dumps({**facts, "format_version": FORMAT_VERSION, "regulars": __version__}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -92,6 +93,7 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
         card = {**card, "reused": "nothing changed since this model was trained, so it was not retrained"}
     else:
         model, card = _train(tables, label, cutoff, horizon_days)
+        card["version"] = key
         if cache is not None and data_version is not None:
             cache.put(label, key, model, card)
     who = time_labels(tables, label, cutoff, horizon_days).select("customer_id")
