@@ -453,7 +453,9 @@ def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, 
         }
         if learn:
             start = when - timedelta(days=horizon_days)
-            activity = decayed_activity(tables["events"], start, model.half_life_days)
+            # a conversion marker records an outcome; it cannot earn points towards one
+            activity = decayed_activity(tables["events"], start, model.half_life_days).drop(
+                columns=["lead_converted"], errors="ignore")
             if "orders" not in tables:
                 raise InsufficientDataError("learning points needs orders to know who converted")
             bought = time_labels(tables, "purchase", start, horizon_days).to_pyarrow().to_pandas()

@@ -125,6 +125,8 @@ def test_engagement_command(tmp_path):
     assert set(data["learned"]["tiers_after"]) == {"hot", "warm", "cold"}
     shown = run("engagement", shop, "--learn")
     assert "Learned points" in shown.output and "Conversion in 30 days" in shown.output
+    assert "[engagement] points" in " ".join(shown.output.split())  # shown as text, not eaten as markup
+    assert "lead_converted" not in data["learned"]["points"]  # an outcome marker earns no points
     (shop / "regulars.toml").write_text((shop / "regulars.toml").read_text().replace("warm = 40.0", "warm = 90.0"))
     bad = run("engagement", shop)
     assert bad.exit_code == 2 and "warm < hot" in bad.output

@@ -220,6 +220,16 @@ def _people_table(title: str, rows: list[dict[str, Any]]) -> Table:
     return table
 
 
+def _engaged_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in ("customer", "points", "tier", "why"):
+        table.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
+    for r in rows:
+        table.add_row(str(r["customer_id"]), f"{r['engagement']:.0f}", r.get("engagement_tier", r.get("tier")),
+                      r["engagement_reason"])
+    return table
+
+
 def _print_run(result: dict[str, Any]) -> None:
     bg = result["models"]["bgnbd"]
     gg = result["models"]["gamma_gamma"]
@@ -238,12 +248,7 @@ def _print_run(result: dict[str, Any]) -> None:
     out.print(_people_table("Most likely to have lapsed (repeat customers)", result["most_likely_lapsed"]))
     out.print(_people_table("Most valuable over the next 12 months", result["most_valuable"]))
     if result.get("most_engaged"):
-        hot = Table(title="Most engaged right now", title_justify="left")
-        for col in ("customer", "points", "tier", "why"):
-            hot.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
-        for r in result["most_engaged"]:
-            hot.add_row(str(r["customer_id"]), f"{r['engagement']:.0f}", r["engagement_tier"], r["engagement_reason"])
-        out.print(hot)
+        out.print(_engaged_table("Most engaged right now", result["most_engaged"]))
     for label in RUN_LABELS:
         card = result["models"].get(label, {})
         if "skipped" in card:
@@ -532,12 +537,7 @@ def engagement(
         return _json(result)
     t = result["tiers"]
     out.print(f"Engagement as of {result['cutoff']}: {t['hot']:,} hot, {t['warm']:,} warm, {t['cold']:,} cold")
-    table = Table(title="Most engaged", title_justify="left")
-    for col in ("customer", "points", "tier", "why"):
-        table.add_column(col, justify="right" if col == "points" else "left", overflow="fold")
-    for row in result["hottest"]:
-        table.add_row(str(row["customer_id"]), f"{row['engagement']:.0f}", row["tier"], row["engagement_reason"])
-    out.print(table)
+    out.print(_engaged_table("Most engaged", result["hottest"]))
     if "learned" in result:
         learned = result["learned"]
         rates = Table(title=f"Conversion in {learned['horizon_days']} days after {learned['cutoff']} by tier",
@@ -551,7 +551,7 @@ def engagement(
         out.print(rates)
         out.print("Learned points (put them in [engagement] points of regulars.toml to use them): "
                   + ", ".join(f"{k} {v:g}" for k, v in sorted(learned["points"].items(), key=lambda kv: -kv[1]) if v),
-                  highlight=False)
+                  highlight=False, markup=False)
 
 
 @app.command()
