@@ -186,14 +186,19 @@ def _activity(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.nd
     demo_who = leads[rng.random(len(leads)) < 0.2 + 0.6 * e[leads]]
     demo_when = hidden["signup"][demo_who] + rng.random(len(demo_who)) * 20
     conv_who = np.flatnonzero(buys["is_lead"] & buys["converts"])
-    # a lead about to buy looks at prices in the three weeks before the first order
-    look_who = np.repeat(conv_who, rng.poisson(2.5, len(conv_who)))
+    # a lead about to buy looks at prices, asks questions and downloads the brochure in the
+    # three weeks before the first order: what lead scoring is meant to catch
+    look_who = np.repeat(conv_who, rng.poisson(3.0, len(conv_who)))
+    look_kind = np.full(len(look_who), "pricing_view", dtype=object)
+    for step, share in (("contact_form", 0.6), ("download", 0.5)):
+        extra = conv_who[rng.random(len(conv_who)) < share]
+        look_who = np.concatenate([look_who, extra])
+        look_kind = np.concatenate([look_kind, np.full(len(extra), step, dtype=object)])
     look_when = buys["first"][look_who] - rng.random(len(look_who)) * 21
     web = pd.DataFrame({
         "customer_id": ids[np.concatenate([who, demo_who, look_who, conv_who])],
         "occurred_at": _dates(np.concatenate([when, demo_when, look_when, buys["first"][conv_who]])),
-        "event_type": np.concatenate([kind, np.full(len(demo_who), "demo_request"),
-                                      np.full(len(look_who), "pricing_view"),
+        "event_type": np.concatenate([kind, np.full(len(demo_who), "demo_request"), look_kind,
                                       np.full(len(conv_who), "lead_converted")]),
         "channel": "web",
         "campaign_id": "",

@@ -75,7 +75,11 @@ def _bools_as_numbers(column: pd.Series) -> pd.Series:
 
 class PropensityModel(BaseEstimator):
     """Binary propensity with defaults that need no tuning on small-business data: many shallow
-    trees (4 leaves) learned slowly, which on IBM Telco beat deeper default trees by 0.01 AUC."""
+    trees (4 leaves) learned slowly, which on IBM Telco beat deeper default trees by 0.01 AUC.
+
+    Rare outcomes: splits are stratified and probabilities calibrated on held-back rows; class
+    weights (balanced, or the square root of the ratio) were no better on the demo shop's rare
+    labels (conversion 6%, support need 3%: AUC and PR-AUC within noise), so none is applied."""
 
     def __init__(self, *, n_estimators: int = 500, learning_rate: float = 0.03, num_leaves: int = 4,
                  min_child_samples: int = 50, calibration_share: float = 0.25, search_seconds: float | None = None,
