@@ -61,7 +61,10 @@ def test_leakage_guard_flags_and_drops_after_the_fact_columns(workspace, write):
     assert "recorded after the outcome" in card["leakage_flags"]["closed_reason"]["reason"]
     assert "closed_reason" not in card["features_used"]
     kept = pipeline.predict(workspace, target="churned", positive="yes", allow=["closed_reason"])["card"]
-    assert "closed_reason" in kept["features_used"] and kept["leakage_flags"] == {}
+    assert "closed_reason" in kept["features_used"] and kept["leakage_flags"]["closed_reason"]["used"] is True
+    shown = CliRunner().invoke(app, ["predict", str(workspace), "--target", "churned", "--positive", "yes"])
+    assert shown.exit_code == 0 and "Model card: churned = yes" in shown.output
+    assert "leakage guard, not used: closed_reason" in " ".join(shown.output.split())
     with pytest.raises(SettingsError, match="no customer column 'churn'"):
         pipeline.predict(workspace, target="churn")
     with pytest.raises(SettingsError, match="--positive 'maybe' does not occur"):

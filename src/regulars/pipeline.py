@@ -400,8 +400,8 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         known = labels.notna()
         y = (labels[known] == wanted).astype(int).to_numpy()
         X = frame.drop(columns=[target, *exclude])
-        flags = {c: why for c, why in leakage_flags(X[known], y).items() if c not in allow}
-        X = X.drop(columns=list(flags))
+        flags = leakage_flags(X[known], y)
+        X = X.drop(columns=[c for c in flags if c not in allow])
         train_X, test_X, train_y, test_y = train_test_split(
             X[known], y, test_size=holdout, stratify=y, random_state=seed)
         model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X, train_y)

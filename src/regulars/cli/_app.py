@@ -350,7 +350,8 @@ def _print_card(card: dict[str, Any]) -> None:
     if card["excluded"]:
         lines.append("excluded on request: " + ", ".join(card["excluded"]))
     for column, flag in card["leakage_flags"].items():
-        lines.append(f"[yellow]not used (leakage guard):[/] {column}: {flag['reason']}")
+        verdict = "used anyway, as asked (--allow)" if flag["used"] else "not used"
+        lines.append(f"[yellow]leakage guard, {verdict}:[/] {column}: {flag['reason']}")
     if card.get("search"):
         found = card["search"]
         lines.append(f"search: tried {len(found['tried'])} settings in {found['seconds']:g} s (budget "

@@ -19,7 +19,8 @@ def model_card(model: PropensityModel, *, target: str, data_window: dict[str, An
                metrics: dict[str, dict[str, Any]] | None = None, evaluated_on: str | None = None,
                leakage_flags: dict[str, str] | None = None, excluded: Iterable[str] = ()) -> dict[str, Any]:
     """A JSON-ready card. ``metrics`` come from data the model was not trained on (a holdout
-    or a later time window, named by ``evaluated_on``); without them the card says so."""
+    or a later time window, named by ``evaluated_on``); without them the card says so. Each
+    leakage flag says whether the column was used anyway (the user allowed it)."""
     trees = {"n_estimators": model.n_estimators, "num_leaves": model.num_leaves,
              "min_child_samples": model.min_child_samples, "learning_rate": model.learning_rate, **model.settings_}
     card: dict[str, Any] = {
@@ -33,7 +34,8 @@ def model_card(model: PropensityModel, *, target: str, data_window: dict[str, An
         "features_used": list(model.feature_names_in_),
         "top_features": {k: round(v, 4) for k, v in list(model.importance_.items())[:10]},
         "excluded": list(excluded),
-        "leakage_flags": {c: {"reason": why, "used": False} for c, why in (leakage_flags or {}).items()},
+        "leakage_flags": {c: {"reason": why, "used": c in model.feature_names_in_}
+                          for c, why in (leakage_flags or {}).items()},
     }
     if hasattr(model, "search_"):
         card["search"] = model.search_
