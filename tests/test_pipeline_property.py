@@ -28,7 +28,6 @@ def csv_text(draw) -> str:
     return "\n".join(delim.join(r) for r in [header, *rows])
 
 
-
 def _check(workspace, path) -> None:
     stored = query(workspace, "SELECT * FROM orders WHERE batch_id LIKE 'b0001-%' ORDER BY order_id")
     try:

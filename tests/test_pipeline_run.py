@@ -110,7 +110,6 @@ def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
     assert card["data_window"]["features_as_of"] < result["cutoff"] and not card.get("reused")
 
 
-
 def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
     import shutil
 

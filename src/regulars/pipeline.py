@@ -260,7 +260,7 @@ def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> di
 
 def _check_search(seconds: float | None) -> None:
     if seconds is not None and not 0 < seconds <= 3600:
-        raise SettingsError(f"--search must be a number of seconds between 1 and 3600, got {seconds:g}")
+        raise SettingsError(f"--search must be a number of seconds above 0 and at most 3600, got {seconds:g}")
 
 
 def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: int = 180,
@@ -268,8 +268,7 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
     """Fit before ``cutoff``, predict ``horizon_days`` ahead, and compare with what happened.
 
     ``model`` is "clv" (BG/NBD + Gamma-Gamma) or a time label: "churn", "purchase", "conversion",
-    "support";
-    for a label, ``rolling`` > 1 repeats the test at earlier cutoffs, one horizon apart.
+    "support"; for a label, ``rolling`` > 1 repeats the test at earlier cutoffs, one horizon apart.
     """
     from dataclasses import asdict
 

@@ -414,4 +414,3 @@ def _stage_order_lines(
     if _side_customers(con, fields, "_lines_final"):
         outputs["customers"] = "_out_customers"
     return _finish(con, raw, "orders", "_lines_final", outputs)
-

@@ -76,4 +76,3 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, *, horizon_days: int = 
     models["bgnbd"]["confidence_intervals"] = counts.confidence_intervals_
     scores = scores.replace([np.inf, -np.inf], np.nan)
     return LifetimeRun(cutoff=cutoff, models=models, scores=scores)
-

@@ -10,6 +10,7 @@ from regulars.models.propensity._model import FORMAT_VERSION, PropensityModel
 
 __all__ = ["model_card", "summary_metrics"]
 
+
 def summary_metrics(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Each method's headline numbers, without its decile and calibration tables."""
     return {name: {k: v for k, v in m.items() if k not in ("deciles", "calibration")} for name, m in metrics.items()}
