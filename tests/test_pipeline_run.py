@@ -124,6 +124,10 @@ def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
     assert not pipeline.run(shop)["models"]["churn"].get("reused")  # new data: retrained
     (shop / "models" / "churn.joblib").write_bytes(b"not a model")
     assert not pipeline.run(shop)["models"]["churn"].get("reused")  # unreadable: retrained, not an error
+    (shop / "models" / "churn.joblib").unlink()
+    (shop / "models" / "churn.partial").mkdir()  # the model cannot be written: the run still succeeds
+    kept = pipeline.run(shop)["models"]["churn"]
+    assert "could not keep the model" in kept["not_kept"] and kept["metrics"]
 
 
 def test_conversion_backtest_has_the_points_rule_beside_it(demo_shop):

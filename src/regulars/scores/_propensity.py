@@ -95,7 +95,10 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
         model, card = _train(tables, label, cutoff, horizon_days)
         card["version"] = key
         if cache is not None and data_version is not None:
-            cache.put(label, key, model, card)
+            try:
+                cache.put(label, key, model, card)
+            except OSError as exc:  # keeping the model saves time next run; failing to is no error
+                card = {**card, "not_kept": f"could not keep the model for the next run: {exc}"}
     who = time_labels(tables, label, cutoff, horizon_days).select("customer_id")
     now = who.join(customer_features(tables, cutoff), "customer_id").to_pyarrow().to_pandas().set_index("customer_id")
     X = now.reindex(columns=model.feature_names_in_)
