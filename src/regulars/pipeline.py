@@ -225,13 +225,16 @@ def _add_behaviour_scores(store: Any, workspace: Any, when: date, scores: pd.Dat
     from dataclasses import asdict
 
     from regulars.models.engagement import EngagementScore, decayed_activity
+    from regulars.models.propensity import FeatureFrames
     from regulars.scores import ModelCache, score_propensity
 
     tables = store.feature_inputs()
     cache, version = ModelCache(workspace.path / "models"), store.data_version()
+    frames = FeatureFrames(tables)
     for label, horizon in RUN_LABELS.items():
         try:
-            scored, card = score_propensity(tables, label, when, horizon, cache=cache, data_version=version)
+            scored, card = score_propensity(tables, label, when, horizon, cache=cache, data_version=version,
+                                            frames=frames)
         except ValueError as exc:
             models[label] = {"skipped": f"no {label} model: {exc}"}
             continue
@@ -274,7 +277,7 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
 
     from regulars.models.clv import backtest as clv_backtest
     from regulars.models.engagement import EngagementScore
-    from regulars.models.propensity import LABELS, propensity_backtest
+    from regulars.models.propensity import LABELS, FeatureFrames, propensity_backtest
 
     if horizon_days < 1:
         raise SettingsError(f"--horizon must be a positive number of days, got {horizon_days}")
@@ -289,11 +292,12 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
         results = []
         with workspace.store(read_only=True) as store:
             tables = store.feature_inputs()
+            frames = FeatureFrames(tables)  # rolling cutoffs one horizon apart share their feature sets
             for k in range(rolling):
                 try:
                     one = propensity_backtest(tables, model, when - timedelta(days=k * horizon_days), horizon_days,
                                               engagement=EngagementScore(**asdict(workspace.settings.engagement)),
-                                              search_seconds=search_seconds)
+                                              search_seconds=search_seconds, frames=frames)
                 except ValueError as exc:
                     raise InsufficientDataError(f"cannot backtest {model}: {exc}") from None
                 one.pop("model")

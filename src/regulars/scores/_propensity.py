@@ -20,13 +20,12 @@ import joblib
 import pandas as pd
 
 from regulars import __version__
-from regulars.features import customer_features
 from regulars.models.propensity import (
+    FeatureFrames,
     PropensityModel,
     labelled_features,
     model_card,
     propensity_backtest,
-    time_labels,
 )
 from regulars.models.propensity._model import FORMAT_VERSION
 
@@ -63,15 +62,16 @@ class ModelCache:
         os.replace(partial, path)  # a crash leaves the old model or the new one, never half of one
 
 
-def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int) -> tuple[PropensityModel, dict]:
+def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
+           frames: FeatureFrames) -> tuple[PropensityModel, dict]:
     """Fit on the last full horizon before ``cutoff``; measure the same recipe one horizon earlier."""
     start = cutoff - timedelta(days=horizon_days)
     try:
-        check = propensity_backtest(tables, label, start, horizon_days)
+        check = propensity_backtest(tables, label, start, horizon_days, frames=frames)
         metrics, evaluated_on = check["metrics"], check["card"]["evaluated_on"]
     except ValueError as exc:
         metrics, evaluated_on = None, f"not enough history one horizon earlier to test on ({exc})"
-    X, y = labelled_features(tables, label, start, horizon_days)
+    X, y = labelled_features(tables, label, start, horizon_days, frames)
     keep = [c for c in X.columns if X[c].notna().any()]
     model = PropensityModel().fit(X[keep], y)
     card = model_card(model, target=label, metrics=metrics, evaluated_on=evaluated_on,
@@ -81,26 +81,28 @@ def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: 
 
 
 def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int, *,
-                     cache: ModelCache | None = None, data_version: Any = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                     cache: ModelCache | None = None, data_version: Any = None,
+                     frames: FeatureFrames | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """``customer_id``, ``<label>_probability`` and ``<label>_reasons`` for every customer the label
     applies to at ``cutoff`` (buyers for churn, leads for conversion), and the model card.
 
     Raises ``ValueError`` when there is too little history to learn the label."""
+    frames = frames or FeatureFrames(tables)
     key = fingerprint(label=label, horizon_days=horizon_days, cutoff=cutoff, data=data_version)
     found = cache.get(label, key) if cache is not None and data_version is not None else None
     if found is not None:
         model, card = found
         card = {**card, "reused": "nothing changed since this model was trained, so it was not retrained"}
     else:
-        model, card = _train(tables, label, cutoff, horizon_days)
+        model, card = _train(tables, label, cutoff, horizon_days, frames)
         card["version"] = key
         if cache is not None and data_version is not None:
             try:
                 cache.put(label, key, model, card)
             except OSError as exc:  # keeping the model saves time next run; failing to is no error
                 card = {**card, "not_kept": f"could not keep the model for the next run: {exc}"}
-    who = time_labels(tables, label, cutoff, horizon_days).select("customer_id")
-    now = who.join(customer_features(tables, cutoff), "customer_id").to_pyarrow().to_pandas().set_index("customer_id")
+    # who the label applies to now (their outcome is still to come); the features as of now
+    now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)
     X = now.reindex(columns=model.feature_names_in_)
     out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": model.predict_proba(X) if len(X) else [],
                         f"{label}_reasons": ["; ".join(r) for r in model.reasons(X)] if len(X) else []})

@@ -1,11 +1,15 @@
 """Propensity: calibrated gradient-boosted trees with a logistic baseline, explained per customer."""
 
-from regulars.models.propensity._backtest import labelled_features, propensity_backtest
+from regulars.models.propensity._backtest import (
+    FeatureFrames,
+    labelled_features,
+    propensity_backtest,
+)
 from regulars.models.propensity._card import model_card, summary_metrics
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._labels import LABELS, time_labels
 from regulars.models.propensity._leakage import leakage_flags
 from regulars.models.propensity._model import PropensityModel
 
-__all__ = ["LABELS", "PropensityModel", "evaluate", "labelled_features", "leakage_flags", "model_card",
-           "propensity_backtest", "summary_metrics", "time_labels"]
+__all__ = ["LABELS", "FeatureFrames", "PropensityModel", "evaluate", "labelled_features", "leakage_flags",
+           "model_card", "propensity_backtest", "summary_metrics", "time_labels"]

@@ -24,7 +24,7 @@ from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._labels import time_labels
 from regulars.models.propensity._model import PropensityModel
 
-__all__ = ["BASELINES", "labelled_features", "propensity_backtest"]
+__all__ = ["BASELINES", "FeatureFrames", "labelled_features", "propensity_backtest"]
 
 #: The simple rule each label is compared with: a feature (higher = more likely) and its name
 #: (conversion is compared with the engagement points score instead).
@@ -33,14 +33,32 @@ BASELINES = {"churn": ("days_since_last_order", "recency (longest since the last
              "support": ("tickets_90d", "most tickets in the last 90 days first")}
 
 
-def labelled_features(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int) -> tuple[pd.DataFrame, np.ndarray]:
-    features = customer_features(tables, cutoff)
-    labels = time_labels(tables, label, cutoff, horizon_days)
-    joined = labels.join(features, "customer_id").to_pyarrow().to_pandas().set_index("customer_id").sort_index()
+class FeatureFrames:
+    """Customer features per cutoff, built once each: a run asks for the same cutoffs for several
+    labels (churn and conversion share all four), so each feature query runs once."""
+
+    def __init__(self, tables: dict[str, ir.Table]) -> None:
+        self.tables = tables
+        self._frames: dict[date, pd.DataFrame] = {}
+
+    def at(self, cutoff: date) -> pd.DataFrame:
+        if cutoff not in self._frames:
+            frame = customer_features(self.tables, cutoff).to_pyarrow().to_pandas()
+            frame = frame.set_index("customer_id").sort_index()
+            for c in frame.columns:
+                if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
+                    frame[c] = frame[c].astype("category")
+            self._frames[cutoff] = frame
+        return self._frames[cutoff]
+
+
+def labelled_features(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
+                      frames: FeatureFrames | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Features as of ``cutoff`` and the label over the following ``horizon_days``, for the
+    customers the label applies to (sorted by id)."""
+    labels = time_labels(tables, label, cutoff, horizon_days).to_pyarrow().to_pandas().set_index("customer_id")
+    joined = (frames or FeatureFrames(tables)).at(cutoff).join(labels, how="inner")
     y = joined.pop("label").to_numpy(dtype=int)
-    for c in joined.columns:
-        if joined[c].dtype == object or str(joined[c].dtype) in ("str", "string"):
-            joined[c] = joined[c].astype("category")
     return joined, y
 
 
@@ -61,9 +79,10 @@ def _rule(tables: dict[str, ir.Table], label: str, cutoff: date, X: pd.DataFrame
 
 def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
                         *, seed: int = 0, engagement: EngagementScore | None = None,
-                        search_seconds: float | None = None) -> dict[str, Any]:
-    train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days)
-    test_X, test_y = labelled_features(tables, label, cutoff, horizon_days)
+                        search_seconds: float | None = None, frames: FeatureFrames | None = None) -> dict[str, Any]:
+    frames = frames or FeatureFrames(tables)
+    train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days, frames)
+    test_X, test_y = labelled_features(tables, label, cutoff, horizon_days, frames)
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
     model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X[keep], train_y)
     p = model.predict_proba(test_X.reindex(columns=keep))
