@@ -45,3 +45,12 @@ def test_churn_purchase_and_support(shop):
     assert labels(shop, "support") == {"buyer": 0, "quiet": 1, "shopper": 0, "marked": 0, "ghost": 0}
     with pytest.raises(ValueError, match="label must be one of"):
         labels(shop, "vibes")
+
+
+def test_each_customer_once_even_from_a_single_table(workspace, write):
+    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,status\n1,a,2024-01-01,5,cancelled\n"
+                                                "2,a,2024-06-02,5,completed\n3,a,2024-06-03,5,completed\n")], table="orders")
+    with open_workspace(workspace).store(read_only=True) as store:
+        tables = {k: v for k, v in store.feature_inputs().items() if k == "orders"}  # nothing but orders
+        frame = time_labels(tables, "conversion", CUTOFF, 90).to_pandas()
+    assert frame.to_dict("records") == [{"customer_id": "a", "label": 1}]

@@ -60,7 +60,7 @@ def _known_before(tables: dict[str, ir.Table], start: ir.TimestampScalar) -> ir.
     if (customers := tables.get("customers")) is not None:
         known = customers.filter(customers.created_at.isnull() | (customers.created_at < start))
         seen.append(known.select(customer_id=known.resolved_id))
-    return ibis.union(*seen, distinct=True)
+    return ibis.union(*seen).distinct()  # (a union of one table is that table, duplicates and all)
 
 
 def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
@@ -75,6 +75,6 @@ def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
         marked = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)
                                & (events.occurred_at < end))
         won.append(marked.select("customer_id"))
-    hits = ibis.union(*won, distinct=True).mutate(hit=ibis.literal(1))
+    hits = ibis.union(*won).distinct().mutate(hit=ibis.literal(1))
     joined = leads.left_join(hits, "customer_id")
     return joined.select(customer_id=joined.customer_id, label=joined.hit.fill_null(0).cast("int64"))
