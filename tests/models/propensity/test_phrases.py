@@ -16,4 +16,5 @@ def test_rhythm_and_counts_read_as_sentences():
     assert phrase("pricing_views_30d", 0, row) == "did not view pricing in 30 days"
     assert phrase("days_since_last_event", 0.2, row) == "last active today"
     assert phrase("email_open_rate_90d", math.nan, row) == "no emails sent in 90 days"
+    assert phrase("orders_total", 1, row) == "1 order in all" and phrase("orders_total", 4, row) == "4 orders in all"
     assert phrase("Contract", "Month-to-month", row) is None  # a business's own column: the model words it

@@ -24,6 +24,11 @@ def _times(v: float, did: str, did_not: str, window: str) -> str:
     return f"{did_not} in {window}" if n == 0 else f"{did} {'once' if n == 1 else f'{n} times'} in {window}"
 
 
+def _n(v: float, noun: str) -> str:
+    """"1 order", "3 orders"."""
+    return f"{v:.0f} {noun}" + ("" if round(v) == 1 else "s")
+
+
 def _last_order(v: float, row: Mapping[str, Any]) -> str:
     usual = row.get("mean_days_between_orders")
     return f"no order for {v:.0f} days" + (f" (usually every {usual:.0f})" if _known(usual) else "")
@@ -38,16 +43,16 @@ PHRASES: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
     "days_since_first_order": lambda v, row: f"first order {v:.0f} days ago",
     "days_since_signup": lambda v, row: f"signed up {_days(v)}",
     "days_since_last_event": lambda v, row: f"last active {_days(v)}",
-    "orders_total": lambda v, row: f"{v:.0f} orders in all",
-    "orders_30d": lambda v, row: f"{v:.0f} orders in the last 30 days",
-    "orders_90d": lambda v, row: f"{v:.0f} orders in the last 90 days",
-    "orders_prev_90d": lambda v, row: f"{v:.0f} orders in the 90 days before that",
+    "orders_total": lambda v, row: f"{_n(v, 'order')} in all",
+    "orders_30d": lambda v, row: f"{_n(v, 'order')} in the last 30 days",
+    "orders_90d": lambda v, row: f"{_n(v, 'order')} in the last 90 days",
+    "orders_prev_90d": lambda v, row: f"{_n(v, 'order')} in the 90 days before that",
     "order_trend_90d": lambda v, row: "ordering more than the 90 days before" if v > 0
     else "ordering less than the 90 days before" if v < 0 else "ordering as often as the 90 days before",
     "spend_total": lambda v, row: f"spent {v:,.0f} in all",
     "spend_90d": lambda v, row: f"spent {v:,.0f} in the last 90 days",
     "avg_order_value": lambda v, row: f"average order {v:,.0f}",
-    "refunds_total": lambda v, row: "no refunds" if v == 0 else f"{v:.0f} refunds",
+    "refunds_total": lambda v, row: "no refunds" if v == 0 else _n(v, "refund"),
     "refund_amount": lambda v, row: "no refunds" if v == 0 else f"refunds worth {v:,.0f}",
     "discount_share": lambda v, row: f"{v:.0%} of orders discounted",
     "distinct_products": lambda v, row: f"bought {v:.0f} different products",
@@ -60,24 +65,24 @@ PHRASES: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
     "cart_adds_30d": lambda v, row: _times(v, "added to cart", "nothing added to cart", "30 days"),
     "cart_abandons_30d": lambda v, row: _times(v, "abandoned a cart", "no abandoned cart", "30 days"),
     "downloads_30d": lambda v, row: _times(v, "downloaded", "no downloads", "30 days"),
-    "events_30d": lambda v, row: f"{v:.0f} web or email actions in the last 30 days",
-    "events_90d": lambda v, row: f"{v:.0f} web or email actions in the last 90 days",
-    "web_visits_30d": lambda v, row: f"{v:.0f} visits in the last 30 days",
-    "web_visits_prev_30d": lambda v, row: f"{v:.0f} visits in the 30 days before that",
+    "events_30d": lambda v, row: f"{_n(v, 'web or email action')} in the last 30 days",
+    "events_90d": lambda v, row: f"{_n(v, 'web or email action')} in the last 90 days",
+    "web_visits_30d": lambda v, row: f"{_n(v, 'visit')} in the last 30 days",
+    "web_visits_prev_30d": lambda v, row: f"{_n(v, 'visit')} in the 30 days before that",
     "email_opens_90d": lambda v, row: _times(v, "opened an email", "opened no email", "90 days"),
     "email_clicks_90d": lambda v, row: _times(v, "clicked an email", "clicked no email", "90 days"),
     "email_open_rate_90d": lambda v, row: f"opened {v:.0%} of emails in 90 days",
     "email_click_rate_90d": lambda v, row: f"clicked {v:.0%} of emails in 90 days",
     "email_unsubscribes": lambda v, row: "unsubscribed from email" if v > 0 else "still subscribed to email",
-    "messages_90d": lambda v, row: f"sent {v:.0f} emails in 90 days",
-    "tickets_total": lambda v, row: "no support tickets" if v == 0 else f"{v:.0f} support tickets in all",
-    "tickets_90d": lambda v, row: f"{v:.0f} support tickets in the last 90 days",
-    "tickets_open": lambda v, row: "no open support tickets" if v == 0 else f"{v:.0f} support tickets still open",
+    "messages_90d": lambda v, row: f"sent {_n(v, 'email')} in 90 days",
+    "tickets_total": lambda v, row: "no support tickets" if v == 0 else f"{_n(v, 'support ticket')} in all",
+    "tickets_90d": lambda v, row: f"{_n(v, 'support ticket')} in the last 90 days",
+    "tickets_open": lambda v, row: "no open support tickets" if v == 0 else f"{_n(v, 'support ticket')} still open",
     "hours_to_resolve": lambda v, row: f"tickets took {v:.0f} hours to resolve on average",
     "ticket_csat": lambda v, row: f"ticket satisfaction {v:.1f}",
     "latest_nps": lambda v, row: f"last NPS answer {v:.0f}",
     "latest_csat": lambda v, row: f"last satisfaction score {v:.1f}",
-    "feedback_total": lambda v, row: f"{v:.0f} survey answers",
+    "feedback_total": lambda v, row: _n(v, "survey answer"),
     "consent_email": lambda v, row: "agreed to receive email" if v else "has not agreed to receive email",
 }
 
