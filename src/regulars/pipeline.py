@@ -173,7 +173,8 @@ def _currency(store: Any) -> str:
 
 def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: int = 10) -> dict[str, Any]:
     """Fit the lifetime-value models as of ``cutoff`` (default: the day after the last order),
-    score every customer and store the run."""
+    score churn, conversion and support need with models kept until they are stale, and store
+    the run."""
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
         when = _parse_cutoff(cutoff) or _default_cutoff(store)

@@ -288,8 +288,9 @@ def run(
     top: Annotated[int, typer.Option(help="Customers to list in each table.")] = 10,
     as_json: AsJson = False,
 ) -> None:
-    """Fit the lifetime-value models and score every customer: probability still a customer,
-    expected orders, next order, 12-month value, and why."""
+    """Score every customer: probability still a customer, expected orders, 12-month value,
+    chance of leaving, of a lead's first order and of needing support, engagement, and why.
+    Models are retrained only when the data or the cutoff changed."""
     with _errors():
         result = pipeline.run(workspace, cutoff=cutoff, top=top)
     if as_json:
