@@ -96,6 +96,9 @@ def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
         scored = frame[frame[f"{label}_probability"].notna()]
         assert len(scored) and (scored[f"{label}_reasons"].str.count(";") == 2).all(), label
         assert result["models"][label]["version"]
+        assert scored["model_versions"].str.contains(f"{label}={result['models'][label]['version']}").all()
+    assert frame.loc[frame["p_alive"].notna(), "model_versions"].str.startswith("clv=").all()
+    assert (frame["cutoff"].astype(str).str[:10] == result["cutoff"]).all()
     assert frame["engagement_tier"].dropna().isin(["hot", "warm", "cold"]).all()
     with pytest.raises(SettingsError, match="--sort must be one of"):
         pipeline.scores(shop, sort="vibes")

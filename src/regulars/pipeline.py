@@ -182,6 +182,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         result = score_lifetime_value(orders, when, currency=_currency(store))
         result.models["evaluation"] = _holdout_evaluation(orders, when)
         scores = _add_behaviour_scores(store, workspace, when, result.scores, result.models)
+        scores["model_versions"] = _model_versions(scores, result.models)
         with store.transaction():
             run_id = store.write_run(when, result.models, scores)
     everyone = scores
@@ -217,6 +218,18 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
 
 #: Labels scored in every run (where the data allows), with their horizons in days.
 RUN_LABELS = {"churn": 90, "conversion": 90, "support": 30}
+
+
+def _model_versions(scores: pd.DataFrame, models: dict[str, Any]) -> pd.Series:
+    """Per customer, the version of each model that scored them ("clv=...; churn=..."), so a
+    stored or exported row says where its numbers came from."""
+    from regulars.scores import fingerprint
+
+    versions = {"clv": ("p_alive", fingerprint(bgnbd=models["bgnbd"]["params"], gg=models["gamma_gamma"]["params"]))}
+    versions |= {label: (f"{label}_probability", models[label]["version"])
+                 for label in RUN_LABELS if "version" in models.get(label, {})}
+    parts = [np.where(scores[column].notna(), f"{name}={version}", "") for name, (column, version) in versions.items()]
+    return pd.Series(["; ".join(p for p in row if p) for row in zip(*parts, strict=True)], index=scores.index)
 
 
 def _add_behaviour_scores(store: Any, workspace: Any, when: date, scores: pd.DataFrame,
@@ -488,7 +501,8 @@ SCORE_SORTS = {"churn": ("churn_probability", False), "conversion": ("conversion
 
 
 def scores(workspace_path: str | Path, *, sort: str = "clv") -> pd.DataFrame:
-    """The latest run's scores for every customer, sorted (missing values last)."""
+    """The latest run's scores for every customer with its cutoff and model versions, sorted
+    (missing values last)."""
     if sort not in SCORE_SORTS:
         raise SettingsError(f"--sort must be one of {', '.join(SCORE_SORTS)}, got {sort!r}")
     workspace = open_workspace(workspace_path)
@@ -497,6 +511,7 @@ def scores(workspace_path: str | Path, *, sort: str = "clv") -> pd.DataFrame:
             "SELECT run_id FROM runs WHERE cutoff IS NOT NULL ORDER BY created_at DESC, run_id DESC LIMIT 1").fetchone()
         if latest is None:
             raise InsufficientDataError("no scores yet; run `regulars run` first")
-        frame = store.frame("SELECT * EXCLUDE (run_id) FROM scores WHERE run_id = ?", [latest[0]])
+        frame = store.frame("SELECT s.* EXCLUDE (run_id), r.cutoff FROM scores s JOIN runs r USING (run_id) "
+                            "WHERE run_id = ?", [latest[0]])
     column, ascending = SCORE_SORTS[sort]
     return frame.sort_values(column, ascending=ascending, na_position="last").reset_index(drop=True)

@@ -5,6 +5,7 @@ from regulars.scores._lifetime import (
     LifetimeRun,
     score_lifetime_value,
 )
-from regulars.scores._propensity import ModelCache, score_propensity
+from regulars.scores._propensity import ModelCache, fingerprint, score_propensity
 
-__all__ = ["InsufficientDataError", "LifetimeRun", "ModelCache", "score_lifetime_value", "score_propensity"]
+__all__ = ["InsufficientDataError", "LifetimeRun", "ModelCache", "fingerprint", "score_lifetime_value",
+           "score_propensity"]

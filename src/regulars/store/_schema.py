@@ -47,6 +47,7 @@ SCORE_COLUMNS = (
     ("churn_probability", "DOUBLE"), ("churn_reasons", "VARCHAR"), ("engagement", "DOUBLE"),
     ("engagement_tier", "VARCHAR"), ("engagement_reason", "VARCHAR"), ("conversion_probability", "DOUBLE"),
     ("conversion_reasons", "VARCHAR"), ("support_probability", "DOUBLE"), ("support_reasons", "VARCHAR"),
+    ("model_versions", "VARCHAR"),
 )
 
 
