@@ -88,7 +88,9 @@ PHRASES: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
 
 #: What a missing value means for a feature whose absence says something.
 MISSING = {
-    "days_since_last_order": "no orders yet", "mean_days_between_orders": "only one purchase day so far",
+    "days_since_last_order": "no orders yet", "days_since_first_order": "no orders yet",
+    "avg_order_value": "no orders yet", "items_per_order": "no orders yet", "discount_share": "no orders yet",
+    "mean_days_between_orders": "only one purchase day so far",
     "std_days_between_orders": "too few orders to know their rhythm", "lateness": "too few orders to know their rhythm",
     "days_since_last_event": "no web or email activity yet", "email_open_rate_90d": "no emails sent in 90 days",
     "email_click_rate_90d": "no emails sent in 90 days", "latest_nps": "never answered an NPS survey",
