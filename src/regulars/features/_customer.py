@@ -47,8 +47,10 @@ def _order_features(orders: ir.Table, items: ir.Table | None, cutoff) -> ir.Tabl
     completed = before.filter(status == "completed")
     # days since the customer's previous order, from one sorted pass (a window) fused into the
     # aggregate below; same-day orders give 0 and are left out, so gaps are between purchase days
-    day = completed.ordered_at.date().epoch_seconds() / 86400.0
-    done = completed.mutate(gap=day - day.lag().over(ibis.window(group_by="customer_id", order_by="ordered_at")))
+    # the window sorts whatever it carries: only the columns the aggregate needs
+    done = completed.select("customer_id", "ordered_at", "amount", "discount")
+    day = done.ordered_at.date().epoch_seconds() / 86400.0
+    done = done.mutate(gap=day - day.lag().over(ibis.window(group_by="customer_id", order_by="ordered_at")))
     buying_days = done.gap > 0
     agg = done.group_by("customer_id").aggregate(
         orders_total=done.count(),
