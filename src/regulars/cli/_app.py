@@ -393,10 +393,6 @@ def _print_card(card: dict[str, Any]) -> None:
         out.print(lift)
 
 
-def _fixed(value: Any) -> str:
-    return "" if value is None or value != value else f"{value:.3f}"
-
-
 def _print_propensity_backtest(result: dict[str, Any]) -> None:
     out.print(f"Backtest of {result['label']}: trained on {result['train_customers']:,} customers as of "
               f"{result['horizon_days']} days before {result['cutoff']}, tested on {result['test_customers']:,} "
@@ -437,17 +433,24 @@ def scores(
     out.print(table)
 
 
-def _has(row: dict[str, Any], key: str) -> bool:
-    value = row.get(key)
+def _known(value: Any) -> bool:
     return value is not None and value == value  # NaN is not equal to itself
 
 
+def _has(row: dict[str, Any], key: str) -> bool:
+    return _known(row.get(key))
+
+
+def _fixed(value: Any) -> str:
+    return f"{value:.3f}" if _known(value) else ""
+
+
 def _pct(value: Any) -> str:
-    return "" if value is None or value != value else f"{value:.0%}"
+    return f"{value:.0%}" if _known(value) else ""
 
 
 def _num(value: Any) -> str:
-    return "" if value is None or value != value else f"{value:,.0f}"
+    return f"{value:,.0f}" if _known(value) else ""
 
 
 @app.command()

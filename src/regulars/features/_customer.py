@@ -46,8 +46,8 @@ def _order_features(orders: ir.Table, items: ir.Table | None, cutoff) -> ir.Tabl
     status = before.status.fill_null("completed")
     completed = before.filter(status == "completed")
     # days since the customer's previous order, from one sorted pass (a window) fused into the
-    # aggregate below; same-day orders give 0 and are left out, so gaps are between purchase days
-    # the window sorts whatever it carries: only the columns the aggregate needs
+    # aggregate below; same-day orders give 0 and are left out, so gaps are between purchase days.
+    # The window sorts whatever it carries, so it carries only what the aggregate needs.
     done = completed.select("customer_id", "ordered_at", "amount", "discount")
     day = done.ordered_at.date().epoch_seconds() / 86400.0
     done = done.mutate(gap=day - day.lag().over(ibis.window(group_by="customer_id", order_by="ordered_at")))
