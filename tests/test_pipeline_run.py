@@ -53,7 +53,7 @@ def test_too_little_history_is_said_plainly(workspace, write):
     with pytest.raises(InsufficientDataError, match="1 customers bought more than once .* at least 20 repeat customers"):
         pipeline.run(workspace)
     with pytest.raises(InsufficientDataError, match="a backtest needs at least 20"):
-        pipeline.backtest(workspace, cutoff="2024-01-05", horizon_days=30)
+        pipeline.backtest(workspace, cutoff="2024-01-05", horizon_days=3)
     with pytest.raises(SettingsError, match="--cutoff must be a date"):
         pipeline.backtest(workspace, cutoff="soon", horizon_days=30)
     with pytest.raises(SettingsError, match="no customer 'zz'"):
@@ -142,3 +142,10 @@ def test_conversion_backtest_has_the_points_rule_beside_it(demo_shop):
     assert result["card"]["data_window"] == {"features_as_of": "2024-04-02", "outcomes_between": "2024-04-02 and 2024-07-01"}
     with pytest.raises(SettingsError, match="--search must be"):
         pipeline.backtest(shop, cutoff="2024-07-01", model="conversion", search_seconds=0)
+
+
+@pytest.mark.parametrize("model", ["clv", "churn", "conversion"])
+def test_a_backtest_past_the_end_of_the_data_is_refused_with_the_last_usable_cutoff(loaded, model):
+    # the orders end on 2024-03-01 (a leap year): a 30-day window from 2024-02-15 would count missing data as "no order"
+    with pytest.raises(InsufficientDataError, match="end on 2024-03-01.* the last cutoff it allows is 2024-02-01"):
+        pipeline.backtest(loaded, cutoff="2024-02-15", horizon_days=30, model=model)

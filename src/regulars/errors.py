@@ -1,16 +1,33 @@
-"""The exception tree of regulars.
+"""The exception tree of regulars: everything it raises on purpose.
 
-    RegularsError                      root; the CLI prints it as one red line and exits 1
-    ├── WorkspaceError                 no workspace, or a broken regulars.toml
-    ├── SettingsError(ValueError)      a setting or mapping value is wrong
-    └── SourceError(ValueError)        a file cannot be used at all (nothing was stored)
+    RegularsError                        root; the CLI prints it as one line and exits with exit_code
+    ├── WorkspaceError                   no workspace, or a broken store            (exit 2)
+    ├── SettingsError(ValueError)        a setting, option or mapping value is wrong (exit 2)
+    ├── SourceError(ValueError)          a file cannot be used at all; nothing stored (exit 3)
+    ├── InsufficientDataError            too little data for this answer; says what is needed (exit 1)
+    ├── ModelError                       a fitted model cannot be used as asked      (exit 1)
+    │   ├── NotFittedError(ValueError, AttributeError)   predict before fit
+    │   ├── ConvergenceError             the fit did not converge
+    │   └── ModelFileError               a saved model is unreadable or of another format
+    └── ...
 
-Row-level problems are never exceptions: they go to quarantine with a reason.
+Row-level problems are never exceptions: they go to quarantine with a reason. Anything else
+that reaches the CLI is a bug: it prints "internal error" and exits 70.
 """
 
 from __future__ import annotations
 
-__all__ = ["RegularsError", "SettingsError", "SourceError", "WorkspaceError"]
+__all__ = [
+    "ConvergenceError",
+    "InsufficientDataError",
+    "ModelError",
+    "ModelFileError",
+    "NotFittedError",
+    "RegularsError",
+    "SettingsError",
+    "SourceError",
+    "WorkspaceError",
+]
 
 
 class RegularsError(Exception):
@@ -20,7 +37,7 @@ class RegularsError(Exception):
 
 
 class WorkspaceError(RegularsError):
-    """The workspace folder is missing, not a workspace, or its settings cannot be read."""
+    """The workspace folder is missing, not a workspace, or its store cannot be opened."""
 
     exit_code = 2
 
@@ -35,3 +52,23 @@ class SourceError(RegularsError, ValueError):
     """A source file cannot be used at all; the store was not changed."""
 
     exit_code = 3
+
+
+class InsufficientDataError(RegularsError):
+    """Too little history for a trustworthy answer; the message says what is needed."""
+
+
+class ModelError(RegularsError):
+    """A model cannot do what was asked of it."""
+
+
+class NotFittedError(ModelError, ValueError, AttributeError):
+    """A model was asked to predict before it was fitted (as scikit-learn's NotFittedError)."""
+
+
+class ConvergenceError(ModelError):
+    """The maximum-likelihood fit did not converge; the message says what to try."""
+
+
+class ModelFileError(ModelError):
+    """A saved model file cannot be read, or was written in another format or version."""

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from regulars._faults import fault_point
-from regulars.errors import RegularsError, SettingsError, SourceError
+from regulars.errors import InsufficientDataError, RegularsError, SettingsError, SourceError
 from regulars.ingest import (
     Mapping,
     SourceInfo,
@@ -28,7 +28,7 @@ from regulars.ingest import (
     stage,
 )
 from regulars.schema import contract_for
-from regulars.scores import InsufficientDataError, score_lifetime_value
+from regulars.scores import score_lifetime_value
 from regulars.scores._lifetime import MIN_REPEAT_CUSTOMERS
 from regulars.store import BatchResult, Workspace, init_workspace, open_workspace
 from regulars.store import status as store_status
@@ -275,6 +275,24 @@ def _holdout_evaluation(orders: Any, cutoff: date, horizon_days: int = 90) -> di
     return {"cutoff": str(result.cutoff), "horizon_days": horizon_days, "metrics": result.metrics}
 
 
+#: The tables whose rows decide each backtest's outcome, so whose last day ends its window.
+OUTCOME_TABLES = {"clv": ("orders",), "churn": ("orders",), "purchase": ("orders",),
+                  "conversion": ("orders", "events"), "support": ("tickets",)}
+
+
+def _check_window(store: Any, model: str, cutoff: date, horizon_days: int) -> None:
+    """Refuse a backtest whose outcome window runs past the data: it would count outcomes that
+    simply have not been loaded yet as outcomes that did not happen."""
+    last = store.last_day(OUTCOME_TABLES[model])
+    if last is None:
+        return  # the model itself says which data it lacks
+    if cutoff + timedelta(days=horizon_days) > last + timedelta(days=1):
+        latest = last + timedelta(days=1) - timedelta(days=horizon_days)
+        raise InsufficientDataError(
+            f"the {' and '.join(OUTCOME_TABLES[model])} data end on {last}, so a {horizon_days}-day backtest "
+            f"from {cutoff} would run past it; the last cutoff it allows is {latest} (or choose a shorter --horizon)")
+
+
 def _check_search(seconds: float | None) -> None:
     if seconds is not None and not 0 < seconds <= 3600:
         raise SettingsError(f"--search must be a number of seconds above 0 and at most 3600, got {seconds:g}")
@@ -291,7 +309,8 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
 
     from regulars.models.clv import backtest as clv_backtest
     from regulars.models.engagement import EngagementScore
-    from regulars.models.propensity import LABELS, FeatureFrames, propensity_backtest
+    from regulars.features import LABELS
+    from regulars.models.propensity import FeatureFrames, propensity_backtest
 
     if horizon_days < 1:
         raise SettingsError(f"--horizon must be a positive number of days, got {horizon_days}")
@@ -305,6 +324,7 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
         when = _parse_cutoff(cutoff)
         results = []
         with workspace.store(read_only=True) as store:
+            _check_window(store, model, when, horizon_days)
             tables = store.feature_inputs()
             frames = FeatureFrames(tables)  # rolling cutoffs one horizon apart share their feature sets
             for k in range(rolling):
@@ -325,6 +345,7 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
         return result
     with workspace.store(read_only=True) as store:
         when = _parse_cutoff(cutoff)
+        _check_window(store, model, when, horizon_days)
         orders = store.resolved("orders")
         repeaters = store.con.execute(
             "SELECT count(*) FROM (SELECT customer_id FROM orders WHERE ordered_at < ? AND "
@@ -446,9 +467,7 @@ def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, 
     rate per tier before and after."""
     from dataclasses import asdict
 
-    from regulars.models.engagement import EngagementScore, decayed_activity
-    from regulars.models.engagement._score import tier_rates
-    from regulars.models.propensity import time_labels
+    from regulars.models.engagement import EngagementScore, decayed_activity, learn_points
 
     workspace = open_workspace(workspace_path)
     settings = asdict(workspace.settings.engagement)
@@ -469,29 +488,12 @@ def engagement(workspace_path: str | Path, *, cutoff: str | date | None = None, 
             "hottest": scores.sort_values("engagement", ascending=False).head(top).reset_index().to_dict("records"),
         }
         if learn:
-            start = when - timedelta(days=horizon_days)
-            # a conversion marker records an outcome; it cannot earn points towards one
-            activity = decayed_activity(tables["events"], start, model.half_life_days).drop(
-                columns=["lead_converted"], errors="ignore")
             if "orders" not in tables:
                 raise InsufficientDataError("learning points needs orders to know who converted")
-            bought = time_labels(tables, "purchase", start, horizon_days).to_pyarrow().to_pandas()
-            converted = pd.Series(0, index=activity.index, dtype=int)
-            buyers = bought.loc[bought["label"] == 1, "customer_id"]
-            converted[converted.index.isin(buyers)] = 1
-            events = tables["events"]
-            won = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)
-                                & (events.occurred_at < when)).select("customer_id").distinct().to_pyarrow().to_pandas()
-            converted[converted.index.isin(won["customer_id"])] = 1
             try:
-                learned = model.learn(activity, converted)
+                result["learned"] = learn_points(tables, model, when, horizon_days)
             except ValueError as exc:
                 raise InsufficientDataError(f"cannot learn points: {exc}") from None
-            before = tier_rates(model.score(activity), converted)
-            after = tier_rates(EngagementScore(**{**settings, "points": learned}).score(activity), converted)
-            result["learned"] = {"cutoff": str(start), "horizon_days": horizon_days,
-                                 "converted": int(converted.sum()), "customers": len(converted),
-                                 "points": learned, "tiers_before": before, "tiers_after": after}
     return result
 
 

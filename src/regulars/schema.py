@@ -58,6 +58,11 @@ class TableContract:
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    @property
+    def time_column(self) -> str | None:
+        """When a row happened (the first required timestamp), for facts tables; None otherwise."""
+        return next((c.name for c in self.columns if c.kind == "timestamp" and c.required), None)
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

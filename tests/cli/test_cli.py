@@ -120,11 +120,11 @@ def test_engagement_command(tmp_path):
 
     shop = tmp_path / "demo"
     run_demo(shop, customers=400, seed=5)
-    data = json.loads(run("engagement", shop, "--learn", "--json").output)
+    data = json.loads(run("engagement", shop, "--learn", "--horizon", "90", "--json").output)
     assert sum(data["tiers"].values()) == data["customers"] > 0
     assert set(data["learned"]["tiers_after"]) == {"hot", "warm", "cold"}
-    shown = run("engagement", shop, "--learn")
-    assert "Learned points" in shown.output and "Conversion in 30 days" in shown.output
+    shown = run("engagement", shop, "--learn", "--horizon", "90")
+    assert "Learned points" in shown.output and "Conversion in 90 days" in shown.output
     assert "[engagement] points" in " ".join(shown.output.split())  # shown as text, not eaten as markup
     assert "lead_converted" not in data["learned"]["points"]  # an outcome marker earns no points
     (shop / "regulars.toml").write_text((shop / "regulars.toml").read_text().replace("warm = 40.0", "warm = 90.0"))

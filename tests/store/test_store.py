@@ -65,3 +65,15 @@ def test_not_a_workspace(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(WorkspaceError, match="exists and is not a folder"):
         pipeline.init(tmp_path / "file")
+
+
+def test_an_older_store_is_migrated_when_opened_even_to_read(loaded):
+    """Schema 1 had no first_seen_at: opening the store (read-only too) adds and fills it."""
+    con = duckdb.connect(str(loaded / "regulars.duckdb"))
+    con.execute("ALTER TABLE customers DROP COLUMN first_seen_at")
+    con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    pipeline.status(loaded)  # opens read-only
+    assert query(loaded, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [("2",)]
+    seen = dict(query(loaded, "SELECT customer_id, CAST(first_seen_at AS DATE)::VARCHAR FROM customers"))
+    assert seen == {"c1": "2024-01-05", "c2": "2024-03-01"}

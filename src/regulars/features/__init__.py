@@ -1,6 +1,8 @@
 """Features: per-customer values computed as of a cutoff, from data strictly before it."""
 
 from regulars.features._customer import customer_features
+from regulars.features._labels import LABELS, time_labels
+from regulars.features._population import seen_before
 from regulars.features._transactions import (
     TIME_UNITS,
     summary_frame,
@@ -9,9 +11,12 @@ from regulars.features._transactions import (
 )
 
 __all__ = [
+    "LABELS",
     "TIME_UNITS",
     "customer_features",
+    "seen_before",
     "summary_frame",
     "summary_from_transactions",
+    "time_labels",
     "transaction_summary",
 ]

@@ -13,6 +13,8 @@ from datetime import date, datetime
 import ibis
 import ibis.expr.types as ir
 
+from regulars.features._population import seen_before
+
 __all__ = ["customer_features"]
 
 WEB_KEYS = {
@@ -157,7 +159,7 @@ def _feedback_features(feedback: ir.Table, cutoff) -> ir.Table:
 
 def _profile(customers: ir.Table, cutoff) -> ir.Table:
     """One profile per resolved customer: its full (non-minimal) record first."""
-    known = customers.filter(customers.created_at.isnull() | (customers.created_at < cutoff))
+    known = seen_before(customers, cutoff)
     rank = ibis.ifelse(known.is_stub.fill_null(False), 1, 0)
     pick = {c: known[c].argmin(rank) for c in ("country", "region", "lead_source", "industry", "company_size")}
     out = known.group_by(customer_id=known.resolved_id).aggregate(

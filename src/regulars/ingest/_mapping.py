@@ -115,6 +115,13 @@ class Mapping:
             used.update(c.lower() for c in ([source] if source else []) + list(spec.concat))
             resolved.append(ResolvedField(spec, column, source))
         bound = {r.spec.target for r in resolved}
+        if self.shape == "rows":  # columns already named like canonical ones map themselves
+            for spec in auto_mapping(self.table, [c for c in columns if c.lower() not in used]).fields:
+                targeted = any(f.target == spec.target for f in self.fields)
+                if not targeted and spec.sources[0].lower() in present:
+                    used.add(spec.sources[0].lower())
+                    bound.add(spec.target)
+                    resolved.append(ResolvedField(spec, _target_column(self, spec.target), spec.sources[0]))
         for need in self.required_targets():
             if need not in bound:
                 spec = next((f for f in self.fields if f.target == need), FieldSpec(need, (need,)))

@@ -10,7 +10,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from regulars.errors import RegularsError
+from regulars.errors import InsufficientDataError
 from regulars.features import TIME_UNITS, summary_frame
 from regulars.models.clv import BetaGeoFitter, GammaGammaFitter, predict_customers
 
@@ -20,10 +20,6 @@ __all__ = ["MIN_HISTORY_DAYS", "MIN_REPEAT_CUSTOMERS", "InsufficientDataError", 
 #: Below these, the fitted parameters are too uncertain to show as numbers.
 MIN_REPEAT_CUSTOMERS = 20
 MIN_HISTORY_DAYS = 60
-
-
-class InsufficientDataError(RegularsError):
-    """Too little history for a trustworthy answer; the message says what is needed."""
 
 
 @dataclass

@@ -7,11 +7,13 @@ from regulars.schema import CONTRACTS
 
 __all__ = ["SCHEMA_VERSION", "ddl"]
 
-SCHEMA_VERSION = 1
+#: 2: customers.first_seen_at (when any source first saw the customer).
+SCHEMA_VERSION = 2
 
 _EXTRA = {
     "customers": (
         ("email_norm", "VARCHAR"), ("phone_norm", "VARCHAR"), ("is_stub", "BOOLEAN"),
+        ("first_seen_at", "TIMESTAMP"),
     ),
 }
 
@@ -59,6 +61,7 @@ def ddl() -> list[str]:
         cols += [f"{quote(n)} {t}" for n, t in _EXTRA.get(name, ())]
         cols += ["attributes JSON", "batch_id VARCHAR"]
         out.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
+    added = [("scores", n, k) for n, k in SCORE_COLUMNS] + [("customers", n, k) for n, k in _EXTRA["customers"]]
     return out + list(_BOOKKEEPING) + [
-        f"ALTER TABLE scores ADD COLUMN IF NOT EXISTS {name} {kind}" for name, kind in SCORE_COLUMNS
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added
     ]

@@ -11,10 +11,8 @@ from regulars.store._store import Store
 
 __all__ = ["status"]
 
-DATE_COLUMNS = {
-    "customers": "created_at", "orders": "ordered_at", "events": "occurred_at",
-    "tickets": "opened_at", "feedback": "submitted_at", "messages": "sent_at",
-}
+DATE_COLUMNS = {"customers": "created_at"} | {
+    name: c.time_column for name, c in CONTRACTS.items() if c.time_column}
 
 
 def _tables(store: Store) -> dict[str, dict[str, Any]]:

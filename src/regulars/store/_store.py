@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,12 @@ class Store:
         self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_schema()
+        elif self._schema_version() < SCHEMA_VERSION:  # an older store: migrate it once, then read
+            self.con.close()
+            Store(path, settings).close()
+            self.con = duckdb.connect(str(self.path), read_only=True, config=config)
+            self.con.execute("SET TimeZone = 'UTC'")
+            self.con.execute("SET enable_progress_bar = false")
 
     def __enter__(self) -> Store:
         return self
@@ -90,17 +96,31 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def _schema_version(self) -> int:
+        """The store's schema version (0 for a file made before versions were recorded)."""
+        try:
+            have = self.con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return 0
+        return int(have[0]) if have else 0
+
     def _ensure_schema(self) -> None:
-        for statement in ddl():
-            self.con.execute(statement)
-        self.con.execute(_CUSTOMER_MAP_VIEW)
-        have = self.con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
-        if have is None:
-            self.con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(have[0]) > SCHEMA_VERSION:
+        """Create what is missing and run the numbered migrations an older store needs."""
+        have = self._schema_version()
+        if have > SCHEMA_VERSION:
             raise WorkspaceError(
-                f"{self.path}: made by a newer regulars (schema {have[0]}); upgrade regulars to open it"
+                f"{self.path}: made by a newer regulars (schema {have}); upgrade regulars to open it"
             )
+        with self.transaction():
+            for statement in ddl():
+                self.con.execute(statement)
+            self.con.execute(_CUSTOMER_MAP_VIEW)
+            if 0 < have < 2:  # version 2 records when each customer was first seen
+                for table in CONTRACTS:
+                    self._mark_first_seen(table)
+            if have < SCHEMA_VERSION:
+                self.con.execute("DELETE FROM store_meta WHERE key = 'schema_version'")
+                self.con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     # -- reading -------------------------------------------------------------------------
 
@@ -160,6 +180,7 @@ class Store:
             created += self._insert_stubs(staged.table, staged.outputs[staged.table], batch_id)
             if created:
                 written["customers"] = created
+        self._mark_first_seen(staged.table, batch_id)
         self._normalise_phones(batch_id)
         con.execute(
             f"""INSERT INTO quarantine SELECT ?, ?, ?, _row, reason, codes, CAST(original AS JSON)
@@ -205,16 +226,42 @@ class Store:
         return email_norm_sql("email", self.settings.ingest.strip_plus_addressing)
 
     def _insert_customers(self, tmp: str, batch_id: str) -> int:
-        """A customers file: new ids, and full records replacing minimal ones."""
-        self.con.execute(
-            f"DELETE FROM customers WHERE is_stub AND customer_id IN (SELECT customer_id FROM {tmp})"
-        )
-        cols = ", ".join(quote(c) for c in self._columns("customers"))
-        return self.con.execute(
-            f"""INSERT INTO customers ({cols}, email_norm, is_stub, batch_id)
-                SELECT {cols}, {self._email_norm()}, false, ? FROM {tmp}""",
+        """A customers file: new ids, and full records merged into minimal ones (the full record's
+        values win; what only the minimal record knew, such as a phone from an order, is kept)."""
+        names = [quote(c.name) for c in CONTRACTS["customers"].columns if c.name != "customer_id"]
+        sets = ", ".join(f"{c} = coalesce(s.{c}, customers.{c})" for c in names)
+        merged = self.con.execute(
+            f"""UPDATE customers SET {sets}, is_stub = false, batch_id = ?,
+                   attributes = CASE WHEN customers.attributes IS NULL THEN s.attributes
+                                     WHEN s.attributes IS NULL THEN customers.attributes
+                                     ELSE json_merge_patch(customers.attributes, s.attributes) END
+                FROM {tmp} s WHERE customers.customer_id = s.customer_id AND customers.is_stub""",
             [batch_id],
         ).fetchone()[0]
+        cols = ", ".join(quote(c) for c in self._columns("customers"))
+        added = self.con.execute(
+            f"""INSERT INTO customers ({cols}, is_stub, batch_id)
+                SELECT {cols}, false, ? FROM {tmp} t
+                WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
+            [batch_id],
+        ).fetchone()[0]
+        self.con.execute(f"UPDATE customers SET email_norm = {self._email_norm()} WHERE batch_id = ?", [batch_id])
+        return merged + added
+
+    def _mark_first_seen(self, table: str, batch_id: str | None = None) -> None:
+        """Move each customer's ``first_seen_at`` back to the earliest time ``table`` (this batch's
+        rows, or all of them) saw it: a profile's ``created_at``, a fact's own time."""
+        contract = CONTRACTS[table]
+        when = "created_at" if table == "customers" else contract.time_column
+        if when is None or "customer_id" not in contract.names:
+            return
+        rows = "WHERE batch_id = ?" if batch_id else ""
+        self.con.execute(
+            f"""UPDATE customers SET first_seen_at = least(customers.first_seen_at, s.seen)
+                FROM (SELECT customer_id, min({quote(when)}) AS seen FROM {table} {rows} GROUP BY 1) s
+                WHERE customers.customer_id = s.customer_id AND s.seen IS NOT NULL""",
+            [batch_id] if batch_id else [],
+        )
 
     def _insert_side_customers(self, tmp: str, batch_id: str) -> int:
         """Profile fields found in a facts file: new minimal customers, or filling gaps of stubs."""
@@ -272,6 +319,12 @@ class Store:
         rows, links = backend.table(table), backend.table("customer_map")
         joined = rows.join(links, "customer_id")
         return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
+
+    def last_day(self, tables: tuple[str, ...]) -> date | None:
+        """The last day any of ``tables`` has a row on (by each table's own time column)."""
+        parts = [f"SELECT max({CONTRACTS[t].time_column}) AS t FROM {t}" for t in tables]
+        last = self.con.execute(f"SELECT max(t) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+        return None if last is None else last.date()
 
     def data_version(self) -> str:
         """Changes whenever a batch is loaded: models trained on an older version are stale."""

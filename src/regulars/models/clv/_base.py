@@ -17,19 +17,11 @@ import pandas as pd
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator
 
-from regulars.errors import RegularsError
+from regulars.errors import ConvergenceError, ModelFileError, NotFittedError
 
 __all__ = ["ConvergenceError", "FORMAT_VERSION", "NotFittedError", "ClvFitter", "compress"]
 
 FORMAT_VERSION = 1
-
-
-class NotFittedError(RegularsError, ValueError, AttributeError):
-    """The model was used before ``fit``."""
-
-
-class ConvergenceError(RegularsError):
-    """The optimiser did not find a maximum of the likelihood."""
 
 
 def check_columns(data: pd.DataFrame, required: tuple[str, ...], who: str) -> None:
@@ -214,13 +206,13 @@ class ClvFitter(BaseEstimator):
     def load(cls, path: str | Path) -> ClvFitter:
         data = json.loads(Path(path).read_text())
         if data.get("format_version") != FORMAT_VERSION or data.get("model_type") != cls._model_type:
-            raise RegularsError(
+            raise ModelFileError(
                 f"{path}: holds a {data.get('model_type')} model of format {data.get('format_version')}; "
                 f"expected {cls._model_type} format {FORMAT_VERSION}"
             )
         model = cls(**data["settings"])
         if model._config_hash() != data["id"]:
-            raise RegularsError(f"{path}: the saved settings do not match the saved model id")
+            raise ModelFileError(f"{path}: the saved settings do not match the saved model id")
         model.params_ = data["params"]
         model.standard_errors_ = data["standard_errors"]
         model.log_likelihood_ = data["log_likelihood"]

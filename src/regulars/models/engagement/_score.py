@@ -88,5 +88,5 @@ def tier_rates(scores: pd.DataFrame, converted: pd.Series) -> dict[str, dict[str
     for tier in ("hot", "warm", "cold"):
         part = joined[joined["tier"] == tier]
         out[tier] = {"customers": int(len(part)),
-                     "conversion_rate": float(part["converted"].mean()) if len(part) else float("nan")}
+                     "conversion_rate": float(part["converted"].mean()) if len(part) else None}
     return out

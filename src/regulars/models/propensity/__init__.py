@@ -7,9 +7,8 @@ from regulars.models.propensity._backtest import (
 )
 from regulars.models.propensity._card import model_card, summary_metrics
 from regulars.models.propensity._evaluate import evaluate
-from regulars.models.propensity._labels import LABELS, time_labels
 from regulars.models.propensity._leakage import leakage_flags
 from regulars.models.propensity._model import PropensityModel
 
-__all__ = ["LABELS", "FeatureFrames", "PropensityModel", "evaluate", "labelled_features", "leakage_flags",
-           "model_card", "propensity_backtest", "summary_metrics", "time_labels"]
+__all__ = ["FeatureFrames", "PropensityModel", "evaluate", "labelled_features", "leakage_flags", "model_card",
+           "propensity_backtest", "summary_metrics"]

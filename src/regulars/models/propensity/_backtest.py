@@ -21,7 +21,7 @@ from regulars.features import customer_features
 from regulars.models.engagement import EngagementScore, decayed_activity
 from regulars.models.propensity._card import model_card
 from regulars.models.propensity._evaluate import evaluate
-from regulars.models.propensity._labels import time_labels
+from regulars.features import time_labels
 from regulars.models.propensity._model import PropensityModel
 
 __all__ = ["BASELINES", "FeatureFrames", "labelled_features", "propensity_backtest"]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from regulars import pipeline
-from regulars.models.propensity import time_labels
+from regulars.features import time_labels
 from regulars.store import open_workspace
 
 CUTOFF = date(2024, 6, 1)
@@ -54,3 +54,42 @@ def test_each_customer_once_even_from_a_single_table(workspace, write):
         tables = {k: v for k, v in store.feature_inputs().items() if k == "orders"}  # nothing but orders
         frame = time_labels(tables, "conversion", CUTOFF, 90).to_pandas()
     assert frame.to_dict("records") == [{"customer_id": "a", "label": 1}]
+
+
+def test_customers_first_seen_after_the_cutoff_are_in_no_population(shop, write):
+    """Orders and tickets of unknown customers after the cutoff create minimal records; those
+    records must not enter any label's population or get a feature row at the cutoff."""
+    from regulars.features import customer_features
+
+    def populations():
+        with open_workspace(shop).store(read_only=True) as store:
+            tables = store.feature_inputs()
+            rows = customer_features(tables, CUTOFF).to_pandas()
+            out = {label: labels(shop, label) for label in ("churn", "conversion", "support")}
+        return out, sorted(rows["customer_id"])
+
+    before = populations()
+    pipeline.ingest(shop, [write("late_o.csv", "order_id,customer_id,ordered_at,amount\n9,newbie,2024-06-15,9\n")],
+                    table="orders")
+    pipeline.ingest(shop, [write("late_t.csv", "ticket_id,customer_id,opened_at\nT9,asker,2024-06-03\n")],
+                    table="tickets")
+    assert populations() == before
+    # the same customers do count at a later cutoff, once the store has seen them
+    with open_workspace(shop).store(read_only=True) as store:
+        later = time_labels(store.feature_inputs(), "support", date(2024, 7, 1), 30).to_pandas()
+    assert {"newbie", "asker"} <= set(later["customer_id"])
+
+
+def test_first_seen_is_the_earliest_sighting_and_survives_a_full_record(workspace, write):
+    from tests.conftest import query
+
+    mapping = write("m.toml", 'table = "orders"\n[columns]\n"customer.phone" = "Phone"\n')
+    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,Phone\n"
+                                               "1,c9,2024-03-05,5,+44 20 7946 0958\n2,c9,2024-02-01,5,\n")],
+                    mapping_file=mapping)
+    pipeline.ingest(workspace, [write("c.csv", "customer_id,name,created_at\nc9,Ada,2024-04-01\n")], table="customers")
+    row = query(workspace, "SELECT first_seen_at, name, phone, phone_norm, is_stub FROM customers")
+    assert len(row) == 1
+    first_seen, name, phone, phone_norm, stub = row[0]
+    assert (str(first_seen)[:10], name, stub) == ("2024-02-01", "Ada", False)
+    assert phone and phone_norm  # what only the minimal record knew is kept, not deleted

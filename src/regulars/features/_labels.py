@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 import ibis
 import ibis.expr.types as ir
 
+from regulars.features._population import seen_before
+
 __all__ = ["LABELS", "time_labels"]
 
 LABELS = ("churn", "purchase", "conversion", "support")
@@ -58,7 +60,7 @@ def _known_before(tables: dict[str, ir.Table], start: ir.TimestampScalar) -> ir.
     seen = [t.filter(t[col] < start).select("customer_id") for name, col in
             (("orders", "ordered_at"), ("events", "occurred_at"), ("tickets", "opened_at")) if (t := tables.get(name)) is not None]
     if (customers := tables.get("customers")) is not None:
-        known = customers.filter(customers.created_at.isnull() | (customers.created_at < start))
+        known = seen_before(customers, start)
         seen.append(known.select(customer_id=known.resolved_id))
     return ibis.union(*seen).distinct()  # (a union of one table is that table, duplicates and all)
 
