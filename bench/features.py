@@ -106,7 +106,7 @@ def main() -> None:
     trained = time.perf_counter() - t0
     print(f"churn model: {len(y):,} customers, labels and features {prepared:.1f}s, training {trained:.1f}s", flush=True)
     t0 = time.perf_counter()
-    p = model.predict_proba(X)
+    p = model.predict_positive(X)
     scored = time.perf_counter() - t0
     t0 = time.perf_counter()
     model.reasons(X.head(100_000))

@@ -37,11 +37,11 @@ print(time.perf_counter() - start, rows)
 
 REGULARS = """
 import sys, time
-from regulars import pipeline
+from regulars import app
 path, workspace, table, preset = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] or None
-pipeline.init(workspace)
+app.init(workspace)
 start = time.perf_counter()
-(r,) = pipeline.ingest(workspace, [path], table=table or None, preset_name=preset)
+(r,) = app.ingest(workspace, [path], table=table or None, preset_name=preset)
 assert r.rows_read == r.rows_accepted + r.rows_quarantined
 print(time.perf_counter() - start, r.rows_read)
 """

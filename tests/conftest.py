@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from regulars.schema import CONTRACTS
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -20,7 +20,7 @@ TABLES = (*CONTRACTS, "batches", "quarantine", "identity_links")
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     path = tmp_path / "shop"
-    pipeline.init(path)
+    app.init(path)
     return path
 
 
@@ -72,5 +72,5 @@ A3,c2,2024-03-01,15.00,
 @pytest.fixture
 def loaded(workspace: Path, write) -> Path:
     """A workspace with one small orders batch already stored."""
-    pipeline.ingest(workspace, [write("seed_orders.csv", ORDERS_CSV)], table="orders")
+    app.ingest(workspace, [write("seed_orders.csv", ORDERS_CSV)], table="orders")
     return workspace

@@ -17,6 +17,12 @@ def test_default_file_parses_to_the_defaults():
         ("[ingest]\ndecimal = ';'", "ingest.decimal must be one of"),
         ("[store\n", "not valid TOML"),
         ("[store]\nthreads = true", "store.threads must be a int"),
+        ("[store]\nthreads = -1", "store.threads must be at least 0"),
+        ("[engagement]\nwarm = 80", "engagement tiers need warm < hot; got warm 80, hot 70"),
+        ("[engagement]\nhalf_life_days = 0", "engagement.half_life_days must be above 0"),
+        ("[run]\nchurn_horizon_days = 0", "run.churn_horizon_days must be at least 1"),
+        ("[run]\nscorers = ['clv', 'vibes']", "run.scorers may hold clv, .*; got 'vibes'"),
+        ("[clv]\nmonthly_discount = 1.5", "clv.monthly_discount must be at least 0 and at most 1"),
     ],
 )
 def test_bad_settings_name_the_key(text, message):

@@ -13,7 +13,8 @@ from typing import Any
 
 from regulars.errors import SettingsError
 
-__all__ = ["DEFAULT_TOML", "EngagementSettings", "IngestSettings", "Settings", "StoreSettings", "load_settings"]
+__all__ = ["DEFAULT_TOML", "SCORERS", "ClvSettings", "EngagementSettings", "IngestSettings", "QualitySettings",
+           "RunSettings", "Settings", "StoreSettings", "load_settings", "parse_settings"]
 
 SETTINGS_FILE = "regulars.toml"
 
@@ -48,6 +49,23 @@ cap = 40.0
 # Tiers: hot at or above `hot`, warm at or above `warm`, cold below.
 hot = 70.0
 warm = 40.0
+
+[run]
+# `regulars run` scores each of these where the data allows (and says why where it does not).
+scorers = ["clv", "churn", "conversion", "support", "engagement"]
+# Days ahead each probability speaks of: churn = no order within, conversion = a lead's first
+# order within, support = a ticket within.
+churn_horizon_days = 90
+conversion_horizon_days = 90
+support_horizon_days = 30
+
+[clv]
+# Lifetime value: months ahead, and the monthly discount rate applied to future spend.
+months = 12
+monthly_discount = 0.01
+# Below these, the fitted parameters are too uncertain to show: repeat customers, days of history.
+min_repeat_customers = 20
+min_history_days = 60
 
 [quality]
 # Dates later than this many days after the load are reported as "in the future".
@@ -85,6 +103,28 @@ class EngagementSettings:
     warm: float = 40.0
 
 
+SCORERS = ("clv", "churn", "conversion", "support", "engagement")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    scorers: list = field(default_factory=lambda: list(SCORERS))
+    churn_horizon_days: int = 90
+    conversion_horizon_days: int = 90
+    support_horizon_days: int = 30
+
+    def horizon(self, label: str) -> int:
+        return getattr(self, f"{label}_horizon_days")
+
+
+@dataclass(frozen=True)
+class ClvSettings:
+    months: int = 12
+    monthly_discount: float = 0.01
+    min_repeat_customers: int = 20
+    min_history_days: int = 60
+
+
 @dataclass(frozen=True)
 class QualitySettings:
     future_tolerance_days: int = 1
@@ -96,10 +136,52 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     engagement: EngagementSettings = field(default_factory=EngagementSettings)
+    run: RunSettings = field(default_factory=RunSettings)
+    clv: ClvSettings = field(default_factory=ClvSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
 
 
+_SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
+             "run": RunSettings, "clv": ClvSettings, "quality": QualitySettings}
+
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}}
+
+#: Allowed ranges as (lowest, highest, lowest is excluded); None is open.
+_RANGES = {
+    ("store", "threads"): (0, 1024, False),
+    ("engagement", "half_life_days"): (0, None, True),
+    ("engagement", "cap"): (0, 100, True),
+    ("engagement", "hot"): (0, 100, False),
+    ("engagement", "warm"): (0, 100, False),
+    ("run", "churn_horizon_days"): (1, 3650, False),
+    ("run", "conversion_horizon_days"): (1, 3650, False),
+    ("run", "support_horizon_days"): (1, 3650, False),
+    ("clv", "months"): (1, 120, False),
+    ("clv", "monthly_discount"): (0, 1, False),
+    ("clv", "min_repeat_customers"): (2, None, False),
+    ("clv", "min_history_days"): (1, None, False),
+    ("quality", "future_tolerance_days"): (0, None, False),
+    ("quality", "missing_customer_warn_share"): (0, 1, False),
+}
+
+
+def _check_range(where: str, name: str, key: str, value: Any) -> None:
+    low, high, open_low = _RANGES.get((name, key), (None, None, False))
+    too_low = low is not None and (value <= low if open_low else value < low)
+    if too_low or (high is not None and value > high):
+        bounds = (f"above {low:g}" if open_low else f"at least {low:g}") if low is not None else ""
+        bounds += (" and " if bounds and high is not None else "") + (f"at most {high:g}" if high is not None else "")
+        raise SettingsError(f"{where}: {name}.{key} must be {bounds}, got {value!r}")
+
+
+def _check_rules(settings: Settings, where: str) -> None:
+    """Rules between settings, checked when the file is read so every command says the same."""
+    e = settings.engagement
+    if not e.warm < e.hot:
+        raise SettingsError(f"{where}: engagement tiers need warm < hot; got warm {e.warm:g}, hot {e.hot:g}")
+    unknown = [s for s in settings.run.scorers if s not in SCORERS]
+    if unknown:
+        raise SettingsError(f"{where}: run.scorers may hold {', '.join(SCORERS)}; got {unknown[0]!r}")
 
 
 def _section(cls: type, name: str, raw: Any, where: str) -> Any:
@@ -127,6 +209,8 @@ def _section(cls: type, name: str, raw: Any, where: str) -> Any:
             if bad:
                 raise SettingsError(f"{where}: {name}.{key}.{bad[0]} must be a number >= 0, got {value[bad[0]]!r}")
             value = {str(k): float(v) for k, v in value.items()}
+        if expected in (int, float):
+            _check_range(where, name, key, value)
         choices = _CHOICES.get((name, key))
         if choices and value not in choices:
             raise SettingsError(
@@ -142,17 +226,16 @@ def parse_settings(text: str, where: str = SETTINGS_FILE) -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{where}: not valid TOML ({exc})") from None
-    sections = {f.name: f.type for f in fields(Settings)}
-    unknown = sorted(set(raw) - set(sections))
+    unknown = sorted(set(raw) - set(_SECTIONS))
     if unknown:
         raise SettingsError(
             f"{where}: unknown section [{unknown[0]}]; known sections are "
-            + ", ".join(f"[{s}]" for s in sections)
+            + ", ".join(f"[{s}]" for s in _SECTIONS)
         )
-    classes = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
-               "quality": QualitySettings}
-    parts = {name: _section(cls, name, raw.get(name, {}), where) for name, cls in classes.items()}
-    return Settings(**parts)
+    parts = {name: _section(cls, name, raw.get(name, {}), where) for name, cls in _SECTIONS.items()}
+    settings = Settings(**parts)
+    _check_rules(settings, where)
+    return settings
 
 
 def load_settings(workspace: Path) -> Settings:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from regulars._files import atomic_path
+
 __all__ = ["write_safe_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,5 +27,6 @@ def write_safe_csv(frame: pd.DataFrame, path: str | Path) -> int:
     safe = frame.copy()
     for col in text_cols:
         safe[col] = safe[col].map(_defuse)
-    safe.to_csv(path, index=False, encoding="utf-8")
+    with atomic_path(path) as partial:
+        safe.to_csv(partial, index=False, encoding="utf-8")
     return len(safe)

@@ -44,7 +44,7 @@ def test_ingest_status_quarantine_round_trip(tmp_path):
     assert result.exit_code == 0, result.output
     assert "read 3 = accepted 1 + quarantined 2" in result.output
     again = run("ingest", shop, orders, "--table", "orders", "--json")
-    assert json.loads(again.output)[0]["already_loaded"] is True
+    assert json.loads(again.output)["loads"][0]["already_loaded"] is True
     status = json.loads(run("status", shop, "--json").output)
     assert status["tables"]["orders"]["rows"] == 1
     assert status["quarantine"]["by_reason"] == {"unreadable:ordered_at": 1, "unreadable:amount": 1}
@@ -53,7 +53,7 @@ def test_ingest_status_quarantine_round_trip(tmp_path):
     export = tmp_path / "bad.csv"
     assert run("quarantine", shop, "--csv", export).exit_code == 0
     assert "cannot read '2024-02-30' as a date" in export.read_text()
-    rows = json.loads(run("quarantine", shop, "--json").output)
+    rows = json.loads(run("quarantine", shop, "--json").output)["rows"]
     assert {r["source_row"] for r in rows} == {3, 4}
     assert "Tables" in run("status", shop).output
 
@@ -95,18 +95,18 @@ def test_broken_settings_file_is_reported(tmp_path):
 
 def test_run_backtest_customer_commands(tmp_path):
     shop = tmp_path / "demo"
-    from regulars.demo import run_demo
+    from regulars.app import demo as run_demo
 
     run_demo(shop, customers=400, seed=5)
     result = run("run", shop, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data["models"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
-    assert "metrics" in data["models"]["evaluation"]
+    assert set(data["models"]["clv"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
+    assert "metrics" in data["models"]["clv"]["evaluation"]
     shown = run("run", shop, "--top", "3")
     assert "Most likely to have lapsed" in shown.output and "Most valuable" in shown.output
     back = json.loads(run("backtest", shop, "--cutoff", "2024-07-01", "--horizon", "120", "--json").output)
-    assert {"bgnbd", "baseline_rate", "baseline_rfm"} <= set(back["metrics"])
+    assert {"bgnbd", "baseline_rate", "baseline_rfm"} <= set(back["details"]["metrics"])
     assert "repeat last period's rate" in run("backtest", shop, "--cutoff", "2024-07-01").output
     who = data["most_valuable"][0]["customer_id"]
     one = run("customer", shop, who)
@@ -116,7 +116,7 @@ def test_run_backtest_customer_commands(tmp_path):
 
 
 def test_engagement_command(tmp_path):
-    from regulars.demo import run_demo
+    from regulars.app import demo as run_demo
 
     shop = tmp_path / "demo"
     run_demo(shop, customers=400, seed=5)
@@ -124,7 +124,7 @@ def test_engagement_command(tmp_path):
     assert sum(data["tiers"].values()) == data["customers"] > 0
     assert set(data["learned"]["tiers_after"]) == {"hot", "warm", "cold"}
     shown = run("engagement", shop, "--learn", "--horizon", "90")
-    assert "Learned points" in shown.output and "Conversion in 90 days" in shown.output
+    assert "Learned points" in shown.output and "Leads converting in the 90 days" in shown.output
     assert "[engagement] points" in " ".join(shown.output.split())  # shown as text, not eaten as markup
     assert "lead_converted" not in data["learned"]["points"]  # an outcome marker earns no points
     (shop / "regulars.toml").write_text((shop / "regulars.toml").read_text().replace("warm = 40.0", "warm = 90.0"))
@@ -133,14 +133,14 @@ def test_engagement_command(tmp_path):
 
 
 def test_scores_command(tmp_path):
-    from regulars.demo import run_demo
+    from regulars.app import demo as run_demo
 
     shop = tmp_path / "demo"
     run_demo(shop, customers=400, seed=6)
     shown = run("scores", shop, "--sort", "churn", "--top", "5")
     assert shown.exit_code == 0 and "Scores by churn" in shown.output
-    rows = json.loads(run("scores", shop, "--json", "--top", "3").output)
-    assert len(rows) == 3 and rows[0]["clv_12m"] >= rows[1]["clv_12m"]
+    rows = json.loads(run("scores", shop, "--json", "--top", "3").output)["rows"]
+    assert len(rows) == 3 and rows[0]["clv"] >= rows[1]["clv"]
     export = tmp_path / "scores.csv"
     assert run("scores", shop, "--csv", export).exit_code == 0 and export.read_text().startswith("customer_id")
     empty = tmp_path / "empty"
@@ -149,14 +149,14 @@ def test_scores_command(tmp_path):
 
 
 def test_rolling_churn_backtest(tmp_path):
-    from regulars.demo import run_demo
+    from regulars.app import demo as run_demo
 
     shop = tmp_path / "demo"
     run_demo(shop, customers=500, seed=8)
     data = json.loads(run("backtest", shop, "--cutoff", "2024-10-01", "--horizon", "60", "--model", "churn",
                           "--rolling", "3", "--json").output)
-    assert [r["cutoff"] for r in data["rolling"]] == ["2024-10-01", "2024-08-02", "2024-06-03"]
-    assert 0.5 < data["rolling_mean_auc"] <= 1
+    assert [r["cutoff"] for r in data["details"]["rolling"]] == ["2024-10-01", "2024-08-02", "2024-06-03"]
+    assert 0.5 < data["details"]["rolling_mean_auc"] <= 1
     shown = run("backtest", shop, "--cutoff", "2024-10-01", "--horizon", "60", "--model", "churn", "--rolling", "2")
     assert "Rolling cutoffs" in shown.output and "By tenth of customers" in shown.output
     assert "Model card: churn" in shown.output and "Calibration: predicted vs actual" in shown.output

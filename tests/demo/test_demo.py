@@ -10,7 +10,8 @@ from scipy.stats import spearmanr
 from typer.testing import CliRunner
 
 from regulars.cli import app
-from regulars.demo import generate_shop, run_demo
+from regulars.app import demo as run_demo
+from regulars.demo import generate_shop
 from regulars.errors import SettingsError
 
 
@@ -80,15 +81,15 @@ def test_too_small_a_shop_is_refused():
 
 def test_run_demo_loads_everything_once(tmp_path):
     result = run_demo(tmp_path / "demo", customers=300, seed=3)
-    status = result["status"]
+    status = result.status
     for table in ("customers", "orders", "order_items", "products", "events", "tickets", "feedback", "messages"):
-        assert status["tables"][table]["rows"] > 0, table
-    for load in result["loads"]:
+        assert status.tables[table]["rows"] > 0, table
+    for load in result.loads:
         assert load.rows_read == load.rows_accepted + load.rows_quarantined
-    assert status["customers"]["merged"] >= 100  # the newsletter list re-uses emails
-    assert status["quarantine"]["by_reason"] == {"unreadable:amount": 3}
+    assert status.customers["merged"] >= 100  # the newsletter list re-uses emails
+    assert status.quarantine["by_reason"] == {"unreadable:amount": 3}
     again = run_demo(tmp_path / "demo", customers=300, seed=3)
-    assert all(load.already_loaded for load in again["loads"])
+    assert all(load.already_loaded for load in again.loads)
     assert (tmp_path / "demo" / "truth" / "hidden_truth.csv").is_file()
 
 
@@ -111,7 +112,7 @@ def truth_shop(tmp_path_factory):
     con = duckdb.connect(str(path / "regulars.duckdb"), read_only=True)
     scores = con.execute("SELECT * FROM scores").fetch_df()
     con.close()
-    return scores, pd.read_csv(result["truth"])
+    return scores, pd.read_csv(result.truth)
 
 
 def test_lifetime_scores_recover_the_hidden_truth(truth_shop):

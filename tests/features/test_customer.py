@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from regulars import pipeline
+from regulars import app
+from regulars.errors import InsufficientDataError
 from regulars.features import customer_features
 from regulars.store import open_workspace
 
@@ -16,7 +17,7 @@ CUTOFF = date(2024, 7, 1)
 
 @pytest.fixture(scope="module")
 def demo_shop(tmp_path_factory):
-    from regulars.demo import run_demo
+    from regulars.app import demo as run_demo
 
     path = tmp_path_factory.mktemp("features") / "demo"
     run_demo(path, customers=400, seed=9)
@@ -50,7 +51,7 @@ def _plant_after_cutoff(path) -> None:
     for table, text in rows.items():
         file = path / f"late_{table}.csv"
         file.write_text(text)
-        pipeline.ingest(path, [file], table=table)
+        app.ingest(path, [file], table=table)
 
 
 def test_rows_after_the_cutoff_change_nothing(demo_shop, tmp_path):
@@ -68,7 +69,7 @@ def test_rows_after_the_cutoff_change_nothing(demo_shop, tmp_path):
 
 
 def test_missing_tables_mean_missing_features(workspace, write):
-    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,a,2024-01-01,5\n2,a,2024-02-01,7\n")],
+    app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,a,2024-01-01,5\n2,a,2024-02-01,7\n")],
                     table="orders")
     f = features(workspace)
     assert "orders_total" in f.columns and "web_visits_30d" not in f.columns and "tickets_total" not in f.columns
@@ -77,7 +78,7 @@ def test_missing_tables_mean_missing_features(workspace, write):
 
 
 def test_no_activity_at_all(workspace):
-    with open_workspace(workspace).store(read_only=True) as store, pytest.raises(ValueError, match="no orders, events"):
+    with open_workspace(workspace).store(read_only=True) as store, pytest.raises(InsufficientDataError, match="no orders, events"):
         customer_features(store.feature_inputs(), CUTOFF)
 
 
@@ -86,8 +87,8 @@ def test_rhythm_counts_purchase_days_and_windows_count_zero(workspace, write):
               "3,a,2024-03-11,5\n4,a,2024-03-31,5\n5,b,2024-06-20,5\n")
     events = ("customer_id,occurred_at,event_type\na,2023-01-05,email_unsubscribe\na,2024-06-25,pricing_view\n"
               "a,2024-05-15,page_view\nb,2023-02-01,page_view\n")
-    pipeline.ingest(workspace, [write("o.csv", orders)], table="orders")
-    pipeline.ingest(workspace, [write("e.csv", events)], table="events")
+    app.ingest(workspace, [write("o.csv", orders)], table="orders")
+    app.ingest(workspace, [write("e.csv", events)], table="events")
     f = features(workspace)
     # two orders on 1 March are one purchase day: gaps are 10 and 20 days
     assert f.loc["a", "mean_days_between_orders"] == 15

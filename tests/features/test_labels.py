@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from regulars.features import time_labels
 from regulars.store import open_workspace
 
@@ -15,15 +15,15 @@ CUTOFF = date(2024, 6, 1)
 
 @pytest.fixture()
 def shop(workspace, write):
-    pipeline.ingest(workspace, [write("c.csv", "customer_id,created_at\nbuyer,2024-01-01\nquiet,2024-02-01\n"
+    app.ingest(workspace, [write("c.csv", "customer_id,created_at\nbuyer,2024-01-01\nquiet,2024-02-01\n"
                                                 "shopper,2024-03-01\nmarked,2024-04-01\nlater,2024-07-01\n")],
                     table="customers")
-    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,buyer,2024-02-01,5\n"
+    app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,buyer,2024-02-01,5\n"
                                                 "2,buyer,2024-03-01,5\n3,shopper,2024-06-10,9\n4,later,2024-07-02,9\n")],
                     table="orders")
-    pipeline.ingest(workspace, [write("e.csv", "customer_id,occurred_at,event_type\nmarked,2024-06-05,lead_converted\n"
+    app.ingest(workspace, [write("e.csv", "customer_id,occurred_at,event_type\nmarked,2024-06-05,lead_converted\n"
                                                 "ghost,2024-05-01,page_view\n")], table="events")
-    pipeline.ingest(workspace, [write("t.csv", "ticket_id,customer_id,opened_at\nT1,quiet,2024-06-20\n")], table="tickets")
+    app.ingest(workspace, [write("t.csv", "ticket_id,customer_id,opened_at\nT1,quiet,2024-06-20\n")], table="tickets")
     return workspace
 
 
@@ -48,7 +48,7 @@ def test_churn_purchase_and_support(shop):
 
 
 def test_each_customer_once_even_from_a_single_table(workspace, write):
-    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,status\n1,a,2024-01-01,5,cancelled\n"
+    app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,status\n1,a,2024-01-01,5,cancelled\n"
                                                 "2,a,2024-06-02,5,completed\n3,a,2024-06-03,5,completed\n")], table="orders")
     with open_workspace(workspace).store(read_only=True) as store:
         tables = {k: v for k, v in store.feature_inputs().items() if k == "orders"}  # nothing but orders
@@ -69,9 +69,9 @@ def test_customers_first_seen_after_the_cutoff_are_in_no_population(shop, write)
         return out, sorted(rows["customer_id"])
 
     before = populations()
-    pipeline.ingest(shop, [write("late_o.csv", "order_id,customer_id,ordered_at,amount\n9,newbie,2024-06-15,9\n")],
+    app.ingest(shop, [write("late_o.csv", "order_id,customer_id,ordered_at,amount\n9,newbie,2024-06-15,9\n")],
                     table="orders")
-    pipeline.ingest(shop, [write("late_t.csv", "ticket_id,customer_id,opened_at\nT9,asker,2024-06-03\n")],
+    app.ingest(shop, [write("late_t.csv", "ticket_id,customer_id,opened_at\nT9,asker,2024-06-03\n")],
                     table="tickets")
     assert populations() == before
     # the same customers do count at a later cutoff, once the store has seen them
@@ -84,10 +84,10 @@ def test_first_seen_is_the_earliest_sighting_and_survives_a_full_record(workspac
     from tests.conftest import query
 
     mapping = write("m.toml", 'table = "orders"\n[columns]\n"customer.phone" = "Phone"\n')
-    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,Phone\n"
+    app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,Phone\n"
                                                "1,c9,2024-03-05,5,+44 20 7946 0958\n2,c9,2024-02-01,5,\n")],
                     mapping_file=mapping)
-    pipeline.ingest(workspace, [write("c.csv", "customer_id,name,created_at\nc9,Ada,2024-04-01\n")], table="customers")
+    app.ingest(workspace, [write("c.csv", "customer_id,name,created_at\nc9,Ada,2024-04-01\n")], table="customers")
     row = query(workspace, "SELECT first_seen_at, name, phone, phone_norm, is_stub FROM customers")
     assert len(row) == 1
     first_seen, name, phone, phone_norm, stub = row[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from regulars.errors import WorkspaceError
 from tests.conftest import query
 
@@ -13,12 +13,12 @@ HEADER = "order_id,customer_id,ordered_at,amount\n"
 
 
 def test_identity_is_stable_across_loads(workspace, write):
-    pipeline.ingest(workspace, [write("a.csv", "customer_id,email,phone\nA,ann@x.io,\nB,,+44 20 7946 0958\n")], table="customers")
-    pipeline.ingest(workspace, [write("b.csv", "customer_id,email,phone\nZ,ANN+news@x.io,\nY,,020 7946 0958\n")], table="customers")
+    app.ingest(workspace, [write("a.csv", "customer_id,email,phone\nA,ann@x.io,\nB,,+44 20 7946 0958\n")], table="customers")
+    app.ingest(workspace, [write("b.csv", "customer_id,email,phone\nZ,ANN+news@x.io,\nY,,020 7946 0958\n")], table="customers")
     first = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
     assert first == {"A": "A", "B": "B", "Z": "A", "Y": "Y"}
     # Y's national-format number matches B only with a GB region; the default region is US
-    pipeline.ingest(workspace, [write("c.csv", "customer_id,email\nC,ann@x.io\n")], table="customers")
+    app.ingest(workspace, [write("c.csv", "customer_id,email\nC,ann@x.io\n")], table="customers")
     second = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
     assert second["C"] == second["Z"] == second["A"] == "A"
     assert {k: v for k, v in second.items() if k != "C"} == first
@@ -27,26 +27,26 @@ def test_identity_is_stable_across_loads(workspace, write):
 
 def test_phone_region_setting(tmp_path, write):
     path = tmp_path / "uk"
-    pipeline.init(path)
+    app.init(path)
     settings = (path / "regulars.toml").read_text().replace('phone_region = "US"', 'phone_region = "GB"')
     (path / "regulars.toml").write_text(settings)
-    pipeline.ingest(path, [write("p.csv", "customer_id,phone\nB,+44 20 7946 0958\nY,020 7946 0958\n")], table="customers")
+    app.ingest(path, [write("p.csv", "customer_id,phone\nB,+44 20 7946 0958\nY,020 7946 0958\n")], table="customers")
     assert dict(query(path, "SELECT customer_id, resolved_id FROM customer_map")) == {"B": "B", "Y": "B"}
 
 
 def test_future_dates_and_orphans_are_warned(workspace, write):
-    pipeline.ingest(workspace, [write("o.csv", HEADER + "A1,c1,2099-01-01,5\n")], table="orders")
-    pipeline.ingest(workspace, [write("i.csv", "order_id,product_id\nZZ,p1\n")], table="order_items")
-    warnings = pipeline.status(workspace)["warnings"]
+    app.ingest(workspace, [write("o.csv", HEADER + "A1,c1,2099-01-01,5\n")], table="orders")
+    app.ingest(workspace, [write("i.csv", "order_id,product_id\nZZ,p1\n")], table="order_items")
+    warnings = app.status(workspace).warnings
     assert "orders: 1 rows have ordered_at in the future" in warnings
     assert "order_items: 1 lines belong to orders that are not loaded" in warnings
     assert "1 customers are known only from orders or activity (no customer profile loaded)" in warnings
 
 
 def test_status_of_an_empty_workspace(workspace):
-    data = pipeline.status(workspace)
-    assert data["warnings"] == [] and data["batches"] == []
-    assert all(t["rows"] == 0 for t in data["tables"].values())
+    data = app.status(workspace)
+    assert data.warnings == [] and data.batches == [] and data.currencies == {}
+    assert all(t["rows"] == 0 for t in data.tables.values())
 
 
 def test_newer_schema_is_refused(workspace, write):
@@ -55,25 +55,35 @@ def test_newer_schema_is_refused(workspace, write):
     con.execute("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(WorkspaceError, match="made by a newer regulars"):
-        pipeline.ingest(workspace, [path], table="orders")
+        app.ingest(workspace, [path], table="orders")
 
 
 def test_not_a_workspace(tmp_path):
     (tmp_path / "plain").mkdir()
     with pytest.raises(WorkspaceError, match="is not a regulars workspace"):
-        pipeline.status(tmp_path / "plain")
+        app.status(tmp_path / "plain")
     (tmp_path / "file").write_text("x")
     with pytest.raises(WorkspaceError, match="exists and is not a folder"):
-        pipeline.init(tmp_path / "file")
+        app.init(tmp_path / "file")
 
 
 def test_an_older_store_is_migrated_when_opened_even_to_read(loaded):
-    """Schema 1 had no first_seen_at: opening the store (read-only too) adds and fills it."""
+    """Schema 1 had no first_seen_at and kept runs in a wide scores table: opening the store
+    (read-only too) fills first_seen_at and turns the old scores into long results."""
     con = duckdb.connect(str(loaded / "regulars.duckdb"))
     con.execute("ALTER TABLE customers DROP COLUMN first_seen_at")
+    con.execute("DROP VIEW scores")
+    con.execute("CREATE TABLE scores (run_id VARCHAR, customer_id VARCHAR, p_alive DOUBLE, clv_12m DOUBLE, "
+                "reason VARCHAR, churn_probability DOUBLE, model_versions VARCHAR)")
+    con.execute("INSERT INTO scores VALUES ('r0001', 'c1', 0.8, 12.5, 'a regular', 0.3, 'clv=abc; churn=def')")
+    con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers) VALUES "
+                "('r0001', now(), DATE '2024-04-01', '{}', 1)")
     con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
-    pipeline.status(loaded)  # opens read-only
-    assert query(loaded, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [("2",)]
+    app.status(loaded)  # opens read-only
+    assert query(loaded, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [("3",)]
     seen = dict(query(loaded, "SELECT customer_id, CAST(first_seen_at AS DATE)::VARCHAR FROM customers"))
     assert seen == {"c1": "2024-01-05", "c2": "2024-03-01"}
+    assert query(loaded, "SELECT p_alive, clv, reason, churn_probability, model_versions FROM scores") == [
+        (0.8, 12.5, "a regular", 0.3, "churn=def; clv=abc")]
+    assert app.scores(loaded).frame["customer_id"].tolist() == ["c1"]

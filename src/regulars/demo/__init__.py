@@ -1,6 +1,6 @@
-"""The demo shop: a realistic, seeded small business to try regulars on."""
+"""The demo shop: a realistic, seeded small business to try regulars on (``regulars.app.demo``
+generates, loads and scores it)."""
 
 from regulars.demo._generator import DemoShop, generate_shop, write_shop
-from regulars.demo._run import run_demo
 
-__all__ = ["DemoShop", "generate_shop", "run_demo", "write_shop"]
+__all__ = ["DemoShop", "generate_shop", "write_shop"]

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from regulars._files import atomic_path
+
 __all__ = ["DemoShop", "generate_shop"]
 
 START = datetime(2023, 1, 1)
@@ -356,10 +358,12 @@ def write_shop(shop: DemoShop, folder: Path) -> tuple[list[tuple[Path, str]], Pa
     files = []
     for name, table in FILE_TABLES:
         path = exports / f"{name}.csv"
-        shop.tables[name].to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
+        with atomic_path(path) as partial:  # an interrupted demo never leaves half a file to load
+            shop.tables[name].to_csv(partial, index=False, date_format="%Y-%m-%d %H:%M:%S")
         files.append((path, table))
     truth_dir = folder / "truth"
     truth_dir.mkdir(exist_ok=True)
     truth = truth_dir / "hidden_truth.csv"
-    shop.truth.to_csv(truth, index=False, date_format="%Y-%m-%d %H:%M:%S")
+    with atomic_path(truth) as partial:
+        shop.truth.to_csv(partial, index=False, date_format="%Y-%m-%d %H:%M:%S")
     return files, truth

@@ -13,6 +13,8 @@ from datetime import date, datetime
 import ibis
 import ibis.expr.types as ir
 
+from regulars._time import cutoff_start
+from regulars.errors import InsufficientDataError
 from regulars.features._population import seen_before
 
 __all__ = ["customer_features"]
@@ -30,7 +32,7 @@ WEB_VISITS = ("page_view", "product_view", "pricing_view", "faq_view", "search",
 
 
 def _ts(cutoff: date | datetime) -> ir.TimestampScalar:
-    return ibis.literal(datetime.combine(cutoff, datetime.min.time()) if type(cutoff) is date else cutoff)
+    return ibis.literal(cutoff_start(cutoff))
 
 
 def _days(since: ir.Value, cutoff: ir.TimestampScalar) -> ir.NumericValue:
@@ -187,7 +189,7 @@ def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> i
     if "feedback" in tables:
         groups.append(_feedback_features(tables["feedback"], cut))
     if not groups:
-        raise ValueError("no orders, events, tickets or feedback to compute features from")
+        raise InsufficientDataError("no orders, events, tickets or feedback to compute features from")
     if "customers" in tables:  # a lead with a profile and no activity yet still has features
         groups.append(_profile(tables["customers"], cut))
     # full outer joins, so each group is computed once and no customer of any group is lost

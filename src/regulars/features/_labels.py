@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 import ibis
 import ibis.expr.types as ir
 
+from regulars._time import cutoff_start
+from regulars.errors import InsufficientDataError
 from regulars.features._population import seen_before
 
 __all__ = ["LABELS", "time_labels"]
@@ -19,7 +21,7 @@ LABELS = ("churn", "purchase", "conversion", "support")
 
 
 def _window(cutoff: date | datetime, horizon_days: int):
-    start = datetime.combine(cutoff, datetime.min.time()) if type(cutoff) is date else cutoff
+    start = cutoff_start(cutoff)
     return ibis.literal(start), ibis.literal(start + timedelta(days=horizon_days))
 
 
@@ -48,7 +50,7 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
         return _conversion(tables, start, end)
     tickets = tables.get("tickets")
     if tickets is None:
-        raise ValueError("support labels need tickets; none are loaded")
+        raise InsufficientDataError("support labels need tickets; none are loaded")
     base = _known_before(tables, start)
     opened = tickets.filter((tickets.opened_at >= start) & (tickets.opened_at < end)).select("customer_id").distinct()
     joined = base.left_join(opened.mutate(hit=ibis.literal(1)), "customer_id")
@@ -68,7 +70,7 @@ def _known_before(tables: dict[str, ir.Table], start: ir.TimestampScalar) -> ir.
 def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
     orders, events = tables.get("orders"), tables.get("events")
     if orders is None:
-        raise ValueError("conversion labels need orders (a lead converts by buying); none are loaded")
+        raise InsufficientDataError("conversion labels need orders (a lead converts by buying); none are loaded")
     done = orders.filter(orders.status.fill_null("completed") == "completed")
     buyers = done.filter(done.ordered_at < start).select("customer_id").distinct()
     leads = _known_before(tables, start).anti_join(buyers, "customer_id")

@@ -21,6 +21,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from regulars._time import cutoff_start
+
 __all__ = ["TIME_UNITS", "summary_frame", "summary_from_transactions", "transaction_summary"]
 
 #: Length of each supported time unit in days.
@@ -35,7 +37,7 @@ def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "
     if unit not in TIME_UNITS:
         raise ValueError(f"unit must be one of {sorted(TIME_UNITS)}, got {unit!r}")
     scale = TIME_UNITS[unit]
-    cutoff_ts = ibis.literal(datetime.combine(cutoff, datetime.min.time()) if type(cutoff) is date else cutoff)
+    cutoff_ts = ibis.literal(cutoff_start(cutoff))
     last_day = (cutoff_ts - ibis.interval(days=1)).date()
     kept = orders.filter(orders.ordered_at < cutoff_ts)
     if "status" in orders.columns:

@@ -1,25 +1,14 @@
 """Ingest: read exports, map them onto the canonical tables, validate, and stage the load.
 
 Pure of the store: functions here read files and build temporary tables on a DuckDB
-connection they are given; the store decides what is written.
+connection they are given; the store decides what is written. Names load on first use
+(the identity and reading modules bring pandas, SciPy and phone-number data), so commands
+that only need the presets' names start at once.
 """
 
-from regulars.ingest._identity import (
-    email_norm_sql,
-    normalise_phones,
-    resolve_identities,
-)
-from regulars.ingest._mapping import (
-    FieldSpec,
-    Mapping,
-    auto_mapping,
-    load_mapping,
-    parse_mapping,
-)
-from regulars.ingest._presets import PRESETS, preset
-from regulars.ingest._read import RawRead, read_raw, release_raw
-from regulars.ingest._source import SourceInfo, inspect_source
-from regulars.ingest._stage import QUARANTINE, Staged, stage
+from __future__ import annotations
+
+from regulars._lazy import lazy_names
 
 __all__ = [
     "FieldSpec",
@@ -41,3 +30,14 @@ __all__ = [
     "resolve_identities",
     "stage",
 ]
+
+_HOMES = {
+    "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
+    "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "parse_mapping"),
+    "_presets": ("PRESETS", "preset"),
+    "_read": ("RawRead", "read_raw", "release_raw"),
+    "_source": ("SourceInfo", "inspect_source"),
+    "_stage": ("QUARANTINE", "Staged", "stage"),
+}
+
+__getattr__, __dir__ = lazy_names("regulars.ingest", _HOMES)

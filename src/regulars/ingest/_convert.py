@@ -7,6 +7,7 @@ NULL, and ``problem_sql`` turns "text present, value NULL" into a quarantine rea
 
 from __future__ import annotations
 
+from regulars._sql import quote
 from regulars.ingest._mapping import FieldSpec
 from regulars.schema import Column
 
@@ -29,11 +30,6 @@ _DATE_FORMATS_ANY = (
 _OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M %z",
                    "%Y-%m-%dT%H:%M:%S.%f%z")
 _CURRENCY = r"(\s|\$|£|€|¥|₹|''|USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|kr)"
-
-
-def quote(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def lit(value: str) -> str:

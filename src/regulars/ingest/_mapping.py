@@ -32,8 +32,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from regulars.errors import SettingsError, SourceError
 from regulars.schema import CONTRACTS, Column, contract_for
 
@@ -257,13 +255,18 @@ def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
     if not path.is_file():
         raise SettingsError(f"{path}: mapping file not found")
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
             raw = yaml.safe_load(text)
-        else:
+        except yaml.YAMLError as exc:
+            raise SettingsError(f"{path}: cannot be parsed ({exc})") from None
+    else:
+        try:
             raw = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise SettingsError(f"{path}: cannot be parsed ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: cannot be parsed ({exc})") from None
     return parse_mapping(raw, str(path), table)
 
 

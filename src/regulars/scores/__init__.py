@@ -1,11 +1,15 @@
-"""Scores: one row per customer per run, with every prediction and a plain-language reason."""
+"""Scores: everything a run scores per customer, each model family behind one ``Scorer`` protocol."""
 
-from regulars.scores._lifetime import (
-    InsufficientDataError,
-    LifetimeRun,
-    score_lifetime_value,
-)
-from regulars.scores._propensity import ModelCache, fingerprint, score_propensity
+from regulars.scores._engagement import EngagementScorer
+from regulars.scores._lifetime import LifetimeValueScorer, score_lifetime_value
+from regulars.scores._propensity import ModelCache, PropensityScorer, fingerprint, score_propensity
+from regulars.scores._scorer import LONG_COLUMNS, RunContext, Scored, Scorer, to_long
 
-__all__ = ["InsufficientDataError", "LifetimeRun", "ModelCache", "fingerprint", "score_lifetime_value",
-           "score_propensity"]
+__all__ = ["LONG_COLUMNS", "EngagementScorer", "LifetimeValueScorer", "ModelCache", "PropensityScorer", "RunContext",
+           "Scored", "Scorer", "default_scorers", "fingerprint", "score_lifetime_value", "score_propensity", "to_long"]
+
+
+def default_scorers(names: list[str]) -> list[Scorer]:
+    """The scorers named in ``[run] scorers``, in that order."""
+    makers = {"clv": LifetimeValueScorer, "engagement": EngagementScorer}
+    return [makers[n]() if n in makers else PropensityScorer(n) for n in names]

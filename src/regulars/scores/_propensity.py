@@ -27,9 +27,14 @@ from regulars.models.propensity import (
     model_card,
     propensity_backtest,
 )
+from regulars.errors import InsufficientDataError
 from regulars.models.propensity._model import FORMAT_VERSION
+from regulars.scores._scorer import RunContext, Scored
 
-__all__ = ["ModelCache", "fingerprint", "score_propensity"]
+__all__ = ["ModelCache", "PropensityScorer", "fingerprint", "score_propensity"]
+
+#: The tables each label needs before it can apply at all.
+NEEDS = {"churn": ("orders",), "purchase": ("orders",), "conversion": ("orders",), "support": ("tickets",)}
 
 
 def fingerprint(**facts: Any) -> str:
@@ -69,7 +74,7 @@ def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: 
     try:
         check = propensity_backtest(tables, label, start, horizon_days, frames=frames)
         metrics, evaluated_on = check["metrics"], check["card"]["evaluated_on"]
-    except ValueError as exc:
+    except InsufficientDataError as exc:
         metrics, evaluated_on = None, f"not enough history one horizon earlier to test on ({exc})"
     X, y = labelled_features(tables, label, start, horizon_days, frames)
     keep = [c for c in X.columns if X[c].notna().any()]
@@ -86,7 +91,7 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     """``customer_id``, ``<label>_probability`` and ``<label>_reasons`` for every customer the label
     applies to at ``cutoff`` (buyers for churn, leads for conversion), and the model card.
 
-    Raises ``ValueError`` when there is too little history to learn the label."""
+    Raises ``InsufficientDataError`` when there is too little history to learn the label."""
     frames = frames or FeatureFrames(tables)
     key = fingerprint(label=label, horizon_days=horizon_days, cutoff=cutoff, data=data_version)
     found = cache.get(label, key) if cache is not None and data_version is not None else None
@@ -104,6 +109,25 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     # who the label applies to now (their outcome is still to come); the features as of now
     now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)
     X = now.reindex(columns=model.feature_names_in_)
-    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": model.predict_proba(X) if len(X) else [],
-                        f"{label}_reasons": ["; ".join(r) for r in model.reasons(X)] if len(X) else []})
+    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": model.predict_positive(X) if len(X) else [],
+                        f"{label}_reasons": model.reason_text(X)})
     return out, card
+
+
+class PropensityScorer:
+    """The chance of a label's outcome within its horizon (churn, conversion, support), with three
+    reasons per customer; models are kept and reused until the data or the cutoff change."""
+
+    def __init__(self, label: str) -> None:
+        self.name = label
+
+    def skip_reason(self, ctx: RunContext) -> str | None:
+        missing = [t for t in NEEDS[self.name] if t not in ctx.tables]
+        return f"no {' or '.join(missing)} loaded; the {self.name} model needs them" if missing else None
+
+    def score(self, ctx: RunContext) -> Scored:
+        horizon = ctx.settings.run.horizon(self.name)
+        frame, card = score_propensity(ctx.tables, self.name, ctx.cutoff, horizon, cache=ctx.cache,
+                                       data_version=ctx.data_version, frames=ctx.frames)
+        frame = frame.rename(columns={f"{self.name}_probability": "probability", f"{self.name}_reasons": "reasons"})
+        return Scored(frame=frame, card=card, version=card["version"])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from regulars.ingest._convert import quote
+from regulars._sql import quote
 from regulars.schema import CONTRACTS
 
-__all__ = ["SCHEMA_VERSION", "ddl"]
+__all__ = ["RESULT_COLUMNS", "SCHEMA_VERSION", "WIDE_SCORES", "ddl", "migrate_wide_scores", "scores_view"]
+
+#: The long format every run is stored in: one row per run, customer, scorer and measure.
+RESULT_COLUMNS = {"run_id": "VARCHAR", "customer_id": "VARCHAR", "scorer": "VARCHAR", "measure": "VARCHAR",
+                  "value": "DOUBLE", "text": "VARCHAR", "model_version": "VARCHAR"}
 
 #: 2: customers.first_seen_at (when any source first saw the customer).
-SCHEMA_VERSION = 2
+#: 3: run results in long format (``results``); ``scores`` becomes a wide view of them.
+SCHEMA_VERSION = 3
 
 _EXTRA = {
     "customers": (
@@ -34,23 +39,67 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS runs (
         run_id VARCHAR, created_at TIMESTAMP, cutoff DATE, models JSON, customers BIGINT)""",
-    """CREATE TABLE IF NOT EXISTS scores (
-        run_id VARCHAR, customer_id VARCHAR, p_alive DOUBLE, expected_orders_90d DOUBLE,
-        expected_orders_12m DOUBLE, median_days_to_next_order DOUBLE, expected_order_value DOUBLE,
-        clv_12m DOUBLE, orders BIGINT, recency_days DOUBLE, days_since_last_order DOUBLE,
-        reason VARCHAR)""",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped JSON",
+    f"CREATE TABLE IF NOT EXISTS results ({', '.join(f'{n} {t}' for n, t in RESULT_COLUMNS.items())})",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )
 
 
-#: Columns added to ``scores`` after its first version (older stores gain them on open).
-SCORE_COLUMNS = (
-    ("churn_probability", "DOUBLE"), ("churn_reasons", "VARCHAR"), ("engagement", "DOUBLE"),
-    ("engagement_tier", "VARCHAR"), ("engagement_reason", "VARCHAR"), ("conversion_probability", "DOUBLE"),
-    ("conversion_reasons", "VARCHAR"), ("support_probability", "DOUBLE"), ("support_reasons", "VARCHAR"),
-    ("model_versions", "VARCHAR"),
+#: The wide ``scores`` view: (column, scorer, measure, type) laid out per run and customer.
+WIDE_SCORES = (
+    ("p_alive", "clv", "p_alive", "DOUBLE"),
+    ("expected_orders_90d", "clv", "expected_orders_90d", "DOUBLE"),
+    ("expected_orders_12m", "clv", "expected_orders_12m", "DOUBLE"),
+    ("median_days_to_next_order", "clv", "median_days_to_next_order", "DOUBLE"),
+    ("expected_order_value", "clv", "expected_order_value", "DOUBLE"),
+    ("clv", "clv", "clv", "DOUBLE"),
+    ("orders", "clv", "orders", "BIGINT"),
+    ("recency_days", "clv", "recency_days", "DOUBLE"),
+    ("days_since_last_order", "clv", "days_since_last_order", "DOUBLE"),
+    ("reason", "clv", "reasons", "VARCHAR"),
+    ("churn_probability", "churn", "probability", "DOUBLE"),
+    ("churn_reasons", "churn", "reasons", "VARCHAR"),
+    ("conversion_probability", "conversion", "probability", "DOUBLE"),
+    ("conversion_reasons", "conversion", "reasons", "VARCHAR"),
+    ("support_probability", "support", "probability", "DOUBLE"),
+    ("support_reasons", "support", "reasons", "VARCHAR"),
+    ("engagement", "engagement", "points", "DOUBLE"),
+    ("engagement_tier", "engagement", "tier", "VARCHAR"),
+    ("engagement_reason", "engagement", "reasons", "VARCHAR"),
 )
+
+
+def scores_view() -> str:
+    """The wide view of ``results``: one row per run and customer, a column per known measure."""
+    picks = []
+    for column, scorer, measure, kind in WIDE_SCORES:
+        source = "text" if kind == "VARCHAR" else "value"
+        picks.append(f"CAST(max({source}) FILTER (WHERE scorer = '{scorer}' AND measure = '{measure}') AS {kind}) "
+                     f"AS {column}")
+    versions = "string_agg(DISTINCT scorer || '=' || model_version, '; ' ORDER BY scorer || '=' || model_version)"
+    return (f"CREATE OR REPLACE VIEW scores AS SELECT run_id, customer_id, {', '.join(picks)}, "
+            f"{versions} AS model_versions FROM results GROUP BY run_id, customer_id")
+
+
+def migrate_wide_scores(con) -> None:
+    """Schema 3: the wide ``scores`` table of older stores becomes rows of ``results``."""
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'scores'").fetchone()
+    if kind is None or kind[0] != "BASE TABLE":
+        return
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'scores'").fetchall()}
+    renamed = {"clv": "clv_12m"}  # the old table named lifetime value by its 12 months
+    for column, scorer, measure, kind in WIDE_SCORES:
+        old = renamed.get(column, column)
+        if old not in have:
+            continue
+        value, text = ("NULL", f"CAST({old} AS VARCHAR)") if kind == "VARCHAR" else (f"CAST({old} AS DOUBLE)", "NULL")
+        version = (f"regexp_extract(model_versions, '{scorer}=([0-9a-f]+)', 1)" if "model_versions" in have
+                   else "NULL")
+        con.execute(f"INSERT INTO results SELECT run_id, customer_id, '{scorer}', '{measure}', {value}, {text}, "
+                    f"NULLIF({version}, '') FROM scores WHERE {old} IS NOT NULL")
+    con.execute("DROP TABLE scores")
 
 
 def ddl() -> list[str]:
@@ -61,7 +110,7 @@ def ddl() -> list[str]:
         cols += [f"{quote(n)} {t}" for n, t in _EXTRA.get(name, ())]
         cols += ["attributes JSON", "batch_id VARCHAR"]
         out.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
-    added = [("scores", n, k) for n, k in SCORE_COLUMNS] + [("customers", n, k) for n, k in _EXTRA["customers"]]
+    added = [("customers", n, k) for n, k in _EXTRA["customers"]]
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added
     ]

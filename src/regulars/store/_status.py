@@ -63,6 +63,10 @@ def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -
     ).fetchone()[0]
     if odd:
         out.append(f"events: {odd} event types are outside the documented vocabulary")
+    currencies = store.currencies()
+    if len(currencies) > 1:
+        out.append(f"orders are in {len(currencies)} currencies ({', '.join(f'{c} {n:,}' for c, n in currencies.items())}); "
+                   "amounts are never converted, so nothing adds them up (lifetime value is skipped)")
     orphans = con.execute(
         "SELECT count(*) FROM order_items i WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = i.order_id)"
     ).fetchone()[0]
@@ -74,11 +78,11 @@ def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -
 def status(store: Store, settings: Settings) -> dict[str, Any]:
     """A summary of the store: tables, customers, batches, quarantine and warnings."""
     con = store.con
-    batches = store.frame(
+    batches = store.rows(
         "SELECT batch_id, table_name, source_name, mapping, rows_read, rows_accepted, "
         "rows_quarantined, rows_unchanged, customers_created, CAST(loaded_at AS VARCHAR) AS loaded_at "
         "FROM batches ORDER BY seq"
-    ).to_dict("records")
+    )
     reasons = dict(con.execute(
         """SELECT split_part(code, ':', 1) || coalesce(':' || NULLIF(split_part(code, ':', 2), ''), '') AS code,
                   count(*) FROM (SELECT unnest(string_split(reason_codes, '; ')) AS code FROM quarantine)
@@ -92,7 +96,8 @@ def status(store: Store, settings: Settings) -> dict[str, Any]:
         "tables": _tables(store),
         "customers": {"records": total, "minimal": stubs, "resolved": resolved,
                       "merged": total - resolved},
-        "batches": [{k: (int(v) if hasattr(v, "item") else v) for k, v in b.items()} for b in batches],
+        "batches": batches,
+        "currencies": store.currencies(),
         "quarantine": {"rows": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
                        "by_reason": reasons},
         "warnings": _warnings(store, settings, batches),

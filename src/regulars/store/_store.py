@@ -12,22 +12,22 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
 
 from regulars._faults import fault_point
+from regulars._json import dumps
+from regulars._sql import quote
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
-from regulars.ingest import (
-    QUARANTINE,
-    Staged,
-    email_norm_sql,
-    normalise_phones,
-    resolve_identities,
-)
-from regulars.ingest._convert import quote
 from regulars.schema import CONTRACTS
-from regulars.store._schema import SCHEMA_VERSION, ddl
+from regulars.store._schema import RESULT_COLUMNS, SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
+
+if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a frame needs them
+    import pandas as pd
+
+    from regulars.ingest import Staged
 
 __all__ = ["BatchResult", "Store"]
 
@@ -53,7 +53,7 @@ class BatchResult:
     already_loaded: bool = False
     loaded_at: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
@@ -118,6 +118,9 @@ class Store:
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
                     self._mark_first_seen(table)
+            if 0 < have < 3:  # version 3 keeps run results in long format
+                migrate_wide_scores(self.con)
+            self.con.execute(scores_view())
             if have < SCHEMA_VERSION:
                 self.con.execute("DELETE FROM store_meta WHERE key = 'schema_version'")
                 self.con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -145,6 +148,12 @@ class Store:
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]
 
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """A query's rows as dicts (no pandas: quick commands stay quick)."""
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).fetch_df()
 
@@ -157,6 +166,7 @@ class Store:
         self, staged: Staged, *, source_name: str, content_hash: str, mapping: str
     ) -> BatchResult:
         """Write staged rows, quarantine and the batch record; the caller commits."""
+        from regulars.ingest import QUARANTINE
         con = self.con
         seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0]
         batch_id = f"b{seq:04d}-{content_hash[:6]}"
@@ -223,6 +233,8 @@ class Store:
         ).fetchone()[0]
 
     def _email_norm(self) -> str:
+        from regulars.ingest import email_norm_sql
+
         return email_norm_sql("email", self.settings.ingest.strip_plus_addressing)
 
     def _insert_customers(self, tmp: str, batch_id: str) -> int:
@@ -302,6 +314,10 @@ class Store:
         ).fetchall()]
         if not phones:
             return
+        import pandas as pd
+
+        from regulars.ingest import normalise_phones
+
         norm = normalise_phones(phones, self.settings.ingest.phone_region)
         frame = pd.DataFrame({"phone": list(norm), "phone_norm": list(norm.values())})
         self.con.register("_phones", frame)
@@ -326,6 +342,11 @@ class Store:
         last = self.con.execute(f"SELECT max(t) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
         return None if last is None else last.date()
 
+    def currencies(self) -> dict[str, int]:
+        """Orders per currency code (orders without one are left out), most used first."""
+        return dict(self.con.execute(
+            "SELECT currency, count(*) FROM orders WHERE currency IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+
     def data_version(self) -> str:
         """Changes whenever a batch is loaded: models trained on an older version are stale."""
         row = self.con.execute(
@@ -348,6 +369,8 @@ class Store:
 
     def refresh_identities(self, seq: int) -> None:
         """Recompute links between customers sharing an email or phone (stable ids)."""
+        from regulars.ingest import resolve_identities
+
         records = self.frame(
             """SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
                FROM customers c
@@ -370,30 +393,38 @@ class Store:
             self.con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
             self.con.unregister("_links")
 
-    def write_run(self, cutoff: Any, models: dict[str, Any], scores: pd.DataFrame) -> str:
-        """Store one run's per-customer scores; the caller commits. Returns the run id."""
-        seq = self.con.execute("SELECT count(*) + 1 FROM runs").fetchone()[0]
-        run_id = f"r{seq:04d}"
-        columns = [r[0] for r in self.con.execute("DESCRIBE scores").fetchall() if r[0] != "run_id"]
-        frame = scores.reindex(columns=columns)
-        self.con.register("_scores", frame)
-        self.con.execute(f"INSERT INTO scores SELECT ?, {', '.join(quote(c) for c in columns)} FROM _scores", [run_id])
-        self.con.unregister("_scores")
-        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
-                         [run_id, _now(), cutoff, json.dumps(models, default=float), len(frame)])
-        self.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": len(frame)})
+    def _next_run_id(self) -> str:
+        """r0001, r0002, ...: one more than the highest so far, so deleted runs free no id."""
+        seq = self.con.execute(
+            "SELECT coalesce(max(TRY_CAST(substr(run_id, 2) AS BIGINT)), 0) + 1 FROM runs").fetchone()[0]
+        return f"r{seq:04d}"
+
+    def write_run(self, cutoff: Any, models: dict[str, Any], skipped: dict[str, str], results: Any) -> str:
+        """Store one run: its models' cards, what was skipped and why, and its results in long
+        format (a frame with exactly the ``results`` columns but run_id). The caller commits."""
+        expected = [c for c in RESULT_COLUMNS if c != "run_id"]
+        if list(results.columns) != expected:
+            raise ValueError(f"run results must have the columns {expected}, got {list(results.columns)}")
+        run_id = self._next_run_id()
+        self.con.register("_results", results)
+        self.con.execute(f"INSERT INTO results SELECT ?, {', '.join(expected)} FROM _results", [run_id])
+        customers = self.con.execute("SELECT count(DISTINCT customer_id) FROM _results").fetchone()[0]
+        self.con.unregister("_results")
+        self.con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers, skipped) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         [run_id, _now(), cutoff, dumps(models), customers, dumps(skipped)])
+        self.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": customers})
         return run_id
 
     def write_predictions(self, target: str, card: dict[str, Any], scored: pd.DataFrame) -> str:
         """Store a prediction run (its model card in ``runs``, its rows in ``predictions``)."""
-        seq = self.con.execute("SELECT count(*) + 1 FROM runs").fetchone()[0]
-        run_id = f"r{seq:04d}"
+        run_id = self._next_run_id()
         self.con.register("_scored", scored)
         self.con.execute("INSERT INTO predictions SELECT ?, ?, customer_id, probability, reasons FROM _scored",
                          [run_id, target])
         self.con.unregister("_scored")
-        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?)",
-                         [run_id, _now(), json.dumps(card, default=float), len(scored)])
+        self.con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers) VALUES (?, ?, NULL, ?, ?)",
+                         [run_id, _now(), dumps(card), len(scored)])
         self.audit("predict", {"run_id": run_id, "target": target, "customers": len(scored)})
         return run_id
 

@@ -33,8 +33,13 @@ def test_gamma_gamma_matches_the_paper(cdnow_summary):
 def test_gamma_gamma_needs_repeat_customers():
     import pandas as pd
 
-    with pytest.raises(ValueError, match="at least two customers with repeat purchases"):
+    from regulars.errors import InsufficientDataError
+
+    with pytest.raises(InsufficientDataError, match="at least two customers whose repeat purchases have a value"):
         GammaGammaFitter().fit(pd.DataFrame({"frequency": [0, 1], "monetary_value": [0.0, 3.0]}))
+    # all repeat spend zero (free samples): said plainly, counted
+    with pytest.raises(InsufficientDataError, match=r"found 0 \(3 repeat customers spent nothing"):
+        GammaGammaFitter().fit(pd.DataFrame({"frequency": [1, 2, 3], "monetary_value": [0.0, 0.0, 0.0]}))
 
 
 def test_pareto_nbd_analytic_gradient(cdnow_summary):

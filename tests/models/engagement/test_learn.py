@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from regulars import pipeline
+from regulars import app
 
 CUTOFF = date(2024, 7, 1)  # learning looks at leads on 2024-06-01 and who converted by the cutoff
 
@@ -17,9 +17,9 @@ def test_a_lead_that_buys_counts_as_converted_without_a_mark(workspace, write):
         events += [f"l{i},2024-05-{20 + k},{'pricing_view' if keen else 'page_view'}" for k in range(3)]
         if (keen and i < 16) or i == 39:  # most keen leads and one casual lead buy; none is marked
             orders.append(f"n{i},l{i},2024-06-15,30")
-    pipeline.ingest(workspace, [write("e.csv", "\n".join(events) + "\n")], table="events")
-    pipeline.ingest(workspace, [write("o.csv", "\n".join(orders) + "\n")], table="orders")
-    learned = pipeline.engagement(workspace, cutoff=str(CUTOFF), learn=True)["learned"]
+    app.ingest(workspace, [write("e.csv", "\n".join(events) + "\n")], table="events")
+    app.ingest(workspace, [write("o.csv", "\n".join(orders) + "\n")], table="orders")
+    learned = app.engagement(workspace, cutoff=str(CUTOFF), learn=True).learned
     # 17 leads placed a first order; the regular customer's repeat order is no conversion
     assert (learned["converted"], learned["customers"]) == (17, 40)
     assert learned["points"]["pricing_view"] > learned["points"].get("page_view", 0)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regulars.errors import RegularsError
+from regulars.errors import InsufficientDataError, RegularsError
 from regulars.models.clv import NotFittedError
 from regulars.models.propensity import PropensityModel, evaluate, leakage_flags
 
@@ -28,21 +28,30 @@ def data():
 def test_learns_and_is_calibrated(data):
     X, y = data
     model = PropensityModel().fit(X[:2000], y[:2000])
-    result = evaluate(y[2000:], model.predict_proba(X[2000:]))
+    result = evaluate(y[2000:], model.predict_positive(X[2000:]))
     assert result["auc"] > 0.75 and result["calibration_error"] < 0.05
     assert model.calibration_ in ("isotonic", "platt")
     assert set(model.importance_) == {"recency", "visits", "plan"}
 
 
-def test_three_reasons_raising_first(data):
+def test_reasons_point_the_way_the_score_does(data):
+    """Above the average, what raises the chance most comes first; below it, what lowers it most."""
     X, y = data
     model = PropensityModel().fit(X, y)
-    reasons = model.reasons(X.head(50))
+    head = X.head(300)
+    reasons = model.reasons(head)
     assert all(len(r) == 3 for r in reasons)
     assert any("recency" in " ".join(r) for r in reasons)
-    for r in reasons:  # a 'raises' reason never comes after a 'lowers' one
+    p = model.predict_positive(head)
+    low, high = np.quantile(p, [0.2, 0.8])
+    first_raises = np.array(["raises" in r[0] for r in reasons])
+    assert first_raises[p >= high].all() and not first_raises[p <= low].any()
+    for r in reasons:  # one direction first, then (if fewer) the other: never back again
         kinds = ["raises" in x for x in r]
-        assert kinds == sorted(kinds, reverse=True)
+        assert kinds in (sorted(kinds), sorted(kinds, reverse=True))
+    assert model.reason_text(head.head(2)) == ["; ".join(r) for r in reasons[:2]]
+    assert model.predict_proba(head).shape == (300, 2) and list(model.classes_) == [0, 1]
+    np.testing.assert_allclose(model.predict_proba(head).sum(axis=1), 1)
 
 
 def test_unseen_categories_and_persistence(data, tmp_path):
@@ -50,7 +59,7 @@ def test_unseen_categories_and_persistence(data, tmp_path):
     model = PropensityModel().fit(X, y)
     odd = X.head(3).astype({"plan": object})
     odd.loc[odd.index[0], "plan"] = "enterprise"
-    assert np.isfinite(model.predict_proba(odd)).all()
+    assert np.isfinite(model.predict_positive(odd)).all()
     model.save(tmp_path / "m.joblib")
     np.testing.assert_allclose(PropensityModel.load(tmp_path / "m.joblib").predict_proba(X.head(20)),
                                model.predict_proba(X.head(20)))
@@ -65,7 +74,7 @@ def test_errors(data):
     X, y = data
     with pytest.raises(NotFittedError):
         PropensityModel().predict_proba(X)
-    with pytest.raises(ValueError, match="at least 10 examples of each outcome"):
+    with pytest.raises(InsufficientDataError, match="at least 10 examples of each outcome to learn from; found 25 with"):
         PropensityModel().fit(X.head(30), np.r_[np.ones(25), np.zeros(5)])
     with pytest.raises(ValueError, match="missing: \\['visits'\\]"):
         PropensityModel().fit(X, y).predict_proba(X.drop(columns="visits"))
@@ -86,7 +95,7 @@ def test_time_boxed_search_tries_defaults_first_and_keeps_the_best(data):
     tried = model.search_["tried"]
     assert len(tried) > 1 and tried[0]["log_loss"] >= model.search_["chosen"]["log_loss"]
     assert model.search_["chosen"] == min(tried, key=lambda t: t["log_loss"])
-    assert evaluate(y[2000:], model.predict_proba(X[2000:]))["auc"] > 0.75
+    assert evaluate(y[2000:], model.predict_positive(X[2000:]))["auc"] > 0.75
     hurried = PropensityModel(search_seconds=1e-6).fit(X[:2000], y[:2000])
     assert len(hurried.search_["tried"]) == 1  # out of time after the defaults: the defaults stand
     assert not hasattr(PropensityModel().fit(X[:2000], y[:2000]), "search_")
@@ -97,4 +106,4 @@ def test_yes_no_columns_with_gaps_stay_numbers(data):
     X = X.assign(consent=np.where(np.arange(len(X)) % 2 == 0, True, False))
     model = PropensityModel().fit(X[:2000], y[:2000])
     later = X[2000:].assign(consent=pd.Series([True, None] * 500, index=X.index[2000:], dtype=object))
-    assert "consent" not in model.categories_ and len(model.predict_proba(later)) == 1000
+    assert "consent" not in model.categories_ and len(model.predict_positive(later)) == 1000

@@ -15,6 +15,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from regulars._time import cutoff_start
+from regulars.errors import InsufficientDataError
 from regulars.features import TIME_UNITS, summary_frame
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._gammagamma import GammaGammaFitter
@@ -32,7 +34,7 @@ class Backtest:
     curve: pd.DataFrame = field(repr=False)
     per_customer: pd.DataFrame = field(repr=False)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "cutoff": str(self.cutoff), "horizon_days": self.horizon_days, "customers": self.customers,
             "params": self.params, "metrics": self.metrics,
@@ -64,9 +66,11 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
              penalizer: float = 0.0) -> Backtest:
     """Fit BG/NBD (+ Gamma-Gamma) on orders before ``cutoff``; score the next ``horizon_days``."""
     unit_days = TIME_UNITS[unit]
-    start = datetime.combine(cutoff, datetime.min.time())
+    start = cutoff_start(cutoff)
     end = start + timedelta(days=horizon_days)
     summary = summary_frame(orders, cutoff, unit)
+    if (summary["frequency"] > 0).sum() < 2:
+        raise InsufficientDataError(f"fewer than two customers bought more than once before {cutoff}")
     model = BetaGeoFitter(penalizer=penalizer).fit(summary)
     holdout = holdout_purchases(orders, start, end)
     counts = holdout.groupby("customer_id").size()

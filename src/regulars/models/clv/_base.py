@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator
 
+from regulars._files import atomic_write_text
 from regulars.errors import ConvergenceError, ModelFileError, NotFittedError
 
 __all__ = ["ConvergenceError", "FORMAT_VERSION", "NotFittedError", "ClvFitter", "compress"]
@@ -200,7 +201,7 @@ class ClvFitter(BaseEstimator):
         }
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2))
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=2))
 
     @classmethod
     def load(cls, path: str | Path) -> ClvFitter:

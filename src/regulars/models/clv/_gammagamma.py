@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
+from regulars.errors import InsufficientDataError
 from regulars.models.clv._base import ClvFitter
 
 __all__ = ["GammaGammaFitter"]
@@ -35,7 +36,9 @@ class GammaGammaFitter(ClvFitter):
         self.n_zero_value_ = int((repeat["monetary_value"] <= 0).sum())
         repeat = repeat[repeat["monetary_value"] > 0]
         if len(repeat) < 2:
-            raise ValueError("GammaGammaFitter: needs at least two customers with repeat purchases")
+            raise InsufficientDataError(
+                f"Gamma-Gamma needs at least two customers whose repeat purchases have a value above zero; "
+                f"found {len(repeat)} ({self.n_zero_value_} repeat customers spent nothing on repeat orders)")
         self.frequency_value_correlation_ = float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
         self.n_ignored_ = int(len(data) - len(repeat))
         return repeat

@@ -8,6 +8,7 @@ from typing import Any
 import ibis.expr.types as ir
 from sklearn.base import clone
 
+from regulars.errors import InsufficientDataError
 from regulars.models.engagement._score import EngagementScore, decayed_activity, tier_rates
 from regulars.features import time_labels
 
@@ -26,7 +27,7 @@ def learn_points(tables: dict[str, ir.Table], model: EngagementScore, cutoff: da
     labels = time_labels(tables, "conversion", start, horizon_days).to_pyarrow().to_pandas()
     converted = labels.set_index("customer_id")["label"]
     if not converted.any():
-        raise ValueError(f"none of {len(converted):,} leads converted in the {horizon_days} days after {start}; "
+        raise InsufficientDataError(f"none of {len(converted):,} leads converted in the {horizon_days} days after {start}; "
                          "try a longer --horizon")
     # a conversion marker records the outcome; it cannot earn points towards it
     activity = decayed_activity(tables["events"], start, model.half_life_days).drop(

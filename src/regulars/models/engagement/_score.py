@@ -13,13 +13,16 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
+from regulars._time import cutoff_start
+from regulars.errors import InsufficientDataError
+
 __all__ = ["EngagementScore", "decayed_activity"]
 
 
 def decayed_activity(events: ir.Table, cutoff: date | datetime, half_life_days: float) -> pd.DataFrame:
     """Per customer and event type, the count of events before ``cutoff``, each weighted by
     0.5 ** (age in days / half-life). Columns are event types."""
-    start = ibis.literal(datetime.combine(cutoff, datetime.min.time()) if type(cutoff) is date else cutoff)
+    start = ibis.literal(cutoff_start(cutoff))
     before = events.filter(events.occurred_at < start)
     age = (start.epoch_seconds() - before.occurred_at.epoch_seconds()) / 86400.0
     weight = ibis.literal(0.5).pow(age / half_life_days)
@@ -72,12 +75,12 @@ class EngagementScore(BaseEstimator):
         strongest positive signal is worth 20; activities that do not help get 0."""
         y = converted.reindex(activity.index).fillna(0).astype(int).to_numpy()
         if y.min() == y.max():
-            raise ValueError("learning points needs both customers who converted and who did not")
+            raise InsufficientDataError("learning points needs both customers who converted and who did not")
         X = np.log1p(activity.to_numpy())
         coef = LogisticRegression(C=1.0, max_iter=2000).fit(X, y).coef_[0]
         top = coef.max()
         if top <= 0:
-            raise ValueError("no activity makes conversion more likely; keep the configured points")
+            raise InsufficientDataError("no activity makes conversion more likely; keep the configured points")
         return {k: round(float(max(c, 0) / top * 20), 1) for k, c in zip(activity.columns, coef, strict=True)}
 
 

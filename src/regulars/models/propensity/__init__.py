@@ -5,10 +5,21 @@ from regulars.models.propensity._backtest import (
     labelled_features,
     propensity_backtest,
 )
+from regulars.models.propensity._business import BusinessLabel, learn_business_label
 from regulars.models.propensity._card import model_card, summary_metrics
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._leakage import leakage_flags
 from regulars.models.propensity._model import PropensityModel
 
-__all__ = ["FeatureFrames", "PropensityModel", "evaluate", "labelled_features", "leakage_flags", "model_card",
-           "propensity_backtest", "summary_metrics"]
+__all__ = [
+    "BusinessLabel",
+    "FeatureFrames",
+    "PropensityModel",
+    "evaluate",
+    "labelled_features",
+    "leakage_flags",
+    "learn_business_label",
+    "model_card",
+    "propensity_backtest",
+    "summary_metrics",
+]

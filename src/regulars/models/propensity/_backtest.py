@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from regulars.config import EngagementSettings
+from regulars.errors import InsufficientDataError
 from regulars.features import customer_features
 from regulars.models.engagement import EngagementScore, decayed_activity
 from regulars.models.propensity._card import model_card
@@ -84,9 +85,12 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
     frames = frames or FeatureFrames(tables)
     train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days, frames)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days, frames)
+    if len(np.unique(test_y)) < 2:
+        raise InsufficientDataError(f"all {len(test_y):,} customers tested as of {cutoff} had the same outcome, "
+                                    "so there is nothing to rank; choose another cutoff or a longer horizon")
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
     model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X[keep], train_y)
-    p = model.predict_proba(test_X.reindex(columns=keep))
+    p = model.predict_positive(test_X.reindex(columns=keep))
     metrics = {"model": evaluate(test_y, p), "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X.reindex(columns=keep)))}
     rule = _rule(tables, label, cutoff, test_X, engagement)
     if rule is not None:

@@ -19,8 +19,9 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from regulars.errors import InsufficientDataError
 from regulars.models.clv._base import NotFittedError
-from regulars.models.propensity._phrases import phrase
+from regulars.models.propensity._phrases import CONTEXT, phrase
 
 __all__ = ["FORMAT_VERSION", "PropensityModel"]
 
@@ -134,8 +135,12 @@ class PropensityModel(BaseEstimator):
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> PropensityModel:
         y = np.asarray(y, dtype=int)
         if set(np.unique(y)) != {0, 1} or min(np.bincount(y)) < 10:
-            raise ValueError("the target needs at least 10 examples of each outcome to learn from")
+            counts = np.bincount(y, minlength=2)
+            raise InsufficientDataError(
+                f"a model needs at least 10 examples of each outcome to learn from; found {counts[1]:,} "
+                f"with the outcome and {counts[0]:,} without")
         X = X.apply(_bools_as_numbers)
+        self.classes_ = np.array([0, 1])
         self.n_train_, self.positive_rate_ = len(y), float(y.mean())
         self.feature_names_in_ = list(X.columns)
         self.categories_ = {c: X[c].astype("string").astype("category").cat.categories
@@ -160,6 +165,8 @@ class PropensityModel(BaseEstimator):
     def _choose_calibration(self, raw: np.ndarray, y: np.ndarray):
         """Isotonic or Platt, by Brier score in two-fold cross-fitting on the calibration rows."""
         half = np.arange(len(y)) % 2 == 0
+        if any(len(np.unique(y[part])) < 2 for part in (half, ~half)):
+            return "platt", _Platt().fit(raw, y)  # too few outcomes to compare two calibrations on halves
         scores = {}
         for name, kind in (("isotonic", _Isotonic), ("platt", _Platt)):
             a = kind().fit(raw[half], y[half]).predict(raw[~half])
@@ -184,7 +191,12 @@ class PropensityModel(BaseEstimator):
             raise NotFittedError("This PropensityModel instance is not fitted yet. Call 'fit' first.")
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Calibrated probability of the positive outcome, per row."""
+        """Calibrated probabilities, one column per class of ``classes_`` (0, then 1), per row."""
+        p = self.predict_positive(X)
+        return np.column_stack([1 - p, p])
+
+    def predict_positive(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability of the outcome (class 1), per row."""
         self._check()
         return np.clip(self.calibrator_.predict(self.booster_.predict_proba(self._prepare(X))[:, 1]), 0, 1)
 
@@ -201,33 +213,59 @@ class PropensityModel(BaseEstimator):
         return self.baseline_.predict_proba(self._plain(self._prepare(X)))[:, 1]
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[list[str]]:
-        """The ``top`` features that push each row's score most, in words (raising ones first)."""
+        """Up to ``top`` reasons per row, in words, each saying whether it raises or lowers the chance.
+
+        A score above the shop's average (the trees' contributions add up to more than zero) is
+        explained by what raises it most; one below average by what lowers it most, so a loyal
+        customer's low risk reads as what keeps it low. Fewer factors in that direction than
+        ``top`` are followed by the strongest of the other direction.
+        """
         self._check()
         prepared = self._prepare(X)
         contrib = self.booster_.predict(prepared, pred_contrib=True)[:, :-1]
-        names = self.feature_names_in_
+        n, k = len(prepared), min(top, contrib.shape[1])
+        direction = np.where(contrib.sum(axis=1) >= 0, 1.0, -1.0)[:, None]
+        chosen = np.argsort(-contrib * direction, axis=1, kind="stable")[:, :k]
+        effect = np.where(np.take_along_axis(contrib, chosen, axis=1) > 0, " (raises the chance)",
+                          " (lowers the chance)").astype(object)
+        words = np.empty((n, k), dtype=object)
+        for j in np.unique(chosen):
+            rows, slots = np.nonzero(chosen == j)
+            words[rows, slots] = self._feature_words(self.feature_names_in_[j], prepared, rows)
+        return (words + effect).tolist()
+
+    def reason_text(self, X: pd.DataFrame, top: int = 3) -> list[str]:
+        """``reasons`` joined with "; ", one string per row (what scores store)."""
+        return ["; ".join(r) for r in self.reasons(X, top)] if len(X) else []
+
+    def _feature_words(self, name: str, prepared: pd.DataFrame, rows: np.ndarray) -> list[str]:
+        """Words for feature ``name`` at ``rows``, each distinct value (and context) said once."""
+        values = prepared[name].to_numpy(dtype=object)[rows]
+        context = {c: prepared[c].to_numpy(dtype=object)[rows] for c in CONTEXT.get(name, ()) if c in prepared}
+        said: dict[tuple, str] = {}
         out = []
-        for values, row in zip(prepared.astype(object).to_dict("records"), contrib, strict=True):
-            # what raises this customer's chance most comes first; then what lowers it most
-            up = [j for j in np.argsort(-row) if row[j] > 0]
-            down = [j for j in np.argsort(row) if row[j] <= 0]
-            out.append([self._words(names[j], values[names[j]], row[j], values) for j in (up + down)[:top]])
+        for i, value in enumerate(values):
+            value = None if value is pd.NA or (isinstance(value, float) and value != value) else value
+            around = {c: v[i] for c, v in context.items()}
+            key = (value, *around.values())
+            if key not in said:
+                said[key] = self._words(name, value, around)
+            out.append(said[key])
         return out
 
-    def _words(self, name: str, value, contribution: float, row: dict) -> str:
-        effect = "raises" if contribution > 0 else "lowers"
+    def _words(self, name: str, value, row: dict) -> str:
         said = phrase(name, value, row)
         if said is not None:
-            return f"{said} ({effect} the chance)"
+            return said
         label = str(name).replace("_", " ")
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            return f"{label} unknown ({effect} the chance)"
+        if value is None:
+            return f"{label} unknown"
         if name in self.categories_:
-            return f"{label} is {value} ({effect} the chance)"
+            return f"{label} is {value}"
         median = self.medians_.get(name, value)
         level = "high" if value > median else "low" if value < median else "typical"
         shown = f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
-        return f"{label} {shown}, {level} ({effect} the chance)"
+        return f"{label} {shown}, {level}"
 
     def save(self, path) -> None:
         """Write the fitted model with its format version (joblib)."""

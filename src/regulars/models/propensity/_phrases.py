@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["phrase"]
+__all__ = ["CONTEXT", "phrase"]
 
 
 def _known(value: Any) -> bool:
@@ -85,6 +85,9 @@ PHRASES: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
     "feedback_total": lambda v, row: _n(v, "survey answer"),
     "consent_email": lambda v, row: "agreed to receive email" if v else "has not agreed to receive email",
 }
+
+#: Other features a phrase reads beside its own value.
+CONTEXT = {"days_since_last_order": ("mean_days_between_orders",)}
 
 #: What a missing value means for a feature whose absence says something.
 MISSING = {

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from regulars.errors import SettingsError
-from regulars.scores import InsufficientDataError
+from regulars.errors import InsufficientDataError
 from tests.conftest import SHARED_DATA, query
 
 
 @pytest.fixture(scope="module")
 def online_retail(tmp_path_factory):
     path = tmp_path_factory.mktemp("uci") / "shop"
-    pipeline.init(path)
-    pipeline.ingest(path, [SHARED_DATA / "online_retail" / "online_retail.csv.gz"], preset_name="online-retail")
+    app.init(path)
+    app.ingest(path, [SHARED_DATA / "online_retail" / "online_retail.csv.gz"], preset_name="online-retail")
     return path
 
 
 @pytest.mark.slow
 def test_online_retail_backtest_beats_both_baselines(online_retail):
-    result = pipeline.backtest(online_retail, cutoff="2011-06-01", horizon_days=180)
+    result = app.backtest(online_retail, cutoff="2011-06-01", horizon_days=180).details
     m = result["metrics"]
     print({k: round(v["mae"], 3) for k, v in m.items()})
     assert m["bgnbd"]["mae"] < m["baseline_rate"]["mae"]
@@ -31,86 +31,87 @@ def test_online_retail_backtest_beats_both_baselines(online_retail):
 
 @pytest.mark.slow
 def test_run_scores_every_customer_with_a_reason(online_retail):
-    result = pipeline.run(online_retail)
-    assert result["cutoff"] == "2011-12-10"
-    assert result["customers"] == query(online_retail, "SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'completed'")[0][0]
-    assert set(result["models"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
-    assert "log_likelihood" in result["models"]["bgnbd"]
-    assert result["models"]["evaluation"]["metrics"]["bgnbd"]["total_actual"] > 0
+    result = app.run(online_retail)
+    assert result.cutoff == "2011-12-10"
+    buyers = query(online_retail, "SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'completed'")[0][0]
+    clv = result.models["clv"]
+    assert set(clv["bgnbd"]["params"]) == {"r", "alpha", "a", "b"} and "log_likelihood" in clv["bgnbd"]
+    assert clv["evaluation"]["metrics"]["bgnbd"]["total_actual"] > 0
     rows = query(online_retail, f"SELECT count(p_alive), count(reason), min(p_alive), max(p_alive), count(*), "
-                                f"count(conversion_probability) FROM scores WHERE run_id = '{result['run_id']}'")[0]
-    assert rows[0] == rows[1] == result["customers"] and 0 < rows[2] <= rows[3] <= 1
+                                f"count(conversion_probability) FROM scores WHERE run_id = '{result.run_id}'")[0]
+    assert rows[0] == rows[1] == buyers and 0 < rows[2] <= rows[3] <= 1
     # the rest are customers with no completed order (only cancelled ones): scored as leads
-    assert rows[4] == result["scored"] == rows[0] + rows[5]
-    top = result["most_valuable"][0]
+    assert rows[4] == result.customers == rows[0] + rows[5]
+    assert set(result.skipped) == {"support", "engagement"}  # no tickets, no events: said, not failed
+    top = result.most_valuable[0]
     assert "orders, the last" in top["reason"] and top["reason"].count("£") == 1
-    one = pipeline.customer(online_retail, top["customer_id"])
-    assert one["scores"]["run_id"] == result["run_id"] and one["orders"]["count"] > 1
+    one = app.customer(online_retail, top["customer_id"])
+    assert one.scores["run_id"] == result.run_id and one.orders["count"] > 1
 
 
 def test_too_little_history_is_said_plainly(workspace, write):
-    pipeline.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,a,2024-01-01,5\n2,a,2024-01-09,5\n")], table="orders")
+    app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n1,a,2024-01-01,5\n2,a,2024-01-09,5\n")], table="orders")
     with pytest.raises(InsufficientDataError, match="1 customers bought more than once .* at least 20 repeat customers"):
-        pipeline.run(workspace)
+        app.run(workspace)
     with pytest.raises(InsufficientDataError, match="a backtest needs at least 20"):
-        pipeline.backtest(workspace, cutoff="2024-01-05", horizon_days=3)
+        app.backtest(workspace, cutoff="2024-01-05", horizon_days=3)
     with pytest.raises(SettingsError, match="--cutoff must be a date"):
-        pipeline.backtest(workspace, cutoff="soon", horizon_days=30)
+        app.backtest(workspace, cutoff="soon", horizon_days=30)
     with pytest.raises(SettingsError, match="no customer 'zz'"):
-        pipeline.customer(workspace, "zz")
+        app.customer(workspace, "zz")
 
 
 def test_no_orders(workspace):
-    with pytest.raises(InsufficientDataError, match="there are no orders yet"):
-        pipeline.run(workspace)
+    with pytest.raises(InsufficientDataError, match="there is no dated data yet"):
+        app.run(workspace)
 
 
 @pytest.mark.slow
 def test_online_retail_churn_backtest_beats_recency(online_retail):
-    result = pipeline.backtest(online_retail, cutoff="2011-09-01", horizon_days=90, model="churn")
+    result = app.backtest(online_retail, cutoff="2011-09-01", horizon_days=90, model="churn").details
     m = result["metrics"]
     print("UCI churn AUC", round(m["model"]["auc"], 4), "recency rule", round(m["baseline_rule"]["auc"], 4),
           "calibration error", round(m["model"]["calibration_error"], 4))
     assert m["model"]["auc"] >= m["baseline_rule"]["auc"] + 0.03
     assert "calibration_error" in m["model"] and len(m["model"]["deciles"]) == 10
     with pytest.raises(SettingsError, match="--model must be one of"):
-        pipeline.backtest(online_retail, cutoff="2011-09-01", model="vibes")
+        app.backtest(online_retail, cutoff="2011-09-01", model="vibes")
 
 
 @pytest.fixture(scope="module")
 def demo_shop(tmp_path_factory):
     """A demo shop big enough for a conversion model (leads who buy within 90 days), and its run."""
-    from regulars.demo import run_demo
+    from regulars.app import demo as run_demo
 
     shop = tmp_path_factory.mktemp("run") / "demo"
-    return shop, run_demo(shop, customers=3000, seed=4)["run"]
+    return shop, run_demo(shop, customers=3000, seed=4).run
 
 
 def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
     shop, result = demo_shop
-    assert result["churn_risk"] and result["most_engaged"]
-    assert all(r["churn_reasons"].count(";") == 2 for r in result["churn_risk"])
-    frame = pipeline.scores(shop, sort="churn")
+    assert result.churn_risk and result.most_engaged and not result.skipped
+    assert all(r["churn_reasons"].count(";") == 2 for r in result.churn_risk)
+    frame = app.scores(shop, sort="churn").frame
     assert frame["churn_probability"].iloc[0] == frame["churn_probability"].max()
-    for label in pipeline.RUN_LABELS:  # three reasons for every scored customer, for every model
+    for label in result.horizons:  # three reasons for every scored customer, for every model
         scored = frame[frame[f"{label}_probability"].notna()]
         assert len(scored) and (scored[f"{label}_reasons"].str.count(";") == 2).all(), label
-        assert result["models"][label]["version"]
-        assert scored["model_versions"].str.contains(f"{label}={result['models'][label]['version']}").all()
-    assert frame.loc[frame["p_alive"].notna(), "model_versions"].str.startswith("clv=").all()
-    assert (frame["cutoff"].astype(str).str[:10] == result["cutoff"]).all()
+        assert result.models[label]["version"]
+        assert scored["model_versions"].str.contains(f"{label}={result.models[label]['version']}").all()
+    assert frame.loc[frame["p_alive"].notna(), "model_versions"].str.contains("clv=").all()
+    assert (frame["cutoff"].astype(str).str[:10] == result.cutoff).all()
     assert frame["engagement_tier"].dropna().isin(["hot", "warm", "cold"]).all()
     with pytest.raises(SettingsError, match="--sort must be one of"):
-        pipeline.scores(shop, sort="vibes")
+        app.scores(shop, sort="vibes")
     # hottest leads are customers with no order yet, each with three reasons
-    leads = result["hottest_leads"]
+    leads = result.hottest_leads
     assert leads and all(r["conversion_reasons"].count(";") == 2 for r in leads)
     buyers = {r[0] for r in query(shop, "SELECT m.resolved_id FROM orders JOIN customer_map m USING (customer_id)")}
     assert not {r["customer_id"] for r in leads} & buyers
     # the churn model card: its metrics come from the window before the one it trained on
-    card = result["models"]["churn"]
+    card = result.models["churn"]
     assert card["metrics"]["model"]["auc"] > 0.6 and "baseline_rule" in card["metrics"]
-    assert card["data_window"]["features_as_of"] < result["cutoff"] and not card.get("reused")
+    assert card["data_window"]["features_as_of"] < result.cutoff and not card.get("reused")
 
 
 def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
@@ -118,34 +119,34 @@ def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
 
     shop = tmp_path / "copy"
     shutil.copytree(demo_shop[0], shop)
-    again = pipeline.run(shop)["models"]
+    again = app.run(shop).models
     assert again["churn"]["reused"] and again["conversion"]["reused"]
-    later = pipeline.run(shop, cutoff="2024-12-01")["models"]  # a new cutoff is a new training window
+    later = app.run(shop, cutoff="2024-12-01").models  # a new cutoff is a new training window
     assert not later["churn"].get("reused")
-    pipeline.ingest(shop, [write("late.csv", "order_id,customer_id,ordered_at,amount\nNEW1,C00001,2024-12-30,20\n")],
+    app.ingest(shop, [write("late.csv", "order_id,customer_id,ordered_at,amount\nNEW1,C00001,2024-12-30,20\n")],
                     table="orders")
-    assert not pipeline.run(shop)["models"]["churn"].get("reused")  # new data: retrained
+    assert not app.run(shop).models["churn"].get("reused")  # new data: retrained
     (shop / "models" / "churn.joblib").write_bytes(b"not a model")
-    assert not pipeline.run(shop)["models"]["churn"].get("reused")  # unreadable: retrained, not an error
+    assert not app.run(shop).models["churn"].get("reused")  # unreadable: retrained, not an error
     (shop / "models" / "churn.joblib").unlink()
     (shop / "models" / "churn.partial").mkdir()  # the model cannot be written: the run still succeeds
-    kept = pipeline.run(shop)["models"]["churn"]
+    kept = app.run(shop).models["churn"]
     assert "could not keep the model" in kept["not_kept"] and kept["metrics"]
 
 
 def test_conversion_backtest_has_the_points_rule_beside_it(demo_shop):
     shop, _ = demo_shop
-    result = pipeline.backtest(shop, cutoff="2024-07-01", horizon_days=90, model="conversion")
+    result = app.backtest(shop, cutoff="2024-07-01", horizon_days=90, model="conversion").details
     m = result["metrics"]
     assert m["baseline_rule"]["rule"] == "engagement points (highest first)" and 0 <= m["baseline_rule"]["auc"] <= 1
     assert m["model"]["auc"] > 0.7 and result["card"]["target"] == "conversion"
     assert result["card"]["data_window"] == {"features_as_of": "2024-04-02", "outcomes_between": "2024-04-02 and 2024-07-01"}
     with pytest.raises(SettingsError, match="--search must be"):
-        pipeline.backtest(shop, cutoff="2024-07-01", model="conversion", search_seconds=0)
+        app.backtest(shop, cutoff="2024-07-01", model="conversion", search_seconds=0)
 
 
 @pytest.mark.parametrize("model", ["clv", "churn", "conversion"])
 def test_a_backtest_past_the_end_of_the_data_is_refused_with_the_last_usable_cutoff(loaded, model):
     # the orders end on 2024-03-01 (a leap year): a 30-day window from 2024-02-15 would count missing data as "no order"
     with pytest.raises(InsufficientDataError, match="end on 2024-03-01.* the last cutoff it allows is 2024-02-01"):
-        pipeline.backtest(loaded, cutoff="2024-02-15", horizon_days=30, model=model)
+        app.backtest(loaded, cutoff="2024-02-15", horizon_days=30, model=model)

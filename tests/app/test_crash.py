@@ -9,12 +9,12 @@ import sys
 
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from tests.conftest import query, snapshot
 
 SCRIPT = (
-    "import sys; from regulars import pipeline; "
-    "pipeline.ingest(sys.argv[1], [sys.argv[2]], table='orders')"
+    "import sys; from regulars import app; "
+    "app.ingest(sys.argv[1], [sys.argv[2]], table='orders')"
 )
 
 
@@ -32,9 +32,9 @@ def test_killed_load_changes_nothing_and_reruns_once(loaded, write, fault):
     killed = _run(loaded, path, fault)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert snapshot(loaded) == before
-    (result,) = pipeline.ingest(loaded, [path], table="orders")
+    (result,) = app.ingest(loaded, [path], table="orders").loads
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (5001, 5000, 1)
-    (again,) = pipeline.ingest(loaded, [path], table="orders")
+    (again,) = app.ingest(loaded, [path], table="orders").loads
     assert again.already_loaded
     assert query(loaded, "SELECT count(*) FROM orders WHERE order_id LIKE 'K%'") == [(5000,)]
     assert query(loaded, "SELECT count(*) FROM batches") == [(2,)]

@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regulars import pipeline
+from regulars import app
 from regulars.errors import RegularsError
 from tests.conftest import query
 
@@ -31,7 +31,7 @@ def csv_text(draw) -> str:
 def _check(workspace, path) -> None:
     stored = query(workspace, "SELECT * FROM orders WHERE batch_id LIKE 'b0001-%' ORDER BY order_id")
     try:
-        results = pipeline.ingest(workspace, [path], table="orders")
+        results = app.ingest(workspace, [path], table="orders").loads
     except RegularsError:
         results = []  # a clear refusal is a fine answer to garbage; a traceback is not
     for r in results:

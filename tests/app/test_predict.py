@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from regulars import pipeline
-from regulars.cli import app
+from regulars import app
+from regulars.cli import app as cli
 from regulars.errors import SettingsError
 from tests.conftest import SHARED_DATA, query
 
@@ -20,17 +20,17 @@ AFTER_THE_FACT = ["Tags", "Lead Quality", "Lead Profile", "Asymmetrique Activity
 
 @pytest.mark.slow
 def test_telco_churn_auc(workspace):
-    pipeline.ingest(workspace, [TELCO], table="customers")
-    result = pipeline.predict(workspace, target="Churn", positive="Yes", holdout=0.3, score_all=True)
-    card = result["card"]
+    app.ingest(workspace, [TELCO], table="customers")
+    result = app.predict(workspace, target="Churn", positive="Yes", holdout=0.3, score_all=True)
+    card = result.card
     print("Telco holdout AUC", round(card["metrics"]["model"]["auc"], 4))
     assert card["metrics"]["model"]["auc"] >= 0.835
-    assert result["rows_known"] == 7043 and result["rows_scored"] == 7043
+    assert result.rows_known == 7043 and result.rows_scored == 7043
     assert "TotalCharges" in card["features_used"] and card["leakage_flags"] == {}
     assert len(card["deciles"]) == 10 and card["deciles"][0]["lift"] > 2
     assert card["metrics"]["model"]["auc"] > card["metrics"]["baseline_logistic"]["auc"] - 0.01
     assert "stratified 30% holdout" in card["evaluated_on"] and card["trained_on"]["customers"] == 4930
-    rows = query(workspace, f"SELECT count(*), min(length(reasons) - length(replace(reasons, ';', ''))) FROM predictions WHERE run_id = '{result['run_id']}'")
+    rows = query(workspace, f"SELECT count(*), min(length(reasons) - length(replace(reasons, ';', ''))) FROM predictions WHERE run_id = '{result.run_id}'")
     assert rows == [(7043, 2)]  # three reasons each
 
 
@@ -38,8 +38,8 @@ def test_telco_churn_auc(workspace):
 def test_leads_auc_without_after_the_fact_columns(workspace, tmp_path):
     mapping = tmp_path / "leads.toml"
     mapping.write_text('table = "customers"\n[columns]\ncustomer_id = "Prospect ID"\n')
-    pipeline.ingest(workspace, [LEADS], mapping_file=mapping)
-    result = CliRunner().invoke(app, ["predict", str(workspace), "--target", "Converted", "--positive", "1",
+    app.ingest(workspace, [LEADS], mapping_file=mapping)
+    result = CliRunner().invoke(cli, ["predict", str(workspace), "--target", "Converted", "--positive", "1",
                                       *[a for c in AFTER_THE_FACT for a in ("--exclude", c)], "--exclude", "Lead Number",
                                       "--json"])
     assert result.exit_code == 0, result.output
@@ -55,17 +55,17 @@ def test_leakage_guard_flags_and_drops_after_the_fact_columns(workspace, write):
     for i in range(400):
         churned = i % 3 == 0
         rows.append(f"c{i},{'yes' if churned else 'no'},{i % 7},{'moved away' if churned else ''},{'north' if i % 2 else 'south'}")
-    pipeline.ingest(workspace, [write("crm.csv", "\n".join(rows) + "\n")], table="customers")
-    card = pipeline.predict(workspace, target="churned", positive="yes")["card"]
+    app.ingest(workspace, [write("crm.csv", "\n".join(rows) + "\n")], table="customers")
+    card = app.predict(workspace, target="churned", positive="yes").card
     assert card["leakage_flags"]["closed_reason"]["used"] is False
     assert "recorded after the outcome" in card["leakage_flags"]["closed_reason"]["reason"]
     assert "closed_reason" not in card["features_used"]
-    kept = pipeline.predict(workspace, target="churned", positive="yes", allow=["closed_reason"])["card"]
+    kept = app.predict(workspace, target="churned", positive="yes", allow=["closed_reason"]).card
     assert "closed_reason" in kept["features_used"] and kept["leakage_flags"]["closed_reason"]["used"] is True
-    shown = CliRunner().invoke(app, ["predict", str(workspace), "--target", "churned", "--positive", "yes"])
+    shown = CliRunner().invoke(cli, ["predict", str(workspace), "--target", "churned", "--positive", "yes"])
     assert shown.exit_code == 0 and "Model card: churned = yes" in shown.output
     assert "leakage guard, not used: closed_reason" in " ".join(shown.output.split())
     with pytest.raises(SettingsError, match="no customer column 'churn'"):
-        pipeline.predict(workspace, target="churn")
+        app.predict(workspace, target="churn")
     with pytest.raises(SettingsError, match="--positive 'maybe' does not occur"):
-        pipeline.predict(workspace, target="churned", positive="maybe")
+        app.predict(workspace, target="churned", positive="maybe")

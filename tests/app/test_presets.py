@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from tests.conftest import FIXTURES, SHARED_DATA, query, snapshot
 
 ONLINE_RETAIL = SHARED_DATA / "online_retail" / "online_retail.csv.gz"
@@ -13,7 +13,7 @@ CDNOW = SHARED_DATA / "cdnow"
 
 @pytest.mark.slow
 def test_online_retail(workspace):
-    (r,) = pipeline.ingest(workspace, [ONLINE_RETAIL], preset_name="online-retail")
+    (r,) = app.ingest(workspace, [ONLINE_RETAIL], preset_name="online-retail").loads
     # 541,909 lines; the 135,080 without a customer id are kept apart in quarantine
     assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (541_909, 406_829, 135_080)
     assert r.written == {"orders": 22_190, "order_items": 406_829, "products": 3_684, "customers": 4_372}
@@ -26,16 +26,16 @@ def test_online_retail(workspace):
     assert query(workspace, "SELECT round(sum(quantity * unit_price), 2) FROM order_items i JOIN orders o USING (order_id) WHERE o.status = 'completed'") == \
         query(workspace, "SELECT round(sum(amount), 2) FROM orders WHERE status = 'completed'")
     before = snapshot(workspace)
-    (again,) = pipeline.ingest(workspace, [ONLINE_RETAIL], preset_name="online-retail")
+    (again,) = app.ingest(workspace, [ONLINE_RETAIL], preset_name="online-retail").loads
     assert again.already_loaded and snapshot(workspace) == before
-    status = pipeline.status(workspace)
-    assert any("24.9% of rows (135,080) lack a customer id" in w for w in status["warnings"])
+    status = app.status(workspace)
+    assert any("24.9% of rows (135,080) lack a customer id" in w for w in status.warnings)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["cdnow_master.csv.gz", "CDNOW_master.txt.gz"])
 def test_cdnow_master(workspace, name):
-    (r,) = pipeline.ingest(workspace, [CDNOW / name], preset_name="cdnow")
+    (r,) = app.ingest(workspace, [CDNOW / name], preset_name="cdnow").loads
     assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (69_659, 69_659, 0)
     assert r.customers_created == 23_570
     assert query(workspace, "SELECT count(DISTINCT customer_id), round(sum(amount), 2), "
@@ -43,22 +43,22 @@ def test_cdnow_master(workspace, name):
         (23_570, 2_500_315.63, __import__("datetime").date(1997, 1, 1), __import__("datetime").date(1998, 6, 30))]
     (attrs,) = query(workspace, "SELECT attributes->>'number_of_cds' FROM orders LIMIT 1")[0]
     assert attrs is not None
-    (again,) = pipeline.ingest(workspace, [CDNOW / name], preset_name="cdnow")
+    (again,) = app.ingest(workspace, [CDNOW / name], preset_name="cdnow").loads
     assert again.already_loaded and query(workspace, "SELECT count(*) FROM orders") == [(69_659,)]
 
 
 def test_cdnow_sample_uses_the_master_id(workspace):
-    (r,) = pipeline.ingest(workspace, [CDNOW / "cdnow_sample.csv.gz"], preset_name="cdnow")
+    (r,) = app.ingest(workspace, [CDNOW / "cdnow_sample.csv.gz"], preset_name="cdnow").loads
     assert (r.rows_read, r.rows_accepted) == (6_919, 6_919)
     assert query(workspace, "SELECT count(DISTINCT customer_id) FROM orders") == [(2_357,)]
 
 
 def test_vendor_presets_and_identity(workspace):
-    (contacts,) = pipeline.ingest(workspace, [FIXTURES / "hubspot_contacts.csv"], preset_name="hubspot-contacts")
+    (contacts,) = app.ingest(workspace, [FIXTURES / "hubspot_contacts.csv"], preset_name="hubspot-contacts").loads
     assert (contacts.rows_accepted, contacts.rows_quarantined) == (3, 0)
     assert query(workspace, "SELECT name, company_size, consent_email, email_norm FROM customers WHERE customer_id = '501'") == [
         ("Ann Lee", "5", True, "ann.lee@example.com")]
-    (shop,) = pipeline.ingest(workspace, [FIXTURES / "shopify_orders.csv"], preset_name="shopify-orders")
+    (shop,) = app.ingest(workspace, [FIXTURES / "shopify_orders.csv"], preset_name="shopify-orders").loads
     # #1004 has no email, so no customer: its line is quarantined; the rest load
     assert (shop.rows_read, shop.rows_accepted, shop.rows_quarantined) == (5, 4, 1)
     assert query(workspace, "SELECT order_id, customer_id, amount, status, CAST(ordered_at AS VARCHAR) FROM orders ORDER BY 1") == [
@@ -68,11 +68,11 @@ def test_vendor_presets_and_identity(workspace):
     ]
     assert query(workspace, "SELECT product_id, quantity FROM order_items WHERE order_id = '#1001' ORDER BY 1") == [
         ("CK-7", 1.0), ("SD-1", 2.0)]
-    (mail,) = pipeline.ingest(workspace, [FIXTURES / "mailchimp_activity.csv"], preset_name="mailchimp-activity")
+    (mail,) = app.ingest(workspace, [FIXTURES / "mailchimp_activity.csv"], preset_name="mailchimp-activity").loads
     assert (mail.rows_accepted, mail.rows_quarantined) == (5, 0)
     assert query(workspace, "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 1") == [
         ("email_bounce", 1), ("email_click", 1), ("email_open", 1), ("email_unsubscribe", 1), ("forward", 1)]
-    (desk,) = pipeline.ingest(workspace, [FIXTURES / "zendesk_tickets.csv"], preset_name="zendesk-tickets")
+    (desk,) = app.ingest(workspace, [FIXTURES / "zendesk_tickets.csv"], preset_name="zendesk-tickets").loads
     assert (desk.rows_accepted, desk.rows_quarantined) == (3, 0)
     assert query(workspace, "SELECT ticket_id, status, csat FROM tickets ORDER BY 1") == [
         ("9001", "solved", 5.0), ("9002", "open", None), ("9003", "pending", 1.0)]
@@ -81,5 +81,5 @@ def test_vendor_presets_and_identity(workspace):
     assert resolved["ann.lee+shop@example.com"] == resolved["ann.lee@example.com"] == "501"
     assert resolved["bob@example.com"] == "502"
     assert resolved["dan@example.com"] == "dan@example.com"
-    status = pipeline.status(workspace)
-    assert "events: 1 event types are outside the documented vocabulary" in status["warnings"]
+    status = app.status(workspace)
+    assert "events: 1 event types are outside the documented vocabulary" in status.warnings

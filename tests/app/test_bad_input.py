@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from regulars import pipeline
+from regulars import app
 from regulars.errors import SettingsError, SourceError, WorkspaceError
 from tests.conftest import query, snapshot
 
@@ -14,7 +14,7 @@ HEADER = "order_id,customer_id,ordered_at,amount\n"
 
 
 def load(workspace, path, table="orders", **kw):
-    (result,) = pipeline.ingest(workspace, [path], table=table, **kw)
+    (result,) = app.ingest(workspace, [path], table=table, **kw).loads
     assert result.rows_read == result.rows_accepted + result.rows_quarantined
     return result
 
@@ -50,7 +50,7 @@ def test_unusable_files_change_nothing(loaded, write, name, content, error, mess
 def test_path_that_does_not_exist(loaded, tmp_path):
     before = snapshot(loaded)
     with pytest.raises(SourceError, match="no such file"):
-        pipeline.ingest(loaded, [tmp_path / "missing.csv"], table="orders")
+        app.ingest(loaded, [tmp_path / "missing.csv"], table="orders")
     assert snapshot(loaded) == before
 
 
@@ -58,24 +58,24 @@ def test_one_missing_file_stops_the_whole_command_before_loading(loaded, write, 
     before = snapshot(loaded)
     good = write("good.csv", HEADER + "B1,c9,2024-01-01,5\n")
     with pytest.raises(SourceError, match="missing.csv: no such file"):
-        pipeline.ingest(loaded, [good, tmp_path / "missing.csv"], table="orders")
+        app.ingest(loaded, [good, tmp_path / "missing.csv"], table="orders")
     assert snapshot(loaded) == before
 
 
 def test_workspace_that_does_not_exist(tmp_path, write):
     with pytest.raises(WorkspaceError, match="does not exist; create one with `regulars init"):
-        pipeline.ingest(tmp_path / "nowhere", [write("a.csv", HEADER)], table="orders")
+        app.ingest(tmp_path / "nowhere", [write("a.csv", HEADER)], table="orders")
     assert not (tmp_path / "nowhere").exists()
 
 
 def test_unknown_table_and_option_conflicts(loaded, write):
     path = write("a.csv", HEADER + "B1,c9,2024-01-01,5\n")
     with pytest.raises(SettingsError, match="unknown table 'order'"):
-        pipeline.ingest(loaded, [path], table="order")
+        app.ingest(loaded, [path], table="order")
     with pytest.raises(SettingsError, match="either --preset or --mapping"):
-        pipeline.ingest(loaded, [path], preset_name="cdnow", mapping_file="m.toml")
+        app.ingest(loaded, [path], preset_name="cdnow", mapping_file="m.toml")
     with pytest.raises(SettingsError, match="--table"):
-        pipeline.ingest(loaded, [path])
+        app.ingest(loaded, [path])
 
 
 def test_wrong_delimiter_in_a_mapping(loaded, write, tmp_path):
@@ -85,7 +85,7 @@ def test_wrong_delimiter_in_a_mapping(loaded, write, tmp_path):
     path = write("semi.csv", HEADER.replace(",", ";") + "B1;c9;2024-01-01;5\n")
     before = snapshot(loaded)
     with pytest.raises(SourceError, match="single column; is the delimiter right"):
-        pipeline.ingest(loaded, [path], mapping_file=mapping)
+        app.ingest(loaded, [path], mapping_file=mapping)
     assert snapshot(loaded) == before
 
 
@@ -230,7 +230,7 @@ def test_orders_for_unknown_customers_create_minimal_records(workspace, write):
 
 def test_same_content_twice_is_a_no_op(loaded, write):
     before = snapshot(loaded)
-    (again,) = pipeline.ingest(loaded, [write("seed_copy.csv", __import__("tests.conftest").conftest.ORDERS_CSV)], table="orders")
+    (again,) = app.ingest(loaded, [write("seed_copy.csv", __import__("tests.conftest").conftest.ORDERS_CSV)], table="orders").loads
     assert again.already_loaded and again.batch_id.startswith("b0001-")
     assert snapshot(loaded) == before
 
@@ -260,7 +260,7 @@ def test_order_lines_quarantine_whole_orders(workspace, tmp_path):
     path = tmp_path / "lines.csv"
     path.write_text("inv,cust,at,sku,qty,price\n1,c1,2024-01-01,a,2,1.5\n1,c1,2024-01-01,b,1,2\n"
                     "2,c1,2024-01-02,a,-1,1.5\n2,c1,2024-01-02,b,1,2\n3,,2024-01-03,a,1,1\n")
-    (r,) = pipeline.ingest(workspace, [path], mapping_file=mapping)
+    (r,) = app.ingest(workspace, [path], mapping_file=mapping).loads
     assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (5, 2, 3)
     assert reasons(workspace, r.batch_id) == {
         4: "item.quantity: -1.0 is below the minimum 0",

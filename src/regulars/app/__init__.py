@@ -1,0 +1,55 @@
+"""The application layer: one function per use case, each returning a typed result record.
+
+The CLI, the REST API and notebooks call only these. Every result has attributes for code and
+``to_dict()`` for JSON (strict: no NaN). Heavy libraries load inside the use cases that need
+them, and names load on first use, so importing this package (for the CLI's help) is quick.
+"""
+
+from __future__ import annotations
+
+from regulars._lazy import lazy_names
+
+__all__ = [
+    "BACKTEST_MODELS",
+    "BacktestResult",
+    "CustomerResult",
+    "DemoResult",
+    "EngagementResult",
+    "IngestResult",
+    "InitResult",
+    "PredictResult",
+    "QuarantineResult",
+    "Result",
+    "RunResult",
+    "SCORE_SORTS",
+    "ScoresResult",
+    "StatusResult",
+    "backtest",
+    "customer",
+    "demo",
+    "engagement",
+    "ingest",
+    "init",
+    "predict",
+    "quarantine",
+    "run",
+    "scores",
+    "status",
+]
+
+_HOMES = {
+    "_backtest": ("backtest",),
+    "_choices": ("BACKTEST_MODELS", "SCORE_SORTS"),
+    "_customers": ("customer", "scores"),
+    "_demo": ("demo",),
+    "_engagement": ("engagement",),
+    "_ingest": ("ingest",),
+    "_init": ("init",),
+    "_predict": ("predict",),
+    "_results": ("BacktestResult", "CustomerResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult",
+                 "PredictResult", "QuarantineResult", "Result", "RunResult", "ScoresResult", "StatusResult"),
+    "_run": ("run",),
+    "_status": ("quarantine", "status"),
+}
+
+__getattr__, __dir__ = lazy_names("regulars.app", _HOMES)

@@ -1,0 +1,17 @@
+"""What users choose by name, defined once for the use cases and for the CLI's help (which
+must load without the rest of the application)."""
+
+from __future__ import annotations
+
+__all__ = ["BACKTEST_MODELS", "OUTCOME_TABLES", "SCORE_SORTS"]
+
+#: What ``scores`` can sort by: the column, and whether lowest comes first.
+SCORE_SORTS = {"churn": ("churn_probability", False), "conversion": ("conversion_probability", False),
+               "support": ("support_probability", False), "clv": ("clv", False),
+               "engagement": ("engagement", False), "p_alive": ("p_alive", True)}
+
+#: What can be backtested, and the tables whose rows decide each one's outcome (so whose last
+#: day ends its window).
+OUTCOME_TABLES = {"clv": ("orders",), "churn": ("orders",), "purchase": ("orders",),
+                  "conversion": ("orders", "events"), "support": ("tickets",)}
+BACKTEST_MODELS = tuple(OUTCOME_TABLES)

@@ -1,0 +1,46 @@
+"""What several use cases share: reading a cutoff, the default cutoff, progress callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from regulars.errors import InsufficientDataError, SettingsError
+from regulars.schema import CONTRACTS
+
+__all__ = ["FACT_TABLES", "Step", "check_search", "default_cutoff", "parse_cutoff", "quiet"]
+
+#: A progress callback: told what is happening now ("reading", "scoring churn", ...).
+Step = Callable[[str], None]
+
+#: Tables of dated facts (orders, events, tickets, feedback, messages).
+FACT_TABLES = tuple(name for name, c in CONTRACTS.items() if c.time_column and "customer_id" in c.names)
+
+
+def quiet(_: str) -> None:
+    """A progress callback that says nothing."""
+
+
+def parse_cutoff(cutoff: str | date | None, option: str = "--cutoff") -> date | None:
+    """A date from ``YYYY-MM-DD`` text; a time of day is not accepted (cutoffs are whole days)."""
+    if cutoff is None or isinstance(cutoff, date):
+        return cutoff.date() if hasattr(cutoff, "date") and callable(cutoff.date) else cutoff
+    try:
+        return date.fromisoformat(cutoff)
+    except ValueError:
+        raise SettingsError(f"{option} must be a date like 2011-06-01, got {cutoff!r}") from None
+
+
+def default_cutoff(store: Any, tables: tuple[str, ...] = FACT_TABLES) -> date:
+    """The day after the last dated row, so everything loaded counts."""
+    last = store.last_day(tables)
+    if last is None:
+        raise InsufficientDataError("there is no dated data yet (orders, events, tickets, ...); load an export "
+                                    "first (`regulars ingest`)")
+    return last + timedelta(days=1)
+
+
+def check_search(seconds: float | None) -> None:
+    if seconds is not None and not 0 < seconds <= 3600:
+        raise SettingsError(f"--search must be a number of seconds above 0 and at most 3600, got {seconds:g}")

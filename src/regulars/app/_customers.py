@@ -1,0 +1,38 @@
+"""``customer`` and ``scores``: one customer in full, and every customer's latest scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regulars.app._choices import SCORE_SORTS
+from regulars.app._results import CustomerResult, ScoresResult
+from regulars.errors import SettingsError
+from regulars.store import customer_view, latest_run, open_workspace, run_scores
+
+__all__ = ["customer", "scores"]
+
+
+def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
+    """Everything known and predicted about one customer (after identity resolution)."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        found = customer_view(store, customer_id)
+    run = workspace.settings.run
+    return CustomerResult(**found, horizons={label: run.horizon(label) for label in ("churn", "conversion", "support")})
+
+
+def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20) -> ScoresResult:
+    """The latest run's scores for every customer, with model versions, sorted (missing values last)."""
+    if sort not in SCORE_SORTS:
+        raise SettingsError(f"--sort must be one of {', '.join(SCORE_SORTS)}, got {sort!r}")
+    if top < 1:
+        raise SettingsError(f"--top must be at least 1, got {top}")
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        latest = latest_run(store)
+        frame = run_scores(store, latest["run_id"])
+    frame["cutoff"] = latest["cutoff"]
+    column, ascending = SCORE_SORTS[sort]
+    frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
+    return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
+                        frame=frame.reset_index(drop=True), top=top)

@@ -1,0 +1,31 @@
+"""``demo``: a generated shop, loaded and scored, to show what regulars does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regulars.app._common import Step, quiet
+from regulars.app._ingest import ingest
+from regulars.app._init import init
+from regulars.app._results import DemoResult
+from regulars.app._run import run
+from regulars.app._status import status
+
+__all__ = ["demo"]
+
+
+def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, step: Step = quiet) -> DemoResult:
+    """Create a workspace at ``path`` with the demo shop loaded and scored; idempotent per seed."""
+    from regulars.demo import generate_shop, write_shop
+
+    path = Path(path)
+    step("generating the demo shop")
+    shop = generate_shop(customers, seed)  # checks the size before anything is written
+    init(path)
+    files, truth = write_shop(shop, path)
+    loads = []
+    for file, table in files:
+        step(f"loading {file.name}")
+        loads.extend(ingest(path, [file], table=table).loads)
+    return DemoResult(workspace=str(path), files_dir=str(files[0][0].parent), truth=str(truth), loads=loads,
+                      status=status(path), run=run(path, step=step))

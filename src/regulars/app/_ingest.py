@@ -1,0 +1,105 @@
+"""``ingest``: files in as batches, each all-or-nothing; loading the same content again does nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from regulars._faults import fault_point
+from regulars.app._common import Step, quiet
+from regulars.app._results import IngestResult
+from regulars.errors import RegularsError, SettingsError, SourceError
+from regulars.schema import contract_for
+from regulars.store import BatchResult, Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from regulars.ingest import Mapping, SourceInfo
+
+__all__ = ["ingest"]
+
+
+def _mapping_for(table: str | None, preset_name: str | None, mapping_file: str | Path | None
+                 ) -> tuple[str, Mapping | None]:
+    from regulars.ingest import load_mapping, preset
+
+    if preset_name and mapping_file:
+        raise SettingsError("give either --preset or --mapping, not both")
+    mapping = None
+    if preset_name:
+        mapping = preset(preset_name, table)
+    elif mapping_file:
+        mapping = load_mapping(mapping_file, table)
+    table = table or (mapping.table if mapping else None)
+    if table is None:
+        raise SettingsError("say which table the file loads with --table (for example --table orders)")
+    contract_for(table)
+    return table, mapping
+
+
+def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step) -> BatchResult:
+    from regulars.ingest import auto_mapping, read_raw, release_raw, stage
+
+    settings = workspace.settings
+    with workspace.store() as store:
+        earlier = store.find_batch(info.content_hash, table)
+        if earlier:
+            return BatchResult(
+                batch_id=earlier["batch_id"], table=table, source_name=info.name, rows_read=0,
+                rows_accepted=0, rows_quarantined=0, rows_unchanged=0, customers_created=0,
+                written={}, already_loaded=True, loaded_at=earlier["loaded_at"],
+            )
+        # Staging builds connection-local temporary tables only; the store itself changes
+        # in the one transaction below, so a crash anywhere leaves it as it was.
+        con = store.con
+        step("reading")
+        # A generated row id needs row numbers while typing, so such files are read eagerly.
+        eager = mapping is not None and any(f.generate == "row" for f in mapping.fields)
+        raw = read_raw(con, info, mapping.delimiter if mapping else None, lazy=not eager)
+        used = mapping or auto_mapping(table, raw.columns)
+        fields, unused = used.resolve(raw.columns, where=str(info.path))
+        step("validating")
+        staged = stage(
+            con, used, fields, unused, content_hash=info.content_hash,
+            dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
+            existing=store.existing_relations(), raw=raw,
+        )
+        release_raw(con)
+        if staged.rows_read == 0:
+            raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
+        step("storing")
+        with store.transaction():
+            result = store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
+                                       mapping=used.name)
+            fault_point("before_commit")
+        return result
+
+
+def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: str | None = None,
+           preset_name: str | None = None, mapping_file: str | Path | None = None,
+           step: Step = quiet) -> IngestResult:
+    """Load files as batches (each all-or-nothing); a file loaded before is a no-op.
+
+    Every file is checked before any is loaded, so a missing or unreadable file changes nothing.
+    When a file fails part-way through a list, the files before it stay loaded and the error
+    says which those are.
+    """
+    from regulars.ingest import inspect_source
+
+    workspace = open_workspace(workspace_path)
+    table, mapping = _mapping_for(table, preset_name, mapping_file)
+    if not files:
+        raise SettingsError("name at least one file to load")
+    infos = [inspect_source(f) for f in files]
+    loads: list[BatchResult] = []
+    for info in infos:
+        try:
+            loads.append(_load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}")))
+        except RegularsError as exc:
+            if loads:
+                landed = ", ".join(f"{r.source_name} (batch {r.batch_id})" for r in loads)
+                rest = [i.name for i in infos[len(loads) + 1:]]
+                exc.args = (f"{exc} -- already loaded: {landed}; nothing else was stored"
+                            + (f" (not tried: {', '.join(rest)})" if rest else ""),)
+            raise
+    return IngestResult(loads=loads)

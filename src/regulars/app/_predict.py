@@ -1,0 +1,37 @@
+"""``predict``: learn a customer column the business records (a CRM "churned" flag) from the others."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from regulars.app._common import check_search
+from regulars.app._results import PredictResult
+from regulars.errors import InsufficientDataError, SettingsError
+from regulars.store import open_workspace
+
+__all__ = ["predict"]
+
+
+def predict(workspace_path: str | Path, *, target: str, positive: str | None = None, holdout: float = 0.3,
+            exclude: Sequence[str] = (), allow: Sequence[str] = (), score_all: bool = False,
+            search_seconds: float | None = None, seed: int = 42) -> PredictResult:
+    """Learn ``target`` from the other customer columns; evaluate on a stratified holdout; score the
+    customers whose value is unknown (or everyone, with ``score_all``)."""
+    from regulars.models.propensity import learn_business_label
+
+    if not 0.05 <= holdout <= 0.9:
+        raise SettingsError(f"--holdout must be between 0.05 and 0.9, got {holdout}")
+    check_search(search_seconds)
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        customers = store.frame("SELECT * FROM customers WHERE NOT coalesce(is_stub, false)")
+        if customers.empty:
+            raise InsufficientDataError("no customer profiles are loaded; load a customers export first")
+        learned = learn_business_label(customers, target, positive=positive, holdout=holdout, exclude=exclude,
+                                       allow=allow, score_all=score_all, search_seconds=search_seconds, seed=seed)
+        with store.transaction():
+            run_id = store.write_predictions(target, learned.card, learned.scored)
+    top = learned.scored.sort_values("probability", ascending=False).head(10).to_dict("records")
+    return PredictResult(run_id=run_id, target=target, positive=learned.positive, rows_known=learned.rows_known,
+                         rows_scored=len(learned.scored), holdout=holdout, card=learned.card, top=top)

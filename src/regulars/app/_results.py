@@ -1,0 +1,140 @@
+"""The typed records the use cases return: attributes for code, ``to_dict()`` for JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from regulars._json import jsonable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from regulars.store import BatchResult
+
+__all__ = ["BacktestResult", "CustomerResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult",
+           "PredictResult", "QuarantineResult", "Result", "RunResult", "ScoresResult", "StatusResult"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Base of every use case's result; ``to_dict()`` is safe for strict JSON (no NaN)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self) if f.repr})
+
+
+@dataclass(frozen=True)
+class InitResult(Result):
+    workspace: str
+    database: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class IngestResult(Result):
+    """One batch per file, in the order given (files loaded before are ``already_loaded``)."""
+
+    loads: list[BatchResult]
+
+
+@dataclass(frozen=True)
+class StatusResult(Result):
+    workspace: str
+    tables: dict[str, dict[str, Any]]
+    customers: dict[str, int]
+    batches: list[dict[str, Any]]
+    currencies: dict[str, int]
+    quarantine: dict[str, Any]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class QuarantineResult(Result):
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RunResult(Result):
+    """A stored run: what each scorer's model is (``models``), what was skipped and why, and
+    short lists of the customers to look at first."""
+
+    run_id: str
+    cutoff: str
+    customers: int
+    models: dict[str, Any]
+    skipped: dict[str, str]
+    horizons: dict[str, int]
+    clv_months: int
+    most_valuable: list[dict[str, Any]] = field(default_factory=list)
+    most_likely_lapsed: list[dict[str, Any]] = field(default_factory=list)
+    churn_risk: list[dict[str, Any]] = field(default_factory=list)
+    hottest_leads: list[dict[str, Any]] = field(default_factory=list)
+    most_engaged: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BacktestResult(Result):
+    """``model`` is "clv" (``details``: metrics of BG/NBD and baselines, weekly curve) or a label
+    (``details``: the model card, customers trained and tested on, rolling cutoffs)."""
+
+    model: str
+    cutoff: str
+    horizon_days: int
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CustomerResult(Result):
+    customer_id: str
+    records: list[dict[str, Any]]
+    orders: dict[str, Any]
+    scores: dict[str, Any] | None
+    horizons: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ScoresResult(Result):
+    """Every customer's latest scores, sorted; ``to_dict`` gives the first ``top`` rows."""
+
+    sort: str
+    run_id: str
+    cutoff: str
+    frame: pd.DataFrame = field(repr=False)
+    top: int = 20
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({"sort": self.sort, "run_id": self.run_id, "cutoff": self.cutoff,
+                         "customers": len(self.frame), "rows": self.frame.head(self.top)})
+
+
+@dataclass(frozen=True)
+class PredictResult(Result):
+    run_id: str
+    target: str
+    positive: str
+    rows_known: int
+    rows_scored: int
+    holdout: float
+    card: dict[str, Any]
+    top: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class EngagementResult(Result):
+    cutoff: str
+    customers: int
+    points: dict[str, float]
+    tiers: dict[str, int]
+    hottest: list[dict[str, Any]]
+    learned: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class DemoResult(Result):
+    workspace: str
+    files_dir: str
+    truth: str
+    loads: list[BatchResult]
+    status: StatusResult
+    run: RunResult

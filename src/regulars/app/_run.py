@@ -1,0 +1,99 @@
+"""``run``: every scorer that applies to this shop, as of a cutoff, stored as one run."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from regulars.app._common import Step, default_cutoff, parse_cutoff, quiet
+from regulars.app._results import RunResult
+from regulars.errors import InsufficientDataError
+from regulars.store import open_workspace, run_scores
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["run"]
+
+_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: int = 10,
+        step: Step = quiet) -> RunResult:
+    """Score every customer as of ``cutoff`` (default: the day after the last dated row) with the
+    scorers of ``[run] scorers`` that apply; models are reused until the data or the cutoff
+    change. Scorers that do not apply, or lack history, are listed with the reason."""
+    from regulars.scores import ModelCache, RunContext, default_scorers, to_long
+
+    workspace = open_workspace(workspace_path)
+    settings = workspace.settings
+    with workspace.store() as store:
+        when = parse_cutoff(cutoff) or default_cutoff(store)
+        currencies = list(store.currencies())
+        ctx = RunContext(tables=store.feature_inputs(), cutoff=when, settings=settings,
+                         cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
+                         currency=_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
+                         currencies=currencies)
+        models: dict[str, Any] = {}
+        skipped: dict[str, str] = {}
+        parts = []
+        for scorer in default_scorers(settings.run.scorers):
+            why = scorer.skip_reason(ctx)
+            if why is None:
+                step(f"scoring {scorer.name}")
+                try:
+                    scored = scorer.score(ctx)
+                except InsufficientDataError as exc:
+                    why = str(exc)
+            if why is not None:
+                skipped[scorer.name] = why
+                continue
+            models[scorer.name] = scored.card
+            parts.append(to_long(scorer.name, scored))
+        if not parts:
+            raise InsufficientDataError("nothing could be scored: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()))
+        import pandas as pd
+
+        step("storing the run")
+        with store.transaction():
+            run_id = store.write_run(when, models, skipped, pd.concat(parts, ignore_index=True))
+        wide = run_scores(store, run_id)
+    horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
+    return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,
+                     horizons=horizons, clv_months=settings.clv.months, **_lists(wide, top))
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
+
+
+def _lists(wide: pd.DataFrame, top: int) -> dict[str, list[dict[str, Any]]]:
+    """The few customers to look at first, from whichever scores the run has."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    buyers = wide[wide["p_alive"].notna()]
+    value = ["customer_id", "p_alive", "expected_orders_90d", "clv", "reason"]
+    if len(buyers):
+        out["most_valuable"] = _records(buyers.sort_values("clv", ascending=False).head(top), value)
+        # slipping away: repeat customers ranked by the value of their habit that is probably lost
+        repeat = buyers[buyers["orders"] > 1]
+        lost = (1 - repeat["p_alive"]) * repeat["orders"] * repeat["expected_order_value"]
+        out["most_likely_lapsed"] = _records(repeat.assign(_lost=lost).sort_values("_lost", ascending=False).head(top),
+                                             value)
+    risky = wide[wide["churn_probability"].notna()]
+    if len(risky):
+        # likely to leave soon: the value a departure would cost, not the long gone
+        stake = risky["churn_probability"] * risky["clv"].fillna(0)
+        risky = risky[risky["orders"].fillna(2) > 1].assign(_stake=stake)
+        out["churn_risk"] = _records(risky.sort_values(["_stake", "churn_probability"], ascending=False).head(top),
+                                     ["customer_id", "churn_probability", "clv", "churn_reasons"])
+    leads = wide[wide["conversion_probability"].notna()]
+    if len(leads):
+        out["hottest_leads"] = _records(leads.sort_values("conversion_probability", ascending=False).head(top),
+                                        ["customer_id", "conversion_probability", "conversion_reasons", "engagement",
+                                         "engagement_tier"])
+    engaged = wide[wide["engagement"].notna()]
+    if len(engaged):
+        out["most_engaged"] = _records(engaged.sort_values("engagement", ascending=False).head(top),
+                                       ["customer_id", "engagement", "engagement_tier", "engagement_reason"])
+    return out

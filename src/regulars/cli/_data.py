@@ -1,0 +1,127 @@
+"""Data in: ``init``, ``ingest``, ``status``, ``quarantine``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from regulars.cli._app import command, progress
+from regulars.cli._options import AsJson, CsvFile, WorkspaceArg
+from regulars.cli._render import json_out, line, out, table, warn
+from regulars.ingest._presets import PRESETS
+from regulars.schema import CONTRACTS
+
+__all__ = ["print_loads", "print_status"]
+
+
+@command()
+def init(path: WorkspaceArg, as_json: AsJson = False) -> None:
+    """Create a workspace: [bold]regulars.toml[/] with documented defaults, and the store."""
+    from regulars import app
+
+    result = app.init(path)
+    if as_json:
+        return json_out(result)
+    verb = "Created" if result.created else "Already a workspace:"
+    line(f"{verb} {result.workspace} (settings in regulars.toml, data in {Path(result.database).name})")
+
+
+def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
+    fresh = [r for r in loads if not r.already_loaded]
+    if fresh:
+        out.print(table("Loaded", ["file", "read", "accepted", "quarantined", "new customers"],
+                        [[r.source_name, f"{r.rows_read:,}", f"{r.rows_accepted:,}", f"{r.rows_quarantined:,}",
+                          f"{r.customers_created:,}"] for r in fresh],
+                        right=("read", "accepted", "quarantined", "new customers"), fold=("file",)))
+    for r in loads:
+        if r.already_loaded:
+            line(f"{r.source_name}: already loaded as batch {r.batch_id} on {r.loaded_at}; nothing to do.")
+            continue
+        line(f"{r.source_name} (batch {r.batch_id}): read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
+             f"quarantined {r.rows_quarantined:,}"
+             + (f"; {r.rows_unchanged:,} accepted rows were already stored" if r.rows_unchanged else "")
+             + (f"; created {r.customers_created:,} minimal customer records for unknown customers"
+                if r.customers_created else ""))
+        if r.rows_quarantined and workspace is not None:
+            line(f"  see them with: regulars quarantine {workspace} --batch {r.batch_id}")
+
+
+@command()
+def ingest(
+    workspace: WorkspaceArg,
+    files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, Parquet or Excel files (gzip is fine).")],
+    table_name: Annotated[str | None, typer.Option("--table", help=f"Canonical table: {', '.join(CONTRACTS)}.")] = None,
+    preset: Annotated[str | None, typer.Option(help=f"A built-in layout: {', '.join(PRESETS)}.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="A TOML/YAML mapping file (see docs/mapping.md).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Load export files into the store. Each file is one all-or-nothing batch; loading the
+    same content again does nothing. Rows that break the contract go to quarantine."""
+    from regulars import app
+
+    with progress(as_json, "loading") as step:
+        result = app.ingest(workspace, files, table=table_name, preset_name=preset, mapping_file=mapping, step=step)
+    if as_json:
+        return json_out(result)
+    print_loads(result.loads, workspace)
+
+
+def print_status(data: Any) -> None:
+    out.print(table("Tables", ["table", "rows", "from", "to"],
+                    [[name, f"{t['rows']:,}", (t["from"] or "")[:10], (t["to"] or "")[:10]]
+                     for name, t in data.tables.items()], right=("rows",)))
+    c = data.customers
+    out.print(table("Customers", ["records", "after identity resolution", "merged", "minimal (no profile)"],
+                    [[f"{c['records']:,}", f"{c['resolved']:,}", f"{c['merged']:,}", f"{c['minimal']:,}"]],
+                    right=("records", "after identity resolution", "merged", "minimal (no profile)")))
+    out.print(table("Batches", ["batch", "table", "source", "read", "quarantined", "loaded"],
+                    [[b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
+                      f"{b['rows_quarantined']:,}", b["loaded_at"][:10]] for b in data.batches],
+                    right=("read", "quarantined"), fold=("source",)))
+    q = data.quarantine
+    if q["by_reason"]:
+        out.print(table(f"Quarantine: {q['rows']:,} rows", ["reason", "rows"],
+                        [[reason, f"{n:,}"] for reason, n in q["by_reason"].items()], right=("rows",)))
+    for w in data.warnings:
+        warn(w)
+
+
+@command()
+def status(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
+    """What is in the store: rows and date range per table, customers, batches, quarantine
+    by reason, and data-quality warnings."""
+    from regulars import app
+
+    result = app.status(workspace)
+    if as_json:
+        return json_out(result)
+    print_status(result)
+
+
+@command()
+def quarantine(
+    workspace: WorkspaceArg,
+    batch: Annotated[str | None, typer.Option(help="Only this batch.")] = None,
+    csv: CsvFile = None,
+    limit: Annotated[int, typer.Option(help="Rows to show on screen.")] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """Show or export quarantined rows with their reasons and original values."""
+    from regulars import app
+    from regulars.exports import write_safe_csv
+
+    rows = app.quarantine(workspace, batch).rows
+    if csv is not None:
+        n = write_safe_csv(rows, csv)
+        if not as_json:
+            line(f"Wrote {n:,} quarantined rows to {csv}")
+            return
+    if as_json:
+        return json_out({"rows": rows})
+    out.print(table(f"Quarantine: {len(rows):,} rows", ["batch", "row", "reason", "original"],
+                    [[r.batch_id, r.source_row, r.reason, r.original[:120]] for r in rows.head(limit).itertuples()],
+                    fold=("reason", "original")))
+    if len(rows) > limit:
+        line(f"... {len(rows) - limit:,} more; use --csv FILE to export them all")

@@ -1,0 +1,64 @@
+"""One renderer: where output goes, how JSON is written, and how text from data is shown.
+
+Text from users' data or settings (customer ids, file names, reasons, error messages) is never
+read as Rich markup: messages are printed with markup off, and table cells are plain ``Text``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["err", "fixed", "json_out", "known", "line", "num", "out", "pct", "table", "warn"]
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def json_out(result: Any) -> None:
+    """A result as strict JSON on stdout (``to_dict()`` when it has one; never NaN)."""
+    from regulars._json import dumps
+
+    data = result.to_dict() if hasattr(result, "to_dict") else result
+    sys.stdout.write(dumps(data, indent=2) + "\n")
+
+
+def line(text: str, *, style: str | None = None, console: Console = out) -> None:
+    """One line of plain text (no markup is interpreted), optionally in a style."""
+    console.print(Text(text, style=style or ""), soft_wrap=True)
+
+
+def warn(text: str) -> None:
+    out.print(Text.assemble(("warning: ", "yellow"), text), soft_wrap=True)
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]], *, right: tuple[str, ...] = (),
+          fold: tuple[str, ...] = ()) -> Table:
+    """A table whose every cell is plain text; ``right`` columns are right-aligned (numbers)."""
+    shown = Table(title=Text(title), title_justify="left")
+    for name in columns:
+        shown.add_column(Text(name), justify="right" if name in right else "left",
+                         overflow="fold" if name in fold else "ellipsis", no_wrap=name in right)
+    for row in rows:
+        shown.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+    return shown
+
+
+def known(value: Any) -> bool:
+    return value is not None and value == value  # NaN is not equal to itself
+
+
+def fixed(value: Any, digits: int = 3) -> str:
+    return f"{value:.{digits}f}" if known(value) else ""
+
+
+def pct(value: Any) -> str:
+    return f"{value:.0%}" if known(value) else ""
+
+
+def num(value: Any) -> str:
+    return f"{value:,.0f}" if known(value) else ""

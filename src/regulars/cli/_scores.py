@@ -1,0 +1,158 @@
+"""Scores out: ``run``, ``scores``, ``customer``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from regulars.app._choices import SCORE_SORTS
+from regulars.cli._app import command, progress
+from regulars.cli._options import AsJson, CsvFile, Cutoff, Top, WorkspaceArg
+from regulars.cli._render import json_out, known, line, num, out, pct, table
+
+__all__ = ["print_run"]
+
+
+
+def _people(title: str, rows: list[dict[str, Any]], months: int) -> Any:
+    return table(title, ["customer", "still a customer", f"{months}-month value", "why"],
+                 [[r["customer_id"], pct(r["p_alive"]), num(r["clv"]), r["reason"]] for r in rows],
+                 right=("still a customer", f"{months}-month value"), fold=("why",))
+
+
+def _engaged(title: str, rows: list[dict[str, Any]]) -> Any:
+    return table(title, ["customer", "points", "tier", "why"],
+                 [[r["customer_id"], num(r["engagement"]), r.get("engagement_tier", r.get("tier")),
+                   r["engagement_reason"]] for r in rows], right=("points",), fold=("why",))
+
+
+def _print_clv(card: dict[str, Any]) -> None:
+    bg, gg = card["bgnbd"], card["gamma_gamma"]
+    line("BG/NBD " + ", ".join(f"{k} {v:.4g}" for k, v in bg["params"].items())
+         + f" (log-likelihood {bg['log_likelihood']:.1f}); Gamma-Gamma "
+         + ", ".join(f"{k} {v:.4g}" for k, v in gg["params"].items())
+         + f"; spend vs frequency correlation {gg['frequency_value_correlation']:.2f}")
+    check = card.get("evaluation", {})
+    if "metrics" in check:
+        m = check["metrics"]
+        line(f"Checked on the {check['horizon_days']} days before the cutoff (fitted without them): repeat purchases "
+             f"predicted {m['bgnbd']['total_predicted']:,.0f} vs actual {m['bgnbd']['total_actual']:,.0f}; "
+             f"per-customer error {m['bgnbd']['mae']:.2f} vs {m['baseline_rate']['mae']:.2f} for 'same rate as before'")
+    elif "skipped" in check:
+        line(check["skipped"])
+
+
+def print_run(result: Any, top: int | None = None) -> None:
+    """A run: what was scored, each model in a line, and the customers to look at first."""
+    lists = {k: getattr(result, k)[:top] for k in ("most_likely_lapsed", "most_valuable", "churn_risk",
+                                                    "hottest_leads", "most_engaged")}
+    line(f"Run {result.run_id}: {result.customers:,} customers scored as of {result.cutoff}")
+    if "clv" in result.models:
+        _print_clv(result.models["clv"])
+    for name, why in result.skipped.items():
+        line(f"{name}: skipped: {why}")
+    for label, days in result.horizons.items():
+        card = result.models.get(label)
+        if card and card.get("metrics"):
+            m, rule = card["metrics"], card["metrics"].get("baseline_rule")
+            line(f"{label.title()} model ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
+                 f"AUC {m['model']['auc']:.2f} on {card['evaluated_on']}"
+                 + (f"; simple rule ({rule['rule']}) {rule['auc']:.2f}" if rule else "")
+                 + f"; `regulars backtest --model {label}` shows the full model card")
+    months = result.clv_months
+    if lists["most_likely_lapsed"]:
+        out.print(_people("Most likely to have lapsed (repeat customers)", lists["most_likely_lapsed"], months))
+    if lists["most_valuable"]:
+        out.print(_people(f"Most valuable over the next {months} months", lists["most_valuable"], months))
+    if lists["most_engaged"]:
+        out.print(_engaged("Most engaged right now", lists["most_engaged"]))
+    if lists["churn_risk"]:
+        out.print(table(f"Valuable customers likely to leave in the next {result.horizons['churn']} days",
+                        ["customer", "chance of leaving", f"{months}-month value", "why"],
+                        [[r["customer_id"], pct(r["churn_probability"]), num(r.get("clv")), r["churn_reasons"]]
+                         for r in lists["churn_risk"]],
+                        right=("chance of leaving", f"{months}-month value"), fold=("why",)))
+    if lists["hottest_leads"]:
+        out.print(table(f"Hottest leads: chance of a first order in the next {result.horizons['conversion']} days",
+                        ["lead", "chance", "engagement", "why"],
+                        [[r["customer_id"], pct(r["conversion_probability"]),
+                          f"{r['engagement']:.0f} {r['engagement_tier']}" if known(r.get("engagement")) else "",
+                          r["conversion_reasons"]] for r in lists["hottest_leads"]],
+                        right=("chance", "engagement"), fold=("why",)))
+
+
+@command()
+def run(workspace: WorkspaceArg, cutoff: Cutoff = None, top: Top = 10, as_json: AsJson = False) -> None:
+    """Score every customer: probability still a customer, expected orders, lifetime value,
+    chance of leaving, of a lead's first order and of needing support, engagement, and why.
+    Models are retrained only when the data or the cutoff changed; what does not apply to the
+    shop is skipped with the reason."""
+    from regulars import app
+
+    with progress(as_json, "scoring") as step:
+        result = app.run(workspace, cutoff=cutoff, top=top, step=step)
+    if as_json:
+        return json_out(result)
+    print_run(result)
+
+
+@command()
+def scores(
+    workspace: WorkspaceArg,
+    sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SCORE_SORTS)}.")] = "clv",
+    top: Top = 20,
+    csv: CsvFile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Every customer's latest scores (from the last `regulars run`), sorted as asked."""
+    from regulars import app
+    from regulars.exports import write_safe_csv
+
+    result = app.scores(workspace, sort=sort, top=top)
+    frame = result.frame
+    if csv is not None:
+        n = write_safe_csv(frame, csv)
+        if not as_json:
+            line(f"Wrote {n:,} customers' scores to {csv}")
+    if as_json:
+        return json_out(result)
+    columns = ["customer", "still a customer", "value", "chance of leaving", "chance to convert", "engagement"]
+    out.print(table(f"Scores by {sort} as of {result.cutoff} ({len(frame):,} customers)", columns,
+                    [[r.customer_id, pct(r.p_alive), num(r.clv), pct(r.churn_probability),
+                      pct(r.conversion_probability), num(r.engagement)] for r in frame.head(top).itertuples()],
+                    right=tuple(columns[1:])))
+
+
+@command()
+def customer(
+    workspace: WorkspaceArg,
+    customer_id: Annotated[str, typer.Argument(help="A customer id (any id linked to the customer works).")],
+    as_json: AsJson = False,
+) -> None:
+    """One customer: profile, orders, and the latest predictions with a plain explanation."""
+    from regulars import app
+
+    result = app.customer(workspace, customer_id)
+    if as_json:
+        return json_out(result)
+    o = result.orders
+    other = ", ".join(f"{n} {what}" for n, what in ((o["refunds"], "refunded"), (o["cancelled"], "cancelled")) if n)
+    line(f"{result.customer_id}: {o['count']} completed order{'' if o['count'] == 1 else 's'}, "
+         f"total {o['total'] or 0:,.2f}" + (f" ({other})" if other else "")
+         + (f", first {str(o['first'])[:10]}, last {str(o['last'])[:10]}" if o["count"] else ""), style="bold")
+    s = result.scores
+    if s is None:
+        line("No scores yet; run `regulars run` first.")
+        return
+    days = result.horizons
+    if known(s.get("p_alive")):
+        line(f"As of {str(s['cutoff'])[:10]}: {s['p_alive']:.0%} likely still a customer; "
+             f"{s['expected_orders_90d']:.2f} orders expected in 90 days; lifetime value {num(s['clv'])}")
+        line(s["reason"])
+    for label, what in (("churn", "no order"), ("conversion", "a first order"), ("support", "a support ticket")):
+        if known(s.get(f"{label}_probability")):
+            line(f"Chance of {what} in the next {days[label]} days: {s[f'{label}_probability']:.0%} "
+                 f"({s[f'{label}_reasons']})")
+    if known(s.get("engagement")):
+        line(f"Engagement {s['engagement']:.0f} points, {s['engagement_tier']}: {s['engagement_reason']}")

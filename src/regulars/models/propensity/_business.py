@@ -1,0 +1,90 @@
+"""Learning a label the business provides (a customer column such as a CRM "churned" flag)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from regulars.errors import InsufficientDataError, SettingsError
+from regulars.features._attributes import attribute_frame
+from regulars.models.propensity._card import model_card
+from regulars.models.propensity._evaluate import evaluate
+from regulars.models.propensity._leakage import leakage_flags
+from regulars.models.propensity._model import PropensityModel
+
+__all__ = ["BusinessLabel", "learn_business_label"]
+
+#: Fewest customers of each outcome a holdout evaluation can rest on.
+MIN_PER_CLASS = 10
+
+
+@dataclass(frozen=True)
+class BusinessLabel:
+    positive: str
+    rows_known: int
+    card: dict[str, Any]
+    scored: pd.DataFrame  # customer_id, probability, reasons
+
+
+def _positive_value(values: pd.Series, positive: str | None, target: str) -> str:
+    seen = set(values.dropna().astype(str).unique())
+    if positive is not None:
+        if positive not in seen:
+            raise SettingsError(f"--positive {positive!r} does not occur in {target!r}; its values are {sorted(seen)[:10]}")
+        return positive
+    for candidate in ("Yes", "yes", "1", "1.0", "True", "true"):
+        if candidate in seen:
+            return candidate
+    raise SettingsError(f"say which value of {target!r} is the outcome to predict with --positive; "
+                        f"its values are {sorted(seen)[:10]}")
+
+
+def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str | None = None,
+                         holdout: float = 0.3, exclude: Sequence[str] = (), allow: Sequence[str] = (),
+                         score_all: bool = False, search_seconds: float | None = None,
+                         seed: int = 42) -> BusinessLabel:
+    """Fit on the customers whose ``target`` is known, evaluate on a stratified holdout, and score
+    the rest; columns that look recorded after the outcome are left out unless in ``allow``."""
+    from sklearn.model_selection import train_test_split
+
+    frame = attribute_frame(customers).sort_index()  # the split must not depend on scan order
+    if target not in frame.columns:
+        raise SettingsError(f"no customer column {target!r}; columns are: {', '.join(map(str, frame.columns))}")
+    unknown = [c for c in (*exclude, *allow) if c not in frame.columns]
+    if unknown:
+        raise SettingsError(f"no customer column {unknown[0]!r} to exclude or allow")
+    labels = frame[target]
+    if pd.api.types.is_numeric_dtype(labels):  # 1.0 reads as "1", as the export wrote it
+        labels = labels.map(lambda v: None if pd.isna(v) else f"{v:g}")
+    labels = labels.astype("string")
+    wanted = _positive_value(labels, positive, target)
+    known = labels.notna()
+    y = (labels[known] == wanted).astype(int).to_numpy()
+    counts = np.bincount(y, minlength=2)
+    if counts.min() < MIN_PER_CLASS:
+        raise InsufficientDataError(
+            f"{target!r} = {wanted!r} for {counts[1]:,} customers and otherwise for {counts[0]:,}; learning it "
+            f"needs at least {MIN_PER_CLASS} of each (load more customers, or choose another --positive)")
+    X = frame.drop(columns=[target, *exclude])
+    flags = leakage_flags(X[known], y)
+    X = X.drop(columns=[c for c in flags if c not in allow])
+    train_X, test_X, train_y, test_y = train_test_split(X[known], y, test_size=holdout, stratify=y, random_state=seed)
+    if min(np.bincount(test_y, minlength=2)) == 0 or min(np.bincount(train_y, minlength=2)) < MIN_PER_CLASS:
+        raise InsufficientDataError(f"a {holdout:.0%} holdout leaves too few customers of one outcome to learn "
+                                    "from or to test on; use a larger or smaller --holdout")
+    model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X, train_y)
+    metrics = {"model": evaluate(test_y, model.predict_positive(test_X)),
+               "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X))}
+    to_score = X if score_all else X[~known]
+    scored = pd.DataFrame({"customer_id": to_score.index.astype(str),
+                           "probability": model.predict_positive(to_score) if len(to_score) else []})
+    scored["reasons"] = model.reason_text(to_score)
+    card = model_card(
+        model, target=f"{target} = {wanted}", metrics=metrics, leakage_flags=flags, excluded=exclude,
+        data_window={"customers_with_known_value": int(known.sum()), "holdout_share": holdout, "seed": seed},
+        evaluated_on=f"a stratified {holdout:.0%} holdout ({len(test_y):,} customers) kept out of training")
+    return BusinessLabel(positive=wanted, rows_known=int(known.sum()), card=card, scored=scored)

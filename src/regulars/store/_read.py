@@ -1,0 +1,64 @@
+"""Read queries the use cases need, all through resolved customer ids."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from regulars.errors import InsufficientDataError, SettingsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from regulars.store._store import Store
+
+__all__ = ["customer_view", "latest_run", "quarantine_rows", "run_scores"]
+
+#: A completed order (the status column's default); refunds and cancellations are counted apart.
+_DONE = "coalesce(status, 'completed') = 'completed'"
+
+
+def quarantine_rows(store: Store, batch_id: str | None = None) -> pd.DataFrame:
+    """Quarantined rows (all, or one batch's) with reasons and original values, in load order."""
+    if batch_id is not None and not store.rows("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]):
+        raise SettingsError(f"no batch {batch_id!r}; `regulars status` lists the batches")
+    where = "WHERE batch_id = ?" if batch_id else ""
+    return store.frame(
+        "SELECT batch_id, table_name, source_name, source_row, reason, reason_codes, "
+        f"CAST(original AS VARCHAR) AS original FROM quarantine {where} ORDER BY batch_id, source_row",
+        [batch_id] if batch_id else [])
+
+
+def latest_run(store: Store) -> dict[str, Any]:
+    """The newest scoring run (not a `predict` run): run_id and cutoff."""
+    found = store.rows("SELECT run_id, cutoff FROM runs WHERE cutoff IS NOT NULL "
+                       "ORDER BY created_at DESC, run_id DESC LIMIT 1")
+    if not found:
+        raise InsufficientDataError("no scores yet; run `regulars run` first")
+    return found[0]
+
+
+def run_scores(store: Store, run_id: str) -> pd.DataFrame:
+    """One run's wide scores, a row per customer."""
+    return store.frame("SELECT * EXCLUDE (run_id) FROM scores WHERE run_id = ?", [run_id])
+
+
+def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
+    """A customer's records (every id linked to them), order counts and latest scores."""
+    found = store.rows("SELECT resolved_id FROM customer_map WHERE customer_id = ?", [customer_id])
+    if not found:
+        raise SettingsError(f"no customer {customer_id!r}; `regulars status` shows what is loaded")
+    resolved = found[0]["resolved_id"]
+    records = store.rows(
+        "SELECT c.* EXCLUDE (attributes, batch_id, email_norm, phone_norm) FROM customers c "
+        "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ? ORDER BY c.is_stub, c.customer_id",
+        [resolved])
+    orders = store.rows(
+        f"SELECT count(*) FILTER (done) AS count, sum(amount) FILTER (done) AS total, "
+        f"min(ordered_at) FILTER (done) AS first, max(ordered_at) FILTER (done) AS last, "
+        f"count(*) FILTER (status = 'refunded') AS refunds, count(*) FILTER (status = 'cancelled') AS cancelled "
+        f"FROM (SELECT *, {_DONE} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
+        f"WHERE m.resolved_id = ?", [resolved])[0]
+    scores = store.rows(
+        "SELECT s.*, r.cutoff FROM scores s JOIN runs r USING (run_id) WHERE s.customer_id = ? "
+        "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved])
+    return {"customer_id": resolved, "records": records, "orders": orders, "scores": scores[0] if scores else None}
