@@ -41,7 +41,7 @@ from regulars import app
 path, workspace, table, preset = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] or None
 app.init(workspace)
 start = time.perf_counter()
-(r,) = app.ingest(workspace, [path], table=table or None, preset_name=preset)
+(r,) = app.ingest(workspace, [path], table=table or None, preset_name=preset).loads
 assert r.rows_read == r.rows_accepted + r.rows_quarantined
 print(time.perf_counter() - start, r.rows_read)
 """

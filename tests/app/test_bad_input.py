@@ -290,3 +290,13 @@ def test_row_level_problems_never_touch_stored_rows(loaded, write):
         assert result.rows_quarantined >= 1 or name == "bom.csv", name
         assert query(loaded, seed) == stored, name
     assert query(loaded, "SELECT * FROM customers WHERE customer_id IN ('c1', 'c2') ORDER BY customer_id") == customers
+
+
+def test_a_file_failing_part_way_through_a_list_names_the_files_that_landed(loaded, write):
+    good = write("good.csv", HEADER + "B1,c9,2024-01-01,5\n")
+    empty = write("empty.csv", HEADER)
+    later = write("later.csv", HEADER + "B2,c9,2024-01-02,5\n")
+    with pytest.raises(SourceError, match=r"empty.csv: has a header but no rows.* already loaded: good.csv "
+                                          r"\(batch b0002-\w+\); nothing else was stored \(not tried: later.csv\)"):
+        app.ingest(loaded, [good, empty, later], table="orders")
+    assert query(loaded, "SELECT order_id FROM orders WHERE order_id LIKE 'B%'") == [("B1",)]

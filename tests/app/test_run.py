@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from regulars import app
-from regulars.errors import SettingsError
-from regulars.errors import InsufficientDataError
+from regulars.errors import InsufficientDataError, SettingsError
 from tests.conftest import SHARED_DATA, query
 
 
@@ -114,6 +115,16 @@ def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
     assert card["data_window"]["features_as_of"] < result.cutoff and not card.get("reused")
 
 
+def test_low_risk_customers_are_explained_by_what_keeps_their_risk_low(demo_shop):
+    """A loyal customer's low chance of leaving reads as what lowers it, not as what raises it."""
+    shop, _ = demo_shop
+    frame = app.scores(shop, sort="churn").frame.dropna(subset=["churn_probability"])
+    low = frame[frame["churn_probability"] <= frame["churn_probability"].quantile(0.25)]
+    high = frame[frame["churn_probability"] >= frame["churn_probability"].quantile(0.75)]
+    assert len(low) > 50 and low["churn_reasons"].str.split(";").str[0].str.contains("lowers the chance").all()
+    assert high["churn_reasons"].str.split(";").str[0].str.contains("raises the chance").all()
+
+
 def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
     import shutil
 
@@ -126,10 +137,10 @@ def test_run_retrains_only_what_is_stale(demo_shop, tmp_path, write):
     app.ingest(shop, [write("late.csv", "order_id,customer_id,ordered_at,amount\nNEW1,C00001,2024-12-30,20\n")],
                     table="orders")
     assert not app.run(shop).models["churn"].get("reused")  # new data: retrained
-    (shop / "models" / "churn.joblib").write_bytes(b"not a model")
+    (shop / "models" / "churn.json").write_bytes(b"not a model")
     assert not app.run(shop).models["churn"].get("reused")  # unreadable: retrained, not an error
-    (shop / "models" / "churn.joblib").unlink()
-    (shop / "models" / "churn.partial").mkdir()  # the model cannot be written: the run still succeeds
+    shutil.rmtree(shop / "models")
+    (shop / "models").write_text("")  # the model cannot be written: the run still succeeds
     kept = app.run(shop).models["churn"]
     assert "could not keep the model" in kept["not_kept"] and kept["metrics"]
 
@@ -150,3 +161,26 @@ def test_a_backtest_past_the_end_of_the_data_is_refused_with_the_last_usable_cut
     # the orders end on 2024-03-01 (a leap year): a 30-day window from 2024-02-15 would count missing data as "no order"
     with pytest.raises(InsufficientDataError, match="end on 2024-03-01.* the last cutoff it allows is 2024-02-01"):
         app.backtest(loaded, cutoff="2024-02-15", horizon_days=30, model=model)
+
+
+def test_lifetime_value_refuses_to_add_up_several_currencies(workspace, write):
+    rows = ["order_id,customer_id,ordered_at,amount,currency"]
+    for i in range(30):
+        rows += [f"a{i},c{i},2024-01-{1 + i % 28:02d},10,{'GBP' if i % 2 else 'EUR'}",
+                 f"b{i},c{i},2024-04-{1 + i % 28:02d},12,{'GBP' if i % 2 else 'EUR'}"]
+    app.ingest(workspace, [write("o.csv", "\n".join(rows) + "\n")], table="orders")
+    with pytest.raises(InsufficientDataError, match="clv: orders are in 2 currencies"):
+        app.run(workspace)  # nothing else applies to orders this small, so nothing could be scored
+
+
+def test_a_fit_with_nothing_to_learn_says_so_instead_of_nan(monkeypatch):
+    """A degenerate fit (every customer alike) predicts NaN; the run's check says why, never NaN."""
+    import regulars.models.clv as clv
+    from regulars.scores._lifetime import holdout_check
+
+    class Degenerate:
+        metrics = {"bgnbd": {"mae": float("nan"), "total_predicted": float("nan")}}
+
+    monkeypatch.setattr(clv, "backtest", lambda *a, **k: Degenerate())
+    check = holdout_check(None, date(2024, 6, 1))
+    assert "found no variation between customers" in check["skipped"] and "nan" not in check["skipped"]

@@ -60,3 +60,20 @@ def test_plain_dataframe_api():
     pd.testing.assert_frame_equal(got, summary(ORDERS, date(2024, 2, 1)), check_dtype=False)
     with pytest.raises(ValueError, match="not in the transactions frame"):
         summary_from_transactions(frame, date(2024, 2, 1))
+
+
+def test_a_cutoff_with_a_time_of_day_is_the_whole_day():
+    """Cutoffs are whole days: 2024-03-10 15:00 means the start of 2024-03-10, so an order that
+    morning is not counted and recency never exceeds T."""
+    from datetime import datetime
+
+    import pandas as pd
+
+    from regulars.features import summary_from_transactions
+
+    orders = pd.DataFrame({"customer_id": ["a", "a", "a"], "amount": [5.0, 6.0, 7.0],
+                           "ordered_at": ["2024-03-01 10:00", "2024-03-05 09:00", "2024-03-10 08:00"]})
+    noon = summary_from_transactions(orders, datetime(2024, 3, 10, 15, 0))
+    midnight = summary_from_transactions(orders, datetime(2024, 3, 10))
+    assert noon.equals(midnight)
+    assert (noon["recency"] <= noon["T"]).all() and noon.loc[0, "frequency"] == 1

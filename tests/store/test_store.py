@@ -87,3 +87,29 @@ def test_an_older_store_is_migrated_when_opened_even_to_read(loaded):
     assert query(loaded, "SELECT p_alive, clv, reason, churn_probability, model_versions FROM scores") == [
         (0.8, 12.5, "a regular", 0.3, "churn=def; clv=abc")]
     assert app.scores(loaded).frame["customer_id"].tolist() == ["c1"]
+
+
+def test_run_ids_never_repeat_and_unknown_result_columns_are_refused(loaded):
+    import pandas as pd
+
+    from regulars.store import open_workspace
+
+    long = pd.DataFrame({"customer_id": ["c1"], "scorer": ["clv"], "measure": ["p_alive"], "value": [0.5],
+                         "text": [None], "model_version": ["v1"]})
+    with open_workspace(loaded).store() as store:
+        first = store.write_run("2024-04-01", {}, {}, long)
+        second = store.write_run("2024-04-01", {}, {}, long)
+        store.con.execute("DELETE FROM runs WHERE run_id = ?", [first])
+        third = store.write_run("2024-04-01", {}, {}, long)
+        assert (first, second, third) == ("r0001", "r0002", "r0003")
+        with pytest.raises(ValueError, match="run results must have the columns"):
+            store.write_run("2024-04-01", {}, {}, long.assign(surprise=1))
+
+
+def test_several_currencies_are_said_in_status(workspace, write):
+    app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount,currency\n"
+                                          "A1,c1,2024-01-01,5,GBP\nA2,c2,2024-01-02,6,EUR\nA3,c2,2024-01-03,7,GBP\n")],
+               table="orders")
+    data = app.status(workspace)
+    assert data.currencies == {"GBP": 2, "EUR": 1}
+    assert any("orders are in 2 currencies (GBP 2, EUR 1)" in w for w in data.warnings)

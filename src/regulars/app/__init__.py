@@ -17,6 +17,7 @@ __all__ = [
     "EngagementResult",
     "IngestResult",
     "InitResult",
+    "PRESETS",
     "PredictResult",
     "QuarantineResult",
     "Result",
@@ -39,7 +40,7 @@ __all__ = [
 
 _HOMES = {
     "_backtest": ("backtest",),
-    "_choices": ("BACKTEST_MODELS", "SCORE_SORTS"),
+    "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS"),
     "_customers": ("customer", "scores"),
     "_demo": ("demo",),
     "_engagement": ("engagement",),

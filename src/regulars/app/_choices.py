@@ -3,7 +3,12 @@ must load without the rest of the application)."""
 
 from __future__ import annotations
 
-__all__ = ["BACKTEST_MODELS", "OUTCOME_TABLES", "SCORE_SORTS"]
+from regulars.ingest import PRESETS as _PRESETS
+
+__all__ = ["BACKTEST_MODELS", "OUTCOME_TABLES", "PRESETS", "SCORE_SORTS"]
+
+#: The built-in layouts of common exports, by name (``ingest --preset``).
+PRESETS = tuple(_PRESETS)
 
 #: What ``scores`` can sort by: the column, and whether lowest comes first.
 SCORE_SORTS = {"churn": ("churn_probability", False), "conversion": ("conversion_probability", False),

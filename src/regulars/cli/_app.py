@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from regulars import __version__
+from regulars._version import __version__
 from regulars.cli._render import err, line, out
 
 __all__ = ["INTERNAL_ERROR", "app", "command", "progress"]

@@ -10,7 +10,7 @@ import typer
 from regulars.cli._app import command, progress
 from regulars.cli._options import AsJson, CsvFile, WorkspaceArg
 from regulars.cli._render import json_out, line, out, table, warn
-from regulars.ingest._presets import PRESETS
+from regulars.app import PRESETS
 from regulars.schema import CONTRACTS
 
 __all__ = ["print_loads", "print_status"]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from regulars.app._choices import BACKTEST_MODELS
+from regulars.app import BACKTEST_MODELS
 from regulars.cli._app import command
 from regulars.cli._options import AsJson, Cutoff, Search, WorkspaceArg
 from regulars.cli._render import fixed, json_out, line, out, table, warn

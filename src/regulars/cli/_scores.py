@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from regulars.app._choices import SCORE_SORTS
+from regulars.app import SCORE_SORTS
 from regulars.cli._app import command, progress
 from regulars.cli._options import AsJson, CsvFile, Cutoff, Top, WorkspaceArg
 from regulars.cli._render import json_out, known, line, num, out, pct, table

@@ -1,5 +1,6 @@
 """Features: per-customer values computed as of a cutoff, from data strictly before it."""
 
+from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
@@ -13,6 +14,7 @@ from regulars.features._transactions import (
 __all__ = [
     "LABELS",
     "TIME_UNITS",
+    "attribute_frame",
     "customer_features",
     "seen_before",
     "summary_frame",

@@ -7,11 +7,10 @@ renames an existing customer unless two groups merge (then the older id wins).
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import phonenumbers
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas, SciPy and the phone data load only when there is something to resolve
+    import pandas as pd
 
 __all__ = ["email_norm_sql", "normalise_phones", "resolve_identities"]
 
@@ -28,6 +27,8 @@ def email_norm_sql(expr: str, strip_plus: bool) -> str:
 
 def normalise_phones(values: list[str], region: str) -> dict[str, str | None]:
     """E.164 form of each distinct phone text (``None`` when it is not a possible number)."""
+    import phonenumbers
+
     out: dict[str, str | None] = {}
     for text in values:
         try:
@@ -47,6 +48,11 @@ def resolve_identities(records: pd.DataFrame) -> pd.DataFrame:
     Returns customer_id, resolved_id, matched_on ("self", "email", "phone", "email+phone")
     for every customer.
     """
+    import numpy as np
+    import pandas as pd
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(records)
     if n == 0:
         return pd.DataFrame({"customer_id": [], "resolved_id": [], "matched_on": []})

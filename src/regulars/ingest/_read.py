@@ -16,8 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads only for the formats read through it (JSON, Excel, aligned text)
+    import pandas as pd
 
 from regulars.errors import SourceError
 from regulars.ingest._source import SourceInfo, dedupe_names, read_header
@@ -163,6 +167,8 @@ def _register(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, rejects: list
 
 
 def _text_frame(records: list[dict], rows: list[int]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
     frame.columns = dedupe_names([str(c) for c in frame.columns])
     frame = frame.astype(object).where(frame.notna(), None)
@@ -203,6 +209,8 @@ def _read_whitespace(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRea
 
 
 def _empty_frame(columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
     frame.insert(0, "_row", pd.Series([], dtype="int64"))
     return frame
@@ -241,6 +249,8 @@ def _read_json(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
 
 def _read_excel(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> RawRead:
     try:
+        import pandas as pd
+
         frame = pd.read_excel(info.path, dtype=object, sheet_name=0)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise SourceError(f"{info.path}: cannot be read as an Excel workbook ({exc})") from None

@@ -5,8 +5,21 @@ from regulars.scores._lifetime import LifetimeValueScorer, score_lifetime_value
 from regulars.scores._propensity import ModelCache, PropensityScorer, fingerprint, score_propensity
 from regulars.scores._scorer import LONG_COLUMNS, RunContext, Scored, Scorer, to_long
 
-__all__ = ["LONG_COLUMNS", "EngagementScorer", "LifetimeValueScorer", "ModelCache", "PropensityScorer", "RunContext",
-           "Scored", "Scorer", "default_scorers", "fingerprint", "score_lifetime_value", "score_propensity", "to_long"]
+__all__ = [
+    "EngagementScorer",
+    "LONG_COLUMNS",
+    "LifetimeValueScorer",
+    "ModelCache",
+    "PropensityScorer",
+    "RunContext",
+    "Scored",
+    "Scorer",
+    "default_scorers",
+    "fingerprint",
+    "score_lifetime_value",
+    "score_propensity",
+    "to_long",
+]
 
 
 def default_scorers(names: list[str]) -> list[Scorer]:

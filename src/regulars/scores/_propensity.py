@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import ibis.expr.types as ir
-import joblib
 import pandas as pd
 
-from regulars import __version__
+from regulars._files import atomic_write_text
+from regulars._json import dumps
+from regulars._version import __version__
+from regulars.errors import InsufficientDataError, ModelFileError, RegularsError
 from regulars.models.propensity import (
     FeatureFrames,
     PropensityModel,
@@ -27,8 +28,6 @@ from regulars.models.propensity import (
     model_card,
     propensity_backtest,
 )
-from regulars.errors import InsufficientDataError
-from regulars.models.propensity._model import FORMAT_VERSION
 from regulars.scores._scorer import RunContext, Scored
 
 __all__ = ["ModelCache", "PropensityScorer", "fingerprint", "score_propensity"]
@@ -39,32 +38,39 @@ NEEDS = {"churn": ("orders",), "purchase": ("orders",), "conversion": ("orders",
 
 def fingerprint(**facts: Any) -> str:
     """A short stable hash of what a model is trained from."""
-    text = json.dumps({**facts, "format_version": FORMAT_VERSION, "regulars": __version__}, sort_keys=True, default=str)
+    text = json.dumps({**facts, "format_version": PropensityModel.format_version, "regulars": __version__},
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class ModelCache:
-    """Fitted models in a folder, each with the fingerprint of the data it learned from."""
+    """Fitted models in a folder, one JSON file each, with the fingerprint of the data it learned
+    from. A file that is missing, unreadable, of another format or another fingerprint is no
+    model: the caller retrains. Reading a file never runs code from it (no pickles)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
     def get(self, name: str, key: str) -> tuple[PropensityModel, dict[str, Any]] | None:
-        path = self.folder / f"{name}.joblib"
         try:
-            saved = joblib.load(path)
-        except Exception:  # noqa: BLE001 - missing, corrupt or from another version: retrain, never fail
+            saved = json.loads(self._path(name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
             return None
         if not isinstance(saved, dict) or saved.get("fingerprint") != key:
             return None
-        return saved["model"], saved["card"]
+        try:
+            return PropensityModel.from_state(saved.get("model")), saved["card"]
+        except (ModelFileError, KeyError, TypeError, ValueError):  # another format, or a damaged file
+            return None
 
     def put(self, name: str, key: str, model: PropensityModel, card: dict[str, Any]) -> None:
+        """Keep the model (whole or not at all); raises ``OSError`` or ``SettingsError`` when the
+        folder cannot be written."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{name}.joblib"
-        partial = path.with_suffix(".partial")
-        joblib.dump({"fingerprint": key, "model": model, "card": card}, partial)
-        os.replace(partial, path)  # a crash leaves the old model or the new one, never half of one
+        atomic_write_text(self._path(name), dumps({"fingerprint": key, "card": card, "model": model.to_state()}))
 
 
 def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
@@ -104,7 +110,7 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
         if cache is not None and data_version is not None:
             try:
                 cache.put(label, key, model, card)
-            except OSError as exc:  # keeping the model saves time next run; failing to is no error
+            except (OSError, RegularsError) as exc:  # keeping the model saves time next run; failing to is no error
                 card = {**card, "not_kept": f"could not keep the model for the next run: {exc}"}
     # who the label applies to now (their outcome is still to come); the features as of now
     now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)

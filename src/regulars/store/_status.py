@@ -31,13 +31,13 @@ def _tables(store: Store) -> dict[str, dict[str, Any]]:
 
 
 def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -> list[str]:
+    # (no bound parameters in this module: DuckDB imports pandas to inspect them, and status must be quick)
     con, out = store.con, []
     share = settings.quality.missing_customer_warn_share
+    lacking = dict(con.execute("SELECT batch_id, count(*) FROM quarantine "
+                               "WHERE reason_codes LIKE '%missing:customer_id%' GROUP BY 1").fetchall())
     for b in batches:
-        missing = con.execute(
-            "SELECT count(*) FROM quarantine WHERE batch_id = ? AND reason_codes LIKE '%missing:customer_id%'",
-            [b["batch_id"]],
-        ).fetchone()[0]
+        missing = lacking.get(b["batch_id"], 0)
         if b["rows_read"] and missing / b["rows_read"] > share:
             out.append(
                 f"{b['source_name']}: {missing / b['rows_read']:.1%} of rows ({missing:,}) lack a "
@@ -45,7 +45,8 @@ def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -
             )
     limit = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=settings.quality.future_tolerance_days)
     for table, column in DATE_COLUMNS.items():
-        future = con.execute(f"SELECT count(*) FROM {table} WHERE {column} > ?", [limit]).fetchone()[0]
+        future = con.execute(f"SELECT count(*) FROM {table} WHERE {column} > TIMESTAMP '{limit:%Y-%m-%d %H:%M:%S}'"
+                             ).fetchone()[0]
         if future:
             out.append(f"{table}: {future:,} rows have {column} in the future")
     dups = con.execute(

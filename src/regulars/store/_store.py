@@ -371,6 +371,11 @@ class Store:
         """Recompute links between customers sharing an email or phone (stable ids)."""
         from regulars.ingest import resolve_identities
 
+        keyed = self.con.execute(
+            "SELECT count(*) FROM customers WHERE email_norm IS NOT NULL OR phone_norm IS NOT NULL").fetchone()[0]
+        if not keyed:  # nobody can be linked (e.g. orders alone): nothing to resolve
+            self.con.execute("DELETE FROM identity_links")
+            return
         records = self.frame(
             """SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
                FROM customers c

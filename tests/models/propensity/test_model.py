@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regulars.errors import InsufficientDataError, RegularsError
+from regulars.errors import InsufficientDataError, ModelFileError
 from regulars.models.clv import NotFittedError
 from regulars.models.propensity import PropensityModel, evaluate, leakage_flags
 
@@ -60,14 +60,29 @@ def test_unseen_categories_and_persistence(data, tmp_path):
     odd = X.head(3).astype({"plan": object})
     odd.loc[odd.index[0], "plan"] = "enterprise"
     assert np.isfinite(model.predict_positive(odd)).all()
-    model.save(tmp_path / "m.joblib")
-    np.testing.assert_allclose(PropensityModel.load(tmp_path / "m.joblib").predict_proba(X.head(20)),
-                               model.predict_proba(X.head(20)))
-    import joblib
+    model.save(tmp_path / "m.json")
+    loaded = PropensityModel.load(tmp_path / "m.json")
+    np.testing.assert_allclose(loaded.predict_proba(X.head(20)), model.predict_proba(X.head(20)))
+    np.testing.assert_allclose(loaded.predict_baseline(odd), model.predict_baseline(odd))
+    assert loaded.reasons(X.head(5)) == model.reasons(X.head(5))
+    (tmp_path / "old.json").write_text('{"format": "regulars.propensity", "format_version": 2}')
+    with pytest.raises(ModelFileError, match="not a propensity model of format 3"):
+        PropensityModel.load(tmp_path / "old.json")
 
-    joblib.dump({"format_version": 99, "model_type": "propensity"}, tmp_path / "old.joblib")
-    with pytest.raises(RegularsError, match="not a propensity model"):
-        PropensityModel.load(tmp_path / "old.joblib")
+
+def test_a_model_file_never_runs_code(data, tmp_path):
+    """Model files are JSON read before anything is built: a pickle dropped in their place is
+    refused as unreadable, and its code never runs."""
+    import pickle
+
+    class Boom:
+        def __reduce__(self):
+            return (exec, ("open(%r, 'w').write('ran')" % str(tmp_path / "ran.txt"),))
+
+    (tmp_path / "evil.json").write_bytes(pickle.dumps(Boom()))
+    with pytest.raises(ModelFileError, match="cannot be read as a saved model"):
+        PropensityModel.load(tmp_path / "evil.json")
+    assert not (tmp_path / "ran.txt").exists()
 
 
 def test_errors(data):

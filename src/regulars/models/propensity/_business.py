@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from regulars.errors import InsufficientDataError, SettingsError
-from regulars.features._attributes import attribute_frame
+from regulars.features import attribute_frame
 from regulars.models.propensity._card import model_card
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._leakage import leakage_flags
@@ -70,6 +70,7 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
             f"{target!r} = {wanted!r} for {counts[1]:,} customers and otherwise for {counts[0]:,}; learning it "
             f"needs at least {MIN_PER_CLASS} of each (load more customers, or choose another --positive)")
     X = frame.drop(columns=[target, *exclude])
+    X = X.loc[:, X[known].notna().any()]  # a column nobody filled in says nothing
     flags = leakage_flags(X[known], y)
     X = X.drop(columns=[c for c in flags if c not in allow])
     train_X, test_X, train_y, test_y = train_test_split(X[known], y, test_size=holdout, stratify=y, random_state=seed)

@@ -4,28 +4,27 @@ and three plain-language reasons per customer from the trees' per-feature contri
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier
 from sklearn.base import BaseEstimator
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, log_loss
-from sklearn.model_selection import StratifiedKFold, train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from regulars.errors import InsufficientDataError
-from regulars.models.clv._base import NotFittedError
+from regulars._files import atomic_write_text
+from regulars._version import __version__
+from regulars.errors import InsufficientDataError, ModelFileError, NotFittedError
+from regulars.models.propensity._baseline import LinearBaseline
+from regulars.models.propensity._calibration import Isotonic, Platt, calibrator_from_state
 from regulars.models.propensity._phrases import CONTEXT, phrase
 
 __all__ = ["FORMAT_VERSION", "PropensityModel"]
 
-FORMAT_VERSION = 2
+#: 3: JSON state with the trees as LightGBM's own text; nothing is unpickled when a model is read.
+FORMAT_VERSION = 3
+FORMAT = "regulars.propensity"
 
 #: Tree shapes the optional search tries after the defaults (first entry): smaller leaves for
 #: small data, more leaves and faster learning for large data.
@@ -38,29 +37,6 @@ SEARCH_GRID = (
     {"min_child_samples": 100, "num_leaves": 8, "learning_rate": 0.05},
     {"min_child_samples": 30, "num_leaves": 31, "learning_rate": 0.02, "n_estimators": 800},
 )
-
-
-class _Platt:
-    def fit(self, raw: np.ndarray, y: np.ndarray) -> _Platt:
-        self.model = LogisticRegression(C=1e6).fit(_logit(raw)[:, None], y)
-        return self
-
-    def predict(self, raw: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba(_logit(raw)[:, None])[:, 1]
-
-
-class _Isotonic:
-    def fit(self, raw: np.ndarray, y: np.ndarray) -> _Isotonic:
-        self.model = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
-        return self
-
-    def predict(self, raw: np.ndarray) -> np.ndarray:
-        return self.model.predict(raw)
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
 
 
 def _bools_as_numbers(column: pd.Series) -> pd.Series:
@@ -93,7 +69,9 @@ class PropensityModel(BaseEstimator):
         self.search_seconds = search_seconds
         self.random_state = random_state
 
-    def _booster(self, **settings) -> LGBMClassifier:
+    def _booster(self, **settings) -> Any:
+        from lightgbm import LGBMClassifier
+
         chosen = {"n_estimators": self.n_estimators, "learning_rate": self.learning_rate,
                   "num_leaves": self.num_leaves, "min_child_samples": self.min_child_samples, **settings}
         return LGBMClassifier(**chosen, subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=1.0,
@@ -101,6 +79,9 @@ class PropensityModel(BaseEstimator):
 
     def _search(self, X: pd.DataFrame, y: np.ndarray) -> dict:
         """Try the defaults, then a few other tree shapes, by 3-fold log loss, until time runs out."""
+        from sklearn.metrics import log_loss
+        from sklearn.model_selection import StratifiedKFold
+
         started = time.monotonic()
         folds = list(StratifiedKFold(3, shuffle=True, random_state=self.random_state).split(X, y))
         tried = []
@@ -147,16 +128,18 @@ class PropensityModel(BaseEstimator):
                             for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])}
         X = self._prepare(X)
         self.medians_ = {c: float(X[c].median()) for c in X.columns if c not in self.categories_}
+        from sklearn.model_selection import train_test_split
+
         fit_X, cal_X, fit_y, cal_y = train_test_split(X, y, test_size=self.calibration_share,
                                                       stratify=y, random_state=self.random_state)
         self.settings_ = self._search(fit_X, fit_y) if self.search_seconds else {}
         if not self.search_seconds and hasattr(self, "search_"):
             del self.search_  # a refit without a search must not show an old one
-        self.booster_ = self._booster(**self.settings_).fit(fit_X, fit_y)
-        raw = self.booster_.predict_proba(cal_X)[:, 1]
+        self.booster_ = self._booster(**self.settings_).fit(fit_X, fit_y).booster_
+        raw = self.booster_.predict(cal_X)
         self.calibration_, self.calibrator_ = self._choose_calibration(raw, cal_y)
-        self.baseline_ = self._baseline().fit(self._plain(X), y)
-        gain = self.booster_.booster_.feature_importance(importance_type="gain")
+        self.baseline_ = LinearBaseline().fit(X, y, categorical=list(self.categories_))
+        gain = self.booster_.feature_importance(importance_type="gain")
         share = gain / gain.sum() if gain.sum() > 0 else np.zeros_like(gain)  # no split at all: nothing matters
         self.importance_ = dict(sorted(zip(self.feature_names_in_, share.tolist(), strict=True),
                                        key=lambda kv: -kv[1]))
@@ -164,27 +147,18 @@ class PropensityModel(BaseEstimator):
 
     def _choose_calibration(self, raw: np.ndarray, y: np.ndarray):
         """Isotonic or Platt, by Brier score in two-fold cross-fitting on the calibration rows."""
+        from sklearn.metrics import brier_score_loss
+
         half = np.arange(len(y)) % 2 == 0
         if any(len(np.unique(y[part])) < 2 for part in (half, ~half)):
-            return "platt", _Platt().fit(raw, y)  # too few outcomes to compare two calibrations on halves
+            return "platt", Platt().fit(raw, y)  # too few outcomes to compare two calibrations on halves
         scores = {}
-        for name, kind in (("isotonic", _Isotonic), ("platt", _Platt)):
+        for name, kind in (("isotonic", Isotonic), ("platt", Platt)):
             a = kind().fit(raw[half], y[half]).predict(raw[~half])
             b = kind().fit(raw[~half], y[~half]).predict(raw[half])
             scores[name] = brier_score_loss(y[~half], a) + brier_score_loss(y[half], b)
         best = min(scores, key=scores.get)
-        return best, {"isotonic": _Isotonic, "platt": _Platt}[best]().fit(raw, y)
-
-    def _baseline(self):
-        numeric = [c for c in self.feature_names_in_ if c not in self.categories_]
-        categorical = list(self.categories_)
-        encode = ColumnTransformer([
-            ("numbers", make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()), numeric),
-            ("categories", make_pipeline(SimpleImputer(strategy="constant", fill_value="missing"),
-                                         OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=10)),
-             categorical),
-        ])
-        return make_pipeline(encode, LogisticRegression(C=0.5, max_iter=3000))
+        return best, {"isotonic": Isotonic, "platt": Platt}[best]().fit(raw, y)
 
     def _check(self) -> None:
         if not hasattr(self, "booster_"):
@@ -198,19 +172,12 @@ class PropensityModel(BaseEstimator):
     def predict_positive(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of the outcome (class 1), per row."""
         self._check()
-        return np.clip(self.calibrator_.predict(self.booster_.predict_proba(self._prepare(X))[:, 1]), 0, 1)
-
-    def _plain(self, X: pd.DataFrame) -> pd.DataFrame:
-        """Categories as plain objects with NaN for missing, as scikit-learn's encoders expect."""
-        X = X.copy()
-        for c in self.categories_:
-            X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
-        return X
+        return np.clip(self.calibrator_.predict(self.booster_.predict(self._prepare(X))), 0, 1)
 
     def predict_baseline(self, X: pd.DataFrame) -> np.ndarray:
         """Probability from the logistic-regression baseline."""
         self._check()
-        return self.baseline_.predict_proba(self._plain(self._prepare(X)))[:, 1]
+        return self.baseline_.predict(self._prepare(X))
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[list[str]]:
         """Up to ``top`` reasons per row, in words, each saying whether it raises or lowers the chance.
@@ -267,20 +234,56 @@ class PropensityModel(BaseEstimator):
         shown = f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
         return f"{label} {shown}, {level}"
 
-    def save(self, path) -> None:
-        """Write the fitted model with its format version (joblib)."""
-        import joblib
+    # -- persistence: JSON state and LightGBM's own text; nothing is unpickled -------------------
 
+    format_version = FORMAT_VERSION
+
+    _FITTED = ("classes_", "n_train_", "positive_rate_", "feature_names_in_", "medians_", "settings_", "calibration_",
+               "importance_")
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything the fitted model is, as JSON-ready values (the trees as LightGBM text)."""
         self._check()
-        joblib.dump({"format_version": FORMAT_VERSION, "model_type": "propensity", "model": self}, path)
+        state = {name: getattr(self, name) for name in self._FITTED}
+        state["classes_"] = [int(c) for c in self.classes_]
+        state["categories_"] = {c: [str(v) for v in cats] for c, cats in self.categories_.items()}
+        state["search_"] = getattr(self, "search_", None)
+        state["calibrator_"] = self.calibrator_.to_state()
+        state["baseline_"] = self.baseline_.to_state()
+        state["booster_"] = self.booster_.model_to_string()
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, "regulars": __version__,
+                "settings": self.get_params(), "state": state}
 
     @classmethod
-    def load(cls, path) -> PropensityModel:
-        import joblib
+    def from_state(cls, data: Any, where: str = "the model") -> PropensityModel:
+        """A model from ``to_state``'s output; the envelope is checked before anything is built."""
+        from lightgbm import Booster
 
-        from regulars.errors import RegularsError
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
+            found = (data.get("format"), data.get("format_version")) if isinstance(data, dict) else type(data).__name__
+            raise ModelFileError(f"{where}: not a propensity model of format {FORMAT_VERSION} (found {found})")
+        state = data["state"]
+        model = cls(**data["settings"])
+        for name in cls._FITTED:
+            setattr(model, name, state[name])
+        model.medians_ = {c: np.nan if v is None else v for c, v in state["medians_"].items()}
+        model.classes_ = np.asarray(state["classes_"])
+        model.categories_ = {c: pd.Index(v) for c, v in state["categories_"].items()}
+        if state.get("search_") is not None:
+            model.search_ = state["search_"]
+        model.calibrator_ = calibrator_from_state(state["calibrator_"])
+        model.baseline_ = LinearBaseline.from_state(state["baseline_"])
+        model.booster_ = Booster(model_str=state["booster_"])
+        return model
 
-        data = joblib.load(path)
-        if not isinstance(data, dict) or data.get("model_type") != "propensity" or data.get("format_version") != FORMAT_VERSION:
-            raise RegularsError(f"{path}: not a propensity model of format {FORMAT_VERSION}")
-        return data["model"]
+    def save(self, path: str | Path) -> None:
+        """Write the fitted model as one JSON file (whole or not at all)."""
+        atomic_write_text(path, json.dumps(self.to_state()))
+
+    @classmethod
+    def load(cls, path: str | Path) -> PropensityModel:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"{path}: cannot be read as a saved model ({exc})") from None
+        return cls.from_state(data, where=str(path))

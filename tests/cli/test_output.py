@@ -1,0 +1,121 @@
+"""What every command prints: strict JSON, data never read as markup, no traceback ever."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from regulars.cli import app as cli
+from regulars.cli._app import INTERNAL_ERROR
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(cli, [str(a) for a in args], env={"COLUMNS": "250"})
+
+
+def strict(text: str):
+    """JSON as a strict parser reads it: NaN, Infinity and -Infinity are refused."""
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _json_commands() -> set[str]:
+    group = typer.main.get_command(cli)
+    return {name for name, command in group.commands.items() if any("--json" in p.opts for p in command.params)}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    from regulars import app
+
+    path = tmp_path_factory.mktemp("json") / "demo"
+    app.demo(path, customers=400, seed=5)
+    return path
+
+
+def test_every_command_with_json_prints_strict_json(shop, tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text("customer_id,plan,visits,churned\n" + "".join(
+        f"x{i},{'pro' if i % 3 else 'basic'},{i % 7},{'' if i % 10 == 0 else ('yes' if i % 4 == 0 else 'no')}\n"
+        for i in range(300)))
+    calls = {
+        "init": [tmp_path / "fresh"],
+        "ingest": [shop, crm, "--table", "customers"],
+        "status": [shop],
+        "quarantine": [shop],
+        "run": [shop],
+        "scores": [shop, "--sort", "churn"],
+        "customer": [shop, "C00001"],
+        "backtest": [shop, "--cutoff", "2024-07-01", "--horizon", "90"],
+        "predict": [shop, "--target", "churned", "--positive", "yes"],
+        "engagement": [shop],
+        "demo": [shop, "--customers", "400", "--seed", "5"],
+    }
+    assert set(calls) == _json_commands()  # a new command with --json must be added here
+    for name, args in calls.items():
+        result = run(name, *args, "--json")
+        assert result.exit_code == 0, (name, result.output)
+        assert isinstance(strict(result.stdout), dict), name
+    # a label backtest and a customer with every kind of gap are JSON too
+    strict(run("backtest", shop, "--cutoff", "2024-07-01", "--horizon", "90", "--model", "churn", "--json").stdout)
+    assert strict(run("customer", shop, "x1", "--json").stdout)["scores"]["p_alive"] is None  # a lead: no NaN
+
+
+def test_text_from_settings_and_data_is_never_markup(tmp_path):
+    shop = tmp_path / "shop"
+    run("init", shop)
+    (shop / "regulars.toml").write_text("[stores]\n")
+    result = run("status", shop)
+    assert result.exit_code == 2
+    assert "unknown section [stores]; known sections are [store], [ingest]" in " ".join(result.output.split())
+    run("init", tmp_path / "ok")
+    orders = tmp_path / "o.csv"
+    orders.write_text("order_id,customer_id,ordered_at,amount\nA1,[bold]c1[/url],someday,[/url]\n")
+    assert run("ingest", tmp_path / "ok", orders, "--table", "orders").exit_code == 0
+    shown = run("quarantine", tmp_path / "ok")
+    assert shown.exit_code == 0 and "[/url]" in shown.output and "[bold]c1" in shown.output
+
+
+def test_one_line_errors_for_what_used_to_end_in_a_traceback(tmp_path):
+    shop = tmp_path / "shop"
+    run("init", shop)
+    crm = tmp_path / "crm.csv"
+    crm.write_text("customer_id,plan,churned\n" + "".join(f"c{i},{i % 3},{'yes' if i < 4 else 'no'}\n" for i in range(60)))
+    run("ingest", shop, crm, "--table", "customers")
+    few = run("predict", shop, "--target", "churned", "--positive", "yes")
+    assert few.exit_code == 1 and "needs at least 10 of each" in few.output and "Traceback" not in few.output
+    same = run("predict", shop, "--target", "plan", "--positive", "9")  # a value that never occurs
+    assert same.exit_code == 2 and "does not occur" in same.output
+    one_class = tmp_path / "one.csv"
+    one_class.write_text("customer_id,vip\n" + "".join(f"v{i},yes\n" for i in range(40)))
+    run("ingest", shop, one_class, "--table", "customers")
+    lonely = run("predict", shop, "--target", "vip", "--positive", "yes")
+    assert lonely.exit_code == 1 and "needs at least 10 of each" in lonely.output
+    (shop / "regulars.toml").write_text("[engagement]\nwarm = 80\nhot = 70\n")
+    tiers = run("run", shop)
+    assert tiers.exit_code == 2 and "warm < hot" in tiers.output and "Traceback" not in tiers.output
+
+
+def test_a_bug_is_one_line_and_exit_70_and_debug_shows_the_cause(tmp_path, monkeypatch):
+    import regulars.app._status
+
+    shop = tmp_path / "shop"
+    run("init", shop)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug deep inside")
+
+    monkeypatch.setattr(regulars.app._status, "status", broken)
+    plain = run("status", shop)
+    assert plain.exit_code == INTERNAL_ERROR
+    assert "internal error (KeyError); run again with --debug to see the cause" in plain.output
+    assert "Traceback" not in plain.output and "a bug deep inside" not in plain.output
+    debug = run("--debug", "status", shop)
+    assert debug.exit_code == INTERNAL_ERROR and "Traceback" in debug.output and "a bug deep inside" in debug.output

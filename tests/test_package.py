@@ -1,0 +1,105 @@
+"""The package's shape: public names pinned, imports flowing one way, no private reach-ins."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import regulars
+
+SRC = Path(regulars.__file__).parent
+
+#: The boxes of ARCHITECTURE.md, left to right: a box imports only from boxes to its left.
+BOXES = ("ingest", "store", "features", "models", "scores", "demo", "app", "cli")
+#: Small modules every box may use.
+SHARED = {"errors", "config", "schema", "exports", "_time", "_sql", "_files", "_json", "_lazy", "_faults", "_version"}
+#: Interfaces call only the application layer (and the shared modules).
+INTERFACES = {"cli"}
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py"))
+
+
+def _box(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return parts[0] if len(parts) > 1 else parts[0]
+
+
+def _package(path: Path) -> str:
+    return ".".join(("regulars", *path.relative_to(SRC).parent.parts))
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("regulars"):
+            found.append((node.module, node.lineno))
+            found += [(f"{node.module}.{a.name}", node.lineno) for a in node.names if node.module == "regulars"]
+        elif isinstance(node, ast.Import):
+            found += [(a.name, node.lineno) for a in node.names if a.name.startswith("regulars")]
+    return found
+
+
+def test_imports_flow_one_way_and_never_reach_into_other_packages():
+    problems = []
+    for path in _modules():
+        box = _box(path)
+        if box in SHARED or box in ("__init__", "pipeline"):
+            continue
+        for module, line in _imports(path):
+            parts = module.split(".")
+            if len(parts) < 2:
+                continue
+            target = parts[1]
+            where = f"{path.relative_to(SRC)}:{line} imports {module}"
+            if target in SHARED or (target == box and box in INTERFACES):
+                continue
+            if box in INTERFACES and target != "app":
+                problems.append(f"{where} (an interface calls only regulars.app)")
+            elif target in BOXES and target != box and BOXES.index(target) > BOXES.index(box):
+                problems.append(f"{where} (a back edge: {target} is right of {box})")
+            elif any(p.startswith("_") for p in parts[2:]) and not module.startswith(_package(path) + "."):
+                problems.append(f"{where} (a private module of another package)")
+    assert not problems, "\n".join(problems)
+
+
+def _packages() -> list[str]:
+    names = ["regulars"]
+    for info in pkgutil.walk_packages([str(SRC)], "regulars."):
+        if info.ispkg:
+            names.append(info.name)
+    return names
+
+
+@pytest.mark.parametrize("name", _packages())
+def test_every_package_pins_a_sorted_complete_all(name):
+    module = importlib.import_module(name)
+    assert hasattr(module, "__all__"), name
+    assert list(module.__all__) == sorted(module.__all__), name
+    for public in module.__all__:
+        assert getattr(module, public, None) is not None, f"{name}.{public}"
+
+
+def test_every_dependency_imported_is_declared():
+    import sys
+    import tomllib
+
+    declared = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {d.split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower().replace("-", "_") for d in declared}
+    aliases = {"ibis_framework": "ibis", "pyyaml": "yaml", "scikit_learn": "sklearn"}
+    names = {aliases.get(n, n) for n in names}
+    used = set()
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                used |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                used.add(node.module.split(".")[0])
+    third_party = {m for m in used if m not in sys.stdlib_module_names and m not in ("regulars", "__future__")}
+    assert third_party <= names, third_party - names
