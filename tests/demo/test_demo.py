@@ -9,8 +9,8 @@ import pytest
 from scipy.stats import spearmanr
 from typer.testing import CliRunner
 
-from regulars.cli import app
 from regulars.app import demo as run_demo
+from regulars.cli import app
 from regulars.demo import generate_shop
 from regulars.errors import SettingsError
 

@@ -92,18 +92,18 @@ def test_an_older_store_is_migrated_when_opened_even_to_read(loaded):
 def test_run_ids_never_repeat_and_unknown_result_columns_are_refused(loaded):
     import pandas as pd
 
-    from regulars.store import open_workspace
+    from regulars.store import open_workspace, write_run
 
     long = pd.DataFrame({"customer_id": ["c1"], "scorer": ["clv"], "measure": ["p_alive"], "value": [0.5],
                          "text": [None], "model_version": ["v1"]})
     with open_workspace(loaded).store() as store:
-        first = store.write_run("2024-04-01", {}, {}, long)
-        second = store.write_run("2024-04-01", {}, {}, long)
+        first = write_run(store, "2024-04-01", {}, {}, long)
+        second = write_run(store, "2024-04-01", {}, {}, long)
         store.con.execute("DELETE FROM runs WHERE run_id = ?", [first])
-        third = store.write_run("2024-04-01", {}, {}, long)
+        third = write_run(store, "2024-04-01", {}, {}, long)
         assert (first, second, third) == ("r0001", "r0002", "r0003")
         with pytest.raises(ValueError, match="run results must have the columns"):
-            store.write_run("2024-04-01", {}, {}, long.assign(surprise=1))
+            write_run(store, "2024-04-01", {}, {}, long.assign(surprise=1))
 
 
 def test_several_currencies_are_said_in_status(workspace, write):

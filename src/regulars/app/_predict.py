@@ -8,7 +8,7 @@ from pathlib import Path
 from regulars.app._common import check_search
 from regulars.app._results import PredictResult
 from regulars.errors import InsufficientDataError, SettingsError
-from regulars.store import open_workspace
+from regulars.store import open_workspace, write_predictions
 
 __all__ = ["predict"]
 
@@ -31,7 +31,7 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         learned = learn_business_label(customers, target, positive=positive, holdout=holdout, exclude=exclude,
                                        allow=allow, score_all=score_all, search_seconds=search_seconds, seed=seed)
         with store.transaction():
-            run_id = store.write_predictions(target, learned.card, learned.scored)
+            run_id = write_predictions(store, target, learned.card, learned.scored)
     top = learned.scored.sort_values("probability", ascending=False).head(10).to_dict("records")
     return PredictResult(run_id=run_id, target=target, positive=learned.positive, rows_known=learned.rows_known,
                          rows_scored=len(learned.scored), holdout=holdout, card=learned.card, top=top)

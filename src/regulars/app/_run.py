@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from regulars.app._common import Step, default_cutoff, parse_cutoff, quiet
 from regulars.app._results import RunResult
 from regulars.errors import InsufficientDataError
-from regulars.store import open_workspace, run_scores
+from regulars.store import open_workspace, run_scores, write_run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +57,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
 
         step("storing the run")
         with store.transaction():
-            run_id = store.write_run(when, models, skipped, pd.concat(parts, ignore_index=True))
+            run_id = write_run(store, when, models, skipped, pd.concat(parts, ignore_index=True))
         wide = run_scores(store, run_id)
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
+from regulars.app import PRESETS
 from regulars.cli._app import command, progress
 from regulars.cli._options import AsJson, CsvFile, WorkspaceArg
 from regulars.cli._render import json_out, line, out, table, warn
-from regulars.app import PRESETS
 from regulars.schema import CONTRACTS
 
 __all__ = ["print_loads", "print_status"]

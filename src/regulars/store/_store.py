@@ -10,19 +10,17 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from regulars._faults import fault_point
-from regulars._json import dumps
 from regulars._sql import quote
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
-from regulars.store._schema import RESULT_COLUMNS, SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
+from regulars.store._identity import normalise_phones, refresh_identities
+from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 
 if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a frame needs them
     import pandas as pd
@@ -57,7 +55,8 @@ class BatchResult:
         return dict(self.__dict__)
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """The time stored in bookkeeping rows: UTC, whole seconds."""
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
@@ -191,13 +190,13 @@ class Store:
             if created:
                 written["customers"] = created
         self._mark_first_seen(staged.table, batch_id)
-        self._normalise_phones(batch_id)
+        normalise_phones(self.con, self.settings, batch_id)
         con.execute(
             f"""INSERT INTO quarantine SELECT ?, ?, ?, _row, reason, codes, CAST(original AS JSON)
                 FROM {QUARANTINE}""",
             [batch_id, staged.table, source_name],
         )
-        loaded_at = _now()
+        loaded_at = now()
         con.execute(
             "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, seq, staged.table, source_name, content_hash, mapping, staged.rows_read,
@@ -205,7 +204,7 @@ class Store:
              json.dumps(written), loaded_at],
         )
         if staged.table == "customers" or created:
-            self.refresh_identities(seq)
+            refresh_identities(self.con, seq)
         self.audit("ingest", {"batch_id": batch_id, "table": staged.table, "source": source_name,
                               "rows_read": staged.rows_read, "rows_quarantined": staged.rows_quarantined})
         return BatchResult(
@@ -308,25 +307,6 @@ class Store:
             [batch_id],
         ).fetchone()[0]
 
-    def _normalise_phones(self, batch_id: str) -> None:
-        phones = [r[0] for r in self.con.execute(
-            "SELECT DISTINCT phone FROM customers WHERE batch_id = ? AND phone IS NOT NULL", [batch_id]
-        ).fetchall()]
-        if not phones:
-            return
-        import pandas as pd
-
-        from regulars.ingest import normalise_phones
-
-        norm = normalise_phones(phones, self.settings.ingest.phone_region)
-        frame = pd.DataFrame({"phone": list(norm), "phone_norm": list(norm.values())})
-        self.con.register("_phones", frame)
-        self.con.execute(
-            "UPDATE customers SET phone_norm = p.phone_norm FROM _phones p "
-            "WHERE customers.phone = p.phone AND customers.batch_id = ?", [batch_id]
-        )
-        self.con.unregister("_phones")
-
     def resolved(self, table: str) -> Any:
         """A canonical table as an Ibis table, customer ids resolved through identity links."""
         import ibis
@@ -367,75 +347,9 @@ class Store:
             out["customers"] = backend.table("customers").join(backend.table("customer_map"), "customer_id")
         return out
 
-    def refresh_identities(self, seq: int) -> None:
-        """Recompute links between customers sharing an email or phone (stable ids)."""
-        from regulars.ingest import resolve_identities
-
-        keyed = self.con.execute(
-            "SELECT count(*) FROM customers WHERE email_norm IS NOT NULL OR phone_norm IS NOT NULL").fetchone()[0]
-        if not keyed:  # nobody can be linked (e.g. orders alone): nothing to resolve
-            self.con.execute("DELETE FROM identity_links")
-            return
-        records = self.frame(
-            """SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
-               FROM customers c
-               LEFT JOIN (SELECT customer_id, first_seq FROM identity_ranks) l USING (customer_id)
-               LEFT JOIN batches b ON b.batch_id = c.batch_id
-               WHERE c.email_norm IS NOT NULL OR c.phone_norm IS NOT NULL""",
-            [seq],
-        )
-        links = resolve_identities(records)
-        links = links[links["customer_id"] != links["resolved_id"]]
-        self.con.register("_records", records[["customer_id", "rank"]])
-        self.con.execute(
-            "INSERT INTO identity_ranks SELECT customer_id, rank FROM _records r "
-            "WHERE NOT EXISTS (SELECT 1 FROM identity_ranks i WHERE i.customer_id = r.customer_id)"
-        )
-        self.con.unregister("_records")
-        self.con.execute("DELETE FROM identity_links")
-        if len(links):
-            self.con.register("_links", links)
-            self.con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
-            self.con.unregister("_links")
-
-    def _next_run_id(self) -> str:
-        """r0001, r0002, ...: one more than the highest so far, so deleted runs free no id."""
-        seq = self.con.execute(
-            "SELECT coalesce(max(TRY_CAST(substr(run_id, 2) AS BIGINT)), 0) + 1 FROM runs").fetchone()[0]
-        return f"r{seq:04d}"
-
-    def write_run(self, cutoff: Any, models: dict[str, Any], skipped: dict[str, str], results: Any) -> str:
-        """Store one run: its models' cards, what was skipped and why, and its results in long
-        format (a frame with exactly the ``results`` columns but run_id). The caller commits."""
-        expected = [c for c in RESULT_COLUMNS if c != "run_id"]
-        if list(results.columns) != expected:
-            raise ValueError(f"run results must have the columns {expected}, got {list(results.columns)}")
-        run_id = self._next_run_id()
-        self.con.register("_results", results)
-        self.con.execute(f"INSERT INTO results SELECT ?, {', '.join(expected)} FROM _results", [run_id])
-        customers = self.con.execute("SELECT count(DISTINCT customer_id) FROM _results").fetchone()[0]
-        self.con.unregister("_results")
-        self.con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers, skipped) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         [run_id, _now(), cutoff, dumps(models), customers, dumps(skipped)])
-        self.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": customers})
-        return run_id
-
-    def write_predictions(self, target: str, card: dict[str, Any], scored: pd.DataFrame) -> str:
-        """Store a prediction run (its model card in ``runs``, its rows in ``predictions``)."""
-        run_id = self._next_run_id()
-        self.con.register("_scored", scored)
-        self.con.execute("INSERT INTO predictions SELECT ?, ?, customer_id, probability, reasons FROM _scored",
-                         [run_id, target])
-        self.con.unregister("_scored")
-        self.con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers) VALUES (?, ?, NULL, ?, ?)",
-                         [run_id, _now(), dumps(card), len(scored)])
-        self.audit("predict", {"run_id": run_id, "target": target, "customers": len(scored)})
-        return run_id
-
     def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:
         self.con.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?)", [_now(), actor, action, json.dumps(detail)]
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?)", [now(), actor, action, json.dumps(detail)]
         )
 
 

@@ -9,8 +9,8 @@ import ibis.expr.types as ir
 from sklearn.base import clone
 
 from regulars.errors import InsufficientDataError
-from regulars.models.engagement._score import EngagementScore, decayed_activity, tier_rates
 from regulars.features import time_labels
+from regulars.models.engagement._score import EngagementScore, decayed_activity, tier_rates
 
 __all__ = ["learn_points"]
 

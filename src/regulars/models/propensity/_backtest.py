@@ -18,11 +18,10 @@ import pandas as pd
 
 from regulars.config import EngagementSettings
 from regulars.errors import InsufficientDataError
-from regulars.features import customer_features
+from regulars.features import customer_features, time_labels
 from regulars.models.engagement import EngagementScore, decayed_activity
 from regulars.models.propensity._card import model_card
 from regulars.models.propensity._evaluate import evaluate
-from regulars.features import time_labels
 from regulars.models.propensity._model import PropensityModel
 
 __all__ = ["BASELINES", "FeatureFrames", "labelled_features", "propensity_backtest"]

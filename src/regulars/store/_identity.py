@@ -1,0 +1,56 @@
+"""Identity in the store: phone numbers in E.164 form and the links between customer records
+that share a normalised email or phone (the ``identity_links`` table behind ``customer_map``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+__all__ = ["normalise_phones", "refresh_identities"]
+
+
+def normalise_phones(con: duckdb.DuckDBPyConnection, settings: Any, batch_id: str) -> None:
+    """Fill ``phone_norm`` for the customer records this batch wrote."""
+    phones = [r[0] for r in con.execute(
+        "SELECT DISTINCT phone FROM customers WHERE batch_id = ? AND phone IS NOT NULL", [batch_id]).fetchall()]
+    if not phones:
+        return
+    import pandas as pd
+
+    from regulars.ingest import normalise_phones as e164
+
+    norm = e164(phones, settings.ingest.phone_region)
+    con.register("_phones", pd.DataFrame({"phone": list(norm), "phone_norm": list(norm.values())}))
+    con.execute("UPDATE customers SET phone_norm = p.phone_norm FROM _phones p "
+                "WHERE customers.phone = p.phone AND customers.batch_id = ?", [batch_id])
+    con.unregister("_phones")
+
+
+def refresh_identities(con: duckdb.DuckDBPyConnection, seq: int) -> None:
+    """Recompute links between customers sharing an email or phone (ids stay stable: the record
+    loaded first names the group)."""
+    from regulars.ingest import resolve_identities
+
+    keyed = con.execute(
+        "SELECT count(*) FROM customers WHERE email_norm IS NOT NULL OR phone_norm IS NOT NULL").fetchone()[0]
+    if not keyed:  # nobody can be linked (e.g. orders alone): nothing to resolve
+        con.execute("DELETE FROM identity_links")
+        return
+    records = con.execute(
+        """SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
+           FROM customers c
+           LEFT JOIN (SELECT customer_id, first_seq FROM identity_ranks) l USING (customer_id)
+           LEFT JOIN batches b ON b.batch_id = c.batch_id
+           WHERE c.email_norm IS NOT NULL OR c.phone_norm IS NOT NULL""", [seq]).fetch_df()
+    links = resolve_identities(records)
+    links = links[links["customer_id"] != links["resolved_id"]]
+    con.register("_records", records[["customer_id", "rank"]])
+    con.execute("INSERT INTO identity_ranks SELECT customer_id, rank FROM _records r "
+                "WHERE NOT EXISTS (SELECT 1 FROM identity_ranks i WHERE i.customer_id = r.customer_id)")
+    con.unregister("_records")
+    con.execute("DELETE FROM identity_links")
+    if len(links):
+        con.register("_links", links)
+        con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
+        con.unregister("_links")
