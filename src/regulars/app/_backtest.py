@@ -57,15 +57,8 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
 def _clv(store: Any, settings: Any, when: date, horizon_days: int) -> dict[str, Any]:
     from regulars.models.clv import backtest as clv_backtest
 
-    repeaters = store.con.execute(
-        "SELECT count(*) FROM (SELECT customer_id FROM orders WHERE ordered_at < ? AND "
-        "coalesce(status, 'completed') = 'completed' GROUP BY 1 "
-        "HAVING count(DISTINCT CAST(ordered_at AS DATE)) > 1)", [when]).fetchone()[0]
-    needed = settings.clv.min_repeat_customers
-    if repeaters < needed:
-        raise InsufficientDataError(f"only {repeaters} customers bought more than once before {when}; a backtest "
-                                    f"needs at least {needed}. Choose a later cutoff.")
-    return clv_backtest(store.resolved("orders"), when, horizon_days).to_dict()
+    return clv_backtest(store.resolved("orders"), when, horizon_days,
+                        min_repeaters=settings.clv.min_repeat_customers).to_dict()
 
 
 def _label(store: Any, settings: Any, model: str, when: date, horizon_days: int, rolling: int,

@@ -4,6 +4,8 @@ from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
+from regulars.features._purchases import purchase_days, purchases
+from regulars.features._registry import FEATURES, Feature, phrase
 from regulars.features._transactions import (
     TIME_UNITS,
     summary_frame,
@@ -12,10 +14,15 @@ from regulars.features._transactions import (
 )
 
 __all__ = [
+    "FEATURES",
+    "Feature",
     "LABELS",
     "TIME_UNITS",
     "attribute_frame",
     "customer_features",
+    "phrase",
+    "purchase_days",
+    "purchases",
     "seen_before",
     "summary_frame",
     "summary_from_transactions",

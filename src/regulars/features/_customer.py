@@ -16,6 +16,8 @@ import ibis.expr.types as ir
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
 from regulars.features._population import seen_before
+from regulars.features._purchases import purchases
+from regulars.features._registry import FEATURES
 
 __all__ = ["customer_features"]
 
@@ -47,8 +49,7 @@ def _within(ts: ir.TimestampValue, cutoff: ir.TimestampScalar, start: int, end: 
 
 def _order_features(orders: ir.Table, items: ir.Table | None, cutoff) -> ir.Table:
     before = orders.filter(orders.ordered_at < cutoff)
-    status = before.status.fill_null("completed")
-    completed = before.filter(status == "completed")
+    completed = purchases(before)
     # days since the customer's previous order, from one sorted pass (a window) fused into the
     # aggregate below; same-day orders give 0 and are left out, so gaps are between purchase days.
     # The window sorts whatever it carries, so it carries only what the aggregate needs.
@@ -71,7 +72,7 @@ def _order_features(orders: ir.Table, items: ir.Table | None, cutoff) -> ir.Tabl
         mean_days_between_orders=done.gap.mean(where=buying_days),
         std_days_between_orders=done.gap.std(where=buying_days),
     )
-    refunds = before.filter(status == "refunded")
+    refunds = before.filter(before.status == "refunded")
     refund = refunds.group_by("customer_id").aggregate(
         refunds_total=refunds.count(), refund_amount=refunds.amount.abs().sum())
     out = agg.left_join(refund, "customer_id").drop("customer_id_right")
@@ -198,11 +199,6 @@ def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> i
         joined = out.outer_join(group, "customer_id")
         out = joined.mutate(customer_id=joined.customer_id.fill_null(joined.customer_id_right)).drop("customer_id_right")
     # a customer absent from a group did it zero times (the table exists, so zero is known)
-    counts = {c: out[c].fill_null(0) for c in out.columns if _is_count(c)}
+    counts = {c: out[c].fill_null(FEATURES[c].fill) for c in out.columns if c in FEATURES and FEATURES[c].fill is not None}
     return out.mutate(**counts)
 
-
-def _is_count(name: str) -> bool:
-    return "rate" not in name and (
-        name.endswith(("_total", "_30d", "_90d", "_amount")) or name in ("tickets_open", "email_unsubscribes")
-    )

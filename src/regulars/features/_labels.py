@@ -14,6 +14,8 @@ import ibis.expr.types as ir
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
 from regulars.features._population import seen_before
+from regulars.features._purchases import purchases
+from regulars.schema import CONTRACTS
 
 __all__ = ["LABELS", "time_labels"]
 
@@ -38,8 +40,7 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
         raise ValueError(f"label must be one of {LABELS}, got {label!r}")
     start, end = _window(cutoff, horizon_days)
     if label in ("churn", "purchase"):
-        orders = tables["orders"]
-        done = orders.filter(orders.status.fill_null("completed") == "completed")
+        done = purchases(tables["orders"])
         before = done.filter(done.ordered_at < start).select("customer_id").distinct()
         after = done.filter((done.ordered_at >= start) & (done.ordered_at < end)).select("customer_id").distinct()
         joined = before.left_join(after.mutate(bought=ibis.literal(1)), "customer_id")
@@ -59,8 +60,8 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
 
 def _known_before(tables: dict[str, ir.Table], start: ir.TimestampScalar) -> ir.Table:
     """Every customer with a profile or any activity before ``start`` (distinct resolved ids)."""
-    seen = [t.filter(t[col] < start).select("customer_id") for name, col in
-            (("orders", "ordered_at"), ("events", "occurred_at"), ("tickets", "opened_at")) if (t := tables.get(name)) is not None]
+    seen = [t.filter(t[CONTRACTS[name].time_column] < start).select("customer_id")
+            for name in ("orders", "events", "tickets") if (t := tables.get(name)) is not None]
     if (customers := tables.get("customers")) is not None:
         known = seen_before(customers, start)
         seen.append(known.select(customer_id=known.resolved_id))
@@ -71,7 +72,7 @@ def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
     orders, events = tables.get("orders"), tables.get("events")
     if orders is None:
         raise InsufficientDataError("conversion labels need orders (a lead converts by buying); none are loaded")
-    done = orders.filter(orders.status.fill_null("completed") == "completed")
+    done = purchases(orders)
     buyers = done.filter(done.ordered_at < start).select("customer_id").distinct()
     leads = _known_before(tables, start).anti_join(buyers, "customer_id")
     won = [done.filter((done.ordered_at >= start) & (done.ordered_at < end)).select("customer_id")]

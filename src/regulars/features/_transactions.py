@@ -22,6 +22,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from regulars._time import cutoff_start
+from regulars.features._purchases import purchase_days
 
 __all__ = ["TIME_UNITS", "summary_frame", "summary_from_transactions", "transaction_summary"]
 
@@ -39,10 +40,7 @@ def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "
     scale = TIME_UNITS[unit]
     cutoff_ts = ibis.literal(cutoff_start(cutoff))
     last_day = (cutoff_ts - ibis.interval(days=1)).date()
-    kept = orders.filter(orders.ordered_at < cutoff_ts)
-    if "status" in orders.columns:
-        kept = kept.filter(kept.status.fill_null("completed") == "completed")
-    days = kept.group_by(kept.customer_id, day=kept.ordered_at.date()).aggregate(spend=kept.amount.sum())
+    days = purchase_days(orders, end=cutoff_ts)
     out = days.group_by("customer_id").aggregate(
         first_day=days.day.min(), last_day=days.day.max(), n_days=days.day.count(),
         total=days.spend.sum(), first_amount=days.spend.argmin(days.day),

@@ -26,7 +26,7 @@ from regulars.ingest._convert import (
 )
 from regulars.ingest._mapping import Mapping, ResolvedField
 from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
-from regulars.schema import CONTRACTS, TableContract
+from regulars.schema import CONTRACTS, PURCHASE, TableContract
 
 __all__ = ["QUARANTINE", "Staged", "stage"]
 
@@ -57,7 +57,7 @@ def _col(target: str) -> str:
 
 def order_status(status: str | None) -> str:
     """Orders without a status are completed orders."""
-    return f"coalesce({status}, 'completed')" if status else "'completed'"
+    return f"coalesce({status}, '{PURCHASE}')" if status else f"'{PURCHASE}'"
 
 
 def order_amount(amount: str, status: str) -> str:
@@ -67,7 +67,7 @@ def order_amount(amount: str, status: str) -> str:
 
 def order_problems(amount: str, status: str) -> list[tuple[str, str, str]]:
     return [(
-        f"{amount} < 0 AND {status} = 'completed'",
+        f"{amount} < 0 AND {status} = '{PURCHASE}'",
         f"'amount: ' || {amount} || ' is negative on a completed order (mark refunds with status refunded)'",
         "negative_amount:amount",
     )]

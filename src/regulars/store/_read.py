@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from regulars.errors import InsufficientDataError, SettingsError
+from regulars.schema import PURCHASE_SQL
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -13,8 +14,6 @@ if TYPE_CHECKING:
 
 __all__ = ["customer_view", "latest_run", "quarantine_rows", "run_scores"]
 
-#: A completed order (the status column's default); refunds and cancellations are counted apart.
-_DONE = "coalesce(status, 'completed') = 'completed'"
 
 
 def quarantine_rows(store: Store, batch_id: str | None = None) -> pd.DataFrame:
@@ -56,7 +55,7 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         f"SELECT count(*) FILTER (done) AS count, sum(amount) FILTER (done) AS total, "
         f"min(ordered_at) FILTER (done) AS first, max(ordered_at) FILTER (done) AS last, "
         f"count(*) FILTER (status = 'refunded') AS refunds, count(*) FILTER (status = 'cancelled') AS cancelled "
-        f"FROM (SELECT *, {_DONE} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
+        f"FROM (SELECT *, {PURCHASE_SQL} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
         f"WHERE m.resolved_id = ?", [resolved])[0]
     scores = store.rows(
         "SELECT s.*, r.cutoff FROM scores s JOIN runs r USING (run_id) WHERE s.customer_id = ? "

@@ -17,7 +17,7 @@ import pandas as pd
 
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
-from regulars.features import TIME_UNITS, summary_frame
+from regulars.features import TIME_UNITS, purchase_days, summary_frame
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._gammagamma import GammaGammaFitter
 
@@ -44,11 +44,7 @@ class Backtest:
 
 def holdout_purchases(orders: ir.Table, start: datetime, end: datetime) -> pd.DataFrame:
     """Purchase days (completed orders, same day merged) and spend per customer in [start, end)."""
-    kept = orders.filter((orders.ordered_at >= start) & (orders.ordered_at < end))
-    if "status" in orders.columns:
-        kept = kept.filter(kept.status.fill_null("completed") == "completed")
-    days = kept.group_by(kept.customer_id, day=kept.ordered_at.date()).aggregate(spend=kept.amount.sum())
-    return days.to_pandas()
+    return purchase_days(orders, start, end).to_pandas()
 
 
 def _metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
@@ -63,14 +59,16 @@ def _metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
 
 
 def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "days",
-             penalizer: float = 0.0) -> Backtest:
+             penalizer: float = 0.0, min_repeaters: int = 2) -> Backtest:
     """Fit BG/NBD (+ Gamma-Gamma) on orders before ``cutoff``; score the next ``horizon_days``."""
     unit_days = TIME_UNITS[unit]
     start = cutoff_start(cutoff)
     end = start + timedelta(days=horizon_days)
     summary = summary_frame(orders, cutoff, unit)
-    if (summary["frequency"] > 0).sum() < 2:
-        raise InsufficientDataError(f"fewer than two customers bought more than once before {cutoff}")
+    repeaters = int((summary["frequency"] > 0).sum())
+    if repeaters < max(min_repeaters, 2):
+        raise InsufficientDataError(f"only {repeaters} customers bought more than once before {cutoff}; a backtest "
+                                    f"needs at least {max(min_repeaters, 2)}. Choose a later cutoff.")
     model = BetaGeoFitter(penalizer=penalizer).fit(summary)
     holdout = holdout_purchases(orders, start, end)
     counts = holdout.groupby("customer_id").size()

@@ -16,9 +16,9 @@ from sklearn.base import BaseEstimator
 from regulars._files import atomic_write_text
 from regulars._version import __version__
 from regulars.errors import InsufficientDataError, ModelFileError, NotFittedError
+from regulars.features import FEATURES, phrase
 from regulars.models.propensity._baseline import LinearBaseline
 from regulars.models.propensity._calibration import Isotonic, Platt, calibrator_from_state
-from regulars.models.propensity._phrases import CONTEXT, phrase
 
 __all__ = ["FORMAT_VERSION", "PropensityModel"]
 
@@ -208,7 +208,8 @@ class PropensityModel(BaseEstimator):
     def _feature_words(self, name: str, prepared: pd.DataFrame, rows: np.ndarray) -> list[str]:
         """Words for feature ``name`` at ``rows``, each distinct value (and context) said once."""
         values = prepared[name].to_numpy(dtype=object)[rows]
-        context = {c: prepared[c].to_numpy(dtype=object)[rows] for c in CONTEXT.get(name, ()) if c in prepared}
+        around_of = FEATURES[name].context if name in FEATURES else ()
+        context = {c: prepared[c].to_numpy(dtype=object)[rows] for c in around_of if c in prepared}
         said: dict[tuple, str] = {}
         out = []
         for i, value in enumerate(values):
