@@ -1,18 +1,22 @@
-"""Lifetime value: BG/NBD, Pareto/NBD and Gamma-Gamma, fitted on compressed summaries."""
+"""Lifetime value: BG/NBD, MBG/NBD, Pareto/NBD, BG/BB and Gamma-Gamma, fitted on compressed summaries."""
 
 from regulars.models.clv._backtest import Backtest, backtest
 from regulars.models.clv._base import ConvergenceError, NotFittedError
+from regulars.models.clv._bgbb import BetaGeoBetaBinomFitter
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._gammagamma import GammaGammaFitter
+from regulars.models.clv._mbgnbd import ModifiedBetaGeoFitter
 from regulars.models.clv._paretonbd import ParetoNBDFitter
 from regulars.models.clv._simulate import simulate_bgnbd
 from regulars.models.clv._value import customer_lifetime_value, predict_customers
 
 __all__ = [
     "Backtest",
+    "BetaGeoBetaBinomFitter",
     "BetaGeoFitter",
     "ConvergenceError",
     "GammaGammaFitter",
+    "ModifiedBetaGeoFitter",
     "NotFittedError",
     "ParetoNBDFitter",
     "backtest",

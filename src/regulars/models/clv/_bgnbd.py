@@ -28,6 +28,23 @@ class _Rows:
         self.repeat = self.x > 0
 
 
+def _bgnbd_pmf(r: float, alpha: float, a: float, b: float, t: float, n: int, *, dies_at_start: bool) -> float:
+    """P(X(t) = n) under BG/NBD (FHL 2005, eq. 8) or MBG/NBD (``dies_at_start``: a customer may
+    also drop out before the first repeat purchase; Batislam, Denizel & Filiztekin 2007)."""
+    if t <= 0:
+        return float(n == 0)
+    shift = 1 if dies_at_start else 0
+    p_stay, p_buy = alpha / (alpha + t), t / (alpha + t)
+    nbd = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p_stay) + n * np.log(p_buy)
+    alive_throughout = np.exp(betaln(a, b + n + shift) - betaln(a, b) + nbd)
+    if n == 0 and not dies_at_start:
+        return float(alive_throughout)
+    j = np.arange(n)
+    fewer = np.exp(gammaln(r + j) - gammaln(r) - gammaln(j + 1) + j * np.log(p_buy)).sum()
+    dropped = np.exp(betaln(a + 1, b + n - 1 + shift) - betaln(a, b)) * (1 - p_stay**r * fewer)
+    return float(alive_throughout + dropped)
+
+
 class BetaGeoFitter(ClvFitter):
     """BG/NBD fitted by maximum likelihood on compressed (frequency, recency, T) rows.
 
@@ -122,6 +139,11 @@ class BetaGeoFitter(ClvFitter):
         r, alpha, a, b = self._p()
         t = np.asarray(t, dtype=float)
         return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+
+    def probability_of_n_purchases_up_to_time(self, t: float, n: int) -> float:
+        """P(X(t) = n) for a customer just acquired: equation (8)."""
+        r, alpha, a, b = self._p()
+        return _bgnbd_pmf(r, alpha, a, b, t, n, dies_at_start=False)
 
     def median_time_to_next_purchase(self, data: pd.DataFrame) -> np.ndarray:
         """If still alive: λ | data ~ Gamma(r + x, α + T), so the wait is Lomax; its median."""

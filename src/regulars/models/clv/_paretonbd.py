@@ -124,6 +124,34 @@ class ParetoNBDFitter(ClvFitter):
         """Equation (22) for several horizons at once, shape (len(ts), customers)."""
         return np.array([self.conditional_expected_number_of_purchases_up_to_time(t, data) for t in ts])
 
+    def expected_number_of_purchases_up_to_time(self, t: np.ndarray | float) -> np.ndarray:
+        """E[X(t)] for a customer just acquired: equation (17) of the note."""
+        r, alpha, s, beta = self._p()
+        t = np.asarray(t, dtype=float)
+        return r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1))
+
+    def probability_of_n_purchases_up_to_time(self, t: float, n: int) -> float:
+        """P(X(t) = n) for a customer just acquired.
+
+        Given an active span u, purchases are NBD(r, α) over u; the span is t if the customer is
+        still alive at t (probability (β/(β+t))^s) and otherwise the lifetime τ < t, whose density
+        is Lomax: s/β (β/(β+τ))^(s+1). The integral over τ is taken by Gauss-Legendre quadrature.
+        """
+        r, alpha, s, beta = self._p()
+        if t <= 0:
+            return float(n == 0)
+
+        def nbd(u):
+            u = np.asarray(u, dtype=float)
+            head = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(alpha / (alpha + u))
+            return np.exp(head + (n * np.log(u / (alpha + u)) if n else 0.0))
+
+        nodes, weights = np.polynomial.legendre.leggauss(64)
+        tau = (nodes + 1) * t / 2
+        density = s / beta * (beta / (beta + tau)) ** (s + 1)
+        died = float((weights * nbd(tau) * density).sum() * t / 2)
+        return float(nbd(t) * (beta / (beta + t)) ** s) + died
+
     def median_time_to_next_purchase(self, data: pd.DataFrame) -> np.ndarray:
         r, alpha, _, _ = self._p()
         x, _, T = self._arrays(data)
