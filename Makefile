@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -22,6 +22,17 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/clv.py
 	$(BIN)/python bench/features.py
+	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/reasons.py
+	$(BIN)/python bench/run_1m.py
+
+# Re-resolve the newest versions pyproject.toml allows and record them (run the tests after).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e ".[test]"
+	(echo "# Versions the tests last passed with (make installs with -c constraints.txt); refresh with make lock."; \
+	 .lock-venv/bin/pip freeze --exclude-editable | grep -v '^#') > constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) demo-shop

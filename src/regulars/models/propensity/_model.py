@@ -19,6 +19,7 @@ from regulars.errors import InsufficientDataError, ModelFileError, NotFittedErro
 from regulars.features import FEATURES, phrase
 from regulars.models.propensity._baseline import LinearBaseline
 from regulars.models.propensity._calibration import Isotonic, Platt, calibrator_from_state
+from regulars.models.propensity._explain import TreeExplainer
 
 __all__ = ["FORMAT_VERSION", "PropensityModel"]
 
@@ -37,6 +38,10 @@ SEARCH_GRID = (
     {"min_child_samples": 100, "num_leaves": 8, "learning_rate": 0.05},
     {"min_child_samples": 30, "num_leaves": 31, "learning_rate": 0.02, "n_estimators": 800},
 )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _bools_as_numbers(column: pd.Series) -> pd.Series:
@@ -189,7 +194,10 @@ class PropensityModel(BaseEstimator):
         """
         self._check()
         prepared = self._prepare(X)
-        contrib = self.booster_.predict(prepared, pred_contrib=True)[:, :-1]
+        explainer = self.__dict__.get("_explainer")
+        if explainer is None or explainer.booster is not self.booster_:  # derived from the trees, made once
+            explainer = self._explainer = TreeExplainer(self.booster_)
+        contrib = explainer.contributions(prepared)
         n, k = len(prepared), min(top, contrib.shape[1])
         direction = np.where(contrib.sum(axis=1) >= 0, 1.0, -1.0)[:, None]
         chosen = np.argsort(-contrib * direction, axis=1, kind="stable")[:, :k]
@@ -205,21 +213,22 @@ class PropensityModel(BaseEstimator):
         """``reasons`` joined with "; ", one string per row (what scores store)."""
         return ["; ".join(r) for r in self.reasons(X, top)] if len(X) else []
 
-    def _feature_words(self, name: str, prepared: pd.DataFrame, rows: np.ndarray) -> list[str]:
-        """Words for feature ``name`` at ``rows``, each distinct value (and context) said once."""
-        values = prepared[name].to_numpy(dtype=object)[rows]
-        around_of = FEATURES[name].context if name in FEATURES else ()
-        context = {c: prepared[c].to_numpy(dtype=object)[rows] for c in around_of if c in prepared}
-        said: dict[tuple, str] = {}
-        out = []
-        for i, value in enumerate(values):
-            value = None if value is pd.NA or (isinstance(value, float) and value != value) else value
-            around = {c: v[i] for c, v in context.items()}
-            key = (value, *around.values())
-            if key not in said:
-                said[key] = self._words(name, value, around)
-            out.append(said[key])
-        return out
+    def _feature_words(self, name: str, prepared: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+        """Words for feature ``name`` at ``rows``: each distinct value (with its context) is said
+        once, then spread to the rows that have it."""
+        around_of = [c for c in (FEATURES[name].context if name in FEATURES else ()) if c in prepared]
+        # each column's distinct values, then the distinct combinations of their codes
+        per_column = [pd.factorize(prepared[c].iloc[rows], use_na_sentinel=False) for c in (name, *around_of)]
+        key = np.zeros(len(rows), dtype=np.int64)
+        for column_codes, uniques in per_column:
+            key = key * (len(uniques) + 1) + column_codes
+        _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+        levels = [np.asarray(uniques, dtype=object)[column_codes[first]] for column_codes, uniques in per_column]
+        said = np.empty(len(levels[0]), dtype=object)
+        for i, (value, *around) in enumerate(zip(*levels, strict=True)):
+            said[i] = self._words(name, None if _missing(value) else value,
+                                  {c: None if _missing(v) else v for c, v in zip(around_of, around, strict=True)})
+        return said[codes]
 
     def _words(self, name: str, value, row: dict) -> str:
         said = phrase(name, value, row)
