@@ -90,20 +90,23 @@ def test_an_older_store_is_migrated_when_opened_even_to_read(loaded):
 
 
 def test_run_ids_never_repeat_and_unknown_result_columns_are_refused(loaded):
-    import pandas as pd
+    import pyarrow as pa
 
-    from regulars.store import open_workspace, write_run
+    from regulars.store import ResultPart, open_workspace, write_run
 
-    long = pd.DataFrame({"customer_id": ["c1"], "scorer": ["clv"], "measure": ["p_alive"], "value": [0.5],
-                         "text": [None], "model_version": ["v1"]})
+    table = pa.table({"customer_id": ["c1"], "measures": [[0.5]], "labels": pa.array([[]], pa.list_(pa.string())),
+                      "reasons": ["a regular"]})
+    part = ResultPart("clv", "v1", ["p_alive"], [], table)
     with open_workspace(loaded).store() as store:
-        first = write_run(store, "2024-04-01", {}, {}, long)
-        second = write_run(store, "2024-04-01", {}, {}, long)
+        first = write_run(store, "2024-04-01", {}, {}, [part])
+        second = write_run(store, "2024-04-01", {}, {}, [part])
         store.con.execute("DELETE FROM runs WHERE run_id = ?", [first])
-        third = write_run(store, "2024-04-01", {}, {}, long)
+        third = write_run(store, "2024-04-01", {}, {}, [part])
         assert (first, second, third) == ("r0001", "r0002", "r0003")
-        with pytest.raises(ValueError, match="run results must have the columns"):
-            write_run(store, "2024-04-01", {}, {}, long.assign(surprise=1))
+        assert store.rows("SELECT p_alive, reason FROM scores WHERE run_id = 'r0003'") == [
+            {"p_alive": 0.5, "reason": "a regular"}]
+        with pytest.raises(ValueError, match="clv results must have the columns"):
+            write_run(store, "2024-04-01", {}, {}, [ResultPart("clv", "v1", [], [], table.append_column("x", [[1]]))])
 
 
 def test_several_currencies_are_said_in_status(workspace, write):

@@ -24,7 +24,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     """Score every customer as of ``cutoff`` (default: the day after the last dated row) with the
     scorers of ``[run] scorers`` that apply; models are reused until the data or the cutoff
     change. Scorers that do not apply, or lack history, are listed with the reason."""
-    from regulars.scores import ModelCache, RunContext, default_scorers, to_long
+    from regulars.scores import ModelCache, RunContext, default_scorers, to_part
 
     workspace = open_workspace(workspace_path)
     settings = workspace.settings
@@ -50,14 +50,12 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                 skipped[scorer.name] = why
                 continue
             models[scorer.name] = scored.card
-            parts.append(to_long(scorer.name, scored))
+            parts.append(to_part(scorer.name, scored))
         if not parts:
             raise InsufficientDataError("nothing could be scored: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()))
-        import pandas as pd
-
         step("storing the run")
         with store.transaction():
-            run_id = write_run(store, when, models, skipped, pd.concat(parts, ignore_index=True))
+            run_id = write_run(store, when, models, skipped, parts)
         wide = run_scores(store, run_id)
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,

@@ -22,7 +22,9 @@ def print_card(card: dict[str, Any]) -> None:
     trained = card["trained_on"]
     line(f"Model card: {card['target']}", style="bold")
     line(f"model: {card['model']}")
-    line(f"trained on {trained['customers']:,} customers ({trained['positive_rate']:.1%} positive); {window}")
+    sample = (f" (a stratified sample of {trained['of_customers']:,})"
+              if trained.get("of_customers", trained["customers"]) > trained["customers"] else "")
+    line(f"trained on {trained['customers']:,} customers{sample} ({trained['positive_rate']:.1%} positive); {window}")
     line(f"features used ({len(card['features_used'])}): "
          + ", ".join(f"{k} {v:.0%}" for k, v in card["top_features"].items()) + " (share of importance, top 10)")
     if card["excluded"]:

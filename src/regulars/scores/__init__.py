@@ -3,11 +3,10 @@
 from regulars.scores._engagement import EngagementScorer
 from regulars.scores._lifetime import LifetimeValueScorer, score_lifetime_value
 from regulars.scores._propensity import ModelCache, PropensityScorer, fingerprint, score_propensity
-from regulars.scores._scorer import LONG_COLUMNS, RunContext, Scored, Scorer, to_long
+from regulars.scores._scorer import RunContext, Scored, Scorer, to_part
 
 __all__ = [
     "EngagementScorer",
-    "LONG_COLUMNS",
     "LifetimeValueScorer",
     "ModelCache",
     "PropensityScorer",
@@ -18,7 +17,7 @@ __all__ = [
     "fingerprint",
     "score_lifetime_value",
     "score_propensity",
-    "to_long",
+    "to_part",
 ]
 
 

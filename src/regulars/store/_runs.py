@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from regulars._json import dumps
-from regulars.store._schema import RESULT_COLUMNS
+from regulars.store._schema import PART_COLUMNS
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["write_predictions", "write_run"]
+__all__ = ["ResultPart", "write_predictions", "write_run"]
 
 
 def _next_run_id(store: Store) -> str:
@@ -23,18 +24,34 @@ def _next_run_id(store: Store) -> str:
     return f"r{seq:04d}"
 
 
-def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[str, str], results: pd.DataFrame) -> str:
-    """Store one run: its models' cards, what was skipped and why, and its results in long format
-    (a frame with exactly the ``results`` columns but run_id). The caller commits."""
-    expected = [c for c in RESULT_COLUMNS if c != "run_id"]
-    if list(results.columns) != expected:
-        raise ValueError(f"run results must have the columns {expected}, got {list(results.columns)}")
+@dataclass(frozen=True)
+class ResultPart:
+    """One scorer's results for a run: ``table`` (Arrow, columns ``PART_COLUMNS``) holds a row per
+    customer; ``measures`` and ``labels`` name the entries of its lists, in order."""
+
+    scorer: str
+    model_version: str
+    measures: list[str]
+    labels: list[str]
+    table: Any
+
+
+def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[str, str],
+              parts: list[ResultPart]) -> str:
+    """Store one run: its models' cards, what was skipped and why, and each scorer's results
+    (one row per customer and scorer). The caller commits."""
+    for part in parts:
+        if tuple(part.table.column_names) != PART_COLUMNS:
+            raise ValueError(f"{part.scorer} results must have the columns {PART_COLUMNS}, got {part.table.column_names}")
     run_id = _next_run_id(store)
     con = store.con
-    con.register("_results", results)
-    con.execute(f"INSERT INTO results SELECT ?, {', '.join(expected)} FROM _results", [run_id])
-    customers = con.execute("SELECT count(DISTINCT customer_id) FROM _results").fetchone()[0]
-    con.unregister("_results")
+    for part in parts:
+        con.register("_part", part.table)
+        con.execute("INSERT INTO results SELECT ?, customer_id, ?, measures, labels, reasons, ? FROM _part",
+                    [run_id, part.scorer, part.model_version])
+        con.unregister("_part")
+        con.execute("INSERT INTO run_measures VALUES (?, ?, ?, ?)", [run_id, part.scorer, part.measures, part.labels])
+    customers = con.execute("SELECT count(DISTINCT customer_id) FROM results WHERE run_id = ?", [run_id]).fetchone()[0]
     con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers, skipped) VALUES (?, ?, ?, ?, ?, ?)",
                 [run_id, now(), cutoff, dumps(models), customers, dumps(skipped)])
     store.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": customers})

@@ -122,3 +122,14 @@ def test_yes_no_columns_with_gaps_stay_numbers(data):
     model = PropensityModel().fit(X[:2000], y[:2000])
     later = X[2000:].assign(consent=pd.Series([True, None] * 500, index=X.index[2000:], dtype=object))
     assert "consent" not in model.categories_ and len(model.predict_positive(later)) == 1000
+
+
+def test_large_training_sets_are_sampled_and_the_card_says_so(data):
+    from regulars.models.propensity import model_card
+
+    X, y = data
+    model = PropensityModel(max_rows=1000, n_estimators=50).fit(X, y)
+    assert (model.n_train_, model.n_available_) == (1000, len(y))
+    assert abs(model.positive_rate_ - y.mean()) < 0.01  # stratified
+    card = model_card(model, target="churn", metrics=None, evaluated_on="-", data_window={})
+    assert card["trained_on"]["customers"] == 1000 and card["trained_on"]["of_customers"] == len(y)

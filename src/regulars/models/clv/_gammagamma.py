@@ -52,19 +52,30 @@ class GammaGammaFitter(ClvFitter):
         return {"x": x, "m": m, "mx": m * x, "log_m": np.log(m), "log_x": np.log(x), "ux": ux, "ix": ix}
 
     def _negative_log_likelihood(self, log_params, rows, weights):
-        """Equation (1) of the note, with its analytic gradient; x-only terms once per distinct x."""
+        """Equation (1) of the note, with its analytic gradient.
+
+        Only ln(v + m x) couples a customer's spend with the parameters; every other term is a
+        weighted sum fixed by the data (taken once per fit) or a function of x alone (taken once
+        per distinct x), so an evaluation is one pass of a logarithm and one of a reciprocal.
+        """
         p, q, v = np.exp(log_params)
-        x, ux, ix = rows["x"], rows["ux"], rows["ix"]
-        px = p * x
+        if "sums" not in rows:  # the data's fixed sums, for these weights
+            wx = weights * rows["x"]
+            rows["sums"] = {"n": weights.sum(), "x": wx.sum(), "xlog_mx": wx @ (rows["log_m"] + rows["log_x"]),
+                            "log_m": weights @ rows["log_m"], "per_x": np.bincount(rows["ix"], weights),
+                            "wx": wx}
+        sums, ux = rows["sums"], rows["ux"]
+        per_x = sums["per_x"]
         log_vmx = np.log(v + rows["mx"])
-        ll = ((gammaln(p * ux + q) - gammaln(p * ux))[ix] - gammaln(q) + q * np.log(v)
-              + (px - 1) * rows["log_m"] + px * rows["log_x"] - (px + q) * log_vmx)
-        dg_pxq = digamma(p * ux + q)[ix]
-        d_p = x * (dg_pxq - digamma(p * ux)[ix] + rows["log_m"] + rows["log_x"] - log_vmx)
-        d_q = dg_pxq - digamma(q) + np.log(v) - log_vmx
-        d_v = q / v - (px + q) * np.exp(-log_vmx)
-        grad = np.array([d_p * p, d_q * q, d_v * v]) @ weights
-        return -float(ll @ weights), -grad
+        inv_vmx = 1.0 / (v + rows["mx"])
+        wx_log, w_log = sums["wx"] @ log_vmx, weights @ log_vmx
+        ll = (per_x @ (gammaln(p * ux + q) - gammaln(p * ux)) - sums["n"] * gammaln(q) + sums["n"] * q * np.log(v)
+              + p * sums["xlog_mx"] - sums["log_m"] - p * wx_log - q * w_log)
+        dg_pxq = digamma(p * ux + q)
+        d_p = (per_x * ux) @ (dg_pxq - digamma(p * ux)) + sums["xlog_mx"] - wx_log
+        d_q = per_x @ dg_pxq - sums["n"] * digamma(q) + sums["n"] * np.log(v) - w_log
+        d_v = sums["n"] * q / v - p * (sums["wx"] @ inv_vmx) - q * (weights @ inv_vmx)
+        return -float(ll), -np.array([d_p * p, d_q * q, d_v * v])
 
     def conditional_expected_average_profit(self, data: pd.DataFrame) -> np.ndarray:
         """E[M | x, m̄]: equation (5); the population mean for customers without repeats."""

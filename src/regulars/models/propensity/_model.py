@@ -65,13 +65,14 @@ class PropensityModel(BaseEstimator):
 
     def __init__(self, *, n_estimators: int = 500, learning_rate: float = 0.03, num_leaves: int = 4,
                  min_child_samples: int = 50, calibration_share: float = 0.25, search_seconds: float | None = None,
-                 random_state: int = 0) -> None:
+                 max_rows: int | None = 250_000, random_state: int = 0) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
         self.min_child_samples = min_child_samples
         self.calibration_share = calibration_share
         self.search_seconds = search_seconds
+        self.max_rows = max_rows
         self.random_state = random_state
 
     def _booster(self, **settings) -> Any:
@@ -125,6 +126,13 @@ class PropensityModel(BaseEstimator):
             raise InsufficientDataError(
                 f"a model needs at least 10 examples of each outcome to learn from; found {counts[1]:,} "
                 f"with the outcome and {counts[0]:,} without")
+        self.n_available_ = len(y)
+        if self.max_rows is not None and len(y) > self.max_rows:
+            # beyond a few hundred thousand customers more rows barely move the trees, and cost
+            # minutes: learn from a stratified sample, and say so on the card
+            from sklearn.model_selection import train_test_split
+
+            X, _, y, _ = train_test_split(X, y, train_size=self.max_rows, stratify=y, random_state=self.random_state)
         X = X.apply(_bools_as_numbers)
         self.classes_ = np.array([0, 1])
         self.n_train_, self.positive_rate_ = len(y), float(y.mean())
@@ -248,7 +256,7 @@ class PropensityModel(BaseEstimator):
 
     format_version = FORMAT_VERSION
 
-    _FITTED = ("classes_", "n_train_", "positive_rate_", "feature_names_in_", "medians_", "settings_", "calibration_",
+    _FITTED = ("classes_", "n_train_", "n_available_", "positive_rate_", "feature_names_in_", "medians_", "settings_", "calibration_",
                "importance_")
 
     def to_state(self) -> dict[str, Any]:
