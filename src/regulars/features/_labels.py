@@ -59,12 +59,14 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
 
 
 def _known_before(tables: dict[str, ir.Table], start: ir.TimestampScalar) -> ir.Table:
-    """Every customer with a profile or any activity before ``start`` (distinct resolved ids)."""
-    seen = [t.filter(t[CONTRACTS[name].time_column] < start).select("customer_id")
-            for name in ("orders", "events", "tickets") if (t := tables.get(name)) is not None]
+    """Every customer seen before ``start`` (distinct resolved ids). The store's customers carry
+    when they were first seen (every dated row naming them counts), so that table alone answers;
+    without it (frames built by hand) the dated tables are scanned."""
     if (customers := tables.get("customers")) is not None:
         known = seen_before(customers, start)
-        seen.append(known.select(customer_id=known.resolved_id))
+        return known.select(customer_id=known.resolved_id).distinct()
+    seen = [t.filter(t[CONTRACTS[name].time_column] < start).select("customer_id")
+            for name in ("orders", "events", "tickets") if (t := tables.get(name)) is not None]
     return ibis.union(*seen).distinct()  # (a union of one table is that table, duplicates and all)
 
 

@@ -71,10 +71,14 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
                                     f"needs at least {max(min_repeaters, 2)}. Choose a later cutoff.")
     model = BetaGeoFitter(penalizer=penalizer).fit(summary)
     holdout = holdout_purchases(orders, start, end)
-    counts = holdout.groupby("customer_id").size()
-    spend = holdout.groupby("customer_id")["spend"].sum()
     ids = summary["customer_id"]
-    actual = counts.reindex(ids, fill_value=0).to_numpy(dtype=float)
+    # each holdout purchase day's customer in the summary (-1: not in the cohort), found once;
+    # counts and spend per customer are then bin counts (string group-bys are slow on pandas 3)
+    who = pd.Index(ids).get_indexer(holdout["customer_id"])
+    in_cohort = who >= 0
+    actual = np.bincount(who[in_cohort], minlength=len(ids)).astype(float)
+    actual_spend = np.bincount(who[in_cohort], weights=holdout["spend"].to_numpy(dtype=float)[in_cohort],
+                               minlength=len(ids))
     horizon = horizon_days / unit_days
     predicted = model.conditional_expected_number_of_purchases_up_to_time(horizon, summary)
     x, tx, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
@@ -84,7 +88,7 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
     per_customer = pd.DataFrame({
         "customer_id": ids, "actual": actual, "predicted": predicted,
         "baseline_rate": rate, "baseline_rfm": rfm,
-        "actual_spend": spend.reindex(ids, fill_value=0.0).to_numpy(),
+        "actual_spend": actual_spend,
     })
     metrics = {
         "bgnbd": _metrics(actual, predicted),
@@ -97,7 +101,6 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
         metrics["spend"] = _metrics(per_customer["actual_spend"].to_numpy(), per_customer["predicted_spend"].to_numpy())
     weeks = np.arange(1, int(np.ceil(horizon_days / 7)) + 1)
     holdout_offsets = (pd.to_datetime(holdout["day"]) - pd.Timestamp(start)).dt.days.to_numpy()
-    in_cohort = pd.Index(ids).get_indexer(holdout["customer_id"]) >= 0  # (string isin is slow on pandas 3)
     curve = pd.DataFrame({
         "week": weeks,
         "actual": [int(((holdout_offsets < 7 * w) & in_cohort).sum()) for w in weeks],

@@ -59,15 +59,7 @@ class EngagementScore(BaseEstimator):
         parts = self.contributions(activity)
         total = parts.sum(axis=1).clip(upper=100.0)
         tier = np.where(total >= self.hot, "hot", np.where(total >= self.warm, "warm", "cold"))
-        names = parts.columns.to_numpy()
-        values = parts.to_numpy()
-        order = np.argsort(-values, axis=1)[:, :3]
-        reasons = [
-            "; ".join(f"{names[j].replace('_', ' ')} recently (+{values[i, j]:.0f} points)" for j in row if values[i, j] >= 0.5)
-            or "no recent activity"
-            for i, row in enumerate(order)
-        ]
-        return pd.DataFrame({"engagement": total.round(1), "tier": tier, "engagement_reason": reasons},
+        return pd.DataFrame({"engagement": total.round(1), "tier": tier, "engagement_reason": _reasons(parts)},
                             index=activity.index)
 
     def learn(self, activity: pd.DataFrame, converted: pd.Series) -> dict[str, float]:
@@ -82,6 +74,25 @@ class EngagementScore(BaseEstimator):
         if top <= 0:
             raise InsufficientDataError("no activity makes conversion more likely; keep the configured points")
         return {k: round(float(max(c, 0) / top * 20), 1) for k, c in zip(activity.columns, coef, strict=True)}
+
+
+def _reasons(parts: pd.DataFrame, top: int = 3) -> np.ndarray:
+    """The three biggest contributions in words ("pricing view recently (+15 points)"): each kind
+    and whole number of points is worded once, then looked up for every customer."""
+    names = [str(n).replace("_", " ") for n in parts.columns]
+    values = parts.to_numpy()
+    if not len(names):
+        return np.full(len(parts), "no recent activity", dtype=object)
+    order = np.argsort(-values, axis=1, kind="stable")[:, :top]
+    points = np.rint(np.take_along_axis(values, order, axis=1)).astype(np.int64)
+    shown = np.take_along_axis(values, order, axis=1) >= 0.5
+    cap = int(points.max()) + 1 if points.size else 1
+    words = np.array([f"{n} recently (+{p} points)" for n in names for p in range(cap)], dtype=object)
+    said = np.where(shown, words[order * cap + np.clip(points, 0, None)], "")
+    text = said[:, 0]
+    for k in range(1, said.shape[1]):
+        text = np.where(said[:, k] != "", text + "; " + said[:, k], text)
+    return np.where(text == "", "no recent activity", text)
 
 
 def tier_rates(scores: pd.DataFrame, converted: pd.Series) -> dict[str, dict[str, float]]:
