@@ -184,3 +184,17 @@ def test_a_fit_with_nothing_to_learn_says_so_instead_of_nan(monkeypatch):
     monkeypatch.setattr(clv, "backtest", lambda *a, **k: Degenerate())
     check = holdout_check(None, date(2024, 6, 1))
     assert "found no variation between customers" in check["skipped"] and "nan" not in check["skipped"]
+
+
+def test_a_label_too_thin_to_learn_is_not_tried_again_on_the_same_data(workspace, write, monkeypatch):
+    rows = ["order_id,customer_id,ordered_at,amount"]
+    for i in range(40):
+        rows += [f"a{i},c{i},2024-01-{1 + i % 28:02d},10", f"b{i},c{i},2024-04-{1 + i % 28:02d},12"]
+    app.ingest(workspace, [write("o.csv", "\n".join(rows) + "\n")], table="orders")
+    first = app.run(workspace)
+    assert "at least 10 examples" in first.skipped["churn"]
+    import regulars.scores._propensity as propensity
+
+    monkeypatch.setattr(propensity, "_train", lambda *a, **k: pytest.fail("retrained on unchanged data"))
+    again = app.run(workspace)
+    assert "at least 10 examples" in again.skipped["churn"] and "has not changed since" in again.skipped["churn"]

@@ -32,7 +32,8 @@ def _print_clv(card: dict[str, Any]) -> None:
     line("BG/NBD " + ", ".join(f"{k} {v:.4g}" for k, v in bg["params"].items())
          + f" (log-likelihood {bg['log_likelihood']:.1f}); Gamma-Gamma "
          + ", ".join(f"{k} {v:.4g}" for k, v in gg["params"].items())
-         + f"; spend vs frequency correlation {gg['frequency_value_correlation']:.2f}")
+         + (f"; spend vs frequency correlation {gg['frequency_value_correlation']:.2f}"
+            if known(gg["frequency_value_correlation"]) else ""))
     check = card.get("evaluation", {})
     if "metrics" in check:
         m = check["metrics"]

@@ -54,13 +54,17 @@ class ModelCache:
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
 
-    def get(self, name: str, key: str) -> tuple[PropensityModel, dict[str, Any]] | None:
+    def get(self, name: str, key: str) -> tuple[PropensityModel, dict[str, Any]] | str | None:
+        """The kept model and card; or, when the same data was too little to learn from last
+        time, the reason why (so the next run does not try again); or None."""
         try:
             saved = json.loads(self._path(name).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError):
             return None
         if not isinstance(saved, dict) or saved.get("fingerprint") != key:
             return None
+        if isinstance(saved.get("skipped"), str):
+            return saved["skipped"]
         try:
             return PropensityModel.from_state(saved.get("model")), saved["card"]
         except (ModelFileError, KeyError, TypeError, ValueError):  # another format, or a damaged file
@@ -71,6 +75,11 @@ class ModelCache:
         folder cannot be written."""
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self._path(name), dumps({"fingerprint": key, "card": card, "model": model.to_state()}))
+
+    def put_skipped(self, name: str, key: str, reason: str) -> None:
+        """Remember that this data was too little to learn ``name`` from, and why."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self._path(name), dumps({"fingerprint": key, "skipped": reason}))
 
 
 def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
@@ -100,14 +109,25 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     Raises ``InsufficientDataError`` when there is too little history to learn the label."""
     frames = frames or FeatureFrames(tables)
     key = fingerprint(label=label, horizon_days=horizon_days, cutoff=cutoff, data=data_version)
-    found = cache.get(label, key) if cache is not None and data_version is not None else None
+    keeping = cache is not None and data_version is not None
+    found = cache.get(label, key) if keeping else None
+    if isinstance(found, str):
+        raise InsufficientDataError(f"{found} (the data has not changed since)")
     if found is not None:
         model, card = found
         card = {**card, "reused": "nothing changed since this model was trained, so it was not retrained"}
     else:
-        model, card = _train(tables, label, cutoff, horizon_days, frames)
+        try:
+            model, card = _train(tables, label, cutoff, horizon_days, frames)
+        except InsufficientDataError as exc:
+            if keeping:
+                try:
+                    cache.put_skipped(label, key, str(exc))
+                except (OSError, RegularsError):
+                    pass  # remembering saves time next run; failing to is no error
+            raise
         card["version"] = key
-        if cache is not None and data_version is not None:
+        if keeping:
             try:
                 cache.put(label, key, model, card)
             except (OSError, RegularsError) as exc:  # keeping the model saves time next run; failing to is no error

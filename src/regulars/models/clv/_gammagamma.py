@@ -39,7 +39,10 @@ class GammaGammaFitter(ClvFitter):
             raise InsufficientDataError(
                 f"Gamma-Gamma needs at least two customers whose repeat purchases have a value above zero; "
                 f"found {len(repeat)} ({self.n_zero_value_} repeat customers spent nothing on repeat orders)")
-        self.frequency_value_correlation_ = float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
+        varies = repeat["frequency"].std() > 0 and repeat["monetary_value"].std() > 0
+        # (undefined when every repeat customer bought as often, or spent the same)
+        self.frequency_value_correlation_ = (
+            float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1]) if varies else None)
         self.n_ignored_ = int(len(data) - len(repeat))
         return repeat
 
