@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from regulars._time import cutoff_day
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import CONTRACTS
 
@@ -24,8 +25,10 @@ def quiet(_: str) -> None:
 
 def parse_cutoff(cutoff: str | date | None, option: str = "--cutoff") -> date | None:
     """A date from ``YYYY-MM-DD`` text; a time of day is not accepted (cutoffs are whole days)."""
-    if cutoff is None or isinstance(cutoff, date):
-        return cutoff.date() if hasattr(cutoff, "date") and callable(cutoff.date) else cutoff
+    if cutoff is None:
+        return None
+    if isinstance(cutoff, date):  # a datetime from a notebook: cutoffs are whole days
+        return cutoff_day(cutoff)
     try:
         return date.fromisoformat(cutoff)
     except ValueError:
