@@ -14,7 +14,7 @@ from typing import Any
 from regulars.errors import SettingsError
 
 __all__ = ["DEFAULT_TOML", "SCORERS", "ClvSettings", "EngagementSettings", "IngestSettings", "QualitySettings",
-           "RunSettings", "Settings", "StoreSettings", "load_settings", "parse_settings"]
+           "RunSettings", "SegmentSettings", "Settings", "StoreSettings", "load_settings", "parse_settings"]
 
 SETTINGS_FILE = "regulars.toml"
 
@@ -52,7 +52,8 @@ warm = 40.0
 
 [run]
 # `regulars run` scores each of these where the data allows (and says why where it does not).
-scorers = ["clv", "churn", "conversion", "support", "engagement"]
+# Segments come last: they use the scores of the same run.
+scorers = ["clv", "churn", "conversion", "support", "engagement", "recommend", "timing", "segments"]
 # Days ahead each probability speaks of: churn = no order within, conversion = a lead's first
 # order within, support = a ticket within.
 churn_horizon_days = 90
@@ -66,6 +67,30 @@ monthly_discount = 0.01
 # Below these, the fitted parameters are too uncertain to show: repeat customers, days of history.
 min_repeat_customers = 20
 min_history_days = 60
+
+[segments]
+# Lifecycle: a first order this recent makes a customer "new"; this many orders, "loyal".
+new_days = 30
+loyal_orders = 4
+# A customer is "at risk" past this many times their own usual gap between orders (the shop's
+# typical gap for one-time buyers) or below `at_risk_alive` chance of still being a customer;
+# "lapsed" past `lapsed_gaps` or below `lapsed_alive`; "churned" below `churned_alive` or
+# after `churned_days` without an order.
+at_risk_gaps = 1.5
+lapsed_gaps = 3.0
+at_risk_alive = 0.6
+lapsed_alive = 0.3
+churned_alive = 0.1
+churned_days = 365
+# Purchase behaviour: "inactive" after this many days without an order.
+inactive_days = 180
+# Relative engagement tier: the top share of customers by points, for shops whose points never
+# reach the fixed hot threshold.
+relative_top_share = 0.1
+# Interest in a category: viewed or bought in it within this many days before the run.
+interest_days = 180
+# Clusters: the largest number tried (k is chosen from 2 up to this by the silhouette score).
+max_clusters = 6
 
 [quality]
 # Dates later than this many days after the load are reported as "in the future".
@@ -103,7 +128,7 @@ class EngagementSettings:
     warm: float = 40.0
 
 
-SCORERS = ("clv", "churn", "conversion", "support", "engagement")
+SCORERS = ("clv", "churn", "conversion", "support", "engagement", "recommend", "timing", "segments")
 
 
 @dataclass(frozen=True)
@@ -126,6 +151,22 @@ class ClvSettings:
 
 
 @dataclass(frozen=True)
+class SegmentSettings:
+    new_days: int = 30
+    loyal_orders: int = 4
+    at_risk_gaps: float = 1.5
+    lapsed_gaps: float = 3.0
+    at_risk_alive: float = 0.6
+    lapsed_alive: float = 0.3
+    churned_alive: float = 0.1
+    churned_days: int = 365
+    inactive_days: int = 180
+    relative_top_share: float = 0.1
+    interest_days: int = 180
+    max_clusters: int = 6
+
+
+@dataclass(frozen=True)
 class QualitySettings:
     future_tolerance_days: int = 1
     missing_customer_warn_share: float = 0.05
@@ -138,11 +179,12 @@ class Settings:
     engagement: EngagementSettings = field(default_factory=EngagementSettings)
     run: RunSettings = field(default_factory=RunSettings)
     clv: ClvSettings = field(default_factory=ClvSettings)
+    segments: SegmentSettings = field(default_factory=SegmentSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
-             "run": RunSettings, "clv": ClvSettings, "quality": QualitySettings}
+             "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "quality": QualitySettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}}
 
@@ -160,6 +202,18 @@ _RANGES = {
     ("clv", "monthly_discount"): (0, 1, False),
     ("clv", "min_repeat_customers"): (2, None, False),
     ("clv", "min_history_days"): (1, None, False),
+    ("segments", "new_days"): (1, 3650, False),
+    ("segments", "loyal_orders"): (2, None, False),
+    ("segments", "at_risk_gaps"): (0, None, True),
+    ("segments", "lapsed_gaps"): (0, None, True),
+    ("segments", "at_risk_alive"): (0, 1, False),
+    ("segments", "lapsed_alive"): (0, 1, False),
+    ("segments", "churned_alive"): (0, 1, False),
+    ("segments", "churned_days"): (1, None, False),
+    ("segments", "inactive_days"): (1, None, False),
+    ("segments", "relative_top_share"): (0, 1, True),
+    ("segments", "interest_days"): (1, None, False),
+    ("segments", "max_clusters"): (2, 20, False),
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
 }
@@ -179,6 +233,10 @@ def _check_rules(settings: Settings, where: str) -> None:
     e = settings.engagement
     if not e.warm < e.hot:
         raise SettingsError(f"{where}: engagement tiers need warm < hot; got warm {e.warm:g}, hot {e.hot:g}")
+    g = settings.segments
+    if not (g.at_risk_gaps < g.lapsed_gaps and g.churned_alive < g.lapsed_alive < g.at_risk_alive):
+        raise SettingsError(f"{where}: lifecycle thresholds need segments.at_risk_gaps < lapsed_gaps and "
+                            "churned_alive < lapsed_alive < at_risk_alive")
     unknown = [s for s in settings.run.scorers if s not in SCORERS]
     if unknown:
         raise SettingsError(f"{where}: run.scorers may hold {', '.join(SCORERS)}; got {unknown[0]!r}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from regulars.app._common import Step, default_cutoff, parse_cutoff, quiet
 from regulars.app._results import RunResult
 from regulars.errors import InsufficientDataError
-from regulars.store import open_workspace, run_scores, write_run
+from regulars.store import open_workspace, run_scores, segment_rules, write_run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,7 +24,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     """Score every customer as of ``cutoff`` (default: the day after the last dated row) with the
     scorers of ``[run] scorers`` that apply; models are reused until the data or the cutoff
     change. Scorers that do not apply, or lack history, are listed with the reason."""
-    from regulars.scores import ModelCache, RunContext, default_scorers, to_part
+    from regulars.scores import ModelCache, RunContext, to_part
 
     workspace = open_workspace(workspace_path)
     settings = workspace.settings
@@ -34,11 +34,12 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         ctx = RunContext(tables=store.feature_inputs(), cutoff=when, settings=settings,
                          cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
                          currency=_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
-                         currencies=currencies)
+                         currencies=currencies, segment_rules=segment_rules(store),
+                         segment_pins=store.rows("SELECT segment, customer_id, pinned_in FROM segment_pins"))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
         parts = []
-        for scorer in default_scorers(settings.run.scorers):
+        for scorer in scorers(settings.run.scorers):
             why = scorer.skip_reason(ctx)
             if why is None:
                 step(f"scoring {scorer.name}")
@@ -50,6 +51,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                 skipped[scorer.name] = why
                 continue
             models[scorer.name] = scored.card
+            ctx.scored[scorer.name] = scored.frame
             parts.append(to_part(scorer.name, scored))
         if not parts:
             raise InsufficientDataError("nothing could be scored: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()))
@@ -60,6 +62,15 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,
                      horizons=horizons, clv_months=settings.clv.months, **_lists(wide, top))
+
+
+def scorers(names: list[str]) -> list[Any]:
+    """The scorers named in ``[run] scorers``, in that order (segments build on the others)."""
+    from regulars.scores import default_scorers
+    from regulars.segments import SegmentScorer
+
+    return [SegmentScorer() if n == "segments" else default_scorers([n])[0] for n in names
+            if n not in ("recommend", "timing")]
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:

@@ -40,6 +40,12 @@ class RunContext:
     data_version: str | None = None
     currency: str = ""
     currencies: list[str] = field(default_factory=list)
+    #: Each earlier scorer's frame in this run (customer_id and its measures), for the scorers
+    #: that build on them (segments use lifetime value and engagement).
+    scored: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: User segments (name -> rule text) and pins (rows of segment, customer_id, pinned_in).
+    segment_rules: dict[str, str] = field(default_factory=dict)
+    segment_pins: list[dict[str, Any]] = field(default_factory=list)
     _frames: FeatureFrames | None = field(default=None, repr=False)
 
     @property
@@ -60,6 +66,7 @@ class Scored:
     frame: pd.DataFrame
     card: dict[str, Any]
     version: str
+    tables: dict[str, Any] = field(default_factory=dict)
 
 
 class Scorer(Protocol):
@@ -95,4 +102,5 @@ def to_part(name: str, scored: Scored) -> ResultPart:
                else pa.nulls(len(frame), pa.string()))
     table = pa.table({"customer_id": pa.array(frame["customer_id"].astype("string"), pa.string(), from_pandas=True),
                       "measures": measures.cast(pa.list_(pa.float64())), "labels": labels, "reasons": reasons})
-    return ResultPart(scorer=name, model_version=scored.version, measures=numbers, labels=words, table=table)
+    return ResultPart(scorer=name, model_version=scored.version, measures=numbers, labels=words, table=table,
+                      tables=scored.tables)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_view", "latest_run", "quarantine_rows", "run_scores"]
+__all__ = ["customer_view", "latest_run", "quarantine_rows", "run_scores", "segment_rules"]
 
 
 
@@ -62,3 +62,8 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         "SELECT s.*, r.cutoff FROM scores s JOIN runs r USING (run_id) WHERE s.customer_id = ? "
         "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved])
     return {"customer_id": resolved, "records": records, "orders": orders, "scores": scores[0] if scores else None}
+
+
+def segment_rules(store: Store) -> dict[str, str]:
+    """The user's rule segments, name -> rule, in the order they were defined."""
+    return {r["name"]: r["rule"] for r in store.rows("SELECT name, rule FROM segment_rules ORDER BY defined_at, name")}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from regulars._json import dumps
-from regulars.store._schema import PART_COLUMNS
+from regulars.store._schema import PART_COLUMNS, RUN_TABLES
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -27,13 +27,15 @@ def _next_run_id(store: Store) -> str:
 @dataclass(frozen=True)
 class ResultPart:
     """One scorer's results for a run: ``table`` (Arrow, columns ``PART_COLUMNS``) holds a row per
-    customer; ``measures`` and ``labels`` name the entries of its lists, in order."""
+    customer; ``measures`` and ``labels`` name the entries of its lists, in order. ``tables`` holds
+    rows for the run's other tables (``RUN_TABLES``: segment members, recommendations, ...)."""
 
     scorer: str
     model_version: str
     measures: list[str]
     labels: list[str]
     table: Any
+    tables: dict[str, Any] = field(default_factory=dict)
 
 
 def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[str, str],
@@ -43,6 +45,10 @@ def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[s
     for part in parts:
         if tuple(part.table.column_names) != PART_COLUMNS:
             raise ValueError(f"{part.scorer} results must have the columns {PART_COLUMNS}, got {part.table.column_names}")
+        for name, rows in part.tables.items():
+            wanted = tuple(c for c, _ in RUN_TABLES.get(name, ()))
+            if not wanted or tuple(rows.column_names) != wanted:
+                raise ValueError(f"{part.scorer}: {name} is not a run table with the columns {wanted}")
     run_id = _next_run_id(store)
     con = store.con
     for part in parts:
@@ -51,6 +57,10 @@ def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[s
                     [run_id, part.scorer, part.model_version])
         con.unregister("_part")
         con.execute("INSERT INTO run_measures VALUES (?, ?, ?, ?)", [run_id, part.scorer, part.measures, part.labels])
+        for name, rows in part.tables.items():
+            con.register("_rows", rows)
+            con.execute(f"INSERT INTO {name} SELECT ?, * FROM _rows", [run_id])
+            con.unregister("_rows")
     customers = con.execute("SELECT count(DISTINCT customer_id) FROM results WHERE run_id = ?", [run_id]).fetchone()[0]
     con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers, skipped) VALUES (?, ?, ?, ?, ?, ?)",
                 [run_id, now(), cutoff, dumps(models), customers, dumps(skipped)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from regulars._sql import quote
 from regulars.schema import CONTRACTS
 
-__all__ = ["PART_COLUMNS", "SCHEMA_VERSION", "WIDE_SCORES", "ddl", "migrate_wide_scores", "scores_view"]
+__all__ = ["PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "WIDE_SCORES", "ddl", "migrate_wide_scores", "scores_view"]
 
 #: What a scorer hands the store per customer: its numbers, its words (such as a tier), and
 #: its reasons. Which number is which is recorded once per run and scorer in ``run_measures``.
@@ -13,7 +13,21 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 
 #: 2: customers.first_seen_at (when any source first saw the customer).
 #: 3: run results by scorer (``results`` and ``run_measures``); ``scores`` is a wide view of them.
-SCHEMA_VERSION = 3
+#: 4: segments (members, catalogue, rules, pins), recommendations, product pairs, replenishment.
+SCHEMA_VERSION = 4
+
+#: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
+RUN_TABLES = {
+    "segment_members": (("customer_id", "VARCHAR"), ("segments", "VARCHAR[]")),
+    "run_segments": (("segment", "VARCHAR"), ("family", "VARCHAR"), ("size", "BIGINT"), ("description", "VARCHAR")),
+    "recommendations": (("customer_id", "VARCHAR"), ("products", "VARCHAR[]"), ("sources", "VARCHAR[]"),
+                        ("reasons", "VARCHAR[]")),
+    "product_pairs": (("product_id", "VARCHAR"), ("other_id", "VARCHAR"), ("kind", "VARCHAR"),
+                      ("customers", "BIGINT"), ("support", "DOUBLE"), ("confidence", "DOUBLE"), ("lift", "DOUBLE"),
+                      ("lag_days", "DOUBLE")),
+    "replenishment": (("customer_id", "VARCHAR"), ("product_id", "VARCHAR"), ("purchases", "BIGINT"),
+                      ("usual_days", "DOUBLE"), ("last_bought", "DATE"), ("due_on", "DATE")),
+}
 
 _EXTRA = {
     "customers": (
@@ -44,6 +58,11 @@ _BOOKKEEPING = (
         run_id VARCHAR, customer_id VARCHAR, scorer VARCHAR, measures DOUBLE[], labels VARCHAR[],
         reasons VARCHAR, model_version VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS run_measures (run_id VARCHAR, scorer VARCHAR, measures VARCHAR[], labels VARCHAR[])""",
+    """CREATE TABLE IF NOT EXISTS segment_rules (
+        name VARCHAR, rule VARCHAR, defined_by VARCHAR, defined_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS segment_pins (
+        segment VARCHAR, customer_id VARCHAR, pinned_in BOOLEAN, pinned_by VARCHAR, why VARCHAR,
+        pinned_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )
@@ -70,6 +89,16 @@ WIDE_SCORES = (
     ("engagement", "engagement", "points", "DOUBLE"),
     ("engagement_tier", "engagement", "tier", "VARCHAR"),
     ("engagement_reason", "engagement", "reasons", "VARCHAR"),
+    ("rfm_segment", "segments", "rfm_segment", "VARCHAR"),
+    ("lifecycle_stage", "segments", "lifecycle_stage", "VARCHAR"),
+    ("behaviour_group", "segments", "behaviour_group", "VARCHAR"),
+    ("value_tier", "segments", "value_tier", "VARCHAR"),
+    ("cluster", "segments", "cluster", "VARCHAR"),
+    ("lifecycle_reason", "segments", "reasons", "VARCHAR"),
+    ("best_hour", "timing", "best_hour", "DOUBLE"),
+    ("best_weekday", "timing", "best_weekday", "VARCHAR"),
+    ("best_channel", "timing", "best_channel", "VARCHAR"),
+    ("timing_reason", "timing", "reasons", "VARCHAR"),
 )
 
 
@@ -140,6 +169,8 @@ def ddl() -> list[str]:
         cols += ["attributes JSON", "batch_id VARCHAR"]
         out.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
     added = [("customers", n, k) for n, k in _EXTRA["customers"]]
+    out += [f"CREATE TABLE IF NOT EXISTS {name} (run_id VARCHAR, {', '.join(f'{c} {k}' for c, k in cols)})"
+            for name, cols in RUN_TABLES.items()]
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added
     ]

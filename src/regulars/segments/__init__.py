@@ -1,0 +1,27 @@
+"""Segments: who belongs together (RFM, lifecycle, behaviour, value and engagement tiers,
+interests, clusters, the user's rule segments and pins), recorded every run."""
+
+from regulars._lazy import lazy_names
+
+__all__ = [
+    "BEHAVIOUR_GROUPS",
+    "Clusters",
+    "LIFECYCLE_STAGES",
+    "RFM_SEGMENTS",
+    "SegmentScorer",
+    "Segmentation",
+    "lifecycle_stages",
+    "quintile_scores",
+    "rfm_segments",
+]
+
+_HOMES = {
+    "_groups": ("BEHAVIOUR_GROUPS",),
+    "_clusters": ("Clusters",),
+    "_lifecycle": ("LIFECYCLE_STAGES", "lifecycle_stages"),
+    "_rfm": ("RFM_SEGMENTS", "quintile_scores", "rfm_segments"),
+    "_scorer": ("SegmentScorer",),
+    "_assign": ("Segmentation",),
+}
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)

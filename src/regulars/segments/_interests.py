@@ -1,0 +1,50 @@
+"""Interest segments: a customer who bought in a category, or viewed its products, within the
+window before the cutoff is "interested in <category>"; a customer may have several."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from regulars._time import cutoff_start
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pandas as pd
+
+__all__ = ["interests"]
+
+
+def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int) -> pd.DataFrame:
+    """customer_id, category, bought (orders in it), viewed (views of it): one row per customer
+    and category with activity in [cutoff - window_days, cutoff). Empty when the shop records no
+    categories."""
+    import ibis
+    import pandas as pd
+
+    from regulars.features import purchases
+
+    end = ibis.literal(cutoff_start(cutoff))
+    start = ibis.literal(cutoff_start(cutoff - timedelta(days=window_days)))
+    parts = []
+    products = tables.get("products")
+    if "orders" in tables and "order_items" in tables:
+        orders = purchases(tables["orders"])
+        orders = orders.filter((orders.ordered_at >= start) & (orders.ordered_at < end))
+        items = tables["order_items"]
+        if products is not None:  # the item's own category, else the product list's
+            items = items.left_join(products.select("product_id", product_category="category"), "product_id")
+            items = items.mutate(category=items.category.fill_null(items.product_category))
+        lines = items.join(orders.select("order_id", "customer_id"), "order_id")
+        parts.append(lines.select("customer_id", "category", bought=ibis.literal(1), viewed=ibis.literal(0)))
+    if "events" in tables and products is not None:
+        ev = tables["events"]
+        ev = ev.filter(ev.product_id.notnull() & (ev.occurred_at >= start) & (ev.occurred_at < end))
+        seen = ev.join(products.select("product_id", "category"), "product_id")
+        parts.append(seen.select("customer_id", "category", bought=ibis.literal(0), viewed=ibis.literal(1)))
+    if not parts:
+        return pd.DataFrame({"customer_id": [], "category": [], "bought": [], "viewed": []})
+    rows = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    rows = rows.filter(rows.category.notnull() & (rows.category.strip() != ""))
+    out = rows.group_by("customer_id", "category").aggregate(bought=rows.bought.sum(), viewed=rows.viewed.sum())
+    return out.order_by("customer_id", "category").to_pyarrow().to_pandas()
