@@ -56,6 +56,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "backtest": [shop, "--cutoff", "2024-07-01", "--horizon", "90"],
         "predict": [shop, "--target", "churned", "--positive", "yes"],
         "engagement": [shop],
+        "segments": [shop, "show", "Champions"],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }
     assert set(calls) == _json_commands()  # a new command with --json must be added here

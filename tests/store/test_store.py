@@ -7,6 +7,7 @@ import pytest
 
 from regulars import app
 from regulars.errors import WorkspaceError
+from regulars.store._schema import SCHEMA_VERSION
 from tests.conftest import query
 
 HEADER = "order_id,customer_id,ordered_at,amount\n"
@@ -81,7 +82,7 @@ def test_an_older_store_is_migrated_when_opened_even_to_read(loaded):
     con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     app.status(loaded)  # opens read-only
-    assert query(loaded, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [("3",)]
+    assert query(loaded, "SELECT value FROM store_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     seen = dict(query(loaded, "SELECT customer_id, CAST(first_seen_at AS DATE)::VARCHAR FROM customers"))
     assert seen == {"c1": "2024-01-05", "c2": "2024-03-01"}
     assert query(loaded, "SELECT p_alive, clv, reason, churn_probability, model_versions FROM scores") == [

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
     from regulars.store import BatchResult
 
-__all__ = ["BacktestResult", "CustomerResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult",
-           "PredictResult", "QuarantineResult", "Result", "RunResult", "ScoresResult", "StatusResult"]
+__all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DefineSegmentResult", "DemoResult",
+           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PredictResult", "QuarantineResult", "Result",
+           "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
 
 
 @dataclass(frozen=True)
@@ -138,3 +139,72 @@ class DemoResult(Result):
     loads: list[BatchResult]
     status: StatusResult
     run: RunResult
+
+
+@dataclass(frozen=True)
+class SegmentsResult(Result):
+    """Every segment of a run with size, and entered / left / stayed since ``since_run``."""
+
+    run_id: str
+    cutoff: str
+    since_run: str | None
+    since_cutoff: str | None
+    segments: list[dict[str, Any]]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class SegmentResult(Result):
+    """One segment: what it is and its members (``to_dict`` gives the first ``top``)."""
+
+    name: str
+    run_id: str
+    cutoff: str
+    family: str
+    size: int
+    description: str | None
+    members: pd.DataFrame = field(repr=False)
+    top: int = field(default=20, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({**super().to_dict(), "members": self.members.head(self.top).to_dict("records")})
+
+
+@dataclass(frozen=True)
+class SegmentHistoryResult(Result):
+    name: str
+    runs: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DefineSegmentResult(Result):
+    """A saved rule segment and how many customers it holds as of the latest run."""
+
+    name: str
+    rule: str
+    replaced: bool
+    size: int
+    run_id: str
+    cutoff: str
+
+
+@dataclass(frozen=True)
+class PinResult(Result):
+    segment: str
+    customer_id: str
+    pinned_in: bool | None
+    why: str
+
+
+@dataclass(frozen=True)
+class CustomerSegmentsResult(Result):
+    """The segments a customer is in and why; joined and left since ``since_run``; pins."""
+
+    customer_id: str
+    run_id: str
+    cutoff: str
+    segments: list[dict[str, Any]]
+    joined: list[str]
+    left: list[str]
+    since_run: str | None
+    pins: list[dict[str, Any]]

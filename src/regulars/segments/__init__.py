@@ -10,9 +10,13 @@ __all__ = [
     "RFM_SEGMENTS",
     "SegmentScorer",
     "Segmentation",
+    "check_rule",
+    "evaluate_rules",
+    "field_kinds",
     "lifecycle_stages",
     "quintile_scores",
     "rfm_segments",
+    "rule_fields",
 ]
 
 _HOMES = {
@@ -20,7 +24,7 @@ _HOMES = {
     "_clusters": ("Clusters",),
     "_lifecycle": ("LIFECYCLE_STAGES", "lifecycle_stages"),
     "_rfm": ("RFM_SEGMENTS", "quintile_scores", "rfm_segments"),
-    "_scorer": ("SegmentScorer",),
+    "_scorer": ("SegmentScorer", "check_rule", "evaluate_rules", "field_kinds", "rule_fields"),
     "_assign": ("Segmentation",),
 }
 

@@ -16,7 +16,7 @@ from regulars.segments._rfm import RFM_SEGMENTS, rfm_segments
 if TYPE_CHECKING:
     from regulars.config import SegmentSettings
 
-__all__ = ["EXCLUSIVE", "SegmentFamily", "Segmentation", "apply_pins", "membership", "segment_name"]
+__all__ = ["EXCLUSIVE", "SegmentFamily", "Segmentation", "apply_pins", "membership", "pin_members", "segment_name"]
 
 #: Families whose members are in exactly one of their segments: field -> how a value is named.
 EXCLUSIVE = {
@@ -200,10 +200,10 @@ def apply_pins(seg: Segmentation, pins: list[dict[str, Any]]) -> list[dict[str, 
     return rest
 
 
-def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray], pins: list[dict[str, Any]]) -> pd.DataFrame:
+def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray]) -> pd.DataFrame:
     """customer_id and segment: one row per customer and segment they are in, from the exclusive
-    fields, the interests, ``extra`` (segment name -> boolean mask over ``frame``'s rows) and the
-    pins of segments outside the exclusive families."""
+    fields, the relative engagement tier, the interests and ``extra`` (segment name -> boolean
+    mask over ``frame``'s rows, for rule segments)."""
     index = frame.index.to_numpy()
     parts = []
     for column, pattern in EXCLUSIVE.items():
@@ -222,12 +222,19 @@ def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray], pins: list[dic
                                    "segment": "interested in " + exploded.astype(str).to_numpy()}))
     for name, mask in extra.items():
         parts.append(pd.DataFrame({"customer_id": index[mask], "segment": name}))
-    pairs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"customer_id": [], "segment": []})
+    if not parts:
+        return pd.DataFrame({"customer_id": pd.Series([], dtype=object), "segment": pd.Series([], dtype=object)})
+    return pd.concat(parts, ignore_index=True)
+
+
+def pin_members(pairs: pd.DataFrame, pins: list[dict[str, Any]], known: pd.Index) -> pd.DataFrame:
+    """Pins of segments outside the exclusive families (interests, rules): in adds the pair,
+    out removes it; a pin of a customer unknown at this cutoff waits for a later run."""
     for pin in pins:
         same = (pairs["customer_id"] == pin["customer_id"]) & (pairs["segment"] == pin["segment"])
-        if pin["pinned_in"] and not same.any() and pin["customer_id"] in frame.index:
-            pairs = pd.concat([pairs, pd.DataFrame({"customer_id": [pin["customer_id"]], "segment": [pin["segment"]]})],
-                              ignore_index=True)
+        if pin["pinned_in"] and not same.any() and pin["customer_id"] in known:
+            pairs = pd.concat([pairs, pd.DataFrame({"customer_id": [pin["customer_id"]],
+                                                    "segment": [pin["segment"]]})], ignore_index=True)
         elif not pin["pinned_in"]:
             pairs = pairs[~same]
     return pairs

@@ -25,7 +25,6 @@ VALUE_TIERS = ("top", "middle", "low")
 def top_share(values: np.ndarray, share: float) -> np.ndarray:
     """True for the rows with at most ``share`` of all rows at or above their value: the top 20%
     never grows past 20% because of ties (when everyone spent the same, nobody is top)."""
-    import pandas as pd
 
     values = np.asarray(values, dtype=float)
     at_or_above = len(values) - pd.Series(values).rank(method="min").to_numpy() + 1

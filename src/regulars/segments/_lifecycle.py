@@ -46,7 +46,8 @@ def lifecycle_stages(features: pd.DataFrame, p_alive: pd.Series | None,
     usual = np.where(own, gap, shop_gap)
     overdue = np.where(orders > 0, since / usual, 0.0)
     alive = (p_alive.reindex(features.index).to_numpy(dtype=float) if p_alive is not None else np.full(n, np.nan))
-    has_alive = np.isfinite(alive)
+    # BG/NBD gives every one-time buyer a chance alive of 1 by construction: not evidence
+    has_alive = np.isfinite(alive) & (orders > 1)
     bought = orders > 0
     conditions = [
         ~bought,

@@ -1,0 +1,181 @@
+"""Segments: the latest sizes and changes, a segment's members and history, a customer's segments
+and why, and the user's own rule segments and pins."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from regulars.app._results import (
+    CustomerSegmentsResult,
+    DefineSegmentResult,
+    PinResult,
+    SegmentHistoryResult,
+    SegmentResult,
+    SegmentsResult,
+)
+from regulars.errors import InsufficientDataError, SettingsError
+from regulars.store import (
+    customer_segments,
+    customer_view,
+    define_rule,
+    drop_rule,
+    open_workspace,
+    pin_customer,
+    previous_segment_run,
+    run_scores,
+    segment_changes,
+    segment_history,
+    segment_members,
+    segment_rules,
+    segment_run,
+)
+
+__all__ = ["define_segment", "drop_segment", "pin", "segment", "segment_customer", "segment_history_of",
+           "segments"]
+
+_NAME = re.compile(r"^[\w][\w .,'&+-]{0,59}$")
+
+
+def segments(workspace_path: str | Path) -> SegmentsResult:
+    """Every segment of the latest run with its size and who entered and left since the run before."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        latest = segment_run(store)
+        before = previous_segment_run(store, latest["run_id"])
+        frame = segment_changes(store, latest["run_id"], before["run_id"] if before else None)
+        card = store.rows("SELECT json_extract(models, '$.segments') AS card FROM runs WHERE run_id = ?",
+                          [latest["run_id"]])[0]["card"]
+    import json
+
+    notes = json.loads(card).get("notes", []) if card else []
+    return SegmentsResult(run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
+                          since_run=before["run_id"] if before else None,
+                          since_cutoff=str(before["cutoff"]) if before else None,
+                          segments=frame.to_dict("records"), notes=notes)
+
+
+def segment(workspace_path: str | Path, name: str, *, top: int = 20) -> SegmentResult:
+    """One segment of the latest run: what it is, its size and its members (most valuable first)."""
+    if top < 1:
+        raise SettingsError(f"--top must be at least 1, got {top}")
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        latest = segment_run(store)
+        members = segment_members(store, latest["run_id"], name)
+        found = store.rows("SELECT family, size, description FROM run_segments WHERE run_id = ? AND segment = ?",
+                           [latest["run_id"], name])
+    info = found[0] if found else {"family": "", "size": 0, "description": "not in the latest run"}
+    return SegmentResult(name=name, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), family=info["family"],
+                         size=int(info["size"]), description=info["description"], members=members, top=top)
+
+
+def segment_history_of(workspace_path: str | Path, name: str) -> SegmentHistoryResult:
+    """A segment's size at every run, and how many entered and left since the run before."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        history = segment_history(store, name)
+    history["cutoff"] = history["cutoff"].dt.date.astype(str)
+    return SegmentHistoryResult(name=name, runs=history.to_dict("records"))
+
+
+def _fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, list[str], dict[str, str]]:
+    """The rule fields of every customer as of the run's cutoff, the run's membership pairs, and
+    the names of its segments and the fields' kinds: what a rule is checked and previewed against."""
+    from regulars.models.propensity import FeatureFrames
+    from regulars.segments import field_kinds, rule_fields
+
+    features = FeatureFrames(store.feature_inputs()).at(run["cutoff"])
+    wide = run_scores(store, run["run_id"]).set_index("customer_id")
+    fields = rule_fields(features, wide.drop(columns=[c for c in wide.columns if c.endswith(("reason", "reasons"))]
+                                             + ["model_versions"], errors="ignore"), months)
+    pairs = store.frame("SELECT customer_id, unnest(segments) AS segment FROM segment_members WHERE run_id = ?",
+                        [run["run_id"]])
+    names = [r["segment"] for r in store.rows(
+        "SELECT segment FROM run_segments WHERE run_id = ? AND family <> 'rule' ORDER BY segment", [run["run_id"]])]
+    return fields, pairs, names, field_kinds(fields)
+
+
+def define_segment(workspace_path: str | Path, name: str, rule: str, *, by: str = "cli") -> DefineSegmentResult:
+    """Check ``rule`` against the fields of the latest run, save it as segment ``name`` and say how
+    many customers it would hold now; it is recorded with every run from the next one on."""
+    from regulars.segments import check_rule, evaluate_rules
+
+    if not isinstance(name, str) or not _NAME.match(name.strip()):
+        raise SettingsError("a segment name is 1-60 letters, digits, spaces or . , ' & + - and starts with a letter "
+                            f"or digit; got {name!r}")
+    name = name.strip()
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        try:
+            latest = segment_run(store)
+        except InsufficientDataError:
+            raise InsufficientDataError("run `regulars run` once first, so the rule can be checked against "
+                                        "the fields and segments that exist") from None
+        fields, pairs, names, kinds = _fields_at(store, latest, workspace.settings.clv.months)
+        if name.lower() in {n.lower() for n in names}:
+            raise SettingsError(f"{name!r} is a built-in segment; choose another name for the rule")
+        check_rule(rule, kinds, names)
+        size = int(evaluate_rules({name: rule}, fields, pairs, names)[name].sum())
+        replaced = define_rule(store, name, rule, by)
+    return DefineSegmentResult(name=name, rule=rule, replaced=replaced, size=size, run_id=latest["run_id"],
+                               cutoff=str(latest["cutoff"]))
+
+
+def drop_segment(workspace_path: str | Path, name: str, *, by: str = "cli") -> None:
+    """Remove a rule segment (runs already stored keep it)."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        drop_rule(store, name, by)
+
+
+def pin(workspace_path: str | Path, segment_name: str, customer_id: str, *, pinned_in: bool | None, why: str,
+        by: str = "cli") -> PinResult:
+    """Pin a customer into or out of a segment (``pinned_in`` None removes the pin); applies from
+    the next run on and stays until removed."""
+    if pinned_in is not None and not why.strip():
+        raise SettingsError("say why the customer is pinned (--why), so the next person knows")
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        resolved = customer_view(store, customer_id)["customer_id"]
+        known = {r["segment"] for r in store.rows("SELECT DISTINCT segment FROM run_segments")}
+        known |= set(segment_rules(store))
+        if segment_name not in known:
+            raise SettingsError(f"no segment {segment_name!r}; `regulars segments DIR list` shows them")
+        pin_customer(store, segment_name, resolved, pinned_in, by, why)
+    return PinResult(segment=segment_name, customer_id=resolved, pinned_in=pinned_in, why=why)
+
+
+def segment_customer(workspace_path: str | Path, customer_id: str) -> CustomerSegmentsResult:
+    """Each segment a customer is in at the latest run and why; what they joined and left since
+    the run before; the pins a person set."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        resolved = customer_view(store, customer_id)["customer_id"]
+        latest = segment_run(store)
+        found = customer_segments(store, resolved, latest["run_id"])
+        row = store.rows("SELECT * FROM scores WHERE run_id = ? AND customer_id = ?", [latest["run_id"], resolved])
+        described = {r["segment"]: (r["family"], r["description"]) for r in store.rows(
+            "SELECT segment, family, description FROM run_segments WHERE run_id = ?", [latest["run_id"]])}
+    scores = row[0] if row else {}
+    pinned = {p["segment"]: f"pinned in by {p['pinned_by']}: {p['why']}" for p in found["pins"] if p["pinned_in"]}
+    why = [{"segment": s, "family": described.get(s, ("", None))[0],
+            "why": pinned.get(s) or _why(s, *described.get(s, ("", None)), scores)} for s in found["segments"]]
+    return CustomerSegmentsResult(customer_id=resolved, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
+                                  segments=why, joined=found["joined"], left=found["left"],
+                                  since_run=found["since_run"], pins=found["pins"])
+
+
+def _why(name: str, family: str, description: str | None, s: dict[str, Any]) -> str:
+    """Why a customer is in a segment, in words from their scores."""
+    if family == "rfm" and s.get("r_score") is not None:
+        return (f"recency {s['r_score']}/5, frequency {s['f_score']}/5, money {s['m_score']}/5 "
+                f"(1-5 = quintile among buyers)")
+    if family == "lifecycle":
+        return s.get("lifecycle_reason") or "no order yet"
+    if family == "value" and s.get("clv") is not None:
+        return f"predicted value {s['clv']:,.0f} ({name.split(': ')[1]} 20/30/50% of customers by value)"
+    if family.startswith("engagement") and s.get("engagement") is not None:
+        return f"{s['engagement']:.0f} engagement points"
+    return description or family
