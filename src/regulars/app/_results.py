@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from regulars.store import BatchResult
 
 __all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DefineSegmentResult", "DemoResult",
-           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PredictResult", "QuarantineResult", "Result",
-           "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
+           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PredictResult", "QuarantineResult", "RecommendResult",
+           "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
 
 
 @dataclass(frozen=True)
@@ -208,3 +208,17 @@ class CustomerSegmentsResult(Result):
     left: list[str]
     since_run: str | None
     pins: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RecommendResult(Result):
+    """Ranked products (with source and reason), the lagged cross-sell (days from the cutoff),
+    the products due for replenishment, and the whole as one line."""
+
+    customer_id: str
+    run_id: str
+    cutoff: str
+    products: list[dict[str, Any]]
+    cross_sell: dict[str, Any] | None
+    replenishment: list[dict[str, Any]]
+    reason: str | None

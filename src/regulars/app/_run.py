@@ -69,8 +69,7 @@ def scorers(names: list[str]) -> list[Any]:
     from regulars.scores import default_scorers
     from regulars.segments import SegmentScorer
 
-    return [SegmentScorer() if n == "segments" else default_scorers([n])[0] for n in names
-            if n not in ("recommend", "timing")]
+    return [SegmentScorer() if n == "segments" else default_scorers([n])[0] for n in names]
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:

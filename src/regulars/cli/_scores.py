@@ -157,3 +157,42 @@ def customer(
                  f"({s[f'{label}_reasons']})")
     if known(s.get("engagement")):
         line(f"Engagement {s['engagement']:.0f} points, {s['engagement_tier']}: {s['engagement_reason']}")
+    if s.get("segments"):
+        line("Segments: " + ", ".join(s["segments"]))
+    if s.get("lifecycle_stage"):
+        line(f"Lifecycle: {s['lifecycle_stage']} ({s['lifecycle_reason']})")
+    if s.get("recommend_reason"):
+        line(f"Offer: {s['recommend_reason']}")
+    if s.get("timing_reason"):
+        line(f"Reach them: {s['timing_reason']}")
+
+
+@command()
+def recommend(
+    workspace: WorkspaceArg,
+    customer_id: Annotated[str, typer.Argument(help="A customer id (any id linked to the customer works).")],
+    as_json: AsJson = False,
+) -> None:
+    """What to offer one customer next and why: products bought by customers like them (popular
+    products when they have no history), a follow-up product and its day, and replenishment."""
+    from regulars import app
+
+    result = app.recommend(workspace, customer_id)
+    if as_json:
+        return json_out(result)
+    line(f"{result.customer_id}: recommendations as of {result.cutoff} (run {result.run_id})", style="bold")
+    if result.products:
+        out.print(table("Next products (not bought before)", ["#", "product", "why"],
+                        [[i + 1, p["name"] or p["product_id"], p["reason"]] for i, p in enumerate(result.products)],
+                        right=("#",), fold=("why",)))
+    c = result.cross_sell
+    if c:
+        days = int(c["cross_sell_in_days"])
+        when = f"in {days} days" if days > 0 else "now" if days == 0 else f"now (its usual day was {-days} days ago)"
+        line(f"Follow-up: {c['name'] or c['cross_sell_product']}, {when}")
+    if result.replenishment:
+        out.print(table("Due for replenishment", ["product", "bought", "usually every", "last", "due"],
+                        [[r["name"] or r["product_id"], f"{r['purchases']}x", f"{r['usual_days']:.0f} days",
+                          str(r["last_bought"]), str(r["due_on"])] for r in result.replenishment[:10]],
+                        right=("bought", "usually every")))
+    return None

@@ -3,16 +3,20 @@
 from regulars.scores._engagement import EngagementScorer
 from regulars.scores._lifetime import LifetimeValueScorer, score_lifetime_value
 from regulars.scores._propensity import ModelCache, PropensityScorer, fingerprint, score_propensity
+from regulars.scores._recommend import RecommendScorer
 from regulars.scores._scorer import RunContext, Scored, Scorer, to_part
+from regulars.scores._timing import TimingScorer
 
 __all__ = [
     "EngagementScorer",
     "LifetimeValueScorer",
     "ModelCache",
     "PropensityScorer",
+    "RecommendScorer",
     "RunContext",
     "Scored",
     "Scorer",
+    "TimingScorer",
     "default_scorers",
     "fingerprint",
     "score_lifetime_value",
@@ -23,5 +27,6 @@ __all__ = [
 
 def default_scorers(names: list[str]) -> list[Scorer]:
     """The scorers named in ``[run] scorers``, in that order."""
-    makers = {"clv": LifetimeValueScorer, "engagement": EngagementScorer}
+    makers = {"clv": LifetimeValueScorer, "engagement": EngagementScorer, "recommend": RecommendScorer,
+              "timing": TimingScorer}
     return [makers[n]() if n in makers else PropensityScorer(n) for n in names]

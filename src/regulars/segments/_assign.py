@@ -93,7 +93,7 @@ class Segmentation:
             out.loc[buyers, "behaviour_group"] = behaviour_groups(
                 b["orders_total"].to_numpy(), b["spend_total"].fillna(0).to_numpy(),
                 b["days_since_last_order"].to_numpy(), settings.inactive_days)
-            if buyers.sum() < 50:
+            if buyers.sum() < 100:
                 notes.append(f"RFM and behaviour rest on {int(buyers.sum())} buyers: quintiles of so few move a lot")
         else:
             notes.append("no orders before the cutoff: no RFM segments or behaviour groups")

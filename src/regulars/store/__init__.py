@@ -1,6 +1,13 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
-from regulars.store._read import customer_view, latest_run, quarantine_rows, run_scores, segment_rules
+from regulars.store._read import (
+    customer_recommendations,
+    customer_view,
+    latest_run,
+    quarantine_rows,
+    run_scores,
+    segment_rules,
+)
 from regulars.store._runs import ResultPart, write_predictions, write_run
 from regulars.store._segments import (
     customer_segments,
@@ -22,6 +29,7 @@ __all__ = [
     "ResultPart",
     "Store",
     "Workspace",
+    "customer_recommendations",
     "customer_segments",
     "customer_view",
     "define_rule",

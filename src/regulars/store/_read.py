@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_view", "latest_run", "quarantine_rows", "run_scores", "segment_rules"]
+__all__ = ["customer_recommendations", "customer_view", "latest_run", "quarantine_rows", "run_scores",
+           "segment_rules"]
 
 
 
@@ -59,7 +60,8 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         f"FROM (SELECT *, {PURCHASE_SQL} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
         f"WHERE m.resolved_id = ?", [resolved])[0]
     scores = store.rows(
-        "SELECT s.*, r.cutoff FROM scores s JOIN runs r USING (run_id) WHERE s.customer_id = ? "
+        "SELECT s.*, r.cutoff, m.segments FROM scores s JOIN runs r USING (run_id) "
+        "LEFT JOIN segment_members m USING (run_id, customer_id) WHERE s.customer_id = ? "
         "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved])
     return {"customer_id": resolved, "records": records, "orders": orders, "scores": scores[0] if scores else None}
 
@@ -67,3 +69,29 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
 def segment_rules(store: Store) -> dict[str, str]:
     """The user's rule segments, name -> rule, in the order they were defined."""
     return {r["name"]: r["rule"] for r in store.rows("SELECT name, rule FROM segment_rules ORDER BY defined_at, name")}
+
+
+def customer_recommendations(store: Store, customer_id: str, run_id: str) -> dict[str, Any]:
+    """A customer's recommendations in run ``run_id``: the ranked products with their source and
+    reason, the lagged cross-sell, and every product due for replenishment (soonest first)."""
+    found = store.rows("SELECT products, sources, reasons FROM recommendations WHERE run_id = ? AND customer_id = ?",
+                       [run_id, customer_id])
+    names = {}
+    if store.count("products"):
+        names = dict(store.con.execute("SELECT product_id, name FROM products WHERE name IS NOT NULL").fetchall())
+    products = []
+    if found:
+        row = found[0]
+        products = [{"product_id": p, "name": names.get(p), "source": s, "reason": r}
+                    for p, s, r in zip(row["products"], row["sources"], row["reasons"])]
+    due = store.rows("SELECT product_id, purchases, usual_days, last_bought, due_on FROM replenishment "
+                     "WHERE run_id = ? AND customer_id = ? ORDER BY due_on, product_id", [run_id, customer_id])
+    for d in due:
+        d["name"] = names.get(d["product_id"])
+    wide = store.rows("SELECT cross_sell_product, cross_sell_in_days, recommend_reason FROM scores "
+                      "WHERE run_id = ? AND customer_id = ?", [run_id, customer_id])
+    cross = wide[0] if wide and wide[0]["cross_sell_product"] else None
+    if cross:
+        cross["name"] = names.get(cross["cross_sell_product"])
+    return {"products": products, "replenishment": due, "cross_sell": cross,
+            "reason": wide[0]["recommend_reason"] if wide else None}

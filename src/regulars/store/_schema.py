@@ -98,9 +98,16 @@ WIDE_SCORES = (
     ("f_score", "segments", "f_score", "BIGINT"),
     ("m_score", "segments", "m_score", "BIGINT"),
     ("lifecycle_reason", "segments", "reasons", "VARCHAR"),
+    ("next_product", "recommend", "next_product", "VARCHAR"),
+    ("cross_sell_product", "recommend", "cross_sell_product", "VARCHAR"),
+    ("cross_sell_in_days", "recommend", "cross_sell_in_days", "DOUBLE"),
+    ("replenish_product", "recommend", "replenish_product", "VARCHAR"),
+    ("replenish_in_days", "recommend", "replenish_in_days", "DOUBLE"),
+    ("recommend_reason", "recommend", "reasons", "VARCHAR"),
     ("best_hour", "timing", "best_hour", "DOUBLE"),
     ("best_weekday", "timing", "best_weekday", "VARCHAR"),
     ("best_channel", "timing", "best_channel", "VARCHAR"),
+    ("events_used", "timing", "events_used", "DOUBLE"),
     ("timing_reason", "timing", "reasons", "VARCHAR"),
 )
 

@@ -121,8 +121,8 @@ class CoPurchase:
                 fill.append(pd.DataFrame({"row": r, "item": extra, "score": 0.0, "because": ""}))
             frame = pd.concat([frame, *fill], ignore_index=True)
         frame["rank"] = frame.groupby("row").cumcount() + 1
-        return pd.DataFrame({"customer_id": ids[frame["row"].to_numpy()], "rank": frame["rank"].to_numpy(),
-                             "product_id": self.products_[frame["item"].to_numpy()],
+        return pd.DataFrame({"customer_id": ids[frame["row"].to_numpy(dtype=np.int64)], "rank": frame["rank"].to_numpy(),
+                             "product_id": self.products_[frame["item"].to_numpy(dtype=np.int64)],
                              "score": frame["score"].to_numpy(), "because": frame["because"].to_numpy()})
 
     def _because(self, X, rows: np.ndarray, items: np.ndarray) -> np.ndarray:

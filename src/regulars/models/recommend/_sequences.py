@@ -56,7 +56,8 @@ def replenishment(lines: ir.Table, cutoff: date, min_repeaters: int = 3, prior_w
     """customer_id, product_id, purchases (days it was bought), usual_days, last_bought, due_on for
     every customer who bought a product on at least two days, where at least ``min_repeaters``
     customers rebuy it. The usual interval is the customer's median gap, pulled towards the
-    product's median gap by ``prior_weight`` gaps' worth (so two purchases do not set a rhythm)."""
+    product's median gap by ``prior_weight`` gaps' worth (so two purchases do not set a rhythm).
+    A habit overdue by more than one more interval is over and left out."""
     import ibis
     import pandas as pd
 
@@ -76,5 +77,8 @@ def replenishment(lines: ir.Table, cutoff: date, min_repeaters: int = 3, prior_w
         .order_by("customer_id", "product_id").to_pyarrow().to_pandas()
     epoch = pd.Timestamp("1970-01-01")
     frame["last_bought"] = (epoch + pd.to_timedelta(frame.pop("last_day"), unit="D")).dt.date
-    frame["due_on"] = (pd.to_datetime(frame["last_bought"]) + pd.to_timedelta(frame["usual_days"].round(), unit="D")).dt.date
-    return frame
+    due = pd.to_datetime(frame["last_bought"]) + pd.to_timedelta(frame["usual_days"].round(), unit="D")
+    frame["due_on"] = due.dt.date
+    # a habit missed by a whole interval more is over: nothing is due any more
+    live = due + pd.to_timedelta(frame["usual_days"], unit="D") >= pd.Timestamp(cutoff)
+    return frame[live.to_numpy()].reset_index(drop=True)

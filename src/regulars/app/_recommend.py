@@ -1,0 +1,25 @@
+"""``recommend``: what to offer one customer next, and when."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regulars.app._results import RecommendResult
+from regulars.errors import InsufficientDataError
+from regulars.store import customer_recommendations, customer_view, latest_run, open_workspace
+
+__all__ = ["recommend"]
+
+
+def recommend(workspace_path: str | Path, customer_id: str) -> RecommendResult:
+    """A customer's next products with the reason for each, the follow-up product and its day,
+    and the products due for replenishment, from the latest run."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        resolved = customer_view(store, customer_id)["customer_id"]
+        run = latest_run(store)
+        found = customer_recommendations(store, resolved, run["run_id"])
+    if not found["products"] and not found["replenishment"]:
+        raise InsufficientDataError(f"run {run['run_id']} has no recommendations for {resolved} (the run lists why "
+                                    "recommendations were skipped, if they were)")
+    return RecommendResult(customer_id=resolved, run_id=run["run_id"], cutoff=str(run["cutoff"]), **found)

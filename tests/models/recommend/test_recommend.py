@@ -1,0 +1,88 @@
+"""Co-purchase, lagged cross-sell and replenishment on small shops whose answers are known,
+and the co-purchase model on a real slice of UCI Online Retail against popularity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import numpy as np
+import pandas as pd
+import pytest
+
+from regulars.models.recommend import CoPurchase, lagged_pairs, replenishment
+
+
+def lines(rows):
+    frame = pd.DataFrame(rows, columns=["customer_id", "product_id", "ordered_at"])
+    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])
+    return frame
+
+
+def with_day(frame):
+    frame = frame.copy()
+    frame["day"] = (frame["ordered_at"].dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+    return ibis.memtable(frame)
+
+
+def test_bought_together_and_nothing_already_bought():
+    rows = []
+    for i in range(10):  # bread buyers also buy butter; a few buy jam
+        rows += [(f"c{i}", "bread", "2024-01-05"), (f"c{i}", "butter", "2024-01-05")]
+        if i < 3:
+            rows.append((f"c{i}", "jam", "2024-01-06"))
+    rows += [("x", "bread", "2024-02-01"), ("y", "cake", "2024-02-01")]
+    model = CoPurchase(min_count=2).fit(lines(rows))
+    recs = model.recommend(pd.Index(["x", "c5", "new"]), n=2)
+    x = recs[recs["customer_id"] == "x"]
+    assert x.iloc[0]["product_id"] == "butter" and x.iloc[0]["because"] == "bread"
+    c5 = recs[recs["customer_id"] == "c5"]
+    assert "bread" not in set(c5["product_id"]) and "butter" not in set(c5["product_id"])  # already bought
+    assert c5.iloc[0]["product_id"] == "jam"
+    new = recs[recs["customer_id"] == "new"]  # unknown: the most popular products
+    assert list(new["product_id"]) == ["bread", "butter"] and (new["because"] == "").all()
+    pairs = model.pairs().set_index(["product_id", "other_id"])
+    assert pairs.loc[("bread", "butter"), "confidence"] == pytest.approx(10 / 11)
+    assert pairs.loc[("butter", "jam"), "lift"] == pytest.approx((3 / 10) / (3 / 12))
+    assert ("cake", "bread") not in pairs.index  # one shared buyer is below min_count
+
+
+def test_lagged_cross_sell_has_the_typical_lag():
+    rows = []
+    for i in range(6):  # a cake buyer buys coffee about a week later
+        rows += [(f"c{i}", "cake", f"2024-03-0{1 + i % 3}"), (f"c{i}", "coffee", f"2024-03-{8 + i % 3:02d}")]
+    rows += [("z", "cake", "2024-03-01"), ("z", "coffee", "2024-03-01")]  # same day: bought together, not after
+    pairs = lagged_pairs(with_day(lines(rows)), max_days=30, min_customers=3)
+    pair = pairs[(pairs["product_id"] == "cake") & (pairs["other_id"] == "coffee")].iloc[0]
+    assert pair["customers"] == 6 and pair["lag_days"] == 7 and pair["confidence"] == pytest.approx(6 / 7)
+    assert not ((pairs["product_id"] == "coffee") & (pairs["other_id"] == "cake")).any()
+
+
+def test_replenishment_is_due_before_the_customer_runs_out():
+    rows = [("beans", "coffee", d) for d in ("2024-01-01", "2024-01-15", "2024-01-29", "2024-02-12")]
+    rows += [(f"o{i}", "coffee", d) for i in range(3) for d in ("2024-01-01", "2024-01-29")]
+    rows += [("gone", "coffee", "2023-01-01"), ("gone", "coffee", "2023-01-29")]  # a habit long over
+    due = replenishment(with_day(lines(rows)), date(2024, 2, 20), min_repeaters=3).set_index("customer_id")
+    beans = due.loc["beans"]
+    # own gaps 14 days (3 of them), the product's median gap 28 (pulled in with weight 2)
+    assert beans["usual_days"] == pytest.approx((3 * 14 + 2 * 28) / 5)
+    assert str(beans["due_on"]) == "2024-03-03" and beans["purchases"] == 4
+    assert "gone" not in due.index
+
+
+@pytest.mark.slow
+def test_beats_popularity_on_uci_online_retail(uci_lines):
+    train, test = uci_lines
+    bought = train.groupby("customer_id")["product_id"].agg(set)
+    truth = {c: set(i) - bought.get(c, set()) for c, i in test.groupby("customer_id")["product_id"]}
+    truth = {c: v for c, v in truth.items() if v and c in bought.index}
+    customers = pd.Index(sorted(truth))
+    recs = CoPurchase().fit(train).recommend(customers, n=10).groupby("customer_id")["product_id"].agg(list)
+    popular = train["product_id"].value_counts().index.tolist()
+
+    def hit_rate(get):
+        return np.mean([bool(set(get(c)[:10]) & truth[c]) for c in customers])
+
+    ours = hit_rate(lambda c: recs.get(c, []))
+    baseline = hit_rate(lambda c: [p for p in popular if p not in bought[c]])
+    assert ours > 0.3 and ours > baseline * 1.2, (ours, baseline)
