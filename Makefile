@@ -19,12 +19,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/clv.py
 	$(BIN)/python bench/features.py
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/reasons.py
 	$(BIN)/python bench/run_1m.py
+	$(BIN)/python bench/recommend.py
 
 # Re-resolve the newest versions pyproject.toml allows and record them (run the tests after).
 lock:

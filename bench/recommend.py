@@ -6,7 +6,7 @@ training customer bought from then to the end (2011-12-09). Hit rate@K: share of
 with at least one of their new products in the top K; recall@K: share of their new products
 found in the top K (averaged over customers). Training time is each model's fit, in one process.
 
-    .venv/bin/python bench/recommend.py        (needs `implicit`, installed by `make bench`)
+    .venv/bin/python bench/recommend.py        (needs `implicit`: `make bench` installs it)
 """
 
 from __future__ import annotations

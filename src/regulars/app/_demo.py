@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from regulars.app._common import Step, quiet
+from regulars.app._common import Step, default_cutoff, quiet
 from regulars.app._ingest import ingest
 from regulars.app._init import init
 from regulars.app._results import DemoResult
 from regulars.app._run import run
 from regulars.app._status import status
+from regulars.store import open_workspace
 
 __all__ = ["demo"]
 
 
-def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, step: Step = quiet) -> DemoResult:
-    """Create a workspace at ``path`` with the demo shop loaded and scored; idempotent per seed."""
+def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days: int = 0,
+         step: Step = quiet) -> DemoResult:
+    """Create a workspace at ``path`` with the demo shop loaded and scored; idempotent per seed.
+    With ``compare_days``, a first run as of that many days before the end shows who entered and
+    left each segment since."""
     from regulars.demo import generate_shop, write_shop
 
     path = Path(path)
@@ -27,5 +32,10 @@ def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, step: Step =
     for file, table in files:
         step(f"loading {file.name}")
         loads.extend(ingest(path, [file], table=table).loads)
+    if compare_days > 0:
+        step(f"scoring as of {compare_days} days before the end, to compare with")
+        with open_workspace(path).store(read_only=True) as store:
+            earlier = default_cutoff(store) - timedelta(days=compare_days)
+        run(path, cutoff=earlier, step=step)
     return DemoResult(workspace=str(path), files_dir=str(files[0][0].parent), truth=str(truth), loads=loads,
                       status=status(path), run=run(path, step=step))

@@ -72,6 +72,9 @@ class RunResult(Result):
     churn_risk: list[dict[str, Any]] = field(default_factory=list)
     hottest_leads: list[dict[str, Any]] = field(default_factory=list)
     most_engaged: list[dict[str, Any]] = field(default_factory=list)
+    #: Segment sizes with entered / left since ``segments_since`` (the run before with segments).
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    segments_since: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 from regulars.app._common import Step, default_cutoff, parse_cutoff, quiet
 from regulars.app._results import RunResult
 from regulars.errors import InsufficientDataError
-from regulars.store import open_workspace, run_scores, segment_rules, write_run
+from regulars.store import (
+    open_workspace,
+    previous_segment_run,
+    run_scores,
+    segment_changes,
+    segment_rules,
+    write_run,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,9 +66,15 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         with store.transaction():
             run_id = write_run(store, when, models, skipped, parts)
         wide = run_scores(store, run_id)
+        changes, since = [], None
+        if "segments" in models:
+            since = previous_segment_run(store, run_id)
+            changes = segment_changes(store, run_id, since["run_id"] if since else None).to_dict("records")
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,
-                     horizons=horizons, clv_months=settings.clv.months, **_lists(wide, top))
+                     horizons=horizons, clv_months=settings.clv.months, segments=changes,
+                     segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
+                     **_lists(wide, top))
 
 
 def scorers(names: list[str]) -> list[Any]:

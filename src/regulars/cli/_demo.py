@@ -19,13 +19,15 @@ def demo(
     path: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("demo-shop"),
     customers: Annotated[int, typer.Option(help="How many customers the demo shop has.")] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same shop.")] = 7,
+    compare_days: Annotated[int, typer.Option(help="Also score as of this many days earlier, to show who entered "
+                                                   "and left each segment since (0: no)")] = 30,
     as_json: AsJson = False,
 ) -> None:
     """Generate a realistic demo shop, load it, score it, and show what regulars found."""
     from regulars import app
 
     with progress(as_json, "generating the demo shop") as step:
-        result = app.demo(path, customers=customers, seed=seed, step=step)
+        result = app.demo(path, customers=customers, seed=seed, compare_days=compare_days, step=step)
     if as_json:
         return json_out(result)
     line(f"Demo shop in {path}: {customers:,} customers, files in {result.files_dir}, hidden truth in {result.truth}")
@@ -35,3 +37,5 @@ def demo(
         print_loads(result.loads)
     print_status(result.status)
     print_run(result.run, top=5)
+    line(f"Next: `regulars segments {path} list` for every segment, `regulars customer {path} C00004` for one "
+         f"customer, `regulars recommend {path} C00004` for what to offer them.")

@@ -44,6 +44,21 @@ def _print_clv(card: dict[str, Any]) -> None:
         line(check["skipped"])
 
 
+#: The segment families the run shows (`regulars segments DIR list` shows every one).
+RUN_FAMILIES = ("rfm", "lifecycle", "value")
+
+
+def print_segment_changes(result: Any) -> None:
+    since = result.segments_since
+    rows = [r for r in result.segments if r["family"] in RUN_FAMILIES]
+    title = "Segments" + (f": changes since run {since['run_id']} (as of {since['cutoff']})" if since else "")
+    columns = ["segment", "customers"] + (["entered", "left"] if since else [])
+    out.print(table(title, columns,
+                    [[r["segment"], f"{r['size']:,}" if r["size"] else "empty"]
+                     + ([f"{r['entered']:,}", f"{r['left']:,}"] if since else []) for r in rows],
+                    right=tuple(columns[1:])))
+
+
 def print_run(result: Any, top: int | None = None) -> None:
     """A run: what was scored, each model in a line, and the customers to look at first."""
     lists = {k: getattr(result, k)[:top] for k in ("most_likely_lapsed", "most_valuable", "churn_risk",
@@ -81,6 +96,8 @@ def print_run(result: Any, top: int | None = None) -> None:
                           f"{r['engagement']:.0f} {r['engagement_tier']}" if known(r.get("engagement")) else "",
                           r["conversion_reasons"]] for r in lists["hottest_leads"]],
                         right=("chance", "engagement"), fold=("why",)))
+    if result.segments:
+        print_segment_changes(result)
 
 
 @command()
