@@ -137,10 +137,6 @@ class Segmentation:
                          + ", ".join(f"k={k}: {v:.2f}" for k, v in scores.items()) + ")")
         return cls(out, families, notes)
 
-    def fields(self) -> dict[str, str]:
-        """The exclusive families' fields, for rules."""
-        return {f: "text" for f in EXCLUSIVE if f in self.frame}
-
     def names(self) -> list[str]:
         return [n for family in self.families for n in family.names]
 
