@@ -126,3 +126,26 @@ def test_a_shop_with_no_items_events_or_repeat_buyers(workspace, write):
     assert "clv" in result.skipped
     members = memberships(workspace, result.run_id)
     assert all("behaviour: one-time" in s or "behaviour: inactive" in s for s in members.values())
+
+
+def test_bad_segment_input_is_refused_and_nothing_changes(bakery):
+    from regulars.errors import SettingsError
+    from regulars.segments.rules import RuleError
+    from tests.conftest import snapshot
+
+    app.run(bakery)
+    before = snapshot(bakery)
+    for call, says in [
+        (lambda: app.define_segment(bakery, "x", "orders_total > "), "ends too early"),
+        (lambda: app.define_segment(bakery, "x", "os.system('ls')"), "unexpected character"),
+        (lambda: app.define_segment(bakery, "Champions", "orders_total > 1"), "built-in segment"),
+        (lambda: app.define_segment(bakery, "<script>", "orders_total > 1"), "a segment name is"),
+        (lambda: app.segment(bakery, "Nobody"), "no segment 'Nobody'"),
+        (lambda: app.pin(bakery, "Champions", "c1", pinned_in=True, why=" "), "say why"),
+        (lambda: app.pin(bakery, "Nobody", "c1", pinned_in=True, why="x"), "no segment 'Nobody'"),
+        (lambda: app.pin(bakery, "Champions", "zz", pinned_in=True, why="x"), "no customer 'zz'"),
+        (lambda: app.drop_segment(bakery, "Nobody"), "no rule segment"),
+    ]:
+        with pytest.raises((SettingsError, RuleError), match=says):
+            call()
+    assert snapshot(bakery) == before

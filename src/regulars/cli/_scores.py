@@ -8,7 +8,7 @@ import typer
 
 from regulars.app import SCORE_SORTS
 from regulars.cli._app import command, progress
-from regulars.cli._options import AsJson, CsvFile, Cutoff, Top, WorkspaceArg
+from regulars.cli._options import AsJson, CsvFile, CustomerArg, Cutoff, Top, WorkspaceArg
 from regulars.cli._render import json_out, known, line, num, out, pct, table
 
 __all__ = ["print_run"]
@@ -145,7 +145,7 @@ def scores(
 @command()
 def customer(
     workspace: WorkspaceArg,
-    customer_id: Annotated[str, typer.Argument(help="A customer id (any id linked to the customer works).")],
+    customer_id: CustomerArg,
     as_json: AsJson = False,
 ) -> None:
     """One customer: profile, orders, and the latest predictions with a plain explanation."""
@@ -187,7 +187,7 @@ def customer(
 @command()
 def recommend(
     workspace: WorkspaceArg,
-    customer_id: Annotated[str, typer.Argument(help="A customer id (any id linked to the customer works).")],
+    customer_id: CustomerArg,
     as_json: AsJson = False,
 ) -> None:
     """What to offer one customer next and why: products bought by customers like them (popular
