@@ -15,6 +15,7 @@ from regulars.scores._scorer import RunContext, Scored
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+
 __all__ = ["RecommendScorer"]
 
 #: Products listed per customer.
@@ -23,46 +24,19 @@ TOP = 5
 LAG_DAYS = 30
 
 
-def _names(tables: dict[str, ir.Table]) -> dict[str, str]:
-    """Product id -> name, where the shop's product list has names."""
+def _namer(tables: dict[str, ir.Table]):
+    """A function from an array of product ids to their names (the id where the shop's product
+    list has no name)."""
     products = tables.get("products")
     if products is None or "name" not in products.columns:
-        return {}
+        return lambda ids: ids
     frame = products.filter(products.name.notnull()).select("product_id", "name").to_pyarrow().to_pandas()
-    return dict(zip(frame["product_id"], frame["name"]))
+    index, names = pd.Index(frame["product_id"]), frame["name"].to_numpy(dtype=object)
 
-
-def _lists(frame: pd.DataFrame, columns: list[str]) -> Any:
-    """One Arrow row per customer with a list per column, from rows sorted by customer."""
-    import pyarrow as pa
-
-    ids = frame["customer_id"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=int)
-    offsets = pa.array(np.r_[starts, len(ids)].astype(np.int32))
-    data = {"customer_id": pa.array(ids[starts], pa.string())}
-    for c in columns:
-        data[c] = pa.ListArray.from_arrays(offsets, pa.array(frame[c].to_numpy(), pa.string()))
-    return pa.table(data)
-
-
-def cross_sells(lines: pd.DataFrame, pairs: pd.DataFrame, cutoff_day: int) -> pd.DataFrame:
-    """Per customer, the best lagged follow-up to what they bought on their last purchase day
-    that they have never bought: customer_id, product_id, after (the product that led to it),
-    in_days (from the cutoff; negative when the usual day has passed), confidence, lag_days."""
-    if not len(pairs):
-        return pd.DataFrame(columns=["customer_id", "product_id", "after", "in_days", "confidence", "lag_days"])
-    last = lines.groupby("customer_id", sort=False)["day"].transform("max")
-    latest = lines.loc[lines["day"] == last, ["customer_id", "product_id", "day"]].drop_duplicates()
-    offers = latest.merge(pairs, on="product_id")
-    owned = lines[["customer_id", "product_id"]].drop_duplicates().rename(columns={"product_id": "other_id"})
-    offers = offers.merge(owned.assign(_owned=True), on=["customer_id", "other_id"], how="left")
-    offers = offers[offers["_owned"].isna()]
-    offers = offers.sort_values(["customer_id", "confidence", "customers"], ascending=[True, False, False],
-                                kind="stable").drop_duplicates("customer_id")
-    return pd.DataFrame({"customer_id": offers["customer_id"], "product_id": offers["other_id"],
-                         "after": offers["product_id"],
-                         "in_days": offers["day"] + offers["lag_days"].round() - cutoff_day,
-                         "confidence": offers["confidence"], "lag_days": offers["lag_days"]})
+    def name(ids: np.ndarray) -> np.ndarray:
+        where = index.get_indexer(ids)
+        return np.where(where >= 0, names[where], ids)
+    return name
 
 
 class RecommendScorer:
@@ -77,99 +51,105 @@ class RecommendScorer:
 
     def score(self, ctx: RunContext) -> Scored:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         from regulars._time import cutoff_start
-        from regulars.models.recommend import CoPurchase, lagged_pairs, purchase_lines, replenishment
+        from regulars.models.recommend import (
+            CoPurchase,
+            PurchaseHistory,
+            cross_sells,
+            lagged_pairs,
+            replenishment,
+        )
         from regulars.scores._propensity import fingerprint
 
-        lines_table = purchase_lines(ctx.tables, ctx.cutoff)
-        lines = lines_table.to_pyarrow().to_pandas()
-        if not len(lines):
-            raise InsufficientDataError(f"no purchases with products before {ctx.cutoff}")
-        model = CoPurchase().fit(lines)
         population = ctx.frames.at(ctx.cutoff).index
-        recs = model.recommend(population, n=TOP)
-        names = _names(ctx.tables)
-        name = np.vectorize(lambda p: names.get(p, p), otypes=[object]) if names else (lambda a: a)
-        recs["source"] = np.where(recs["because"] != "", "bought together", "popular")
-        because = pd.Series(name(recs["because"].to_numpy()), index=recs.index)
-        recs["reason"] = ("customers who bought " + because + " also bought it").where(
-            recs["because"] != "", "popular with customers lately")
-        recs = recs.sort_values(["customer_id", "rank"], kind="stable")
+        history = PurchaseHistory.from_tables(ctx.tables, ctx.cutoff, population)
+        if not len(history.customer):
+            raise InsufficientDataError(f"no purchases with products before {ctx.cutoff}")
+        due = replenishment(history, ctx.cutoff)
+        model = CoPurchase().fit_history(history)
+        row, rank, item, _, because = model.top(np.arange(len(population)), TOP)
+        name = _namer(ctx.tables)
+        n, popular = len(population), len(history.products)  # reason ``popular`` is the popularity fallback
+        names = pa.array(name(history.products.to_numpy()), pa.string())
+        said = pa.array(np.r_[("customers who bought " + names.to_pandas() + " also bought it").to_numpy(),
+                              ["popular with customers lately"]], pa.string())
+        reason = np.where(because >= 0, because, popular)
+        offsets = pa.array(np.searchsorted(row, np.arange(n + 1)).astype(np.int32))
+        lists = {"customer_id": pa.array(population.to_numpy(), pa.string()),
+                 "products": pa.ListArray.from_arrays(offsets, pa.array(history.products.to_numpy(), pa.string())
+                                                      .take(pa.array(item))),
+                 "sources": pa.ListArray.from_arrays(offsets, pa.array(["bought together", "popular"]).take(
+                     pa.array((because < 0).astype(np.int64)))),
+                 "reasons": pa.ListArray.from_arrays(offsets, said.take(pa.array(reason)))}
         together = model.pairs()
-        lagged = lagged_pairs(lines_table, LAG_DAYS)
+        lagged = lagged_pairs(history, LAG_DAYS)
         cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp("1970-01-01")).days)
-        cross = cross_sells(lines, lagged, cutoff_day).set_index("customer_id")
-        due = replenishment(lines_table, ctx.cutoff)
+        cross = cross_sells(history, model.X_, lagged, cutoff_day)
         soonest = due.sort_values(["customer_id", "due_on"], kind="stable").drop_duplicates("customer_id")
-        soonest = soonest.set_index("customer_id")
 
-        frame = pd.DataFrame(index=population)
-        first = recs[recs["rank"] == 1].set_index("customer_id")
-        frame["next_product"] = first["product_id"].reindex(population)
-        frame["cross_sell_product"] = cross["product_id"].reindex(population)
-        frame["cross_sell_in_days"] = cross["in_days"].reindex(population).astype(float)
-        frame["replenish_product"] = soonest["product_id"].reindex(population)
-        frame["replenish_in_days"] = (pd.to_datetime(soonest["due_on"]) - pd.Timestamp(ctx.cutoff)).dt.days \
-            .reindex(population).astype(float)
-        frame["reasons"] = _reasons(frame, first, cross, soonest, name)
-        frame = frame.rename_axis("customer_id").reset_index()
-
+        best = rank == 1
+        first = _placed(n, row[best], item[best], -1).astype(np.int64)
+        frame = pd.DataFrame({"customer_id": population.to_numpy()})
+        frame["next_product"] = _placed(n, row[best], history.products.to_numpy()[item[best]], None)
+        at = population.get_indexer(cross["customer_id"])
+        frame["cross_sell_product"] = _placed(n, at, cross["product_id"].to_numpy(), None)
+        frame["cross_sell_in_days"] = _placed(n, at, cross["in_days"].to_numpy(float), np.nan)
+        at_due = population.get_indexer(soonest["customer_id"])
+        frame["replenish_product"] = _placed(n, at_due, soonest["product_id"].to_numpy(), None)
+        frame["replenish_in_days"] = _placed(n, at_due, (
+            pd.to_datetime(soonest["due_on"]) - pd.Timestamp(ctx.cutoff)).dt.days.to_numpy(float), np.nan)
+        next_text = pc.binary_join_element_wise(
+            "next: ", names.take(pa.array(np.maximum(first, 0))), " (",
+            said.take(pa.array(_placed(n, row[best], reason[best], popular).astype(np.int64))), ")", "")
+        cross_text = _placed(n, at, "then " + name(cross["product_id"].to_numpy()) + ", usually "
+                             + cross["lag_days"].round().astype(int).astype(str).to_numpy() + " days after "
+                             + name(cross["after"].to_numpy()), None)
+        due_text = _placed(n, at_due, "restock " + name(soonest["product_id"].to_numpy()) + " due "
+                           + soonest["due_on"].dt.strftime("%Y-%m-%d").to_numpy() + " (usually every "
+                           + soonest["usual_days"].round().astype(int).astype(str).to_numpy() + " days)", None)
+        parts = [pc.if_else(pa.array(first >= 0), next_text, pa.nulls(n, pa.string())),
+                 pa.array(cross_text, pa.string()), pa.array(due_text, pa.string())]
+        frame["reasons"] = pc.fill_null(pc.binary_join_element_wise(*parts, "; ", null_handling="skip"), "").to_pandas()
         pair_rows = pd.concat([
             together.assign(kind="together", lag_days=np.nan),
-            lagged.assign(kind="after", support=lagged["customers"] / max(len(model.customers_), 1)),
+            lagged.assign(kind="after", support=lagged["customers"] / max(model.n_buyers_, 1)),
         ], ignore_index=True)[["product_id", "other_id", "kind", "customers", "support", "confidence", "lift",
                                "lag_days"]]
         due_rows = due[["customer_id", "product_id", "purchases", "usual_days", "last_bought", "due_on"]]
-        tables = {"recommendations": _lists(recs.assign(product_id=recs["product_id"].astype(str)),
-                                            ["product_id", "source", "reason"]).rename_columns(
-                      ["customer_id", "products", "sources", "reasons"]),
+        tables = {"recommendations": pa.table(lists),
                   "product_pairs": pa.Table.from_pandas(pair_rows.astype({"customers": "int64"}),
                                                         preserve_index=False),
                   "replenishment": pa.Table.from_pandas(due_rows.astype({"purchases": "int64"}),
                                                         preserve_index=False)}
-        card = {"products": len(model.products_), "buyers": len(model.customers_),
+        for column in ("last_bought", "due_on"):  # days, as the store keeps them
+            table = tables["replenishment"]
+            tables["replenishment"] = table.set_column(table.schema.get_field_index(column), column,
+                                                       table[column].cast(pa.date32()))
+        card = {"products": len(model.products_), "buyers": model.n_buyers_,
                 "pairs_bought_together": len(together), "pairs_bought_after": len(lagged),
                 "replenishment_rows": len(due), "neighbours": model.neighbours, "min_shared_buyers": model.min_count,
                 "lag_days": LAG_DAYS, "notes": _notes(model, lagged)}
-        version = fingerprint(recommend=[len(lines), str(ctx.cutoff), model.neighbours])
+        version = fingerprint(recommend=[len(history.customer), str(ctx.cutoff), model.neighbours])
         return Scored(frame=frame, card=card, version=version, tables=tables)
 
 
-def _reasons(frame: pd.DataFrame, first: pd.DataFrame, cross: pd.DataFrame, soonest: pd.DataFrame, name) -> pd.Series:
-    """One line per customer: the next product and why, the cross-sell and the replenishment."""
-    idx = frame.index
-    parts = []
-    nxt = first.reindex(idx)
-    has = nxt["product_id"].notna()
-    text = pd.Series("", index=idx, dtype=object)
-    text[has] = "next: " + pd.Series(name(nxt.loc[has, "product_id"].to_numpy()), index=idx[has]) + " (" + \
-        nxt.loc[has, "reason"] + ")"
-    parts.append(text)
-    c = cross.reindex(idx)
-    has = c["product_id"].notna()
-    text = pd.Series("", index=idx, dtype=object)
-    text[has] = ("then " + pd.Series(name(c.loc[has, "product_id"].to_numpy()), index=idx[has]) + ", usually "
-                 + c.loc[has, "lag_days"].round().astype(int).astype(str) + " days after "
-                 + pd.Series(name(c.loc[has, "after"].to_numpy()), index=idx[has]))
-    parts.append(text)
-    r = soonest.reindex(idx)
-    has = r["product_id"].notna()
-    text = pd.Series("", index=idx, dtype=object)
-    text[has] = ("restock " + pd.Series(name(r.loc[has, "product_id"].to_numpy()), index=idx[has]) + " due "
-                 + r.loc[has, "due_on"].astype(str) + " (usually every " + r.loc[has, "usual_days"].round()
-                 .astype(int).astype(str) + " days)")
-    parts.append(text)
-    joined = parts[0]
-    for p in parts[1:]:
-        joined = joined + np.where((joined != "") & (p != ""), "; ", "") + p
-    return joined
+def _placed(n: int, at: np.ndarray, values: np.ndarray, empty) -> np.ndarray:
+    """An array of ``n`` with ``values`` at positions ``at`` and ``empty`` elsewhere (one line per
+    customer is built this way, not with a join on customer ids)."""
+    out = np.full(n, empty, dtype=object if empty is None else type(empty))
+    out[at] = values
+    return out
 
 
 def _notes(model: Any, lagged: pd.DataFrame) -> list[str]:
     notes = []
-    if len(model.customers_) < 200:
-        notes.append(f"co-purchase rests on {len(model.customers_)} buyers: most customers get popular products")
+    if model.sampled_:
+        notes.append(f"products bought together are counted in a random {model.sampled_:,} of the "
+                     f"{model.n_buyers_:,} buyers")
+    if model.n_buyers_ < 200:
+        notes.append(f"co-purchase rests on {model.n_buyers_} buyers: most customers get popular products")
     if not len(lagged):
         notes.append(f"no product is bought after another by 3 or more customers within {LAG_DAYS} days yet")
     return notes

@@ -65,18 +65,29 @@ def shrunk_best(counts: np.ndarray, group: np.ndarray, prior: float = PRIOR) -> 
     return best, shares[np.arange(len(best)), best]
 
 
-def _table(activity: ir.Table, key, name: str) -> pd.DataFrame:
-    grouped = activity.group_by("customer_id", **{name: key}).aggregate(n=activity.count())
-    return grouped.to_pyarrow().to_pandas()
+#: Channels counted one by one (the most used); events on others still count for hour and day.
+MAX_CHANNELS = 20
 
 
-def _matrix(long: pd.DataFrame, index: pd.Index, column: str, slots: list) -> np.ndarray:
-    out = np.zeros((len(index), len(slots)))
-    rows = index.get_indexer(long["customer_id"])
-    cols = pd.Index(slots).get_indexer(long[column])
-    keep = (rows >= 0) & (cols >= 0)
-    np.add.at(out, (rows[keep], cols[keep]), long["n"].to_numpy()[keep])
-    return out
+def _counts(activity: ir.Table) -> tuple[pd.Index, list[str], dict[str, np.ndarray]]:
+    """Per customer (sorted) counts by channel, hour, weekday and weekday of orders, from one
+    pass of the database over the activity (one column per slot, so no long table is fetched)."""
+    import ibis
+
+    top = activity.channel.value_counts().order_by(ibis.desc("channel_count")).limit(MAX_CHANNELS)
+    channels = sorted(top.to_pyarrow()["channel"].to_pylist(), key=str)
+    t = activity.mutate(hour=activity.at.hour(), weekday=activity.at.day_of_week.index())
+    slots = {"channel": [(f"c{i}", t.channel == c) for i, c in enumerate(channels)],
+             "hour": [(f"h{h}", t.hour == h) for h in range(24)],
+             "weekday": [(f"d{d}", t.weekday == d) for d in range(7)],
+             "order_weekday": [(f"o{d}", (t.weekday == d) & (t.order == 1)) for d in range(7)]}
+    table = t.group_by("customer_id").aggregate(
+        **{name: t.count(where=cond) for pairs in slots.values() for name, cond in pairs}
+    ).order_by("customer_id").to_pyarrow()
+    index = pd.Index(table["customer_id"].to_numpy(zero_copy_only=False))
+    matrices = {kind: np.column_stack([table[name].to_numpy() for name, _ in pairs]).astype(float)
+                if pairs else np.zeros((len(index), 0)) for kind, pairs in slots.items()}
+    return index, channels, matrices
 
 
 def _group_prior(counts: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -106,24 +117,18 @@ class TimingScorer:
         from regulars.scores._propensity import fingerprint
 
         activity = _activity(ctx.tables, ctx.cutoff)
-        by_channel = _table(activity, activity.channel, "channel")
-        if not len(by_channel):
+        index, channels, counts = _counts(activity)
+        if not len(index):
             raise InsufficientDataError(f"no opens, clicks, visits or orders before {ctx.cutoff}")
-        index = pd.Index(sorted(by_channel["customer_id"].unique()))
-        channels = sorted(by_channel["channel"].unique())
-        channel_counts = _matrix(by_channel, index, "channel", channels)
+        channel_counts, hours = counts["channel"], counts["hour"]
         main = channel_counts.argmax(axis=1)  # the group: customers whose main channel is the same
         best_channel, channel_share = shrunk_best(channel_counts, _group_prior(channel_counts, main))
-        hours = _matrix(_table(activity, activity.at.hour(), "hour"), index, "hour", list(range(24)))
         best_hour, _ = shrunk_best(hours, _group_prior(hours, main))
-        days = _matrix(_table(activity, activity.at.day_of_week.index(), "weekday"), index, "weekday", list(range(7)))
-        best_day, _ = shrunk_best(days, _group_prior(days, main))
-        orders = activity.filter(activity.order == 1)
-        order_days = _matrix(_table(orders, orders.at.day_of_week.index(), "weekday"), index, "weekday",
-                             list(range(7)))
+        best_day, _ = shrunk_best(counts["weekday"], _group_prior(counts["weekday"], main))
+        order_days = counts["order_weekday"]
         n_orders = order_days.sum(axis=1)
         weekend = np.where(n_orders > 0, order_days[:, 5:].sum(axis=1) / np.maximum(n_orders, 1), np.nan)
-        events = channel_counts.sum(axis=1)
+        events = hours.sum(axis=1)  # every event has an hour
         frame = pd.DataFrame({
             "customer_id": index,
             "best_hour": best_hour.astype(float),

@@ -52,12 +52,13 @@ class SegmentFamily:
 
 @dataclass
 class Segmentation:
-    """The per-customer fields (``frame``, indexed by customer id: one column per exclusive family,
-    and the interests as a list) and what each family holds."""
+    """The per-customer fields (``frame``, indexed by customer id: one column per exclusive
+    family), the interests (customer_id, category pairs) and what each family holds."""
 
     frame: pd.DataFrame
     families: list[SegmentFamily]
     notes: list[str] = field(default_factory=list)
+    interests: pd.DataFrame | None = None
 
     @classmethod
     def compute(cls, features: pd.DataFrame, scored: dict[str, pd.DataFrame], interests: pd.DataFrame,
@@ -121,7 +122,6 @@ class Segmentation:
             families.append(SegmentFamily("engagement relative", [f"engagement: {top}"],
                                           {f"engagement: {top}": "the highest-scoring share of customers by "
                                                                  "engagement points, whatever the points"}))
-        out["interests"] = _interest_lists(interests, idx)
         categories = sorted(interests["category"].unique()) if len(interests) else []
         families.append(SegmentFamily("interest", [f"interested in {c}" for c in categories],
                                       {f"interested in {c}": f"bought or viewed {c} in the last "
@@ -135,7 +135,8 @@ class Segmentation:
                                           {f"cluster {k}": p for k, p in profiles.items()}, field="cluster"))
             notes.append("clusters: k = " + str(max(scores, key=scores.get)) + " chosen by silhouette ("
                          + ", ".join(f"k={k}: {v:.2f}" for k, v in scores.items()) + ")")
-        return cls(out, families, notes)
+        known = idx.get_indexer(interests["customer_id"]) >= 0 if len(interests) else np.zeros(0, dtype=bool)
+        return cls(out, families, notes, interests[known][["customer_id", "category"]])
 
     def names(self) -> list[str]:
         return [n for family in self.families for n in family.names]
@@ -145,15 +146,6 @@ def _by_customer(frame: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
     if frame is None:
         return pd.DataFrame(index=index)
     return frame.set_index("customer_id").reindex(index)
-
-
-def _interest_lists(interests: pd.DataFrame, index: pd.Index) -> pd.Series:
-    """Each customer's categories as a tuple (empty when none)."""
-    if not len(interests):
-        return pd.Series([()] * len(index), index=index, dtype=object)
-    grouped = interests.groupby("customer_id", sort=False)["category"].agg(tuple)
-    out = grouped.reindex(index)
-    return out.where(out.notna(), pd.Series([()] * len(index), index=index, dtype=object))
 
 
 def _clusters(buyers: pd.DataFrame, weekend_share: pd.Series | None, max_k: int,
@@ -196,10 +188,11 @@ def apply_pins(seg: Segmentation, pins: list[dict[str, Any]]) -> list[dict[str, 
     return rest
 
 
-def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray]) -> pd.DataFrame:
+def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray], interests: pd.DataFrame | None = None
+               ) -> pd.DataFrame:
     """customer_id and segment: one row per customer and segment they are in, from the exclusive
-    fields, the relative engagement tier, the interests and ``extra`` (segment name -> boolean
-    mask over ``frame``'s rows, for rule segments)."""
+    fields, the relative engagement tier, ``interests`` (customer_id, category pairs) and
+    ``extra`` (segment name -> boolean mask over ``frame``'s rows, for rule segments)."""
     index = frame.index.to_numpy()
     parts = []
     for column, pattern in EXCLUSIVE.items():
@@ -212,10 +205,9 @@ def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray]) -> pd.DataFram
         rel = frame["engagement_tier_relative"]
         has = rel.notna().to_numpy()
         parts.append(pd.DataFrame({"customer_id": index[has], "segment": "engagement: " + rel[has].astype(str)}))
-    if "interests" in frame:
-        exploded = frame["interests"].explode().dropna()
-        parts.append(pd.DataFrame({"customer_id": exploded.index.to_numpy(),
-                                   "segment": "interested in " + exploded.astype(str).to_numpy()}))
+    if interests is not None and len(interests):
+        parts.append(pd.DataFrame({"customer_id": interests["customer_id"].to_numpy(),
+                                   "segment": "interested in " + interests["category"].astype(str).to_numpy()}))
     for name, mask in extra.items():
         parts.append(pd.DataFrame({"customer_id": index[mask], "segment": name}))
     if not parts:

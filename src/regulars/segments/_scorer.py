@@ -151,10 +151,10 @@ class SegmentScorer:
         seg = Segmentation.compute(features, ctx.scored, interests(ctx.tables, ctx.cutoff, settings.interest_days),
                                    settings, weekend)
         other_pins = apply_pins(seg, ctx.segment_pins)
-        pairs = membership(seg.frame, {})
+        pairs = membership(seg.frame, {}, seg.interests)
         if ctx.segment_rules:
             fields = rule_fields(features, _score_fields(ctx.scored, seg), ctx.settings.clv.months)
-            pairs = membership(seg.frame, evaluate_rules(ctx.segment_rules, fields, pairs, seg.names()))
+            pairs = membership(seg.frame, evaluate_rules(ctx.segment_rules, fields, pairs, seg.names()), seg.interests)
         pairs = pin_members(pairs, other_pins, seg.frame.index)
         sizes = pairs["segment"].value_counts()
         catalogue = [(name, fam.family, int(sizes.get(name, 0)), fam.descriptions.get(name))
@@ -164,7 +164,7 @@ class SegmentScorer:
             pd.DataFrame(catalogue, columns=["segment", "family", "size", "description"]).astype({"size": "int64"}),
             schema=pa.schema([("segment", pa.string()), ("family", pa.string()), ("size", pa.int64()),
                               ("description", pa.string())]), preserve_index=False)
-        frame = seg.frame.drop(columns=["interests", "engagement_tier", "engagement_tier_relative"], errors="ignore")
+        frame = seg.frame.drop(columns=["engagement_tier", "engagement_tier_relative"], errors="ignore")
         frame = frame.rename(columns={"lifecycle_reason": "reasons"}).rename_axis("customer_id").reset_index()
         card: dict[str, Any] = {"notes": seg.notes, "families": {f.family: len(f.names) for f in seg.families},
                                 "rules": dict(ctx.segment_rules), "pins": len(ctx.segment_pins),

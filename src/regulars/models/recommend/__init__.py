@@ -2,6 +2,11 @@
 replenishment; computed in the engine from orders and their lines."""
 
 from regulars.models.recommend._copurchase import CoPurchase
-from regulars.models.recommend._sequences import lagged_pairs, purchase_lines, replenishment
+from regulars.models.recommend._sequences import (
+    PurchaseHistory,
+    cross_sells,
+    lagged_pairs,
+    replenishment,
+)
 
-__all__ = ["CoPurchase", "lagged_pairs", "purchase_lines", "replenishment"]
+__all__ = ["CoPurchase", "PurchaseHistory", "cross_sells", "lagged_pairs", "replenishment"]

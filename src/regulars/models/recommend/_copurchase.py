@@ -11,11 +11,20 @@ hits at 10 on UCI Online Retail than 50 (bench/recommend.py), as a focused kNN u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from regulars.models.recommend._sparse import row_argmax, top_n, top_per_row
+
+if TYPE_CHECKING:
+    from regulars.models.recommend._sequences import PurchaseHistory
+
 __all__ = ["CoPurchase"]
+
+#: Subtracted from the score of a product the customer bought (similarities are at most 1 each).
+BOUGHT = 1e6
 
 
 @dataclass
@@ -27,66 +36,80 @@ class CoPurchase:
     neighbours: int = 20
     shrink: float = 5.0
     popular_days: int = 90
+    #: Pair counts come from at most this many buyers (a fixed random sample beyond it): the
+    #: similarities of a million buyers' baskets barely move, and the counting is 5x quicker.
+    max_buyers: int = 200_000
     products_: pd.Index = field(init=False, default=None)
     customers_: pd.Index = field(init=False, default=None)
 
     def fit(self, lines: pd.DataFrame) -> CoPurchase:
-        """``lines``: customer_id, product_id (one row per purchase line; repeats are fine) and,
-        optionally, ordered_at for recent popularity."""
+        """``lines``: customer_id, product_id and ordered_at, one row per purchase line (repeats
+        are fine)."""
+        from regulars.models.recommend._sequences import PurchaseHistory
+
+        return self.fit_history(PurchaseHistory.from_lines(lines))
+
+    def fit_history(self, history: PurchaseHistory) -> CoPurchase:
+        """Fit on what each customer bought (customers without purchases get popular products)."""
         from scipy import sparse
 
-        lines = lines.dropna(subset=["customer_id", "product_id"])
-        self.customers_, users = _codes(lines["customer_id"])
-        self.products_, items = _codes(lines["product_id"])
-        X = sparse.csr_matrix((np.ones(len(lines), dtype=np.float32), (users, items)),
-                              shape=(len(self.customers_), len(self.products_)))
-        X.sum_duplicates()
-        X.data[:] = 1.0  # bought at all, however often
+        self.customers_, self.products_ = history.customers, history.products
+        X = history.matrix()
         self.X_ = X
-        counts = np.asarray(X.sum(axis=0)).ravel()
-        self.buyers_ = counts
-        if "ordered_at" in lines and len(lines):
-            recent = lines["ordered_at"] >= lines["ordered_at"].max() - pd.Timedelta(days=self.popular_days)
-            recent_items = items[recent.to_numpy()]
-            popularity = np.bincount(recent_items, minlength=len(self.products_)).astype(float)
-        else:
-            popularity = counts.astype(float)
+        buyers = np.flatnonzero(np.diff(X.indptr) > 0)
+        self.n_buyers_ = len(buyers)
+        counts = np.bincount(history.product, minlength=len(self.products_)).astype(float)
+        recent = history.last_day >= (history.last_day.max() if len(history.last_day) else 0) - self.popular_days
+        popularity = np.bincount(history.product[recent], minlength=len(self.products_)).astype(float)
         self.popular_ = np.argsort(-(popularity + counts * 1e-6), kind="stable")
-        C = (X.T @ X).tocsr()  # shared buyers per pair: sparse, as sparse as the baskets
+        if len(buyers) > self.max_buyers:
+            sample = np.sort(np.random.default_rng(0).choice(buyers, self.max_buyers, replace=False))
+            Xs = X[sample]
+            counts = np.asarray(Xs.sum(axis=0)).ravel()
+        else:
+            Xs = X
+        self.sampled_ = Xs.shape[0] if Xs is not X else 0
+        self.pair_buyers_ = int((np.diff(Xs.indptr) > 0).sum())
+        self.buyers_ = counts
+        C = (Xs.T.tocsr() @ Xs).tocsr()  # shared buyers per pair: sparse, as sparse as the baskets
         C.setdiag(0)
-        C.eliminate_zeros()
         C.data[C.data < self.min_count] = 0
         C.eliminate_zeros()
+        C.sort_indices()  # before S shares its index arrays
         self.pair_counts_ = C
         rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
         norm = np.sqrt(counts[rows] * counts[C.indices]) + self.shrink
         S = sparse.csr_matrix((C.data / norm, C.indices, C.indptr), shape=C.shape)
-        self.similar_ = _top_per_row(S, self.neighbours)
+        self.similar_ = top_per_row(S, self.neighbours)
+        self.similar_t_ = self.similar_.T.tocsr()
         return self
 
     def pairs(self) -> pd.DataFrame:
-        """Every kept pair with shared buyers, support, confidence (of b given a) and lift."""
-        C = self.pair_counts_.tocoo()
-        n = max(len(self.customers_), 1)
-        count_a, count_b = self.buyers_[C.row], self.buyers_[C.col]
-        confidence = C.data / count_a
+        """Each product's kept neighbours (its ``neighbours`` most similar products with at least
+        ``min_count`` shared buyers): shared buyers, support, confidence (of b given a), lift."""
+        S = self.similar_.tocoo()
+        n = max(self.pair_buyers_, 1)
+        shared = np.asarray(self.pair_counts_[S.row, S.col]).ravel()
+        count_a, count_b = self.buyers_[S.row], self.buyers_[S.col]
+        confidence = shared / count_a
         return pd.DataFrame({
-            "product_id": self.products_[C.row], "other_id": self.products_[C.col],
-            "customers": C.data.astype(np.int64), "support": C.data / n, "confidence": confidence,
+            "product_id": self.products_[S.row], "other_id": self.products_[S.col],
+            "customers": shared.astype(np.int64), "support": shared / n, "confidence": confidence,
             "lift": confidence / (count_b / n),
         })
 
-    def recommend(self, customers: pd.Index | None = None, n: int = 10, batch: int = 20_000) -> pd.DataFrame:
+    def recommend(self, customers: pd.Index | None = None, n: int = 10) -> pd.DataFrame:
         """customer_id, rank (1 = best), product_id, score, because (the bought product that
         contributed most; empty for the popularity fallback). Customers unknown to the model get
         the most popular products."""
         customers = self.customers_ if customers is None else pd.Index(customers)
         where = self.customers_.get_indexer(customers)
         known = np.flatnonzero(where >= 0)
-        parts = []
-        for start in range(0, len(known), batch):
-            chunk = known[start:start + batch]
-            parts.append(self._score(where[chunk], customers.to_numpy()[chunk], n))
+        row, rank, item, score, because = self.top(where[known], n)
+        ids = customers.to_numpy()[known][row]
+        named = np.where(because >= 0, self.products_.to_numpy(dtype=object)[np.maximum(because, 0)], "")
+        parts = [pd.DataFrame({"customer_id": ids, "rank": rank, "product_id": self.products_[item],
+                               "score": score, "because": named})]
         unknown = np.flatnonzero(where < 0)
         if len(unknown):
             top = self.popular_[:n]
@@ -94,70 +117,82 @@ class CoPurchase:
                 "customer_id": np.repeat(customers.to_numpy()[unknown], len(top)),
                 "rank": np.tile(np.arange(1, len(top) + 1), len(unknown)),
                 "product_id": np.tile(self.products_[top], len(unknown)), "score": 0.0, "because": ""}))
-        if not parts:
-            return pd.DataFrame(columns=["customer_id", "rank", "product_id", "score", "because"])
         return pd.concat(parts, ignore_index=True)
 
-    def _score(self, rows: np.ndarray, ids: np.ndarray, n: int) -> pd.DataFrame:
-        """Scores of one batch of customers: what they bought times the neighbour lists; bought
-        products are left out, and short lists are filled from the most popular products."""
+    def top(self, rows: np.ndarray, n: int, batch: int = 20_000) -> tuple[np.ndarray, ...]:
+        """The ``n`` best products for the model's customers at ``rows`` (positions in
+        ``customers_``), as codes: (position in ``rows``, rank, product, score, because product or
+        -1), sorted by position and rank. Batches run on two threads (the sparse products and
+        sorts release the interpreter)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        starts = range(0, len(rows), batch)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(lambda s: self._score(rows[s:s + batch], n), starts))
+        if not parts:
+            return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.int64, float, np.int64))
+        offsets = [s for s in starts]
+        row = np.concatenate([p[0] + o for p, o in zip(parts, offsets, strict=True)])
+        item, score, because = (np.concatenate([p[i] for p in parts]) for i in (1, 2, 3))
+        rank = np.arange(len(row)) - np.searchsorted(row, row) + 1
+        return row, rank, item, score, because
+
+    def _score(self, rows: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+        """One batch: what they bought times the neighbour lists; bought products are left out,
+        and short lists are filled from the most popular products."""
         X = self.X_[rows]
-        scores = (X @ self.similar_).tocsr()
-        scores = scores - scores.multiply(X)  # never recommend what they already bought
+        scores = (X @ self.similar_ - X * BOUGHT).tocsr()  # what they bought sinks out of reach
+        scores.data[scores.data < 0] = 0
         scores.eliminate_zeros()
-        top = _top_per_row(scores.tocsr(), n).tocoo()
-        frame = pd.DataFrame({"row": top.row, "item": top.col, "score": top.data})
+        row, item, score = top_n(scores, n)
         # the products the customer bought that point most strongly at each recommendation
-        frame["because"] = self._because(X, frame["row"].to_numpy(), frame["item"].to_numpy())
-        frame = frame.sort_values(["row", "score"], ascending=[True, False], kind="stable")
-        have = np.bincount(frame["row"], minlength=len(rows))
-        short = np.flatnonzero(have < n)
-        if len(short):  # fill from the popular products they have not bought
-            fill = []
-            bought = X.tolil().rows
-            for r in short:
-                taken = set(frame.loc[frame["row"] == r, "item"]) | set(bought[r])
-                extra = [i for i in self.popular_[: n + len(taken)] if i not in taken][: n - have[r]]
-                fill.append(pd.DataFrame({"row": r, "item": extra, "score": 0.0, "because": ""}))
-            frame = pd.concat([frame, *fill], ignore_index=True)
-        frame["rank"] = frame.groupby("row").cumcount() + 1
-        return pd.DataFrame({"customer_id": ids[frame["row"].to_numpy(dtype=np.int64)], "rank": frame["rank"].to_numpy(),
-                             "product_id": self.products_[frame["item"].to_numpy(dtype=np.int64)],
-                             "score": frame["score"].to_numpy(), "because": frame["because"].to_numpy()})
+        because = self._because(X, row, item)
+        return _fill_popular(row, item, score, because, X, self.popular_, n)
 
     def _because(self, X, rows: np.ndarray, items: np.ndarray) -> np.ndarray:
-        """For each (customer row, recommended item): the customer's bought product most similar to it."""
+        """For each (customer row, recommended item): the customer's bought product most similar to
+        it (-1 for none), from the element-wise product of their purchases and the item's
+        neighbour column."""
+        out = np.full(len(rows), -1, dtype=np.int64)
         if not len(rows):
-            return np.array([], dtype=object)
-        lengths = np.diff(X.indptr)[rows]
-        which = np.repeat(np.arange(len(rows)), lengths)  # one row per (recommendation, bought product)
-        starts = np.repeat(X.indptr[rows], lengths)
-        bought = X.indices[starts + np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths, lengths)]
-        strength = np.asarray(self.similar_[bought, items[which]]).ravel()
-        best = pd.DataFrame({"which": which, "bought": bought, "s": strength}).sort_values(
-            ["which", "s"], ascending=[True, False], kind="stable").drop_duplicates("which")
-        out = np.full(len(rows), "", dtype=object)
-        good = best["s"].to_numpy() > 0
-        out[best["which"].to_numpy()[good]] = self.products_[best["bought"].to_numpy()[good]]
+            return out
+        E = X[rows].multiply(self.similar_t_[items]).tocsr()
+        E.eliminate_zeros()
+        E.sort_indices()
+        best, value = row_argmax(E)
+        good = value > 0
+        out[good] = best[good]
         return out
 
 
-def _codes(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
-    codes, uniques = pd.factorize(values.astype(str), sort=True)
-    return pd.Index(uniques), codes
-
-
-def _top_per_row(M, k: int):
-    """The ``k`` largest entries of each row of a CSR matrix, as a CSR matrix. Only rows longer
-    than ``k`` are cut, each with a partial sort (a full sort of every entry was 10x slower)."""
+def _fill_popular(row, item, score, because, X, popular: np.ndarray, n: int):
+    """Fill each row's list up to ``n`` with the most popular products it has neither bought nor
+    been given (rows sorted, recommendations first). The candidates are the top ``n`` plus as
+    many as the row has taken, so one pass finds them; the few rows that bought very many
+    products get their own pass, so the candidate grid stays small."""
     from scipy import sparse
 
-    M = M.tocsr()
-    M.sort_indices()
-    lengths = np.diff(M.indptr)
-    keep = np.ones(M.nnz, dtype=bool)
-    for r in np.flatnonzero(lengths > k):
-        start, end = M.indptr[r], M.indptr[r + 1]
-        keep[start + np.argpartition(-M.data[start:end], k, kind="introselect")[k:]] = False
-    rows = np.repeat(np.arange(M.shape[0]), lengths)
-    return sparse.csr_matrix((M.data[keep], (rows[keep], M.indices[keep])), shape=M.shape)
+    have = np.bincount(row, minlength=X.shape[0])
+    short = np.flatnonzero(have < n)
+    if not len(short) or not len(popular):
+        return row, item, score, because
+    given = sparse.csr_matrix((np.ones(len(row)), (row, item)), shape=X.shape)
+    taken = (X[short] + given[short]).tocsr()
+    count = np.diff(taken.indptr)
+    extra_rows, extra_items = [], []
+    for part in (np.flatnonzero(count <= 50), np.flatnonzero(count > 50)):
+        if not len(part):
+            continue
+        candidates = popular[: n + int(count[part].max())]
+        free = np.asarray(taken[part][:, candidates].todense()) == 0
+        pick = free & (np.cumsum(free, axis=1) <= (n - have[short[part]])[:, None])
+        r, k = np.nonzero(pick)
+        extra_rows.append(short[part][r])
+        extra_items.append(candidates[k])
+    extra = np.concatenate(extra_rows)
+    row = np.concatenate([row, extra])
+    item = np.concatenate([item, *extra_items])
+    score = np.concatenate([score, np.zeros(len(extra))])
+    because = np.concatenate([because, np.full(len(extra), -1, dtype=np.int64)])
+    order = np.argsort(row, kind="stable")
+    return row[order], item[order], score[order], because[order]

@@ -4,81 +4,232 @@ Both are aggregates over purchase lines, written in Ibis so they run in the data
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from regulars._time import cutoff_start
+from regulars.models.recommend._sparse import ranges, row_argmax
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pandas as pd
+    from scipy import sparse
 
-__all__ = ["lagged_pairs", "purchase_lines", "replenishment"]
-
-
-def purchase_lines(tables: dict[str, ir.Table], cutoff: date) -> ir.Table | None:
-    """customer_id, product_id, ordered_at, day (days since 1970): every line of every purchase
-    before ``cutoff``; None without order lines."""
-    import ibis
-
-    from regulars.features import purchases
-
-    if "orders" not in tables or "order_items" not in tables:
-        return None
-    orders = purchases(tables["orders"])
-    orders = orders.filter(orders.ordered_at < ibis.literal(cutoff_start(cutoff)))
-    lines = tables["order_items"].join(orders.select("order_id", "customer_id", "ordered_at"), "order_id")
-    lines = lines.filter(lines.product_id.notnull())
-    return lines.select("customer_id", "product_id", "ordered_at",
-                        day=(lines.ordered_at.date().epoch_seconds() / 86400).round().cast("int64"))
+__all__ = ["PurchaseHistory", "cross_sells", "lagged_pairs", "replenishment"]
 
 
-def lagged_pairs(lines: ir.Table, max_days: int = 30, min_customers: int = 3) -> pd.DataFrame:
+EPOCH = "1970-01-01"
+
+
+@dataclass
+class PurchaseHistory:
+    """What each customer bought before a cutoff: one row per customer and product with the first
+    and last day bought and the number of days, as integer codes into ``customers`` and
+    ``products``, in no particular order. Codes, because moving a million customers'
+    25M rows as text costs more than everything computed from them."""
+
+    customers: pd.Index
+    products: pd.Index
+    customer: np.ndarray
+    product: np.ndarray
+    first_day: np.ndarray
+    last_day: np.ndarray
+    days: np.ndarray
+
+    @classmethod
+    def from_lines(cls, lines: pd.DataFrame) -> PurchaseHistory:
+        """From purchase lines in memory: customer_id, product_id, ordered_at (repeats are fine)."""
+        import pandas as pd
+
+        lines = lines.dropna(subset=["customer_id", "product_id"])
+        customer, customers = pd.factorize(lines["customer_id"].astype(str), sort=True)
+        product, products = pd.factorize(lines["product_id"].astype(str), sort=True)
+        day = (pd.to_datetime(lines["ordered_at"]).dt.normalize() - pd.Timestamp(EPOCH)).dt.days.to_numpy()
+        frame = pd.DataFrame({"c": customer, "p": product, "day": day}).groupby(["c", "p"], sort=False)["day"] \
+            .agg(["min", "max", "nunique"]).reset_index()
+        return cls(pd.Index(customers), pd.Index(products), frame["c"].to_numpy(np.int64),
+                   frame["p"].to_numpy(np.int64), frame["min"].to_numpy(np.int64), frame["max"].to_numpy(np.int64),
+                   frame["nunique"].to_numpy(np.int64))
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, ir.Table], cutoff: date, customers: pd.Index) -> PurchaseHistory:
+        """What ``customers`` bought before ``cutoff``, aggregated in the database in one pass
+        over the lines (customers not in ``customers`` are left out)."""
+        import ibis
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from regulars.features import purchases
+
+        who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
+                                      "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
+        orders = purchases(tables["orders"])
+        orders = orders.filter(orders.ordered_at < ibis.literal(cutoff_start(cutoff))).join(who, "customer_id")
+        orders = orders.select("order_id", "c", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
+        lines = tables["order_items"].filter(tables["order_items"].product_id.notnull())
+        days = lines.join(orders, "order_id").group_by("c", "product_id", "day").aggregate()
+        agg = days.group_by("c", "product_id").aggregate(
+            first_day=days.day.min(), last_day=days.day.max(), days=days.count())
+        table = agg.to_pyarrow()
+        coded = pc.dictionary_encode(table["product_id"]).combine_chunks()
+        names = coded.dictionary.to_numpy(zero_copy_only=False)
+        order = np.argsort(names, kind="stable")  # products sorted by id, codes to match
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        product = rank[coded.indices.to_numpy(zero_copy_only=False)] if len(names) else np.zeros(0, dtype=np.int64)
+        cols = {c: table[c].to_numpy().astype(np.int64) for c in ("c", "first_day", "last_day", "days")}
+        return cls(customers, pd.Index(names[order]), cols["c"], product, cols["first_day"], cols["last_day"],
+                   cols["days"])
+
+    def matrix(self):
+        """Customers x products, 1 where bought (sparse)."""
+        from scipy import sparse
+
+        return sparse.csr_matrix((np.ones(len(self.customer), dtype=np.float32), (self.customer, self.product)),
+                                 shape=(len(self.customers), len(self.products)))
+
+
+def _bits(n: int) -> int:
+    return max(int(n).bit_length(), 1)
+
+
+def _in_order(history: PurchaseHistory, max_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(customer and first day packed into one sortable integer, first day from the earliest,
+    product), sorted by customer, then first day: one sort of a packed integer where it fits
+    (several times quicker than lexsort). Room is left for ``max_days`` past the last day."""
+    c, p = history.customer, history.product
+    d = history.first_day - (history.first_day.min() if len(c) else 0)
+    day_bits, product_bits = _bits(int(d.max(initial=0)) + max_days + 1), _bits(len(history.products))
+    if _bits(len(history.customers)) + day_bits + product_bits <= 63:
+        key = np.sort((((c << day_bits) | d) << product_bits) | p)
+        when = key >> product_bits
+        return when, when & ((1 << day_bits) - 1), key & ((1 << product_bits) - 1)
+    when = (c << day_bits) | d
+    rows = np.argsort(when, kind="stable")
+    return when[rows], d[rows], p[rows]
+
+
+def lagged_pairs(history: PurchaseHistory, max_days: int = 30, min_customers: int = 3,
+                 max_following: int = 50) -> pd.DataFrame:
     """product_id, other_id, customers (who first bought other_id 1..max_days days after first
-    buying product_id), confidence (their share of product_id's buyers), lift, lag_days (median)."""
-    first = lines.group_by("customer_id", "product_id").aggregate(day=lines.day.min())
-    buyers_total = first.customer_id.nunique()
-    later = first.view()
-    joined = first.join(later, (first.customer_id == later.customer_id) & (later.day > first.day)
-                        & (later.day <= first.day + max_days) & (first.product_id != later.product_id))
-    joined = joined.select(product_id=first.product_id, other_id=later.product_id, lag=later.day - first.day)
-    pairs = joined.group_by("product_id", "other_id").aggregate(customers=joined.count(), lag_days=joined.lag.median())
-    pairs = pairs.filter(pairs.customers >= min_customers)
-    buyers = first.group_by("product_id").aggregate(buyers=first.count())
-    out = pairs.join(buyers, "product_id").join(buyers.select(other_id="product_id", other_buyers="buyers"), "other_id")
-    out = out.mutate(confidence=out.customers / out.buyers.cast("float64"))
-    out = out.mutate(lift=out.confidence / (out.other_buyers / buyers_total.cast("float64")))
-    return (out.select("product_id", "other_id", "customers", "confidence", "lift", "lag_days")
-            .order_by("product_id", "other_id").to_pyarrow().to_pandas())
+    buying product_id), confidence (their share of product_id's buyers), lift, lag_days (median).
 
-
-def replenishment(lines: ir.Table, cutoff: date, min_repeaters: int = 3, prior_weight: float = 2.0) -> pd.DataFrame:
-    """customer_id, product_id, purchases (days it was bought), usual_days, last_bought, due_on for
-    every customer who bought a product on at least two days, where at least ``min_repeaters``
-    customers rebuy it. The usual interval is the customer's median gap, pulled towards the
-    product's median gap by ``prior_weight`` gaps' worth (so two purchases do not set a rhythm).
-    A habit overdue by more than one more interval is over and left out."""
-    import ibis
+    With each customer's products in order of first purchase, a product's followers are the
+    rows after it up to the last within the window (at most ``max_following``, so a wholesaler's
+    thousands of products do not swamp the counts); all pairs come out of one search."""
     import pandas as pd
 
-    days = lines.group_by("customer_id", "product_id", "day").aggregate()
-    window = ibis.window(group_by=["customer_id", "product_id"], order_by="day")
-    gaps = days.mutate(gap=days.day - days.day.lag().over(window))
-    own = gaps.group_by("customer_id", "product_id").aggregate(
-        purchases=gaps.count(), own_days=gaps.gap.median(), last_day=gaps.day.max())
-    own = own.filter(own.purchases >= 2)
-    product = gaps.filter(gaps.gap.notnull()).group_by("product_id").aggregate(
-        product_days=gaps.gap.median(), repeaters=gaps.customer_id.nunique())
-    product = product.filter(product.repeaters >= min_repeaters)
-    out = own.join(product, "product_id")
-    k = (out.purchases - 1).cast("float64")
-    out = out.mutate(usual_days=(k * out.own_days + prior_weight * out.product_days) / (k + prior_weight))
-    frame = out.select("customer_id", "product_id", "purchases", "usual_days", "last_day") \
-        .order_by("customer_id", "product_id").to_pyarrow().to_pandas()
-    epoch = pd.Timestamp("1970-01-01")
-    frame["last_bought"] = (epoch + pd.to_timedelta(frame.pop("last_day"), unit="D")).dt.date
-    due = pd.to_datetime(frame["last_bought"]) + pd.to_timedelta(frame["usual_days"].round(), unit="D")
-    frame["due_on"] = due.dt.date
-    # a habit missed by a whole interval more is over: nothing is due any more
-    live = due + pd.to_timedelta(frame["usual_days"], unit="D") >= pd.Timestamp(cutoff)
-    return frame[live.to_numpy()].reset_index(drop=True)
+
+    columns = ["product_id", "other_id", "customers", "confidence", "lift", "lag_days"]
+    when, d, p = _in_order(history, max_days)
+    if not len(when):
+        return pd.DataFrame(columns=columns)
+    end = np.searchsorted(when, when + max_days, side="right")  # the window ends with the customer
+    start = np.arange(len(when)) + 1
+    count = np.clip(end - start, 0, max_following)
+    later = ranges(start, count)
+    first = np.repeat(np.arange(len(when)), count)
+    lag = d[later] - d[first]
+    counted = lag > 0  # the same day is bought together, not after
+    n_products = len(history.products)
+    keys = np.sort((p[first[counted]] * n_products + p[later[counted]]) * (max_days + 1) + lag[counted])
+    if not len(keys):
+        return pd.DataFrame(columns=columns)
+    # sorted (pair, lag) keys give each pair's count and its median lag
+    pair, lag = np.divmod(keys, max_days + 1)
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    sizes = np.diff(np.r_[starts, len(pair)])
+    kept = sizes >= min_customers
+    starts, sizes = starts[kept], sizes[kept]
+    median = (lag[starts + (sizes - 1) // 2] + lag[starts + sizes // 2]) / 2
+    a, b = np.divmod(pair[starts], n_products)
+    buyers = np.bincount(history.product, minlength=n_products).astype(float)
+    confidence = sizes / buyers[a]
+    customers = max(int((np.bincount(history.customer) > 0).sum()), 1)
+    return pd.DataFrame({
+        "product_id": history.products[a], "other_id": history.products[b], "customers": sizes.astype(np.int64),
+        "confidence": confidence, "lift": confidence / (buyers[b] / customers), "lag_days": median,
+    })
+
+
+def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.DataFrame, cutoff_day: int,
+                per_product: int = 20) -> pd.DataFrame:
+    """Per customer, the best lagged follow-up to what they bought on their last purchase day
+    that they have never bought (``owned``: customers x products, nonzero where bought):
+    customer_id, product_id, after (the product that led to it), in_days (from the cutoff;
+    negative when the usual day has passed), confidence, lag_days. Each product offers its
+    ``per_product`` strongest follow-ups."""
+    import pandas as pd
+    from scipy import sparse
+
+    columns = ["customer_id", "product_id", "after", "in_days", "confidence", "lag_days"]
+    if not len(pairs) or not len(history.customer):
+        return pd.DataFrame(columns=columns)
+    c, p = history.customer, history.product
+    latest_day = np.full(len(history.customers), -1, dtype=np.int64)
+    np.maximum.at(latest_day, c, history.last_day)
+    latest = np.flatnonzero(history.last_day == latest_day[c])  # what they bought on their last day
+    follow = pd.DataFrame({"a": history.products.get_indexer(pairs["product_id"]),
+                           "b": history.products.get_indexer(pairs["other_id"]),
+                           "confidence": pairs["confidence"].to_numpy(), "customers": pairs["customers"].to_numpy(),
+                           "lag": pairs["lag_days"].to_numpy(dtype=float)})
+    follow = follow.sort_values(["a", "confidence", "customers"], ascending=[True, False, False], kind="stable")
+    follow = follow[follow.groupby("a").cumcount() < per_product]
+    starts = np.searchsorted(follow["a"].to_numpy(), np.arange(len(history.products) + 1))
+    counts = np.diff(starts)[p[latest]]
+    src = np.repeat(latest, counts)  # one row per (latest purchase, follow-up)
+    at = ranges(starts[p[latest]], counts)
+    who, other = c[src], follow["b"].to_numpy()[at]
+    free = np.asarray(owned[who, other]).ravel() == 0
+    src, at, who = src[free], at[free], who[free]
+    if not len(src):
+        return pd.DataFrame(columns=columns)
+    # the best offer per customer: highest confidence, then most customers
+    strength = follow["confidence"].to_numpy()[at] + follow["customers"].to_numpy()[at] * 1e-9
+    M = sparse.csr_matrix((strength, (who, np.arange(len(src)))), shape=(len(history.customers), len(src)))
+    best, value = row_argmax(M)
+    has = np.flatnonzero(value > 0)
+    pick, rows = best[has], src[best[has]]
+    lag = follow["lag"].to_numpy()[at[pick]]
+    return pd.DataFrame({"customer_id": history.customers[has], "product_id": history.products[follow["b"].to_numpy()[at[pick]]],
+                         "after": history.products[p[rows]],
+                         "in_days": history.last_day[rows] + np.round(lag) - cutoff_day,
+                         "confidence": follow["confidence"].to_numpy()[at[pick]], "lag_days": lag})
+
+
+def replenishment(history: PurchaseHistory, cutoff: date, min_repeaters: int = 3,
+                  prior_weight: float = 2.0) -> pd.DataFrame:
+    """customer_id, product_id, purchases (days it was bought), usual_days, last_bought, due_on for
+    every customer who bought a product on at least two days, where at least ``min_repeaters``
+    customers rebuy it. The customer's own interval is their average gap (first to last purchase
+    over the gaps between), pulled towards the product's median interval by ``prior_weight``
+    gaps' worth (so two purchases do not set a rhythm). A habit overdue by more than one more
+    interval is over and left out."""
+    import pandas as pd
+
+    rows = np.flatnonzero(history.days >= 2)
+    gaps = history.days[rows] - 1
+    own = (history.last_day[rows] - history.first_day[rows]) / gaps
+    product = history.product[rows]
+    typical = pd.DataFrame({"p": product, "own": own}).groupby("p")["own"].agg(["median", "size"])
+    typical = typical[typical["size"] >= min_repeaters]["median"]
+    product_days = typical.reindex(product).to_numpy()
+    keep = ~np.isnan(product_days)
+    rows, gaps, own, product_days = rows[keep], gaps[keep], own[keep], product_days[keep]
+    usual = (gaps * own + prior_weight * product_days) / (gaps + prior_weight)
+    last = history.last_day[rows]
+    due = last + np.round(usual)
+    cutoff_day = (pd.Timestamp(cutoff) - pd.Timestamp(EPOCH)).days
+    live = due + usual >= cutoff_day  # a habit missed by a whole interval more is over: nothing is due
+    rows, usual, last, due = rows[live], usual[live], last[live], due[live]
+    epoch = np.datetime64(EPOCH, "D")
+    frame = pd.DataFrame({"customer_id": history.customers[history.customer[rows]],
+                          "product_id": history.products[history.product[rows]],
+                          "purchases": history.days[rows], "usual_days": usual,
+                          "last_bought": epoch + last.astype("timedelta64[D]"),
+                          "due_on": epoch + due.astype(np.int64).astype("timedelta64[D]")})
+    return frame
