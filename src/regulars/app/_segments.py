@@ -83,6 +83,8 @@ def segment_history_of(workspace_path: str | Path, name: str) -> SegmentHistoryR
 def _fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, list[str], dict[str, str]]:
     """The rule fields of every customer as of the run's cutoff, the run's membership pairs, and
     the names of its segments and the fields' kinds: what a rule is checked and previewed against."""
+    import pandas as pd
+
     from regulars.models.propensity import FeatureFrames
     from regulars.segments import field_kinds, rule_fields
 
@@ -92,6 +94,9 @@ def _fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, 
                                              + ["model_versions"], errors="ignore"), months)
     pairs = store.frame("SELECT customer_id, unnest(segments) AS segment FROM segment_members WHERE run_id = ?",
                         [run["run_id"]])
+    pairs = pd.DataFrame({"row": fields.index.get_indexer(pairs["customer_id"]),
+                          "segment": pd.Categorical(pairs["segment"].astype(object))})
+    pairs = pairs[pairs["row"] >= 0]
     names = [r["segment"] for r in store.rows(
         "SELECT segment FROM run_segments WHERE run_id = ? AND family <> 'rule' ORDER BY segment", [run["run_id"]])]
     return fields, pairs, names, field_kinds(fields)

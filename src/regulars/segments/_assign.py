@@ -16,7 +16,8 @@ from regulars.segments._rfm import RFM_SEGMENTS, rfm_segments
 if TYPE_CHECKING:
     from regulars.config import SegmentSettings
 
-__all__ = ["EXCLUSIVE", "SegmentFamily", "Segmentation", "apply_pins", "membership", "pin_members", "segment_name"]
+__all__ = ["EXCLUSIVE", "SegmentFamily", "Segmentation", "apply_pins", "coded_pairs", "membership", "pin_members",
+           "segment_name"]
 
 #: Families whose members are in exactly one of their segments: field -> how a value is named.
 EXCLUSIVE = {
@@ -53,7 +54,7 @@ class SegmentFamily:
 @dataclass
 class Segmentation:
     """The per-customer fields (``frame``, indexed by customer id: one column per exclusive
-    family), the interests (customer_id, category pairs) and what each family holds."""
+    family), the interests (row of ``frame``, category pairs) and what each family holds."""
 
     frame: pd.DataFrame
     families: list[SegmentFamily]
@@ -63,7 +64,8 @@ class Segmentation:
     @classmethod
     def compute(cls, features: pd.DataFrame, scored: dict[str, pd.DataFrame], interests: pd.DataFrame,
                 settings: SegmentSettings, weekend_share: pd.Series | None = None) -> Segmentation:
-        """The built-in families for the customers of ``features`` (as of the run's cutoff)."""
+        """The built-in families for the customers of ``features`` (as of the run's cutoff);
+        ``interests`` holds (row of ``features``, category) pairs."""
         idx = features.index
         out = pd.DataFrame(index=idx)
         families: list[SegmentFamily] = []
@@ -135,8 +137,7 @@ class Segmentation:
                                           {f"cluster {k}": p for k, p in profiles.items()}, field="cluster"))
             notes.append("clusters: k = " + str(max(scores, key=scores.get)) + " chosen by silhouette ("
                          + ", ".join(f"k={k}: {v:.2f}" for k, v in scores.items()) + ")")
-        known = idx.get_indexer(interests["customer_id"]) >= 0 if len(interests) else np.zeros(0, dtype=bool)
-        return cls(out, families, notes, interests[known][["customer_id", "category"]])
+        return cls(out, families, notes, interests[["row", "category"]])
 
     def names(self) -> list[str]:
         return [n for family in self.families for n in family.names]
@@ -190,39 +191,53 @@ def apply_pins(seg: Segmentation, pins: list[dict[str, Any]]) -> list[dict[str, 
 
 def membership(frame: pd.DataFrame, extra: dict[str, np.ndarray], interests: pd.DataFrame | None = None
                ) -> pd.DataFrame:
-    """customer_id and segment: one row per customer and segment they are in, from the exclusive
-    fields, the relative engagement tier, ``interests`` (customer_id, category pairs) and
-    ``extra`` (segment name -> boolean mask over ``frame``'s rows, for rule segments)."""
-    index = frame.index.to_numpy()
-    parts = []
+    """row (of ``frame``) and segment (categorical, categories sorted): one row per customer and
+    segment they are in, from the exclusive fields, the relative engagement tier, ``interests``
+    (row, category pairs) and ``extra`` (segment name -> boolean mask over ``frame``'s rows, for
+    rule segments). Rows and codes, not names: a million customers are in ten million pairs."""
+    parts: list[tuple[np.ndarray, list[str], np.ndarray]] = []  # rows, local names, codes into them
+
+    def add(rows: np.ndarray, values: Any, pattern: str) -> None:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        parts.append((rows, [pattern.format(u) for u in uniques], codes))
+
     for column, pattern in EXCLUSIVE.items():
         if column in frame:
-            values = frame[column]
-            has = values.notna().to_numpy()
-            prefix, suffix = pattern.split("{}")
-            parts.append(pd.DataFrame({"customer_id": index[has], "segment": prefix + values[has].astype(str) + suffix}))
+            has = frame[column].notna().to_numpy()
+            add(np.flatnonzero(has), frame[column].to_numpy()[has].astype(str), pattern)
     if "engagement_tier_relative" in frame:
-        rel = frame["engagement_tier_relative"]
-        has = rel.notna().to_numpy()
-        parts.append(pd.DataFrame({"customer_id": index[has], "segment": "engagement: " + rel[has].astype(str)}))
+        has = frame["engagement_tier_relative"].notna().to_numpy()
+        add(np.flatnonzero(has), frame["engagement_tier_relative"].to_numpy()[has], "engagement: {}")
     if interests is not None and len(interests):
-        parts.append(pd.DataFrame({"customer_id": interests["customer_id"].to_numpy(),
-                                   "segment": "interested in " + interests["category"].astype(str).to_numpy()}))
+        add(interests["row"].to_numpy(), interests["category"].astype(str).to_numpy(), "interested in {}")
     for name, mask in extra.items():
-        parts.append(pd.DataFrame({"customer_id": index[mask], "segment": name}))
-    if not parts:
-        return pd.DataFrame({"customer_id": pd.Series([], dtype=object), "segment": pd.Series([], dtype=object)})
-    return pd.concat(parts, ignore_index=True)
+        parts.append((np.flatnonzero(mask), [name], np.zeros(int(mask.sum()), dtype=np.int64)))
+    return coded_pairs(parts)
 
 
-def pin_members(pairs: pd.DataFrame, pins: list[dict[str, Any]], known: pd.Index) -> pd.DataFrame:
-    """Pins of segments outside the exclusive families (interests, rules): in adds the pair,
-    out removes it; a pin of a customer unknown at this cutoff waits for a later run."""
+def coded_pairs(parts: list[tuple[np.ndarray, list[str], np.ndarray]]) -> pd.DataFrame:
+    """One (row, segment) frame from parts of (rows, names, codes into names), with one sorted
+    list of segment names as the categories."""
+    names = sorted({n for _, local, _ in parts for n in local})
+    rows, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for part_rows, local, part_codes in parts:
+        rows.append(np.asarray(part_rows, dtype=np.int64))
+        codes.append(np.searchsorted(names, np.array(local, dtype=object))[part_codes] if len(local) else part_codes)
+    return pd.DataFrame({"row": np.concatenate(rows),
+                         "segment": pd.Categorical.from_codes(np.concatenate(codes), categories=names)})
+
+
+def pin_members(pairs: pd.DataFrame, pins: list[dict[str, Any]], index: pd.Index) -> pd.DataFrame:
+    """Pins of segments outside the exclusive families (interests, rules) on (row of ``index``,
+    segment) pairs: in adds the pair, out removes it; a pin of a customer unknown at this cutoff
+    waits for a later run."""
     for pin in pins:
-        same = (pairs["customer_id"] == pin["customer_id"]) & (pairs["segment"] == pin["segment"])
-        if pin["pinned_in"] and not same.any() and pin["customer_id"] in known:
-            pairs = pd.concat([pairs, pd.DataFrame({"customer_id": [pin["customer_id"]],
-                                                    "segment": [pin["segment"]]})], ignore_index=True)
+        row = index.get_indexer([pin["customer_id"]])[0]
+        same = (pairs["row"].to_numpy() == row) & (pairs["segment"] == pin["segment"]).to_numpy()
+        if pin["pinned_in"] and not same.any() and row >= 0:
+            pairs = coded_pairs([(pairs["row"].to_numpy(), list(pairs["segment"].cat.categories),
+                                  pairs["segment"].cat.codes.to_numpy()), (np.array([row]), [pin["segment"]],
+                                                                           np.zeros(1, dtype=np.int64))])
         elif not pin["pinned_in"]:
-            pairs = pairs[~same]
+            pairs = pairs[~same].reset_index(drop=True)
     return pairs

@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 __all__ = ["interests"]
 
 
-def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int) -> pd.DataFrame:
-    """customer_id, category, bought (orders in it), viewed (views of it): one row per customer
-    and category with activity in [cutoff - window_days, cutoff). Empty when the shop records no
-    categories."""
+def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, customers: pd.Index) -> pd.DataFrame:
+    """row (of ``customers``), category, bought (orders in it), viewed (views of it): one row per
+    customer and category with activity in [cutoff - window_days, cutoff). Empty when the shop
+    records no categories."""
     import ibis
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     from regulars.features import purchases
 
@@ -43,8 +45,11 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int) -> pd
         seen = ev.join(products.select("product_id", "category"), "product_id")
         parts.append(seen.select("customer_id", "category", bought=ibis.literal(0), viewed=ibis.literal(1)))
     if not parts:
-        return pd.DataFrame({"customer_id": [], "category": [], "bought": [], "viewed": []})
+        return pd.DataFrame({"row": np.zeros(0, dtype=np.int64), "category": [], "bought": [], "viewed": []})
     rows = ibis.union(*parts) if len(parts) > 1 else parts[0]
     rows = rows.filter(rows.category.notnull() & (rows.category.strip() != ""))
-    out = rows.group_by("customer_id", "category").aggregate(bought=rows.bought.sum(), viewed=rows.viewed.sum())
-    return out.order_by("customer_id", "category").to_pyarrow().to_pandas()
+    who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
+                                  "row": pa.array(np.arange(len(customers)))}))
+    rows = rows.join(who, "customer_id")
+    out = rows.group_by("row", "category").aggregate(bought=rows.bought.sum(), viewed=rows.viewed.sum())
+    return out.order_by("row", "category").to_pyarrow().to_pandas()

@@ -81,8 +81,8 @@ def check_rule(text: str, fields: dict[str, str], segment_names: list[str]) -> R
 
 def evaluate_rules(rules: dict[str, str], fields: pd.DataFrame, members: pd.DataFrame,
                    segment_names: list[str]) -> dict[str, np.ndarray]:
-    """Each rule's members as a boolean mask over ``fields``' rows. ``members`` holds
-    (customer_id, segment) pairs for ``"X" in segments``. The rules run in DuckDB through Ibis,
+    """Each rule's members as a boolean mask over ``fields``' rows. ``members`` holds (row of
+    ``fields``, segment) pairs for ``"X" in segments``. The rules run in DuckDB through Ibis,
     on just the columns they name. A rule that no longer fits (a field gone) selects nobody."""
     import ibis
     import pyarrow as pa
@@ -99,32 +99,33 @@ def evaluate_rules(rules: dict[str, str], fields: pd.DataFrame, members: pd.Data
         for c in sorted(rule.used):
             data[c] = pa.array(fields[c].to_numpy(), from_pandas=True)
         if rule.segments_used:
-            data["segments"] = _lists_for(fields.index, members)
+            data["segments"] = _lists(len(fields), members)[1]
         table = ibis.memtable(pa.table(data))
         rows = table.filter(rule.expression(table)).select("_row").to_pyarrow()["_row"].to_numpy()
         out[name][rows] = True
     return out
 
 
-def _lists_for(index: pd.Index, members: pd.DataFrame) -> Any:
-    """Each customer of ``index``'s segment names, as an Arrow list column aligned to it."""
+def _lists(n: int, pairs: pd.DataFrame) -> tuple[np.ndarray, Any]:
+    """From (row, segment) pairs: the rows 0..n-1 and each one's segment names (sorted) as an
+    Arrow list column, built from sorted codes rather than by looking names up."""
     import pyarrow as pa
 
-    position = index.get_indexer(members["customer_id"])
-    keep = position >= 0
-    order = np.argsort(position[keep], kind="stable")
-    pos, names = position[keep][order], members["segment"].to_numpy()[keep][order]
-    offsets = np.searchsorted(pos, np.arange(len(index) + 1)).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(names, pa.string()))
+    rows = pairs["row"].to_numpy()
+    codes = pairs["segment"].cat.codes.to_numpy()
+    order = np.lexsort((codes, rows))
+    offsets = np.searchsorted(rows[order], np.arange(n + 1)).astype(np.int32)
+    names = pa.array(list(pairs["segment"].cat.categories), pa.string()).take(pa.array(codes[order]))
+    return np.arange(n), pa.ListArray.from_arrays(pa.array(offsets), names)
 
 
-def member_lists(pairs: pd.DataFrame) -> Any:
-    """customer_id and the list of their segments, one Arrow row per customer with any."""
+def member_lists(pairs: pd.DataFrame, index: pd.Index) -> Any:
+    """customer_id and the list of their segments, one Arrow row per customer of ``index`` with any."""
     import pyarrow as pa
 
-    ids = pd.Index(pd.unique(pairs["customer_id"].to_numpy())).sort_values()
-    return pa.table({"customer_id": pa.array(ids.to_numpy(), pa.string()),
-                     "segments": _lists_for(ids, pairs.sort_values("segment", kind="stable"))})
+    _, lists = _lists(len(index), pairs)
+    has = np.flatnonzero(np.diff(lists.offsets.to_numpy()) > 0)
+    return pa.table({"customer_id": pa.array(index.to_numpy()[has], pa.string()), "segments": lists.take(pa.array(has))})
 
 
 class SegmentScorer:
@@ -148,8 +149,8 @@ class SegmentScorer:
         weekend = None
         if "timing" in ctx.scored and "weekend_share" in ctx.scored["timing"]:
             weekend = ctx.scored["timing"].set_index("customer_id")["weekend_share"]
-        seg = Segmentation.compute(features, ctx.scored, interests(ctx.tables, ctx.cutoff, settings.interest_days),
-                                   settings, weekend)
+        seg = Segmentation.compute(features, ctx.scored, interests(ctx.tables, ctx.cutoff, settings.interest_days,
+                                                                   features.index), settings, weekend)
         other_pins = apply_pins(seg, ctx.segment_pins)
         pairs = membership(seg.frame, {}, seg.interests)
         if ctx.segment_rules:
@@ -169,5 +170,5 @@ class SegmentScorer:
         card: dict[str, Any] = {"notes": seg.notes, "families": {f.family: len(f.names) for f in seg.families},
                                 "rules": dict(ctx.segment_rules), "pins": len(ctx.segment_pins),
                                 "interest_days": settings.interest_days}
-        tables = {"segment_members": member_lists(pairs), "run_segments": run_segments}
+        tables = {"segment_members": member_lists(pairs, seg.frame.index), "run_segments": run_segments}
         return Scored(frame=frame, card=card, version=fingerprint(segments=str(settings)), tables=tables)
