@@ -69,25 +69,32 @@ def shrunk_best(counts: np.ndarray, group: np.ndarray, prior: float = PRIOR) -> 
 MAX_CHANNELS = 20
 
 
-def _counts(activity: ir.Table) -> tuple[pd.Index, list[str], dict[str, np.ndarray]]:
-    """Per customer (sorted) counts by channel, hour, weekday and weekday of orders, from one
-    pass of the database over the activity (one column per slot, so no long table is fetched)."""
+def _counts(activity: ir.Table, customers: pd.Index) -> tuple[pd.Index, list[str], dict[str, np.ndarray]]:
+    """Counts by channel, hour, weekday and weekday of orders for each of ``customers`` with any
+    activity: the database hands over each event as its cell in each customers-by-slot matrix,
+    and numpy counts them (quicker than a column per slot in SQL, and no text is moved)."""
     import ibis
+    import pyarrow as pa
 
     top = activity.channel.value_counts().order_by(ibis.desc("channel_count")).limit(MAX_CHANNELS)
     channels = sorted(top.to_pyarrow()["channel"].to_pylist(), key=str)
-    t = activity.mutate(hour=activity.at.hour(), weekday=activity.at.day_of_week.index())
-    slots = {"channel": [(f"c{i}", t.channel == c) for i, c in enumerate(channels)],
-             "hour": [(f"h{h}", t.hour == h) for h in range(24)],
-             "weekday": [(f"d{d}", t.weekday == d) for d in range(7)],
-             "order_weekday": [(f"o{d}", (t.weekday == d) & (t.order == 1)) for d in range(7)]}
-    table = t.group_by("customer_id").aggregate(
-        **{name: t.count(where=cond) for pairs in slots.values() for name, cond in pairs}
-    ).order_by("customer_id").to_pyarrow()
-    index = pd.Index(table["customer_id"].to_numpy(zero_copy_only=False))
-    matrices = {kind: np.column_stack([table[name].to_numpy() for name, _ in pairs]).astype(float)
-                if pairs else np.zeros((len(index), 0)) for kind, pairs in slots.items()}
-    return index, channels, matrices
+    who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
+                                  "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
+    kinds = ibis.memtable(pa.table({"channel": pa.array(channels, pa.string()),
+                                    "k": pa.array(np.arange(len(channels), dtype=np.int8))}))
+    t = activity.join(who, "customer_id").left_join(kinds, "channel")
+    n, width = len(customers), max(len(channels), 1)
+    c, hour, weekday, none = t.c.cast("int64"), t.at.hour(), t.at.day_of_week.index(), ibis.literal(-1)
+    # each event as its cell in each customers-by-slot matrix, worked out by the database
+    cells = t.select(hour=c * 24 + hour, weekday=c * 7 + weekday, channel=ibis.ifelse(t.k.notnull(), c * width + t.k, none),
+                     order_weekday=ibis.ifelse(t.order == 1, c * 7 + weekday, none)).to_pyarrow()
+    matrices = {}
+    for kind, size in {"channel": width, "hour": 24, "weekday": 7, "order_weekday": 7}.items():
+        cell = cells[kind].to_numpy()
+        matrices[kind] = np.bincount(cell[cell >= 0], minlength=n * size).reshape(n, size).astype(float)
+    matrices["channel"] = matrices["channel"][:, :len(channels)]
+    active = np.flatnonzero(matrices["hour"].sum(axis=1) > 0)
+    return customers[active], channels, {kind: m[active] for kind, m in matrices.items()}
 
 
 def _group_prior(counts: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -117,7 +124,7 @@ class TimingScorer:
         from regulars.scores._propensity import fingerprint
 
         activity = _activity(ctx.tables, ctx.cutoff)
-        index, channels, counts = _counts(activity)
+        index, channels, counts = _counts(activity, ctx.frames.at(ctx.cutoff).index)
         if not len(index):
             raise InsufficientDataError(f"no opens, clicks, visits or orders before {ctx.cutoff}")
         channel_counts, hours = counts["channel"], counts["hour"]

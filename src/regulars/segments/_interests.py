@@ -33,11 +33,13 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, custo
     if "orders" in tables and "order_items" in tables:
         orders = purchases(tables["orders"])
         orders = orders.filter((orders.ordered_at >= start) & (orders.ordered_at < end))
-        items = tables["order_items"]
-        if products is not None:  # the item's own category, else the product list's
-            items = items.left_join(products.select("product_id", product_category="category"), "product_id")
-            items = items.mutate(category=items.category.fill_null(items.product_category))
-        lines = items.join(orders.select("order_id", "customer_id"), "order_id")
+        # the window's lines first (a fraction of all), then the product list's category where
+        # the line has none
+        lines = tables["order_items"].select("order_id", "product_id", "category") \
+            .join(orders.select("order_id", "customer_id"), "order_id")
+        if products is not None:
+            lines = lines.left_join(products.select("product_id", product_category="category"), "product_id")
+            lines = lines.mutate(category=lines.category.fill_null(lines.product_category))
         parts.append(lines.select("customer_id", "category", bought=ibis.literal(1), viewed=ibis.literal(0)))
     if "events" in tables and products is not None:
         ev = tables["events"]
