@@ -84,7 +84,7 @@ class RecommendScorer:
                      pa.array((because < 0).astype(np.int64)))),
                  "reasons": pa.ListArray.from_arrays(offsets, said.take(pa.array(reason)))}
         together = model.pairs()
-        lagged = lagged_pairs(history, LAG_DAYS)
+        lagged = lagged_pairs(history.buyers_sample(model.max_buyers) or history, LAG_DAYS)
         cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp("1970-01-01")).days)
         cross = cross_sells(history, model.X_, lagged, cutoff_day)
         soonest = due.sort_values(["customer_id", "due_on"], kind="stable").drop_duplicates("customer_id")
@@ -114,7 +114,7 @@ class RecommendScorer:
         frame["reasons"] = pc.fill_null(pc.binary_join_element_wise(*parts, "; ", null_handling="skip"), "").to_pandas()
         pair_rows = pd.concat([
             together.assign(kind="together", lag_days=np.nan),
-            lagged.assign(kind="after", support=lagged["customers"] / max(model.n_buyers_, 1)),
+            lagged.assign(kind="after", support=lagged["customers"] / max(model.pair_buyers_, 1)),
         ], ignore_index=True)[["product_id", "other_id", "kind", "customers", "support", "confidence", "lift",
                                "lag_days"]]
         due_rows = due[["customer_id", "product_id", "purchases", "usual_days", "last_bought", "due_on"]]
@@ -146,8 +146,8 @@ def _placed(n: int, at: np.ndarray, values: np.ndarray, empty) -> np.ndarray:
 def _notes(model: Any, lagged: pd.DataFrame) -> list[str]:
     notes = []
     if model.sampled_:
-        notes.append(f"products bought together are counted in a random {model.sampled_:,} of the "
-                     f"{model.n_buyers_:,} buyers")
+        notes.append(f"products bought together and after one another are counted in a random "
+                     f"{model.sampled_:,} of the {model.n_buyers_:,} buyers")
     if model.n_buyers_ < 200:
         notes.append(f"co-purchase rests on {model.n_buyers_} buyers: most customers get popular products")
     if not len(lagged):

@@ -64,13 +64,16 @@ def test_replenishment_is_due_before_the_customer_runs_out():
 
 
 @pytest.mark.slow
-def test_beats_popularity_on_uci_online_retail(uci_lines):
+@pytest.mark.parametrize("max_buyers", [200_000, 500])  # 500: pairs counted in a sample of the buyers
+def test_beats_popularity_on_uci_online_retail(uci_lines, max_buyers):
     train, test = uci_lines
     bought = train.groupby("customer_id")["product_id"].agg(set)
     truth = {c: set(i) - bought.get(c, set()) for c, i in test.groupby("customer_id")["product_id"]}
     truth = {c: v for c, v in truth.items() if v and c in bought.index}
     customers = pd.Index(sorted(truth))
-    recs = CoPurchase().fit(train).recommend(customers, n=10).groupby("customer_id")["product_id"].agg(list)
+    model = CoPurchase(max_buyers=max_buyers).fit(train)
+    assert model.sampled_ == (500 if max_buyers == 500 else 0)
+    recs = model.recommend(customers, n=10).groupby("customer_id")["product_id"].agg(list)
     popular = train["product_id"].value_counts().index.tolist()
 
     def hit_rate(get):

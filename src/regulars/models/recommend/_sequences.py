@@ -48,11 +48,11 @@ class PurchaseHistory:
         customer, customers = pd.factorize(lines["customer_id"].astype(str), sort=True)
         product, products = pd.factorize(lines["product_id"].astype(str), sort=True)
         day = (pd.to_datetime(lines["ordered_at"]).dt.normalize() - pd.Timestamp(EPOCH)).dt.days.to_numpy()
-        frame = pd.DataFrame({"c": customer, "p": product, "day": day}).groupby(["c", "p"], sort=False)["day"] \
-            .agg(["min", "max", "nunique"]).reset_index()
+        days = pd.DataFrame({"c": customer, "p": product, "day": day}).drop_duplicates()
+        frame = days.groupby(["c", "p"], sort=False)["day"].agg(["min", "max", "size"]).reset_index()
         return cls(pd.Index(customers), pd.Index(products), frame["c"].to_numpy(np.int64),
                    frame["p"].to_numpy(np.int64), frame["min"].to_numpy(np.int64), frame["max"].to_numpy(np.int64),
-                   frame["nunique"].to_numpy(np.int64))
+                   frame["size"].to_numpy(np.int64))
 
     @classmethod
     def from_tables(cls, tables: dict[str, ir.Table], cutoff: date, customers: pd.Index) -> PurchaseHistory:
@@ -84,6 +84,20 @@ class PurchaseHistory:
         cols = {c: table[c].to_numpy().astype(np.int64) for c in ("c", "first_day", "last_day", "days")}
         return cls(customers, pd.Index(names[order]), cols["c"], product, cols["first_day"], cols["last_day"],
                    cols["days"])
+
+    def buyers_sample(self, most: int, seed: int = 0) -> PurchaseHistory | None:
+        """The history of a fixed random ``most`` of the buyers, or None when there are no more
+        than that: pair statistics of a million buyers barely move in a sample of 200,000, and
+        counting pairs is several times quicker."""
+        bought = np.bincount(self.customer, minlength=len(self.customers)) > 0
+        buyers = np.flatnonzero(bought)
+        if len(buyers) <= most:
+            return None
+        chosen = np.zeros(len(self.customers), dtype=bool)
+        chosen[np.random.default_rng(seed).choice(buyers, most, replace=False)] = True
+        keep = chosen[self.customer]
+        return PurchaseHistory(self.customers, self.products, self.customer[keep], self.product[keep],
+                               self.first_day[keep], self.last_day[keep], self.days[keep])
 
     def matrix(self):
         """Customers x products, 1 where bought (sparse)."""
