@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/reasons.py
 	$(BIN)/python bench/run_1m.py
 	$(BIN)/python bench/recommend.py
+	$(BIN)/python bench/segments.py
 
 # Re-resolve the newest versions pyproject.toml allows and record them (run the tests after).
 lock:

@@ -99,16 +99,16 @@ def evaluate_rules(rules: dict[str, str], fields: pd.DataFrame, members: pd.Data
         for c in sorted(rule.used):
             data[c] = pa.array(fields[c].to_numpy(), from_pandas=True)
         if rule.segments_used:
-            data["segments"] = _lists(len(fields), members)[1]
+            data["segments"] = _lists(len(fields), members)
         table = ibis.memtable(pa.table(data))
         rows = table.filter(rule.expression(table)).select("_row").to_pyarrow()["_row"].to_numpy()
         out[name][rows] = True
     return out
 
 
-def _lists(n: int, pairs: pd.DataFrame) -> tuple[np.ndarray, Any]:
-    """From (row, segment) pairs: the rows 0..n-1 and each one's segment names (sorted) as an
-    Arrow list column, built from sorted codes rather than by looking names up."""
+def _lists(n: int, pairs: pd.DataFrame) -> Any:
+    """From (row, segment) pairs: the segment names (sorted) of rows 0..n-1 as an Arrow list
+    column, built from sorted codes rather than by looking names up."""
     import pyarrow as pa
 
     rows = pairs["row"].to_numpy()
@@ -116,14 +116,14 @@ def _lists(n: int, pairs: pd.DataFrame) -> tuple[np.ndarray, Any]:
     order = np.lexsort((codes, rows))
     offsets = np.searchsorted(rows[order], np.arange(n + 1)).astype(np.int32)
     names = pa.array(list(pairs["segment"].cat.categories), pa.string()).take(pa.array(codes[order]))
-    return np.arange(n), pa.ListArray.from_arrays(pa.array(offsets), names)
+    return pa.ListArray.from_arrays(pa.array(offsets), names)
 
 
 def member_lists(pairs: pd.DataFrame, index: pd.Index) -> Any:
     """customer_id and the list of their segments, one Arrow row per customer of ``index`` with any."""
     import pyarrow as pa
 
-    _, lists = _lists(len(index), pairs)
+    lists = _lists(len(index), pairs)
     has = np.flatnonzero(np.diff(lists.offsets.to_numpy()) > 0)
     return pa.table({"customer_id": pa.array(index.to_numpy()[has], pa.string()), "segments": lists.take(pa.array(has))})
 

@@ -73,11 +73,10 @@ class CoPurchase:
         C.setdiag(0)
         C.data[C.data < self.min_count] = 0
         C.eliminate_zeros()
-        C.sort_indices()  # before S shares its index arrays
         self.pair_counts_ = C
         rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
         norm = np.sqrt(counts[rows] * counts[C.indices]) + self.shrink
-        S = sparse.csr_matrix((C.data / norm, C.indices, C.indptr), shape=C.shape)
+        S = sparse.csr_matrix((C.data / norm, C.indices.copy(), C.indptr.copy()), shape=C.shape)
         self.similar_ = top_per_row(S, self.neighbours)
         self.similar_t_ = self.similar_.T.tocsr()
         return self

@@ -4,7 +4,7 @@ Both are aggregates over purchase lines, written in Ibis so they run in the data
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ class PurchaseHistory:
     first_day: np.ndarray
     last_day: np.ndarray
     days: np.ndarray
+    _samples: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_lines(cls, lines: pd.DataFrame) -> PurchaseHistory:
@@ -81,7 +82,7 @@ class PurchaseHistory:
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
         product = rank[coded.indices.to_numpy(zero_copy_only=False)] if len(names) else np.zeros(0, dtype=np.int64)
-        cols = {c: table[c].to_numpy().astype(np.int64) for c in ("c", "first_day", "last_day", "days")}
+        cols = {c: table[c].to_numpy().astype(np.int64, copy=False) for c in ("c", "first_day", "last_day", "days")}
         return cls(customers, pd.Index(names[order]), cols["c"], product, cols["first_day"], cols["last_day"],
                    cols["days"])
 
@@ -89,15 +90,17 @@ class PurchaseHistory:
         """The history of a fixed random ``most`` of the buyers, or None when there are no more
         than that: pair statistics of a million buyers barely move in a sample of 200,000, and
         counting pairs is several times quicker."""
-        bought = np.bincount(self.customer, minlength=len(self.customers)) > 0
-        buyers = np.flatnonzero(bought)
-        if len(buyers) <= most:
-            return None
-        chosen = np.zeros(len(self.customers), dtype=bool)
-        chosen[np.random.default_rng(seed).choice(buyers, most, replace=False)] = True
-        keep = chosen[self.customer]
-        return PurchaseHistory(self.customers, self.products, self.customer[keep], self.product[keep],
-                               self.first_day[keep], self.last_day[keep], self.days[keep])
+        if (most, seed) not in self._samples:
+            buyers = np.flatnonzero(np.bincount(self.customer, minlength=len(self.customers)) > 0)
+            sample = None
+            if len(buyers) > most:
+                chosen = np.zeros(len(self.customers), dtype=bool)
+                chosen[np.random.default_rng(seed).choice(buyers, most, replace=False)] = True
+                keep = chosen[self.customer]
+                sample = PurchaseHistory(self.customers, self.products, self.customer[keep], self.product[keep],
+                                         self.first_day[keep], self.last_day[keep], self.days[keep])
+            self._samples[(most, seed)] = sample
+        return self._samples[(most, seed)]
 
     def matrix(self):
         """Customers x products, 1 where bought (sparse)."""
@@ -115,8 +118,8 @@ def _in_order(history: PurchaseHistory, max_days: int) -> tuple[np.ndarray, np.n
     """(customer and first day packed into one sortable integer, first day from the earliest,
     product), sorted by customer, then first day: one sort of a packed integer where it fits
     (several times quicker than lexsort). Room is left for ``max_days`` past the last day."""
-    c, p = history.customer, history.product
-    d = history.first_day - (history.first_day.min() if len(c) else 0)
+    c, p = history.customer.astype(np.int64), history.product.astype(np.int64)
+    d = history.first_day.astype(np.int64) - (history.first_day.min() if len(c) else 0)
     day_bits, product_bits = _bits(int(d.max(initial=0)) + max_days + 1), _bits(len(history.products))
     if _bits(len(history.customers)) + day_bits + product_bits <= 63:
         key = np.sort((((c << day_bits) | d) << product_bits) | p)
