@@ -1,6 +1,7 @@
-"""What follows what: lagged cross-sell ("bought X, then Y within N days", with the typical lag)
-and replenishment (each customer's usual interval per product and when the next one is due).
-Both are aggregates over purchase lines, written in Ibis so they run in the database."""
+"""What each customer bought (``PurchaseHistory``: one aggregate of the purchase lines in the
+database, then integer arrays), and what follows from it: lagged cross-sell ("bought X, then Y
+within N days", with the typical lag), each customer's best cross-sell, and replenishment (each
+customer's usual interval per product and when the next one is due)."""
 
 from __future__ import annotations
 
