@@ -128,8 +128,7 @@ class CoPurchase:
             parts = list(pool.map(lambda s: self._score(rows[s:s + batch], n), starts))
         if not parts:
             return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.int64, float, np.int64))
-        offsets = [s for s in starts]
-        row = np.concatenate([p[0] + o for p, o in zip(parts, offsets, strict=True)])
+        row = np.concatenate([p[0] + start for p, start in zip(parts, starts, strict=True)])
         item, score, because = (np.concatenate([p[i] for p in parts]) for i in (1, 2, 3))
         rank = np.arange(len(row)) - np.searchsorted(row, row) + 1
         return row, rank, item, score, because
