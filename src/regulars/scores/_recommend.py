@@ -71,26 +71,19 @@ class RecommendScorer:
         model = CoPurchase().fit_history(history)
         row, rank, item, _, because = model.top(np.arange(len(population)), TOP)
         name = _namer(ctx.tables)
-        n, popular = len(population), len(history.products)  # reason ``popular`` is the popularity fallback
         names = pa.array(name(history.products.to_numpy()), pa.string())
+        # one sentence per product that led to a recommendation; the last one for popular products
         said = pa.array(np.r_[("customers who bought " + names.to_pandas() + " also bought it").to_numpy(),
                               ["popular with customers lately"]], pa.string())
-        reason = np.where(because >= 0, because, popular)
-        offsets = pa.array(np.searchsorted(row, np.arange(n + 1)).astype(np.int32))
-        lists = {"customer_id": pa.array(population.to_numpy(), pa.string()),
-                 "products": pa.ListArray.from_arrays(offsets, pa.array(history.products.to_numpy(), pa.string())
-                                                      .take(pa.array(item))),
-                 "sources": pa.ListArray.from_arrays(offsets, pa.array(["bought together", "popular"]).take(
-                     pa.array((because < 0).astype(np.int64)))),
-                 "reasons": pa.ListArray.from_arrays(offsets, said.take(pa.array(reason)))}
+        reason = np.where(because >= 0, because, len(history.products))
+        lists = _lists(population, history.products, row, item, because, said.take(pa.array(reason)))
         together = model.pairs()
         lagged = lagged_pairs(history.buyers_sample(model.max_buyers) or history, LAG_DAYS)
         cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp("1970-01-01")).days)
         cross = cross_sells(history, model.X_, lagged, cutoff_day)
         soonest = due.sort_values(["customer_id", "due_on"], kind="stable").drop_duplicates("customer_id")
 
-        best = rank == 1
-        first = _placed(n, row[best], item[best], -1).astype(np.int64)
+        n, best = len(population), rank == 1
         frame = pd.DataFrame({"customer_id": population.to_numpy()})
         frame["next_product"] = _placed(n, row[best], history.products.to_numpy()[item[best]], None)
         at = population.get_indexer(cross["customer_id"])
@@ -100,39 +93,58 @@ class RecommendScorer:
         frame["replenish_product"] = _placed(n, at_due, soonest["product_id"].to_numpy(), None)
         frame["replenish_in_days"] = _placed(n, at_due, (
             pd.to_datetime(soonest["due_on"]) - pd.Timestamp(ctx.cutoff)).dt.days.to_numpy(float), np.nan)
-        next_text = pc.binary_join_element_wise(
-            "next: ", names.take(pa.array(np.maximum(first, 0))), " (",
-            said.take(pa.array(_placed(n, row[best], reason[best], popular).astype(np.int64))), ")", "")
-        cross_text = _placed(n, at, "then " + name(cross["product_id"].to_numpy()) + ", usually "
-                             + cross["lag_days"].round().astype(int).astype(str).to_numpy() + " days after "
-                             + name(cross["after"].to_numpy()), None)
-        due_text = _placed(n, at_due, "restock " + name(soonest["product_id"].to_numpy()) + " due "
-                           + soonest["due_on"].dt.strftime("%Y-%m-%d").to_numpy() + " (usually every "
-                           + soonest["usual_days"].round().astype(int).astype(str).to_numpy() + " days)", None)
-        parts = [pc.if_else(pa.array(first >= 0), next_text, pa.nulls(n, pa.string())),
-                 pa.array(cross_text, pa.string()), pa.array(due_text, pa.string())]
-        frame["reasons"] = pc.fill_null(pc.binary_join_element_wise(*parts, "; ", null_handling="skip"), "").to_pandas()
+        next_text = pc.binary_join_element_wise("next: ", names.take(pa.array(item[best])), " (",
+                                                said.take(pa.array(reason[best])), ")", "")
+        frame["reasons"] = _reasons(
+            _placed(n, row[best], next_text.to_numpy(zero_copy_only=False), None),
+            _placed(n, at, "then " + name(cross["product_id"].to_numpy()) + ", usually "
+                    + cross["lag_days"].round().astype(int).astype(str).to_numpy() + " days after "
+                    + name(cross["after"].to_numpy()), None),
+            _placed(n, at_due, "restock " + name(soonest["product_id"].to_numpy()) + " due "
+                    + soonest["due_on"].dt.strftime("%Y-%m-%d").to_numpy() + " (usually every "
+                    + soonest["usual_days"].round().astype(int).astype(str).to_numpy() + " days)", None))
         pair_rows = pd.concat([
             together.assign(kind="together", lag_days=np.nan),
             lagged.assign(kind="after", support=lagged["customers"] / max(model.pair_buyers_, 1)),
         ], ignore_index=True)[["product_id", "other_id", "kind", "customers", "support", "confidence", "lift",
                                "lag_days"]]
         due_rows = due[["customer_id", "product_id", "purchases", "usual_days", "last_bought", "due_on"]]
-        tables = {"recommendations": pa.table(lists),
-                  "product_pairs": pa.Table.from_pandas(pair_rows.astype({"customers": "int64"}),
-                                                        preserve_index=False),
-                  "replenishment": pa.Table.from_pandas(due_rows.astype({"purchases": "int64"}),
-                                                        preserve_index=False)}
+        replenish = pa.Table.from_pandas(due_rows.astype({"purchases": "int64"}), preserve_index=False)
         for column in ("last_bought", "due_on"):  # days, as the store keeps them
-            table = tables["replenishment"]
-            tables["replenishment"] = table.set_column(table.schema.get_field_index(column), column,
-                                                       table[column].cast(pa.date32()))
+            replenish = replenish.set_column(replenish.schema.get_field_index(column), column,
+                                             replenish[column].cast(pa.date32()))
+        tables = {"recommendations": pa.table(lists),
+                  "product_pairs": pa.Table.from_pandas(pair_rows.astype({"customers": "int64"}), preserve_index=False),
+                  "replenishment": replenish}
         card = {"products": len(model.products_), "buyers": model.n_buyers_,
                 "pairs_bought_together": len(together), "pairs_bought_after": len(lagged),
                 "replenishment_rows": len(due), "neighbours": model.neighbours, "min_shared_buyers": model.min_count,
                 "lag_days": LAG_DAYS, "notes": _notes(model, lagged)}
         version = fingerprint(recommend=[len(history.customer), str(ctx.cutoff), model.neighbours])
         return Scored(frame=frame, card=card, version=version, tables=tables)
+
+
+def _lists(population: pd.Index, products: pd.Index, row: np.ndarray, item: np.ndarray, because: np.ndarray,
+           reasons: Any) -> dict[str, Any]:
+    """The stored lists, one row per customer (rows sorted): products, their sources, reasons."""
+    import pyarrow as pa
+
+    offsets = pa.array(np.searchsorted(row, np.arange(len(population) + 1)).astype(np.int32))
+    sources = pa.array(["bought together", "popular"]).take(pa.array((because < 0).astype(np.int64)))
+    return {"customer_id": pa.array(population.to_numpy(), pa.string()),
+            "products": pa.ListArray.from_arrays(offsets, pa.array(products.to_numpy(), pa.string()).take(
+                pa.array(item))),
+            "sources": pa.ListArray.from_arrays(offsets, sources),
+            "reasons": pa.ListArray.from_arrays(offsets, reasons)}
+
+
+def _reasons(*parts: np.ndarray) -> pd.Series:
+    """Each customer's parts (None where a part does not apply) joined by "; ", by Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    joined = pc.binary_join_element_wise(*(pa.array(p, pa.string()) for p in parts), "; ", null_handling="skip")
+    return pc.fill_null(joined, "").to_pandas()
 
 
 def _placed(n: int, at: np.ndarray, values: np.ndarray, empty) -> np.ndarray:
