@@ -80,7 +80,7 @@ class RecommendScorer:
         together = model.pairs()
         lagged = lagged_pairs(history.buyers_sample(model.max_buyers) or history, LAG_DAYS)
         cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp("1970-01-01")).days)
-        cross = cross_sells(history, model.X_, lagged, cutoff_day)
+        cross = cross_sells(history, model.X_, lagged, cutoff_day, stale_days=LAG_DAYS)
         soonest = due.sort_values(["customer_id", "due_on"], kind="stable").drop_duplicates("customer_id")
 
         n, best = len(population), rank == 1

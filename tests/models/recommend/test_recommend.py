@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regulars.models.recommend import CoPurchase, PurchaseHistory, lagged_pairs, replenishment
+from regulars.models.recommend import CoPurchase, PurchaseHistory, cross_sells, lagged_pairs, replenishment
 
 
 def lines(rows):
@@ -49,6 +49,20 @@ def test_lagged_cross_sell_has_the_typical_lag():
     pair = pairs[(pairs["product_id"] == "cake") & (pairs["other_id"] == "coffee")].iloc[0]
     assert pair["customers"] == 6 and pair["lag_days"] == 7 and pair["confidence"] == pytest.approx(6 / 7)
     assert not ((pairs["product_id"] == "coffee") & (pairs["other_id"] == "cake")).any()
+
+
+def test_a_cross_sell_comes_a_week_after_the_cake_and_not_two_years_later():
+    rows = []
+    for i in range(6):  # cake buyers buy coffee about a week later
+        rows += [(f"c{i}", "cake", f"2024-03-0{1 + i % 3}"), (f"c{i}", "coffee", f"2024-03-{8 + i % 3:02d}")]
+    rows += [("fresh", "cake", "2024-06-27"), ("stale", "cake", "2022-06-27")]
+    history = PurchaseHistory.from_lines(lines(rows))
+    pairs = lagged_pairs(history, max_days=30, min_customers=3)
+    cutoff_day = (pd.Timestamp("2024-06-30") - pd.Timestamp("1970-01-01")).days
+    offers = cross_sells(history, CoPurchase().fit_history(history).X_, pairs, cutoff_day).set_index("customer_id")
+    assert offers.loc["fresh", "product_id"] == "coffee" and offers.loc["fresh", "in_days"] == 4  # 7 days after
+    assert "stale" not in offers.index  # its moment passed two years ago
+    assert not set(offers.index) & {f"c{i}" for i in range(6)}  # they have coffee already
 
 
 def test_replenishment_is_due_before_the_customer_runs_out():

@@ -175,12 +175,13 @@ def lagged_pairs(history: PurchaseHistory, max_days: int = 30, min_customers: in
 
 
 def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.DataFrame, cutoff_day: int,
-                per_product: int = 20) -> pd.DataFrame:
+                per_product: int = 20, stale_days: int = 30) -> pd.DataFrame:
     """Per customer, the best lagged follow-up to what they bought on their last purchase day
     that they have never bought (``owned``: customers x products, nonzero where bought):
     customer_id, product_id, after (the product that led to it), in_days (from the cutoff;
     negative when the usual day has passed), confidence, lag_days. Each product offers its
-    ``per_product`` strongest follow-ups."""
+    ``per_product`` strongest follow-ups; one whose usual day passed more than ``stale_days``
+    ago is left out (the moment has gone: a cake bought two years ago does not call for coffee)."""
     import pandas as pd
     from scipy import sparse
 
@@ -202,7 +203,8 @@ def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.Da
     src = np.repeat(latest, counts)  # one row per (latest purchase, follow-up)
     at = ranges(starts[p[latest]], counts)
     who, other = c[src], follow["b"].to_numpy()[at]
-    free = np.asarray(owned[who, other]).ravel() == 0
+    in_days = history.last_day[src] + np.round(follow["lag"].to_numpy()[at]) - cutoff_day
+    free = (np.asarray(owned[who, other]).ravel() == 0) & (in_days >= -stale_days)
     src, at, who = src[free], at[free], who[free]
     if not len(src):
         return pd.DataFrame(columns=columns)
