@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from regulars._time import cutoff_start
-from regulars.models.recommend._sparse import ranges, row_argmax
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -104,11 +103,19 @@ class PurchaseHistory:
         return self._samples[(most, seed)]
 
     def matrix(self):
-        """Customers x products, 1 where bought (sparse)."""
+        """Customers x products, 1 where bought (sparse; each row's products in code order)."""
         from scipy import sparse
 
-        return sparse.csr_matrix((np.ones(len(self.customer), dtype=np.float32), (self.customer, self.product)),
-                                 shape=(len(self.customers), len(self.products)))
+        X = sparse.csr_matrix((np.ones(len(self.customer), dtype=np.float32), (self.customer, self.product)),
+                              shape=(len(self.customers), len(self.products)))
+        X.sort_indices()
+        return X
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(start, start + length)`` for each pair, without a loop."""
+    total = int(lengths.sum())
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
 
 
 def _bits(n: int) -> int:
@@ -183,15 +190,12 @@ def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.Da
     ``per_product`` strongest follow-ups; one whose usual day passed more than ``stale_days``
     ago is left out (the moment has gone: a cake bought two years ago does not call for coffee)."""
     import pandas as pd
-    from scipy import sparse
+
+    from regulars.models.recommend._kernels import best_follow_ups
 
     columns = ["customer_id", "product_id", "after", "in_days", "confidence", "lag_days"]
     if not len(pairs) or not len(history.customer):
         return pd.DataFrame(columns=columns)
-    c, p = history.customer, history.product
-    latest_day = np.full(len(history.customers), -1, dtype=np.int64)
-    np.maximum.at(latest_day, c, history.last_day)
-    latest = np.flatnonzero(history.last_day == latest_day[c])  # what they bought on their last day
     follow = pd.DataFrame({"a": history.products.get_indexer(pairs["product_id"]),
                            "b": history.products.get_indexer(pairs["other_id"]),
                            "confidence": pairs["confidence"].to_numpy(), "customers": pairs["customers"].to_numpy(),
@@ -199,26 +203,18 @@ def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.Da
     follow = follow.sort_values(["a", "confidence", "customers"], ascending=[True, False, False], kind="stable")
     follow = follow[follow.groupby("a").cumcount() < per_product]
     starts = np.searchsorted(follow["a"].to_numpy(), np.arange(len(history.products) + 1))
-    counts = np.diff(starts)[p[latest]]
-    src = np.repeat(latest, counts)  # one row per (latest purchase, follow-up)
-    at = ranges(starts[p[latest]], counts)
-    who, other = c[src], follow["b"].to_numpy()[at]
-    in_days = history.last_day[src] + np.round(follow["lag"].to_numpy()[at]) - cutoff_day
-    free = (np.asarray(owned[who, other]).ravel() == 0) & (in_days >= -stale_days)
-    src, at, who = src[free], at[free], who[free]
-    if not len(src):
-        return pd.DataFrame(columns=columns)
     # the best offer per customer: highest confidence, then most customers
-    strength = follow["confidence"].to_numpy()[at] + follow["customers"].to_numpy()[at] * 1e-9
-    M = sparse.csr_matrix((strength, (who, np.arange(len(src)))), shape=(len(history.customers), len(src)))
-    best, value = row_argmax(M)
-    has = np.flatnonzero(value > 0)
-    pick, rows = best[has], src[best[has]]
-    lag = follow["lag"].to_numpy()[at[pick]]
-    return pd.DataFrame({"customer_id": history.customers[has], "product_id": history.products[follow["b"].to_numpy()[at[pick]]],
-                         "after": history.products[p[rows]],
-                         "in_days": history.last_day[rows] + np.round(lag) - cutoff_day,
-                         "confidence": follow["confidence"].to_numpy()[at[pick]], "lag_days": lag})
+    strength = follow["confidence"].to_numpy() + follow["customers"].to_numpy() * 1e-9
+    lag = follow["lag"].to_numpy()
+    row, pick = best_follow_ups(history.customer, history.product, history.last_day, len(history.customers), starts,
+                                follow["b"].to_numpy(), strength, np.round(lag).astype(np.int64), owned.indptr,
+                                owned.indices, cutoff_day, stale_days)
+    has = np.flatnonzero(row >= 0)
+    rows, pick = row[has], pick[has]
+    return pd.DataFrame({"customer_id": history.customers[has], "product_id": history.products[follow["b"].to_numpy()[pick]],
+                         "after": history.products[history.product[rows]],
+                         "in_days": history.last_day[rows] + np.round(lag[pick]) - cutoff_day,
+                         "confidence": follow["confidence"].to_numpy()[pick], "lag_days": lag[pick]})
 
 
 def replenishment(history: PurchaseHistory, cutoff: date, min_repeaters: int = 3,

@@ -1,0 +1,165 @@
+"""Compiled loops (Numba) for the co-purchase model at a million customers: counting each
+product's shared buyers with every other and keeping its best neighbours, and scoring every
+customer's next products. Both walk the sparse rows once with a dense scratch row per thread,
+where the sparse matrix products they replace built hundreds of millions of intermediate
+entries (10-20x slower at 1M customers, see bench/segments.py).
+
+Ties are broken by the lower product code, so results do not depend on the thread count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["neighbours", "score_rows"]
+
+#: Rows are dealt to threads in this many interleaved stripes (popular products and heavy
+#: buyers are not all in one thread's share).
+STRIPES = 64
+
+
+@njit(cache=True, inline="always")
+def _insert(keys, ids, extra, length, value, id_, ext):
+    """Put (value, id_) into the first ``length`` slots kept best first (higher value, then lower
+    id); the last slot falls off when full. Returns the new length."""
+    size = keys.shape[0]
+    if length == size and (value < keys[size - 1] or (value == keys[size - 1] and id_ > ids[size - 1])):
+        return length
+    at = min(length, size - 1)
+    while at > 0 and (value > keys[at - 1] or (value == keys[at - 1] and id_ < ids[at - 1])):
+        keys[at], ids[at], extra[at] = keys[at - 1], ids[at - 1], extra[at - 1]
+        at -= 1
+    keys[at], ids[at], extra[at] = value, id_, ext
+    return min(length + 1, size)
+
+
+@njit(cache=True, parallel=True)
+def neighbours(buyers_ptr, buyers, baskets_ptr, baskets, counts, min_count, shrink, k):
+    """Per product a (rows of ``buyers``: who bought it; ``baskets``: what each buyer bought), its
+    ``k`` most similar products b with at least ``min_count`` shared buyers, similarity
+    shared / (sqrt(count a * count b) + shrink). Returns (neighbour codes or -1, similarity,
+    shared buyers), each products x k, best first."""
+    n = buyers_ptr.shape[0] - 1
+    codes = np.full((n, k), -1, dtype=np.int64)
+    sims = np.zeros((n, k))
+    shared = np.zeros((n, k), dtype=np.int64)
+    for stripe in prange(STRIPES):
+        tally = np.zeros(n, dtype=np.int64)
+        touched = np.empty(n, dtype=np.int64)
+        for a in range(stripe, n, STRIPES):
+            m = 0
+            for j in range(buyers_ptr[a], buyers_ptr[a + 1]):
+                c = buyers[j]
+                for q in range(baskets_ptr[c], baskets_ptr[c + 1]):
+                    b = baskets[q]
+                    if tally[b] == 0:
+                        touched[m] = b
+                        m += 1
+                    tally[b] += 1
+            length = 0
+            for i in range(m):
+                b = touched[i]
+                together = tally[b]
+                tally[b] = 0
+                if b == a or together < min_count:
+                    continue
+                sim = together / (np.sqrt(counts[a] * counts[b]) + shrink)
+                length = _insert(sims[a], codes[a], shared[a], length, sim, b, together)
+    return codes, sims, shared
+
+
+@njit(cache=True, parallel=True)
+def score_rows(rows, bought_ptr, bought, near_ptr, near, near_sim, popular, n, n_products):
+    """For each customer at ``rows`` (rows of ``bought``: the products they bought, in code
+    order): the ``n`` products with the highest summed similarity to what they bought, never one
+    they bought, then the most popular products they have neither bought nor been given. Returns
+    (product or -1, score, because: the bought product most similar to it or -1), rows x n."""
+    count = rows.shape[0]
+    items = np.full((count, n), -1, dtype=np.int64)
+    scores = np.zeros((count, n))
+    because = np.full((count, n), -1, dtype=np.int64)
+    for stripe in prange(STRIPES):
+        mark = np.zeros(n_products, dtype=np.int64)  # row + 1 where bought, -(row + 1) where scored
+        total = np.zeros(n_products)
+        strongest = np.zeros(n_products)
+        source = np.zeros(n_products, dtype=np.int64)
+        touched = np.empty(n_products, dtype=np.int64)
+        for i in range(stripe, count, STRIPES):
+            r = rows[i]
+            tag = r + 1
+            for j in range(bought_ptr[r], bought_ptr[r + 1]):
+                mark[bought[j]] = tag
+            m = 0
+            for j in range(bought_ptr[r], bought_ptr[r + 1]):
+                a = bought[j]
+                for q in range(near_ptr[a], near_ptr[a + 1]):
+                    b = near[q]
+                    if mark[b] == tag:
+                        continue
+                    s = near_sim[q]
+                    if mark[b] != -tag:
+                        mark[b] = -tag
+                        total[b] = 0.0
+                        strongest[b] = 0.0
+                        touched[m] = b
+                        m += 1
+                    total[b] += s
+                    if s > strongest[b]:
+                        strongest[b] = s
+                        source[b] = a
+            length = 0
+            for t in range(m):
+                b = touched[t]
+                length = _insert(scores[i], items[i], because[i], length, total[b], b, source[b])
+            for p in popular:
+                if length == n:
+                    break
+                if mark[p] == tag:
+                    continue
+                given = False
+                for t in range(length):
+                    given = given or items[i, t] == p
+                if not given:
+                    items[i, length] = p
+                    length += 1
+    return items, scores, because
+
+
+@njit(cache=True)
+def _owns(ptr, products, row, product):
+    """Whether ``product`` is in row ``row`` of a CSR structure with sorted rows."""
+    lo, hi = ptr[row], ptr[row + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if products[mid] < product:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < ptr[row + 1] and products[lo] == product
+
+
+@njit(cache=True)
+def best_follow_ups(customer, product, last_day, n_customers, follow_ptr, follow, strength, lag_days,
+                    owned_ptr, owned, cutoff_day, stale_days):
+    """Per customer, the strongest follow-up (``follow``/``strength``/``lag_days`` per product,
+    rows ``follow_ptr``) of a product bought on their last purchase day that they do not own and
+    whose usual day is at most ``stale_days`` past. Returns (history row, follow-up index), -1
+    for customers without one; ties go to the first found."""
+    latest = np.full(n_customers, -1, dtype=np.int64)
+    for i in range(customer.shape[0]):
+        latest[customer[i]] = max(latest[customer[i]], last_day[i])
+    best = np.zeros(n_customers)
+    row = np.full(n_customers, -1, dtype=np.int64)
+    pick = np.full(n_customers, -1, dtype=np.int64)
+    for i in range(customer.shape[0]):
+        c = customer[i]
+        if last_day[i] != latest[c]:
+            continue
+        for q in range(follow_ptr[product[i]], follow_ptr[product[i] + 1]):
+            if strength[q] <= best[c] or last_day[i] + lag_days[q] - cutoff_day < -stale_days:
+                continue
+            if _owns(owned_ptr, owned, c, follow[q]):
+                continue
+            best[c], row[c], pick[c] = strength[q], i, q
+    return row, pick

@@ -1,0 +1,46 @@
+"""The timing scorer's counts agree with a plain pandas count of the same events and orders:
+hours, weekdays, weekdays of orders and channels, per customer, only before the cutoff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from regulars.scores._timing import _activity, _counts
+
+
+def test_counts_match_pandas():
+    rng = np.random.default_rng(5)
+    n = 3000
+    at = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 400 * 24 * 60, n), "min")
+    events = pd.DataFrame({"customer_id": rng.integers(0, 40, n).astype(str), "occurred_at": at,
+                           "event_type": rng.choice(["email_open", "page_view", "email_sent"], n),
+                           "channel": rng.choice(["email", "web", None, "sms"], n)})
+    orders = pd.DataFrame({"order_id": np.arange(500).astype(str), "customer_id": rng.integers(0, 40, 500).astype(str),
+                           "ordered_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 400, 500), "D"),
+                           "channel": rng.choice(["shop", "web"], 500), "amount": 10.0, "status": "completed"})
+    con = ibis.duckdb.connect()
+    tables = {"events": con.create_table("events", events), "orders": con.create_table("orders", orders)}
+    customers = pd.Index([str(i) for i in range(45)])  # 40-44 have no activity
+    index, channels, counts = _counts(_activity(tables, date(2025, 1, 1)), customers)
+
+    cutoff = pd.Timestamp("2025-01-01")
+    seen = events[(events["occurred_at"] < cutoff) & (events["event_type"] != "email_sent")]
+    seen = seen.assign(channel=seen["channel"].fillna("web"))
+    bought = orders[orders["ordered_at"] < cutoff].rename(columns={"ordered_at": "occurred_at"})
+    rows = pd.concat([seen, bought.assign(order=True)]).fillna({"order": False})
+    assert channels == ["email", "shop", "sms", "web"]
+    assert list(index) == sorted(rows["customer_id"].unique(), key=int)
+
+    def table(frame, by, width):
+        return frame.groupby(["customer_id", by]).size().unstack(fill_value=0).reindex(
+            index=index, columns=range(width) if width else channels, fill_value=0).to_numpy()
+
+    assert (counts["hour"] == table(rows.assign(h=rows["occurred_at"].dt.hour), "h", 24)).all()
+    weekday = rows.assign(w=rows["occurred_at"].dt.day_of_week)
+    assert (counts["weekday"] == table(weekday, "w", 7)).all()
+    assert (counts["order_weekday"] == table(weekday[weekday["order"].astype(bool)], "w", 7)).all()
+    assert (counts["channel"] == table(rows, "channel", 0)).all()
