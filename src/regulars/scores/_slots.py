@@ -1,7 +1,7 @@
 """Counting each customer's activity by slot in one compiled pass (Numba): each event adds to
 its customer's hour, weekday, order weekday and channel in one row of one matrix, so the
 counts of a million customers' 40M events touch memory once per event rather than once per
-matrix (4x quicker than four numpy bincounts at 1M customers, see bench/segments.py)."""
+matrix (3x quicker than four numpy bincounts at 1M customers, see bench/segments.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from numba import njit
 __all__ = ["HOUR", "ORDER", "WEEKDAY", "CHANNEL", "NO_CHANNEL", "slot_counts"]
 
 #: Bits of an event's packed slot: hour (0-23), weekday (0-6, Monday first), channel (0-30;
-#: NO_CHANNEL for one not counted) and whether it is an order.
-HOUR, WEEKDAY, CHANNEL, ORDER = 1, 32, 256, 8192
+#: NO_CHANNEL for one not counted) and whether it is an order, as multipliers.
+HOUR, WEEKDAY, CHANNEL, ORDER = 1, 1 << 5, 1 << 8, 1 << 13
 NO_CHANNEL = 31
 
 
@@ -23,11 +23,11 @@ def slot_counts(row, slot, n, channels):
     out = np.zeros((n, 38 + channels), dtype=np.int32)
     for i in range(row.shape[0]):
         r, s = row[i], slot[i]
-        weekday = (s // WEEKDAY) % 8
-        channel = (s // CHANNEL) % 32
-        out[r, s % WEEKDAY] += 1
+        weekday = (s >> 5) & 7
+        channel = (s >> 8) & 31
+        out[r, s & 31] += 1
         out[r, 24 + weekday] += 1
-        if s >= ORDER:
+        if s >> 13:
             out[r, 31 + weekday] += 1
         if channel < channels:
             out[r, 38 + channel] += 1

@@ -29,3 +29,21 @@ def test_lagged_pairs_match_a_brute_force_count():
     assert len(got) == len(expected)
     assert (got["customers"] == expected["size"].reindex(got.index)).all()
     assert np.allclose(got["lag_days"], expected["median"].reindex(got.index))
+
+
+def test_history_matches_a_pandas_aggregate():
+    rng = np.random.default_rng(8)
+    n = 5000
+    lines = pd.DataFrame({"customer_id": rng.integers(0, 200, n).astype(str),
+                          "product_id": rng.integers(0, 30, n).astype(str),
+                          "ordered_at": pd.Timestamp("1969-12-01") + pd.to_timedelta(rng.integers(0, 90 * 24, n), "h")})
+    history = PurchaseHistory.from_lines(lines)
+    got = pd.DataFrame({"customer_id": history.customers[history.customer],
+                        "product_id": history.products[history.product], "first": history.first_day,
+                        "last": history.last_day, "days": history.days})
+    day = (lines["ordered_at"].dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+    expected = lines.assign(day=day).groupby(["customer_id", "product_id"])["day"].agg(
+        first="min", last="max", days="nunique").reset_index()
+    assert got.equals(expected.astype(got.dtypes.to_dict()))  # sorted by customer, then product
+    X = history.matrix()
+    assert (X.toarray()[history.customer, history.product] == 1).all() and X.nnz == len(got)

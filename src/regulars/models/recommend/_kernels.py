@@ -12,11 +12,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["neighbours", "score_rows"]
+__all__ = ["best_follow_ups", "bought_days", "neighbours", "score_rows"]
 
 #: Rows are dealt to threads in this many interleaved stripes (popular products and heavy
 #: buyers are not all in one thread's share).
 STRIPES = 64
+#: Days are packed counted from this day (any day code fits in 32 bits after it).
+DAY0 = -(2 ** 31)
 
 
 @njit(cache=True, inline="always")
@@ -163,3 +165,59 @@ def best_follow_ups(customer, product, last_day, n_customers, follow_ptr, follow
                 continue
             best[c], row[c], pick[c] = strength[q], i, q
     return row, pick
+
+
+@njit(cache=True)
+def _scatter(customer, product, day, n_customers):
+    """Each purchase line's (product, day) packed into one integer, grouped by customer (rows
+    ``ptr``)."""
+    ptr = np.zeros(n_customers + 1, dtype=np.int64)
+    for i in range(customer.shape[0]):
+        ptr[customer[i] + 1] += 1
+    for c in range(n_customers):
+        ptr[c + 1] += ptr[c]
+    at = ptr[:-1].copy()
+    keys = np.empty(customer.shape[0], dtype=np.int64)
+    for i in range(customer.shape[0]):
+        keys[at[customer[i]]] = (np.int64(product[i]) << 32) | np.int64(day[i] - DAY0)
+        at[customer[i]] += 1
+    return ptr, keys
+
+
+@njit(cache=True, parallel=True)
+def bought_days(customer, product, day, n_customers):
+    """From purchase lines (customer, product and day codes, in any order, repeats allowed): one
+    row per customer and product, sorted by customer then product, with the first and last day
+    and the number of distinct days. Returns (customer, product, first, last, days)."""
+    ptr, keys = _scatter(customer, product, day, n_customers)
+    groups = np.zeros(n_customers + 1, dtype=np.int64)
+    for stripe in prange(STRIPES):
+        for c in range(stripe, n_customers, STRIPES):
+            block = keys[ptr[c]:ptr[c + 1]]
+            block.sort()
+            count = 0
+            for j in range(block.shape[0]):
+                if j == 0 or block[j] >> 32 != block[j - 1] >> 32:
+                    count += 1
+            groups[c + 1] = count
+    for c in range(n_customers):
+        groups[c + 1] += groups[c]
+    total = groups[n_customers]
+    out_c = np.empty(total, dtype=np.int64)
+    out_p = np.empty(total, dtype=np.int64)
+    first = np.empty(total, dtype=np.int64)
+    last = np.empty(total, dtype=np.int64)
+    days = np.zeros(total, dtype=np.int64)
+    for stripe in prange(STRIPES):
+        for c in range(stripe, n_customers, STRIPES):
+            g = groups[c] - 1
+            for j in range(ptr[c], ptr[c + 1]):
+                p, d = keys[j] >> 32, (keys[j] & 0xFFFFFFFF) + DAY0
+                if j == ptr[c] or p != keys[j - 1] >> 32:
+                    g += 1
+                    out_c[g], out_p[g], first[g] = c, p, d
+                    days[g] = 0
+                if j == ptr[c] or keys[j] != keys[j - 1]:
+                    days[g] += 1
+                last[g] = d
+    return out_c, out_p, first, last, days
