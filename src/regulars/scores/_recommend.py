@@ -4,6 +4,7 @@ for replenishment soonest, each with a reason in words."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,65 +55,61 @@ class RecommendScorer:
         import pyarrow.compute as pc
 
         from regulars._time import cutoff_start
-        from regulars.models.recommend import (
-            CoPurchase,
-            PurchaseHistory,
-            cross_sells,
-            lagged_pairs,
-            replenishment,
-        )
+        from regulars.models.recommend import CoPurchase, PurchaseHistory, due_rows, follow_ups, lagged_pairs
+        from regulars.models.recommend._sequences import EPOCH
         from regulars.scores._propensity import fingerprint
 
         population = ctx.frames.at(ctx.cutoff).index
         history = PurchaseHistory.from_tables(ctx.tables, ctx.cutoff, population)
         if not len(history.customer):
             raise InsufficientDataError(f"no purchases with products before {ctx.cutoff}")
-        due = replenishment(history, ctx.cutoff)
         model = CoPurchase().fit_history(history)
         row, rank, item, _, because = model.top(np.arange(len(population)), TOP)
-        name = _namer(ctx.tables)
-        names = pa.array(name(history.products.to_numpy()), pa.string())
+        ids = pa.array(history.products.to_numpy(), pa.string())
+        names = pa.array(_namer(ctx.tables)(history.products.to_numpy()), pa.string())
         # one sentence per product that led to a recommendation; the last one for popular products
-        said = pa.array(np.r_[("customers who bought " + names.to_pandas() + " also bought it").to_numpy(),
-                              ["popular with customers lately"]], pa.string())
+        said = pa.concat_arrays([pc.binary_join_element_wise("customers who bought ", names, " also bought it", ""),
+                                 pa.array(["popular with customers lately"])])
         reason = np.where(because >= 0, because, len(history.products))
-        lists = _lists(population, history.products, row, item, because, said.take(pa.array(reason)))
+        lists = _lists(population, ids, row, item, because, said.take(pa.array(reason)))
         together = model.pairs()
         lagged = lagged_pairs(history.buyers_sample(model.max_buyers) or history, LAG_DAYS)
-        cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp("1970-01-01")).days)
-        cross = cross_sells(history, model.X_, lagged, cutoff_day, stale_days=LAG_DAYS)
-        soonest = due.sort_values(["customer_id", "due_on"], kind="stable").drop_duplicates("customer_id")
+        cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp(EPOCH)).days)
+        cross = follow_ups(history, model.X_, lagged, cutoff_day, stale_days=LAG_DAYS)
+        due, usual, due_day = due_rows(history, ctx.cutoff)
+        due_customer = history.customer[due]
+        order = np.lexsort((due_day, due_customer))  # each customer's soonest due first
+        soonest = order[np.r_[True, due_customer[order][1:] != due_customer[order][:-1]]]
 
         n, best = len(population), rank == 1
         frame = pd.DataFrame({"customer_id": population.to_numpy()})
-        frame["next_product"] = _placed(n, row[best], history.products.to_numpy()[item[best]], None)
-        at = population.get_indexer(cross["customer_id"])
-        frame["cross_sell_product"] = _placed(n, at, cross["product_id"].to_numpy(), None)
-        frame["cross_sell_in_days"] = _placed(n, at, cross["in_days"].to_numpy(float), np.nan)
-        at_due = population.get_indexer(soonest["customer_id"])
-        frame["replenish_product"] = _placed(n, at_due, soonest["product_id"].to_numpy(), None)
-        frame["replenish_in_days"] = _placed(n, at_due, (
-            pd.to_datetime(soonest["due_on"]) - pd.Timestamp(ctx.cutoff)).dt.days.to_numpy(float), np.nan)
-        next_text = pc.binary_join_element_wise("next: ", names.take(pa.array(item[best])), " (",
-                                                said.take(pa.array(reason[best])), ")", "")
+        frame["next_product"] = _spread(n, row[best], ids.take(pa.array(item[best]))).to_pandas()
+        at = cross["customer"]
+        frame["cross_sell_product"] = _spread(n, at, ids.take(pa.array(cross["product"]))).to_pandas()
+        frame["cross_sell_in_days"] = _placed(n, at, cross["in_days"].astype(float), np.nan)
+        at_due = due_customer[soonest]
+        frame["replenish_product"] = _spread(n, at_due, ids.take(pa.array(history.product[due[soonest]]))).to_pandas()
+        frame["replenish_in_days"] = _placed(n, at_due, (due_day[soonest] - (ctx.cutoff - date(1970, 1, 1)).days)
+                                             .astype(float), np.nan)
+        due_on = pa.array(due_day.astype(np.int32)).cast(pa.date32())
         frame["reasons"] = _reasons(
-            _placed(n, row[best], next_text.to_numpy(zero_copy_only=False), None),
-            _placed(n, at, "then " + name(cross["product_id"].to_numpy()) + ", usually "
-                    + cross["lag_days"].round().astype(int).astype(str).to_numpy() + " days after "
-                    + name(cross["after"].to_numpy()), None),
-            _placed(n, at_due, "restock " + name(soonest["product_id"].to_numpy()) + " due "
-                    + soonest["due_on"].dt.strftime("%Y-%m-%d").to_numpy() + " (usually every "
-                    + soonest["usual_days"].round().astype(int).astype(str).to_numpy() + " days)", None))
-        pair_rows = pd.concat([
-            together.assign(kind="together", lag_days=np.nan),
-            lagged.assign(kind="after", support=lagged["customers"] / max(model.pair_buyers_, 1)),
-        ], ignore_index=True)[["product_id", "other_id", "kind", "customers", "support", "confidence", "lift",
-                               "lag_days"]]
-        due_rows = due[["customer_id", "product_id", "purchases", "usual_days", "last_bought", "due_on"]]
-        replenish = pa.Table.from_pandas(due_rows.astype({"purchases": "int64"}), preserve_index=False)
-        for column in ("last_bought", "due_on"):  # days, as the store keeps them
-            replenish = replenish.set_column(replenish.schema.get_field_index(column), column,
-                                             replenish[column].cast(pa.date32()))
+            _spread(n, row[best], pc.binary_join_element_wise(
+                "next: ", names.take(pa.array(item[best])), " (", said.take(pa.array(reason[best])), ")", "")),
+            _spread(n, at, pc.binary_join_element_wise(
+                "then ", names.take(pa.array(cross["product"])), ", usually ", _whole(cross["lag_days"]),
+                " days after ", names.take(pa.array(cross["after"])), "")),
+            _spread(n, at_due, pc.binary_join_element_wise(
+                "restock ", names.take(pa.array(history.product[due[soonest]])), " due ",
+                pc.strftime(due_on.take(pa.array(soonest)), "%Y-%m-%d"), " (usually every ",
+                _whole(usual[soonest]), " days)", "")))
+        lag_rows = lagged.assign(kind="after", support=lagged["customers"] / max(model.pair_buyers_, 1))
+        pair_rows = pd.concat([together.assign(kind="together", lag_days=np.nan), lag_rows], ignore_index=True)[
+            ["product_id", "other_id", "kind", "customers", "support", "confidence", "lift", "lag_days"]]
+        replenish = pa.table({
+            "customer_id": pa.array(population.to_numpy(), pa.string()).take(pa.array(due_customer)),
+            "product_id": ids.take(pa.array(history.product[due])),
+            "purchases": pa.array(history.days[due], pa.int64()), "usual_days": pa.array(usual, pa.float64()),
+            "last_bought": pa.array(history.last_day[due].astype(np.int32)).cast(pa.date32()), "due_on": due_on})
         tables = {"recommendations": pa.table(lists),
                   "product_pairs": pa.Table.from_pandas(pair_rows.astype({"customers": "int64"}), preserve_index=False),
                   "replenishment": replenish}
@@ -124,7 +121,7 @@ class RecommendScorer:
         return Scored(frame=frame, card=card, version=version, tables=tables)
 
 
-def _lists(population: pd.Index, products: pd.Index, row: np.ndarray, item: np.ndarray, because: np.ndarray,
+def _lists(population: pd.Index, ids: Any, row: np.ndarray, item: np.ndarray, because: np.ndarray,
            reasons: Any) -> dict[str, Any]:
     """The stored lists, one row per customer (rows sorted): products, their sources, reasons."""
     import pyarrow as pa
@@ -132,19 +129,32 @@ def _lists(population: pd.Index, products: pd.Index, row: np.ndarray, item: np.n
     offsets = pa.array(np.searchsorted(row, np.arange(len(population) + 1)).astype(np.int32))
     sources = pa.array(["bought together", "popular"]).take(pa.array((because < 0).astype(np.int64)))
     return {"customer_id": pa.array(population.to_numpy(), pa.string()),
-            "products": pa.ListArray.from_arrays(offsets, pa.array(products.to_numpy(), pa.string()).take(
-                pa.array(item))),
+            "products": pa.ListArray.from_arrays(offsets, ids.take(pa.array(item))),
             "sources": pa.ListArray.from_arrays(offsets, sources),
             "reasons": pa.ListArray.from_arrays(offsets, reasons)}
 
 
-def _reasons(*parts: np.ndarray) -> pd.Series:
-    """Each customer's parts (None where a part does not apply) joined by "; ", by Arrow."""
-    import pyarrow as pa
+def _reasons(*parts: Any) -> pd.Series:
+    """Each customer's parts (Arrow strings, null where a part does not apply) joined by "; "."""
     import pyarrow.compute as pc
 
-    joined = pc.binary_join_element_wise(*(pa.array(p, pa.string()) for p in parts), "; ", null_handling="skip")
-    return pc.fill_null(joined, "").to_pandas()
+    return pc.fill_null(pc.binary_join_element_wise(*parts, "; ", null_handling="skip"), "").to_pandas()
+
+
+def _spread(n: int, at: np.ndarray, values: Any) -> Any:
+    """An Arrow array of ``n`` with ``values`` at positions ``at`` and nulls elsewhere."""
+    import pyarrow as pa
+
+    where = np.full(n, -1, dtype=np.int64)
+    where[at] = np.arange(len(at))
+    return values.take(pa.array(where, mask=where < 0))
+
+
+def _whole(days: np.ndarray) -> Any:
+    """Numbers of days, rounded to whole days, as Arrow strings."""
+    import pyarrow as pa
+
+    return pa.array(np.round(days).astype(np.int64)).cast(pa.string())
 
 
 def _placed(n: int, at: np.ndarray, values: np.ndarray, empty) -> np.ndarray:

@@ -5,8 +5,10 @@ from regulars.models.recommend._copurchase import CoPurchase
 from regulars.models.recommend._sequences import (
     PurchaseHistory,
     cross_sells,
+    due_rows,
+    follow_ups,
     lagged_pairs,
     replenishment,
 )
 
-__all__ = ["CoPurchase", "PurchaseHistory", "cross_sells", "lagged_pairs", "replenishment"]
+__all__ = ["CoPurchase", "PurchaseHistory", "cross_sells", "due_rows", "follow_ups", "lagged_pairs", "replenishment"]

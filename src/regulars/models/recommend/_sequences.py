@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from scipy import sparse
 
-__all__ = ["PurchaseHistory", "cross_sells", "lagged_pairs", "replenishment"]
+__all__ = ["PurchaseHistory", "cross_sells", "due_rows", "follow_ups", "lagged_pairs", "replenishment"]
 
 
 EPOCH = "1970-01-01"
@@ -181,21 +181,21 @@ def lagged_pairs(history: PurchaseHistory, max_days: int = 30, min_customers: in
     })
 
 
-def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.DataFrame, cutoff_day: int,
-                per_product: int = 20, stale_days: int = 30) -> pd.DataFrame:
+def follow_ups(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.DataFrame, cutoff_day: int,
+               per_product: int = 20, stale_days: int = 30) -> dict[str, np.ndarray]:
     """Per customer, the best lagged follow-up to what they bought on their last purchase day
-    that they have never bought (``owned``: customers x products, nonzero where bought):
-    customer_id, product_id, after (the product that led to it), in_days (from the cutoff;
-    negative when the usual day has passed), confidence, lag_days. Each product offers its
+    that they have never bought (``owned``: customers x products, nonzero where bought), as
+    arrays of codes: customer, product, after (the product that led to it), in_days (from the
+    cutoff; negative when the usual day has passed), confidence, lag_days. Each product offers its
     ``per_product`` strongest follow-ups; one whose usual day passed more than ``stale_days``
     ago is left out (the moment has gone: a cake bought two years ago does not call for coffee)."""
     import pandas as pd
 
     from regulars.models.recommend._kernels import best_follow_ups
 
-    columns = ["customer_id", "product_id", "after", "in_days", "confidence", "lag_days"]
     if not len(pairs) or not len(history.customer):
-        return pd.DataFrame(columns=columns)
+        return {k: np.zeros(0, dtype=np.int64 if k in ("customer", "product", "after") else float)
+                for k in ("customer", "product", "after", "in_days", "confidence", "lag_days")}
     follow = pd.DataFrame({"a": history.products.get_indexer(pairs["product_id"]),
                            "b": history.products.get_indexer(pairs["other_id"]),
                            "confidence": pairs["confidence"].to_numpy(), "customers": pairs["customers"].to_numpy(),
@@ -211,20 +211,30 @@ def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.Da
                                 owned.indices, cutoff_day, stale_days)
     has = np.flatnonzero(row >= 0)
     rows, pick = row[has], pick[has]
-    return pd.DataFrame({"customer_id": history.customers[has], "product_id": history.products[follow["b"].to_numpy()[pick]],
-                         "after": history.products[history.product[rows]],
-                         "in_days": history.last_day[rows] + np.round(lag[pick]) - cutoff_day,
-                         "confidence": follow["confidence"].to_numpy()[pick], "lag_days": lag[pick]})
+    return {"customer": has, "product": follow["b"].to_numpy()[pick], "after": history.product[rows],
+            "in_days": history.last_day[rows] + np.round(lag[pick]) - cutoff_day,
+            "confidence": follow["confidence"].to_numpy()[pick], "lag_days": lag[pick]}
 
 
-def replenishment(history: PurchaseHistory, cutoff: date, min_repeaters: int = 3,
-                  prior_weight: float = 2.0) -> pd.DataFrame:
-    """customer_id, product_id, purchases (days it was bought), usual_days, last_bought, due_on for
-    every customer who bought a product on at least two days, where at least ``min_repeaters``
-    customers rebuy it. The customer's own interval is their average gap (first to last purchase
-    over the gaps between), pulled towards the product's median interval by ``prior_weight``
-    gaps' worth (so two purchases do not set a rhythm). A habit overdue by more than one more
-    interval is over and left out."""
+def cross_sells(history: PurchaseHistory, owned: sparse.csr_matrix, pairs: pd.DataFrame, cutoff_day: int,
+                per_product: int = 20, stale_days: int = 30) -> pd.DataFrame:
+    """``follow_ups`` with customer and product ids: customer_id, product_id, after, in_days,
+    confidence, lag_days."""
+    import pandas as pd
+
+    found = follow_ups(history, owned, pairs, cutoff_day, per_product, stale_days)
+    return pd.DataFrame({"customer_id": history.customers[found["customer"]],
+                         "product_id": history.products[found["product"]], "after": history.products[found["after"]],
+                         **{k: found[k] for k in ("in_days", "confidence", "lag_days")}})
+
+
+def due_rows(history: PurchaseHistory, cutoff: date, min_repeaters: int = 3,
+             prior_weight: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows of ``history``, usual days, due day) for every customer who bought a product on at
+    least two days, where at least ``min_repeaters`` customers rebuy it. The customer's own
+    interval is their average gap (first to last purchase over the gaps between), pulled
+    towards the product's median interval by ``prior_weight`` gaps' worth (so two purchases do
+    not set a rhythm). A habit overdue by more than one more interval is over and left out."""
     import pandas as pd
 
     rows = np.flatnonzero(history.days >= 2)
@@ -241,11 +251,19 @@ def replenishment(history: PurchaseHistory, cutoff: date, min_repeaters: int = 3
     due = last + np.round(usual)
     cutoff_day = (pd.Timestamp(cutoff) - pd.Timestamp(EPOCH)).days
     live = due + usual >= cutoff_day  # a habit missed by a whole interval more is over: nothing is due
-    rows, usual, last, due = rows[live], usual[live], last[live], due[live]
+    return rows[live], usual[live], due[live].astype(np.int64)
+
+
+def replenishment(history: PurchaseHistory, cutoff: date, min_repeaters: int = 3,
+                  prior_weight: float = 2.0) -> pd.DataFrame:
+    """``due_rows`` with ids and dates: customer_id, product_id, purchases (days it was bought),
+    usual_days, last_bought, due_on."""
+    import pandas as pd
+
+    rows, usual, due = due_rows(history, cutoff, min_repeaters, prior_weight)
     epoch = np.datetime64(EPOCH, "D")
-    frame = pd.DataFrame({"customer_id": history.customers[history.customer[rows]],
-                          "product_id": history.products[history.product[rows]],
-                          "purchases": history.days[rows], "usual_days": usual,
-                          "last_bought": epoch + last.astype("timedelta64[D]"),
-                          "due_on": epoch + due.astype(np.int64).astype("timedelta64[D]")})
-    return frame
+    return pd.DataFrame({"customer_id": history.customers[history.customer[rows]],
+                         "product_id": history.products[history.product[rows]],
+                         "purchases": history.days[rows], "usual_days": usual,
+                         "last_bought": epoch + history.last_day[rows].astype("timedelta64[D]"),
+                         "due_on": epoch + due.astype("timedelta64[D]")})
