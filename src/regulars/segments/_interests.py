@@ -17,7 +17,7 @@ __all__ = ["interests"]
 
 def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, customers: pd.Index) -> pd.DataFrame:
     """row (of ``customers``), category, bought (orders in it), viewed (views of it): one row per
-    customer and category with activity in [cutoff - window_days, cutoff). Empty when the shop
+    customer and category with activity in [cutoff - window_days, cutoff), in no particular order. Empty when the shop
     records no categories."""
     import ibis
     import numpy as np
@@ -50,8 +50,8 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, custo
         return pd.DataFrame({"row": np.zeros(0, dtype=np.int64), "category": [], "bought": [], "viewed": []})
     rows = ibis.union(*parts) if len(parts) > 1 else parts[0]
     rows = rows.filter(rows.category.notnull() & (rows.category.strip() != ""))
+    out = rows.group_by("customer_id", "category").aggregate(bought=rows.bought.sum(), viewed=rows.viewed.sum())
     who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
                                   "row": pa.array(np.arange(len(customers)))}))
-    rows = rows.join(who, "customer_id")
-    out = rows.group_by("row", "category").aggregate(bought=rows.bought.sum(), viewed=rows.viewed.sum())
-    return out.order_by("row", "category").to_pyarrow().to_pandas()
+    # grouped before the customers' rows are joined: a third of the rows to join
+    return out.join(who, "customer_id").select("row", "category", "bought", "viewed").to_pyarrow().to_pandas()

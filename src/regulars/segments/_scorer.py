@@ -106,26 +106,34 @@ def evaluate_rules(rules: dict[str, str], fields: pd.DataFrame, members: pd.Data
     return out
 
 
-def _lists(n: int, pairs: pd.DataFrame) -> Any:
-    """From (row, segment) pairs: the segment names (sorted) of rows 0..n-1 as an Arrow list
-    column, built from sorted codes rather than by looking names up."""
+def _sorted(pairs: pd.DataFrame) -> tuple[np.ndarray, Any]:
+    """From (row, segment) pairs: the rows sorted, and the segment names in that order (each row's
+    sorted) as Arrow strings, built from codes rather than by looking names up."""
     import pyarrow as pa
 
     rows = pairs["row"].to_numpy()
     codes = pairs["segment"].cat.codes.to_numpy()
     order = np.lexsort((codes, rows))
-    offsets = np.searchsorted(rows[order], np.arange(n + 1)).astype(np.int32)
-    names = pa.array(list(pairs["segment"].cat.categories), pa.string()).take(pa.array(codes[order]))
-    return pa.ListArray.from_arrays(pa.array(offsets), names)
+    return rows[order], pa.array(list(pairs["segment"].cat.categories), pa.string()).take(pa.array(codes[order]))
+
+
+def _lists(n: int, pairs: pd.DataFrame) -> Any:
+    """The segment names of rows 0..n-1 as an Arrow list column."""
+    import pyarrow as pa
+
+    rows, names = _sorted(pairs)
+    return pa.ListArray.from_arrays(pa.array(np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)), names)
 
 
 def member_lists(pairs: pd.DataFrame, index: pd.Index) -> Any:
     """customer_id and the list of their segments, one Arrow row per customer of ``index`` with any."""
     import pyarrow as pa
 
-    lists = _lists(len(index), pairs)
-    has = np.flatnonzero(np.diff(lists.offsets.to_numpy()) > 0)
-    return pa.table({"customer_id": pa.array(index.to_numpy()[has], pa.string()), "segments": lists.take(pa.array(has))})
+    rows, names = _sorted(pairs)
+    has = rows[np.r_[True, rows[1:] != rows[:-1]]] if len(rows) else rows
+    offsets = np.r_[np.searchsorted(rows, has), len(rows)].astype(np.int32)
+    return pa.table({"customer_id": pa.array(index.to_numpy()[has], pa.string()),
+                     "segments": pa.ListArray.from_arrays(pa.array(offsets), names)})
 
 
 class SegmentScorer:
