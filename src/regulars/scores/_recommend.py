@@ -56,7 +56,6 @@ class RecommendScorer:
 
         from regulars._time import cutoff_start
         from regulars.models.recommend import CoPurchase, PurchaseHistory, due_rows, follow_ups, lagged_pairs
-        from regulars.models.recommend._sequences import EPOCH
         from regulars.scores._propensity import fingerprint
 
         population = ctx.frames.at(ctx.cutoff).index
@@ -74,7 +73,7 @@ class RecommendScorer:
         lists = _lists(population, ids, row, item, because, said.take(pa.array(reason)))
         together = model.pairs()
         lagged = lagged_pairs(history.buyers_sample(model.max_buyers) or history, LAG_DAYS)
-        cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp(EPOCH)).days)
+        cutoff_day = int((pd.Timestamp(cutoff_start(ctx.cutoff)) - pd.Timestamp("1970-01-01")).days)
         cross = follow_ups(history, model.X_, lagged, cutoff_day, stale_days=LAG_DAYS)
         due, usual, due_day = due_rows(history, ctx.cutoff)
         due_customer = history.customer[due]

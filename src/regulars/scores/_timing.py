@@ -82,11 +82,9 @@ def _counts(activity: ir.Table, customers: pd.Index) -> tuple[pd.Index, list[str
     channels = sorted(top.to_pyarrow()["channel"].to_pylist(), key=str)
     who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
                                   "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
-    kinds = ibis.memtable(pa.table({"channel": pa.array(channels, pa.string()),
-                                    "k": pa.array(np.arange(len(channels), dtype=np.int16))}))
-    t = activity.join(who, "customer_id").left_join(kinds, "channel")
-    slot = (t.at.hour() * HOUR + t.at.day_of_week.index() * WEEKDAY + t.k.fill_null(NO_CHANNEL) * CHANNEL
-            + t.order * ORDER)
+    t = activity.join(who, "customer_id")
+    k = t.channel.substitute({c: i for i, c in enumerate(channels)}, else_=NO_CHANNEL).cast("int16")
+    slot = t.at.hour() * HOUR + t.at.day_of_week.index() * WEEKDAY + k * CHANNEL + t.order * ORDER
     cells = t.select("c", slot=slot.cast("int16")).to_pyarrow()
     counts = slot_counts(cells["c"].to_numpy(), cells["slot"].to_numpy(), len(customers), len(channels))
     active = np.flatnonzero(counts[:, :24].sum(axis=1) > 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["best_follow_ups", "bought_days", "neighbours", "score_rows"]
+__all__ = ["best_follow_ups", "bought_days", "follow_pairs", "neighbours", "score_rows"]
 
 #: Rows are dealt to threads in this many interleaved stripes (popular products and heavy
 #: buyers are not all in one thread's share).
@@ -221,3 +221,134 @@ def bought_days(customer, product, day, n_customers):
                     days[g] += 1
                 last[g] = d
     return out_c, out_p, first, last, days
+
+
+@njit(cache=True, parallel=True)
+def _follow_counts(ptr, product, first_day, max_days, max_following, order, emitted):
+    """Each customer's rows (``ptr``) put in order of first day, then product (into ``order``),
+    and the number of (earlier, later) pairs within ``max_days`` each emits (into ``emitted``)."""
+    n = ptr.shape[0] - 1
+    for stripe in prange(STRIPES):
+        for c in range(stripe, n, STRIPES):
+            lo, hi = ptr[c], ptr[c + 1]
+            keys = np.empty(hi - lo, dtype=np.int64)
+            for j in range(lo, hi):
+                keys[j - lo] = (np.int64(first_day[j] - DAY0) << 32) | product[j]
+            rank = np.argsort(keys)
+            total = 0
+            for j in range(hi - lo):
+                order[lo + j] = lo + rank[j]
+            for j in range(lo, hi):
+                day = first_day[order[j]]
+                for q in range(j + 1, min(hi, j + 1 + max_following)):
+                    lag = first_day[order[q]] - day
+                    if lag > max_days:
+                        break
+                    if lag > 0:
+                        total += 1
+            emitted[c] = total
+
+
+@njit(cache=True, parallel=True)
+def _follow_pairs(ptr, product, first_day, max_days, max_following, order, starts, a_out, b_lag_out):
+    """The pairs ``_follow_counts`` counted: earlier product, and later product and lag packed."""
+    n = ptr.shape[0] - 1
+    for stripe in prange(STRIPES):
+        for c in range(stripe, n, STRIPES):
+            lo, hi, at = ptr[c], ptr[c + 1], starts[c]
+            for j in range(lo, hi):
+                day, a = first_day[order[j]], product[order[j]]
+                for q in range(j + 1, min(hi, j + 1 + max_following)):
+                    lag = first_day[order[q]] - day
+                    if lag > max_days:
+                        break
+                    if lag > 0:
+                        a_out[at] = a
+                        b_lag_out[at] = product[order[q]] * (max_days + 1) + lag
+                        at += 1
+
+
+@njit(cache=True, parallel=True)
+def _pair_tally(a_ptr, b_lag, n_products, max_days, min_customers, kept, out_b, out_count, out_median, fill):
+    """Per earlier product (rows ``a_ptr`` of ``b_lag``): each later product's count and median
+    lag from a histogram of lags, for those with at least ``min_customers``. With ``fill`` false
+    only the number kept per product is written (into ``kept``); with it true, the pairs, from
+    the offsets ``kept`` holds."""
+    width = max_days + 1
+    for stripe in prange(STRIPES):
+        hist = np.zeros(n_products * width, dtype=np.int64)
+        total = np.zeros(n_products, dtype=np.int64)
+        touched = np.empty(n_products, dtype=np.int64)
+        for a in range(stripe, n_products, STRIPES):
+            m = 0
+            for j in range(a_ptr[a], a_ptr[a + 1]):
+                b = b_lag[j] // width
+                if total[b] == 0:
+                    touched[m] = b
+                    m += 1
+                total[b] += 1
+                hist[b_lag[j]] += 1
+            at = kept[a] if fill else 0
+            for t in range(m):
+                b = touched[t]
+                size = total[b]
+                if size >= min_customers:
+                    if fill:
+                        low, high, seen, lag = (size - 1) // 2, size // 2, 0, 0
+                        first, second = -1, -1
+                        while second < 0:
+                            seen += hist[b * width + lag]
+                            if first < 0 and seen > low:
+                                first = lag
+                            if seen > high:
+                                second = lag
+                            lag += 1
+                        out_b[at], out_count[at], out_median[at] = b, size, (first + second) / 2
+                    at += 1
+                total[b] = 0
+                for lag in range(width):
+                    hist[b * width + lag] = 0
+            if not fill:
+                kept[a] = at
+
+
+@njit(cache=True)
+def _grouped(key, value, n):
+    """``value`` grouped by ``key`` (0..n-1) by a counting sort: (rows per key, values)."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for k in key:
+        ptr[k + 1] += 1
+    for k in range(n):
+        ptr[k + 1] += ptr[k]
+    at = ptr[:-1].copy()
+    out = np.empty_like(value)
+    for i in range(key.shape[0]):
+        out[at[key[i]]] = value[i]
+        at[key[i]] += 1
+    return ptr, out
+
+
+def follow_pairs(customer, product, first_day, n_customers, n_products, max_days, min_customers, max_following):
+    """Products bought 1..``max_days`` days after another (first purchases, each customer's next
+    ``max_following`` rows at most, from rows sorted by customer): (earlier, later, customers,
+    median lag), sorted by earlier product, then later."""
+    ptr = np.searchsorted(customer, np.arange(n_customers + 1))
+    order = np.empty(len(customer), dtype=np.int64)
+    emitted = np.zeros(n_customers, dtype=np.int64)
+    _follow_counts(ptr, product, first_day, max_days, max_following, order, emitted)
+    starts = np.r_[0, np.cumsum(emitted)]
+    a = np.empty(starts[-1], dtype=np.int64)
+    b_lag = np.empty(starts[-1], dtype=np.int64)
+    _follow_pairs(ptr, product, first_day, max_days, max_following, order, starts, a, b_lag)
+    a_ptr, b_lag = _grouped(a, b_lag, n_products)
+    kept = np.zeros(n_products, dtype=np.int64)
+    empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+    _pair_tally(a_ptr, b_lag, n_products, max_days, min_customers, kept, empty_i, empty_i, empty_f, False)
+    offsets = np.r_[0, np.cumsum(kept)]
+    out_b, out_count, out_median = np.empty(offsets[-1], dtype=np.int64), np.empty(offsets[-1], dtype=np.int64), \
+        np.empty(offsets[-1])
+    _pair_tally(a_ptr, b_lag, n_products, max_days, min_customers, offsets[:-1].copy(), out_b, out_count, out_median,
+                True)
+    out_a = np.repeat(np.arange(n_products), np.diff(offsets))
+    order = np.lexsort((out_b, out_a))
+    return out_a[order], out_b[order], out_count[order], out_median[order]

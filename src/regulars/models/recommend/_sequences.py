@@ -112,32 +112,6 @@ class PurchaseHistory:
                                  shape=(len(self.customers), len(self.products)))
 
 
-def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenation of ``arange(start, start + length)`` for each pair, without a loop."""
-    total = int(lengths.sum())
-    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-
-
-def _bits(n: int) -> int:
-    return max(int(n).bit_length(), 1)
-
-
-def _in_order(history: PurchaseHistory, max_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(customer and first day packed into one sortable integer, first day from the earliest,
-    product), sorted by customer, then first day: one sort of a packed integer where it fits
-    (several times quicker than lexsort). Room is left for ``max_days`` past the last day."""
-    c, p = history.customer.astype(np.int64), history.product.astype(np.int64)
-    d = history.first_day.astype(np.int64) - (history.first_day.min() if len(c) else 0)
-    day_bits, product_bits = _bits(int(d.max(initial=0)) + max_days + 1), _bits(len(history.products))
-    if _bits(len(history.customers)) + day_bits + product_bits <= 63:
-        key = np.sort((((c << day_bits) | d) << product_bits) | p)
-        when = key >> product_bits
-        return when, when & ((1 << day_bits) - 1), key & ((1 << product_bits) - 1)
-    when = (c << day_bits) | d
-    rows = np.argsort(when, kind="stable")
-    return when[rows], d[rows], p[rows]
-
-
 def lagged_pairs(history: PurchaseHistory, max_days: int = 30, min_customers: int = 3,
                  max_following: int = 50) -> pd.DataFrame:
     """product_id, other_id, customers (who first bought other_id 1..max_days days after first
@@ -145,33 +119,15 @@ def lagged_pairs(history: PurchaseHistory, max_days: int = 30, min_customers: in
 
     With each customer's products in order of first purchase, a product's followers are the
     rows after it up to the last within the window (at most ``max_following``, so a wholesaler's
-    thousands of products do not swamp the counts); all pairs come out of one search."""
+    thousands of products do not swamp the counts); each pair's lags are tallied in a histogram,
+    which gives the median."""
     import pandas as pd
 
+    from regulars.models.recommend._kernels import follow_pairs
 
-    columns = ["product_id", "other_id", "customers", "confidence", "lift", "lag_days"]
-    when, d, p = _in_order(history, max_days)
-    if not len(when):
-        return pd.DataFrame(columns=columns)
-    end = np.searchsorted(when, when + max_days, side="right")  # the window ends with the customer
-    start = np.arange(len(when)) + 1
-    count = np.clip(end - start, 0, max_following)
-    later = ranges(start, count)
-    first = np.repeat(np.arange(len(when)), count)
-    lag = d[later] - d[first]
-    counted = lag > 0  # the same day is bought together, not after
+    a, b, sizes, median = follow_pairs(history.customer, history.product, history.first_day, len(history.customers),
+                                       len(history.products), max_days, min_customers, max_following)
     n_products = len(history.products)
-    keys = np.sort((p[first[counted]] * n_products + p[later[counted]]) * (max_days + 1) + lag[counted])
-    if not len(keys):
-        return pd.DataFrame(columns=columns)
-    # sorted (pair, lag) keys give each pair's count and its median lag
-    pair, lag = np.divmod(keys, max_days + 1)
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    sizes = np.diff(np.r_[starts, len(pair)])
-    kept = sizes >= min_customers
-    starts, sizes = starts[kept], sizes[kept]
-    median = (lag[starts + (sizes - 1) // 2] + lag[starts + sizes // 2]) / 2
-    a, b = np.divmod(pair[starts], n_products)
     buyers = np.bincount(history.product, minlength=n_products).astype(float)
     confidence = sizes / buyers[a]
     customers = max(int((np.bincount(history.customer) > 0).sum()), 1)
