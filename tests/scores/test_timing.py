@@ -1,5 +1,6 @@
-"""The timing scorer's counts agree with a plain pandas count of the same events and orders:
-hours, weekdays, weekdays of orders and channels, per customer, only before the cutoff."""
+"""The timing scorer's counts agree with a plain pandas count of the same events and orders
+(hours, weekdays, weekdays of orders and channels, per customer, only before the cutoff), and
+few events follow the customer's group while many follow the customer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from regulars.scores._timing import _activity, _counts
+from regulars.scores._timing import _activity, _counts, _group_prior, shrunk_best
 
 
 def test_counts_match_pandas():
@@ -44,3 +45,13 @@ def test_counts_match_pandas():
     assert (counts["weekday"] == table(weekday, "w", 7)).all()
     assert (counts["order_weekday"] == table(weekday[weekday["order"].astype(bool)], "w", 7)).all()
     assert (counts["channel"] == table(rows, "channel", 0)).all()
+
+
+def test_a_customer_with_one_event_follows_their_group_and_a_regular_their_habit():
+    hours = np.zeros((3, 24), dtype=np.int32)  # as the scorer counts them
+    hours[0, 18], hours[1, 18], hours[2, 3] = 200, 100, 1  # two evening regulars; one event at 3 a.m.
+    best, share = shrunk_best(hours, _group_prior(hours, np.zeros(3, dtype=np.int64)))
+    assert best.tolist() == [18, 18, 18] and share[2] < share[0]
+    hours[2, 3] = 50  # fifty nights at 3 a.m. are a habit of their own
+    best, _ = shrunk_best(hours, _group_prior(hours, np.zeros(3, dtype=np.int64)))
+    assert best.tolist() == [18, 18, 3]

@@ -88,7 +88,7 @@ def _counts(activity: ir.Table, customers: pd.Index) -> tuple[pd.Index, list[str
     cells = t.select("c", slot=slot.cast("int16")).to_pyarrow()
     counts = slot_counts(cells["c"].to_numpy(), cells["slot"].to_numpy(), len(customers), len(channels))
     active = np.flatnonzero(counts[:, :24].sum(axis=1) > 0)
-    counts = counts[active].astype(float)
+    counts = counts[active]
     matrices = {"hour": counts[:, :24], "weekday": counts[:, 24:31], "order_weekday": counts[:, 31:38],
                 "channel": counts[:, 38:]}
     return customers[active], channels, matrices
@@ -98,12 +98,9 @@ def _group_prior(counts: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each row's prior: its group's shares, shrunk towards the shop's."""
     shop = counts.sum(axis=0) + 1e-9
     shop = shop / shop.sum()
-    prior = np.empty_like(counts)
-    for g in np.unique(groups):
-        rows = groups == g
-        total = counts[rows].sum(axis=0)
-        prior[rows] = (total + PRIOR * shop) / (total.sum() + PRIOR)
-    return prior
+    totals = np.stack([np.bincount(groups, weights=counts[:, j], minlength=groups.max(initial=0) + 1)
+                       for j in range(counts.shape[1])], axis=1)  # groups x slots
+    return ((totals + PRIOR * shop) / (totals.sum(axis=1, keepdims=True) + PRIOR))[groups]
 
 
 class TimingScorer:
@@ -132,7 +129,7 @@ class TimingScorer:
         order_days = counts["order_weekday"]
         n_orders = order_days.sum(axis=1)
         weekend = np.where(n_orders > 0, order_days[:, 5:].sum(axis=1) / np.maximum(n_orders, 1), np.nan)
-        events = hours.sum(axis=1)  # every event has an hour
+        events = hours.sum(axis=1).astype(float)  # every event has an hour
         frame = pd.DataFrame({
             "customer_id": index,
             "best_hour": best_hour.astype(float),
