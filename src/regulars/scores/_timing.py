@@ -159,6 +159,6 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     text = pc.binary_join_element_wise(
         "best around ", hour, ":00 on ", pa.array(frame["best_weekday"].to_numpy(dtype=object), pa.string()), "s, by ",
         pa.array(frame["best_channel"].astype(str).to_numpy(dtype=object), pa.string()), pa.array(rests, pa.string()),
-        pa.array(events).cast(pa.string()), " events)",
+        pa.array(events).cast(pa.string()), pa.array(np.where(events == 1, " event)", " events)"), pa.string()),
         pa.array(np.where(habit != "", "; " + habit, ""), pa.string()), "")
     return text.to_pandas()
