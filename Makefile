@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	# compile the Numba loops into their cache now, not during a shop's first run (~20 s)
+	$(BIN)/python -c "from regulars.models.recommend._kernels import warm_up; warm_up()"
+	$(BIN)/python -c "from regulars.scores._slots import warm_up; warm_up()"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["HOUR", "ORDER", "WEEKDAY", "CHANNEL", "NO_CHANNEL", "slot_counts"]
+__all__ = ["HOUR", "ORDER", "WEEKDAY", "CHANNEL", "NO_CHANNEL", "slot_counts", "warm_up"]
 
 #: Bits of an event's packed slot: hour (0-23), weekday (0-6, Monday first), channel (0-30;
 #: NO_CHANNEL for one not counted) and whether it is an order, as multipliers.
@@ -17,7 +17,7 @@ NO_CHANNEL = 31
 
 
 @njit(cache=True)
-def slot_counts(row, slot, n, channels):
+def _slot_counts(row, slot, n, channels):
     """Per customer row (0..n-1): columns 0-23 hours, 24-30 weekdays, 31-37 weekdays of orders,
     then ``channels`` channels, counted from each event's ``row`` and packed ``slot``."""
     out = np.zeros((n, 38 + channels), dtype=np.int32)
@@ -32,3 +32,14 @@ def slot_counts(row, slot, n, channels):
         if channel < channels:
             out[r, 38 + channel] += 1
     return out
+
+
+def slot_counts(row, slot, n: int, channels: int) -> np.ndarray:
+    """See ``_slot_counts``; rows as 32-bit and slots as 16-bit integers (one compiled signature)."""
+    return _slot_counts(np.ascontiguousarray(row, dtype=np.int32), np.ascontiguousarray(slot, dtype=np.int16),
+                        int(n), int(channels))
+
+
+def warm_up() -> None:
+    """Compile the loop on a tiny input (Numba caches the machine code for later runs)."""
+    slot_counts(np.zeros(1), np.zeros(1), 1, 1)

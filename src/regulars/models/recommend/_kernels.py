@@ -4,7 +4,9 @@ customer's next products. Both walk the sparse rows once with a dense scratch ro
 where the sparse matrix products they replace built hundreds of millions of intermediate
 entries (10-20x slower at 1M customers, see bench/segments.py).
 
-Ties are broken by the lower product code, so results do not depend on the thread count.
+Ties are broken by the lower product code, so results do not depend on the thread count. The
+public functions cast their arrays to 64-bit integers and floats, so each loop is compiled for
+one signature only (``warm_up`` compiles them all into Numba's cache at install).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["best_follow_ups", "bought_days", "follow_pairs", "neighbours", "score_rows"]
+__all__ = ["best_follow_ups", "bought_days", "follow_pairs", "neighbours", "score_rows", "warm_up"]
 
 #: Rows are dealt to threads in this many interleaved stripes (popular products and heavy
 #: buyers are not all in one thread's share).
@@ -37,7 +39,7 @@ def _insert(keys, ids, extra, length, value, id_, ext):
 
 
 @njit(cache=True, parallel=True)
-def neighbours(buyers_ptr, buyers, baskets_ptr, baskets, counts, min_count, shrink, k):
+def _neighbours(buyers_ptr, buyers, baskets_ptr, baskets, counts, min_count, shrink, k):
     """Per product a (rows of ``buyers``: who bought it; ``baskets``: what each buyer bought), its
     ``k`` most similar products b with at least ``min_count`` shared buyers, similarity
     shared / (sqrt(count a * count b) + shrink). Returns (neighbour codes or -1, similarity,
@@ -72,7 +74,7 @@ def neighbours(buyers_ptr, buyers, baskets_ptr, baskets, counts, min_count, shri
 
 
 @njit(cache=True, parallel=True)
-def score_rows(rows, bought_ptr, bought, near_ptr, near, near_sim, popular, n, n_products):
+def _score_rows(rows, bought_ptr, bought, near_ptr, near, near_sim, popular, n, n_products):
     """For each customer at ``rows`` (rows of ``bought``: the products they bought, in code
     order): the ``n`` products with the highest summed similarity to what they bought, never one
     they bought, then the most popular products they have neither bought nor been given. Returns
@@ -142,7 +144,7 @@ def _owns(ptr, products, row, product):
 
 
 @njit(cache=True)
-def best_follow_ups(customer, product, last_day, n_customers, follow_ptr, follow, strength, lag_days,
+def _best_follow_ups(customer, product, last_day, n_customers, follow_ptr, follow, strength, lag_days,
                     owned_ptr, owned, cutoff_day, stale_days):
     """Per customer, the strongest follow-up (``follow``/``strength``/``lag_days`` per product,
     rows ``follow_ptr``) of a product bought on their last purchase day that they do not own and
@@ -185,7 +187,7 @@ def _scatter(customer, product, day, n_customers):
 
 
 @njit(cache=True, parallel=True)
-def bought_days(customer, product, day, n_customers):
+def _bought_days(customer, product, day, n_customers):
     """From purchase lines (customer, product and day codes, in any order, repeats allowed): one
     row per customer and product, sorted by customer then product, with the first and last day
     and the number of distinct days. Returns (customer, product, first, last, days)."""
@@ -332,6 +334,7 @@ def follow_pairs(customer, product, first_day, n_customers, n_products, max_days
     """Products bought 1..``max_days`` days after another (first purchases, each customer's next
     ``max_following`` rows at most, from rows sorted by customer): (earlier, later, customers,
     median lag), sorted by earlier product, then later."""
+    customer, product, first_day = _ints(customer, product, first_day)
     ptr = np.searchsorted(customer, np.arange(n_customers + 1))
     order = np.empty(len(customer), dtype=np.int64)
     emitted = np.zeros(n_customers, dtype=np.int64)
@@ -352,3 +355,43 @@ def follow_pairs(customer, product, first_day, n_customers, n_products, max_days
     out_a = np.repeat(np.arange(n_products), np.diff(offsets))
     order = np.lexsort((out_b, out_a))
     return out_a[order], out_b[order], out_count[order], out_median[order]
+
+
+def _ints(*arrays):
+    return tuple(np.ascontiguousarray(a, dtype=np.int64) for a in arrays)
+
+
+def neighbours(buyers_ptr, buyers, baskets_ptr, baskets, counts, min_count: int, shrink: float, k: int):
+    """See ``_neighbours``."""
+    return _neighbours(*_ints(buyers_ptr, buyers, baskets_ptr, baskets), np.asarray(counts, dtype=np.float64),
+                       int(min_count), float(shrink), int(k))
+
+
+def score_rows(rows, bought_ptr, bought, near_ptr, near, near_sim, popular, n: int, n_products: int):
+    """See ``_score_rows``."""
+    return _score_rows(*_ints(rows, bought_ptr, bought, near_ptr, near), np.asarray(near_sim, dtype=np.float64),
+                       *_ints(popular), int(n), int(n_products))
+
+
+def best_follow_ups(customer, product, last_day, n_customers: int, follow_ptr, follow, strength, lag_days,
+                    owned_ptr, owned, cutoff_day: int, stale_days: int):
+    """See ``_best_follow_ups``."""
+    return _best_follow_ups(*_ints(customer, product, last_day), int(n_customers), *_ints(follow_ptr, follow),
+                            np.asarray(strength, dtype=np.float64), *_ints(lag_days, owned_ptr, owned),
+                            int(cutoff_day), int(stale_days))
+
+
+def bought_days(customer, product, day, n_customers: int):
+    """See ``_bought_days``."""
+    return _bought_days(*_ints(customer, product, day), int(n_customers))
+
+
+def warm_up() -> None:
+    """Compile every loop on a tiny input (Numba caches the machine code for later runs)."""
+    one = np.zeros(1, dtype=np.int64)
+    customer, product, first, last, _ = bought_days(one, one, one, 1)
+    follow_pairs(customer, product, first, 1, 1, 30, 3, 50)
+    ptr = np.array([0, 1])
+    neighbours(ptr, one, ptr, one, np.ones(1), 2, 5.0, 2)
+    score_rows(one, ptr, one, ptr, one, np.ones(1), one, 2, 1)
+    best_follow_ups(customer, product, last, 1, ptr, one, np.ones(1), one, ptr, one, 0, 30)
