@@ -14,7 +14,8 @@ import regulars
 SRC = Path(regulars.__file__).parent
 
 #: The boxes of ARCHITECTURE.md, left to right: a box imports only from boxes to its left.
-BOXES = ("ingest", "store", "features", "models", "scores", "segments", "demo", "app", "cli")
+BOXES = ("ingest", "store", "features", "models", "scores", "segments", "playbooks", "outbox", "measure", "demo", "app",
+         "cli")
 #: Small modules every box may use.
 SHARED = {"errors", "config", "schema", "exports", "_time", "_sql", "_files", "_json", "_lazy", "_faults", "_version"}
 #: Interfaces call only the application layer (and the shared modules).
