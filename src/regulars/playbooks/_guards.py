@@ -1,0 +1,124 @@
+"""The guards every action passes, each a pure function over a batch of candidate actions
+(arrays, one entry per action), so the planner can say who was held back by which guard.
+
+- Holdout: a fixed share of each playbook's customers gets nothing, chosen by a hash of the
+  playbook and the customer, so the same customer is always in the same group (and a global
+  control group, the same for every playbook, gets no marketing at all).
+- Consent: a channel's messages go only to customers who said yes on it and have not
+  unsubscribed since; an unknown answer is a no unless the shop says otherwise.
+- Frequency caps: at most N messages per customer and channel within a window (the platforms'
+  default for marketing email is one per 16 hours), and at most N actions a day shop-wide
+  (the highest priority first).
+- Quiet hours: nothing lands at night in the customer's time zone; the action is deferred to
+  the morning, never dropped.
+- Suppression: no marketing right after a purchase or a complaint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CONSENT", "GLOBAL_CONTROL", "capped", "consented", "deferred_from_quiet_hours", "in_holdout",
+           "shop_cap", "suppressed", "zone_for"]
+
+#: The consent an action on each channel needs (the customers column that records it); tasks
+#: for a person and webhooks to the shop's own systems message nobody by themselves.
+CONSENT = {"email": "consent_email", "sms": "consent_sms", "audience": "consent_email"}
+#: The key of the global control group: customers in it receive no marketing from any playbook.
+GLOBAL_CONTROL = "global control"
+
+
+def in_holdout(customer_ids: Sequence[str], key: str, share: float) -> np.ndarray:
+    """Whether each customer is held out of ``key`` (a playbook's name, or ``GLOBAL_CONTROL``):
+    the first 8 bytes of SHA-256 of key and customer id, as a fraction of 2^64, below ``share``.
+    The same customer lands in the same group on every run and machine."""
+    if not 0 <= share < 1:
+        raise ValueError(f"a holdout share must be at least 0 and below 1, got {share!r}")
+    prefix = key.encode() + b"\x1f"
+    draws = np.fromiter((int.from_bytes(hashlib.sha256(prefix + str(c).encode()).digest()[:8], "big")
+                         for c in customer_ids), dtype=np.uint64, count=len(customer_ids))
+    return draws < np.uint64(int(share * 2**64))
+
+
+def consented(channel: str, consent: Sequence[Any], unsubscribed: Sequence[bool], unknown_is_yes: bool = False
+              ) -> np.ndarray:
+    """Whether a message on ``channel`` may go to each customer: ``consent`` holds their answer on
+    the channel's consent column (True, False or None when unknown), ``unsubscribed`` whether they
+    unsubscribed from it since (an unsubscribe recorded after an action was queued still counts:
+    delivery checks again). Channels that message nobody need no consent."""
+    if channel not in CONSENT:
+        return np.ones(len(unsubscribed), dtype=bool)
+    answer = pd.Series(consent, dtype=object)
+    yes = answer.map(lambda v: unknown_is_yes if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v))
+    return yes.to_numpy(dtype=bool) & ~np.asarray(unsubscribed, dtype=bool)
+
+
+def capped(customers: Sequence[str], channel: str, sent: pd.DataFrame, now: datetime, window: timedelta,
+           most: int) -> np.ndarray:
+    """Whether each customer already had ``most`` messages on ``channel`` within ``window``
+    before ``now`` (``sent``: customer_id, channel, sent_at of earlier sends)."""
+    if most < 1:
+        raise ValueError(f"a frequency cap must allow at least 1 message, got {most!r}")
+    recent = sent[(sent["channel"] == channel) & (sent["sent_at"] > now - window) & (sent["sent_at"] <= now)]
+    counts = recent["customer_id"].value_counts()
+    return counts.reindex(pd.Index(customers)).fillna(0).to_numpy() >= most
+
+
+def shop_cap(priority: Sequence[float], most: int) -> np.ndarray:
+    """Which actions fit under a shop-wide cap of ``most``: the highest priority first, ties in
+    the order given. True for those kept."""
+    if most < 1:
+        raise ValueError(f"a shop-wide cap must allow at least 1 action, got {most!r}")
+    order = np.argsort(-np.asarray(priority, dtype=float), kind="stable")
+    keep = np.zeros(len(order), dtype=bool)
+    keep[order[:most]] = True
+    return keep
+
+
+def zone_for(countries: Sequence[Any], default: str) -> list[str]:
+    """Each customer's time zone from their country (ISO code; the country's main zone), else
+    ``default`` (the shop's)."""
+    import pytz
+
+    zones = []
+    for country in countries:
+        found = pytz.country_timezones.get(str(country).upper()) if isinstance(country, str) else None
+        zones.append(found[0] if found else default)
+    return zones
+
+
+def deferred_from_quiet_hours(now: datetime, zones: Sequence[str], start: int = 21, end: int = 8
+                              ) -> list[datetime | None]:
+    """For each customer's time zone: None when ``now`` (UTC, naive) is outside the quiet hours
+    [start, end) there, else the UTC time the quiet hours end (the action waits until then)."""
+    import pytz
+
+    out: list[datetime | None] = []
+    utc = pytz.utc.localize(now)
+    for zone in zones:
+        local = utc.astimezone(pytz.timezone(zone))
+        quiet = local.hour >= start or local.hour < end if start > end else start <= local.hour < end
+        if not quiet:
+            out.append(None)
+            continue
+        day = local.date() + timedelta(days=1) if start > end and local.hour >= start else local.date()
+        morning = pytz.timezone(zone).localize(datetime(day.year, day.month, day.day, end))
+        out.append(morning.astimezone(pytz.utc).replace(tzinfo=None))
+    return out
+
+
+def suppressed(last_order_at: Sequence[Any], last_complaint_at: Sequence[Any], now: datetime,
+               after_purchase: timedelta, after_complaint: timedelta) -> np.ndarray:
+    """Whether each customer bought within ``after_purchase`` or complained within
+    ``after_complaint`` before ``now`` (missing times never suppress)."""
+    orders = pd.to_datetime(pd.Series(last_order_at), errors="coerce")
+    complaints = pd.to_datetime(pd.Series(last_complaint_at), errors="coerce")
+    now_ts = pd.Timestamp(now)
+    return (((orders > now_ts - after_purchase) & (orders <= now_ts))
+            | ((complaints > now_ts - after_complaint) & (complaints <= now_ts))).to_numpy(dtype=bool)
