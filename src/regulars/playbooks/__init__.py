@@ -12,6 +12,22 @@ from regulars.playbooks._guards import (
     suppressed,
     zone_for,
 )
+from regulars.playbooks._spec import (
+    CHANNELS,
+    Action,
+    FollowUp,
+    Guards,
+    Playbook,
+    PlaybookSet,
+    Template,
+    Trigger,
+    check_playbooks,
+    parse_playbooks,
+)
+from regulars.playbooks._starter import STARTER_YAML
+from regulars.playbooks._triggers import in_band
 
-__all__ = ["CONSENT", "GLOBAL_CONTROL", "capped", "consented", "deferred_from_quiet_hours", "in_holdout", "shop_cap",
-           "suppressed", "zone_for"]
+__all__ = ["Action", "CHANNELS", "CONSENT", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook", "PlaybookSet",
+           "STARTER_YAML", "Template", "Trigger", "capped", "check_playbooks", "consented",
+           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "shop_cap", "suppressed",
+           "zone_for"]

@@ -1,0 +1,403 @@
+"""Playbooks as a readable YAML file: shop-wide guard settings, the playbooks (a trigger, an
+optional condition in the rule language, a holdout, an action and follow-ups) and their
+templates. ``parse_playbooks`` reads the structure and ``check_playbooks`` checks it against the
+shop's fields, segments and templates; every problem is a ``SettingsError`` naming the file and
+line, raised before anything is planned or sent.
+
+    guards:
+      email_hours: 16            # at most one marketing email per customer per 16 hours
+    playbooks:
+      churn-win-back:
+        trigger: {score: churn_probability, above: 0.70}
+        when: "orders_total >= 2"
+        holdout: 0.1
+        action: {channel: email, template: win-back, priority: 80, cost: 0.05}
+    templates:
+      win-back:
+        subject: "We miss you, {{ name }}"
+        body: "..."
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from regulars.errors import SettingsError
+from regulars.schema import EVENT_TYPES
+
+__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet",
+           "Template", "Trigger", "check_playbooks", "parse_playbooks"]
+
+CHANNELS = ("email", "sms", "task", "webhook", "audience")
+#: Date triggers and the numbers each takes.
+DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buying": ("days", "product"),
+                 "replenishment_due": ("days_before",), "days_without_activity": ("days",), "cross_sell_due": (),
+                 "new_arrivals": ("days",)}
+BOUNDS = ("above", "at_least", "below", "at_most")
+#: Behavioural framings a template may declare; scarcity needs stock data to be true.
+FRAMINGS = ("social proof", "reciprocity", "loss aversion", "scarcity")
+FOLLOW_UP_IF = ("opened", "not_opened", "no_response")
+
+
+class _Located(dict):
+    """A mapping from the file, with the line of each key (and its own)."""
+
+    line: int = 0
+    lines: dict[str, int]
+
+
+def _load(text: str, where: str) -> Any:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: Loader, node: Any) -> _Located:
+        loader.flatten_mapping(node)
+        out = _Located()
+        out.line, out.lines = node.start_mark.line + 1, {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise SettingsError(f"{where}:{key_node.start_mark.line + 1}: keys must be names, got {key!r}")
+            if key in out:
+                raise SettingsError(f"{where}:{key_node.start_mark.line + 1}: {key!r} is given twice "
+                                    f"(first on line {out.lines[key]})")
+            out[key] = loader.construct_object(value_node, deep=True)
+            out.lines[key] = key_node.start_mark.line + 1
+        return out
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise SettingsError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+
+
+@dataclass(frozen=True)
+class Guards:
+    """Shop-wide guards (every playbook's actions pass them)."""
+
+    email_hours: float = 16.0
+    email_per_window: int = 1
+    sms_hours: float = 72.0
+    sms_per_window: int = 1
+    shop_daily_cap: int | None = None
+    quiet_start: int = 21
+    quiet_end: int = 8
+    time_zone: str = "UTC"
+    suppress_after_purchase_days: float = 3.0
+    suppress_after_complaint_days: float = 14.0
+    global_control: float = 0.0
+    review_value_above: float | None = None
+    unknown_consent: str = "no"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What starts a playbook for a customer: ``kind`` score, segment, event or date, with its
+    settings in ``options``."""
+
+    kind: str
+    options: dict[str, Any]
+    line: int
+
+
+@dataclass(frozen=True)
+class Action:
+    channel: str
+    template: str | None
+    priority: float
+    cost: float
+    line: int
+    url: str | None = None
+    owner: str | None = None
+    due_days: float | None = None
+    consent: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A next step ``after_days`` after the action, for customers who ``if_``: opened, did not
+    open, or did not respond (no order or click)."""
+
+    after_days: float
+    if_: str
+    action: Action
+    line: int
+
+
+@dataclass(frozen=True)
+class Playbook:
+    name: str
+    trigger: Trigger
+    action: Action
+    line: int
+    description: str = ""
+    enabled: bool = True
+    when: str | None = None
+    holdout: float = 0.1
+    review: bool = False
+    follow_ups: tuple[FollowUp, ...] = ()
+    when_line: int = 0
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    body: str
+    line: int
+    subject: str | None = None
+    framing: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaybookSet:
+    guards: Guards = field(default_factory=Guards)
+    playbooks: dict[str, Playbook] = field(default_factory=dict)
+    templates: dict[str, Template] = field(default_factory=dict)
+
+
+class _Reader:
+    """Typed reads from located mappings; every error names the file and line."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, line: int, message: str) -> SettingsError:
+        return SettingsError(f"{self.where}:{line}: {message}")
+
+    def table(self, value: Any, what: str, line: int) -> _Located:
+        if not isinstance(value, _Located):
+            raise self.fail(line, f"{what} must be a mapping of settings, got {value!r}")
+        return value
+
+    def known(self, table: _Located, what: str, allowed: tuple[str, ...] | set[str]) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(sorted(allowed))}"
+                raise self.fail(table.lines[key], f"unknown setting {key!r} in {what}{hint}")
+
+    def number(self, table: _Located, key: str, default: Any, low: float | None = None, high: float | None = None,
+               below: float | None = None, whole: bool = False, required: bool = False) -> Any:
+        if key not in table or table[key] is None:
+            if required:
+                raise self.fail(table.lines.get(key, table.line), f"{key} needs a number")
+            return default
+        value, line = table[key], table.lines[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+            raise self.fail(line, f"{key} must be a {'whole ' if whole else ''}number, got {value!r}")
+        if (low is not None and value < low) or (high is not None and value > high) or \
+                (below is not None and value >= below):
+            bounds = [f"at least {low:g}" if low is not None else "", f"at most {high:g}" if high is not None else "",
+                      f"below {below:g}" if below is not None else ""]
+            raise self.fail(line, f"{key} must be {' and '.join(b for b in bounds if b)}, got {value!r}")
+        return value
+
+    def text(self, table: _Located, key: str, default: str | None = None, choices: tuple[str, ...] = ()) -> Any:
+        if key not in table or table[key] is None:
+            return default
+        value, line = table[key], table.lines[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(line, f"{key} must be text, got {value!r}")
+        if choices and value not in choices:
+            raise self.fail(line, f"{key} must be one of {', '.join(choices)}; got {value!r}")
+        return value
+
+    def flag(self, table: _Located, key: str, default: bool) -> bool:
+        if key not in table:
+            return default
+        if not isinstance(table[key], bool):
+            raise self.fail(table.lines[key], f"{key} must be true or false, got {table[key]!r}")
+        return table[key]
+
+
+def _guards(r: _Reader, raw: _Located) -> Guards:
+    r.known(raw, "guards", set(Guards.__dataclass_fields__))
+    cap = r.number(raw, "shop_daily_cap", None, low=1, whole=True)
+    return Guards(
+        email_hours=float(r.number(raw, "email_hours", 16.0, low=0.01)),
+        email_per_window=r.number(raw, "email_per_window", 1, low=1, whole=True),
+        sms_hours=float(r.number(raw, "sms_hours", 72.0, low=0.01)),
+        sms_per_window=r.number(raw, "sms_per_window", 1, low=1, whole=True),
+        shop_daily_cap=cap,
+        quiet_start=r.number(raw, "quiet_start", 21, low=0, high=23, whole=True),
+        quiet_end=r.number(raw, "quiet_end", 8, low=0, high=23, whole=True),
+        time_zone=_zone(r, raw),
+        suppress_after_purchase_days=float(r.number(raw, "suppress_after_purchase_days", 3.0, low=0)),
+        suppress_after_complaint_days=float(r.number(raw, "suppress_after_complaint_days", 14.0, low=0)),
+        global_control=float(r.number(raw, "global_control", 0.0, low=0, below=1)),
+        review_value_above=r.number(raw, "review_value_above", None, low=0),
+        unknown_consent=r.text(raw, "unknown_consent", "no", ("no", "yes")),
+    )
+
+
+def _zone(r: _Reader, raw: _Located) -> str:
+    import pytz
+
+    zone = r.text(raw, "time_zone", "UTC")
+    if zone not in pytz.all_timezones_set:
+        raise r.fail(raw.lines["time_zone"], f"time_zone must be a zone such as Europe/London, got {zone!r}")
+    return zone
+
+
+def _trigger(r: _Reader, raw: Any, line: int) -> Trigger:
+    t = r.table(raw, "trigger", line)
+    kinds = [k for k in ("score", "segment", "enters", "leaves", "event", "date") if k in t]
+    if len(kinds) != 1:
+        raise r.fail(t.line, "a trigger names exactly one of: score, enters, leaves, segment, event, date")
+    kind = kinds[0]
+    if kind == "score":
+        r.known(t, "a score trigger", ("score", *BOUNDS))
+        bounds = {b: float(r.number(t, b, None, required=True)) for b in BOUNDS if b in t}
+        if not bounds:
+            raise r.fail(t.line, f"a score trigger needs a band: one or two of {', '.join(BOUNDS)}")
+        return Trigger("score", {"field": r.text(t, "score"), **bounds}, t.line)
+    if kind in ("segment", "enters", "leaves"):
+        r.known(t, "a segment trigger", (kind,))
+        return Trigger("segment", {"change": {"segment": "in"}.get(kind, kind), "segment": r.text(t, kind)}, t.line)
+    if kind == "event":
+        r.known(t, "an event trigger", ("event", "at_least", "within_days", "without"))
+        event = r.text(t, "event")
+        if event not in EVENT_TYPES:
+            close = difflib.get_close_matches(event, EVENT_TYPES, n=1)
+            raise r.fail(t.lines["event"], f"unknown event type {event!r}" + (f" (did you mean {close[0]!r}?)"
+                                                                              if close else ""))
+        without = r.text(t, "without", None, ("order", *EVENT_TYPES))
+        return Trigger("event", {"event": event, "at_least": r.number(t, "at_least", 1, low=1, whole=True),
+                                 "within_days": float(r.number(t, "within_days", 7, low=0.01)), "without": without},
+                       t.line)
+    date = r.text(t, "date", choices=tuple(DATE_TRIGGERS))
+    r.known(t, f"a {date} trigger", ("date", *DATE_TRIGGERS[date]))
+    options: dict[str, Any] = {"date": date}
+    for key in DATE_TRIGGERS[date]:
+        if key not in t:
+            raise r.fail(t.line, f"a {date} trigger needs {key}")
+        options[key] = r.text(t, key) if key == "product" else float(r.number(t, key, None, low=0, required=True))
+    return Trigger("date", options, t.line)
+
+
+def _action(r: _Reader, raw: Any, line: int) -> Action:
+    a = r.table(raw, "action", line)
+    r.known(a, "an action", ("channel", "template", "priority", "cost", "url", "owner", "due_days", "consent"))
+    if "channel" not in a:
+        raise r.fail(a.line, f"an action needs a channel: {', '.join(CHANNELS)}")
+    channel = r.text(a, "channel", choices=CHANNELS)
+    url = r.text(a, "url")
+    if channel == "webhook":
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url or "")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise r.fail(a.lines.get("url", a.line), f"a webhook needs an http(s) url, got {url!r}")
+    template = r.text(a, "template")
+    if channel in ("email", "sms", "task") and template is None:
+        raise r.fail(a.line, f"an {channel} action needs a template")
+    return Action(channel=channel, template=template, priority=float(r.number(a, "priority", 50, low=0, high=100)),
+                  cost=float(r.number(a, "cost", 0.0, low=0)), line=a.line, url=url, owner=r.text(a, "owner"),
+                  due_days=r.number(a, "due_days", None, low=0), consent=r.text(a, "consent", None, ("email", "sms")))
+
+
+def _playbook(r: _Reader, name: str, raw: Any, line: int) -> Playbook:
+    p = r.table(raw, f"playbook {name!r}", line)
+    r.known(p, f"playbook {name!r}", ("description", "enabled", "trigger", "when", "holdout", "review", "action",
+                                      "follow_ups"))
+    for needed in ("trigger", "action"):
+        if needed not in p:
+            raise r.fail(p.line, f"playbook {name!r} needs a {needed}")
+    follow_ups = p.get("follow_ups") or []
+    if not isinstance(follow_ups, list):
+        raise r.fail(p.lines["follow_ups"], "follow_ups must be a list of steps")
+    steps = []
+    for step in follow_ups:
+        s = r.table(step, "a follow-up", p.lines["follow_ups"])
+        r.known(s, "a follow-up", ("after_days", "if", "action"))
+        if "action" not in s or "after_days" not in s:
+            raise r.fail(s.line, "a follow-up needs after_days and an action")
+        steps.append(FollowUp(float(r.number(s, "after_days", None, low=0.01, required=True)),
+                              r.text(s, "if", "no_response", FOLLOW_UP_IF), _action(r, s["action"], s.lines["action"]),
+                              s.line))
+    return Playbook(name=name, trigger=_trigger(r, p["trigger"], p.lines["trigger"]),
+                    action=_action(r, p["action"], p.lines["action"]), line=p.line,
+                    description=r.text(p, "description", ""), enabled=r.flag(p, "enabled", True),
+                    when=r.text(p, "when"), holdout=float(r.number(p, "holdout", 0.1, low=0, below=1)),
+                    review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line))
+
+
+def _template(r: _Reader, name: str, raw: Any, line: int) -> Template:
+    t = r.table(raw, f"template {name!r}", line)
+    r.known(t, f"template {name!r}", ("subject", "body", "framing"))
+    if "body" not in t:
+        raise r.fail(t.line, f"template {name!r} needs a body")
+    return Template(name=name, body=r.text(t, "body"), line=t.line, subject=r.text(t, "subject"),
+                    framing=r.text(t, "framing", None, FRAMINGS))
+
+
+def parse_playbooks(text: str, where: str = "playbooks.yaml") -> PlaybookSet:
+    """The playbooks, guards and templates of a file, checked for structure and values."""
+    r = _Reader(where)
+    raw = _load(text, where)
+    if raw is None:
+        return PlaybookSet()
+    top = r.table(raw, "the file", 1)
+    r.known(top, "the file", ("guards", "playbooks", "templates"))
+    guards = _guards(r, r.table(top["guards"], "guards", top.lines["guards"])) if top.get("guards") else Guards()
+    sections = {}
+    for key, build in (("playbooks", _playbook), ("templates", _template)):
+        part = r.table(top[key], key, top.lines[key]) if top.get(key) else _Located()
+        sections[key] = {name: build(r, name, value, part.lines[name]) for name, value in part.items()}
+    return PlaybookSet(guards, sections["playbooks"], sections["templates"])
+
+
+def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[str], template_fields: set[str],
+                    where: str = "playbooks.yaml") -> None:
+    """Check names against the shop: score fields and condition fields (``fields``: name ->
+    number, text or boolean), segments, templates, and every variable a template uses
+    (``template_fields``), so a missing field is found now rather than as a blank in a sent
+    message. Raises the first problem."""
+    from regulars.segments.rules import RuleError, compile_rule
+
+    r = _Reader(where)
+    for book in found.playbooks.values():
+        t = book.trigger
+        if t.kind == "score" and fields.get(t.options["field"]) != "number":
+            close = difflib.get_close_matches(t.options["field"], [f for f, k in fields.items() if k == "number"], 1)
+            raise r.fail(t.line, f"playbook {book.name!r}: no score {t.options['field']!r}"
+                                 + (f" (did you mean {close[0]!r}?)" if close else ""))
+        if t.kind == "segment" and t.options["segment"] not in segments:
+            close = difflib.get_close_matches(t.options["segment"], segments, 1)
+            raise r.fail(t.line, f"playbook {book.name!r}: no segment {t.options['segment']!r}"
+                                 + (f" (did you mean {close[0]!r}?)" if close else ""))
+        if book.when:
+            try:
+                compile_rule(book.when, fields, lambda table, name: None, segments)
+            except RuleError as exc:
+                raise r.fail(book.when_line, f"playbook {book.name!r}, when: {exc}") from None
+        for action in (book.action, *(s.action for s in book.follow_ups)):
+            if action.template is not None and action.template not in found.templates:
+                raise r.fail(action.line, f"playbook {book.name!r}: no template {action.template!r}; "
+                                          f"templates: {', '.join(sorted(found.templates)) or 'none'}")
+    for template in found.templates.values():
+        for part in (template.subject, template.body):
+            if part is None:
+                continue
+            missing = sorted(_variables(r, template, part) - template_fields)
+            if missing:
+                raise r.fail(template.line, f"template {template.name!r} uses {missing[0]!r}, which customers do "
+                                            f"not have")
+
+
+def _variables(r: _Reader, template: Template, text: str) -> set[str]:
+    """The names a template reads, from Jinja2's own parse (in its sandbox)."""
+    from jinja2 import TemplateSyntaxError, meta
+    from jinja2.sandbox import SandboxedEnvironment
+
+    try:
+        return set(meta.find_undeclared_variables(SandboxedEnvironment().parse(text)))
+    except TemplateSyntaxError as exc:
+        raise r.fail(template.line, f"template {template.name!r}: {exc.message} (template line {exc.lineno})") from None

@@ -1,0 +1,185 @@
+"""The starter set: the classic plays a shop can switch on, each with its trigger, template and
+holdout. Written as the playbook file a shop edits (``regulars playbooks DIR`` writes it); every
+playbook starts switched off."""
+
+from __future__ import annotations
+
+__all__ = ["STARTER_YAML"]
+
+STARTER_YAML = """\
+# regulars playbooks. Switch a playbook on with `enabled: true`; `regulars playbooks DIR validate`
+# checks this file against your data, `plan` shows who would get what (and who was held back).
+
+guards:
+  email_hours: 16                 # at most email_per_window marketing emails per 16 hours
+  email_per_window: 1
+  sms_hours: 72
+  sms_per_window: 1
+  quiet_start: 21                 # nothing lands between 21:00 and 08:00 in the customer's zone
+  quiet_end: 8
+  time_zone: UTC                  # for customers whose country is unknown
+  suppress_after_purchase_days: 3
+  suppress_after_complaint_days: 14
+  global_control: 0.0             # a share of customers who get no marketing at all
+  unknown_consent: "no"           # a customer who never said yes gets no email or SMS
+
+playbooks:
+  churn-win-back:
+    description: likely to leave (churn probability above 70%) - a win-back offer
+    enabled: false
+    trigger: {score: churn_probability, above: 0.70}
+    holdout: 0.1
+    action: {channel: email, template: win-back, priority: 80, cost: 0.05}
+    follow_ups:
+      - {after_days: 7, if: no_response, action: {channel: sms, template: win-back-sms, priority: 70, cost: 0.08}}
+  churn-nurture:
+    description: drifting (churn probability 40-70%) - a gentle reminder, no discount
+    enabled: false
+    trigger: {score: churn_probability, at_least: 0.40, at_most: 0.70}
+    holdout: 0.1
+    action: {channel: email, template: nurture, priority: 50, cost: 0.01}
+  hot-lead-handoff:
+    description: a prospect turned hot - a person calls them
+    enabled: false
+    trigger: {enters: "engagement: hot"}
+    when: '"lifecycle: prospect" in segments'
+    holdout: 0.0
+    action: {channel: task, template: hot-lead, owner: sales, due_days: 1, priority: 90}
+  warm-lead-nurture:
+    description: a warm prospect - a nurture series
+    enabled: false
+    trigger: {enters: "engagement: warm"}
+    when: '"lifecycle: prospect" in segments'
+    holdout: 0.1
+    action: {channel: email, template: lead-nurture, priority: 40, cost: 0.01}
+  abandoned-cart:
+    description: left a cart without ordering
+    enabled: false
+    trigger: {event: cart_abandon, within_days: 1, without: order}
+    holdout: 0.1
+    action: {channel: email, template: cart-reminder, priority: 85, cost: 0.01}
+  welcome-series:
+    description: a first order - welcome
+    enabled: false
+    trigger: {enters: "lifecycle: new"}
+    holdout: 0.05
+    action: {channel: email, template: welcome, priority: 60, cost: 0.01}
+  thank-you-review:
+    description: a week after an order - thanks and a review request
+    enabled: false
+    trigger: {date: days_after_order, days: 7}
+    holdout: 0.05
+    action: {channel: email, template: thank-you, priority: 30, cost: 0.01}
+  second-purchase-nudge:
+    description: bought once - a reason to come back
+    enabled: false
+    trigger: {enters: "behaviour: one-time"}
+    holdout: 0.1
+    action: {channel: email, template: second-purchase, priority: 55, cost: 0.02}
+  we-miss-you:
+    description: 30 days without a visit or an order
+    enabled: false
+    trigger: {date: days_without_activity, days: 30}
+    holdout: 0.1
+    action: {channel: email, template: we-miss-you, priority: 65, cost: 0.05}
+  birthday:
+    description: a birthday offer
+    enabled: false
+    trigger: {date: birthday}
+    holdout: 0.1
+    action: {channel: email, template: birthday, priority: 70, cost: 0.05}
+  browse-without-buying:
+    description: viewed products three times in a week without ordering
+    enabled: false
+    trigger: {event: product_view, at_least: 3, within_days: 7, without: order}
+    holdout: 0.1
+    action: {channel: email, template: browse, priority: 60, cost: 0.02}
+  lagged-cross-sell:
+    description: the usual follow-up to their last purchase, on its usual day (a week after the cake, the coffee)
+    enabled: false
+    trigger: {date: cross_sell_due}
+    holdout: 0.1
+    action: {channel: email, template: cross-sell, priority: 60, cost: 0.01}
+  replenishment:
+    description: due to run out - a reminder three days before their usual repurchase
+    enabled: false
+    trigger: {date: replenishment_due, days_before: 3}
+    holdout: 0.1
+    action: {channel: email, template: replenish, priority: 75, cost: 0.01}
+  vip-recognition:
+    description: a new Champion - a personal thank-you (a person approves each)
+    enabled: false
+    trigger: {enters: "Champions"}
+    holdout: 0.05
+    review: true
+    action: {channel: email, template: vip, priority: 70, cost: 0.5}
+  proactive-help:
+    description: three FAQ visits in a week - offer help before they ask
+    enabled: false
+    trigger: {event: faq_view, at_least: 3, within_days: 7}
+    holdout: 0.0
+    action: {channel: email, template: help, priority: 65, cost: 0.01}
+  new-arrivals:
+    description: new products in a category they are interested in
+    enabled: false
+    trigger: {date: new_arrivals, days: 14}
+    holdout: 0.1
+    action: {channel: email, template: new-arrivals, priority: 35, cost: 0.01}
+
+templates:
+  win-back:
+    subject: "{{ name }}, we have kept something for you"
+    body: "It has been a while. Here is 15% off your next order{% if next_product %} - perhaps {{ next_product }}?{% endif %}"
+    framing: reciprocity
+  win-back-sms:
+    body: "{{ name }}: 15% off your next order this week. Reply STOP to opt out."
+  nurture:
+    subject: "What is new since your last visit"
+    body: "Hello {{ name }}, {% if next_product %}customers like you are enjoying {{ next_product }}.{% endif %}"
+    framing: social proof
+  hot-lead:
+    body: "Call {{ name }} ({{ email }}): hot lead, {{ engagement }} engagement points."
+  lead-nurture:
+    subject: "A few ideas for you"
+    body: "Hello {{ name }}, here is what our customers start with."
+  cart-reminder:
+    subject: "You left something behind"
+    body: "Hello {{ name }}, your basket is waiting."
+    framing: loss aversion
+  welcome:
+    subject: "Welcome, {{ name }}"
+    body: "Thank you for your first order."
+  thank-you:
+    subject: "Thank you, {{ name }}"
+    body: "How was your order? A short review helps other customers."
+  second-purchase:
+    subject: "Something to go with it"
+    body: "{% if next_product %}Customers who bought what you did also love {{ next_product }}.{% endif %}"
+    framing: social proof
+  we-miss-you:
+    subject: "We miss you, {{ name }}"
+    body: "Here is 10% off when you come back this month."
+  birthday:
+    subject: "Happy birthday, {{ name }}"
+    body: "A treat from us: 20% off this week."
+  browse:
+    subject: "Still thinking about it?"
+    body: "{% if next_product %}{{ next_product }} is still here for you.{% endif %}"
+  cross-sell:
+    subject: "The perfect follow-up"
+    body: "{% if cross_sell_product %}Customers usually pick up {{ cross_sell_product }} next.{% endif %}"
+    framing: social proof
+  replenish:
+    subject: "Running low?"
+    body: "{% if replenish_product %}Time to restock {{ replenish_product }}.{% endif %}"
+  vip:
+    subject: "Thank you, {{ name }}"
+    body: "You are one of our very best customers. Thank you."
+    framing: reciprocity
+  help:
+    subject: "Can we help?"
+    body: "Hello {{ name }}, we saw you looking for answers. Reply and a person will help."
+  new-arrivals:
+    subject: "New in {{ interest }}"
+    body: "Fresh arrivals in {{ interest }}, picked for you."
+"""
