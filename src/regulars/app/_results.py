@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from regulars.store import BatchResult
 
 __all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DefineSegmentResult", "DemoResult",
-           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PredictResult", "QuarantineResult", "RecommendResult",
+           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PlaybooksResult", "PredictResult",
+           "QuarantineResult", "RecommendResult",
            "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
 
 
@@ -225,3 +226,15 @@ class RecommendResult(Result):
     cross_sell: dict[str, Any] | None
     replenishment: list[dict[str, Any]]
     reason: str | None
+
+
+@dataclass(frozen=True)
+class PlaybooksResult(Result):
+    """The playbooks of a workspace's file; ``checked_against`` names the run they were checked
+    against (None when only the file's own structure was checked)."""
+
+    file: str
+    created: bool
+    checked_against: str | None
+    playbooks: list[dict[str, Any]]
+    templates: list[str]
