@@ -53,3 +53,26 @@ def test_checking_needs_a_run_first(workspace):
     with pytest.raises(InsufficientDataError, match="run `regulars run` once first"):
         app.playbooks(workspace, check=True)
     assert app.playbooks(workspace).created is False  # written by the first call, kept
+
+
+def test_a_dry_run_plans_the_enabled_playbooks_and_counts_every_guard(bakery_run):
+    app.playbooks(bakery_run)  # writes the starter file
+    path = bakery_run / "playbooks.yaml"
+    text = path.read_text().replace('unknown_consent: "no"', 'unknown_consent: "yes"')
+    for name in ("churn-win-back", "churn-nurture", "second-purchase-nudge"):
+        start = text.index(f"  {name}:")
+        at = text.index("enabled: false", start)
+        text = text[:at] + "enabled: true" + text[at + len("enabled: false"):]
+    path.write_text(text)
+    result = app.plan_playbooks(bakery_run)
+    assert [c["playbook"] for c in result.counts] == ["churn-win-back", "churn-nurture", "second-purchase-nudge"]
+    actions = result.actions
+    assert len(actions) == sum(c["planned"] + c["needs approval"] + c["held out"] + sum(c["held back"].values())
+                               for c in result.counts) > 0
+    assert set(actions["status"]) <= {"planned", "needs approval", "held out", "held back"}
+    assert (actions.loc[actions["status"] == "held back", "guard"] != "").all()
+    assert not actions.duplicated(["customer_id", "playbook"]).any()
+    printed = CliRunner().invoke(cli, ["playbooks", str(bakery_run), "plan", "--json"])
+    assert printed.exit_code == 0 and json.loads(printed.output)["counts"] == json.loads(json.dumps(result.counts))
+    text_out = CliRunner().invoke(cli, ["playbooks", str(bakery_run), "plan"], env={"COLUMNS": "200"})
+    assert text_out.exit_code == 0 and "nothing is sent" in text_out.output

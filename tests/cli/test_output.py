@@ -59,6 +59,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "segments": [shop, "show", "Champions"],
         "recommend": [shop, "C00002"],
         "playbooks": [shop, "validate"],
+        "today": [shop],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }
     assert set(calls) == _json_commands()  # a new command with --json must be added here

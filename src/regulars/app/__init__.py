@@ -21,6 +21,7 @@ __all__ = [
     "InitResult",
     "PRESETS",
     "PinResult",
+    "PlanResult",
     "PlaybooksResult",
     "PredictResult",
     "QuarantineResult",
@@ -42,6 +43,7 @@ __all__ = [
     "ingest",
     "init",
     "pin",
+    "plan_playbooks",
     "playbooks",
     "predict",
     "quarantine",
@@ -53,6 +55,7 @@ __all__ = [
     "segment_history_of",
     "segments",
     "status",
+    "today",
 ]
 
 _HOMES = {
@@ -63,10 +66,11 @@ _HOMES = {
     "_engagement": ("engagement",),
     "_ingest": ("ingest",),
     "_init": ("init",),
-    "_playbooks": ("playbooks",),
+    "_playbooks": ("plan_playbooks", "playbooks", "today"),
     "_predict": ("predict",),
     "_results": ("BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DefineSegmentResult", "DemoResult",
-                 "EngagementResult", "IngestResult", "InitResult", "PinResult", "PlaybooksResult", "PredictResult",
+                 "EngagementResult", "IngestResult", "InitResult", "PinResult", "PlanResult", "PlaybooksResult",
+                 "PredictResult",
                  "QuarantineResult",
                  "RecommendResult", "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult",
                  "StatusResult"),

@@ -8,12 +8,17 @@ from pathlib import Path
 from regulars.app._common import Step, default_cutoff, quiet
 from regulars.app._ingest import ingest
 from regulars.app._init import init
+from regulars.app._playbooks import PLAYBOOKS_FILE, plan_playbooks
 from regulars.app._results import DemoResult
 from regulars.app._run import run
 from regulars.app._status import status
 from regulars.store import open_workspace
 
 __all__ = ["demo"]
+
+#: The starter plays the demo shop switches on.
+DEMO_PLAYBOOKS = ("churn-win-back", "churn-nurture", "welcome-series", "second-purchase-nudge", "we-miss-you",
+                  "lagged-cross-sell", "replenishment", "vip-recognition")
 
 
 def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days: int = 0,
@@ -22,6 +27,7 @@ def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days
     With ``compare_days``, a first run as of that many days before the end shows who entered and
     left each segment since."""
     from regulars.demo import generate_shop, write_shop
+    from regulars.playbooks import starter_yaml
 
     path = Path(path)
     step("generating the demo shop")
@@ -37,5 +43,10 @@ def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days
         with open_workspace(path).store(read_only=True) as store:
             earlier = default_cutoff(store) - timedelta(days=compare_days)
         run(path, cutoff=earlier, step=step)
+    scored = run(path, step=step)
+    playbooks_file = path / PLAYBOOKS_FILE
+    if not playbooks_file.exists():  # a few of the starter plays switched on, to show a plan
+        playbooks_file.write_text(starter_yaml(DEMO_PLAYBOOKS), encoding="utf-8")
+    step("planning today's actions")
     return DemoResult(workspace=str(path), files_dir=str(files[0][0].parent), truth=str(truth), loads=loads,
-                      status=status(path), run=run(path, step=step))
+                      status=status(path), run=scored, plan=plan_playbooks(path))

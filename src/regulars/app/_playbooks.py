@@ -3,15 +3,16 @@ and checked against the fields, segments and template variables of the latest ru
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from regulars.app._results import PlaybooksResult
-from regulars.errors import InsufficientDataError
+from regulars.app._results import PlanResult, PlaybooksResult
+from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import contract_for
-from regulars.store import open_workspace, segment_run
+from regulars.store import open_workspace, playbook_inputs, previous_segment_run, segment_run
 
-__all__ = ["playbooks"]
+__all__ = ["plan_playbooks", "playbooks", "today"]
 
 PLAYBOOKS_FILE = "playbooks.yaml"
 #: What a template may use besides a customer's rule fields: their profile and recommendations.
@@ -33,34 +34,84 @@ def _summary(trigger: Any) -> str:
     return o["date"].replace("_", " ") + (f" ({extra})" if extra else "")
 
 
-def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksResult:
-    """The playbooks of the workspace's ``playbooks.yaml`` (written with the starter set, every
-    playbook switched off, when there is none). With ``check``, every name is checked against
-    the latest run: score and condition fields, segments, templates and their variables."""
-    from regulars.playbooks import STARTER_YAML, check_playbooks, parse_playbooks
+def _checked(workspace: Any, store: Any, found: Any, path: Path) -> tuple[dict[str, Any], Any, Any, list[str]]:
+    """The latest run, its fields and memberships, after checking ``found`` against them."""
+    from regulars.app._segments import _fields_at
+    from regulars.playbooks import check_playbooks
+
+    try:
+        latest = segment_run(store)
+    except InsufficientDataError:
+        raise InsufficientDataError("run `regulars run` once first, so the playbooks can be checked against "
+                                    "the fields and segments that exist") from None
+    fields, pairs, names, kinds = _fields_at(store, latest, workspace.settings.clv.months)
+    profile = {c.name for c in contract_for("customers").columns}
+    check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS), where=str(path))
+    return latest, fields, pairs, names
+
+
+def _read(workspace_path: str | Path) -> tuple[Any, Path, bool, Any]:
+    from regulars.playbooks import STARTER_YAML, parse_playbooks
 
     workspace = open_workspace(workspace_path)
     path = workspace.path / PLAYBOOKS_FILE
     created = not path.exists()
     if created:
         path.write_text(STARTER_YAML, encoding="utf-8")
-    found = parse_playbooks(path.read_text(encoding="utf-8"), where=str(path))
+    return workspace, path, created, parse_playbooks(path.read_text(encoding="utf-8"), where=str(path))
+
+
+def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksResult:
+    """The playbooks of the workspace's ``playbooks.yaml`` (written with the starter set, every
+    playbook switched off, when there is none). With ``check``, every name is checked against
+    the latest run: score and condition fields, segments, templates and their variables."""
+    workspace, path, created, found = _read(workspace_path)
     run_id = None
     if check:
-        from regulars.app._segments import _fields_at
-
         with workspace.store(read_only=True) as store:
-            try:
-                latest = segment_run(store)
-            except InsufficientDataError:
-                raise InsufficientDataError("run `regulars run` once first, so the playbooks can be checked against "
-                                            "the fields and segments that exist") from None
-            fields, _, names, kinds = _fields_at(store, latest, workspace.settings.clv.months)
-        run_id = latest["run_id"]
-        profile = {c.name for c in contract_for("customers").columns}
-        check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS), where=str(path))
+            run_id = _checked(workspace, store, found, path)[0]["run_id"]
     rows = [{"playbook": p.name, "enabled": p.enabled, "trigger": _summary(p.trigger), "channel": p.action.channel,
              "template": p.action.template, "holdout": p.holdout, "review": p.review,
              "follow_ups": len(p.follow_ups), "description": p.description} for p in found.playbooks.values()]
     return PlaybooksResult(file=str(path), created=created, checked_against=run_id, playbooks=rows,
                            templates=sorted(found.templates))
+
+
+def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResult:
+    """A dry run of the enabled playbooks as of ``at`` (UTC; default 10:00 on the latest run's
+    cutoff day, the day its scores speak of): who would get what and why, and who was held back
+    by which guard. Nothing is queued or sent."""
+    from regulars.playbooks import Situation, plan
+
+    workspace, path, _, found = _read(workspace_path)
+    with workspace.store(read_only=True) as store:
+        latest, fields, pairs, names = _checked(workspace, store, found, path)
+        cutoff = latest["cutoff"]
+        at = at or datetime(cutoff.year, cutoff.month, cutoff.day, 10)
+        before = previous_segment_run(store, latest["run_id"])
+        inputs = playbook_inputs(store, before["run_id"] if before else None, at)
+    profile = inputs.pop("profile").set_index("customer_id")
+    try:
+        actions = plan(found, Situation(at=at, fields=fields, pairs=pairs, segment_names=names, profile=profile,
+                                        **inputs))
+    except ValueError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    counts = []
+    for name, book in found.playbooks.items():
+        if not book.enabled:
+            continue
+        mine = actions[actions["playbook"] == name]
+        counts.append({"playbook": name, **{k: int((mine["status"] == k).sum())
+                                            for k in ("planned", "needs approval", "held out")},
+                       "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
+                                     .value_counts().items()}})
+    return PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
+
+
+def today(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResult:
+    """Who to contact today across every enabled playbook, ranked (planned first, then those
+    waiting for approval; by priority, then the customer's value): the plan without the
+    customers held out or held back."""
+    result = plan_playbooks(workspace_path, at=at)
+    todo = result.actions[result.actions["status"].isin(["planned", "needs approval"])].reset_index(drop=True)
+    return PlanResult(file=result.file, run_id=result.run_id, at=result.at, counts=result.counts, actions=todo)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from regulars.store import BatchResult
 
 __all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DefineSegmentResult", "DemoResult",
-           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PlaybooksResult", "PredictResult",
+           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PlanResult", "PlaybooksResult", "PredictResult",
            "QuarantineResult", "RecommendResult",
            "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
 
@@ -143,6 +143,7 @@ class DemoResult(Result):
     loads: list[BatchResult]
     status: StatusResult
     run: RunResult
+    plan: PlanResult
 
 
 @dataclass(frozen=True)
@@ -238,3 +239,15 @@ class PlaybooksResult(Result):
     checked_against: str | None
     playbooks: list[dict[str, Any]]
     templates: list[str]
+
+
+@dataclass(frozen=True)
+class PlanResult(Result):
+    """A dry run of the enabled playbooks as of ``at``: per playbook, how many actions are planned,
+    wait for approval, are held out, and are held back by each guard; ``actions`` has a row each."""
+
+    file: str
+    run_id: str
+    at: Any
+    counts: list[dict[str, Any]]
+    actions: pd.DataFrame

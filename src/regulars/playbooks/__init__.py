@@ -12,6 +12,7 @@ from regulars.playbooks._guards import (
     suppressed,
     zone_for,
 )
+from regulars.playbooks._plan import COOL_DOWN_DAYS, Situation, plan, triggered
 from regulars.playbooks._spec import (
     CHANNELS,
     Action,
@@ -24,10 +25,10 @@ from regulars.playbooks._spec import (
     check_playbooks,
     parse_playbooks,
 )
-from regulars.playbooks._starter import STARTER_YAML
+from regulars.playbooks._starter import STARTER_YAML, starter_yaml
 from regulars.playbooks._triggers import in_band
 
-__all__ = ["Action", "CHANNELS", "CONSENT", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook", "PlaybookSet",
-           "STARTER_YAML", "Template", "Trigger", "capped", "check_playbooks", "consented",
-           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "shop_cap", "suppressed",
-           "zone_for"]
+__all__ = ["Action", "CHANNELS", "CONSENT", "COOL_DOWN_DAYS", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook",
+           "PlaybookSet", "STARTER_YAML", "Situation", "Template", "Trigger", "capped", "check_playbooks", "consented",
+           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "plan", "shop_cap", "starter_yaml",
+           "suppressed", "triggered", "zone_for"]

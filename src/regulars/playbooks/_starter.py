@@ -4,7 +4,7 @@ playbook starts switched off."""
 
 from __future__ import annotations
 
-__all__ = ["STARTER_YAML"]
+__all__ = ["STARTER_YAML", "starter_yaml"]
 
 STARTER_YAML = """\
 # regulars playbooks. Switch a playbook on with `enabled: true`; `regulars playbooks DIR validate`
@@ -183,3 +183,13 @@ templates:
     subject: "New in {{ interest }}"
     body: "Fresh arrivals in {{ interest }}, picked for you."
 """
+
+
+def starter_yaml(enabled: tuple[str, ...] = ()) -> str:
+    """The starter file with the playbooks named in ``enabled`` switched on."""
+    text = STARTER_YAML
+    for name in enabled:
+        start = text.index(f"\n  {name}:\n")
+        at = text.index("    enabled: false", start)
+        text = text[:at] + "    enabled: true" + text[at + len("    enabled: false"):]
+    return text

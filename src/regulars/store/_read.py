@@ -95,3 +95,39 @@ def customer_recommendations(store: Store, customer_id: str, run_id: str) -> dic
         cross["name"] = names.get(cross["cross_sell_product"])
     return {"products": products, "replenishment": due, "cross_sell": cross,
             "reason": wide[0]["recommend_reason"] if wide else None}
+
+
+def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: int = 60) -> dict[str, pd.DataFrame]:
+    """What the playbook planner reads besides a run's fields, by resolved customer id: profile
+    (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
+    wins), the previous run's memberships, the last ``days`` days of events and purchases before
+    ``at``, every action recorded (messages), complaints (tickets in a complaint category or
+    rated 1-2) and each product's category and first sale (arrivals)."""
+    since = [at, at]
+    return {
+        "profile": store.frame(
+            "SELECT m.resolved_id AS customer_id, any_value(c.name) AS name, any_value(c.email) AS email, "
+            "any_value(c.phone) AS phone, any_value(c.country) AS country, any_value(c.birthday) AS birthday, "
+            "bool_and(c.consent_email) AS consent_email, bool_and(c.consent_sms) AS consent_sms "
+            "FROM customers c JOIN customer_map m USING (customer_id) GROUP BY 1"),
+        "previous": store.frame("SELECT customer_id, unnest(segments) AS segment FROM segment_members "
+                                "WHERE run_id = ?", [previous_run_id]) if previous_run_id else None,
+        "events": store.frame(
+            f"SELECT m.resolved_id AS customer_id, e.event_type, e.occurred_at FROM events e "
+            f"JOIN customer_map m USING (customer_id) WHERE e.occurred_at < ? "
+            f"AND (e.occurred_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY OR e.event_type LIKE '%unsubscribe')",
+            since),
+        "orders": store.frame(
+            f"SELECT m.resolved_id AS customer_id, o.ordered_at FROM orders o JOIN customer_map m USING (customer_id) "
+            f"WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND o.ordered_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY",
+            since),
+        "sent": store.frame("SELECT customer_id, channel, playbook, variant, sent_at FROM messages WHERE sent_at <= ?",
+                            [at]),
+        "complaints": store.frame(
+            "SELECT m.resolved_id AS customer_id, t.opened_at FROM tickets t JOIN customer_map m USING (customer_id) "
+            "WHERE t.opened_at < ? AND (t.category ILIKE '%complain%' OR t.csat <= 2)", [at]),
+        "arrivals": store.frame(
+            f"SELECT p.category, min(o.ordered_at) AS first_sold FROM order_items i JOIN orders o USING (order_id) "
+            f"JOIN products p USING (product_id) WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND p.category IS NOT NULL "
+            f"GROUP BY p.product_id, p.category", [at]),
+    }

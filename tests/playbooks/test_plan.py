@@ -1,0 +1,121 @@
+"""The planner on small situations whose answers are known: each trigger's boundary, and each
+guard holding back exactly the customers it should (each test fails if its guard is removed)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from regulars.playbooks import COOL_DOWN_DAYS, STARTER_YAML, Situation, parse_playbooks, plan
+
+AT = datetime(2025, 3, 10, 10, 0)  # 10:00 UTC: daytime in Europe
+
+
+def situation(n: int = 6, **columns) -> Situation:
+    ids = [f"c{i}" for i in range(n)]
+    fields = pd.DataFrame({"churn_probability": np.full(n, 0.8), "clv": np.arange(n, dtype=float) * 100,
+                           "days_since_last_order": np.full(n, 60.0), "days_since_last_event": np.full(n, 60.0),
+                           "cross_sell_in_days": np.full(n, np.nan), "replenish_in_days": np.full(n, np.nan),
+                           **columns}, index=pd.Index(ids, name="customer_id"))
+    profile = pd.DataFrame({"name": ids, "country": "GB", "consent_email": True, "consent_sms": True,
+                            "birthday": None}, index=fields.index)
+    pairs = pd.DataFrame({"row": np.zeros(0, dtype=np.int64), "segment": pd.Categorical([])})
+    return Situation(at=AT, fields=fields, pairs=pairs, segment_names=[], profile=profile)
+
+
+def starter(*names: str, holdout: float = 0.0, **guards) -> object:
+    found = parse_playbooks(STARTER_YAML)
+    books = {n: p.__class__(**{**p.__dict__, "enabled": True, "holdout": holdout}) for n, p in found.playbooks.items()
+             if n in names}
+    return found.__class__(found.guards.__class__(**{**found.guards.__dict__, **guards}), books, found.templates)
+
+
+def statuses(frame: pd.DataFrame, playbook: str) -> dict[str, tuple[str, str]]:
+    rows = frame[frame["playbook"] == playbook]
+    return dict(zip(rows["customer_id"], zip(rows["status"], rows["guard"], strict=True), strict=True))
+
+
+def test_churn_bands_at_their_boundaries():
+    s = situation(4, churn_probability=[0.39, 0.40, 0.70, 0.71])
+    got = plan(starter("churn-win-back", "churn-nurture"), s)
+    assert set(got.loc[got["playbook"] == "churn-win-back", "customer_id"]) == {"c3"}  # 0.71
+    assert set(got.loc[got["playbook"] == "churn-nurture", "customer_id"]) == {"c1", "c2"}  # 0.40 and exactly 0.70
+    assert (got["status"] == "planned").all()
+
+
+def test_we_miss_you_on_the_thirtieth_day_not_the_twenty_ninth():
+    s = situation(3, days_since_last_order=[29.0, 30.0, 30.0], days_since_last_event=[40.0, 45.0, 3.0])
+    got = plan(starter("we-miss-you"), s)
+    assert list(got["customer_id"]) == ["c1"]  # c0: 29 days; c2 visited 3 days ago
+
+
+def test_the_cross_sell_comes_on_its_day_not_before():
+    # a cake bought 6, 7 and 8 days ago; coffee usually follows 7 days later: in_days 1, 0 and -1
+    s = situation(3, cross_sell_in_days=[1.0, 0.0, -1.0])
+    assert sorted(plan(starter("lagged-cross-sell"), s)["customer_id"]) == ["c1", "c2"]
+
+
+def test_consent_and_a_later_unsubscribe_hold_back():
+    s = situation(4)
+    s.profile["consent_email"] = [True, False, None, True]
+    s.events = pd.DataFrame({"customer_id": ["c3"], "event_type": ["email_unsubscribe"],
+                             "occurred_at": [AT - timedelta(hours=1)]})
+    got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
+    assert got == {"c0": ("planned", ""), "c1": ("held back", "no consent on email"),
+                   "c2": ("held back", "no consent on email"), "c3": ("held back", "no consent on email")}
+
+
+def test_frequency_cap_across_playbooks_in_priority_order():
+    s = situation(2, churn_probability=[0.8, 0.8], cross_sell_in_days=[0.0, 0.0])
+    s.sent = pd.DataFrame({"customer_id": ["c1"], "channel": ["email"], "playbook": ["other"], "variant": ["treatment"],
+                           "sent_at": [AT - timedelta(hours=15)]})
+    got = plan(starter("churn-win-back", "lagged-cross-sell"), s)
+    assert statuses(got, "churn-win-back") == {"c0": ("planned", ""), "c1": ("held back", "frequency cap")}
+    # win-back (priority 80) took c0's one email in 16 hours; the cross-sell (60) waits
+    assert statuses(got, "lagged-cross-sell") == {"c0": ("held back", "frequency cap"),
+                                                  "c1": ("held back", "frequency cap")}
+
+
+def test_shop_wide_cap_keeps_the_most_valuable():
+    got = plan(starter("churn-win-back", shop_daily_cap=2), situation(5))
+    assert set(got.loc[got["status"] == "planned", "customer_id"]) == {"c4", "c3"}
+    assert set(got.loc[got["guard"] == "shop-wide cap", "customer_id"]) == {"c0", "c1", "c2"}
+
+
+def test_suppression_after_a_purchase_or_complaint_and_the_cool_down():
+    s = situation(4)
+    s.orders = pd.DataFrame({"customer_id": ["c0"], "ordered_at": [AT - timedelta(days=1)]})
+    s.complaints = pd.DataFrame({"customer_id": ["c1"], "opened_at": [AT - timedelta(days=5)]})
+    s.sent = pd.DataFrame({"customer_id": ["c2"], "channel": ["email"], "playbook": ["churn-win-back"],
+                           "variant": ["holdout"], "sent_at": [AT - timedelta(days=COOL_DOWN_DAYS - 1)]})
+    got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
+    assert got["c0"] == ("held back", "suppressed: ordered recently")
+    assert got["c1"] == ("held back", "suppressed: recent complaint")
+    assert got["c2"] == ("held back", f"reached by this playbook in the last {COOL_DOWN_DAYS} days")
+    assert got["c3"] == ("planned", "")
+
+
+def test_holdout_global_control_review_and_quiet_hours():
+    s = situation(2000)
+    got = plan(starter("churn-win-back", holdout=0.2, global_control=0.05, review_value_above=150_000), s)
+    share = got["status"].value_counts(normalize=True)
+    assert 0.04 < (got["guard"] == "global control group").mean() < 0.06
+    assert 0.17 < share["held out"] < 0.23
+    assert set(got.loc[got["status"] == "needs approval", "customer_id"]) <= {f"c{i}" for i in range(1501, 2000)}
+    assert (got.loc[got["status"] == "needs approval", "value"] > 150_000).all()
+    again = plan(starter("churn-win-back", holdout=0.2, global_control=0.05, review_value_above=150_000), s)
+    assert again.equals(got)  # deterministic
+    s.at = datetime(2025, 3, 10, 22, 0)  # 22:00 in London: deferred to 08:00, not dropped
+    late = plan(starter("churn-win-back"), s)
+    assert (late["status"] == "planned").all() and (late["deliver_at"] == datetime(2025, 3, 11, 8, 0)).all()
+
+
+def test_new_arrivals_reach_those_interested_in_the_category():
+    s = situation(3)
+    s.pairs = pd.DataFrame({"row": [0, 1, 2], "segment": pd.Categorical(
+        ["interested in coffee", "interested in cakes", "interested in tea"])})
+    s.arrivals = pd.DataFrame({"category": ["coffee", "cakes", "tea"],
+                               "first_sold": [AT - timedelta(days=3), AT - timedelta(days=15), AT + timedelta(days=1)]})
+    assert list(plan(starter("new-arrivals"), s)["customer_id"]) == ["c0"]  # cakes are 15 days old; tea not yet
