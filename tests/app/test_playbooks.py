@@ -72,6 +72,9 @@ def test_a_dry_run_plans_the_enabled_playbooks_and_counts_every_guard(bakery_run
     assert set(actions["status"]) <= {"planned", "needs approval", "held out", "held back"}
     assert (actions.loc[actions["status"] == "held back", "guard"] != "").all()
     assert not actions.duplicated(["customer_id", "playbook"]).any()
+    sent = actions["status"].isin(["planned", "needs approval"])
+    assert (actions.loc[sent, "message"] != "").all() and (actions.loc[~sent, "message"] == "").all()
+    assert "None" not in " ".join(actions["message"])  # a missing name renders as nothing
     printed = CliRunner().invoke(cli, ["playbooks", str(bakery_run), "plan", "--json"])
     assert printed.exit_code == 0 and json.loads(printed.output)["counts"] == json.loads(json.dumps(result.counts))
     text_out = CliRunner().invoke(cli, ["playbooks", str(bakery_run), "plan"], env={"COLUMNS": "200"})

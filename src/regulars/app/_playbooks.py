@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from regulars.app._results import PlanResult, PlaybooksResult
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import contract_for
@@ -96,6 +98,7 @@ def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) ->
                                         **inputs))
     except ValueError as exc:
         raise SettingsError(f"{path}: {exc}") from None
+    actions["message"] = _messages(actions, found, fields, profile, pairs)
     counts = []
     for name, book in found.playbooks.items():
         if not book.enabled:
@@ -106,6 +109,33 @@ def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) ->
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
     return PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
+
+
+def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -> list[str]:
+    """The subject (or the body, for texts and tasks) each planned action would carry, rendered
+    from the customer's fields, profile, segments and first interest."""
+    import pandas as pd
+
+    from regulars.playbooks import render
+
+    todo = actions["status"].isin(["planned", "needs approval"]).to_numpy() & actions["template"].notna().to_numpy()
+    out = [""] * len(actions)
+    if not todo.any():
+        return out
+    who = pd.Index(actions.loc[todo, "customer_id"].unique())
+    values = fields.reindex(who).join(profile.drop(columns=[c for c in profile.columns if c in fields.columns]),
+                                      how="left")
+    names = pd.Series(fields.index[pairs["row"].to_numpy()], name="customer_id")
+    segments = pd.Series(pairs["segment"].astype(str).to_numpy()).groupby(names.to_numpy()).agg(list)
+    values["segments"] = segments.reindex(who).to_numpy()
+    interested = [[s.removeprefix("interested in ") for s in member_of if s.startswith("interested in ")]
+                  for member_of in values["segments"].map(lambda v: v if isinstance(v, list) else [])]
+    values["interest"] = [i[0] if i else None for i in interested]
+    records = values.to_dict("index")
+    for at in np.flatnonzero(todo):
+        subject, body = render(found.templates[actions["template"].iat[at]], records[actions["customer_id"].iat[at]])
+        out[at] = subject or body
+    return out
 
 
 def today(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResult:

@@ -83,8 +83,8 @@ def today(workspace: WorkspaceArg, top: Top = 20, as_json: AsJson = False) -> No
         return None
     todo = result.actions.head(top)
     out.print(table(f"Today, {result.at:%Y-%m-%d} (run {result.run_id}): {len(result.actions):,} actions",
-                    ["customer", "playbook", "channel", "why", "value", "status", "when"],
-                    [[r.customer_id, r.playbook, f"{r.channel}: {r.template}" if r.template else r.channel, r.why,
-                      num(r.value), r.status, f"{r.deliver_at:%H:%M}"] for r in todo.itertuples()],
-                    right=("value",), fold=("why",)))
+                    ["customer", "playbook", "channel", "message", "why", "value", "status", "when"],
+                    [[r.customer_id, r.playbook, r.channel, r.message, r.why, num(r.value), r.status,
+                      f"{r.deliver_at:%H:%M}"] for r in todo.itertuples()],
+                    right=("value",), fold=("why", "message")))
     return None

@@ -26,9 +26,10 @@ from regulars.playbooks._spec import (
     parse_playbooks,
 )
 from regulars.playbooks._starter import STARTER_YAML, starter_yaml
+from regulars.playbooks._templates import render
 from regulars.playbooks._triggers import in_band
 
 __all__ = ["Action", "CHANNELS", "CONSENT", "COOL_DOWN_DAYS", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook",
            "PlaybookSet", "STARTER_YAML", "Situation", "Template", "Trigger", "capped", "check_playbooks", "consented",
-           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "plan", "shop_cap", "starter_yaml",
-           "suppressed", "triggered", "zone_for"]
+           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "plan", "render", "shop_cap",
+           "starter_yaml", "suppressed", "triggered", "zone_for"]

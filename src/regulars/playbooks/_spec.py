@@ -355,11 +355,12 @@ def parse_playbooks(text: str, where: str = "playbooks.yaml") -> PlaybookSet:
 
 
 def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[str], template_fields: set[str],
-                    where: str = "playbooks.yaml") -> None:
+                    where: str = "playbooks.yaml", stock: bool = False) -> None:
     """Check names against the shop: score fields and condition fields (``fields``: name ->
     number, text or boolean), segments, templates, and every variable a template uses
     (``template_fields``), so a missing field is found now rather than as a blank in a sent
-    message. Raises the first problem."""
+    message; a template may claim scarcity only when the shop records ``stock``. Raises the
+    first problem."""
     from regulars.segments.rules import RuleError, compile_rule
 
     r = _Reader(where)
@@ -383,6 +384,9 @@ def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[s
                 raise r.fail(action.line, f"playbook {book.name!r}: no template {action.template!r}; "
                                           f"templates: {', '.join(sorted(found.templates)) or 'none'}")
     for template in found.templates.values():
+        if template.framing == "scarcity" and not stock:
+            raise r.fail(template.line, f"template {template.name!r} claims scarcity, but the shop records no stock "
+                                        "levels: say it only when it is true")
         for part in (template.subject, template.body):
             if part is None:
                 continue
