@@ -10,10 +10,10 @@ import pytest
 
 from regulars.playbooks import (
     GLOBAL_CONTROL,
-    capped,
     consented,
     deferred_from_quiet_hours,
     in_holdout,
+    recent_sends,
     shop_cap,
     suppressed,
     zone_for,
@@ -44,22 +44,22 @@ def test_consent_per_channel_and_a_later_unsubscribe_wins():
     assert consented("task", consent, unsubscribed).all()  # a task for a person messages nobody
 
 
-def test_frequency_cap_over_a_window():
-    sent = pd.DataFrame({"customer_id": ["a", "b", "b", "c"], "channel": ["email", "email", "email", "sms"],
+def test_recent_sends_over_a_window():
+    sent = pd.DataFrame({"customer_id": ["a", "b", "b", "c", "d"], "channel": ["email", "email", "email", "sms", "email"],
+                         "variant": ["treatment", "treatment", "treatment", "treatment", "holdout"],
                          "sent_at": [NOW - timedelta(hours=15, minutes=59), NOW - timedelta(hours=16),
-                                     NOW - timedelta(hours=30), NOW - timedelta(hours=1)]})
-    # one marketing email per 16 hours: a's came 15:59 ago (capped), b's 16:00 ago (free again)
-    assert capped(["a", "b", "c", "d"], "email", sent, NOW, timedelta(hours=16), 1).tolist() == [True, False, False,
-                                                                                                 False]
-    assert capped(["b"], "email", sent, NOW, timedelta(hours=48), 2).tolist() == [True]
-    with pytest.raises(ValueError, match="at least 1"):
-        capped(["a"], "email", sent, NOW, timedelta(hours=16), 0)
+                                     NOW - timedelta(hours=30), NOW - timedelta(hours=1), NOW - timedelta(hours=1)]})
+    # one marketing email per 16 hours: a's came 15:59 ago (counts), b's 16:00 ago (free again);
+    # c's was a text; d was held out (recorded, not sent)
+    assert recent_sends(["a", "b", "c", "d"], "email", sent, NOW, timedelta(hours=16)).tolist() == [1, 0, 0, 0]
+    assert recent_sends(["b"], "email", sent, NOW, timedelta(hours=48)).tolist() == [2]
 
 
-def test_shop_cap_keeps_the_highest_priority():
-    assert shop_cap([10, 50, 50, 20], 2).tolist() == [False, True, True, False]
+def test_shop_cap_keeps_the_highest_priority_then_value():
+    assert shop_cap([10, 50, 50, 20], [0, 1, 2, 9], 2).tolist() == [False, True, True, False]
+    assert shop_cap([50, 50, 50], [1, 3, 2], 1).tolist() == [False, True, False]
     with pytest.raises(ValueError, match="at least 1"):
-        shop_cap([1], 0)
+        shop_cap([1], [1], 0)
 
 
 def test_quiet_hours_defer_to_the_morning_in_the_customers_zone():

@@ -4,10 +4,10 @@ caps, quiet hours, suppression, holdouts) and, where it matters, a person's appr
 from regulars.playbooks._guards import (
     CONSENT,
     GLOBAL_CONTROL,
-    capped,
     consented,
     deferred_from_quiet_hours,
     in_holdout,
+    recent_sends,
     shop_cap,
     suppressed,
     zone_for,
@@ -30,6 +30,6 @@ from regulars.playbooks._templates import render
 from regulars.playbooks._triggers import in_band
 
 __all__ = ["Action", "CHANNELS", "CONSENT", "COOL_DOWN_DAYS", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook",
-           "PlaybookSet", "STARTER_YAML", "Situation", "Template", "Trigger", "capped", "check_playbooks", "consented",
-           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "plan", "render", "shop_cap",
-           "starter_yaml", "suppressed", "triggered", "zone_for"]
+           "PlaybookSet", "STARTER_YAML", "Situation", "Template", "Trigger", "check_playbooks", "consented",
+           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "plan", "recent_sends", "render",
+           "shop_cap", "starter_yaml", "suppressed", "triggered", "zone_for"]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CONSENT", "GLOBAL_CONTROL", "capped", "consented", "deferred_from_quiet_hours", "in_holdout",
+__all__ = ["CONSENT", "GLOBAL_CONTROL", "consented", "deferred_from_quiet_hours", "in_holdout", "recent_sends",
            "shop_cap", "suppressed", "zone_for"]
 
 #: The consent an action on each channel needs (the customers column that records it); tasks
@@ -59,23 +59,22 @@ def consented(channel: str, consent: Sequence[Any], unsubscribed: Sequence[bool]
     return yes.to_numpy(dtype=bool) & ~np.asarray(unsubscribed, dtype=bool)
 
 
-def capped(customers: Sequence[str], channel: str, sent: pd.DataFrame, now: datetime, window: timedelta,
-           most: int) -> np.ndarray:
-    """Whether each customer already had ``most`` messages on ``channel`` within ``window``
-    before ``now`` (``sent``: customer_id, channel, sent_at of earlier sends)."""
-    if most < 1:
-        raise ValueError(f"a frequency cap must allow at least 1 message, got {most!r}")
-    recent = sent[(sent["channel"] == channel) & (sent["sent_at"] > now - window) & (sent["sent_at"] <= now)]
-    counts = recent["customer_id"].value_counts()
-    return counts.reindex(pd.Index(customers)).fillna(0).to_numpy() >= most
+def recent_sends(customers: Sequence[str], channel: str, sent: pd.DataFrame, now: datetime, window: timedelta
+                 ) -> np.ndarray:
+    """How many messages each customer got on ``channel`` within ``window`` before ``now``
+    (``sent``: customer_id, channel, variant, sent_at of earlier actions; holdout records are
+    not messages). A frequency cap of N holds back customers at N or more."""
+    recent = sent[(sent["channel"] == channel) & (sent["variant"] != "holdout") & (sent["sent_at"] > now - window)
+                  & (sent["sent_at"] <= now)]
+    return recent["customer_id"].value_counts().reindex(pd.Index(customers)).fillna(0).to_numpy(dtype=float, copy=True)
 
 
-def shop_cap(priority: Sequence[float], most: int) -> np.ndarray:
-    """Which actions fit under a shop-wide cap of ``most``: the highest priority first, ties in
-    the order given. True for those kept."""
+def shop_cap(priority: Sequence[float], value: Sequence[float], most: int) -> np.ndarray:
+    """Which actions fit under a shop-wide cap of ``most``: the highest priority first, then the
+    most valuable customer, ties in the order given. True for those kept."""
     if most < 1:
         raise ValueError(f"a shop-wide cap must allow at least 1 action, got {most!r}")
-    order = np.argsort(-np.asarray(priority, dtype=float), kind="stable")
+    order = np.lexsort((-np.nan_to_num(np.asarray(value, dtype=float)), -np.asarray(priority, dtype=float)))
     keep = np.zeros(len(order), dtype=bool)
     keep[order[:most]] = True
     return keep

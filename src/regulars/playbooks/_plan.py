@@ -26,6 +26,8 @@ from regulars.playbooks._guards import (
     consented,
     deferred_from_quiet_hours,
     in_holdout,
+    recent_sends,
+    shop_cap,
     zone_for,
 )
 from regulars.playbooks._spec import Playbook, PlaybookSet
@@ -165,10 +167,7 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
     windows = {"email": (timedelta(hours=g.email_hours), g.email_per_window),
                "sms": (timedelta(hours=g.sms_hours), g.sms_per_window)}
     # sends in each channel's window, by customer, counting this plan's own as they are made
-    window_sends = {channel: s.sent[(s.sent["channel"] == channel) & (s.sent["variant"] != "holdout")
-                                    & (s.sent["sent_at"] > s.at - span) & (s.sent["sent_at"] <= s.at)]
-                    ["customer_id"].value_counts().reindex(index).fillna(0).to_numpy(dtype=float, copy=True)
-                    for channel, (span, _) in windows.items()}
+    window_sends = {channel: recent_sends(index, channel, s.sent, s.at, span) for channel, (span, _) in windows.items()}
     unsubscribed = {c: _counts_since(s.events, "occurred_at", datetime(1900, 1, 1), s.at + timedelta(days=1), index,
                                      f"{c}_unsubscribe") > 0 for c in ("email", "sms")}
     parts = []
@@ -217,9 +216,8 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     if g.shop_daily_cap is not None:
         active = np.flatnonzero(out["status"].isin([PLANNED, REVIEW]).to_numpy())
-        order = active[np.lexsort((-np.nan_to_num(out["value"].to_numpy(dtype=float)[active]),
-                                   -out["priority"].to_numpy(dtype=float)[active]))]
-        over = order[g.shop_daily_cap:]
+        kept = shop_cap(out["priority"].to_numpy()[active], out["value"].to_numpy()[active], g.shop_daily_cap)
+        over = active[~kept]
         out.loc[over, "status"], out.loc[over, "guard"], out.loc[over, "deliver_at"] = HELD_BACK, "shop-wide cap", None
     rank = out["status"].map({PLANNED: 0, REVIEW: 1, HELD_OUT: 2, HELD_BACK: 3})
     out = out.assign(_rank=rank, _value=-out["value"].fillna(0)).sort_values(
