@@ -24,7 +24,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from regulars.errors import SettingsError
+from regulars.playbooks._reader import Located, Reader, load_located
 from regulars.schema import EVENT_TYPES
 
 __all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet",
@@ -39,43 +39,6 @@ BOUNDS = ("above", "at_least", "below", "at_most")
 #: Behavioural framings a template may declare; scarcity needs stock data to be true.
 FRAMINGS = ("social proof", "reciprocity", "loss aversion", "scarcity")
 FOLLOW_UP_IF = ("opened", "not_opened", "no_response")
-
-
-class _Located(dict):
-    """A mapping from the file, with the line of each key (and its own)."""
-
-    line: int = 0
-    lines: dict[str, int]
-
-
-def _load(text: str, where: str) -> Any:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def mapping(loader: Loader, node: Any) -> _Located:
-        loader.flatten_mapping(node)
-        out = _Located()
-        out.line, out.lines = node.start_mark.line + 1, {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise SettingsError(f"{where}:{key_node.start_mark.line + 1}: keys must be names, got {key!r}")
-            if key in out:
-                raise SettingsError(f"{where}:{key_node.start_mark.line + 1}: {key!r} is given twice "
-                                    f"(first on line {out.lines[key]})")
-            out[key] = loader.construct_object(value_node, deep=True)
-            out.lines[key] = key_node.start_mark.line + 1
-        return out
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise SettingsError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
 
 
 @dataclass(frozen=True)
@@ -162,62 +125,7 @@ class PlaybookSet:
     templates: dict[str, Template] = field(default_factory=dict)
 
 
-class _Reader:
-    """Typed reads from located mappings; every error names the file and line."""
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-
-    def fail(self, line: int, message: str) -> SettingsError:
-        return SettingsError(f"{self.where}:{line}: {message}")
-
-    def table(self, value: Any, what: str, line: int) -> _Located:
-        if not isinstance(value, _Located):
-            raise self.fail(line, f"{what} must be a mapping of settings, got {value!r}")
-        return value
-
-    def known(self, table: _Located, what: str, allowed: tuple[str, ...] | set[str]) -> None:
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, list(allowed), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(sorted(allowed))}"
-                raise self.fail(table.lines[key], f"unknown setting {key!r} in {what}{hint}")
-
-    def number(self, table: _Located, key: str, default: Any, low: float | None = None, high: float | None = None,
-               below: float | None = None, whole: bool = False, required: bool = False) -> Any:
-        if key not in table or table[key] is None:
-            if required:
-                raise self.fail(table.lines.get(key, table.line), f"{key} needs a number")
-            return default
-        value, line = table[key], table.lines[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
-            raise self.fail(line, f"{key} must be a {'whole ' if whole else ''}number, got {value!r}")
-        if (low is not None and value < low) or (high is not None and value > high) or \
-                (below is not None and value >= below):
-            bounds = [f"at least {low:g}" if low is not None else "", f"at most {high:g}" if high is not None else "",
-                      f"below {below:g}" if below is not None else ""]
-            raise self.fail(line, f"{key} must be {' and '.join(b for b in bounds if b)}, got {value!r}")
-        return value
-
-    def text(self, table: _Located, key: str, default: str | None = None, choices: tuple[str, ...] = ()) -> Any:
-        if key not in table or table[key] is None:
-            return default
-        value, line = table[key], table.lines[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(line, f"{key} must be text, got {value!r}")
-        if choices and value not in choices:
-            raise self.fail(line, f"{key} must be one of {', '.join(choices)}; got {value!r}")
-        return value
-
-    def flag(self, table: _Located, key: str, default: bool) -> bool:
-        if key not in table:
-            return default
-        if not isinstance(table[key], bool):
-            raise self.fail(table.lines[key], f"{key} must be true or false, got {table[key]!r}")
-        return table[key]
-
-
-def _guards(r: _Reader, raw: _Located) -> Guards:
+def _guards(r: Reader, raw: Located) -> Guards:
     r.known(raw, "guards", set(Guards.__dataclass_fields__))
     cap = r.number(raw, "shop_daily_cap", None, low=1, whole=True)
     return Guards(
@@ -237,7 +145,7 @@ def _guards(r: _Reader, raw: _Located) -> Guards:
     )
 
 
-def _zone(r: _Reader, raw: _Located) -> str:
+def _zone(r: Reader, raw: Located) -> str:
     import pytz
 
     zone = r.text(raw, "time_zone", "UTC")
@@ -246,7 +154,7 @@ def _zone(r: _Reader, raw: _Located) -> str:
     return zone
 
 
-def _trigger(r: _Reader, raw: Any, line: int) -> Trigger:
+def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
     t = r.table(raw, "trigger", line)
     kinds = [k for k in ("score", "segment", "enters", "leaves", "event", "date") if k in t]
     if len(kinds) != 1:
@@ -282,7 +190,7 @@ def _trigger(r: _Reader, raw: Any, line: int) -> Trigger:
     return Trigger("date", options, t.line)
 
 
-def _action(r: _Reader, raw: Any, line: int) -> Action:
+def _action(r: Reader, raw: Any, line: int) -> Action:
     a = r.table(raw, "action", line)
     r.known(a, "an action", ("channel", "template", "priority", "cost", "url", "owner", "due_days", "consent"))
     if "channel" not in a:
@@ -303,7 +211,7 @@ def _action(r: _Reader, raw: Any, line: int) -> Action:
                   due_days=r.number(a, "due_days", None, low=0), consent=r.text(a, "consent", None, ("email", "sms")))
 
 
-def _playbook(r: _Reader, name: str, raw: Any, line: int) -> Playbook:
+def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
     p = r.table(raw, f"playbook {name!r}", line)
     r.known(p, f"playbook {name!r}", ("description", "enabled", "trigger", "when", "holdout", "review", "action",
                                       "follow_ups"))
@@ -329,7 +237,7 @@ def _playbook(r: _Reader, name: str, raw: Any, line: int) -> Playbook:
                     review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line))
 
 
-def _template(r: _Reader, name: str, raw: Any, line: int) -> Template:
+def _template(r: Reader, name: str, raw: Any, line: int) -> Template:
     t = r.table(raw, f"template {name!r}", line)
     r.known(t, f"template {name!r}", ("subject", "body", "framing"))
     if "body" not in t:
@@ -340,8 +248,8 @@ def _template(r: _Reader, name: str, raw: Any, line: int) -> Template:
 
 def parse_playbooks(text: str, where: str = "playbooks.yaml") -> PlaybookSet:
     """The playbooks, guards and templates of a file, checked for structure and values."""
-    r = _Reader(where)
-    raw = _load(text, where)
+    r = Reader(where)
+    raw = load_located(text, where)
     if raw is None:
         return PlaybookSet()
     top = r.table(raw, "the file", 1)
@@ -349,7 +257,7 @@ def parse_playbooks(text: str, where: str = "playbooks.yaml") -> PlaybookSet:
     guards = _guards(r, r.table(top["guards"], "guards", top.lines["guards"])) if top.get("guards") else Guards()
     sections = {}
     for key, build in (("playbooks", _playbook), ("templates", _template)):
-        part = r.table(top[key], key, top.lines[key]) if top.get(key) else _Located()
+        part = r.table(top[key], key, top.lines[key]) if top.get(key) else Located()
         sections[key] = {name: build(r, name, value, part.lines[name]) for name, value in part.items()}
     return PlaybookSet(guards, sections["playbooks"], sections["templates"])
 
@@ -363,7 +271,7 @@ def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[s
     first problem."""
     from regulars.segments.rules import RuleError, compile_rule
 
-    r = _Reader(where)
+    r = Reader(where)
     for book in found.playbooks.values():
         t = book.trigger
         if t.kind == "score" and fields.get(t.options["field"]) != "number":
@@ -396,7 +304,7 @@ def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[s
                                             f"not have")
 
 
-def _variables(r: _Reader, template: Template, text: str) -> set[str]:
+def _variables(r: Reader, template: Template, text: str) -> set[str]:
     """The names a template reads, from Jinja2's own parse (in its sandbox)."""
     from jinja2 import TemplateSyntaxError, meta
     from jinja2.sandbox import SandboxedEnvironment
