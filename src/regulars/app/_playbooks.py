@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from regulars.app._results import PlanResult, PlaybooksResult
-from regulars.errors import InsufficientDataError, SettingsError
+from regulars.errors import SettingsError
 from regulars.schema import contract_for
-from regulars.store import open_workspace, playbook_inputs, previous_segment_run, segment_run
+from regulars.store import open_workspace, playbook_inputs, previous_segment_run
 
 __all__ = ["plan_playbooks", "playbooks", "today"]
 
@@ -38,15 +38,10 @@ def _summary(trigger: Any) -> str:
 
 def _checked(workspace: Any, store: Any, found: Any, path: Path) -> tuple[dict[str, Any], Any, Any, list[str]]:
     """The latest run, its fields and memberships, after checking ``found`` against them."""
-    from regulars.app._segments import _fields_at
+    from regulars.app._segments import _latest_fields
     from regulars.playbooks import check_playbooks
 
-    try:
-        latest = segment_run(store)
-    except InsufficientDataError:
-        raise InsufficientDataError("run `regulars run` once first, so the playbooks can be checked against "
-                                    "the fields and segments that exist") from None
-    fields, pairs, names, kinds = _fields_at(store, latest, workspace.settings.clv.months)
+    latest, fields, pairs, names, kinds = _latest_fields(store, workspace, "the playbooks")
     profile = {c.name for c in contract_for("customers").columns}
     check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS), where=str(path))
     return latest, fields, pairs, names

@@ -102,6 +102,17 @@ def _fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, 
     return fields, pairs, names, field_kinds(fields)
 
 
+def _latest_fields(store: Any, workspace: Any, what: str) -> tuple[dict[str, Any], Any, Any, list[str], dict[str, str]]:
+    """The latest run with segments and ``_fields_at`` it, or an error saying a run must come
+    first so that ``what`` can be checked."""
+    try:
+        latest = segment_run(store)
+    except InsufficientDataError:
+        raise InsufficientDataError(f"run `regulars run` once first, so {what} can be checked against "
+                                    "the fields and segments that exist") from None
+    return (latest, *_fields_at(store, latest, workspace.settings.clv.months))
+
+
 def define_segment(workspace_path: str | Path, name: str, rule: str, *, by: str = "cli") -> DefineSegmentResult:
     """Check ``rule`` against the fields of the latest run, save it as segment ``name`` and say how
     many customers it would hold now; it is recorded with every run from the next one on."""
@@ -113,12 +124,7 @@ def define_segment(workspace_path: str | Path, name: str, rule: str, *, by: str 
     name = name.strip()
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
-        try:
-            latest = segment_run(store)
-        except InsufficientDataError:
-            raise InsufficientDataError("run `regulars run` once first, so the rule can be checked against "
-                                        "the fields and segments that exist") from None
-        fields, pairs, names, kinds = _fields_at(store, latest, workspace.settings.clv.months)
+        latest, fields, pairs, names, kinds = _latest_fields(store, workspace, "the rule")
         if name.lower() in {n.lower() for n in names}:
             raise SettingsError(f"{name!r} is a built-in segment; choose another name for the rule")
         check_rule(rule, kinds, names)
