@@ -12,6 +12,14 @@ import signal
 __all__ = ["fault_point"]
 
 
+_passed: dict[str, int] = {}
+
+
 def fault_point(name: str) -> None:
-    if os.environ.get("REGULARS_FAULT") == name:
+    """Kill the process here when ``REGULARS_FAULT`` is ``name``, or ``name:N`` on the Nth pass."""
+    wanted = os.environ.get("REGULARS_FAULT")
+    if not wanted or not wanted.startswith(name):
+        return
+    _passed[name] = _passed.get(name, 0) + 1
+    if wanted == name or wanted == f"{name}:{_passed[name]}":
         os.kill(os.getpid(), signal.SIGKILL)

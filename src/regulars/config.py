@@ -13,8 +13,9 @@ from typing import Any
 
 from regulars.errors import SettingsError
 
-__all__ = ["DEFAULT_TOML", "SCORERS", "ClvSettings", "EngagementSettings", "IngestSettings", "QualitySettings",
-           "RunSettings", "SegmentSettings", "Settings", "StoreSettings", "load_settings", "parse_settings"]
+__all__ = ["DEFAULT_TOML", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
+           "QualitySettings", "ResultsSettings", "RunSettings", "SegmentSettings", "Settings", "StoreSettings",
+           "load_settings", "parse_settings"]
 
 SETTINGS_FILE = "regulars.toml"
 
@@ -91,6 +92,39 @@ relative_top_share = 0.1
 interest_days = 180
 # Clusters: the largest number tried (k is chosen from 2 up to this by the silhouette score).
 max_clusters = 6
+
+[delivery]
+# How emails leave: "csv" writes an import file for your email tool (see export_format);
+# "smtp" sends them through the SMTP server below.
+email = "csv"
+# The shape of import files: "mailchimp", "hubspot", "klaviyo" or "generic".
+export_format = "generic"
+# Your SMS provider's webhook (http or https); empty writes texts to an import file instead.
+sms_url = ""
+smtp_host = ""
+smtp_port = 587
+# "starttls" (port 587), "ssl" (port 465) or "none" (a local test server only).
+smtp_security = "starttls"
+smtp_user = ""
+# The password is read from this environment variable, never from this file.
+smtp_password_env = "REGULARS_SMTP_PASSWORD"
+from_address = ""
+# Webhooks are signed (HMAC-SHA256) with the secret in this environment variable, if set.
+webhook_secret_env = "REGULARS_WEBHOOK_SECRET"
+timeout_seconds = 10.0
+# A failed action is retried after this many seconds, doubling each time, and parked with its
+# reason after max_attempts.
+retry_after_seconds = 60.0
+max_attempts = 5
+
+[results]
+# Orders, visits and unsubscribes within this many days of a message (or of a holdout record)
+# count as its outcome.
+attribution_days = 14
+# The share of revenue that is profit, for the return on a playbook's cost.
+margin = 0.3
+# Confidence level of the intervals.
+level = 0.95
 
 [quality]
 # Dates later than this many days after the load are reported as "in the future".
@@ -173,6 +207,30 @@ class QualitySettings:
 
 
 @dataclass(frozen=True)
+class DeliverySettings:
+    email: str = "csv"
+    export_format: str = "generic"
+    sms_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password_env: str = "REGULARS_SMTP_PASSWORD"
+    from_address: str = ""
+    webhook_secret_env: str = "REGULARS_WEBHOOK_SECRET"
+    timeout_seconds: float = 10.0
+    retry_after_seconds: float = 60.0
+    max_attempts: int = 5
+
+
+@dataclass(frozen=True)
+class ResultsSettings:
+    attribution_days: int = 14
+    margin: float = 0.3
+    level: float = 0.95
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -180,13 +238,18 @@ class Settings:
     run: RunSettings = field(default_factory=RunSettings)
     clv: ClvSettings = field(default_factory=ClvSettings)
     segments: SegmentSettings = field(default_factory=SegmentSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    results: ResultsSettings = field(default_factory=ResultsSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
-             "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "quality": QualitySettings}
+             "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
+             "results": ResultsSettings, "quality": QualitySettings}
 
-_CHOICES = {("ingest", "decimal"): {"auto", ".", ","}}
+_CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
+            ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
+            ("delivery", "smtp_security"): {"starttls", "ssl", "none"}}
 
 #: Allowed ranges as (lowest, highest, lowest is excluded); None is open.
 _RANGES = {
@@ -214,6 +277,13 @@ _RANGES = {
     ("segments", "relative_top_share"): (0, 1, True),
     ("segments", "interest_days"): (1, None, False),
     ("segments", "max_clusters"): (2, 20, False),
+    ("delivery", "smtp_port"): (1, 65535, False),
+    ("delivery", "timeout_seconds"): (0, 600, True),
+    ("delivery", "retry_after_seconds"): (0, None, False),
+    ("delivery", "max_attempts"): (1, 100, False),
+    ("results", "attribution_days"): (1, 365, False),
+    ("results", "margin"): (0, 1, False),
+    ("results", "level"): (0.5, 0.999, False),
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
 }
@@ -237,6 +307,11 @@ def _check_rules(settings: Settings, where: str) -> None:
     if not (g.at_risk_gaps < g.lapsed_gaps and g.churned_alive < g.lapsed_alive < g.at_risk_alive):
         raise SettingsError(f"{where}: lifecycle thresholds need segments.at_risk_gaps < lapsed_gaps and "
                             "churned_alive < lapsed_alive < at_risk_alive")
+    d = settings.delivery
+    if d.sms_url and not d.sms_url.startswith(("http://", "https://")):
+        raise SettingsError(f"{where}: delivery.sms_url must be an http(s) address, got {d.sms_url!r}")
+    if d.email == "smtp" and not (d.smtp_host and d.from_address):
+        raise SettingsError(f"{where}: delivery.email = \"smtp\" needs delivery.smtp_host and delivery.from_address")
     unknown = [s for s in settings.run.scorers if s not in SCORERS]
     if unknown:
         raise SettingsError(f"{where}: run.scorers may hold {', '.join(SCORERS)}; got {unknown[0]!r}")

@@ -4,6 +4,7 @@
     ├── WorkspaceError                   no workspace, or a broken store            (exit 2)
     ├── SettingsError(ValueError)        a setting, option or mapping value is wrong (exit 2)
     ├── SourceError(ValueError)          a file cannot be used at all; nothing stored (exit 3)
+    ├── DeliveryError                    a delivery channel refused as a whole (login); actions stay queued (exit 4)
     ├── InsufficientDataError            too little data for this answer; says what is needed (exit 1)
     ├── ModelError                       a fitted model cannot be used as asked      (exit 1)
     │   ├── NotFittedError(ValueError, AttributeError)   predict before fit
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceError",
+    "DeliveryError",
     "InsufficientDataError",
     "ModelError",
     "ModelFileError",
@@ -52,6 +54,13 @@ class SourceError(RegularsError, ValueError):
     """A source file cannot be used at all; the store was not changed."""
 
     exit_code = 3
+
+
+class DeliveryError(RegularsError):
+    """A delivery channel refused as a whole (the SMTP server refused the login, say); the
+    actions stay queued with the attempt recorded."""
+
+    exit_code = 4
 
 
 class InsufficientDataError(RegularsError):

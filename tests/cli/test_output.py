@@ -60,6 +60,8 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "recommend": [shop, "C00002"],
         "playbooks": [shop, "validate"],
         "today": [shop],
+        "outbox": [shop],
+        "results": [shop],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }
     assert set(calls) == _json_commands()  # a new command with --json must be added here

@@ -78,6 +78,11 @@ def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) ->
     """A dry run of the enabled playbooks as of ``at`` (UTC; default 10:00 on the latest run's
     cutoff day, the day its scores speak of): who would get what and why, and who was held back
     by which guard. Nothing is queued or sent."""
+    return _plan(workspace_path, at)[1]
+
+
+def _plan(workspace_path: str | Path, at: datetime | None) -> tuple[Any, PlanResult]:
+    """The playbook file's contents and the plan (each action with its rendered subject and body)."""
     from regulars.playbooks import Situation, plan
 
     workspace, path, _, found = _read(workspace_path)
@@ -93,7 +98,8 @@ def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) ->
                                         **inputs))
     except ValueError as exc:
         raise SettingsError(f"{path}: {exc}") from None
-    actions["message"] = _messages(actions, found, fields, profile, pairs)
+    actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs)
+    actions["message"] = actions["subject"].where(actions["subject"] != "", actions["body"])
     counts = []
     for name, book in found.playbooks.items():
         if not book.enabled:
@@ -103,20 +109,20 @@ def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) ->
                                             for k in ("planned", "needs approval", "held out")},
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
-    return PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
+    return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
 
 
-def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -> list[str]:
-    """The subject (or the body, for texts and tasks) each planned action would carry, rendered
-    from the customer's fields, profile, segments and first interest."""
+def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -> tuple[list[str], list[str]]:
+    """The subject and body each planned action would carry (empty when held), rendered from
+    the customer's fields, profile, segments and first interest."""
     import pandas as pd
 
     from regulars.playbooks import render
 
     todo = actions["status"].isin(["planned", "needs approval"]).to_numpy() & actions["template"].notna().to_numpy()
-    out = [""] * len(actions)
+    subjects, bodies = [""] * len(actions), [""] * len(actions)
     if not todo.any():
-        return out
+        return subjects, bodies
     who = pd.Index(actions.loc[todo, "customer_id"].unique())
     values = fields.reindex(who).join(profile.drop(columns=[c for c in profile.columns if c in fields.columns]),
                                       how="left")
@@ -129,8 +135,8 @@ def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -
     records = values.to_dict("index")
     for at in np.flatnonzero(todo):
         subject, body = render(found.templates[actions["template"].iat[at]], records[actions["customer_id"].iat[at]])
-        out[at] = subject or body
-    return out
+        subjects[at], bodies[at] = subject or "", body
+    return subjects, bodies
 
 
 def today(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResult:

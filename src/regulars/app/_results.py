@@ -12,10 +12,11 @@ if TYPE_CHECKING:
 
     from regulars.store import BatchResult
 
-__all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DefineSegmentResult", "DemoResult",
-           "EngagementResult", "IngestResult", "InitResult", "PinResult", "PlanResult", "PlaybooksResult", "PredictResult",
-           "QuarantineResult", "RecommendResult",
-           "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
+__all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DecisionResult", "DefineSegmentResult",
+           "DeliveryResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult", "OutboxResult",
+           "PinResult", "PlanResult", "PlaybookResultsResult", "PlaybooksResult", "PredictResult",
+           "QuarantineResult", "QueueResult", "RecommendResult", "Result", "RunResult", "ScoresResult",
+           "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
 
 
 @dataclass(frozen=True)
@@ -251,3 +252,60 @@ class PlanResult(Result):
     at: Any
     counts: list[dict[str, Any]]
     actions: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class QueueResult(Result):
+    """A plan queued into the outbox: ``plan`` has the per-playbook counts of the plan; ``queued``
+    new actions (``waiting_for_approval`` of them wait for a person), ``already_queued`` ones
+    skipped because an earlier run queued them, ``held_out`` customers recorded as held out."""
+
+    file: str
+    run_id: str
+    at: Any
+    plan: list[dict[str, Any]]
+    queued: int
+    waiting_for_approval: int
+    already_queued: int
+    held_out: int
+
+
+@dataclass(frozen=True)
+class OutboxResult(Result):
+    """Actions per playbook and status, and a list of actions (those waiting or stuck)."""
+
+    counts: list[dict[str, Any]]
+    actions: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class DecisionResult(Result):
+    """A person's decision: the actions it applied to, and what it cancelled or changed."""
+
+    decision: str
+    by: str
+    actions: list[str]
+    cancelled: int = 0
+    changed: int = 0
+
+
+@dataclass(frozen=True)
+class DeliveryResult(Result):
+    """One delivery run: actions per outcome (sent, retry later, parked, cancelled), the import
+    files written, and how many actions are unconfirmed (waiting for a person's check)."""
+
+    outcomes: dict[str, int]
+    files: list[str]
+    unconfirmed: int
+
+
+@dataclass(frozen=True)
+class PlaybookResultsResult(Result):
+    """Per playbook, treated against held-out customers within the attribution window: an
+    effect per measure (conversion, revenue per customer, retention, unsubscribes) with its
+    interval and verdict, and the return on its cost."""
+
+    attribution_days: int
+    margin: float
+    data_until: Any
+    playbooks: list[dict[str, Any]]

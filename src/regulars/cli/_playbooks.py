@@ -1,4 +1,5 @@
-"""Playbooks: ``playbooks DIR [list | validate | plan]`` and ``today DIR``."""
+"""Playbooks: ``playbooks DIR [list | validate | plan | run | approve | results]``, ``outbox DIR
+[status | deliver | retry]``, ``results DIR`` and ``today DIR``."""
 
 from __future__ import annotations
 
@@ -10,18 +11,31 @@ from regulars.cli._app import command
 from regulars.cli._options import AsJson, Top, WorkspaceArg
 from regulars.cli._render import json_out, line, num, out, table
 
-__all__ = ["print_plan"]
+__all__ = ["print_plan", "print_results"]
 
-ACTIONS = ("list", "validate", "plan")
+ACTIONS = ("list", "validate", "plan", "run", "approve", "results")
+OUTBOX_ACTIONS = ("status", "deliver", "retry")
+Ids = Annotated[list[str] | None, typer.Option("--id", help="An action's id (repeat for several); `all` for every "
+                                                          "action waiting.")]
+By = Annotated[str, typer.Option(help="Who decides: recorded with the decision.")]
 
 
 @command()
 def playbooks(
     workspace: WorkspaceArg,
     action: Annotated[str, typer.Argument(help="list (the file's playbooks), validate (check them against the "
-                                               "latest run's fields, segments and template variables) or plan "
-                                               "(a dry run: who would get what, and who was held back by which "
-                                               "guard).")] = "list",
+                                               "latest run), plan (a dry run: who would get what, and who was held "
+                                               "back by which guard), run (queue the plan in the outbox), approve "
+                                               "(list the actions waiting for a person, or decide with --id) or "
+                                               "results (each playbook against its holdout).")] = "list",
+    ids: Ids = None,
+    reject: Annotated[bool, typer.Option(help="Reject the --id actions instead of approving them.")] = False,
+    subject: Annotated[str | None, typer.Option(help="Edit: a new subject for the --id action.")] = None,
+    body: Annotated[str | None, typer.Option(help="Edit: a new text for the --id action.")] = None,
+    exclude: Annotated[str | None, typer.Option(help="Exclude this customer from --playbook.")] = None,
+    playbook: Annotated[str | None, typer.Option(help="The playbook to exclude a customer from.")] = None,
+    by: By = "",
+    why: Annotated[str | None, typer.Option(help="Why (recorded with a rejection or exclusion).")] = None,
     top: Top = 20,
     as_json: AsJson = False,
 ) -> None:
@@ -34,6 +48,12 @@ def playbooks(
         raise SettingsError(f"unknown action {action!r}; choose one of: {', '.join(ACTIONS)}")
     if action == "plan":
         return print_plan(app.plan_playbooks(workspace), top, as_json)
+    if action == "run":
+        return _print_queue(app.run_playbooks(workspace, by=by or "cli"), top, as_json)
+    if action == "approve":
+        return _approve(workspace, ids, reject, subject, body, exclude, playbook, by, why, top, as_json)
+    if action == "results":
+        return print_results(app.playbook_results(workspace), as_json)
     result = app.playbooks(workspace, check=action == "validate")
     if as_json:
         return json_out(result)
@@ -47,6 +67,70 @@ def playbooks(
     if result.checked_against:
         line(f"valid: every trigger, condition, template and template variable fits run {result.checked_against}",
              style="green")
+    return None
+
+
+def _print_queue(result: Any, top: int, as_json: bool) -> None:
+    if as_json:
+        return json_out(result)
+    line(f"queued {result.queued:,} actions as of {result.at:%Y-%m-%d %H:%M} UTC (run {result.run_id}): "
+         f"{result.queued - result.waiting_for_approval:,} to deliver, {result.waiting_for_approval:,} waiting for "
+         f"approval; {result.held_out:,} customers held out; {result.already_queued:,} were already queued")
+    line("Next: `regulars playbooks DIR approve` for the approval queue, `regulars outbox DIR deliver` to send.")
+    return None
+
+
+def _approve(workspace: Any, ids: list[str] | None, reject: bool, subject: str | None, body: str | None,
+             exclude: str | None, playbook: str | None, by: str, why: str | None, top: int, as_json: bool) -> None:
+    from regulars import app
+    from regulars.errors import SettingsError
+
+    if exclude is not None:
+        if not playbook:
+            raise SettingsError("--exclude needs --playbook NAME: the playbook to exclude the customer from")
+        result = app.exclude(workspace, playbook, exclude, by=by, why=why)
+        return json_out(result) if as_json else line(
+            f"excluded {exclude} from {playbook} (by {by}); {result.cancelled} waiting action(s) cancelled")
+    if ids:
+        edit = subject is not None or body is not None
+        decision = "edit" if edit else "reject" if reject else "approve"
+        result = app.decide(workspace, ids, decision, by=by, subject=subject, body=body, why=why)
+        done = {"approve": "approved", "reject": "rejected", "edit": "edited"}[decision]
+        return json_out(result) if as_json else line(f"{done} {len(result.actions):,} action(s) (by {by})")
+    result = app.approvals(workspace)
+    if as_json:
+        return json_out(result)
+    waiting = result.actions
+    if not len(waiting):
+        line("nothing is waiting for approval")
+        return None
+    out.print(table(f"Waiting for approval: {len(waiting):,} actions", ["id", "customer", "playbook", "value",
+                                                                         "message", "why"],
+                    [[r.action_id, r.customer_id, r.playbook, num(r.value), r.subject or r.body, r.why]
+                     for r in waiting.head(top).itertuples()], right=("value",), fold=("message", "why")))
+    line("Approve with `--id ID --by NAME` (or `--id all`), reject with `--reject`, edit with `--subject`/`--body`.")
+    return None
+
+
+def print_results(result: Any, as_json: bool) -> None:
+    """Each playbook against its holdout: the verdict per measure and the return on its cost."""
+    if as_json:
+        return json_out(result)
+    if not result.playbooks:
+        line("no playbook has reached or held out anyone yet; `regulars playbooks DIR run` queues the plan")
+        return None
+    line(f"Results within {result.attribution_days} days of each message (data until {result.data_until:%Y-%m-%d}); "
+         f"ROI at a margin of {result.margin:.0%}")
+    for p in result.playbooks:
+        line(f"{p['playbook']}: {p['treated']:,} treated, {p['held_out']:,} held out"
+             + (f", {p['still_open']:,} still inside their window" if p["still_open"] else ""), style="bold")
+        if "effects" not in p:
+            line(f"  {p['verdict']}")
+            continue
+        for effect in p["effects"]:
+            line(f"  {effect['verdict']}")
+        line(f"  {p['roi']}")
+    return None
 
 
 def print_plan(result: Any, top: int, as_json: bool) -> None:
@@ -88,3 +172,60 @@ def today(workspace: WorkspaceArg, top: Top = 20, as_json: AsJson = False) -> No
                       f"{r.deliver_at:%H:%M}"] for r in todo.itertuples()],
                     right=("value",), fold=("why", "message")))
     return None
+
+
+@command()
+def outbox(
+    workspace: WorkspaceArg,
+    action: Annotated[str, typer.Argument(help="status (actions per playbook and state, and those that need a "
+                                               "look), deliver (send what is due) or retry (queue parked and "
+                                               "unconfirmed actions again).")] = "status",
+    ids: Ids = None,
+    by: By = "cli",
+    top: Top = 20,
+    as_json: AsJson = False,
+) -> None:
+    """The outbox: queued actions and their delivery (import files, webhooks, email over SMTP),
+    each at most once."""
+    from regulars import app
+    from regulars.errors import SettingsError
+
+    if action not in OUTBOX_ACTIONS:
+        raise SettingsError(f"unknown action {action!r}; choose one of: {', '.join(OUTBOX_ACTIONS)}")
+    if action == "deliver":
+        result = app.deliver(workspace, by=by)
+        if as_json:
+            return json_out(result)
+        done = ", ".join(f"{n:,} {what}" for what, n in result.outcomes.items()) or "nothing was due"
+        line(f"delivery: {done}")
+        for path in result.files:
+            line(f"  wrote {path}")
+        if result.unconfirmed:
+            line(f"{result.unconfirmed:,} action(s) are unconfirmed (a deliverer stopped while sending them): check "
+                 "whether they arrived, then `regulars outbox DIR retry --id ID` to send again", style="yellow")
+        return None
+    if action == "retry":
+        result = app.retry(workspace, [i for i in ids or [] if i != "all"], by=by)
+        return json_out(result) if as_json else line(f"queued {result.changed:,} action(s) again")
+    result = app.outbox(workspace)
+    if as_json:
+        return json_out(result)
+    if not result.counts:
+        line("the outbox is empty; `regulars playbooks DIR run` queues the plan")
+        return None
+    out.print(table("Outbox", ["playbook", "status", "actions"],
+                    [[c["playbook"], c["status"], f"{c['actions']:,}"] for c in result.counts], right=("actions",)))
+    if len(result.actions):
+        out.print(table("Need a look", ["id", "customer", "playbook", "status", "attempts", "reason"],
+                        [[r.action_id, r.customer_id, r.playbook, r.status, r.attempts, r.last_error]
+                         for r in result.actions.head(top).itertuples()], fold=("reason",)))
+    return None
+
+
+@command()
+def results(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
+    """Did it work? Each playbook's treated customers against those held out: conversion, revenue
+    per customer, retention and unsubscribes with confidence intervals, and the return on cost."""
+    from regulars import app
+
+    print_results(app.playbook_results(workspace), as_json)

@@ -12,7 +12,7 @@ from regulars.playbooks._guards import (
     suppressed,
     zone_for,
 )
-from regulars.playbooks._plan import COOL_DOWN_DAYS, Situation, plan, triggered
+from regulars.playbooks._plan import COOL_DOWN_DAYS, Situation, due_follow_ups, plan, triggered
 from regulars.playbooks._spec import (
     CHANNELS,
     Action,
@@ -31,5 +31,5 @@ from regulars.playbooks._triggers import in_band
 
 __all__ = ["Action", "CHANNELS", "CONSENT", "COOL_DOWN_DAYS", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook",
            "PlaybookSet", "STARTER_YAML", "Situation", "Template", "Trigger", "check_playbooks", "consented",
-           "deferred_from_quiet_hours", "in_band", "in_holdout", "parse_playbooks", "plan", "recent_sends", "render",
+           "deferred_from_quiet_hours", "due_follow_ups", "in_band", "in_holdout", "parse_playbooks", "plan", "recent_sends", "render",
            "shop_cap", "starter_yaml", "suppressed", "triggered", "zone_for"]

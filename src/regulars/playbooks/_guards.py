@@ -55,7 +55,7 @@ def consented(channel: str, consent: Sequence[Any], unsubscribed: Sequence[bool]
     if channel not in CONSENT:
         return np.ones(len(unsubscribed), dtype=bool)
     answer = pd.Series(consent, dtype=object)
-    yes = answer.map(lambda v: unknown_is_yes if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v))
+    yes = answer.map(lambda v: unknown_is_yes if pd.isna(v) else bool(v))
     return yes.to_numpy(dtype=bool) & ~np.asarray(unsubscribed, dtype=bool)
 
 

@@ -33,7 +33,7 @@ from regulars.playbooks._guards import (
 from regulars.playbooks._spec import Playbook, PlaybookSet
 from regulars.playbooks._triggers import in_band
 
-__all__ = ["COOL_DOWN_DAYS", "Situation", "plan", "triggered"]
+__all__ = ["COOL_DOWN_DAYS", "Situation", "due_follow_ups", "plan", "triggered"]
 
 #: A playbook does not reach the same customer again within this many days.
 COOL_DOWN_DAYS = 30
@@ -48,7 +48,9 @@ class Situation:
     ``profile``: customers' name, country, consent_email, consent_sms, birthday (index
     customer_id); ``events``: customer_id, event_type, occurred_at; ``orders``: customer_id,
     ordered_at; ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
-    ``complaints``: customer_id, opened_at."""
+    ``complaints``: customer_id, opened_at; ``arrivals``: category, first_sold of each product;
+    ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
+    playbook, step) of actions already in the outbox."""
 
     at: datetime
     fields: pd.DataFrame
@@ -66,6 +68,8 @@ class Situation:
         {"customer_id": [], "opened_at": pd.Series([], dtype="datetime64[us]")}))
     arrivals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"category": [], "first_sold": pd.Series([], dtype="datetime64[us]")}))
+    excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"playbook": [], "customer_id": []}))
+    queued: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
 
     def column(self, name: str) -> np.ndarray:
         """A field per customer (NaN or None where missing or unknown)."""
@@ -74,6 +78,14 @@ class Situation:
         if name in self.profile:
             return self.profile[name].reindex(self.fields.index).to_numpy()
         return np.full(len(self.fields), np.nan)
+
+    def consent(self, column: str) -> np.ndarray:
+        """A consent column from the profile, where a "no" on any of a customer's linked records
+        wins (the run's field of the same name says whether any record agreed: a model's
+        signal, not permission)."""
+        if column in self.profile:
+            return self.profile[column].reindex(self.fields.index).to_numpy()
+        return self.column(column)
 
     def members(self, segment: str) -> np.ndarray:
         mask = np.zeros(len(self.fields), dtype=bool)
@@ -144,17 +156,53 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
     raise ValueError(f"playbook {book.name!r}: the {date} trigger is not supported by the planner yet")
 
 
+def due_follow_ups(book: Playbook, s: Situation) -> list[tuple[int, np.ndarray]]:
+    """For each of the playbook's follow-ups (step 1, 2, ...): which customers it is due for as of
+    ``s.at``. A follow-up counts from the playbook's first message to the customer (``s.sent``,
+    variant treatment); it is due from ``after_days`` later, for a week, when its condition holds
+    since that message (opened: an email_open; not_opened: none; no_response: no order and no
+    click), and only once (``s.queued`` holds the steps already queued)."""
+    index = s.fields.index
+    first = s.sent[(s.sent["playbook"] == book.name) & (s.sent["variant"] == "treatment")
+                   & (s.sent["sent_at"] <= s.at)].groupby("customer_id")["sent_at"].max()
+    out = []
+    for step, follow in enumerate(book.follow_ups, start=1):
+        since = first.reindex(index).to_numpy(dtype="datetime64[us]")
+        known = ~np.isnat(since)
+        due = known.copy()
+        due[known] = ((since[known] + np.timedelta64(int(follow.after_days * 86400), "s") <= np.datetime64(s.at))
+                      & (since[known] + np.timedelta64(int((follow.after_days + 7) * 86400), "s")
+                         > np.datetime64(s.at)))
+        done = s.queued[(s.queued["playbook"] == book.name) & (s.queued["step"] == step)]["customer_id"]
+        due &= ~index.isin(done)
+        if due.any():
+            when = pd.Series(since, index=index)
+
+            def after(frame: pd.DataFrame, column: str, kinds: tuple[str, ...] | None = None) -> np.ndarray:
+                rows = frame if kinds is None else frame[frame["event_type"].isin(kinds)]
+                rows = rows[rows["customer_id"].isin(index[due])]
+                later = rows[column].to_numpy() > when.reindex(rows["customer_id"]).to_numpy()
+                return index.isin(rows["customer_id"][later])
+
+            opened = after(s.events, "occurred_at", ("email_open",))
+            responded = after(s.orders, "ordered_at") | after(s.events, "occurred_at", ("email_click", "sms_click"))
+            due &= {"opened": opened, "not_opened": ~opened, "no_response": ~responded}[follow.if_]
+        out.append((step, due))
+    return out
+
+
 def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
-    """One row per (customer, enabled playbook) selected by its trigger and condition: customer_id,
-    playbook, channel, template, priority, status (planned, held out, needs approval, held back),
-    guard (what held it back), deliver_at (UTC; later than ``at`` when quiet hours defer it),
-    value (the customer's ``value`` field) and why (the trigger in words). Planned actions come
-    first, by priority then value."""
+    """One row per (customer, enabled playbook, step) selected by its trigger and condition (step
+    0) or a due follow-up (step 1, 2, ...): customer_id, playbook, step, channel, template,
+    priority, status (planned, held out, needs approval, held back), guard (what held it back),
+    deliver_at (UTC; later than ``at`` when quiet hours defer it), value (the customer's
+    ``value`` field), cost and why (the trigger in words). Planned actions come first, by
+    priority then value."""
     from regulars.segments import evaluate_rules
 
     g, index = found.guards, s.fields.index
-    columns = ["customer_id", "playbook", "channel", "template", "priority", "status", "guard", "deliver_at", "value",
-               "why"]
+    columns = ["customer_id", "playbook", "step", "channel", "template", "priority", "status", "guard", "deliver_at",
+               "value", "cost", "why"]
     control = in_holdout(index, GLOBAL_CONTROL, g.global_control) if g.global_control else np.zeros(len(index), bool)
     zones = zone_for(list(s.column("country")), g.time_zone)
     deferred = dict(zip(sorted(set(zones)), deferred_from_quiet_hours(s.at, sorted(set(zones)), g.quiet_start,
@@ -170,33 +218,33 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
     window_sends = {channel: recent_sends(index, channel, s.sent, s.at, span) for channel, (span, _) in windows.items()}
     unsubscribed = {c: _counts_since(s.events, "occurred_at", datetime(1900, 1, 1), s.at + timedelta(days=1), index,
                                      f"{c}_unsubscribe") > 0 for c in ("email", "sms")}
-    parts = []
-    books = sorted((b for b in found.playbooks.values() if b.enabled), key=lambda b: (-b.action.priority, b.name))
-    for book in books:
-        hit = triggered(book, s)
-        if book.when:
-            hit &= evaluate_rules({book.name: book.when}, s.fields, s.pairs, s.segment_names)[book.name]
-        rows = np.flatnonzero(hit)
-        if not len(rows):
-            continue
-        channel = book.action.channel
+
+    def guarded(book: Playbook, step: int, rows: np.ndarray) -> pd.DataFrame:
+        action = book.action if step == 0 else book.follow_ups[step - 1].action
+        channel = action.channel
         guard = np.full(len(rows), "", dtype=object)
 
-        def hold(mask: np.ndarray, reason: str, guard: np.ndarray = guard) -> None:
+        def hold(mask: np.ndarray, reason: str) -> None:
             guard[(guard == "") & mask] = reason
 
         hold(control[rows], "global control group")
-        need = book.action.consent or (("sms" if channel == "sms" else "email") if channel in CONSENT else None)
+        hold(index[rows].isin(s.excluded.loc[s.excluded["playbook"] == book.name, "customer_id"]),
+             "excluded by a person")
+        need = action.consent or (("sms" if channel == "sms" else "email") if channel in CONSENT else None)
         if need:
-            yes = consented(need, s.column(CONSENT[need])[rows], unsubscribed[need][rows],
+            yes = consented(need, s.consent(CONSENT[need])[rows], unsubscribed[need][rows],
                             unknown_is_yes=g.unknown_consent == "yes")
             hold(~yes, f"no consent on {need}")
         hold(recent_order[rows], "suppressed: ordered recently")
         hold(recent_complaint[rows], "suppressed: recent complaint")
-        earlier = s.sent[(s.sent["playbook"] == book.name) & (s.sent["sent_at"] > s.at - timedelta(days=COOL_DOWN_DAYS))]
-        hold(index[rows].isin(earlier["customer_id"]), f"reached by this playbook in the last {COOL_DOWN_DAYS} days")
-        eligible = guard == ""
-        held_out = eligible & (in_holdout(index[rows], book.name, book.holdout) if book.holdout else False)
+        held_out = np.zeros(len(rows), dtype=bool)
+        if step == 0:  # a follow-up continues a sequence: no cool-down, and its customers were drawn already
+            earlier = s.sent[(s.sent["playbook"] == book.name)
+                             & (s.sent["sent_at"] > s.at - timedelta(days=COOL_DOWN_DAYS))]
+            hold(index[rows].isin(earlier["customer_id"]),
+                 f"reached by this playbook in the last {COOL_DOWN_DAYS} days")
+            if book.holdout:
+                held_out = (guard == "") & in_holdout(index[rows], book.name, book.holdout)
         status = np.where(guard != "", HELD_BACK, np.where(held_out, HELD_OUT, PLANNED)).astype(object)
         if channel in windows:
             _, most = windows[channel]
@@ -206,11 +254,28 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
         review = book.review | ((worth[rows] > g.review_value_above) if g.review_value_above is not None else False)
         status[(status == PLANNED) & review] = REVIEW
         when = np.array([deferred[zones[r]] or s.at for r in rows], dtype=object)
-        parts.append(pd.DataFrame({
-            "customer_id": index[rows], "playbook": book.name, "channel": channel, "template": book.action.template,
-            "priority": book.action.priority, "status": status, "guard": guard,
+        why = book.description or book.name
+        if step:
+            follow = book.follow_ups[step - 1]
+            why = f"{why}; follow-up {step}: {follow.if_.replace('_', ' ')} after {follow.after_days:g} days"
+        return pd.DataFrame({
+            "customer_id": index[rows], "playbook": book.name, "step": step, "channel": channel,
+            "template": action.template, "priority": action.priority, "status": status, "guard": guard,
             "deliver_at": np.where(np.isin(status, [PLANNED, REVIEW]), when, None), "value": worth[rows],
-            "why": book.description or book.name}))
+            "cost": action.cost, "why": why})
+
+    parts = []
+    books = sorted((b for b in found.playbooks.values() if b.enabled), key=lambda b: (-b.action.priority, b.name))
+    for book in books:  # follow-ups of sequences already under way come before new sequences
+        for step, due in due_follow_ups(book, s):
+            if due.any():
+                parts.append(guarded(book, step, np.flatnonzero(due)))
+    for book in books:
+        hit = triggered(book, s)
+        if book.when:
+            hit &= evaluate_rules({book.name: book.when}, s.fields, s.pairs, s.segment_names)[book.name]
+        if hit.any():
+            parts.append(guarded(book, 0, np.flatnonzero(hit)))
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
@@ -221,5 +286,6 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
         out.loc[over, "status"], out.loc[over, "guard"], out.loc[over, "deliver_at"] = HELD_BACK, "shop-wide cap", None
     rank = out["status"].map({PLANNED: 0, REVIEW: 1, HELD_OUT: 2, HELD_BACK: 3})
     out = out.assign(_rank=rank, _value=-out["value"].fillna(0)).sort_values(
-        ["_rank", "priority", "_value", "customer_id"], ascending=[True, False, True, True], kind="stable")
+        ["_rank", "priority", "_value", "customer_id", "step"], ascending=[True, False, True, True, True],
+        kind="stable")
     return out.drop(columns=["_rank", "_value"]).reset_index(drop=True)[columns]

@@ -1,5 +1,19 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
+from regulars.store._outbox import (
+    OUTBOX_COLUMNS,
+    claim_actions,
+    decide_actions,
+    delivery_contacts,
+    exclude_customer,
+    finish_actions,
+    interrupted_actions,
+    outbox_actions,
+    outbox_counts,
+    queue_actions,
+    retry_actions,
+)
+from regulars.store._outcomes import playbook_outcomes
 from regulars.store._read import (
     customer_recommendations,
     customer_view,
@@ -27,21 +41,33 @@ from regulars.store._workspace import Workspace, init_workspace, open_workspace
 
 __all__ = [
     "BatchResult",
+    "OUTBOX_COLUMNS",
     "ResultPart",
     "Store",
     "Workspace",
+    "claim_actions",
     "customer_recommendations",
     "customer_segments",
     "customer_view",
+    "decide_actions",
     "define_rule",
+    "delivery_contacts",
     "drop_rule",
+    "exclude_customer",
+    "finish_actions",
     "init_workspace",
+    "interrupted_actions",
     "latest_run",
     "open_workspace",
+    "outbox_actions",
+    "outbox_counts",
     "pin_customer",
     "playbook_inputs",
+    "playbook_outcomes",
     "previous_segment_run",
     "quarantine_rows",
+    "queue_actions",
+    "retry_actions",
     "run_scores",
     "segment_changes",
     "segment_history",

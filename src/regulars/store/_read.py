@@ -101,7 +101,8 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
     """What the playbook planner reads besides a run's fields, by resolved customer id: profile
     (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
-    ``at``, every action recorded (messages), complaints (tickets in a complaint category or
+    ``at``, every action recorded (messages, and the outbox's still on their way), the steps
+    queued per customer and playbook, exclusions by a person, complaints (tickets in a complaint category or
     rated 1-2) and each product's category and first sale (arrivals)."""
     since = [at, at]
     return {
@@ -121,8 +122,14 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             f"SELECT m.resolved_id AS customer_id, o.ordered_at FROM orders o JOIN customer_map m USING (customer_id) "
             f"WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND o.ordered_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY",
             since),
-        "sent": store.frame("SELECT customer_id, channel, playbook, variant, sent_at FROM messages WHERE sent_at <= ?",
-                            [at]),
+        "sent": store.frame(
+            "SELECT m.resolved_id AS customer_id, s.channel, s.playbook, s.variant, s.sent_at FROM messages s "
+            "JOIN customer_map m USING (customer_id) WHERE s.sent_at <= ? UNION ALL "
+            "SELECT customer_id, channel, playbook, 'treatment', coalesce(deliver_at, planned_at) FROM outbox "
+            "WHERE status IN ('needs approval', 'queued', 'sending', 'unconfirmed') AND planned_at <= ?", since),
+        "excluded": store.frame("SELECT DISTINCT playbook, m.resolved_id AS customer_id FROM playbook_exclusions "
+                                "JOIN customer_map m USING (customer_id)"),
+        "queued": store.frame("SELECT DISTINCT customer_id, playbook, step FROM outbox"),
         "complaints": store.frame(
             "SELECT m.resolved_id AS customer_id, t.opened_at FROM tickets t JOIN customer_map m USING (customer_id) "
             "WHERE t.opened_at < ? AND (t.category ILIKE '%complain%' OR t.csat <= 2)", [at]),

@@ -14,7 +14,8 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 2: customers.first_seen_at (when any source first saw the customer).
 #: 3: run results by scorer (``results`` and ``run_measures``); ``scores`` is a wide view of them.
 #: 4: segments (members, catalogue, rules, pins), recommendations, product pairs, replenishment.
-SCHEMA_VERSION = 4
+#: 5: the outbox (actions queued by playbooks), delivery attempts and playbook exclusions.
+SCHEMA_VERSION = 5
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -63,6 +64,18 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS segment_pins (
         segment VARCHAR, customer_id VARCHAR, pinned_in BOOLEAN, pinned_by VARCHAR, why VARCHAR,
         pinned_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS outbox (
+        action_id VARCHAR PRIMARY KEY, created_at TIMESTAMP, planned_at TIMESTAMP, run_id VARCHAR,
+        customer_id VARCHAR, playbook VARCHAR, step INTEGER, channel VARCHAR, template VARCHAR,
+        subject VARCHAR, body VARCHAR, url VARCHAR, owner VARCHAR, due_on DATE, priority DOUBLE,
+        value DOUBLE, cost DOUBLE, why VARCHAR, deliver_at TIMESTAMP, status VARCHAR,
+        attempts INTEGER, next_attempt_at TIMESTAMP, last_error VARCHAR, decided_by VARCHAR,
+        decided_at TIMESTAMP, sent_at TIMESTAMP, method VARCHAR, export_file VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS delivery_attempts (
+        action_id VARCHAR, attempt INTEGER, method VARCHAR, started_at TIMESTAMP,
+        finished_at TIMESTAMP, outcome VARCHAR, detail VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS playbook_exclusions (
+        playbook VARCHAR, customer_id VARCHAR, excluded_by VARCHAR, why VARCHAR, excluded_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )

@@ -1,0 +1,229 @@
+"""The outbox: actions playbooks queued, each with an idempotency key (``action_id``), moving
+through states that are each written in their own transaction, so a process killed at any
+point leaves every action in a state that says what to do next:
+
+    needs approval -> queued (approved) or rejected
+    queued -> sending (claimed, attempt recorded) -> sent (and a row in messages)
+                                                 -> queued again later (failed, retried with backoff)
+                                                 -> parked (failed for good, with its reason)
+                                                 -> cancelled (consent withdrawn since it was queued)
+    sending, found by the next deliverer -> unconfirmed (it may have left: never resent without a person)
+
+Held-out customers are recorded in ``messages`` with variant holdout, like a send, so results
+compare them with the treated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from regulars.errors import SettingsError
+from regulars.store._store import now
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from regulars.store._store import Store
+
+__all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "exclude_customer",
+           "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "queue_actions",
+           "retry_actions"]
+
+OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
+                  "template", "subject", "body", "url", "owner", "due_on", "priority", "value", "cost", "why",
+                  "deliver_at", "status", "attempts", "next_attempt_at", "last_error", "decided_by", "decided_at",
+                  "sent_at", "method", "export_file")
+#: States an action is still on its way in: it counts against caps and cool-downs.
+PENDING = ("needs approval", "queued", "sending", "unconfirmed")
+
+
+def queue_actions(store: Store, actions: pd.DataFrame, holdouts: pd.DataFrame, actor: str) -> dict[str, int]:
+    """Add ``actions`` (the outbox columns from action_id to status) to the outbox and record
+    ``holdouts`` (action_id, customer_id, playbook, channel, planned_at) in messages, in one
+    transaction. An action whose key is already there is skipped: running a plan twice queues
+    nothing twice. Returns counts of what was new."""
+    given = [c for c in OUTBOX_COLUMNS if c in actions.columns]
+    before = store.count("outbox")
+    held = 0
+    with store.transaction() as con:
+        if len(actions):
+            con.register("new_actions", actions[given])
+            con.execute(f"INSERT INTO outbox ({', '.join(given)}) SELECT * FROM new_actions n "
+                        f"WHERE n.action_id NOT IN (SELECT action_id FROM outbox)")
+            con.unregister("new_actions")
+        queued = store.count("outbox") - before
+        if len(holdouts):
+            con.register("new_holdouts", holdouts)
+            held = con.execute(
+                "INSERT INTO messages (message_id, customer_id, sent_at, channel, campaign_id, playbook, variant, "
+                "batch_id) SELECT action_id, customer_id, planned_at, channel, playbook, playbook, 'holdout', "
+                "'playbooks' FROM new_holdouts WHERE action_id NOT IN (SELECT message_id FROM messages)").fetchone()[0]
+            con.unregister("new_holdouts")
+        store.audit("queue actions", {"queued": int(queued), "held_out": int(held)}, actor=actor)
+    return {"queued": int(queued), "already queued": int(len(actions) - queued), "held out": int(held)}
+
+
+def outbox_actions(store: Store, statuses: tuple[str, ...] = (), ids: list[str] | None = None) -> pd.DataFrame:
+    """The outbox's actions (all, or in ``statuses``, or with these ``ids``), newest plan first."""
+    where, params = [], []
+    if statuses:
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params += list(statuses)
+    if ids is not None:
+        where.append("action_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(ids))
+    sql = "SELECT * FROM outbox" + (f" WHERE {' AND '.join(where)}" if where else "")
+    return store.frame(sql + " ORDER BY planned_at DESC, priority DESC, value DESC NULLS LAST, action_id", params)
+
+
+def outbox_counts(store: Store) -> list[dict[str, Any]]:
+    """Actions per playbook and status."""
+    return store.rows("SELECT playbook, status, count(*) AS actions FROM outbox GROUP BY ALL ORDER BY ALL")
+
+
+def _known(store: Store, ids: list[str]) -> dict[str, str]:
+    found = dict(store.con.execute("SELECT action_id, status FROM outbox WHERE action_id IN "
+                                   "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise SettingsError(f"no action {missing[0]!r} in the outbox; `regulars playbooks DIR approve` lists them")
+    return found
+
+
+def decide_actions(store: Store, ids: list[str], decision: str, by: str, *, subject: str | None = None,
+                   body: str | None = None, why: str | None = None) -> int:
+    """A person's decision on actions waiting for approval: ``approve`` (queued for delivery),
+    ``reject`` (never sent), or ``edit`` (a new subject or body, still waiting). Who and when
+    are recorded. Deciding on an action no longer waiting is an error naming it."""
+    if decision not in ("approve", "reject", "edit"):
+        raise SettingsError(f"unknown decision {decision!r}; choose approve, reject or edit")
+    if not by.strip():
+        raise SettingsError("say who decides (--by NAME): approvals are recorded with a name")
+    with store.transaction() as con:
+        waiting = [i for i, status in _known(store, ids).items() if status != "needs approval"]
+        if waiting:
+            raise SettingsError(f"action {waiting[0]!r} is not waiting for approval; nothing was changed")
+        at = now()
+        if decision == "edit":
+            con.execute("UPDATE outbox SET subject = coalesce(?, subject), body = coalesce(?, body), "
+                        "decided_by = ?, decided_at = ? WHERE action_id IN (SELECT unnest(?::VARCHAR[]))",
+                        [subject, body, by, at, ids])
+        else:
+            con.execute("UPDATE outbox SET status = ?, decided_by = ?, decided_at = ?, last_error = ? "
+                        "WHERE action_id IN (SELECT unnest(?::VARCHAR[]))",
+                        ["queued" if decision == "approve" else "rejected", by, at,
+                         why if decision == "reject" else None, ids])
+        store.audit(f"{decision} actions", {"actions": ids, "why": why}, actor=by)
+    return len(ids)
+
+
+def exclude_customer(store: Store, playbook: str, customer_id: str, by: str, why: str | None) -> int:
+    """A person excludes a customer from a playbook: later plans hold them back, and the
+    playbook's actions for them still waiting are cancelled. Returns how many were cancelled."""
+    if not by.strip():
+        raise SettingsError("say who excludes (--by NAME): exclusions are recorded with a name")
+    if not store.rows("SELECT 1 FROM customer_map WHERE customer_id = ? OR resolved_id = ? LIMIT 1",
+                      [customer_id, customer_id]):
+        raise SettingsError(f"no customer {customer_id!r} in this workspace")
+    with store.transaction() as con:
+        con.execute("INSERT INTO playbook_exclusions VALUES (?, ?, ?, ?, ?)", [playbook, customer_id, by, why, now()])
+        cancelled = con.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = 'excluded by ' || ? "
+            "WHERE playbook = ? AND customer_id = ? AND status IN ('needs approval', 'queued')",
+            [by, playbook, customer_id]).fetchone()[0]
+        store.audit("exclude customer", {"playbook": playbook, "customer_id": customer_id, "why": why}, actor=by)
+    return int(cancelled)
+
+
+def claim_actions(store: Store, ids: list[str], method: str, at: datetime, export_file: str | None = None
+                  ) -> dict[str, int]:
+    """Mark queued actions as being sent and record each attempt, before anything leaves.
+    Returns each claimed action's attempt number; an action no longer queued (another
+    deliverer, or a decision since) is left out."""
+    with store.transaction() as con:
+        rows = con.execute(
+            "UPDATE outbox SET status = 'sending', attempts = coalesce(attempts, 0) + 1, method = ?, "
+            "export_file = coalesce(?, export_file) WHERE action_id IN (SELECT unnest(?::VARCHAR[])) "
+            "AND status = 'queued' RETURNING action_id, attempts", [method, export_file, ids]).fetchall()
+        claimed = {action_id: int(attempt) for action_id, attempt in rows}
+        con.execute("INSERT INTO delivery_attempts SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), ?, ?, NULL, "
+                    "'sending', NULL", [list(claimed), list(claimed.values()), method, at])
+    return claimed
+
+
+def finish_actions(store: Store, attempts: dict[str, int], outcome: str, detail: str | None = None, *,
+                   retry_at: datetime | None = None) -> None:
+    """Record how attempts ended: ``sent`` (and a message row each, so caps and results see
+    them), ``failed`` (queued again for ``retry_at``), ``parked`` (failed for good) or
+    ``cancelled``."""
+    if outcome not in ("sent", "failed", "parked", "cancelled"):
+        raise ValueError(f"unknown outcome {outcome!r}")
+    at = now()
+    status = {"sent": "sent", "failed": "queued", "parked": "parked", "cancelled": "cancelled"}[outcome]
+    ids, numbers = list(attempts), list(attempts.values())
+    with store.transaction() as con:
+        con.execute("UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ?, sent_at = ? "
+                    "WHERE action_id IN (SELECT unnest(?::VARCHAR[]))",
+                    [status, None if outcome == "sent" else detail, retry_at, at if outcome == "sent" else None, ids])
+        con.execute("UPDATE delivery_attempts a SET finished_at = $1, outcome = $2, detail = $3 FROM "
+                    "(SELECT unnest($4::VARCHAR[]) AS action_id, unnest($5::INTEGER[]) AS attempt) f "
+                    "WHERE a.action_id = f.action_id AND a.attempt = f.attempt",
+                    [at, outcome, detail, ids, numbers])
+        if outcome == "sent":
+            con.execute(
+                "INSERT INTO messages (message_id, customer_id, sent_at, channel, campaign_id, playbook, variant, "
+                "batch_id) SELECT action_id, customer_id, ?, channel, playbook, playbook, 'treatment', 'outbox' "
+                "FROM outbox WHERE action_id IN (SELECT unnest(?::VARCHAR[])) "
+                "AND action_id NOT IN (SELECT message_id FROM messages)", [at, ids])
+
+
+def interrupted_actions(store: Store) -> pd.DataFrame:
+    """Actions a deliverer left in ``sending`` (it died between claiming and recording). An
+    export file is rewritten whole, so those are returned to finish; a message or webhook may
+    or may not have left, so those become ``unconfirmed`` and are never resent without a
+    person (``outbox retry``): at most once."""
+    with store.transaction() as con:
+        con.execute("UPDATE delivery_attempts SET finished_at = ?, outcome = 'unconfirmed', "
+                    "detail = 'the deliverer stopped before recording the result' "
+                    "WHERE outcome = 'sending' AND action_id IN "
+                    "(SELECT action_id FROM outbox WHERE status = 'sending' AND method <> 'csv')", [now()])
+        con.execute("UPDATE outbox SET status = 'unconfirmed', last_error = 'the deliverer stopped while sending: "
+                    "it may have arrived; check before retrying' WHERE status = 'sending' AND method <> 'csv'")
+    return store.frame("SELECT o.*, a.attempt FROM outbox o JOIN delivery_attempts a USING (action_id) "
+                       "WHERE o.status = 'sending' AND a.outcome = 'sending' ORDER BY o.export_file, o.action_id")
+
+
+def retry_actions(store: Store, ids: list[str] | None, actor: str) -> int:
+    """Queue parked and unconfirmed actions again, now, with a fresh set of attempts (all of
+    them, or these ``ids``)."""
+    with store.transaction() as con:
+        if ids:
+            stuck = [i for i, status in _known(store, ids).items() if status not in ("parked", "unconfirmed")]
+            if stuck:
+                raise SettingsError(f"action {stuck[0]!r} is neither parked nor unconfirmed; nothing was changed")
+        chosen = "AND action_id IN (SELECT unnest(?::VARCHAR[]))" if ids else ""
+        n = con.execute(f"UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NULL "
+                        f"WHERE status IN ('parked', 'unconfirmed') {chosen}", [ids] if ids else []).fetchone()[0]
+        store.audit("retry actions", {"actions": ids or "all parked and unconfirmed", "count": int(n)}, actor=actor)
+    return int(n)
+
+
+def delivery_contacts(store: Store, customer_ids: list[str]) -> pd.DataFrame:
+    """What delivery needs now, per customer: name, email, phone, and whether email and SMS may
+    still be sent (consent as recorded now, and no unsubscribe since), so a withdrawal
+    recorded after an action was queued still stops it."""
+    return store.frame(
+        "WITH who AS (SELECT unnest(?::VARCHAR[]) AS customer_id), "
+        "linked AS (SELECT m.resolved_id AS customer_id, m.customer_id AS raw_id FROM customer_map m "
+        "  WHERE m.resolved_id IN (SELECT customer_id FROM who)), "
+        "gone AS (SELECT l.customer_id, bool_or(e.event_type = 'email_unsubscribe') AS email_off, "
+        "  bool_or(e.event_type = 'sms_unsubscribe') AS sms_off FROM events e JOIN linked l "
+        "  ON e.customer_id = l.raw_id WHERE e.event_type LIKE '%unsubscribe' GROUP BY 1) "
+        "SELECT l.customer_id, any_value(c.name) AS name, any_value(c.email) AS email, "
+        "any_value(c.phone) AS phone, bool_and(c.consent_email) AS consent_email, "
+        "bool_and(c.consent_sms) AS consent_sms, coalesce(any_value(g.email_off), false) AS email_off, "
+        "coalesce(any_value(g.sms_off), false) AS sms_off "
+        "FROM linked l JOIN customers c ON c.customer_id = l.raw_id LEFT JOIN gone g ON g.customer_id = l.customer_id "
+        "GROUP BY 1",
+        [customer_ids])
