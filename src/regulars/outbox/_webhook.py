@@ -35,7 +35,7 @@ def post_json(url: str, payload: dict[str, Any], key: str, secret: str | None, t
         headers["X-Regulars-Signature"] = signature(secret, stamp, body)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - http(s) checked when read
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
             return Outcome(True, f"HTTP {answer.status}")
     except urllib.error.HTTPError as exc:
         return Outcome(False, f"HTTP {exc.code} {exc.reason}", retry=exc.code in (408, 429) or exc.code >= 500)
