@@ -119,3 +119,58 @@ def test_new_arrivals_reach_those_interested_in_the_category():
     s.arrivals = pd.DataFrame({"category": ["coffee", "cakes", "tea"],
                                "first_sold": [AT - timedelta(days=3), AT - timedelta(days=15), AT + timedelta(days=1)]})
     assert list(plan(starter("new-arrivals"), s)["customer_id"]) == ["c0"]  # cakes are 15 days old; tea not yet
+
+
+SEQUENCE = """\
+playbooks:
+  win-back:
+    trigger: {score: churn_probability, above: 0.99}
+    holdout: 0
+    action: {channel: email, template: t}
+    follow_ups:
+      - {after_days: 3, if: opened, action: {channel: email, template: t}}
+      - {after_days: 3, if: not_opened, action: {channel: sms, template: t}}
+      - {after_days: 7, if: no_response, action: {channel: task, template: t, owner: sales}}
+templates:
+  t: {body: hello}
+"""
+
+
+def sent(*rows: tuple[str, timedelta]) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": [c for c, _ in rows], "channel": "email", "playbook": "win-back",
+                         "variant": "treatment", "sent_at": [AT - ago for _, ago in rows]})
+
+
+def test_openers_and_non_openers_get_their_own_follow_up_once_it_is_due():
+    s = situation(4)
+    s.sent = sent(("c0", timedelta(days=3)), ("c1", timedelta(days=3)), ("c2", timedelta(days=2)),
+                  ("c3", timedelta(days=3)))
+    s.events = pd.DataFrame({"customer_id": ["c0", "c3"], "event_type": ["email_open", "email_open"],
+                             "occurred_at": [AT - timedelta(days=2), AT - timedelta(days=2)]})
+    s.queued = pd.DataFrame({"customer_id": ["c3"], "playbook": ["win-back"], "step": [1]})
+    got = plan(parse_playbooks(SEQUENCE), s)
+    follow = got[got["step"] > 0]
+    # c0 opened: the openers' step; c1 did not: a text instead; c2's message is only 2 days old;
+    # c3's follow-up was queued already
+    assert sorted(zip(follow["customer_id"], follow["step"], follow["channel"])) == [("c0", 1, "email"),
+                                                                                      ("c1", 2, "sms")]
+    assert "follow-up 2: not opened after 3 days" in follow.loc[follow["customer_id"] == "c1", "why"].iat[0]
+    assert (follow["status"] == "planned").all()
+
+
+def test_no_response_means_no_order_and_no_click_since_the_message():
+    s = situation(3)
+    s.sent = sent(("c0", timedelta(days=7)), ("c1", timedelta(days=7)), ("c2", timedelta(days=7)))
+    s.orders = pd.DataFrame({"customer_id": ["c0"], "ordered_at": [AT - timedelta(days=1)]})
+    s.events = pd.DataFrame({"customer_id": ["c1", "c2"], "event_type": ["email_click", "email_open"],
+                             "occurred_at": [AT - timedelta(days=6), AT - timedelta(days=10)]})
+    got = plan(parse_playbooks(SEQUENCE), s)
+    step3 = got[got["step"] == 3]
+    assert list(step3["customer_id"]) == ["c2"]  # c0 ordered, c1 clicked; c2 opened only before the message
+
+
+def test_a_customer_a_person_excluded_is_held_back():
+    s = situation(2)
+    s.excluded = pd.DataFrame({"playbook": ["churn-win-back"], "customer_id": ["c1"]})
+    got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
+    assert got == {"c0": ("planned", ""), "c1": ("held back", "excluded by a person")}

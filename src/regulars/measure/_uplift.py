@@ -121,6 +121,8 @@ def _verdict(e: Effect) -> str:
     span = (f"{e.low * 100:+.2f} and {e.high * 100:+.2f} points" if e.share
             else f"{e.low:+,.2f} and {e.high:+,.2f}")
     relative = f" ({e.relative * 100:+.0f}%)" if e.relative is not None else ""
+    if e.treated == e.holdout == 0:
+        return f"{e.measure}: none in either group ({e.n_treated:,} treated, {e.n_holdout:,} held out)"
     if e.low > 0 or e.high < 0:
         direction = "raised" if e.low > 0 else "lowered"
         return (f"{e.measure}: the outreach {direction} it, {means}: {_difference(e.difference, e.share)}"

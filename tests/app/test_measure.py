@@ -1,0 +1,67 @@
+"""Results on the demo shop: its past win-back campaign (a 20% holdout by the playbooks' own
+hash, and an email that really works) is measured as working, with the interval, the verdict
+and the return; the whole loop (plan, approve, deliver, results) runs on the starter set."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from regulars import app
+from regulars.cli import app as cli
+
+
+@pytest.fixture(scope="module")
+def demo_shop(tmp_path_factory):
+    path = tmp_path_factory.mktemp("measure") / "shop"
+    app.demo(path, customers=2000, seed=7)
+    return path
+
+
+def test_the_past_win_back_is_measured_against_its_holdout(demo_shop):
+    result = app.playbook_results(demo_shop)
+    (win_back,) = [p for p in result.playbooks if p["playbook"] == "churn-win-back"]
+    con = duckdb.connect(str(demo_shop / "regulars.duckdb"), read_only=True)
+    groups = dict(con.execute("SELECT variant, count(*) FROM messages WHERE playbook = 'churn-win-back' "
+                              "GROUP BY 1").fetchall())
+    con.close()
+    assert (win_back["treated"], win_back["held_out"]) == (groups["treatment"], groups["holdout"])
+    effects = {e["measure"]: e for e in win_back["effects"]}
+    conversion = effects["conversion"]
+    assert conversion["low"] > 0.01 and conversion["share"]  # the email works, and the interval says so
+    assert conversion["verdict"].startswith("conversion: the outreach raised it")
+    assert "points" in conversion["verdict"] and "95% confidence" in conversion["verdict"]
+    assert effects["revenue per customer"]["difference"] > 0
+    assert effects["unsubscribes"]["verdict"].startswith("unsubscribes: none in either group")
+    benefit = effects["revenue per customer"]["difference"] * win_back["treated"] * result.margin
+    assert win_back["benefit"] == pytest.approx(benefit)
+    assert win_back["cost"] == pytest.approx(0.05 * win_back["treated"])  # the starter's cost per email
+    assert win_back["roi_percent"] == pytest.approx((benefit - win_back["cost"]) / win_back["cost"] * 100)
+
+
+def test_the_starter_set_runs_end_to_end_on_the_demo_shop(demo_shop, tmp_path):
+    import shutil
+
+    path = tmp_path / "shop"
+    shutil.copytree(demo_shop, path)
+    queued = app.run_playbooks(path, by="test")
+    assert queued.queued > 0 and queued.waiting_for_approval > 0 and queued.held_out > 0
+    waiting = app.approvals(path).actions
+    assert set(waiting["playbook"]) == {"vip-recognition"}  # the playbook set to review
+    app.decide(path, waiting["action_id"].head(1).tolist(), "reject", by="anna", why="spoke to them in the shop")
+    app.decide(path, ["all"], "approve", by="anna")
+    delivered = app.deliver(path)
+    assert delivered.outcomes["sent"] == queued.queued - 1 and delivered.files
+    assert app.deliver(path).outcomes == {}
+    results = {p["playbook"]: p for p in app.playbook_results(path).playbooks}
+    assert results["churn-nurture"]["still_open"] > 0  # just sent: its window is still open
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["results", str(path), "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["playbooks"]
+    text = runner.invoke(cli, ["playbooks", str(path), "results"])
+    assert text.exit_code == 0 and "churn-win-back: " in text.stdout and "ROI " in text.stdout
+    status = runner.invoke(cli, ["outbox", str(path), "status"])
+    assert status.exit_code == 0 and "rejected" in status.stdout
