@@ -65,3 +65,42 @@ def test_the_starter_set_runs_end_to_end_on_the_demo_shop(demo_shop, tmp_path):
     assert text.exit_code == 0 and "churn-win-back: " in text.stdout and "ROI " in text.stdout
     status = runner.invoke(cli, ["outbox", str(path), "status"])
     assert status.exit_code == 0 and "rejected" in status.stdout
+
+
+def test_decisions_on_what_is_not_there_are_refused_and_change_nothing(demo_shop, tmp_path):
+    import shutil
+
+    path = tmp_path / "shop"
+    shutil.copytree(demo_shop, path)
+    app.run_playbooks(path)
+    runner = CliRunner()
+    before = app.outbox(path).counts
+    for args, message in (
+        (["playbooks", str(path), "approve", "--id", "nope", "--by", "anna"], "no action 'nope' in the outbox"),
+        (["playbooks", str(path), "approve", "--id", "all"], "say who decides (--by NAME)"),
+        (["playbooks", str(path), "approve", "--exclude", "C00001", "--by", "anna"], "--exclude needs --playbook"),
+        (["playbooks", str(path), "approve", "--exclude", "C99999", "--playbook", "churn-win-back", "--by", "anna"],
+         "no customer 'C99999'"),
+        (["playbooks", str(path), "approve", "--exclude", "C00001", "--playbook", "nope", "--by", "anna"],
+         "no playbook 'nope'"),
+        (["outbox", str(path), "retry", "--id", app.approvals(path).actions["action_id"].iat[0]],
+         "is neither parked nor unconfirmed"),
+        (["outbox", str(path), "send"], "unknown action 'send'"),
+    ):
+        got = runner.invoke(cli, args)
+        assert got.exit_code == 2, (args, got.output)
+        assert message in got.output and "Traceback" not in got.output
+    assert app.outbox(path).counts == before
+
+
+def test_delivery_settings_are_checked_when_read(tmp_path):
+    from regulars.config import parse_settings
+    from regulars.errors import SettingsError
+
+    for text, message in (('[delivery]\nsms_url = "ftp://x"', "sms_url must be an http(s) address"),
+                          ('[delivery]\nemail = "smtp"', "needs delivery.smtp_host and delivery.from_address"),
+                          ('[delivery]\nexport_format = "excel"', "export_format must be one of"),
+                          ("[delivery]\nmax_attempts = 0", "max_attempts must be at least 1"),
+                          ("[results]\nmargin = 1.5", "margin must be at least 0 and at most 1")):
+        with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            parse_settings(text)

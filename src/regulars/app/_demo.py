@@ -8,6 +8,7 @@ from pathlib import Path
 from regulars.app._common import Step, default_cutoff, quiet
 from regulars.app._ingest import ingest
 from regulars.app._init import init
+from regulars.app._measure import playbook_results
 from regulars.app._playbooks import PLAYBOOKS_FILE, plan_playbooks
 from regulars.app._results import DemoResult
 from regulars.app._run import run
@@ -49,4 +50,4 @@ def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days
         playbooks_file.write_text(starter_yaml(DEMO_PLAYBOOKS), encoding="utf-8")
     step("planning today's actions")
     return DemoResult(workspace=str(path), files_dir=str(files[0][0].parent), truth=str(truth), loads=loads,
-                      status=status(path), run=scored, plan=plan_playbooks(path))
+                      status=status(path), run=scored, plan=plan_playbooks(path), results=playbook_results(path))

@@ -145,6 +145,7 @@ class DemoResult(Result):
     status: StatusResult
     run: RunResult
     plan: PlanResult
+    results: PlaybookResultsResult
 
 
 @dataclass(frozen=True)

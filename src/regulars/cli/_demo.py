@@ -10,7 +10,7 @@ import typer
 from regulars.cli._app import command, progress
 from regulars.cli._data import print_loads, print_status
 from regulars.cli._options import AsJson
-from regulars.cli._playbooks import print_plan
+from regulars.cli._playbooks import print_plan, print_results
 from regulars.cli._render import json_out, line
 from regulars.cli._scores import print_run
 
@@ -38,7 +38,8 @@ def demo(
         print_loads(result.loads)
     print_status(result.status)
     print_run(result.run, top=5)
+    print_results(result.results, False)
     print_plan(result.plan, 10, False)
-    line(f"Next: `regulars today {path}` for who to contact today, `regulars playbooks {path} list` for the "
-         f"playbooks, `regulars segments {path} list` for every segment, `regulars customer {path} C00004` for one "
-         f"customer.")
+    line(f"Next: `regulars playbooks {path} run` queues today's actions (`approve` for the ones waiting for a "
+         f"person), `regulars outbox {path} deliver` sends them, `regulars results {path}` measures them; "
+         f"`regulars segments {path} list` for every segment, `regulars customer {path} C00004` for one customer.")

@@ -11,7 +11,7 @@ from regulars.cli._app import command
 from regulars.cli._options import AsJson, Top, WorkspaceArg
 from regulars.cli._render import json_out, line, num, out, table
 
-__all__ = ["print_plan", "print_results"]
+__all__ = ["print_plan", "print_results", "print_today"]
 
 ACTIONS = ("list", "validate", "plan", "run", "approve", "results")
 OUTBOX_ACTIONS = ("status", "deliver", "retry")
@@ -145,12 +145,18 @@ def print_plan(result: Any, top: int, as_json: bool) -> None:
                     [[c["playbook"], f"{c['planned']:,}", f"{c['needs approval']:,}", f"{c['held out']:,}",
                       "; ".join(f"{g}: {n:,}" for g, n in c["held back"].items())] for c in result.counts],
                     right=("planned", "to approve", "held out"), fold=("held back (by guard)",)))
-    todo = result.actions[result.actions["status"].isin(["planned", "needs approval"])].head(top)
-    if len(todo):
-        out.print(table("First actions", ["customer", "playbook", "channel", "status", "value", "when"],
-                        [[r.customer_id, r.playbook, r.channel, r.status, num(r.value),
-                          f"{r.deliver_at:%Y-%m-%d %H:%M}"] for r in todo.itertuples()], right=("value",)))
+    todo = result.actions[result.actions["status"].isin(["planned", "needs approval"])]
+    print_today(todo, f"Today, {result.at:%Y-%m-%d}: {len(todo):,} actions (the first {min(top, len(todo))})", top)
     return None
+
+
+def print_today(actions: Any, title: str, top: int) -> None:
+    """Who to contact, with what, their value, ranked: the first ``top`` actions (``--json``
+    has each one's reason and delivery time too)."""
+    out.print(table(title, ["customer", "playbook", "channel", "message", "value"],
+                    [[r.customer_id, r.playbook + (" (to approve)" if r.status == "needs approval" else ""),
+                      r.channel, r.message, num(r.value)] for r in actions.head(top).itertuples()],
+                    right=("value",), fold=("message", "playbook")))
 
 
 @command()
@@ -165,12 +171,8 @@ def today(workspace: WorkspaceArg, top: Top = 20, as_json: AsJson = False) -> No
     if not result.counts:
         line(f"no playbook is switched on in {result.file}; set enabled: true on the ones you want")
         return None
-    todo = result.actions.head(top)
-    out.print(table(f"Today, {result.at:%Y-%m-%d} (run {result.run_id}): {len(result.actions):,} actions",
-                    ["customer", "playbook", "channel", "message", "why", "value", "status", "when"],
-                    [[r.customer_id, r.playbook, r.channel, r.message, r.why, num(r.value), r.status,
-                      f"{r.deliver_at:%H:%M}"] for r in todo.itertuples()],
-                    right=("value",), fold=("why", "message")))
+    print_today(result.actions, f"Today, {result.at:%Y-%m-%d} (run {result.run_id}): {len(result.actions):,} actions",
+                top)
     return None
 
 
