@@ -87,7 +87,8 @@ def test_shop_wide_cap_keeps_the_most_valuable():
 def test_suppression_after_a_purchase_or_complaint_and_the_cool_down():
     s = situation(4)
     s.orders = pd.DataFrame({"customer_id": ["c0"], "ordered_at": [AT - timedelta(days=1)]})
-    s.complaints = pd.DataFrame({"customer_id": ["c1"], "opened_at": [AT - timedelta(days=5)]})
+    s.tickets = pd.DataFrame({"customer_id": ["c1", "c3"], "opened_at": [AT - timedelta(days=5)] * 2,
+                              "status": ["open", "open"], "negative": [True, False]})  # c3's is a question
     s.sent = pd.DataFrame({"customer_id": ["c2"], "channel": ["email"], "playbook": ["churn-win-back"],
                            "variant": ["holdout"], "sent_at": [AT - timedelta(days=COOL_DOWN_DAYS - 1)]})
     got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
@@ -174,3 +175,21 @@ def test_a_customer_a_person_excluded_is_held_back():
     s.excluded = pd.DataFrame({"playbook": ["churn-win-back"], "customer_id": ["c1"]})
     got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
     assert got == {"c0": ("planned", ""), "c1": ("held back", "excluded by a person")}
+
+
+def test_ticket_triggers_open_repeated_and_a_complaint_which_a_person_approves():
+    s = situation(4)
+    s.tickets = pd.DataFrame({
+        "customer_id": ["c0", "c1", "c1", "c2", "c3"],
+        "opened_at": [AT - timedelta(days=1), AT - timedelta(days=1), AT - timedelta(days=5), AT - timedelta(days=1),
+                      AT - timedelta(days=9)],
+        "status": ["open", "solved", "solved", "solved", "open"], "negative": [False, False, False, True, True]})
+    got = plan(starter("ticket-help", "complaint-recovery"), s)
+    # c0's ticket is open; c3's is too, but older than the two days
+    assert statuses(got, "ticket-help") == {"c0": ("planned", "")}
+    # c2 complained yesterday: a person calls, once someone approves it; the complaint does not
+    # suppress the call that answers it
+    assert statuses(got, "complaint-recovery") == {"c2": ("needs approval", "")}
+    repeated = parse_playbooks("playbooks:\n  again:\n    trigger: {ticket: repeated, within_days: 7}\n"
+                               "    holdout: 0\n    action: {channel: task, template: t}\ntemplates:\n  t: {body: x}\n")
+    assert list(plan(repeated, s)["customer_id"]) == ["c1"]  # two tickets in a week

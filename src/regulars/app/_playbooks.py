@@ -28,6 +28,9 @@ def _summary(trigger: Any) -> str:
         return f"{o['field']} " + " and ".join(f"{words[b]} {o[b]:g}" for b in words if b in o)
     if trigger.kind == "segment":
         return f"{o['change']} {o['segment']!r}"
+    if trigger.kind == "ticket":
+        times = f"{o['at_least']}+ " if o["at_least"] > 1 else "a "
+        return f"{times}{o['ticket']} ticket{'s' if o['at_least'] > 1 else ''} within {o['within_days']:g} days"
     if trigger.kind == "event":
         times = f"{o['at_least']}x " if o["at_least"] > 1 else ""
         without = f" without {o['without']}" if o["without"] else ""

@@ -28,6 +28,7 @@ from regulars.playbooks._guards import (
     in_holdout,
     recent_sends,
     shop_cap,
+    suppressed,
     zone_for,
 )
 from regulars.playbooks._spec import Playbook, PlaybookSet
@@ -48,7 +49,7 @@ class Situation:
     ``profile``: customers' name, country, consent_email, consent_sms, birthday (index
     customer_id); ``events``: customer_id, event_type, occurred_at; ``orders``: customer_id,
     ordered_at; ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
-    ``complaints``: customer_id, opened_at; ``arrivals``: category, first_sold of each product;
+    ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
     playbook, step) of actions already in the outbox."""
 
@@ -64,8 +65,8 @@ class Situation:
         {"customer_id": [], "ordered_at": pd.Series([], dtype="datetime64[us]")}))
     sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"customer_id": [], "channel": [], "playbook": [], "variant": [], "sent_at": pd.Series([], dtype="datetime64[us]")}))
-    complaints: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"customer_id": [], "opened_at": pd.Series([], dtype="datetime64[us]")}))
+    tickets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"customer_id": [], "opened_at": pd.Series([], dtype="datetime64[us]"), "status": [], "negative": []}))
     arrivals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"category": [], "first_sold": pd.Series([], dtype="datetime64[us]")}))
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"playbook": [], "customer_id": []}))
@@ -111,6 +112,13 @@ def _counts_since(frame: pd.DataFrame, when: str, since: datetime, at: datetime,
     return rows["customer_id"].value_counts().reindex(index).fillna(0).to_numpy()
 
 
+def _last(frame: pd.DataFrame, when: str, at: datetime, index: pd.Index) -> np.ndarray:
+    """Each customer's latest ``when`` before ``at`` (None where there is none)."""
+    rows = frame[frame[when] < at]
+    return rows.groupby("customer_id")[when].max().reindex(index).astype(object).where(lambda v: v.notna(), None
+                                                                                     ).to_numpy()
+
+
 def triggered(book: Playbook, s: Situation) -> np.ndarray:
     """Which customers the playbook's trigger selects as of ``s.at``."""
     o, index = book.trigger.options, s.fields.index
@@ -123,6 +131,14 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
         if o["change"] == "in" or before is None:  # a first run: everyone in it has just entered
             return now if o["change"] != "leaves" else np.zeros(len(index), dtype=bool)
         return now & ~before if o["change"] == "enters" else before & ~now
+    if kind == "ticket":
+        since = s.at - timedelta(days=o["within_days"])
+        rows = s.tickets[(s.tickets["opened_at"] >= since) & (s.tickets["opened_at"] < s.at)]
+        if o["ticket"] == "open":
+            rows = rows[rows["status"].isin(["open", "pending"])]
+        elif o["ticket"] == "negative":
+            rows = rows[rows["negative"].astype(bool)]
+        return rows["customer_id"].value_counts().reindex(index).fillna(0).to_numpy() >= o["at_least"]
     if kind == "event":
         since = s.at - timedelta(days=o["within_days"])
         hit = _counts_since(s.events, "occurred_at", since, s.at, index, o["event"]) >= o["at_least"]
@@ -207,10 +223,12 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
     zones = zone_for(list(s.column("country")), g.time_zone)
     deferred = dict(zip(sorted(set(zones)), deferred_from_quiet_hours(s.at, sorted(set(zones)), g.quiet_start,
                                                                        g.quiet_end), strict=True))
-    recent_order = _counts_since(s.orders, "ordered_at", s.at - timedelta(days=g.suppress_after_purchase_days), s.at,
-                                 index) > 0
-    recent_complaint = _counts_since(s.complaints, "opened_at", s.at - timedelta(days=g.suppress_after_complaint_days),
-                                     s.at, index) > 0
+    none = np.full(len(index), None, dtype=object)
+    last_order = _last(s.orders, "ordered_at", s.at, index)
+    last_complaint = _last(s.tickets[s.tickets["negative"].astype(bool)], "opened_at", s.at, index)
+    spans = (timedelta(days=g.suppress_after_purchase_days), timedelta(days=g.suppress_after_complaint_days))
+    recent_order = suppressed(last_order, none, s.at, *spans)
+    recent_complaint = suppressed(none, last_complaint, s.at, *spans)
     worth = _days(s.column(value))
     windows = {"email": (timedelta(hours=g.email_hours), g.email_per_window),
                "sms": (timedelta(hours=g.sms_hours), g.sms_per_window)}
@@ -235,8 +253,10 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
             yes = consented(need, s.consent(CONSENT[need])[rows], unsubscribed[need][rows],
                             unknown_is_yes=g.unknown_consent == "yes")
             hold(~yes, f"no consent on {need}")
-        hold(recent_order[rows], "suppressed: ordered recently")
-        hold(recent_complaint[rows], "suppressed: recent complaint")
+        about_tickets = book.trigger.kind == "ticket"  # help with a ticket is service, not marketing
+        if not about_tickets:
+            hold(recent_order[rows], "suppressed: ordered recently")
+            hold(recent_complaint[rows], "suppressed: recent complaint")
         held_out = np.zeros(len(rows), dtype=bool)
         if step == 0:  # a follow-up continues a sequence: no cool-down, and its customers were drawn already
             earlier = s.sent[(s.sent["playbook"] == book.name)
@@ -251,7 +271,9 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
             full = (status == PLANNED) & (window_sends[channel][rows] >= most)
             status[full], guard[full] = HELD_BACK, "frequency cap"
             window_sends[channel][rows[status == PLANNED]] += 1
-        review = book.review | ((worth[rows] > g.review_value_above) if g.review_value_above is not None else False)
+        sensitive = about_tickets and book.trigger.options["ticket"] == "negative"
+        review = (book.review or sensitive) | ((worth[rows] > g.review_value_above) if g.review_value_above is not None
+                                              else False)
         status[(status == PLANNED) & review] = REVIEW
         when = np.array([deferred[zones[r]] or s.at for r in rows], dtype=object)
         why = book.description or book.name

@@ -27,7 +27,7 @@ from typing import Any
 from regulars.playbooks._reader import Located, Reader, load_located
 from regulars.schema import EVENT_TYPES
 
-__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet",
+__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet",
            "Template", "Trigger", "check_playbooks", "parse_playbooks"]
 
 CHANNELS = ("email", "sms", "task", "webhook", "audience")
@@ -35,6 +35,9 @@ CHANNELS = ("email", "sms", "task", "webhook", "audience")
 DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buying": ("days", "product"),
                  "replenishment_due": ("days_before",), "days_without_activity": ("days",), "cross_sell_due": (),
                  "new_arrivals": ("days",)}
+#: Ticket triggers: one still open, several within the days, or a negative one (a complaint
+#: category or a rating of 1-2: sensitive, so a person approves each action).
+TICKET_TRIGGERS = ("open", "repeated", "negative")
 BOUNDS = ("above", "at_least", "below", "at_most")
 #: Behavioural framings a template may declare; scarcity needs stock data to be true.
 FRAMINGS = ("social proof", "reciprocity", "loss aversion", "scarcity")
@@ -62,8 +65,8 @@ class Guards:
 
 @dataclass(frozen=True)
 class Trigger:
-    """What starts a playbook for a customer: ``kind`` score, segment, event or date, with its
-    settings in ``options``."""
+    """What starts a playbook for a customer: ``kind`` score, segment, event, ticket or date,
+    with its settings in ``options``."""
 
     kind: str
     options: dict[str, Any]
@@ -156,9 +159,9 @@ def _zone(r: Reader, raw: Located) -> str:
 
 def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
     t = r.table(raw, "trigger", line)
-    kinds = [k for k in ("score", "segment", "enters", "leaves", "event", "date") if k in t]
+    kinds = [k for k in ("score", "segment", "enters", "leaves", "event", "ticket", "date") if k in t]
     if len(kinds) != 1:
-        raise r.fail(t.line, "a trigger names exactly one of: score, enters, leaves, segment, event, date")
+        raise r.fail(t.line, "a trigger names exactly one of: score, enters, leaves, segment, event, ticket, date")
     kind = kinds[0]
     if kind == "score":
         r.known(t, "a score trigger", ("score", *BOUNDS))
@@ -180,6 +183,12 @@ def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
         return Trigger("event", {"event": event, "at_least": r.number(t, "at_least", 1, low=1, whole=True),
                                  "within_days": float(r.number(t, "within_days", 7, low=0.01)), "without": without},
                        t.line)
+    if kind == "ticket":
+        r.known(t, "a ticket trigger", ("ticket", "at_least", "within_days"))
+        which = r.text(t, "ticket", choices=TICKET_TRIGGERS)
+        return Trigger("ticket", {"ticket": which, "within_days": float(r.number(t, "within_days", 7, low=0.01)),
+                                  "at_least": r.number(t, "at_least", 2 if which == "repeated" else 1, low=1,
+                                                       whole=True)}, t.line)
     date = r.text(t, "date", choices=tuple(DATE_TRIGGERS))
     r.known(t, f"a {date} trigger", ("date", *DATE_TRIGGERS[date]))
     options: dict[str, Any] = {"date": date}

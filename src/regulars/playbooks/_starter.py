@@ -119,6 +119,18 @@ playbooks:
     trigger: {event: faq_view, at_least: 3, within_days: 7}
     holdout: 0.0
     action: {channel: email, template: help, priority: 65, cost: 0.01}
+  ticket-help:
+    description: a support ticket still open after two days - a person checks in
+    enabled: false
+    trigger: {ticket: open, within_days: 2}
+    holdout: 0.0
+    action: {channel: task, template: ticket-help, owner: support, due_days: 1, priority: 85}
+  complaint-recovery:
+    description: a complaint or a poor rating - a person calls to put it right (approved first)
+    enabled: false
+    trigger: {ticket: negative, within_days: 3}
+    holdout: 0.0
+    action: {channel: task, template: complaint-call, owner: support, due_days: 1, priority: 95}
   new-arrivals:
     description: new products in a category they are interested in
     enabled: false
@@ -179,6 +191,10 @@ templates:
   help:
     subject: "Can we help?"
     body: "Hello {{ name }}, we saw you looking for answers. Reply and a person will help."
+  ticket-help:
+    body: "Check in with {{ name }} ({{ email }}): their ticket is still open."
+  complaint-call:
+    body: "Call {{ name }} ({{ phone }}): a complaint or a poor rating in the last days; put it right."
   new-arrivals:
     subject: "New in {{ interest }}"
     body: "Fresh arrivals in {{ interest }}, picked for you."

@@ -102,7 +102,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
     (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
     ``at``, every action recorded (messages, and the outbox's still on their way), the steps
-    queued per customer and playbook, exclusions by a person, complaints (tickets in a complaint category or
+    queued per customer and playbook, exclusions by a person, tickets (negative: a complaint category or
     rated 1-2) and each product's category and first sale (arrivals)."""
     since = [at, at]
     return {
@@ -130,9 +130,10 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "excluded": store.frame("SELECT DISTINCT playbook, m.resolved_id AS customer_id FROM playbook_exclusions "
                                 "JOIN customer_map m USING (customer_id)"),
         "queued": store.frame("SELECT DISTINCT customer_id, playbook, step FROM outbox"),
-        "complaints": store.frame(
-            "SELECT m.resolved_id AS customer_id, t.opened_at FROM tickets t JOIN customer_map m USING (customer_id) "
-            "WHERE t.opened_at < ? AND (t.category ILIKE '%complain%' OR t.csat <= 2)", [at]),
+        "tickets": store.frame(
+            "SELECT m.resolved_id AS customer_id, t.opened_at, coalesce(t.status, 'open') AS status, "
+            "coalesce(t.category ILIKE '%complain%' OR t.csat <= 2, false) AS negative "
+            "FROM tickets t JOIN customer_map m USING (customer_id) WHERE t.opened_at < ?", [at]),
         "arrivals": store.frame(
             f"SELECT p.category, min(o.ordered_at) AS first_sold FROM order_items i JOIN orders o USING (order_id) "
             f"JOIN products p USING (product_id) WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND p.category IS NOT NULL "
