@@ -40,6 +40,12 @@ def test_the_past_win_back_is_measured_against_its_holdout(demo_shop):
     assert win_back["benefit"] == pytest.approx(benefit)
     assert win_back["cost"] == pytest.approx(0.05 * win_back["treated"])  # the starter's cost per email
     assert win_back["roi_percent"] == pytest.approx((benefit - win_back["cost"]) / win_back["cost"] * 100)
+    # today's list claims an expected value only for the playbook whose effect was measured
+    today = app.today(demo_shop).actions
+    measured = today["playbook"] == "churn-win-back"
+    assert measured.any() and today.loc[measured, "expected_value"].notna().all()
+    assert today.loc[~measured, "expected_value"].isna().all()
+    assert today.loc[measured, "expected_value"].median() > 0
 
 
 def test_the_starter_set_runs_end_to_end_on_the_demo_shop(demo_shop, tmp_path):

@@ -102,6 +102,7 @@ def _plan(workspace_path: str | Path, at: datetime | None) -> tuple[Any, PlanRes
     except ValueError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs)
+    actions["expected_value"] = _expected(workspace_path, actions, fields)
     actions["message"] = actions["subject"].where(actions["subject"] != "", actions["body"])
     counts = []
     for name, book in found.playbooks.items():
@@ -113,6 +114,33 @@ def _plan(workspace_path: str | Path, at: datetime | None) -> tuple[Any, PlanRes
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
     return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
+
+
+def _expected(workspace_path: str | Path, actions: Any, fields: Any) -> Any:
+    """What each action is expected to earn: the playbook's measured lift in conversion (treated
+    against held out, where the interval excludes zero) times the customer's expected order
+    value (else the measured revenue per extra order) times the margin, less its cost. NaN where
+    the playbook has no measured effect yet: nothing is claimed that was not measured."""
+    import pandas as pd
+
+    from regulars.app._measure import playbook_results
+
+    measured = playbook_results(workspace_path)
+    lift, per_order = {}, {}
+    for p in measured.playbooks:
+        effects = {e["measure"]: e for e in p.get("effects", [])}
+        conversion, revenue = effects.get("conversion"), effects.get("revenue per customer")
+        if conversion and conversion["low"] > 0:
+            lift[p["playbook"]] = conversion["difference"]
+            per_order[p["playbook"]] = revenue["difference"] / conversion["difference"]
+    if not lift or not len(actions):
+        return float("nan")
+    order_value = (fields["expected_order_value"].reindex(actions["customer_id"]).to_numpy()
+                   if "expected_order_value" in fields else float("nan"))
+    fallback = actions["playbook"].map(per_order).to_numpy(dtype=float)
+    value = pd.Series(order_value, dtype=float).fillna(pd.Series(fallback)).to_numpy()
+    return actions["playbook"].map(lift).to_numpy(dtype=float) * value * measured.margin - actions["cost"].to_numpy(
+        dtype=float)
 
 
 def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -> tuple[list[str], list[str]]:

@@ -151,12 +151,18 @@ def print_plan(result: Any, top: int, as_json: bool) -> None:
 
 
 def print_today(actions: Any, title: str, top: int) -> None:
-    """Who to contact, with what, their value, ranked: the first ``top`` actions (``--json``
-    has each one's reason and delivery time too)."""
-    out.print(table(title, ["customer", "playbook", "channel", "message", "value"],
+    """Who to contact, with what, their value and what the action is expected to earn (where the
+    playbook's effect was measured), ranked: the first ``top`` actions (``--json`` has each
+    one's reason and delivery time too)."""
+    out.print(table(title, ["customer", "playbook", "channel", "message", "value", "expected"],
                     [[r.customer_id, r.playbook + (" (to approve)" if r.status == "needs approval" else ""),
-                      r.channel, r.message, num(r.value)] for r in actions.head(top).itertuples()],
-                    right=("value",), fold=("message", "playbook")))
+                      r.channel, r.message, num(r.value),
+                      f"{r.expected_value:+,.2f}" if r.expected_value == r.expected_value else "not measured"]
+                     for r in actions.head(top).itertuples()],
+                    right=("value", "expected"), fold=("message", "playbook")))
+    if len(actions) and actions["expected_value"].notna().any():
+        line("expected: the playbook's measured lift in orders against its holdout x the customer's usual order "
+             "x margin, less the message's cost")
 
 
 @command()
