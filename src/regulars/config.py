@@ -106,6 +106,9 @@ smtp_port = 587
 # "starttls" (port 587), "ssl" (port 465) or "none" (a local test server only).
 smtp_security = "starttls"
 smtp_user = ""
+# Certificate authorities to trust besides the system's (a PEM file, relative to this folder),
+# for a mail server with a private certificate; empty trusts the system's only.
+smtp_ca_file = ""
 # The password is read from this environment variable, never from this file.
 smtp_password_env = "REGULARS_SMTP_PASSWORD"
 from_address = ""
@@ -215,6 +218,7 @@ class DeliverySettings:
     smtp_port: int = 587
     smtp_security: str = "starttls"
     smtp_user: str = ""
+    smtp_ca_file: str = ""
     smtp_password_env: str = "REGULARS_SMTP_PASSWORD"
     from_address: str = ""
     webhook_secret_env: str = "REGULARS_WEBHOOK_SECRET"

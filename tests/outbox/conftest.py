@@ -50,6 +50,29 @@ def smtp_server():
     controller.stop()
 
 
+@pytest.fixture
+def tls_smtp_server(tmp_path):
+    """The same server, which insists on STARTTLS with a certificate from a private authority
+    (its PEM file is ``box.ca_file``)."""
+    import ssl
+
+    import trustme
+    from aiosmtpd.controller import Controller
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    box = Mailbox()
+    box.ca_file = tmp_path / "private-ca.pem"
+    authority.cert_pem.write_to_path(str(box.ca_file))
+    controller = Controller(box, hostname="127.0.0.1", port=free_port(), authenticator=box.authenticate,
+                            tls_context=context, require_starttls=True, auth_exclude_mechanism=["LOGIN"])
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
 class Receiver:
     """Answers ``status`` (or sleeps ``delay`` seconds first); records (headers, body)."""
 

@@ -199,3 +199,32 @@ def test_an_unsubscribe_recorded_after_queuing_stops_the_email(scored, tmp_path,
     assert outbox(path, f"SELECT status FROM outbox WHERE customer_id = '{first}'") == [("cancelled",)]
     address = outbox(path, f"SELECT email FROM customers WHERE customer_id = '{first}'")[0][0]
     assert all(to != [address] for to, _ in smtp_server.messages)
+
+
+def test_email_goes_over_starttls_to_a_server_with_a_private_certificate(scored, tmp_path, tls_smtp_server,
+                                                                          monkeypatch):
+    monkeypatch.setenv("REGULARS_SMTP_PASSWORD", tls_smtp_server.password)
+    path = shop(scored, tmp_path, tls_smtp_server.port, smtp_security="starttls")
+    (path / "playbooks.yaml").write_text(PLAYBOOKS.split("  crm-hand-off:")[0] + PLAYBOOKS.split("priority: 10}\n")[1])
+    app.run_playbooks(path)
+    with pytest.raises(DeliveryError, match="a certificate this machine does not trust"):
+        app.deliver(path)  # the system does not know the private authority
+    assert tls_smtp_server.messages == []
+    settings = path / "regulars.toml"
+    settings.write_text(settings.read_text() + f'smtp_ca_file = "{tls_smtp_server.ca_file}"\n')
+    sent = app.deliver(path).outcomes["sent"]
+    assert sent > 0 and len(tls_smtp_server.messages) == sent
+
+
+def test_an_export_interrupted_before_it_was_recorded_is_finished_as_the_same_file(scored, tmp_path):
+    path = shop(scored, tmp_path, None)
+    app.run_playbooks(path)
+    emails = outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'queued'")[0][0]
+    assert deliverer(path, "deliver-exported").returncode == -9  # the file is written, the actions not marked
+    files = list((path / "outbox").glob("email-*.csv"))
+    assert len(files) == 1
+    first = files[0].read_bytes()
+    assert deliverer(path, None).returncode == 0
+    assert list((path / "outbox").glob("email-*.csv")) == files and files[0].read_bytes() == first
+    assert len(first.decode("utf-8-sig").splitlines()) == emails + 1
+    assert outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent'")[0][0] == emails

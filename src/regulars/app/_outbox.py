@@ -196,7 +196,7 @@ def deliver(workspace_path: str | Path, *, by: str = "cli") -> DeliveryResult:
                     _webhooks(store, group, target, d, at, tally)
             smtp = routes.get(("smtp", None))
             if smtp is not None:
-                _emails(store, smtp, d, at, tally)
+                _emails(store, workspace.path, smtp, d, at, tally)
         store.audit("deliver", {"outcomes": tally, "files": len(files)}, actor=by)
     return DeliveryResult(outcomes=tally, files=files, unconfirmed=int(unconfirmed))
 
@@ -264,6 +264,7 @@ def _write_file(store: Any, group: Any, path: Path) -> None:
     if "email" not in group.columns:
         contacts = delivery_contacts(store, group["customer_id"].unique().tolist()).set_index("customer_id")
         group = group.join(contacts, on="customer_id")
+    group = group.sort_values("action_id")  # the same actions always make the same file
     kind = path.name.split("-")[1] if path.name.startswith(("email-", "sms-", "audience-")) else "tasks"
     columns = TASK_COLUMNS if kind == "tasks" else SHAPES[kind]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -326,13 +327,15 @@ def _webhooks(store: Any, group: Any, url: str, d: Any, at: datetime, tally: dic
         _settle(store, attempt, outcome, d, at, tally)
 
 
-def _emails(store: Any, group: Any, d: Any, at: datetime, tally: dict[str, int]) -> None:
+def _emails(store: Any, folder: Path, group: Any, d: Any, at: datetime, tally: dict[str, int]) -> None:
     """Every due email over one SMTP connection. A refused login stops delivery before any
     action is claimed: they stay queued, and the error says what to fix."""
     from regulars.outbox import SmtpSender, build_email
 
     password = os.environ.get(d.smtp_password_env)
-    with SmtpSender(d.smtp_host, d.smtp_port, d.smtp_security, d.smtp_user, password, d.timeout_seconds) as smtp:
+    ca_file = str(folder / d.smtp_ca_file) if d.smtp_ca_file else None
+    with SmtpSender(d.smtp_host, d.smtp_port, d.smtp_security, d.smtp_user, password, d.timeout_seconds,
+                    ca_file) as smtp:
         for row in _records(group):
             attempt = claim_actions(store, [row["action_id"]], "smtp", at)
             if not attempt:

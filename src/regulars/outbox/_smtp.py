@@ -29,9 +29,10 @@ class SmtpSender:
     server is a ``DeliveryError`` (nothing can be sent; the caller stops); a refused recipient
     or message is an ``Outcome`` (retry on a 4xx answer, not on a 5xx)."""
 
-    def __init__(self, host: str, port: int, security: str, user: str, password: str | None, timeout: float) -> None:
+    def __init__(self, host: str, port: int, security: str, user: str, password: str | None, timeout: float,
+                 ca_file: str | None = None) -> None:
         self.host, self.port, self.security = host, port, security
-        self.user, self.password, self.timeout = user, password, timeout
+        self.user, self.password, self.timeout, self.ca_file = user, password, timeout, ca_file
         self.smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSender:
@@ -39,13 +40,16 @@ class SmtpSender:
 
         where = f"{self.host}:{self.port}"
         try:
+            context = ssl.create_default_context(cafile=self.ca_file or None)
+        except OSError as exc:
+            raise DeliveryError(f"cannot read the certificate authorities in {self.ca_file}: {exc.strerror}") from None
+        try:
             if self.security == "ssl":
-                self.smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                             context=ssl.create_default_context())
+                self.smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
             else:
                 self.smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.security == "starttls":
-                    self.smtp.starttls(context=ssl.create_default_context())
+                    self.smtp.starttls(context=context)
             if self.user:
                 self.smtp.login(self.user, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
@@ -56,6 +60,10 @@ class SmtpSender:
             self.close()
             raise DeliveryError(f"the mail server {where} does not offer {'STARTTLS' if self.security == 'starttls' else 'login'}"
                                 "; check delivery.smtp_security") from None
+        except ssl.SSLCertVerificationError as exc:
+            self.close()
+            raise DeliveryError(f"the mail server {where} has a certificate this machine does not trust "
+                                f"({exc.verify_message}); set delivery.smtp_ca_file for a private one") from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryError(f"cannot reach the mail server {where}: {exc}") from None
