@@ -150,15 +150,15 @@ def test_killed_before_sending_the_action_is_unconfirmed_and_a_retry_sends_it_on
 
 
 def test_a_failing_receiver_is_retried_with_backoff_then_parked_with_its_reason(scored, tmp_path, receiver):
-    path = shop(scored, tmp_path, None, receiver.url, max_attempts=3, timeout_seconds=0.5)
+    path = shop(scored, tmp_path, None, receiver.url, max_attempts=3, timeout_seconds=0.2)
     book = path / "playbooks.yaml"
-    book.write_text(book.read_text().replace("above: 0.5}\n    holdout: 0.0", "above: 0.97}\n    holdout: 0.0"))
+    book.write_text(book.read_text().replace("above: 0.5}\n    holdout: 0.0", "above: 0.99}\n    holdout: 0.0"))
     app.run_playbooks(path)
     hooks = outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'webhook'")[0][0]
     assert hooks >= 1
     receiver.status = 500
     assert app.deliver(path).outcomes.get("retry later") == hooks
-    receiver.status, receiver.delay = 200, 1.0  # then too slow: the deliverer gives up waiting
+    receiver.status, receiver.delay = 200, 0.4  # then too slow: the deliverer gives up waiting
     assert app.deliver(path).outcomes.get("retry later") == hooks
     receiver.status, receiver.delay = 503, 0.0
     assert app.deliver(path).outcomes.get("parked") == hooks
