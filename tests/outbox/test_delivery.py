@@ -228,3 +228,21 @@ def test_an_export_interrupted_before_it_was_recorded_is_finished_as_the_same_fi
     assert list((path / "outbox").glob("email-*.csv")) == files and files[0].read_bytes() == first
     assert len(first.decode("utf-8-sig").splitlines()) == emails + 1
     assert outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent'")[0][0] == emails
+
+
+def test_the_demo_starter_set_end_to_end_to_the_local_mail_server(scored, tmp_path, smtp_server, password):
+    path = shop(scored, tmp_path, smtp_server.port)
+    shutil.copy(scored / "playbooks.yaml", path / "playbooks.yaml")  # the starter set, as the demo switched it on
+    queued = app.run_playbooks(path, by="test")
+    waiting = app.approvals(path).actions
+    assert queued.queued > 0 and len(waiting) == queued.waiting_for_approval > 0
+    app.decide(path, ["all"], "approve", by="owner")
+    delivered = app.deliver(path)
+    assert delivered.outcomes == {"sent": queued.queued}
+    planned = dict(outbox(path, "SELECT action_id, subject FROM outbox WHERE status = 'sent'"))
+    got = {m["Message-ID"].strip("<>").split("@")[0]: m["Subject"] for _, m in smtp_server.messages}
+    assert got == planned  # every approved and planned email arrived once, with its own subject
+    decided = outbox(path, "SELECT DISTINCT decided_by FROM outbox WHERE playbook = 'vip-recognition'")
+    assert decided == [("owner",)]
+    results = {p["playbook"]: p for p in app.playbook_results(path).playbooks}
+    assert results["churn-win-back"]["treated"] > 0 and results["churn-nurture"]["still_open"] > 0

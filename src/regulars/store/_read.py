@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import PURCHASE_SQL
+from regulars.store._outbox import PENDING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,8 +103,8 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
     (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
     ``at``, every action recorded (messages, and the outbox's still on their way), the steps
-    queued per customer and playbook, exclusions by a person, tickets (negative: a complaint category or
-    rated 1-2) and each product's category and first sale (arrivals)."""
+    queued per customer and playbook, exclusions by a person, tickets (negative: a complaint
+    category or rated 1-2) and each product's category and first sale (arrivals)."""
     since = [at, at]
     return {
         "profile": store.frame(
@@ -126,7 +127,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             "SELECT m.resolved_id AS customer_id, s.channel, s.playbook, s.variant, s.sent_at FROM messages s "
             "JOIN customer_map m USING (customer_id) WHERE s.sent_at <= ? UNION ALL "
             "SELECT customer_id, channel, playbook, 'treatment', coalesce(deliver_at, planned_at) FROM outbox "
-            "WHERE status IN ('needs approval', 'queued', 'sending', 'unconfirmed') AND planned_at <= ?", since),
+            f"WHERE status IN ({', '.join(repr(p) for p in PENDING)}) AND planned_at <= ?", since),
         "excluded": store.frame("SELECT DISTINCT playbook, m.resolved_id AS customer_id FROM playbook_exclusions "
                                 "JOIN customer_map m USING (customer_id)"),
         "queued": store.frame("SELECT DISTINCT customer_id, playbook, step FROM outbox"),
