@@ -84,9 +84,8 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
     with workspace.store() as store:
         counts = queue_actions(store, rows.reindex(columns=[c for c in OUTBOX_COLUMNS if c in rows.columns]),
                                holdouts, actor=by)
-    waiting = int((rows["status"] == "needs approval").sum())
     return QueueResult(file=result.file, run_id=result.run_id, at=result.at, plan=result.counts,
-                       queued=counts["queued"], waiting_for_approval=min(waiting, counts["queued"]),
+                       queued=counts["queued"], waiting_for_approval=counts["waiting"],
                        already_queued=counts["already queued"], held_out=counts["held out"])
 
 

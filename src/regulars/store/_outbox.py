@@ -42,13 +42,16 @@ def queue_actions(store: Store, actions: pd.DataFrame, holdouts: pd.DataFrame, a
     """Add ``actions`` (the outbox columns from action_id to status) to the outbox and record
     ``holdouts`` (action_id, customer_id, playbook, channel, planned_at) in messages, in one
     transaction. An action whose key is already there is skipped: running a plan twice queues
-    nothing twice. Returns counts of what was new."""
+    nothing twice. Returns counts of what was new (queued, of which waiting for approval, and
+    held out) and of what was there already."""
     given = [c for c in OUTBOX_COLUMNS if c in actions.columns]
     before = store.count("outbox")
-    held = 0
+    held = waiting = 0
     with store.transaction() as con:
         if len(actions):
             con.register("new_actions", actions[given])
+            waiting = con.execute("SELECT count(*) FROM new_actions WHERE status = 'needs approval' "
+                                  "AND action_id NOT IN (SELECT action_id FROM outbox)").fetchone()[0]
             con.execute(f"INSERT INTO outbox ({', '.join(given)}) SELECT * FROM new_actions n "
                         f"WHERE n.action_id NOT IN (SELECT action_id FROM outbox)")
             con.unregister("new_actions")
@@ -61,7 +64,8 @@ def queue_actions(store: Store, actions: pd.DataFrame, holdouts: pd.DataFrame, a
                 "'playbooks' FROM new_holdouts WHERE action_id NOT IN (SELECT message_id FROM messages)").fetchone()[0]
             con.unregister("new_holdouts")
         store.audit("queue actions", {"queued": int(queued), "held_out": int(held)}, actor=actor)
-    return {"queued": int(queued), "already queued": int(len(actions) - queued), "held out": int(held)}
+    return {"queued": int(queued), "waiting": int(waiting), "already queued": int(len(actions) - queued),
+            "held out": int(held)}
 
 
 def outbox_actions(store: Store, statuses: tuple[str, ...] = (), ids: list[str] | None = None) -> pd.DataFrame:
