@@ -126,10 +126,11 @@ CONTRACTS: dict[str, TableContract] = {
         ),
         TableContract(
             "orders",
-            "one row per order id; refunds are their own rows with status refunded",
+            "one row per order id; refunds are their own rows with status refunded; an order without a "
+            "customer id is an anonymous sale (revenue and baskets, not per-customer scores)",
             (
                 Column("order_id", "id", required=True),
-                Column("customer_id", "id", required=True),
+                Column("customer_id", "id"),
                 Column("ordered_at", "timestamp", required=True),
                 Column("amount", "number", required=True),
                 Column("currency", "text"),

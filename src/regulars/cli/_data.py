@@ -31,16 +31,17 @@ def init(path: WorkspaceArg, as_json: AsJson = False) -> None:
 def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
     fresh = [r for r in loads if not r.already_loaded]
     if fresh:
-        out.print(table("Loaded", ["file", "read", "accepted", "quarantined", "new customers"],
-                        [[r.source_name, f"{r.rows_read:,}", f"{r.rows_accepted:,}", f"{r.rows_quarantined:,}",
-                          f"{r.customers_created:,}"] for r in fresh],
-                        right=("read", "accepted", "quarantined", "new customers"), fold=("file",)))
+        out.print(table("Loaded", ["file", "read", "accepted", "anonymous", "quarantined", "new customers"],
+                        [[r.source_name, f"{r.rows_read:,}", f"{r.rows_accepted:,}", f"{r.rows_anonymous:,}",
+                          f"{r.rows_quarantined:,}", f"{r.customers_created:,}"] for r in fresh],
+                        right=("read", "accepted", "anonymous", "quarantined", "new customers"), fold=("file",)))
     for r in loads:
         if r.already_loaded:
             line(f"{r.source_name}: already loaded as batch {r.batch_id} on {r.loaded_at}; nothing to do.")
             continue
         line(f"{r.source_name} (batch {r.batch_id}): read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
-             f"quarantined {r.rows_quarantined:,}"
+             + (f"anonymous sales {r.rows_anonymous:,} + " if r.rows_anonymous else "")
+             + f"quarantined {r.rows_quarantined:,}"
              + (f"; {r.rows_unchanged:,} accepted rows were already stored" if r.rows_unchanged else "")
              + (f"; created {r.customers_created:,} minimal customer records for unknown customers"
                 if r.customers_created else ""))

@@ -89,7 +89,7 @@ class Mapping:
 
     def required_targets(self) -> tuple[str, ...]:
         if self.shape == "order_lines":
-            return ("order_id", "customer_id", "ordered_at", "item.product_id")
+            return ("order_id", "ordered_at", "item.product_id")
         return CONTRACTS[self.table].required
 
     def resolve(self, columns: list[str], where: str) -> tuple[list[ResolvedField], list[str]]:

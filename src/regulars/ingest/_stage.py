@@ -3,7 +3,8 @@
 Input: ``_raw`` (all text, with ``_row``) and ``_rejects`` from ``_read``. Output: one
 temporary view per canonical table to insert (``_out_<table>``), and ``_quarantine`` with
 the source row, the reasons in words, reason codes and the original values. Every source row
-ends in exactly one place: accepted (new, or identical to what is stored) or quarantined.
+ends in exactly one place: accepted (new, or identical to what is stored), anonymous (an order
+line or order without a customer: an anonymous sale, stored) or quarantined.
 
 Cost matters here (a load should stay within a small multiple of a bare DuckDB load), so the
 typed table is materialised once; duplicate and stored-key checks produce a small ``_flags``
@@ -45,6 +46,7 @@ class Staged:
     rows_quarantined: int
     rows_unchanged: int
     outputs: dict[str, str] = field(default_factory=dict)
+    rows_anonymous: int = 0
 
 
 def _col(target: str) -> str:
@@ -102,7 +104,7 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
 def _typed_sql(
     fields: list[ResolvedField], unused: list[str], required: set[str], row_prefix: str,
     dayfirst: dict[str, bool], default_dayfirst: bool, decimal: str, order_rows: bool,
-    raw_columns: list[str], numbered: bool,
+    raw_columns: list[str], numbered: bool, orders: bool = False,
 ) -> str:
     """One pass over ``_raw``: text → typed values, every row-level problem in words, and the
     original values of rows with problems (``_original``)."""
@@ -126,6 +128,8 @@ def _typed_sql(
             value = f"CASE WHEN {refunded} = 'refunded' THEN abs({value}) ELSE {value} END"
         values.append(f"{value} AS {v}")
         problems += problem_sql(f.spec.target, f.column, s, v, f.spec.target in required)
+    if orders:  # a file without a customer column is all anonymous sales
+        final.setdefault("customer_id", "CAST(NULL AS VARCHAR)")
     if order_rows:
         st = order_status(final.get("status"))
         final["status"] = st
@@ -250,10 +254,12 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
 
 def _finish(con: duckdb.DuckDBPyConnection, raw: RawRead, table: str, checked: str,
             outputs: dict[str, str]) -> Staged:
-    bad, parsed, unchanged, flagged = con.execute(
+    anonymous = "customer_id IS NULL" if table == "orders" else "false"
+    bad, parsed, unchanged, flagged, nobody = con.execute(
         f"SELECT count(*) FILTER (WHERE _reason <> ''), count(*), "
         f"count(*) FILTER (WHERE _unchanged AND _reason = ''), "
-        f"count(*) FILTER (WHERE _reason <> '' AND _original IS NULL) FROM {checked}"
+        f"count(*) FILTER (WHERE _reason <> '' AND _original IS NULL), "
+        f"count(*) FILTER (WHERE _reason = '' AND {anonymous}) FROM {checked}"
     ).fetchone()
     con.execute(f"CREATE TEMP TABLE {QUARANTINE} (_row BIGINT, reason VARCHAR, codes VARCHAR, original VARCHAR)")
     con.execute(f"INSERT INTO {QUARANTINE} SELECT _row, _reason, _codes, _original FROM {checked} "
@@ -277,8 +283,8 @@ def _finish(con: duckdb.DuckDBPyConnection, raw: RawRead, table: str, checked: s
         "CAST(json_object('line', original) AS VARCHAR) FROM _rejects"
     ).fetchone()[0]
     return Staged(
-        table=table, rows_read=parsed + rejected, rows_accepted=parsed - bad,
-        rows_quarantined=bad + rejected, rows_unchanged=unchanged, outputs=outputs,
+        table=table, rows_read=parsed + rejected, rows_accepted=parsed - bad - nobody,
+        rows_quarantined=bad + rejected, rows_unchanged=unchanged, outputs=outputs, rows_anonymous=nobody,
     )
 
 
@@ -307,7 +313,7 @@ def stage(
 
     def typed(required: set[str], order_rows: bool) -> None:
         sql = _typed_sql(fields, unused, required, content_hash[:12], per_column, first,
-                         decimal, order_rows, raw.columns, raw.numbered)
+                         decimal, order_rows, raw.columns, raw.numbered, orders=mapping.table == "orders")
         with raw.reading():
             _build_typed(con, sql, raw)
 
@@ -353,7 +359,6 @@ def _stage_order_lines(
         ("count(DISTINCT customer_id) > 1",
          "'order has lines for ' || count(DISTINCT customer_id) || ' different customers'",
          "conflicting_customer:customer_id"),
-        (f"{customer} IS NULL", "'customer_id: missing'", "missing:customer_id"),
         ("min(ordered_at) IS NULL", "'ordered_at: missing'", "missing:ordered_at"),
         (f"{amount} IS NULL", "'amount: missing (no order total and no line prices)'", "missing:amount"),
     ]
@@ -390,7 +395,7 @@ def _stage_order_lines(
     # A line is quarantined for its own problems and its order's (a bad line spoils its order).
     con.execute(
         """CREATE TEMP TABLE _lines_final AS
-           SELECT l.* EXCLUDE (_reason, _codes),
+           SELECT l.* EXCLUDE (_reason, _codes, customer_id), o.customer_id,
                   CASE WHEN l._reason = '' THEN coalesce(o._reason, '')
                        ELSE concat_ws('; ', l._reason, NULLIF(o._own_reason, '')) END AS _reason,
                   CASE WHEN l._reason = '' THEN coalesce(o._codes, '')

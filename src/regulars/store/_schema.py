@@ -14,7 +14,8 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 2: customers.first_seen_at (when any source first saw the customer).
 #: 3: run results by scorer (``results`` and ``run_measures``); ``scores`` is a wide view of them.
 #: 4: segments (members, catalogue, rules, pins), recommendations, product pairs, replenishment.
-#: 5: the outbox (actions queued by playbooks), delivery attempts and playbook exclusions.
+#: 5: the outbox (actions queued by playbooks), delivery attempts and playbook exclusions;
+#:    batches count anonymous sales (orders without a customer, stored).
 SCHEMA_VERSION = 5
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
@@ -55,6 +56,7 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS runs (
         run_id VARCHAR, created_at TIMESTAMP, cutoff DATE, models JSON, customers BIGINT)""",
     "ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped JSON",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_anonymous BIGINT DEFAULT 0",
     """CREATE TABLE IF NOT EXISTS results (
         run_id VARCHAR, customer_id VARCHAR, scorer VARCHAR, measures DOUBLE[], labels VARCHAR[],
         reasons VARCHAR, model_version VARCHAR)""",

@@ -43,6 +43,12 @@ def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -
                 f"{b['source_name']}: {missing / b['rows_read']:.1%} of rows ({missing:,}) lack a "
                 "customer id; they are kept in quarantine, not loaded"
             )
+        anonymous = b.get("rows_anonymous") or 0
+        if b["rows_read"] and anonymous / b["rows_read"] > share:
+            out.append(
+                f"{b['source_name']}: {anonymous / b['rows_read']:.1%} of rows ({anonymous:,}) lack a customer id; "
+                "they are stored as anonymous sales: counted in revenue and baskets, not in per-customer scores"
+            )
     limit = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=settings.quality.future_tolerance_days)
     for table, column in DATE_COLUMNS.items():
         future = con.execute(f"SELECT count(*) FROM {table} WHERE {column} > TIMESTAMP '{limit:%Y-%m-%d %H:%M:%S}'"
@@ -81,7 +87,7 @@ def status(store: Store, settings: Settings) -> dict[str, Any]:
     con = store.con
     batches = store.rows(
         "SELECT batch_id, table_name, source_name, mapping, rows_read, rows_accepted, "
-        "rows_quarantined, rows_unchanged, customers_created, CAST(loaded_at AS VARCHAR) AS loaded_at "
+        "coalesce(rows_anonymous, 0) AS rows_anonymous, rows_quarantined, rows_unchanged, customers_created, CAST(loaded_at AS VARCHAR) AS loaded_at "
         "FROM batches ORDER BY seq"
     )
     reasons = dict(con.execute(

@@ -50,6 +50,7 @@ class BatchResult:
     written: dict[str, int]
     already_loaded: bool = False
     loaded_at: str = ""
+    rows_anonymous: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -198,20 +199,23 @@ class Store:
         )
         loaded_at = now()
         con.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO batches (batch_id, seq, table_name, source_name, content_hash, mapping, rows_read, "
+            "rows_accepted, rows_quarantined, rows_unchanged, customers_created, written, loaded_at, rows_anonymous) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, seq, staged.table, source_name, content_hash, mapping, staged.rows_read,
              staged.rows_accepted, staged.rows_quarantined, staged.rows_unchanged, created,
-             json.dumps(written), loaded_at],
+             json.dumps(written), loaded_at, staged.rows_anonymous],
         )
         if staged.table == "customers" or created:
             refresh_identities(self.con, seq)
         self.audit("ingest", {"batch_id": batch_id, "table": staged.table, "source": source_name,
-                              "rows_read": staged.rows_read, "rows_quarantined": staged.rows_quarantined})
+                              "rows_read": staged.rows_read, "rows_anonymous": staged.rows_anonymous,
+                              "rows_quarantined": staged.rows_quarantined})
         return BatchResult(
             batch_id=batch_id, table=staged.table, source_name=source_name,
             rows_read=staged.rows_read, rows_accepted=staged.rows_accepted,
             rows_quarantined=staged.rows_quarantined, rows_unchanged=staged.rows_unchanged,
-            customers_created=created, written=written, loaded_at=str(loaded_at),
+            customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
         )
 
     def _columns(self, table: str) -> list[str]:
