@@ -93,3 +93,18 @@ def test_vendor_presets_and_identity(workspace):
     assert resolved["dan@example.com"] == "dan@example.com"
     status = app.status(workspace)
     assert "events: 1 event types are outside the documented vocabulary" in status.warnings
+
+
+def test_shopify_orders_with_blank_skus_and_without_emails_all_load(workspace):
+    """The case a real store's export showed: SKUs blank on every line, and orders without an
+    email. Every order loads: products are named by the line item (its name carries the
+    variant), a phone identifies a customer without an email, and neither is an anonymous sale."""
+    (r,) = app.ingest(workspace, [FIXTURES / "shopify_orders_blank_sku.csv"], preset_name="shopify-orders").loads
+    assert (r.rows_read, r.rows_accepted, r.rows_anonymous, r.rows_quarantined) == (5, 4, 1, 0)
+    assert query(workspace, "SELECT order_id, customer_id, amount FROM orders ORDER BY 1") == [
+        ("#2001", "dee@example.com", 12.5), ("#2002", "+44 7700 900111", 8.5), ("#2003", None, 2.0),
+        ("#2004", "dee@example.com", 8.5)]
+    assert query(workspace, "SELECT product_id, sum(quantity) FROM order_items GROUP BY 1 ORDER BY 1") == [
+        ("Cinnamon bun", 3.0), ("Rye loaf - Large", 2.0), ("Rye loaf - Small", 1.0)]
+    assert query(workspace, "SELECT name, phone FROM customers WHERE customer_id = '+44 7700 900111'") == [
+        ("Eve Stone", "+44 7700 900111")]

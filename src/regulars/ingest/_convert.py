@@ -41,6 +41,13 @@ def _list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(lit(v) for v in values) + "]"
 
 
+def _clean(column: str) -> str:
+    """A source column's text, trimmed, blank as NULL."""
+    x = f"CAST({quote(column)} AS VARCHAR)"
+    # trimming every value is costly; most values have no edge spaces to trim
+    return f"(CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN NULLIF(trim({x}), '') ELSE NULLIF({x}, '') END)"
+
+
 def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
     """The cleaned source text for a field: trimmed, mapped, blank as NULL."""
     if spec.generate == "row":
@@ -51,9 +58,9 @@ def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
         parts = ", ".join(f"trim({quote(c)})" for c in spec.concat)
         s = f"NULLIF(trim(concat_ws(' ', {parts})), '')"
     elif source is not None:
-        x = f"CAST({quote(source)} AS VARCHAR)"
-        # trimming every value is costly; most values have no edge spaces to trim
-        s = f"(CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN NULLIF(trim({x}), '') ELSE NULLIF({x}, '') END)"
+        s = _clean(source)
+        if spec.fallback:
+            s = f"coalesce({s}, {', '.join(_clean(c) for c in spec.fallback)})"
     else:
         s = "CAST(NULL AS VARCHAR)"
     if spec.transform in ("email", "lower"):

@@ -20,6 +20,7 @@ Field options: ``from`` (name or list), ``concat`` (list joined with a space), `
 ``generate = "row"`` (an id made from the file's hash and row), ``format`` (strptime
 format or list), ``decimal``, ``values`` (value map, case-insensitive), ``prefixes`` (value
 prefix map), ``otherwise`` (value when no map entry matches), ``default`` (value when
+blank), ``fallback`` (columns whose value is used, in order, on rows where the column is
 blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs").
 Source columns no field uses are kept in ``attributes``.
 """
@@ -40,7 +41,7 @@ __all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mappin
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
     "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
-    "otherwise", "default", "true", "false", "transform",
+    "otherwise", "default", "true", "false", "transform", "fallback",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description"}
 _TRANSFORMS = {"email", "lower", "abs"}
@@ -66,6 +67,7 @@ class FieldSpec:
     true_words: tuple[str, ...] = ()
     false_words: tuple[str, ...] = ()
     transform: str | None = None
+    fallback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,14 +105,18 @@ class Mapping:
         for spec in self.fields:
             column = _target_column(self, spec.target)
             source = next((present[s.lower()] for s in spec.sources if s.lower() in present), None)
+            backups = tuple(present[c.lower()] for c in spec.fallback if c.lower() in present)
+            if source is None and backups:  # only the fallback columns exist: the first is the source
+                source, backups = backups[0], backups[1:]
             if spec.sources and source is None and spec.default is None:
                 continue
+            spec = replace(spec, fallback=backups)
             if spec.concat:
                 kept = tuple(c for c in spec.concat if c.lower() in present)
                 if not kept:
                     continue
                 spec = replace(spec, concat=tuple(present[c.lower()] for c in kept))
-            used.update(c.lower() for c in ([source] if source else []) + list(spec.concat))
+            used.update(c.lower() for c in ([source] if source else []) + list(spec.concat) + list(spec.fallback))
             resolved.append(ResolvedField(spec, column, source))
         bound = {r.spec.target for r in resolved}
         if self.shape == "rows":  # columns already named like canonical ones map themselves
@@ -213,6 +219,7 @@ def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -
         true_words=_text_tuple(raw["true"], where) if "true" in raw else (),
         false_words=_text_tuple(raw["false"], where) if "false" in raw else (),
         transform=raw.get("transform"),
+        fallback=_text_tuple(raw["fallback"], where) if "fallback" in raw else (),
     )
 
 

@@ -49,7 +49,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "shape": "order_lines",
         "columns": {
             "order_id": "Name",
-            "customer_id": {"from": ["Email", "Customer Email"], "transform": "email"},
+            # no email: the phone identifies the customer; neither: an anonymous sale
+            "customer_id": {"from": ["Email", "Customer Email"], "fallback": ["Phone", "Billing Phone",
+                                                                               "Shipping Phone"],
+                            "transform": "email"},
             "ordered_at": ["Created at", "Paid at"],
             "amount": "Total",
             "currency": "Currency",
@@ -58,13 +61,14 @@ PRESETS: dict[str, dict[str, Any]] = {
                                   "partially_paid": "completed"}},
             "discount": "Discount Amount",
             "channel": "Source",
-            "item.product_id": ["Lineitem sku", "Lineitem name"],
+            # many shops leave SKUs blank: the line item's name (which carries the variant) names it
+            "item.product_id": {"from": "Lineitem sku", "fallback": ["Lineitem name"]},
             "item.quantity": "Lineitem quantity",
             "item.unit_price": "Lineitem price",
             "product.name": "Lineitem name",
             "customer.email": ["Email", "Customer Email"],
             "customer.name": "Billing Name",
-            "customer.phone": ["Phone", "Billing Phone"],
+            "customer.phone": {"from": "Phone", "fallback": ["Billing Phone", "Shipping Phone"]},
             "customer.country": "Billing Country",
             "customer.region": "Billing Province",
             "customer.city": "Billing City",
