@@ -94,7 +94,8 @@ _ORDER_STATUS = (
 )
 _TICKET_STATUS = (
     ("new", "open"), ("hold", "pending"), ("on-hold", "pending"), ("on hold", "pending"),
-    ("resolved", "solved"), ("done", "solved"),
+    ("resolved", "solved"), ("done", "solved"), ("waiting on customer", "pending"),
+    ("waiting on third party", "pending"),
 )
 _VARIANT = (("control", "holdout"), ("test", "treatment"))
 

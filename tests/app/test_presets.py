@@ -108,3 +108,35 @@ def test_shopify_orders_with_blank_skus_and_without_emails_all_load(workspace):
         ("Cinnamon bun", 3.0), ("Rye loaf - Large", 2.0), ("Rye loaf - Small", 1.0)]
     assert query(workspace, "SELECT name, phone FROM customers WHERE customer_id = '+44 7700 900111'") == [
         ("Eve Stone", "+44 7700 900111")]
+
+
+def test_freshdesk_tickets_load_by_preset_and_by_their_column_names(workspace, tmp_path):
+    (r,) = app.ingest(workspace, [FIXTURES / "freshdesk_tickets.csv"], preset_name="freshdesk-tickets").loads
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (4, 4, 0)
+    assert query(workspace, "SELECT ticket_id, customer_id, status, csat, category, CAST(resolved_at AS VARCHAR) "
+                            "FROM tickets ORDER BY 1") == [
+        ("101", "ann.lee@example.com", "solved", 4.0, "Question", "2024-04-02 15:00:00"),
+        ("102", "bob@example.com", "open", 2.0, "Problem", None),
+        ("103", "7003", "pending", None, "Question", None),  # no email: Freshdesk's contact id
+        ("104", "dan@example.com", "closed", 3.0, "Question", "2024-04-08 12:00:00")]
+    assert query(workspace, "SELECT text FROM tickets WHERE ticket_id = '102'") == [
+        ("Cake arrived damaged,\nphotos attached",)]  # a cell with a newline stays one cell
+    assert query(workspace, "SELECT name, phone FROM customers WHERE customer_id = 'bob@example.com'") == [
+        ("Bob Ray", "+353 21 555 0102")]
+    # without the preset, --table tickets understands the export's own names (Email: the customer)
+    other = tmp_path / "other"
+    app.init(other)
+    (plain,) = app.ingest(other, [FIXTURES / "freshdesk_tickets.csv"], table="tickets").loads
+    assert (plain.rows_accepted, plain.rows_quarantined) == (3, 1)  # ticket 103 has no email
+    assert query(other, "SELECT ticket_id, customer_id, CAST(opened_at AS VARCHAR) FROM tickets ORDER BY 1")[0] == (
+        "101", "ann.lee@example.com", "2024-04-02 09:15:00")
+
+
+def test_a_file_from_another_vendor_names_the_preset_that_fits(workspace):
+    from regulars.errors import SourceError
+
+    with pytest.raises(SourceError, match="It looks like a freshdesk-tickets export: try --preset freshdesk-tickets"):
+        app.ingest(workspace, [FIXTURES / "freshdesk_tickets.csv"], preset_name="zendesk-tickets")
+    with pytest.raises(SourceError, match="try --preset shopify-orders"):
+        app.ingest(workspace, [FIXTURES / "shopify_orders.csv"], table="tickets")
+    assert query(workspace, "SELECT count(*) FROM batches") == [(0,)]

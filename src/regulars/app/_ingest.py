@@ -37,6 +37,14 @@ def _mapping_for(table: str | None, preset_name: str | None, mapping_file: str |
     return table, mapping
 
 
+def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
+    """" It looks like a ... export" when a preset other than the one used fits the header."""
+    from regulars.ingest import fitting_presets
+
+    fits = [p for p in fitting_presets(columns) if mapping is None or mapping.name != f"preset {p}"]
+    return f" It looks like a {fits[0]} export: try --preset {fits[0]}." if fits else ""
+
+
 def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step) -> BatchResult:
     from regulars.ingest import auto_mapping, read_raw, release_raw, stage
 
@@ -56,8 +64,11 @@ def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mappi
         # A generated row id needs row numbers while typing, so such files are read eagerly.
         eager = mapping is not None and any(f.generate == "row" for f in mapping.fields)
         raw = read_raw(con, info, mapping.delimiter if mapping else None, lazy=not eager)
-        used = mapping or auto_mapping(table, raw.columns)
-        fields, unused = used.resolve(raw.columns, where=str(info.path))
+        used = mapping or auto_mapping(table, raw.columns, synonyms=True)
+        try:
+            fields, unused = used.resolve(raw.columns, where=str(info.path))
+        except SourceError as exc:
+            raise SourceError(str(exc) + _fitting_hint(raw.columns, mapping)) from None
         step("validating")
         staged = stage(
             con, used, fields, unused, content_hash=info.content_hash,

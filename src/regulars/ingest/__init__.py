@@ -20,6 +20,7 @@ __all__ = [
     "Staged",
     "auto_mapping",
     "email_norm_sql",
+    "fitting_presets",
     "inspect_source",
     "load_mapping",
     "normalise_phones",
@@ -34,7 +35,7 @@ __all__ = [
 _HOMES = {
     "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
     "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "parse_mapping"),
-    "_presets": ("PRESETS", "preset"),
+    "_presets": ("PRESETS", "fitting_presets", "preset"),
     "_read": ("RawRead", "read_raw", "release_raw"),
     "_source": ("SourceInfo", "inspect_source"),
     "_stage": ("QUARANTINE", "Staged", "stage"),

@@ -281,12 +281,27 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", name.strip().lower())
 
 
-def auto_mapping(table: str, columns: list[str]) -> Mapping:
+def auto_mapping(table: str, columns: list[str], synonyms: bool = False) -> Mapping:
     """Map source columns whose names equal canonical names up to case, spaces and
-    punctuation (``Order ID``, ``customerID`` → order_id, customer_id)."""
+    punctuation (``Order ID``, ``customerID`` → order_id, customer_id); with ``synonyms``, a
+    column no exact name claims may also map by a common name (``Email`` → customer_id,
+    lowercased; ``Order Date`` → ordered_at)."""
+    from regulars.ingest._synonyms import EMAIL_NAMES, SYNONYMS
+
     contract = contract_for(table)
     by_normal = {_normal(c): c for c in reversed(columns)}
-    fields = tuple(
-        FieldSpec(c.name, sources=(by_normal.get(_normal(c.name), c.name),)) for c in contract.columns
-    )
-    return Mapping(table=table, name="auto", fields=fields)
+    exact = {_normal(c.name) for c in contract.columns if _normal(c.name) in by_normal}
+    fields = []
+    for c in contract.columns:
+        source, transform = by_normal.get(_normal(c.name)), None
+        if source is None and synonyms:
+            # a column another canonical name claims is not borrowed, except an email as the customer id
+            names = [n for n in SYNONYMS.get(table, {}).get(c.name, ())
+                     if _normal(n) not in exact or (c.name == "customer_id" and n in EMAIL_NAMES)]
+            found = next((n for n in names if _normal(n) in by_normal), None)
+            if found is not None:
+                source = by_normal[_normal(found)]
+                if c.name == "customer_id" and _normal(found) in {_normal(e) for e in EMAIL_NAMES}:
+                    transform = "email"
+        fields.append(FieldSpec(c.name, sources=(source or c.name,), transform=transform))
+    return Mapping(table=table, name="auto", fields=tuple(fields))

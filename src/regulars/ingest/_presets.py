@@ -11,7 +11,7 @@ from typing import Any
 from regulars.errors import SettingsError
 from regulars.ingest._mapping import Mapping, parse_mapping
 
-__all__ = ["PRESETS", "preset"]
+__all__ = ["PRESETS", "fitting_presets", "preset"]
 
 PRESETS: dict[str, dict[str, Any]] = {
     "online-retail": {
@@ -137,6 +137,29 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer.name": ["Requester name", "Requester"],
         },
     },
+    "freshdesk-tickets": {
+        "description": "Freshdesk tickets export (with the contact fields: Full name, Contact ID, Email, phones)",
+        "table": "tickets",
+        "columns": {
+            "ticket_id": "Ticket ID",
+            # the contact's email; without the contact fields, Freshdesk's contact id
+            "customer_id": {"from": "Email", "fallback": ["Contact ID"], "transform": "email"},
+            "opened_at": "Created time",
+            "resolved_at": {"from": "Resolved time", "fallback": ["Closed time"]},
+            "first_response_at": "Initial response time",
+            "channel": "Source",
+            "category": "Type",
+            "priority": "Priority",
+            "status": "Status",
+            "csat": {"from": "Survey results",
+                     "values": {"extremely happy": "5", "very happy": "5", "happy": "4", "neutral": "3",
+                                "unhappy": "2", "very unhappy": "1", "extremely unhappy": "1"}},
+            "text": "Subject",
+            "customer.name": "Full name",
+            "customer.email": "Email",
+            "customer.phone": {"from": "Mobile phone", "fallback": ["Work phone"]},
+        },
+    },
 }
 
 
@@ -146,3 +169,18 @@ def preset(name: str, table: str | None = None) -> Mapping:
         raise SettingsError(f"unknown preset {name!r}; presets are: {', '.join(sorted(PRESETS))}")
     raw = {k: v for k, v in PRESETS[name].items() if v is not None}
     return parse_mapping(raw, f"preset {name}", table)
+
+
+def fitting_presets(columns: list[str]) -> list[str]:
+    """The presets whose required columns a file's header has, the one that uses most of the
+    header first (to suggest one for a file that does not fit what was asked)."""
+    from regulars.errors import SourceError
+
+    fits = []
+    for name in PRESETS:
+        try:
+            fields, unused = preset(name).resolve(columns, where="")
+        except SourceError:
+            continue
+        fits.append((len(columns) - len(unused), name))
+    return [name for _, name in sorted(fits, key=lambda f: -f[0])]
