@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from regulars.cli import app as cli
 from regulars.cli._app import INTERNAL_ERROR
+from tests.conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -61,6 +62,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "playbooks": [shop, "validate"],
         "today": [shop],
         "outbox": [shop],
+        "map": [str(FIXTURES / "stripe_payments.csv"), "--table", "orders"],
         "results": [shop],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from regulars._faults import fault_point
 from regulars.app._common import Step, quiet
-from regulars.app._results import IngestResult
+from regulars.app._results import IngestResult, MappingResult
 from regulars.errors import RegularsError, SettingsError, SourceError
 from regulars.schema import contract_for
 from regulars.store import BatchResult, Workspace, open_workspace
@@ -16,7 +16,10 @@ from regulars.store import BatchResult, Workspace, open_workspace
 if TYPE_CHECKING:
     from regulars.ingest import Mapping, SourceInfo
 
-__all__ = ["ingest"]
+__all__ = ["ingest", "suggest_mapping"]
+
+#: Rows of a file read to suggest its mapping.
+SAMPLE_ROWS = 500
 
 
 def _mapping_for(table: str | None, preset_name: str | None, mapping_file: str | Path | None
@@ -114,3 +117,34 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
                             + (f" (not tried: {', '.join(rest)})" if rest else ""),)
             raise
     return IngestResult(loads=loads)
+
+
+def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = None) -> MappingResult:
+    """A suggested mapping for ``file`` into ``table``: each canonical column's source column,
+    why, sample values and how many read as the column's kind, as a mapping file's text;
+    ``write`` saves it there (never over an existing file)."""
+    import duckdb
+
+    from regulars._files import atomic_write_text
+    from regulars.ingest import inspect_source, mapping_text, read_raw
+    from regulars.ingest import suggest_mapping as suggest
+
+    contract_for(table)
+    info = inspect_source(file)
+    con = duckdb.connect()
+    try:
+        raw = read_raw(con, info, lazy=False)
+        sample = con.execute(f"SELECT * EXCLUDE (_row) FROM _raw ORDER BY _row LIMIT {SAMPLE_ROWS}").fetch_df()
+    finally:
+        con.close()
+    rows = sample.astype(object).where(sample.notna(), None).to_dict("records")
+    guesses = suggest(table, raw.columns, rows)
+    text = mapping_text(table, guesses, Path(file).name)
+    if write is not None:
+        target = Path(write)
+        if target.exists():
+            raise SettingsError(f"{target}: exists already; choose another path (or delete it first)")
+        atomic_write_text(target, text)
+    missing = [g.target for g in guesses if g.required and g.source is None]
+    return MappingResult(file=str(file), table=table, guesses=[g.to_dict() for g in guesses], missing=missing,
+                         mapping=text, written=str(write) if write is not None else None)

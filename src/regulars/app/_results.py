@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from regulars.store import BatchResult
 
 __all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DecisionResult", "DefineSegmentResult",
-           "DeliveryResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult", "OutboxResult",
-           "PinResult", "PlanResult", "PlaybookResultsResult", "PlaybooksResult", "PredictResult",
+           "DeliveryResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult", "MappingResult",
+           "OutboxResult", "PinResult", "PlanResult", "PlaybookResultsResult", "PlaybooksResult", "PredictResult",
            "QuarantineResult", "QueueResult", "RecommendResult", "Result", "RunResult", "ScoresResult",
            "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
 
@@ -310,3 +310,17 @@ class PlaybookResultsResult(Result):
     margin: float
     data_until: Any
     playbooks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class MappingResult(Result):
+    """A suggested mapping: a guess per canonical column (source, how it was found, samples,
+    the share that read as the column's kind), the required columns not found, and the mapping
+    file's text (``written``: where it was saved)."""
+
+    file: str
+    table: str
+    guesses: list[dict[str, Any]]
+    missing: list[str]
+    mapping: str
+    written: str | None

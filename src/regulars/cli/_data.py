@@ -69,6 +69,35 @@ def ingest(
     print_loads(result.loads, workspace)
 
 
+@command(name="map")
+def map_file(
+    file: Annotated[Path, typer.Argument(help="A CSV, JSON Lines, Parquet or Excel export.")],
+    table_name: Annotated[str, typer.Option("--table", help=f"Canonical table: {', '.join(CONTRACTS)}.")],
+    write: Annotated[Path | None, typer.Option(help="Save the suggested mapping to this file (TOML).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Suggest a mapping for an export: which column holds each canonical column, why, sample
+    values and how many read right. Edit the suggestion, then load with --mapping FILE."""
+    from regulars import app
+
+    result = app.suggest_mapping(file, table_name, write=write)
+    if as_json:
+        return json_out(result)
+    out.print(table(f"Suggested mapping of {file.name} into {table_name}",
+                    ["column", "from", "how", "reads", "e.g."],
+                    [[g["target"] + (" *" if g["required"] else ""), g["source"] or "", g["how"],
+                      f"{g['parsed']:.0%}" if g["parsed"] is not None else "", ", ".join(g["samples"])]
+                     for g in result.guesses if g["source"] or g["required"]],
+                    right=("reads",), fold=("e.g.", "how")))
+    if result.missing:
+        warn(f"required and not found: {', '.join(result.missing)}; name the columns in the mapping file")
+    if result.written:
+        line(f"wrote {result.written}; edit it, then `regulars ingest DIR {file} --mapping {result.written}`")
+    else:
+        line("add --write FILE to save it as a mapping file")
+    return None
+
+
 def print_status(data: Any) -> None:
     out.print(table("Tables", ["table", "rows", "from", "to"],
                     [[name, f"{t['rows']:,}", (t["from"] or "")[:10], (t["to"] or "")[:10]]

@@ -12,6 +12,7 @@ from regulars._lazy import lazy_names
 
 __all__ = [
     "FieldSpec",
+    "Guess",
     "Mapping",
     "PRESETS",
     "QUARANTINE",
@@ -23,6 +24,8 @@ __all__ = [
     "fitting_presets",
     "inspect_source",
     "load_mapping",
+    "mapping_text",
+    "name_candidates",
     "normalise_phones",
     "parse_mapping",
     "preset",
@@ -30,15 +33,17 @@ __all__ = [
     "release_raw",
     "resolve_identities",
     "stage",
+    "suggest_mapping",
 ]
 
 _HOMES = {
     "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
-    "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "parse_mapping"),
+    "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "name_candidates", "parse_mapping"),
     "_presets": ("PRESETS", "fitting_presets", "preset"),
     "_read": ("RawRead", "read_raw", "release_raw"),
     "_source": ("SourceInfo", "inspect_source"),
     "_stage": ("QUARANTINE", "Staged", "stage"),
+    "_suggest": ("Guess", "mapping_text", "suggest_mapping"),
 }
 
 __getattr__, __dir__ = lazy_names("regulars.ingest", _HOMES)

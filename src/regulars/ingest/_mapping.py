@@ -36,7 +36,8 @@ from typing import Any, Literal
 from regulars.errors import SettingsError, SourceError
 from regulars.schema import CONTRACTS, Column, contract_for
 
-__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "parse_mapping"]
+__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "name_candidates",
+           "parse_mapping"]
 
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
@@ -281,27 +282,40 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", name.strip().lower())
 
 
+def name_candidates(table: str, column: str, columns: list[str]) -> list[tuple[str, str, str | None]]:
+    """The source columns that may hold canonical ``column`` by their names, best first: the
+    same name (up to case, spaces and punctuation), then common names (an email as the customer
+    id is lowercased). Each is (source, how it was found, transform)."""
+    from regulars.ingest._synonyms import EMAIL_NAMES, SYNONYMS
+
+    by_normal = {_normal(c): c for c in reversed(columns)}
+    exact = {_normal(c.name) for c in contract_for(table).columns if _normal(c.name) in by_normal}
+    out = []
+    if _normal(column) in by_normal:
+        out.append((by_normal[_normal(column)], "the same name", None))
+    emails = {_normal(e) for e in EMAIL_NAMES}
+    for name in SYNONYMS.get(table, {}).get(column, ()):
+        key = _normal(name)
+        # a column another canonical name claims is not borrowed, except an email as the customer id
+        if key not in by_normal or (key in exact and not (column == "customer_id" and key in emails)):
+            continue
+        source = by_normal[key]
+        if all(source != s for s, _, _ in out):
+            out.append((source, f"a common name for {column}",
+                        "email" if column == "customer_id" and key in emails else None))
+    return out
+
+
 def auto_mapping(table: str, columns: list[str], synonyms: bool = False) -> Mapping:
     """Map source columns whose names equal canonical names up to case, spaces and
     punctuation (``Order ID``, ``customerID`` → order_id, customer_id); with ``synonyms``, a
     column no exact name claims may also map by a common name (``Email`` → customer_id,
     lowercased; ``Order Date`` → ordered_at)."""
-    from regulars.ingest._synonyms import EMAIL_NAMES, SYNONYMS
-
-    contract = contract_for(table)
-    by_normal = {_normal(c): c for c in reversed(columns)}
-    exact = {_normal(c.name) for c in contract.columns if _normal(c.name) in by_normal}
     fields = []
-    for c in contract.columns:
-        source, transform = by_normal.get(_normal(c.name)), None
-        if source is None and synonyms:
-            # a column another canonical name claims is not borrowed, except an email as the customer id
-            names = [n for n in SYNONYMS.get(table, {}).get(c.name, ())
-                     if _normal(n) not in exact or (c.name == "customer_id" and n in EMAIL_NAMES)]
-            found = next((n for n in names if _normal(n) in by_normal), None)
-            if found is not None:
-                source = by_normal[_normal(found)]
-                if c.name == "customer_id" and _normal(found) in {_normal(e) for e in EMAIL_NAMES}:
-                    transform = "email"
-        fields.append(FieldSpec(c.name, sources=(source or c.name,), transform=transform))
+    for c in contract_for(table).columns:
+        found = name_candidates(table, c.name, columns)
+        if not synonyms:
+            found = [f for f in found if f[1] == "the same name"]
+        source, _, transform = found[0] if found else (c.name, "", None)
+        fields.append(FieldSpec(c.name, sources=(source,), transform=transform))
     return Mapping(table=table, name="auto", fields=tuple(fields))

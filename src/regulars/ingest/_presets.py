@@ -137,6 +137,26 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer.name": ["Requester name", "Requester"],
         },
     },
+    "stripe-payments": {
+        "description": "Stripe payments export (unified payments): one row per charge, times in UTC",
+        "table": "orders",
+        "columns": {
+            "order_id": "id",
+            # the customer's email, else Stripe's customer id; neither: an anonymous sale
+            "customer_id": {"from": "Customer Email", "fallback": ["Customer ID"], "transform": "email"},
+            "ordered_at": ["Created (UTC)", "Created date (UTC)", "Created"],
+            "amount": "Amount",
+            "currency": {"from": "Currency", "transform": "lower"},
+            "status": {"from": ["Status", "Status (Payment)"],
+                       "values": {"paid": "completed", "succeeded": "completed", "partially refunded": "completed",
+                                  "refunded": "refunded", "failed": "cancelled", "canceled": "cancelled",
+                                  "incomplete": "cancelled", "uncaptured": "cancelled"}},
+            "channel": {"constant": "stripe"},
+            "customer.email": "Customer Email",
+            "customer.name": {"from": "Customer Description", "fallback": ["Card Name"]},
+            "customer.country": "Card Address Country",
+        },
+    },
     "freshdesk-tickets": {
         "description": "Freshdesk tickets export (with the contact fields: Full name, Contact ID, Email, phones)",
         "table": "tickets",

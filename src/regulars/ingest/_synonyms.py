@@ -34,9 +34,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "orders": {
         "order_id": ("order", "order number", "order no", "order #", "invoice", "invoice id", "invoice no",
-                     "invoice number", "receipt", "receipt number", "transaction id", "transaction"),
+                     "invoice number", "receipt", "receipt number", "transaction id", "transaction", "charge id",
+                     "payment id", "id"),
         "customer_id": (*_CUSTOMER, *EMAIL_NAMES),
-        "ordered_at": ("order date", "date", "created", "created at", "created date", "purchase date",
+        "ordered_at": ("order date", "date", "created", "created at", "created (utc)", "created date", "purchase date",
                        "invoice date", "transaction date", "paid at", "timestamp", "time", "datetime"),
         "amount": ("total", "grand total", "order total", "total amount", "total price", "amount paid",
                    "revenue", "value", "sales", "net sales", "price"),

@@ -1,0 +1,126 @@
+"""Suggesting a mapping for a file: for each canonical column, the source column that seems to
+hold it, why (the same name, a common name, or values that look right), sample values and the
+share of them that read as the column's kind, so the user edits a file rather than writing one.
+The suggestion is written in the mapping file format and loads as it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from regulars.schema import Column, contract_for
+
+__all__ = ["Guess", "mapping_text", "suggest_mapping"]
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_NUMBER = re.compile(r"[-+]?[\d.,' ]*\d")
+_BOOLEAN = {"true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "subscribed", "unsubscribed"}
+#: How many sample values are shown per column.
+SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One canonical column: the ``source`` column suggested (None: not found), ``how`` it was
+    found, ``samples`` of its values and the share of non-blank values that read as the
+    column's kind (``parsed``)."""
+
+    target: str
+    required: bool
+    source: str | None
+    how: str
+    samples: list[str]
+    parsed: float | None
+    transform: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def _reads_as(column: Column, value: str) -> bool:
+    """Whether one value reads as the column's kind (a quick check, for the evidence shown)."""
+    if column.kind == "timestamp":
+        import pandas as pd
+
+        return not pd.isna(pd.to_datetime(value, errors="coerce", format="mixed", dayfirst=False))
+    if column.kind in ("number", "integer"):
+        return bool(_NUMBER.fullmatch(re.sub(r"[£$€¥\s]", "", value)))
+    if column.kind == "boolean":
+        return value.strip().lower() in _BOOLEAN
+    if column.kind == "choice" and column.choices:
+        known = {c.lower() for c in column.choices} | {w.lower() for w, _ in column.synonyms}
+        return value.strip().lower() in known
+    return True
+
+
+def _share(column: Column, values: list[str]) -> float | None:
+    return sum(_reads_as(column, v) for v in values) / len(values) if values else None
+
+
+def suggest_mapping(table: str, columns: list[str], rows: Sequence[dict[str, str | None]]) -> list[Guess]:
+    """A guess for every canonical column of ``table`` from a file's ``columns`` and a sample of
+    its ``rows``: by name (exact, then common names), and for required columns still missing,
+    by values (emails for the customer, dates for the time, amounts)."""
+    from regulars.ingest._mapping import name_candidates
+
+    contract = contract_for(table)
+    values = {c: [str(r[c]).strip() for r in rows if r.get(c) not in (None, "") and str(r[c]).strip()]
+              for c in columns}
+    filled = {c: len(v) / len(rows) if rows else 1.0 for c, v in values.items()}
+    taken: set[str] = set()
+    guesses = []
+    for column in contract.columns:
+        found = name_candidates(table, column.name, columns)
+        # by name, the first candidate that mostly has values (else the first)
+        source, how, transform = next((f for f in found if filled[f[0]] >= 0.5), found[0] if found else
+                                      (None, "not found", None))
+        if source is None and (column.required or column.name == "customer_id"):
+            source, how, transform = _by_values(column, columns, values, taken)
+        if source:
+            taken.add(source)
+        shown = values.get(source, []) if source else []
+        guesses.append(Guess(column.name, column.required, source, how, shown[:SHOWN],
+                             _share(column, shown) if source else None, transform))
+    return guesses
+
+
+def _by_values(column: Column, columns: list[str], values: dict[str, list[str]], taken: set[str]
+               ) -> tuple[str | None, str, str | None]:
+    """A required column found by what its values look like, among columns not used yet."""
+    free = [c for c in columns if c not in taken and values.get(c)]
+    if column.name == "customer_id":
+        for c in free:
+            if sum(bool(_EMAIL.fullmatch(v)) for v in values[c]) / len(values[c]) >= 0.8:
+                return c, "values look like email addresses", "email"
+    if column.kind in ("timestamp", "number"):
+        best = max(free, key=lambda c: _share(column, values[c]) or 0, default=None)
+        if best is not None and (_share(column, values[best]) or 0) >= 0.8:
+            return best, f"values read as {'dates' if column.kind == 'timestamp' else 'numbers'}", None
+    return None, "not found", None
+
+
+def mapping_text(table: str, guesses: list[Guess], file_name: str) -> str:
+    """The suggestion as a mapping file (TOML), with the evidence as comments; required
+    columns not found, and optional ones whose values mostly do not read (words where numbers
+    belong, say), are left as comments to fill in."""
+    import json
+
+    lines = [f"# Suggested by `regulars map` for {file_name}: check each guess, then load with",
+             f"#   regulars ingest DIR {file_name} --mapping THIS_FILE",
+             f'table = "{table}"', "", "[columns]"]
+    for g in guesses:
+        if g.source is None:
+            if g.required:
+                lines.append(f'# {g.target} = "?"    # REQUIRED: name the column that holds it')
+            continue
+        doubtful = not g.required and g.parsed is not None and g.parsed < 0.5
+        value = json.dumps(g.source) if g.transform is None else (
+            "{ from = " + json.dumps(g.source) + ", transform = " + json.dumps(g.transform) + " }")
+        parsed = f"; {g.parsed:.0%} read as {g.target}" if g.parsed is not None else ""
+        sample = ", ".join(g.samples).replace("\n", " ")
+        entry = f"{g.target} = {value}    # {g.how}{parsed}; e.g. {sample}"
+        if doubtful:
+            entry = f"# {entry}: map its values (values = {{ ... }}) before using it"
+        lines.append(entry[:300])
+    return "\n".join(lines) + "\n"
