@@ -140,3 +140,32 @@ def test_a_file_from_another_vendor_names_the_preset_that_fits(workspace):
     with pytest.raises(SourceError, match="try --preset shopify-orders"):
         app.ingest(workspace, [FIXTURES / "shopify_orders.csv"], table="tickets")
     assert query(workspace, "SELECT count(*) FROM batches") == [(0,)]
+
+
+def test_shopify_customers_and_mailchimp_audiences(workspace):
+    (shop,) = app.ingest(workspace, [FIXTURES / "shopify_customers.csv"], preset_name="shopify-customers").loads
+    assert (shop.rows_read, shop.rows_accepted, shop.rows_quarantined) == (3, 3, 0)
+    # Shopify's apostrophes (kept there for spreadsheets) are not part of the id or the phone
+    assert query(workspace, "SELECT customer_id, name, phone, consent_email, consent_sms, country FROM customers "
+                            "ORDER BY 1") == [
+        ("7001234567890", "Ann Lee", "+353 1 555 0101", True, False, "IE"),
+        ("7001234567891", "Bob Ray", "+353 21 555 0102", False, True, "IE"),
+        ("7001234567892", "Cara Mo", None, True, False, "IE")]
+    (tags,) = query(workspace, "SELECT attributes->>'Tags' FROM customers WHERE customer_id = '7001234567890'")[0]
+    assert tags == "vip, wholesale"
+    (subscribed,) = app.ingest(workspace, [FIXTURES / "mailchimp_subscribed.csv"],
+                               preset_name="mailchimp-audience").loads
+    (unsubscribed,) = app.ingest(workspace, [FIXTURES / "mailchimp_unsubscribed.csv"],
+                                 preset_name="mailchimp-audience").loads
+    assert (subscribed.rows_accepted, unsubscribed.rows_accepted) == (2, 1)
+    assert query(workspace, "SELECT customer_id, consent_email, CAST(created_at AS VARCHAR), "
+                            f"strftime(birthday, '%m-%d') FROM customers WHERE batch_id <> '{shop.batch_id}' "
+                            "ORDER BY 1") == [
+        ("ann.lee@example.com", True, "2024-01-10 09:00:00", "03-15"),
+        ("bob@example.com", False, "2023-11-02 08:00:00", None),  # the unsubscribed file: a no
+        ("dan@example.com", True, "2024-02-11 12:00:00", None)]
+    (when,) = query(workspace, "SELECT attributes->>'UNSUB_TIME' FROM customers WHERE customer_id = 'bob@example.com'")[0]
+    assert when == "2024-03-01 09:00:00"
+    # Shopify's Bob and Mailchimp's Bob are one customer, and his no to email wins
+    resolved = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
+    assert resolved["bob@example.com"] == resolved["7001234567891"]

@@ -65,6 +65,8 @@ def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
         s = "CAST(NULL AS VARCHAR)"
     if spec.transform in ("email", "lower"):
         s = f"lower({s})"
+    elif spec.transform == "unquote":
+        s = f"NULLIF(ltrim({s}, chr(39)), '')"
     if spec.values or spec.prefixes or spec.otherwise is not None:
         whens = [f"WHEN lower({s}) = {lit(k.lower())} THEN {lit(v)}" for k, v in spec.values]
         whens += [f"WHEN starts_with({s}, {lit(k)}) THEN {lit(v)}" for k, v in spec.prefixes]

@@ -21,7 +21,8 @@ Field options: ``from`` (name or list), ``concat`` (list joined with a space), `
 format or list), ``decimal``, ``values`` (value map, case-insensitive), ``prefixes`` (value
 prefix map), ``otherwise`` (value when no map entry matches), ``default`` (value when
 blank), ``fallback`` (columns whose value is used, in order, on rows where the column is
-blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs").
+blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs", or "unquote":
+drop the apostrophe Shopify puts before ids, zip codes and phones to keep spreadsheets off them).
 Source columns no field uses are kept in ``attributes``.
 """
 
@@ -45,7 +46,7 @@ _FIELD_KEYS = {
     "otherwise", "default", "true", "false", "transform", "fallback",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description"}
-_TRANSFORMS = {"email", "lower", "abs"}
+_TRANSFORMS = {"email", "lower", "abs", "unquote"}
 #: Side tables a field may fill with a prefix, per shape.
 _PREFIXES = {"rows": ("customer",), "order_lines": ("customer", "item", "product")}
 

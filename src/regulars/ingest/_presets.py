@@ -75,6 +75,40 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer.consent_email": "Accepts Marketing",
         },
     },
+    "shopify-customers": {
+        "description": "Shopify customers export (Customer ID, Accepts Email/SMS Marketing, Total Spent, Tags)",
+        "table": "customers",
+        "columns": {
+            # Shopify writes ids, zips and phones with a leading apostrophe for spreadsheets
+            "customer_id": {"from": "Customer ID", "fallback": ["Email"], "transform": "unquote"},
+            "email": "Email",
+            "name": {"concat": ["First Name", "Last Name"]},
+            "phone": {"from": "Phone", "fallback": ["Default Address Phone"], "transform": "unquote"},
+            "company": ["Default Address Company", "Company"],
+            "city": ["Default Address City", "City"],
+            "region": ["Default Address Province Code", "Province Code", "Province"],
+            "country": ["Default Address Country Code", "Country Code", "Country"],
+            "consent_email": ["Accepts Email Marketing", "Accepts Marketing"],
+            "consent_sms": "Accepts SMS Marketing",
+        },
+    },
+    "mailchimp-audience": {
+        "description": "Mailchimp audience export: the subscribed, unsubscribed or cleaned file (consent from which)",
+        "table": "customers",
+        "columns": {
+            "customer_id": {"from": ["Email Address", "Email"], "transform": "email"},
+            "email": ["Email Address", "Email"],
+            "name": {"concat": ["First Name", "Last Name"]},
+            "phone": "Phone Number",
+            "birthday": {"from": "Birthday", "format": ["%m/%d", "%Y-%m-%d", "%m/%d/%Y"]},
+            "created_at": {"from": "OPTIN_TIME", "fallback": ["CONFIRM_TIME", "LAST_CHANGED"]},
+            "country": "CC",
+            "region": "REGION",
+            # the unsubscribed file gives a reason (its UNSUB_TIME stays in attributes) and the cleaned
+            # file a time: both are a no; the subscribed file is a yes
+            "consent_email": {"from": ["UNSUB_REASON", "CLEAN_TIME"], "otherwise": "false", "default": "true"},
+        },
+    },
     "mailchimp-activity": {
         "description": "Mailchimp campaign activity export: one row per open, click, bounce or unsubscribe",
         "table": "events",
