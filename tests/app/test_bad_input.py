@@ -301,3 +301,19 @@ def test_a_file_failing_part_way_through_a_list_names_the_files_that_landed(load
                                           r"\(batch b0002-\w+\); nothing else was stored \(not tried: later.csv\)"):
         app.ingest(loaded, [good, empty, later], table="orders")
     assert query(loaded, "SELECT order_id FROM orders WHERE order_id LIKE 'B%'") == [("B1",)]
+
+
+def test_a_file_saved_back_from_a_spreadsheet(workspace, tmp_path):
+    """CRLF, no final newline, TRUE/FALSE, dates like 11/10/24 09:17 (day-first here: another row
+    has 13/12/24), and a long id a spreadsheet turned into 5.27763E+12: what is clear loads, the
+    mangled id is quarantined with that reason, never loaded as a number."""
+    path = tmp_path / "saved.csv"
+    path.write_bytes(b"customer_id,email,created_at,consent_email\r\n5.27763E+12,a@x.io,11/10/24 09:17,TRUE\r\n"
+                     b"C2,b@x.io,11/12/24 10:00,FALSE\r\nC3,c@x.io,13/12/24 10:00,true")
+    (r,) = app.ingest(workspace, [path], table="customers").loads
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (3, 2, 1)
+    assert query(workspace, "SELECT customer_id, CAST(created_at AS VARCHAR), consent_email FROM customers "
+                            "ORDER BY 1") == [("C2", "2024-12-11 10:00:00", False), ("C3", "2024-12-13 10:00:00", True)]
+    (reason, codes) = query(workspace, "SELECT reason, reason_codes FROM quarantine")[0]
+    assert codes == "mangled_id:customer_id"
+    assert reason.startswith("customer_id: '5.27763E+12' is a long number a spreadsheet shortened")

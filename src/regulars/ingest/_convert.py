@@ -19,8 +19,9 @@ TRUE_WORDS = ("true", "t", "yes", "y", "1", "on", "x", "subscribed", "opted in",
               "checked", "granted")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "off", "unsubscribed", "opted out", "opt-out",
                "unchecked", "denied", "cleaned")
+#: Two-digit years first: DuckDB's %Y also reads "24" (as the year 24), and %y fails on "2024".
 _DATE_FORMATS_MONTHFIRST = (
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y", "%m-%d-%Y",
+    "%m/%d/%y %H:%M", "%m/%d/%y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m-%d-%Y",
 )
 _DATE_FORMATS_ANY = (
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d %H:%M:%S",
@@ -92,7 +93,9 @@ def timestamp_sql(s: str, formats: tuple[str, ...], dayfirst: bool) -> str:
     return (
         f"CASE WHEN {s} IS NULL THEN NULL "
         f"WHEN length({s}) > 10 AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN {offset} "
-        f"ELSE coalesce(try_cast({s} AS TIMESTAMP), try_strptime({s}, {_list(local)})) END"
+        # DuckDB's own cast reads 11/10/24 as the year 11: it is only asked about ISO-like dates
+        f"ELSE coalesce(CASE WHEN regexp_matches({s}, '^[0-9]{{4}}') THEN try_cast({s} AS TIMESTAMP) END, "
+        f"try_strptime({s}, {_list(local)})) END"
     )
 
 
@@ -177,6 +180,11 @@ def problem_sql(target: str, column: Column, s: str, v: str, required: bool) -> 
                     f"{lit(target + ': ')} || {quoted} || {lit(' is not one of: ' + allowed)}",
                     "not_allowed:" + target))
     elif column.kind in ("id", "text"):
+        if column.kind == "id":  # 5.27763E+12: a spreadsheet showed a long number id; its digits are gone
+            lost = lit(" is a long number a spreadsheet shortened; its digits are lost: export the file again "
+                       "and keep this column as text")
+            out.append((f"regexp_matches({s}, '^[0-9]+(\\.[0-9]+)?[eE][+][0-9]+$')",
+                        f"{lit(target + ': ')} || {quoted} || {lost}", "mangled_id:" + target))
         limit = MAX_ID_LENGTH if column.kind == "id" else MAX_TEXT_LENGTH
         out.append((f"length({s}) > {limit}",
                     f"{lit(target + ': value is ')} || length({s}) || {lit(f' characters long; the limit is {limit:,}')}",
