@@ -48,12 +48,13 @@ def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
     return f" It looks like a {fits[0]} export: try --preset {fits[0]}." if fits else ""
 
 
-def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step) -> BatchResult:
+def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
+              upsert: bool = False) -> BatchResult:
     from regulars.ingest import auto_mapping, read_raw, release_raw, stage
 
     settings = workspace.settings
     with workspace.store() as store:
-        earlier = store.find_batch(info.content_hash, table)
+        earlier = store.find_batch(info.content_hash, table, "upsert" if upsert else "insert")
         if earlier:
             return BatchResult(
                 batch_id=earlier["batch_id"], table=table, source_name=info.name, rows_read=0,
@@ -76,7 +77,7 @@ def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mappi
         staged = stage(
             con, used, fields, unused, content_hash=info.content_hash,
             dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
-            existing=store.existing_relations(), raw=raw,
+            existing=store.existing_relations(), raw=raw, upsert=upsert,
         )
         release_raw(con)
         if staged.rows_read == 0:
@@ -91,8 +92,12 @@ def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mappi
 
 def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: str | None = None,
            preset_name: str | None = None, mapping_file: str | Path | None = None,
-           step: Step = quiet) -> IngestResult:
+           mode: str = "insert", step: Step = quiet) -> IngestResult:
     """Load files as batches (each all-or-nothing); a file loaded before is a no-op.
+
+    ``mode`` "insert" (the default) quarantines a row whose id is stored with other values;
+    "upsert" replaces the stored row with it (a re-export in which an order was refunded or a
+    customer unsubscribed), keeping the earlier version in ``row_history``.
 
     Every file is checked before any is loaded, so a missing or unreadable file changes nothing.
     When a file fails part-way through a list, the files before it stay loaded and the error
@@ -100,6 +105,8 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     """
     from regulars.ingest import inspect_source
 
+    if mode not in ("insert", "upsert"):
+        raise SettingsError(f"unknown mode {mode!r}; choose insert or upsert")
     workspace = open_workspace(workspace_path)
     table, mapping = _mapping_for(table, preset_name, mapping_file)
     if not files:
@@ -108,7 +115,8 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     loads: list[BatchResult] = []
     for info in infos:
         try:
-            loads.append(_load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}")))
+            loads.append(_load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}"),
+                                   upsert=mode == "upsert"))
         except RegularsError as exc:
             if loads:
                 landed = ", ".join(f"{r.source_name} (batch {r.batch_id})" for r in loads)

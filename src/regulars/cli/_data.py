@@ -43,6 +43,7 @@ def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
              + (f"anonymous sales {r.rows_anonymous:,} + " if r.rows_anonymous else "")
              + f"quarantined {r.rows_quarantined:,}"
              + (f"; {r.rows_unchanged:,} accepted rows were already stored" if r.rows_unchanged else "")
+             + (f"; {r.rows_updated:,} replaced stored rows (earlier versions kept)" if r.rows_updated else "")
              + (f"; created {r.customers_created:,} minimal customer records for unknown customers"
                 if r.customers_created else ""))
         if r.rows_quarantined and workspace is not None:
@@ -56,6 +57,9 @@ def ingest(
     table_name: Annotated[str | None, typer.Option("--table", help=f"Canonical table: {', '.join(CONTRACTS)}.")] = None,
     preset: Annotated[str | None, typer.Option(help=f"A built-in layout: {', '.join(PRESETS)}.")] = None,
     mapping: Annotated[Path | None, typer.Option(help="A TOML/YAML mapping file (see docs/mapping.md).")] = None,
+    mode: Annotated[str, typer.Option(help="insert: a row whose id is stored with other values is quarantined; "
+                                           "upsert: it replaces the stored row (the earlier version is kept).")
+                    ] = "insert",
     as_json: AsJson = False,
 ) -> None:
     """Load export files into the store. Each file is one all-or-nothing batch; loading the
@@ -63,7 +67,8 @@ def ingest(
     from regulars import app
 
     with progress(as_json, "loading") as step:
-        result = app.ingest(workspace, files, table=table_name, preset_name=preset, mapping_file=mapping, step=step)
+        result = app.ingest(workspace, files, table=table_name, preset_name=preset, mapping_file=mapping, mode=mode,
+                            step=step)
     if as_json:
         return json_out(result)
     print_loads(result.loads, workspace)

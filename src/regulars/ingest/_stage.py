@@ -33,7 +33,7 @@ __all__ = ["QUARANTINE", "Staged", "stage"]
 
 QUARANTINE = "_quarantine"
 _TEMP = ("_typed", "_typed0", "_flags", "_orders", "_order_flags", "_lines_final", "_side", "_products", QUARANTINE)
-_TEMP_VIEWS = ("_checked", "_order_checked", *(f"_out_{t}" for t in CONTRACTS))
+_TEMP_VIEWS = ("_checked", "_order_checked", *(f"_out_{t}" for t in CONTRACTS), *(f"_upd_{t}" for t in CONTRACTS))
 
 
 @dataclass
@@ -47,6 +47,10 @@ class Staged:
     rows_unchanged: int
     outputs: dict[str, str] = field(default_factory=dict)
     rows_anonymous: int = 0
+    rows_updated: int = 0
+    upsert: bool = False
+    #: table -> (relation of new versions of stored rows, the columns the file gives), for upserts
+    updates: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 def _col(target: str) -> str:
@@ -166,18 +170,21 @@ def _build_typed(con: duckdb.DuckDBPyConnection, sql: str, raw: RawRead) -> None
 
 def _key_checks(
     con: duckdb.DuckDBPyConnection, source: str, flags: str, view: str, contract: TableContract,
-    mapped: list[str], existing: str | None,
+    mapped: list[str], existing: str | None, upsert: bool = False,
 ) -> None:
-    """``view`` = ``source`` + duplicate-in-file and stored-key reasons + ``_unchanged``.
+    """``view`` = ``source`` + duplicate-in-file and stored-key reasons + ``_unchanged`` +
+    ``_update``.
 
-    Rows whose key is already stored with the same values are accepted and unchanged;
-    with other values they are quarantined. Only rows with such problems enter ``flags``.
+    Rows whose key is already stored with the same values are accepted and unchanged; with
+    other values they are quarantined, or with ``upsert`` replace the stored row (``_update``).
+    Only rows with such problems enter ``flags``.
     """
     key = contract.key[0]
     k = quote(key)
     parts = [
         f"""SELECT v._row, {lit(key + ' ')} || '''' || v._key || ''' appears earlier in this file (row '
-                   || d._first || ')' AS reason, {lit('duplicate_key:' + key)} AS code, false AS unchanged
+                   || d._first || ')' AS reason, {lit('duplicate_key:' + key)} AS code, false AS unchanged,
+                   false AS changed
             FROM (SELECT _row, {k} AS _key FROM {source} WHERE _reason = '' AND {k} IS NOT NULL) v
             JOIN (SELECT {k} AS _key, min(_row) AS _first FROM {source}
                   WHERE _reason = '' AND {k} IS NOT NULL GROUP BY {k} HAVING count(*) > 1) d
@@ -186,19 +193,21 @@ def _key_checks(
     if existing is not None:
         compared = [c for c in mapped if c != key]
         same = " AND ".join(f"t.{quote(c)} IS NOT DISTINCT FROM e.{quote(c)}" for c in compared) or "true"
+        conflict = "false" if upsert else f"NOT ({same})"
         parts.append(
             f"""SELECT t._row,
-                       CASE WHEN NOT ({same}) THEN {lit(key + ' ')} || '''' || t.{k} ||
-                            ''' is already stored with different values (batch ' || e.batch_id || ')' END,
-                       CASE WHEN NOT ({same}) THEN {lit('conflicts_with_store:' + key)} END,
-                       {same}
+                       CASE WHEN {conflict} THEN {lit(key + ' ')} || '''' || t.{k} ||
+                            ''' is already stored with different values (batch ' || e.batch_id || '); '
+                            || 'load it with --mode upsert to replace the stored row' END,
+                       CASE WHEN {conflict} THEN {lit('conflicts_with_store:' + key)} END,
+                       {same}, NOT ({same})
                 FROM {source} t JOIN {existing} e ON t.{k} = e.{k}
                 WHERE t._reason = '' AND NOT e._replaceable"""
         )
     con.execute(
         f"""CREATE TEMP TABLE {flags} AS
             SELECT _row, string_agg(reason, '; ') AS reason, string_agg(code, '; ') AS code,
-                   bool_and(unchanged) AS unchanged
+                   bool_and(unchanged) AS unchanged, bool_or(changed) AND {upsert} AS changed
             FROM ({' UNION ALL '.join(parts)}) GROUP BY _row"""
     )
     if con.execute(f"SELECT count(*) FROM {flags}").fetchone()[0]:
@@ -207,11 +216,11 @@ def _key_checks(
                 SELECT s.* EXCLUDE (_reason, _codes),
                        concat_ws('; ', NULLIF(s._reason, ''), f.reason) AS _reason,
                        concat_ws('; ', NULLIF(s._codes, ''), f.code) AS _codes,
-                       coalesce(f.unchanged, false) AS _unchanged
+                       coalesce(f.unchanged, false) AS _unchanged, coalesce(f.changed, false) AS _update
                 FROM {source} s LEFT JOIN {flags} f USING (_row)"""
         )
     else:
-        con.execute(f"CREATE TEMP VIEW {view} AS SELECT *, false AS _unchanged FROM {source}")
+        con.execute(f"CREATE TEMP VIEW {view} AS SELECT *, false AS _unchanged, false AS _update FROM {source}")
 
 
 # -- outputs -----------------------------------------------------------------------------------
@@ -253,13 +262,14 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _finish(con: duckdb.DuckDBPyConnection, raw: RawRead, table: str, checked: str,
-            outputs: dict[str, str]) -> Staged:
+            outputs: dict[str, str], updates: dict[str, tuple[str, list[str]]], upsert: bool) -> Staged:
     anonymous = "customer_id IS NULL" if table == "orders" else "false"
-    bad, parsed, unchanged, flagged, nobody = con.execute(
+    bad, parsed, unchanged, flagged, nobody, updated = con.execute(
         f"SELECT count(*) FILTER (WHERE _reason <> ''), count(*), "
         f"count(*) FILTER (WHERE _unchanged AND _reason = ''), "
         f"count(*) FILTER (WHERE _reason <> '' AND _original IS NULL), "
-        f"count(*) FILTER (WHERE _reason = '' AND {anonymous}) FROM {checked}"
+        f"count(*) FILTER (WHERE _reason = '' AND {anonymous}), "
+        f"count(*) FILTER (WHERE _reason = '' AND _update) FROM {checked}"
     ).fetchone()
     con.execute(f"CREATE TEMP TABLE {QUARANTINE} (_row BIGINT, reason VARCHAR, codes VARCHAR, original VARCHAR)")
     con.execute(f"INSERT INTO {QUARANTINE} SELECT _row, _reason, _codes, _original FROM {checked} "
@@ -285,6 +295,7 @@ def _finish(con: duckdb.DuckDBPyConnection, raw: RawRead, table: str, checked: s
     return Staged(
         table=table, rows_read=parsed + rejected, rows_accepted=parsed - bad - nobody,
         rows_quarantined=bad + rejected, rows_unchanged=unchanged, outputs=outputs, rows_anonymous=nobody,
+        rows_updated=updated, updates=updates if updated else {}, upsert=upsert,
     )
 
 
@@ -302,8 +313,10 @@ def stage(
     decimal: str,
     existing: dict[str, str | None],
     raw: RawRead,
+    upsert: bool = False,
 ) -> Staged:
-    """Validate ``_raw`` and stage outputs; ``existing`` maps table → relation of stored rows."""
+    """Validate ``_raw`` and stage outputs; ``existing`` maps table → relation of stored rows.
+    With ``upsert``, a row whose key is stored with other values is a new version of it."""
     _drop(con)
     first = mapping.dayfirst if mapping.dayfirst is not None else dayfirst
     sample = "_raw" if raw.numbered else f"(SELECT * FROM {raw.scan} LIMIT 200000)"
@@ -319,7 +332,7 @@ def stage(
 
     if mapping.shape == "order_lines":
         typed({"order_id", "item.product_id"}, order_rows=False)
-        return _stage_order_lines(con, raw, fields, existing)
+        return _stage_order_lines(con, raw, fields, existing, upsert)
 
     table = mapping.table
     contract = CONTRACTS[table]
@@ -327,20 +340,21 @@ def stage(
     mapped = _columns_of(contract, fields) + (["status"] if table == "orders" else [])
     mapped = list(dict.fromkeys(mapped))
     if contract.key:
-        _key_checks(con, "_typed", "_flags", "_checked", contract, mapped, existing.get(table))
+        _key_checks(con, "_typed", "_flags", "_checked", contract, mapped, existing.get(table), upsert)
     else:
-        con.execute("CREATE TEMP VIEW _checked AS SELECT *, false AS _unchanged FROM _typed")
+        con.execute("CREATE TEMP VIEW _checked AS SELECT *, false AS _unchanged, false AS _update FROM _typed")
     outputs = {table: f"_out_{table}"}
-    _out_view(con, f"_out_{table}", contract, {c: quote(c) for c in mapped}, "_checked",
-              "_reason = '' AND NOT _unchanged")
+    exprs = {c: quote(c) for c in mapped}
+    _out_view(con, f"_out_{table}", contract, exprs, "_checked", "_reason = '' AND NOT _unchanged AND NOT _update")
+    _out_view(con, f"_upd_{table}", contract, exprs, "_checked", "_reason = '' AND _update")
     if table != "customers" and _side_customers(con, fields, "_checked"):
         outputs["customers"] = "_out_customers"
-    return _finish(con, raw, table, "_checked", outputs)
+    return _finish(con, raw, table, "_checked", outputs, {table: (f"_upd_{table}", mapped)}, upsert)
 
 
 def _stage_order_lines(
     con: duckdb.DuckDBPyConnection, raw: RawRead, fields: list[ResolvedField],
-    existing: dict[str, str | None],
+    existing: dict[str, str | None], upsert: bool = False,
 ) -> Staged:
     """Order lines: validate each line, build orders from them, and reject whole orders.
 
@@ -391,7 +405,7 @@ def _stage_order_lines(
         f"{'' if has_status else f', {status} AS status'} FROM _orders"
     )
     mapped = list(dict.fromkeys(["order_id", "customer_id", "ordered_at", "amount", *mapped, "status"]))
-    _key_checks(con, "_orders", "_order_flags", "_order_checked", orders, mapped, existing.get("orders"))
+    _key_checks(con, "_orders", "_order_flags", "_order_checked", orders, mapped, existing.get("orders"), upsert)
     # A line is quarantined for its own problems and its order's (a bad line spoils its order).
     con.execute(
         """CREATE TEMP TABLE _lines_final AS
@@ -400,11 +414,13 @@ def _stage_order_lines(
                        ELSE concat_ws('; ', l._reason, NULLIF(o._own_reason, '')) END AS _reason,
                   CASE WHEN l._reason = '' THEN coalesce(o._codes, '')
                        ELSE concat_ws('; ', l._codes, NULLIF(o._own_codes, '')) END AS _codes,
-                  coalesce(o._unchanged, false) AS _unchanged
+                  coalesce(o._unchanged, false) AS _unchanged, coalesce(o._update, false) AS _update
            FROM _typed l LEFT JOIN _order_checked o USING (order_id)"""
     )
-    ok = "_reason = '' AND NOT _unchanged"
-    _out_view(con, "_out_orders", orders, {c: quote(c) for c in mapped}, "_order_checked", ok,
+    ok = "_reason = '' AND NOT _unchanged"  # an updated order's lines replace its stored lines
+    order_exprs = {c: quote(c) for c in mapped}
+    _out_view(con, "_out_orders", orders, order_exprs, "_order_checked", ok + " AND NOT _update", "CAST(NULL AS JSON)")
+    _out_view(con, "_upd_orders", orders, order_exprs, "_order_checked", "_reason = '' AND _update",
               "CAST(NULL AS JSON)")
     item_exprs = {c: quote(_col("item." + c)) for c in _columns_of(CONTRACTS["order_items"], fields, "item.")}
     item_exprs["order_id"] = "order_id"
@@ -418,4 +434,4 @@ def _stage_order_lines(
     outputs = {"orders": "_out_orders", "order_items": "_out_order_items", "products": "_out_products"}
     if _side_customers(con, fields, "_lines_final"):
         outputs["customers"] = "_out_customers"
-    return _finish(con, raw, "orders", "_lines_final", outputs)
+    return _finish(con, raw, "orders", "_lines_final", outputs, {"orders": ("_upd_orders", mapped)}, upsert)

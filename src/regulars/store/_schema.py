@@ -15,7 +15,8 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 3: run results by scorer (``results`` and ``run_measures``); ``scores`` is a wide view of them.
 #: 4: segments (members, catalogue, rules, pins), recommendations, product pairs, replenishment.
 #: 5: the outbox (actions queued by playbooks), delivery attempts and playbook exclusions;
-#:    batches count anonymous sales (orders without a customer, stored).
+#:    batches count anonymous sales (orders without a customer, stored) and rows an upsert
+#:    replaced, whose earlier versions are kept in ``row_history``.
 SCHEMA_VERSION = 5
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
@@ -57,6 +58,11 @@ _BOOKKEEPING = (
         run_id VARCHAR, created_at TIMESTAMP, cutoff DATE, models JSON, customers BIGINT)""",
     "ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_anonymous BIGINT DEFAULT 0",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS mode VARCHAR DEFAULT 'insert'",
+    """CREATE TABLE IF NOT EXISTS row_history (
+        table_name VARCHAR, row_key VARCHAR, replaced_at TIMESTAMP, old_batch_id VARCHAR,
+        new_batch_id VARCHAR, old_row JSON)""",
     """CREATE TABLE IF NOT EXISTS results (
         run_id VARCHAR, customer_id VARCHAR, scorer VARCHAR, measures DOUBLE[], labels VARCHAR[],
         reasons VARCHAR, model_version VARCHAR)""",

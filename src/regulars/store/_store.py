@@ -51,6 +51,7 @@ class BatchResult:
     already_loaded: bool = False
     loaded_at: str = ""
     rows_anonymous: int = 0
+    rows_updated: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -127,11 +128,12 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
 
-    def find_batch(self, content_hash: str, table: str) -> dict[str, Any] | None:
-        """The earlier batch that loaded this content into this table, if any."""
+    def find_batch(self, content_hash: str, table: str, mode: str = "insert") -> dict[str, Any] | None:
+        """The earlier batch that loaded this content into this table in this mode, if any (a
+        file loaded before may be loaded again as an upsert, to replace what it conflicted with)."""
         row = self.con.execute(
-            "SELECT batch_id, source_name, loaded_at FROM batches WHERE content_hash = ? AND table_name = ?",
-            [content_hash, table],
+            "SELECT batch_id, source_name, loaded_at FROM batches WHERE content_hash = ? AND table_name = ? "
+            "AND coalesce(mode, 'insert') = ?", [content_hash, table, mode],
         ).fetchone()
         return None if row is None else {"batch_id": row[0], "source_name": row[1], "loaded_at": str(row[2])}
 
@@ -171,6 +173,8 @@ class Store:
         seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0]
         batch_id = f"b{seq:04d}-{content_hash[:6]}"
         written: dict[str, int] = {}
+        for table, (view, columns) in staged.updates.items():  # an upsert's new versions first
+            written[f"{table} updated"] = self._update_rows(table, view, columns, batch_id)
         for table, tmp in staged.outputs.items():
             if table == "customers":
                 continue
@@ -200,23 +204,42 @@ class Store:
         loaded_at = now()
         con.execute(
             "INSERT INTO batches (batch_id, seq, table_name, source_name, content_hash, mapping, rows_read, "
-            "rows_accepted, rows_quarantined, rows_unchanged, customers_created, written, loaded_at, rows_anonymous) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "rows_accepted, rows_quarantined, rows_unchanged, customers_created, written, loaded_at, rows_anonymous, "
+            "rows_updated, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, seq, staged.table, source_name, content_hash, mapping, staged.rows_read,
              staged.rows_accepted, staged.rows_quarantined, staged.rows_unchanged, created,
-             json.dumps(written), loaded_at, staged.rows_anonymous],
+             json.dumps(written), loaded_at, staged.rows_anonymous, staged.rows_updated,
+             "upsert" if staged.upsert else "insert"],
         )
         if staged.table == "customers" or created:
             refresh_identities(self.con, seq)
         self.audit("ingest", {"batch_id": batch_id, "table": staged.table, "source": source_name,
                               "rows_read": staged.rows_read, "rows_anonymous": staged.rows_anonymous,
+                              "rows_updated": staged.rows_updated,
                               "rows_quarantined": staged.rows_quarantined})
         return BatchResult(
             batch_id=batch_id, table=staged.table, source_name=source_name,
             rows_read=staged.rows_read, rows_accepted=staged.rows_accepted,
             rows_quarantined=staged.rows_quarantined, rows_unchanged=staged.rows_unchanged,
             customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
+            rows_updated=staged.rows_updated,
         )
+
+    def _update_rows(self, table: str, view: str, columns: list[str], batch_id: str) -> int:
+        """Replace stored rows by their new versions (the columns the file gives; the others and
+        any attributes the file lacks are kept), the earlier versions kept in ``row_history``.
+        An order's stored lines go too: the file's lines replace them."""
+        key = quote(CONTRACTS[table].key[0])
+        self.con.execute(
+            f"INSERT INTO row_history SELECT ?, t.{key}, ?, t.batch_id, ?, CAST(to_json(t) AS JSON) "
+            f"FROM {table} t WHERE t.{key} IN (SELECT {key} FROM {view})", [table, now(), batch_id])
+        sets = "".join(f"{quote(c)} = u.{quote(c)}, " for c in columns if quote(c) != key)
+        n = self.con.execute(
+            f"UPDATE {table} SET {sets}attributes = coalesce(u.attributes, {table}.attributes), batch_id = ? "
+            f"FROM {view} u WHERE {table}.{key} = u.{key}", [batch_id]).fetchone()[0]
+        if table == "orders":
+            self.con.execute(f"DELETE FROM order_items WHERE order_id IN (SELECT order_id FROM {view})")
+        return n
 
     def _columns(self, table: str) -> list[str]:
         return [c.name for c in CONTRACTS[table].columns] + ["attributes"]
