@@ -50,7 +50,7 @@ def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
 
 def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
               upsert: bool = False) -> BatchResult:
-    from regulars.ingest import auto_mapping, read_raw, release_raw, stage
+    from regulars.ingest import auto_mapping, header_changes, read_raw, release_raw, stage
 
     settings = workspace.settings
     with workspace.store() as store:
@@ -82,10 +82,14 @@ def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mappi
         release_raw(con)
         if staged.rows_read == 0:
             raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
+        earlier_file = store.previous_source_batch(table, used.name, info.name)
+        changes = [] if earlier_file is None else header_changes(
+            earlier_file["header"], staged.header, earlier_file["date_orders"], staged.date_orders,
+            f"{earlier_file['source_name']} (batch {earlier_file['batch_id']})")
         step("storing")
         with store.transaction():
             result = store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
-                                       mapping=used.name)
+                                       mapping=used.name, changes=changes)
             fault_point("before_commit")
         return result
 

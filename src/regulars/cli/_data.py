@@ -46,6 +46,8 @@ def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
              + (f"; {r.rows_updated:,} replaced stored rows (earlier versions kept)" if r.rows_updated else "")
              + (f"; created {r.customers_created:,} minimal customer records for unknown customers"
                 if r.customers_created else ""))
+        for change in r.changes:
+            warn(f"{r.source_name}: {change}")
         if r.rows_quarantined and workspace is not None:
             line(f"  see them with: regulars quarantine {workspace} --batch {r.batch_id}")
 

@@ -22,6 +22,7 @@ __all__ = [
     "auto_mapping",
     "email_norm_sql",
     "fitting_presets",
+    "header_changes",
     "inspect_source",
     "load_mapping",
     "mapping_text",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 _HOMES = {
+    "_drift": ("header_changes",),
     "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
     "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "name_candidates", "parse_mapping"),
     "_presets": ("PRESETS", "fitting_presets", "preset"),

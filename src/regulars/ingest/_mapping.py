@@ -103,21 +103,28 @@ class Mapping:
         naming the file, the column, the names looked for and what to do.
         """
         present = {c.lower(): c for c in columns}
+        loose = {_normal(c): c for c in reversed(columns)}
+
+        def find(name: str) -> str | None:
+            """A column by its name, or by the same name with other case, spaces or punctuation
+            (a later export that renamed client_id to clientId still loads)."""
+            return present.get(name.lower()) or loose.get(_normal(name))
+
         resolved, used = [], set()
         for spec in self.fields:
             column = _target_column(self, spec.target)
-            source = next((present[s.lower()] for s in spec.sources if s.lower() in present), None)
-            backups = tuple(present[c.lower()] for c in spec.fallback if c.lower() in present)
+            source = next((found for s in spec.sources if (found := find(s)) is not None), None)
+            backups = tuple(found for c in spec.fallback if (found := find(c)) is not None)
             if source is None and backups:  # only the fallback columns exist: the first is the source
                 source, backups = backups[0], backups[1:]
             if spec.sources and source is None and spec.default is None:
                 continue
             spec = replace(spec, fallback=backups)
             if spec.concat:
-                kept = tuple(c for c in spec.concat if c.lower() in present)
+                kept = tuple(found for c in spec.concat if (found := find(c)) is not None)
                 if not kept:
                     continue
-                spec = replace(spec, concat=tuple(present[c.lower()] for c in kept))
+                spec = replace(spec, concat=kept)
             used.update(c.lower() for c in ([source] if source else []) + list(spec.concat) + list(spec.fallback))
             resolved.append(ResolvedField(spec, column, source))
         bound = {r.spec.target for r in resolved}

@@ -13,7 +13,7 @@ table joined back only when it has rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
@@ -49,6 +49,9 @@ class Staged:
     rows_anonymous: int = 0
     rows_updated: int = 0
     upsert: bool = False
+    #: the file's header, and the order of day and month each date column's values showed
+    header: list[str] = field(default_factory=list)
+    date_orders: dict[str, str] = field(default_factory=dict)
     #: table -> (relation of new versions of stored rows, the columns the file gives), for upserts
     updates: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
@@ -83,8 +86,10 @@ def order_problems(amount: str, status: str) -> list[tuple[str, str, str]]:
 
 
 def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], default: bool,
-                     sample: str) -> dict[str, bool]:
+                     sample: str, evidence: dict[str, str] | None = None) -> dict[str, bool]:
     """Per date column: day-first when some first parts exceed 12 and no second parts do.
+    Where the values decide it, ``evidence`` gets the source column's order (day-first or
+    month-first), so a later file of the same export that switched can be reported.
 
     A lazily read CSV is judged on its first 200,000 rows.
     """
@@ -102,6 +107,8 @@ def _detect_dayfirst(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField]
         out[f.spec.target] = True if first_big and not second_big else (
             False if second_big and not first_big else default
         )
+        if evidence is not None and bool(first_big) != bool(second_big):
+            evidence[f.source] = "day-first" if first_big else "month-first"
     return out
 
 
@@ -320,8 +327,10 @@ def stage(
     _drop(con)
     first = mapping.dayfirst if mapping.dayfirst is not None else dayfirst
     sample = "_raw" if raw.numbered else f"(SELECT * FROM {raw.scan} LIMIT 200000)"
+    evidence: dict[str, str] = {}
     with raw.reading():
-        per_column = {} if mapping.dayfirst is not None else _detect_dayfirst(con, fields, dayfirst, sample)
+        per_column = {} if mapping.dayfirst is not None else _detect_dayfirst(con, fields, dayfirst, sample,
+                                                                              evidence)
     decimal = mapping.decimal or decimal
 
     def typed(required: set[str], order_rows: bool) -> None:
@@ -332,7 +341,8 @@ def stage(
 
     if mapping.shape == "order_lines":
         typed({"order_id", "item.product_id"}, order_rows=False)
-        return _stage_order_lines(con, raw, fields, existing, upsert)
+        staged = _stage_order_lines(con, raw, fields, existing, upsert)
+        return replace(staged, header=list(raw.columns), date_orders=evidence)
 
     table = mapping.table
     contract = CONTRACTS[table]
@@ -349,7 +359,8 @@ def stage(
     _out_view(con, f"_upd_{table}", contract, exprs, "_checked", "_reason = '' AND _update")
     if table != "customers" and _side_customers(con, fields, "_checked"):
         outputs["customers"] = "_out_customers"
-    return _finish(con, raw, table, "_checked", outputs, {table: (f"_upd_{table}", mapped)}, upsert)
+    staged = _finish(con, raw, table, "_checked", outputs, {table: (f"_upd_{table}", mapped)}, upsert)
+    return replace(staged, header=list(raw.columns), date_orders=evidence)
 
 
 def _stage_order_lines(

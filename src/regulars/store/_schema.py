@@ -60,6 +60,9 @@ _BOOKKEEPING = (
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_anonymous BIGINT DEFAULT 0",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS mode VARCHAR DEFAULT 'insert'",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS header JSON",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS date_orders JSON",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS changes JSON",
     """CREATE TABLE IF NOT EXISTS row_history (
         table_name VARCHAR, row_key VARCHAR, replaced_at TIMESTAMP, old_batch_id VARCHAR,
         new_batch_id VARCHAR, old_row JSON)""",

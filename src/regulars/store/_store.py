@@ -7,7 +7,7 @@ all or nothing: a process killed half-way leaves the file as it was before the l
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ class BatchResult:
     loaded_at: str = ""
     rows_anonymous: int = 0
     rows_updated: int = 0
+    changes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -164,8 +165,23 @@ class Store:
     def transaction(self) -> _Transaction:
         return _Transaction(self.con)
 
+    def previous_source_batch(self, table: str, mapping: str, source_name: str) -> dict[str, Any] | None:
+        """The latest batch of the same export: the same table and mapping, from a file whose
+        name is the same apart from digits and separators (``visits-2024-05.csv`` and
+        ``visits-2024-06.csv``): its id, header and date orders."""
+        import re
+
+        stem = re.sub(r"[\d_\-. ]+", " ", source_name.rsplit(".", 1)[0]).strip().lower()
+        for batch_id, source, header, dates in self.con.execute(
+                "SELECT batch_id, source_name, header, date_orders FROM batches WHERE table_name = ? AND mapping = ? "
+                "AND header IS NOT NULL ORDER BY seq DESC", [table, mapping]).fetchall():
+            if re.sub(r"[\d_\-. ]+", " ", source.rsplit(".", 1)[0]).strip().lower() == stem:
+                return {"batch_id": batch_id, "source_name": source, "header": json.loads(header),
+                        "date_orders": json.loads(dates or "{}")}
+        return None
+
     def write_batch(
-        self, staged: Staged, *, source_name: str, content_hash: str, mapping: str
+        self, staged: Staged, *, source_name: str, content_hash: str, mapping: str, changes: list[str] | None = None
     ) -> BatchResult:
         """Write staged rows, quarantine and the batch record; the caller commits."""
         from regulars.ingest import QUARANTINE
@@ -205,11 +221,13 @@ class Store:
         con.execute(
             "INSERT INTO batches (batch_id, seq, table_name, source_name, content_hash, mapping, rows_read, "
             "rows_accepted, rows_quarantined, rows_unchanged, customers_created, written, loaded_at, rows_anonymous, "
-            "rows_updated, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "rows_updated, mode, header, date_orders, changes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, seq, staged.table, source_name, content_hash, mapping, staged.rows_read,
              staged.rows_accepted, staged.rows_quarantined, staged.rows_unchanged, created,
              json.dumps(written), loaded_at, staged.rows_anonymous, staged.rows_updated,
-             "upsert" if staged.upsert else "insert"],
+             "upsert" if staged.upsert else "insert", json.dumps(staged.header), json.dumps(staged.date_orders),
+             json.dumps(changes or [])],
         )
         if staged.table == "customers" or created:
             refresh_identities(self.con, seq)
@@ -222,7 +240,7 @@ class Store:
             rows_read=staged.rows_read, rows_accepted=staged.rows_accepted,
             rows_quarantined=staged.rows_quarantined, rows_unchanged=staged.rows_unchanged,
             customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
-            rows_updated=staged.rows_updated,
+            rows_updated=staged.rows_updated, changes=list(changes or []),
         )
 
     def _update_rows(self, table: str, view: str, columns: list[str], batch_id: str) -> int:
