@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regulars._faults import fault_point
 from regulars.app._common import Step, quiet
@@ -50,54 +50,128 @@ def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
 
 def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
               upsert: bool = False) -> BatchResult:
+    with workspace.store() as store:
+        return _load_into(store, workspace, info, table, mapping, step, upsert, own_transaction=True)
+
+
+def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
+               upsert: bool, own_transaction: bool) -> BatchResult:
+    """Stage one file and write it as a batch: in its own transaction, or (for a set of files)
+    in the caller's."""
     from regulars.ingest import auto_mapping, header_changes, read_raw, release_raw, stage
 
     settings = workspace.settings
-    with workspace.store() as store:
-        earlier = store.find_batch(info.content_hash, table, "upsert" if upsert else "insert")
-        if earlier:
-            return BatchResult(
-                batch_id=earlier["batch_id"], table=table, source_name=info.name, rows_read=0,
-                rows_accepted=0, rows_quarantined=0, rows_unchanged=0, customers_created=0,
-                written={}, already_loaded=True, loaded_at=earlier["loaded_at"],
-            )
-        # Staging builds connection-local temporary tables only; the store itself changes
-        # in the one transaction below, so a crash anywhere leaves it as it was.
-        con = store.con
-        step("reading")
-        # A generated row id needs row numbers while typing, so such files are read eagerly.
-        eager = mapping is not None and any(f.generate == "row" for f in mapping.fields)
-        raw = read_raw(con, info, mapping.delimiter if mapping else None, lazy=not eager)
-        used = mapping or auto_mapping(table, raw.columns, synonyms=True)
-        try:
-            fields, unused = used.resolve(raw.columns, where=str(info.path))
-        except SourceError as exc:
-            raise SourceError(str(exc) + _fitting_hint(raw.columns, mapping)) from None
-        step("validating")
-        staged = stage(
-            con, used, fields, unused, content_hash=info.content_hash,
-            dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
-            existing=store.existing_relations(), raw=raw, upsert=upsert,
+    earlier = store.find_batch(info.content_hash, table, "upsert" if upsert else "insert")
+    if earlier:
+        return BatchResult(
+            batch_id=earlier["batch_id"], table=table, source_name=info.name, rows_read=0,
+            rows_accepted=0, rows_quarantined=0, rows_unchanged=0, customers_created=0,
+            written={}, already_loaded=True, loaded_at=earlier["loaded_at"],
         )
-        release_raw(con)
-        if staged.rows_read == 0:
-            raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
-        earlier_file = store.previous_source_batch(table, used.name, info.name)
-        changes = [] if earlier_file is None else header_changes(
-            earlier_file["header"], staged.header, earlier_file["date_orders"], staged.date_orders,
-            f"{earlier_file['source_name']} (batch {earlier_file['batch_id']})")
-        step("storing")
-        with store.transaction():
-            result = store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
-                                       mapping=used.name, changes=changes)
+    # Staging builds connection-local temporary tables only; the store itself changes
+    # in one transaction, so a crash anywhere leaves it as it was.
+    con = store.con
+    step("reading")
+    # A generated row id needs row numbers while typing, so such files are read eagerly.
+    eager = mapping is not None and any(f.generate == "row" for f in mapping.fields)
+    raw = read_raw(con, info, mapping.delimiter if mapping else None, lazy=not eager)
+    used = mapping or auto_mapping(table, raw.columns, synonyms=True)
+    try:
+        fields, unused = used.resolve(raw.columns, where=str(info.path))
+    except SourceError as exc:
+        raise SourceError(str(exc) + _fitting_hint(raw.columns, mapping)) from None
+    step("validating")
+    staged = stage(
+        con, used, fields, unused, content_hash=info.content_hash,
+        dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
+        existing=store.existing_relations(), raw=raw, upsert=upsert,
+    )
+    release_raw(con)
+    if staged.rows_read == 0:
+        raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
+    earlier_file = store.previous_source_batch(table, used.name, info.name)
+    changes = [] if earlier_file is None else header_changes(
+        earlier_file["header"], staged.header, earlier_file["date_orders"], staged.date_orders,
+        f"{earlier_file['source_name']} (batch {earlier_file['batch_id']})")
+    step("storing")
+    if not own_transaction:
+        return store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
+                                 mapping=used.name, changes=changes)
+    with store.transaction():
+        result = store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
+                                   mapping=used.name, changes=changes)
+        fault_point("before_commit")
+    return result
+
+
+def _source_files(folder: Path, mapping_file: str | Path | None, scratch: Path) -> list[tuple[Path, str, Any]]:
+    """The files of a folder or zip with the table and mapping the source mapping gives each, in
+    the order their tables depend on each other (customers before orders before their lines).
+    A file the mapping does not name, or a name it gives that is not there, is an error."""
+    import zipfile
+
+    from regulars.ingest import load_source_mapping
+    from regulars.schema import CONTRACTS
+
+    if mapping_file is None:
+        raise SettingsError(f"{folder}: a folder or zip of files needs --mapping FILE with a [files.\"NAME\"] "
+                            "section naming each file's table")
+    named = load_source_mapping(mapping_file)
+    if folder.is_dir():
+        found = {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    else:
+        try:
+            archive = zipfile.ZipFile(folder)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise SourceError(f"{folder}: cannot be read as a zip ({exc})") from None
+        with archive:
+            found = {}
+            for member in archive.infolist():
+                name = Path(member.filename).name
+                if member.is_dir() or not name or name.startswith(".") or "__MACOSX" in member.filename:
+                    continue
+                if name in found:
+                    raise SourceError(f"{folder}: holds two files named {name!r}; keep one")
+                target = scratch / name  # by its name only: a member's path never leaves the scratch folder
+                target.write_bytes(archive.read(member))
+                found[name] = target
+    missing = sorted(set(named) - set(found))
+    if missing:
+        raise SourceError(f"{folder}: has no file {missing[0]!r}, which {mapping_file} names")
+    unnamed = sorted(set(found) - set(named))
+    if unnamed:
+        raise SettingsError(f"{folder}: {mapping_file} does not say which table {unnamed[0]!r} loads; add a "
+                            f"[files.\"{unnamed[0]}\"] section (or move the file out)")
+    order = list(CONTRACTS)
+    return sorted(((found[n], t, m) for n, (t, m) in named.items()), key=lambda f: (order.index(f[1]), f[0].name))
+
+
+def _ingest_set(workspace: Workspace, folder: Path, mapping_file: str | Path | None, mode: str, step: Step
+                ) -> IngestResult:
+    """Every file of a multi-file export as one all-or-nothing set: one transaction for all."""
+    import tempfile
+
+    from regulars.ingest import inspect_source
+
+    with tempfile.TemporaryDirectory() as scratch:
+        files = _source_files(folder, mapping_file, Path(scratch))
+        infos = [(inspect_source(path), table, mapping) for path, table, mapping in files]
+        loads = []
+        with workspace.store() as store, store.transaction():
+            for info, table, mapping in infos:
+                loads.append(_load_into(store, workspace, info, table, mapping,
+                                        lambda s, n=info.name: step(f"{n}: {s}"), mode == "upsert",
+                                        own_transaction=False))
             fault_point("before_commit")
-        return result
+    return IngestResult(loads=loads)
 
 
 def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: str | None = None,
            preset_name: str | None = None, mapping_file: str | Path | None = None,
            mode: str = "insert", step: Step = quiet) -> IngestResult:
-    """Load files as batches (each all-or-nothing); a file loaded before is a no-op.
+    """Load files as batches (each all-or-nothing); a file loaded before is a no-op. A single
+    folder or zip is a multi-file export: ``mapping_file`` names each file's table (its
+    ``[files."NAME"]`` sections) and the files load as one all-or-nothing set.
 
     ``mode`` "insert" (the default) quarantines a row whose id is stored with other values;
     "upsert" replaces the stored row with it (a re-export in which an order was refunded or a
@@ -112,6 +186,11 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     if mode not in ("insert", "upsert"):
         raise SettingsError(f"unknown mode {mode!r}; choose insert or upsert")
     workspace = open_workspace(workspace_path)
+    if len(files) == 1 and (Path(files[0]).is_dir() or str(files[0]).lower().endswith(".zip")):
+        if table or preset_name:
+            raise SettingsError("a folder or zip of files takes --mapping with a section per file, not --table "
+                                "or --preset")
+        return _ingest_set(workspace, Path(files[0]), mapping_file, mode, step)
     table, mapping = _mapping_for(table, preset_name, mapping_file)
     if not files:
         raise SettingsError("name at least one file to load")

@@ -55,7 +55,8 @@ def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
 @command()
 def ingest(
     workspace: WorkspaceArg,
-    files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, Parquet or Excel files (gzip is fine).")],
+    files: Annotated[list[Path], typer.Argument(help="CSV, JSON Lines, Parquet or Excel files (gzip is fine), or "
+                                                    "one folder or zip of a multi-file export (with --mapping).")],
     table_name: Annotated[str | None, typer.Option("--table", help=f"Canonical table: {', '.join(CONTRACTS)}.")] = None,
     preset: Annotated[str | None, typer.Option(help=f"A built-in layout: {', '.join(PRESETS)}.")] = None,
     mapping: Annotated[Path | None, typer.Option(help="A TOML/YAML mapping file (see docs/mapping.md).")] = None,

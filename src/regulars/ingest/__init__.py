@@ -25,6 +25,7 @@ __all__ = [
     "header_changes",
     "inspect_source",
     "load_mapping",
+    "load_source_mapping",
     "mapping_text",
     "name_candidates",
     "normalise_phones",
@@ -40,7 +41,8 @@ __all__ = [
 _HOMES = {
     "_drift": ("header_changes",),
     "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
-    "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "name_candidates", "parse_mapping"),
+    "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "load_source_mapping",
+                 "name_candidates", "parse_mapping"),
     "_presets": ("PRESETS", "fitting_presets", "preset"),
     "_read": ("RawRead", "read_raw", "release_raw"),
     "_source": ("SourceInfo", "inspect_source"),

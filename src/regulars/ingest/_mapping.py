@@ -37,8 +37,8 @@ from typing import Any, Literal
 from regulars.errors import SettingsError, SourceError
 from regulars.schema import CONTRACTS, Column, contract_for
 
-__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "name_candidates",
-           "parse_mapping"]
+__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "load_source_mapping",
+           "name_candidates", "parse_mapping"]
 
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
@@ -265,9 +265,7 @@ def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
     )
 
 
-def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
-    """Read a mapping file (``.toml``, ``.yaml`` or ``.yml``)."""
-    path = Path(path)
+def _read_mapping_file(path: Path) -> Any:
     if not path.is_file():
         raise SettingsError(f"{path}: mapping file not found")
     text = path.read_text(encoding="utf-8-sig")
@@ -283,7 +281,45 @@ def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{path}: cannot be parsed ({exc})") from None
+    return raw
+
+
+def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
+    """Read a mapping file (``.toml``, ``.yaml`` or ``.yml``)."""
+    path = Path(path)
+    raw = _read_mapping_file(path)
+    if isinstance(raw, dict) and "files" in raw:
+        raise SettingsError(f"{path}: maps several files ([files]); give it with a folder or a zip of them")
     return parse_mapping(raw, str(path), table)
+
+
+def load_source_mapping(path: str | Path) -> dict[str, tuple[str, Mapping | None]]:
+    """A multi-file source's mapping: ``[files."name.csv"]`` tables, each a mapping (or just
+    ``table = "orders"`` for a file whose columns map themselves). Returns file name -> (table,
+    mapping or None)::
+
+        [files."customers.csv"]
+        table = "customers"
+        [files."orders.csv"]
+        table = "orders"
+        columns = { order_id = "Order", customer_id = "Client", ordered_at = "Date", amount = "Total" }
+    """
+    path = Path(path)
+    raw = _read_mapping_file(path)
+    files = raw.get("files") if isinstance(raw, dict) else None
+    if not isinstance(files, dict) or not files:
+        raise SettingsError(f"{path}: a folder or zip needs [files.\"NAME\"] sections naming each file's table")
+    extra = sorted(set(raw) - {"files", "description"})
+    if extra:
+        raise SettingsError(f"{path}: unknown key {extra[0]!r}; a multi-file mapping has [files] sections")
+    out: dict[str, tuple[str, Mapping | None]] = {}
+    for name, spec in files.items():
+        where = f"{path}: files.{name}"
+        if not isinstance(spec, dict) or "table" not in spec:
+            raise SettingsError(f"{where}: say which table the file loads (table = \"orders\")")
+        contract_for(spec["table"])
+        out[name] = (spec["table"], parse_mapping(spec, where) if "columns" in spec else None)
+    return out
 
 
 def _normal(name: str) -> str:
