@@ -169,3 +169,21 @@ def test_shopify_customers_and_mailchimp_audiences(workspace):
     # Shopify's Bob and Mailchimp's Bob are one customer, and his no to email wins
     resolved = dict(query(workspace, "SELECT customer_id, resolved_id FROM customer_map"))
     assert resolved["bob@example.com"] == resolved["7001234567891"]
+
+
+def test_platform_ids_are_kept_per_source_and_status_counts_merges_between_sources(workspace):
+    app.ingest(workspace, [FIXTURES / "shopify_customers.csv"], preset_name="shopify-customers")
+    app.ingest(workspace, [FIXTURES / "stripe_payments.csv"], preset_name="stripe-payments")
+    app.ingest(workspace, [FIXTURES / "freshdesk_tickets.csv"], preset_name="freshdesk-tickets")
+    # Stripe's customer ids and Freshdesk's contact ids beside the email each file is keyed by
+    assert query(workspace, "SELECT customer_id, source, external_id FROM external_ids ORDER BY 2, 1") == [
+        ("ann.lee@example.com", "freshdesk-tickets", "7001"), ("bob@example.com", "freshdesk-tickets", "7002"),
+        ("dan@example.com", "freshdesk-tickets", "7004"),
+        ("ann.lee@example.com", "stripe-payments", "cus_Q1"), ("bob@example.com", "stripe-payments", "cus_Q2"),
+        ("cara@example.com", "stripe-payments", "cus_Q3")]
+    ann = app.customer(workspace, "ann.lee@example.com")
+    assert {"source": "stripe-payments", "external_id": "cus_Q1"} in ann.to_dict()["external_ids"]
+    # Stripe's records of Ann, Bob and Cara (keyed by email) were merged with Shopify's (keyed by
+    # Shopify's id); Freshdesk's tickets use the ids Stripe's records already have: no new merge
+    assert app.status(workspace).merged_between == [
+        {"sources": ["shopify-customers", "stripe-payments"], "customers": 3}]

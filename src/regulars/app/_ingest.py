@@ -94,12 +94,19 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
         earlier_file["header"], staged.header, earlier_file["date_orders"], staged.date_orders,
         f"{earlier_file['source_name']} (batch {earlier_file['batch_id']})")
     step("storing")
-    if not own_transaction:
-        return store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
-                                 mapping=used.name, changes=changes)
-    with store.transaction():
+
+    def write() -> BatchResult:
         result = store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
                                    mapping=used.name, changes=changes)
+        kept = next((c for c in unused if used.external_id and c.lower() == used.external_id.lower()), None)
+        if kept is not None:
+            store.record_external_ids(result.batch_id, table, kept, used.name.removeprefix("preset "))
+        return result
+
+    if not own_transaction:
+        return write()
+    with store.transaction():
+        result = write()
         fault_point("before_commit")
     return result
 

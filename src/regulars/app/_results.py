@@ -46,6 +46,7 @@ class StatusResult(Result):
     workspace: str
     tables: dict[str, dict[str, Any]]
     customers: dict[str, int]
+    merged_between: list[dict[str, Any]]
     batches: list[dict[str, Any]]
     currencies: dict[str, int]
     quarantine: dict[str, Any]
@@ -97,6 +98,7 @@ class CustomerResult(Result):
     orders: dict[str, Any]
     scores: dict[str, Any] | None
     horizons: dict[str, int]
+    external_ids: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,10 @@ def print_status(data: Any) -> None:
     out.print(table("Customers", ["records", "after identity resolution", "merged", "minimal (no profile)"],
                     [[f"{c['records']:,}", f"{c['resolved']:,}", f"{c['merged']:,}", f"{c['minimal']:,}"]],
                     right=("records", "after identity resolution", "merged", "minimal (no profile)")))
+    if data.merged_between:
+        out.print(table("Customers found in two sources (merged by email or phone)", ["sources", "customers"],
+                        [[" + ".join(m["sources"]), f"{m['customers']:,}"] for m in data.merged_between],
+                        right=("customers",), fold=("sources",)))
     out.print(table("Batches", ["batch", "table", "source", "read", "quarantined", "loaded"],
                     [[b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
                       f"{b['rows_quarantined']:,}", b["loaded_at"][:10]] for b in data.batches],

@@ -45,7 +45,7 @@ _FIELD_KEYS = {
     "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
     "otherwise", "default", "true", "false", "transform", "fallback",
 }
-_TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description"}
+_TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id"}
 _TRANSFORMS = {"email", "lower", "abs", "unquote"}
 #: Side tables a field may fill with a prefix, per shape.
 _PREFIXES = {"rows": ("customer",), "order_lines": ("customer", "item", "product")}
@@ -90,6 +90,8 @@ class Mapping:
     delimiter: str | None = None
     dayfirst: bool | None = None
     decimal: str | None = None
+    #: the column holding the platform's own customer id (kept per source beside email and phone)
+    external_id: str | None = None
 
     def required_targets(self) -> tuple[str, ...]:
         if self.shape == "order_lines":
@@ -139,7 +141,9 @@ class Mapping:
             if need not in bound:
                 spec = next((f for f in self.fields if f.target == need), FieldSpec(need, (need,)))
                 raise SourceError(_missing_message(where, spec, columns, self))
-        unused = [c for c in columns if c.lower() not in used]
+        # the platform's own customer id stays in attributes even when a field reads it too
+        external = _normal(self.external_id) if self.external_id else None
+        unused = [c for c in columns if c.lower() not in used or _normal(c) == external]
         return resolved, unused
 
 
@@ -259,9 +263,12 @@ def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
     if not isinstance(columns, dict) or not columns:
         raise SettingsError(f"{name}: [columns] must map canonical columns to source columns")
     fields = tuple(_field(name, mapped_table, shape, str(k), v) for k, v in columns.items())
+    external = raw.get("external_id")
+    if external is not None and not isinstance(external, str):
+        raise SettingsError(f"{name}: external_id must name one column, got {external!r}")
     return Mapping(
         table=mapped_table, name=name, shape=shape, fields=fields, delimiter=delimiter,
-        dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"),
+        dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"), external_id=external,
     )
 
 

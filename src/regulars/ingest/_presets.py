@@ -174,6 +174,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "stripe-payments": {
         "description": "Stripe payments export (unified payments): one row per charge, times in UTC",
         "table": "orders",
+        "external_id": "Customer ID",
         "columns": {
             "order_id": "id",
             # the customer's email, else Stripe's customer id; neither: an anonymous sale
@@ -194,6 +195,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "freshdesk-tickets": {
         "description": "Freshdesk tickets export (with the contact fields: Full name, Contact ID, Email, phones)",
         "table": "tickets",
+        "external_id": "Contact ID",
         "columns": {
             "ticket_id": "Ticket ID",
             # the contact's email; without the contact fields, Freshdesk's contact id

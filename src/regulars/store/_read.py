@@ -64,7 +64,11 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         "SELECT s.*, r.cutoff, m.segments FROM scores s JOIN runs r USING (run_id) "
         "LEFT JOIN segment_members m USING (run_id, customer_id) WHERE s.customer_id = ? "
         "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved])
-    return {"customer_id": resolved, "records": records, "orders": orders, "scores": scores[0] if scores else None}
+    external = store.rows(
+        "SELECT DISTINCT e.source, e.external_id FROM external_ids e JOIN customer_map m USING (customer_id) "
+        "WHERE m.resolved_id = ? ORDER BY 1, 2", [resolved])
+    return {"customer_id": resolved, "records": records, "orders": orders, "scores": scores[0] if scores else None,
+            "external_ids": external}
 
 
 def segment_rules(store: Store) -> dict[str, str]:

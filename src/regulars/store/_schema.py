@@ -63,6 +63,8 @@ _BOOKKEEPING = (
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS header JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS date_orders JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS changes JSON",
+    """CREATE TABLE IF NOT EXISTS external_ids (
+        customer_id VARCHAR, source VARCHAR, external_id VARCHAR, batch_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS row_history (
         table_name VARCHAR, row_key VARCHAR, replaced_at TIMESTAMP, old_batch_id VARCHAR,
         new_batch_id VARCHAR, old_row JSON)""",

@@ -99,10 +99,21 @@ def status(store: Store, settings: Settings) -> dict[str, Any]:
         "SELECT count(*), count(*) FILTER (WHERE is_stub), "
         "(SELECT count(DISTINCT resolved_id) FROM customer_map) FROM customers"
     ).fetchone()
+    # customers whose records came from two sources (a preset, a mapping file, or a file's name)
+    pairs = con.execute(
+        """WITH rec AS (
+               SELECT DISTINCT m.resolved_id, CASE WHEN b.mapping = 'auto' OR b.mapping IS NULL
+                   THEN coalesce(b.table_name || ' file ' || b.source_name, 'unknown')
+                   ELSE replace(b.mapping, 'preset ', '') END AS source
+               FROM customer_map m JOIN customers c USING (customer_id) LEFT JOIN batches b USING (batch_id))
+           SELECT a.source, b.source, count(*) FROM rec a JOIN rec b
+             ON a.resolved_id = b.resolved_id AND a.source < b.source GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"""
+    ).fetchall()
     return {
         "tables": _tables(store),
         "customers": {"records": total, "minimal": stubs, "resolved": resolved,
                       "merged": total - resolved},
+        "merged_between": [{"sources": [a, b], "customers": n} for a, b, n in pairs],
         "batches": batches,
         "currencies": store.currencies(),
         "quarantine": {"rows": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],

@@ -180,6 +180,18 @@ class Store:
                         "date_orders": json.loads(dates or "{}")}
         return None
 
+    def record_external_ids(self, batch_id: str, table: str, column: str, source: str) -> int:
+        """The platform's own customer ids a batch carried (in ``column``, kept in the rows'
+        attributes), per source beside the customer id the rows use: new pairs only."""
+        return self.con.execute(
+            f"""INSERT INTO external_ids
+                SELECT DISTINCT customer_id, ?, x, ? FROM (SELECT customer_id, (attributes->>?) AS x FROM {table}
+                                                        WHERE batch_id = ?) t
+                WHERE t.customer_id IS NOT NULL AND t.x IS NOT NULL AND t.x <> '' AND t.x <> t.customer_id
+                  AND NOT EXISTS (SELECT 1 FROM external_ids e WHERE e.customer_id = t.customer_id
+                                  AND e.source = ? AND e.external_id = t.x)""",
+            [source, batch_id, column, batch_id, source]).fetchone()[0]
+
     def write_batch(
         self, staged: Staged, *, source_name: str, content_hash: str, mapping: str, changes: list[str] | None = None
     ) -> BatchResult:
