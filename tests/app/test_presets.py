@@ -187,3 +187,16 @@ def test_platform_ids_are_kept_per_source_and_status_counts_merges_between_sourc
     # Shopify's id); Freshdesk's tickets use the ids Stripe's records already have: no new merge
     assert app.status(workspace).merged_between == [
         {"sources": ["shopify-customers", "stripe-payments"], "customers": 3}]
+
+
+def test_woocommerce_orders_from_the_export_plugin(workspace):
+    (r,) = app.ingest(workspace, [FIXTURES / "woocommerce_orders.csv"], preset_name="woocommerce-orders").loads
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (4, 4, 0)
+    assert query(workspace, "SELECT order_id, customer_id, amount, status FROM orders ORDER BY 1") == [
+        ("5001", "ann.lee@example.com", 15.5, "completed"), ("5002", "bob@example.com", -9.0, "refunded"),
+        ("5003", "cara@example.com", 5.0, "cancelled")]  # an unpaid order is not a sale
+    assert query(workspace, "SELECT product_id, quantity, unit_price FROM order_items WHERE order_id = '5001' "
+                            "ORDER BY 1") == [("Cinnamon bun, large", 2.0, 3.25), ("SD-1", 1.0, 9.0)]
+    (note,) = query(workspace, "SELECT i.attributes->>'Customer Note' FROM order_items i JOIN orders o "
+                               "USING (order_id) WHERE o.order_id = '5002'")[0]
+    assert note == "Leave at the door, please"
