@@ -20,6 +20,7 @@ CASES = {  # preset -> (fixture, a column to rename in a later file)
     "mailchimp-audience": ("mailchimp_subscribed.csv", "MEMBER_RATING"),
     "mailchimp-activity": ("mailchimp_activity.csv", "Timestamp"),
     "hubspot-contacts": ("hubspot_contacts.csv", "Create Date"),
+    "klaviyo-profiles": ("klaviyo_profiles.csv", "Last Open"),
     "zendesk-tickets": ("zendesk_tickets.csv", "Created at"),
     "freshdesk-tickets": ("freshdesk_tickets.csv", "Created time"),
 }

@@ -200,3 +200,14 @@ def test_woocommerce_orders_from_the_export_plugin(workspace):
     (note,) = query(workspace, "SELECT i.attributes->>'Customer Note' FROM order_items i JOIN orders o "
                                "USING (order_id) WHERE o.order_id = '5002'")[0]
     assert note == "Leave at the door, please"
+
+
+def test_klaviyo_profiles(workspace):
+    (r,) = app.ingest(workspace, [FIXTURES / "klaviyo_profiles.csv"], preset_name="klaviyo-profiles").loads
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (2, 2, 0)
+    assert query(workspace, "SELECT customer_id, name, lead_source, CAST(created_at AS VARCHAR) FROM customers "
+                            "ORDER BY 1") == [
+        ("+44 7700 900111", "Eve Stone", "Sign-up form", "2024-02-02 12:00:00"),  # no email: the phone
+        ("ann.lee@example.com", "Ann Lee", "Shopify", "2024-01-10 09:00:00")]
+    assert query(workspace, "SELECT customer_id, external_id FROM external_ids ORDER BY 1") == [
+        ("+44 7700 900111", "01HABC2"), ("ann.lee@example.com", "01HABC1")]
