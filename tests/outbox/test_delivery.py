@@ -11,11 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from regulars import app
 from regulars.errors import DeliveryError
+from tests.conftest import query
 
 PLAYBOOKS = """\
 playbooks:
@@ -54,14 +54,6 @@ def shop(scored: Path, tmp_path: Path, smtp_port: int | None, url: str = "http:/
     return path
 
 
-def outbox(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path / "regulars.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def password(monkeypatch, smtp_server):
     monkeypatch.setenv("REGULARS_SMTP_PASSWORD", smtp_server.password)
@@ -71,15 +63,15 @@ def test_each_action_arrives_once_with_its_content(scored, tmp_path, smtp_server
     monkeypatch.setenv("REGULARS_WEBHOOK_SECRET", "hook-secret")
     path = shop(scored, tmp_path, smtp_server.port, receiver.url)
     queued = app.run_playbooks(path)
-    emails = outbox(path, "SELECT action_id, subject, body FROM outbox WHERE channel = 'email'")
-    hooks = outbox(path, "SELECT action_id FROM outbox WHERE channel = 'webhook'")
+    emails = query(path, "SELECT action_id, subject, body FROM outbox WHERE channel = 'email'")
+    hooks = query(path, "SELECT action_id FROM outbox WHERE channel = 'webhook'")
     assert len(emails) >= 20 and len(hooks) >= 20 and queued.held_out > 0
     result = app.deliver(path)
     assert result.outcomes == {"sent": len(emails) + len(hooks)}
     # each email once, to the customer, with the subject and text planned for them
     got = {m["Message-ID"].strip("<>").split("@")[0]: (to, m) for to, m in smtp_server.messages}
     assert len(smtp_server.messages) == len(got) == len(emails)
-    address = dict(outbox(path, "SELECT o.action_id, c.email FROM outbox o JOIN customers c USING (customer_id)"))
+    address = dict(query(path, "SELECT o.action_id, c.email FROM outbox o JOIN customers c USING (customer_id)"))
     for action_id, subject, body in emails:
         to, message = got[action_id]
         assert to == [address[action_id]] and message["Subject"] == subject and subject.startswith("We miss you, ")
@@ -93,8 +85,8 @@ def test_each_action_arrives_once_with_its_content(scored, tmp_path, smtp_server
     # a second delivery sends nothing; sent actions are messages (which caps and results read)
     assert app.deliver(path).outcomes == {}
     assert len(smtp_server.messages) == len(emails) and len(receiver.requests) == len(hooks)
-    sent = outbox(path, "SELECT count(*) FROM messages WHERE batch_id = 'outbox' AND variant = 'treatment'")[0][0]
-    held = outbox(path, "SELECT count(*) FROM messages WHERE batch_id = 'playbooks' AND variant = 'holdout'")[0][0]
+    sent = query(path, "SELECT count(*) FROM messages WHERE batch_id = 'outbox' AND variant = 'treatment'")[0][0]
+    held = query(path, "SELECT count(*) FROM messages WHERE batch_id = 'playbooks' AND variant = 'holdout'")[0][0]
     assert sent == len(emails) + len(hooks) and held == queued.held_out
     # queuing the same plan again adds nothing
     again = app.run_playbooks(path)
@@ -113,7 +105,7 @@ def test_a_deliverer_killed_mid_batch_sends_nothing_twice_and_loses_nothing(scor
     path = shop(scored, tmp_path, smtp_server.port)
     (path / "playbooks.yaml").write_text(PLAYBOOKS.split("  crm-hand-off:")[0] + PLAYBOOKS.split("priority: 10}\n")[1])
     app.run_playbooks(path)
-    emails = {r[0] for r in outbox(path, "SELECT action_id FROM outbox WHERE status = 'queued'")}
+    emails = {r[0] for r in query(path, "SELECT action_id FROM outbox WHERE status = 'queued'")}
     killed = deliverer(path, "deliver-sent:3")  # the third email left; the process dies before recording it
     assert killed.returncode == -9
     assert len(smtp_server.messages) == 3
@@ -121,9 +113,9 @@ def test_a_deliverer_killed_mid_batch_sends_nothing_twice_and_loses_nothing(scor
     assert again.returncode == 0, again.stderr
     ids = [m["Message-ID"].strip("<>").split("@")[0] for _, m in smtp_server.messages]
     assert len(ids) == len(set(ids)) == len(emails)  # nothing twice, nothing lost
-    states = dict(outbox(path, "SELECT status, count(*) FROM outbox GROUP BY 1"))
+    states = dict(query(path, "SELECT status, count(*) FROM outbox GROUP BY 1"))
     assert states == {"sent": len(emails) - 1, "unconfirmed": 1}  # the one in doubt waits for a person
-    doubt = outbox(path, "SELECT action_id FROM outbox WHERE status = 'unconfirmed'")[0][0]
+    doubt = query(path, "SELECT action_id FROM outbox WHERE status = 'unconfirmed'")[0][0]
     assert doubt in ids  # ... and it did arrive: retrying it would be the only way to send it twice
 
 
@@ -132,11 +124,11 @@ def test_killed_before_sending_the_action_is_unconfirmed_and_a_retry_sends_it_on
     book = path / "playbooks.yaml"
     book.write_text(book.read_text().replace("action: {channel: email, template: win-back", "action: {channel: audience"))
     app.run_playbooks(path)
-    hooks = {r[0] for r in outbox(path, "SELECT action_id FROM outbox WHERE channel = 'webhook'")}
+    hooks = {r[0] for r in query(path, "SELECT action_id FROM outbox WHERE channel = 'webhook'")}
     assert deliverer(path, "deliver-claimed:2").returncode == -9  # claimed the second, died before posting it
     assert len(receiver.requests) == 1
     assert deliverer(path, None).returncode == 0
-    doubt = outbox(path, "SELECT action_id, last_error FROM outbox WHERE status = 'unconfirmed'")
+    doubt = query(path, "SELECT action_id, last_error FROM outbox WHERE status = 'unconfirmed'")
     assert len(doubt) == 1 and "may have arrived" in doubt[0][1]
     assert len(receiver.requests) == len(hooks) - 1 and doubt[0][0] not in receiver.keys()
     assert app.retry(path, [doubt[0][0]]).changed == 1
@@ -145,7 +137,7 @@ def test_killed_before_sending_the_action_is_unconfirmed_and_a_retry_sends_it_on
     # the audience went into one import file, whole
     files = list((path / "outbox").glob("audience-generic-*.csv"))
     assert len(files) == 1
-    audience = outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'audience' AND status = 'sent'")[0][0]
+    audience = query(path, "SELECT count(*) FROM outbox WHERE channel = 'audience' AND status = 'sent'")[0][0]
     assert len(files[0].read_text(encoding="utf-8-sig").splitlines()) == audience + 1
 
 
@@ -154,7 +146,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_parked_with_its_reason(
     book = path / "playbooks.yaml"
     book.write_text(book.read_text().replace("above: 0.5}\n    holdout: 0.0", "above: 0.99}\n    holdout: 0.0"))
     app.run_playbooks(path)
-    hooks = outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'webhook'")[0][0]
+    hooks = query(path, "SELECT count(*) FROM outbox WHERE channel = 'webhook'")[0][0]
     assert hooks >= 1
     receiver.status = 500
     assert app.deliver(path).outcomes.get("retry later") == hooks
@@ -162,7 +154,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_parked_with_its_reason(
     assert app.deliver(path).outcomes.get("retry later") == hooks
     receiver.status, receiver.delay = 503, 0.0
     assert app.deliver(path).outcomes.get("parked") == hooks
-    log = outbox(path, "SELECT a.attempt, a.outcome, a.detail FROM delivery_attempts a JOIN outbox o USING (action_id) "
+    log = query(path, "SELECT a.attempt, a.outcome, a.detail FROM delivery_attempts a JOIN outbox o USING (action_id) "
                        "WHERE o.channel = 'webhook' ORDER BY a.action_id, a.attempt")
     assert [(a, o) for a, o, _ in log[:3]] == [(1, "failed"), (2, "failed"), (3, "parked")]
     assert "HTTP 500" in log[0][2] and "timed out" in log[1][2] and "HTTP 503" in log[2][2]
@@ -171,7 +163,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_parked_with_its_reason(
     receiver.status = 200
     assert app.retry(path).changed == hooks
     assert app.deliver(path).outcomes.get("sent") == hooks
-    assert outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")[0][0] == hooks
+    assert query(path, "SELECT count(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")[0][0] == hooks
 
 
 def test_a_refused_login_stops_delivery_and_leaves_every_email_queued(scored, tmp_path, smtp_server, monkeypatch):
@@ -183,21 +175,21 @@ def test_a_refused_login_stops_delivery_and_leaves_every_email_queued(scored, tm
         app.deliver(path)
     assert "wrong" not in str(caught.value)  # the password is never printed
     assert smtp_server.messages == []
-    assert outbox(path, "SELECT DISTINCT status, attempts FROM outbox") == [("queued", 0)]
+    assert query(path, "SELECT DISTINCT status, attempts FROM outbox") == [("queued", 0)]
 
 
 def test_an_unsubscribe_recorded_after_queuing_stops_the_email(scored, tmp_path, smtp_server, password):
     path = shop(scored, tmp_path, smtp_server.port)
     (path / "playbooks.yaml").write_text(PLAYBOOKS.split("  crm-hand-off:")[0] + PLAYBOOKS.split("priority: 10}\n")[1])
     app.run_playbooks(path)
-    first = outbox(path, "SELECT customer_id FROM outbox ORDER BY action_id LIMIT 1")[0][0]
+    first = query(path, "SELECT customer_id FROM outbox ORDER BY action_id LIMIT 1")[0][0]
     events = tmp_path / "unsubscribes.csv"
     events.write_text(f"customer_id,occurred_at,event_type\n{first},2025-01-01 12:00:00,email_unsubscribe\n")
     app.ingest(path, [events], table="events")
     result = app.deliver(path)
     assert result.outcomes["cancelled"] == 1
-    assert outbox(path, f"SELECT status FROM outbox WHERE customer_id = '{first}'") == [("cancelled",)]
-    address = outbox(path, f"SELECT email FROM customers WHERE customer_id = '{first}'")[0][0]
+    assert query(path, f"SELECT status FROM outbox WHERE customer_id = '{first}'") == [("cancelled",)]
+    address = query(path, f"SELECT email FROM customers WHERE customer_id = '{first}'")[0][0]
     assert all(to != [address] for to, _ in smtp_server.messages)
 
 
@@ -219,7 +211,7 @@ def test_email_goes_over_starttls_to_a_server_with_a_private_certificate(scored,
 def test_an_export_interrupted_before_it_was_recorded_is_finished_as_the_same_file(scored, tmp_path):
     path = shop(scored, tmp_path, None)
     app.run_playbooks(path)
-    emails = outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'queued'")[0][0]
+    emails = query(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'queued'")[0][0]
     assert deliverer(path, "deliver-exported").returncode == -9  # the file is written, the actions not marked
     files = list((path / "outbox").glob("email-*.csv"))
     assert len(files) == 1
@@ -227,7 +219,7 @@ def test_an_export_interrupted_before_it_was_recorded_is_finished_as_the_same_fi
     assert deliverer(path, None).returncode == 0
     assert list((path / "outbox").glob("email-*.csv")) == files and files[0].read_bytes() == first
     assert len(first.decode("utf-8-sig").splitlines()) == emails + 1
-    assert outbox(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent'")[0][0] == emails
+    assert query(path, "SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent'")[0][0] == emails
 
 
 def test_the_demo_starter_set_end_to_end_to_the_local_mail_server(scored, tmp_path, smtp_server, password):
@@ -239,10 +231,10 @@ def test_the_demo_starter_set_end_to_end_to_the_local_mail_server(scored, tmp_pa
     app.decide(path, ["all"], "approve", by="owner")
     delivered = app.deliver(path)
     assert delivered.outcomes == {"sent": queued.queued}
-    planned = dict(outbox(path, "SELECT action_id, subject FROM outbox WHERE status = 'sent'"))
+    planned = dict(query(path, "SELECT action_id, subject FROM outbox WHERE status = 'sent'"))
     got = {m["Message-ID"].strip("<>").split("@")[0]: m["Subject"] for _, m in smtp_server.messages}
     assert got == planned  # every approved and planned email arrived once, with its own subject
-    decided = outbox(path, "SELECT DISTINCT decided_by FROM outbox WHERE playbook = 'vip-recognition'")
+    decided = query(path, "SELECT DISTINCT decided_by FROM outbox WHERE playbook = 'vip-recognition'")
     assert decided == [("owner",)]
     results = {p["playbook"]: p for p in app.playbook_results(path).playbooks}
     assert results["churn-win-back"]["treated"] > 0 and results["churn-nurture"]["still_open"] > 0

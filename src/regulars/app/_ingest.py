@@ -11,7 +11,7 @@ from regulars.app._common import Step, quiet
 from regulars.app._results import IngestResult, MappingResult
 from regulars.errors import RegularsError, SettingsError, SourceError
 from regulars.schema import contract_for
-from regulars.store import BatchResult, Workspace, open_workspace
+from regulars.store import BatchResult, Workspace, open_workspace, previous_source_batch, record_external_ids
 
 if TYPE_CHECKING:
     from regulars.ingest import Mapping, SourceInfo
@@ -89,7 +89,7 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
     release_raw(con)
     if staged.rows_read == 0:
         raise SourceError(f"{info.path}: has a header but no rows; nothing to load")
-    earlier_file = store.previous_source_batch(table, used.name, info.name)
+    earlier_file = previous_source_batch(store, table, used.name, info.name)
     changes = [] if earlier_file is None else header_changes(
         earlier_file["header"], staged.header, earlier_file["date_orders"], staged.date_orders,
         f"{earlier_file['source_name']} (batch {earlier_file['batch_id']})")
@@ -100,7 +100,7 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
                                    mapping=used.name, changes=changes)
         kept = next((c for c in unused if used.external_id and c.lower() == used.external_id.lower()), None)
         if kept is not None:
-            store.record_external_ids(result.batch_id, table, kept, used.name.removeprefix("preset "))
+            record_external_ids(store, result.batch_id, table, kept, used.name.removeprefix("preset "))
         return result
 
     if not own_transaction:

@@ -9,19 +9,17 @@ written to a separate file and never loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from regulars._files import atomic_path
+from regulars.demo._calendar import DAYS, END, START
+from regulars.demo._calendar import dates as _dates
+from regulars.demo._campaign import past_campaign
 
 __all__ = ["DemoShop", "generate_shop"]
-
-START = datetime(2023, 1, 1)
-END = datetime(2024, 12, 31, 23, 59)
-DAYS = (END - START).days
 
 CATEGORIES = ("bread", "pastry", "cakes", "coffee", "gifts", "catering")
 REGIONS = (("GB", "London"), ("GB", "Manchester"), ("GB", "Bristol"), ("GB", "Leeds"),
@@ -49,10 +47,6 @@ class DemoShop:
 
     tables: dict[str, pd.DataFrame]
     truth: pd.DataFrame
-
-
-def _dates(offsets_days: np.ndarray) -> pd.Series:
-    return pd.Series(pd.Timestamp(START) + pd.to_timedelta(offsets_days, unit="D")).dt.floor("min")
 
 
 def _customers(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
@@ -242,47 +236,6 @@ def _activity(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.nd
     return events[events["occurred_at"] <= pd.Timestamp(END)], messages
 
 
-#: The playbook the demo shop ran before (with regulars' holdout), so results have something to show.
-PAST_PLAYBOOK = "churn-win-back"
-PAST_DAY = DAYS - 45  # mid-November: its 14-day attribution window closes before the data ends
-
-
-def _past_campaign(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.ndarray],
-                   buys: dict[str, np.ndarray], products: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A win-back email sent six weeks before the end to consenting customers whose last order
-    was 60-365 days earlier, with 20% held out by the same hash the playbooks use. The email
-    works: a treated customer who has not dropped out for good orders within two weeks with
-    15% chance (a held-out customer only buys as they would have anyway)."""
-    from regulars.playbooks import in_holdout
-
-    t = pd.Series(buys["t"]).groupby(buys["customer"]).max().reindex(range(len(ids))).to_numpy()
-    gap = PAST_DAY - t
-    chosen = np.flatnonzero(hidden["consent_email"] & (gap >= 60) & (gap <= 365))
-    held = in_holdout(ids[chosen], PAST_PLAYBOOK, 0.2)
-    treated = chosen[~held]
-    alive = buys["death"][treated] > PAST_DAY
-    respond = treated[alive & (rng.random(len(treated)) < 0.15)]
-    when = PAST_DAY + 0.5 + rng.random(len(respond)) * 13
-    order_ids = np.array([f"W{i:06d}" for i in range(1, len(respond) + 1)])
-    product = rng.integers(0, len(products), len(respond))
-    price = products["price"].to_numpy()[product]
-    quantity = 1 + rng.poisson(0.8, len(respond))
-    orders = pd.DataFrame({"order_id": order_ids, "customer_id": ids[respond], "ordered_at": _dates(when),
-                           "amount": np.round(price * quantity * 0.85, 2), "currency": "GBP", "status": "completed",
-                           "channel": "web", "discount": np.round(price * quantity * 0.15, 2)})
-    items = pd.DataFrame({"order_id": order_ids, "product_id": products["product_id"].to_numpy()[product],
-                          "quantity": quantity, "unit_price": price,
-                          "category": products["category"].to_numpy()[product]})
-    messages = pd.DataFrame({"message_id": [f"WB{i:06d}" for i in range(1, len(chosen) + 1)],
-                             "customer_id": ids[chosen], "sent_at": _dates(np.full(len(chosen), PAST_DAY + 0.42)),
-                             "channel": "email", "campaign_id": PAST_PLAYBOOK, "playbook": PAST_PLAYBOOK,
-                             "variant": np.where(held, "holdout", "treatment")})
-    opened = treated[rng.random(len(treated)) < 0.1 + 0.5 * hidden["engagement"][treated]]
-    events = pd.DataFrame({"customer_id": ids[opened], "occurred_at": _dates(np.full(len(opened), PAST_DAY + 0.6)),
-                           "event_type": "email_open", "channel": "email", "campaign_id": PAST_PLAYBOOK, "url": ""})
-    return {"orders": orders, "order_items": items, "messages": messages, "events": events}
-
-
 def _support(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.ndarray],
              orders: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     counts = orders.groupby("customer_id").size().reindex(ids, fill_value=0).to_numpy()
@@ -367,7 +320,7 @@ def generate_shop(customers: int = 5000, seed: int = 7) -> DemoShop:
     orders, items = _orders(rng, ids, buys, products)
     events, messages = _activity(rng, ids, hidden, buys)
     tickets, feedback = _support(rng, ids, hidden, orders)
-    past = _past_campaign(np.random.default_rng(seed + 1), ids, hidden, buys, products)
+    past = past_campaign(np.random.default_rng(seed + 1), ids, hidden, buys, products)
     orders = pd.concat([orders, past["orders"]], ignore_index=True)
     items = pd.concat([items, past["order_items"]], ignore_index=True)
     messages = pd.concat([messages, past["messages"]], ignore_index=True)

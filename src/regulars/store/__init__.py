@@ -35,6 +35,7 @@ from regulars.store._segments import (
     segment_members,
     segment_run,
 )
+from regulars.store._sources import previous_source_batch, record_external_ids
 from regulars.store._status import status
 from regulars.store._store import BatchResult, Store
 from regulars.store._workspace import Workspace, init_workspace, open_workspace
@@ -65,8 +66,10 @@ __all__ = [
     "playbook_inputs",
     "playbook_outcomes",
     "previous_segment_run",
+    "previous_source_batch",
     "quarantine_rows",
     "queue_actions",
+    "record_external_ids",
     "retry_actions",
     "run_scores",
     "segment_changes",
