@@ -211,3 +211,21 @@ def test_klaviyo_profiles(workspace):
         ("ann.lee@example.com", "Ann Lee", "Shopify", "2024-01-10 09:00:00")]
     assert query(workspace, "SELECT customer_id, external_id FROM external_ids ORDER BY 1") == [
         ("+44 7700 900111", "01HABC2"), ("ann.lee@example.com", "01HABC1")]
+
+
+def test_woocommerce_orders_with_items_packed_into_cells(workspace):
+    (r,) = app.ingest(workspace, [FIXTURES / "woocommerce_orders_packed.csv"],
+                      preset_name="woocommerce-orders-packed").loads
+    # four orders, five lines: 7001 has two items; 7004 lists none, so it cannot be stored as lines
+    assert (r.rows_read, r.rows_accepted, r.rows_anonymous, r.rows_quarantined) == (5, 3, 1, 1)
+    assert query(workspace, "SELECT order_id, customer_id, amount, status FROM orders ORDER BY 1") == [
+        ("7001", "ann.lee@example.com", 24.5, "completed"), ("7002", "bob@example.com", 9.0, "cancelled"),
+        ("7003", None, 4.0, "completed")]
+    assert query(workspace, "SELECT order_id, product_id, quantity, unit_price FROM order_items ORDER BY 1, 2") == [
+        ("7001", "43", 2.0, 3.25), ("7001", "SD-1", 2.0, 9.0), ("7002", "SD-1", 1.0, 9.0),
+        ("7003", "CR-2", 2.0, 2.0)]
+    # no SKU: WooCommerce's product id names the product, and the item's name is kept with it
+    assert query(workspace, "SELECT name FROM products WHERE product_id = '43'") == [("Cinnamon bun",)]
+    (reason,) = query(workspace, "SELECT reason FROM quarantine")[0]
+    assert reason.startswith("item.product_id: missing")
+    assert query(workspace, "SELECT customer_id, external_id FROM external_ids") == [("ann.lee@example.com", "12")]

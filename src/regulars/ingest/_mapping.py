@@ -45,7 +45,8 @@ _FIELD_KEYS = {
     "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
     "otherwise", "default", "true", "false", "transform", "fallback",
 }
-_TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id"}
+_TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id",
+             "packed_items"}
 _TRANSFORMS = {"email", "lower", "abs", "unquote"}
 #: Side tables a field may fill with a prefix, per shape.
 _PREFIXES = {"rows": ("customer",), "order_lines": ("customer", "item", "product")}
@@ -92,6 +93,8 @@ class Mapping:
     decimal: str | None = None
     #: the column holding the platform's own customer id (kept per source beside email and phone)
     external_id: str | None = None
+    #: for one row per order with the items in numbered cells (``line_item_1`` ...): their prefix
+    packed_items: str | None = None
 
     def required_targets(self) -> tuple[str, ...]:
         if self.shape == "order_lines":
@@ -266,9 +269,13 @@ def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
     external = raw.get("external_id")
     if external is not None and not isinstance(external, str):
         raise SettingsError(f"{name}: external_id must name one column, got {external!r}")
+    packed = raw.get("packed_items")
+    if packed is not None and (not isinstance(packed, str) or shape != "order_lines"):
+        raise SettingsError(f"{name}: packed_items names the prefix of the item columns (\"line_item_\") of an "
+                            "order_lines mapping")
     return Mapping(
         table=mapped_table, name=name, shape=shape, fields=fields, delimiter=delimiter,
-        dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"), external_id=external,
+        dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"), external_id=external, packed_items=packed,
     )
 
 

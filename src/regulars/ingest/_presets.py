@@ -13,6 +13,12 @@ from regulars.ingest._mapping import Mapping, parse_mapping
 
 __all__ = ["PRESETS", "fitting_presets", "preset"]
 
+#: WooCommerce's order statuses: paid ones are sales; unpaid, failed or held ones are not.
+WOO_STATUS = {"wc-completed": "completed", "processing": "completed", "wc-processing": "completed",
+              "wc-refunded": "refunded", "wc-cancelled": "cancelled", "failed": "cancelled", "wc-failed": "cancelled",
+              "pending": "cancelled", "wc-pending": "cancelled", "on-hold": "cancelled", "wc-on-hold": "cancelled",
+              "pending payment": "cancelled"}
+
 PRESETS: dict[str, dict[str, Any]] = {
     "online-retail": {
         "description": "UCI Online Retail invoice lines; invoices starting with C are refunds",
@@ -198,12 +204,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer_id": {"from": "Email (Billing)", "fallback": ["Phone (Billing)"], "transform": "email"},
             "ordered_at": ["Order Date", "Order Date and Time"],
             "amount": "Order Total Amount",
-            "status": {"from": "Order Status",
-                       "values": {"wc-completed": "completed", "processing": "completed",
-                                  "wc-processing": "completed", "wc-refunded": "refunded",
-                                  "wc-cancelled": "cancelled", "failed": "cancelled", "wc-failed": "cancelled",
-                                  "pending": "cancelled", "wc-pending": "cancelled", "on-hold": "cancelled",
-                                  "wc-on-hold": "cancelled", "pending payment": "cancelled"}},
+            "status": {"from": "Order Status", "values": WOO_STATUS},
             "discount": "Cart Discount Amount",
             "item.product_id": {"from": "SKU", "fallback": ["Item Name"]},
             "item.quantity": ["Quantity (- Refund)", "Quantity"],
@@ -215,6 +216,33 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer.country": "Country Code (Billing)",
             "customer.region": "State Code (Billing)",
             "customer.city": "City (Billing)",
+        },
+    },
+    "woocommerce-orders-packed": {
+        "description": "WooCommerce orders from WebToffee's export: a row per order, items in line_item_1, 2, ...",
+        "table": "orders",
+        "shape": "order_lines",
+        "packed_items": "line_item_",
+        "external_id": "customer_id",  # WordPress's user id
+        "columns": {
+            "order_id": ["order_id", "order_number"],
+            "customer_id": {"from": "customer_email", "fallback": ["billing_email", "billing_phone"],
+                            "transform": "email"},
+            "ordered_at": ["order_date", "paid_date"],
+            "amount": "order_total",
+            "currency": "order_currency",
+            "status": {"from": "status", "values": WOO_STATUS},
+            "discount": "discount_total",
+            "item.product_id": {"from": "Item SKU", "fallback": ["Item Product ID", "Item Name"]},
+            "item.quantity": "Item Quantity",
+            "item.unit_price": "Item Price",
+            "product.name": "Item Name",
+            "customer.email": "billing_email",
+            "customer.name": {"concat": ["billing_first_name", "billing_last_name"]},
+            "customer.phone": "billing_phone",
+            "customer.country": "billing_country",
+            "customer.region": "billing_state",
+            "customer.city": "billing_city",
         },
     },
     "stripe-payments": {

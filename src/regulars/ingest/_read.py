@@ -80,12 +80,12 @@ def drop_temp(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
 
 
 def _reset(con: duckdb.DuckDBPyConnection) -> None:
-    drop_temp(con, (RAW, "_raw0", REJECTS, "_rej_errors", "_rej_scans", "_reread0", "_reread"))
+    drop_temp(con, (RAW, "_raw0", REJECTS, "_rej_errors", "_rej_scans", "_reread0", "_reread", "_packed"))
 
 
 def release_raw(con: duckdb.DuckDBPyConnection) -> None:
     """Free the raw text once staging is done (it can be the largest thing in memory)."""
-    drop_temp(con, (RAW, "_raw0", "_reread", "_reread0"))
+    drop_temp(con, (RAW, "_raw0", "_reread", "_reread0", "_packed"))
 
 
 def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:

@@ -34,12 +34,17 @@ def previous_source_batch(store: Store, table: str, mapping: str, source_name: s
 
 def record_external_ids(store: Store, batch_id: str, table: str, column: str, source: str) -> int:
     """The platform's own customer ids a batch carried (in ``column``, kept in the rows'
-    attributes), per source beside the customer id the rows use: new pairs only."""
+    attributes, or in its order lines' for a file of order lines), per source beside the
+    customer id the rows use: new pairs only. An id of 0 is a platform's "no account" (a
+    WooCommerce guest), not an id."""
+    rows = f"SELECT customer_id, attributes FROM {table} WHERE batch_id = $2"
+    if table == "orders":
+        rows += (" UNION ALL SELECT o.customer_id, i.attributes FROM order_items i JOIN orders o USING (order_id) "
+                 "WHERE i.batch_id = $2")
     return store.con.execute(
         f"""INSERT INTO external_ids
-            SELECT DISTINCT customer_id, ?, x, ? FROM (SELECT customer_id, (attributes->>?) AS x FROM {table}
-                                                    WHERE batch_id = ?) t
-            WHERE t.customer_id IS NOT NULL AND t.x IS NOT NULL AND t.x <> '' AND t.x <> t.customer_id
+            SELECT DISTINCT customer_id, $1, x, $2 FROM (SELECT customer_id, (attributes->>$3) AS x FROM ({rows})) t
+            WHERE t.customer_id IS NOT NULL AND t.x NOT IN ('', '0') AND t.x <> t.customer_id
               AND NOT EXISTS (SELECT 1 FROM external_ids e WHERE e.customer_id = t.customer_id
-                              AND e.source = ? AND e.external_id = t.x)""",
-        [source, batch_id, column, batch_id, source]).fetchone()[0]
+                              AND e.source = $1 AND e.external_id = t.x)""",
+        [source, batch_id, column]).fetchone()[0]
