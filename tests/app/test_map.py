@@ -68,3 +68,21 @@ def test_map_refuses_what_it_cannot_do_and_prints_its_evidence(tmp_path):
         app.suggest_mapping(FIXTURES / "stripe_payments.csv", "order")
     shown = CliRunner().invoke(cli, ["map", str(FIXTURES / "stripe_payments.csv"), "--table", "orders"])
     assert shown.exit_code == 0 and "Created (UTC)" in shown.stdout and "75%" in shown.stdout
+
+
+@pytest.mark.parametrize(("name", "loaded"), [("shopify_orders.csv", 4), ("shopify_orders_blank_sku.csv", 5),
+                                              ("woocommerce_orders.csv", 4)])
+def test_an_order_export_with_a_row_per_item_is_suggested_as_order_lines(tmp_path, name, loaded):
+    target = tmp_path / "suggested.toml"
+    result = app.suggest_mapping(FIXTURES / name, "orders", write=target)
+    assert 'shape = "order_lines"' in result.mapping and not result.missing
+    picks = {g["target"]: (g["source"], g["fallback"]) for g in result.guesses}
+    assert picks["item.product_id"][0] in ("Lineitem sku", "SKU")
+    if name == "shopify_orders_blank_sku.csv":  # SKUs all blank: the item's name names the product
+        assert picks["item.product_id"][1] == ["Lineitem name"]
+    workspace = tmp_path / "shop"
+    app.init(workspace)
+    (r,) = app.ingest(workspace, [FIXTURES / name], mapping_file=target).loads
+    assert r.rows_accepted + r.rows_anonymous + r.rows_quarantined == r.rows_read
+    assert r.rows_accepted + r.rows_anonymous >= loaded - 1  # at most one order with a status to map by hand
+    assert query(workspace, "SELECT count(*) FROM order_items") == [(r.rows_accepted + r.rows_anonymous,)]

@@ -14,6 +14,11 @@ from regulars.schema import Column, contract_for
 __all__ = ["Guess", "mapping_text", "suggest_mapping"]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ORDER_NUMBER = re.compile(r"#\d+")
+#: An order file with a row per item: the item columns guessed, from the order_items and
+#: products tables' names.
+ITEM_TARGETS = (("item.product_id", "order_items", "product_id"), ("item.quantity", "order_items", "quantity"),
+                ("item.unit_price", "order_items", "unit_price"), ("product.name", "products", "name"))
 _NUMBER = re.compile(r"[-+]?[\d.,' ]*\d")
 _BOOLEAN = {"true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "subscribed", "unsubscribed"}
 #: How many sample values are shown per column.
@@ -33,6 +38,7 @@ class Guess:
     samples: list[str]
     parsed: float | None
     transform: str | None = None
+    fallback: list[str] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -82,7 +88,39 @@ def suggest_mapping(table: str, columns: list[str], rows: Sequence[dict[str, str
         shown = values.get(source, []) if source else []
         guesses.append(Guess(column.name, column.required, source, how, shown[:SHOWN],
                              _share(column, shown) if source else None, transform))
+    if table == "orders":
+        guesses += _item_guesses(guesses, columns, rows, values, filled)
     return guesses
+
+
+def _item_guesses(guesses: list[Guess], columns: list[str], rows: Sequence[dict[str, str | None]],
+                  values: dict[str, list[str]], filled: dict[str, float]) -> list[Guess]:
+    """For an order file with a row per item (order ids repeat, and item columns are there):
+    the item columns, so the suggestion says shape = "order_lines". A product id that is often
+    blank falls back to the item's name."""
+    from regulars.ingest._mapping import name_candidates
+
+    order = next(g for g in guesses if g.target == "order_id")
+    ids = [str(r[order.source]) for r in rows if order.source and r.get(order.source)]
+    if not ids or len(set(ids)) == len(ids):
+        return []
+    out = []
+    taken = {g.source for g in guesses if g.source}
+    for target, table, name in ITEM_TARGETS:
+        found = [f for f in name_candidates(table, name, columns) if f[0] not in taken]
+        if not found:
+            if target == "item.product_id":
+                return []  # repeated ids but no item columns: not an order-lines file
+            continue
+        source, how, _ = found[0]
+        fallback = None
+        if target == "item.product_id" and filled[source] < 1.0:
+            fallback = [f for f, _, _ in found[1:] if filled[f] > filled[source]][:1] or None
+        column = contract_for(table).column(name)
+        shown = values.get(source, [])
+        out.append(Guess(target, target == "item.product_id", source, how, shown[:SHOWN], _share(column, shown),
+                         None, fallback))
+    return out
 
 
 def _by_values(column: Column, columns: list[str], values: dict[str, list[str]], taken: set[str]
@@ -93,6 +131,10 @@ def _by_values(column: Column, columns: list[str], values: dict[str, list[str]],
         for c in free:
             if sum(bool(_EMAIL.fullmatch(v)) for v in values[c]) / len(values[c]) >= 0.8:
                 return c, "values look like email addresses", "email"
+    if column.name == "order_id":
+        for c in free:
+            if all(_ORDER_NUMBER.fullmatch(v) for v in values[c]):
+                return c, "values look like order numbers (#1001)", None
     if column.kind in ("timestamp", "number"):
         best = max(free, key=lambda c: _share(column, values[c]) or 0, default=None)
         if best is not None and (_share(column, values[best]) or 0) >= 0.8:
@@ -108,18 +150,25 @@ def mapping_text(table: str, guesses: list[Guess], file_name: str) -> str:
 
     lines = [f"# Suggested by `regulars map` for {file_name}: check each guess, then load with",
              f"#   regulars ingest DIR {file_name} --mapping THIS_FILE",
-             f'table = "{table}"', "", "[columns]"]
+             f'table = "{table}"']
+    if any(g.target.startswith("item.") for g in guesses):
+        lines.append('shape = "order_lines"    # order ids repeat: a row per item')
+    lines += ["", "[columns]"]
     for g in guesses:
         if g.source is None:
             if g.required:
-                lines.append(f'# {g.target} = "?"    # REQUIRED: name the column that holds it')
+                key = json.dumps(g.target) if "." in g.target else g.target
+                lines.append(f'# {key} = "?"    # REQUIRED: name the column that holds it')
             continue
         doubtful = not g.required and g.parsed is not None and g.parsed < 0.5
-        value = json.dumps(g.source) if g.transform is None else (
-            "{ from = " + json.dumps(g.source) + ", transform = " + json.dumps(g.transform) + " }")
+        options = [f"transform = {json.dumps(g.transform)}"] if g.transform else []
+        options += [f"fallback = {json.dumps(g.fallback)}"] if g.fallback else []
+        value = ("{ from = " + json.dumps(g.source) + ", " + ", ".join(options) + " }") if options else json.dumps(
+            g.source)
         parsed = f"; {g.parsed:.0%} read as {g.target}" if g.parsed is not None else ""
         sample = ", ".join(g.samples).replace("\n", " ")
-        entry = f"{g.target} = {value}    # {g.how}{parsed}; e.g. {sample}"
+        key = json.dumps(g.target) if "." in g.target else g.target
+        entry = f"{key} = {value}    # {g.how}{parsed}; e.g. {sample}"
         if doubtful:
             entry = f"# {entry}: map its values (values = {{ ... }}) before using it"
         lines.append(entry[:300])

@@ -9,7 +9,7 @@ __all__ = ["EMAIL_NAMES", "SYNONYMS"]
 
 #: Names of a column holding an email address: as a customer id, it is lowercased.
 EMAIL_NAMES = ("email", "e-mail", "email address", "e-mail address", "customer email", "requester email",
-               "contact email", "buyer email", "billing email", "user email", "mail")
+               "contact email", "buyer email", "billing email", "email (billing)", "user email", "mail")
 _CUSTOMER = ("customer id", "customer", "customer number", "client id", "client", "contact id", "user id",
              "member id", "buyer id", "account id")
 _CREATED = ("created", "created at", "created time", "created date", "create date", "date created", "creation date")
@@ -39,7 +39,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": (*_CUSTOMER, *EMAIL_NAMES),
         "ordered_at": ("order date", "date", "created", "created at", "created (utc)", "created date", "purchase date",
                        "invoice date", "transaction date", "paid at", "timestamp", "time", "datetime"),
-        "amount": ("total", "grand total", "order total", "total amount", "total price", "amount paid",
+        "amount": ("total", "grand total", "order total", "order total amount", "total amount", "total price",
+                   "amount paid",
                    "revenue", "value", "sales", "net sales", "price"),
         "currency": ("currency code", "ccy"),
         "status": ("order status", "financial status", "payment status", "state"),
@@ -47,13 +48,14 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "channel": ("sales channel", "source", "source name"),
     },
     "order_items": {
-        "product_id": ("sku", "product", "item", "item id", "stock code", "product code", "variant sku"),
-        "quantity": ("qty", "units", "quantity ordered", "count"),
-        "unit_price": ("price", "item price", "unit cost", "price each"),
+        "product_id": ("sku", "lineitem sku", "item sku", "variant sku", "product", "item id",
+                       "stock code", "product code", "lineitem name", "item name", "product name"),
+        "quantity": ("qty", "lineitem quantity", "quantity (- refund)", "units", "quantity ordered", "count"),
+        "unit_price": ("price", "lineitem price", "item price", "item cost", "unit cost", "price each"),
     },
     "products": {
         "product_id": ("sku", "product", "item id", "stock code", "product code", "id"),
-        "name": ("product name", "title", "item name", "description"),
+        "name": ("product name", "lineitem name", "item name", "title", "description"),
         "category": ("product type", "type", "department", "collection"),
     },
     "events": {
