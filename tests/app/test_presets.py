@@ -229,3 +229,17 @@ def test_woocommerce_orders_with_items_packed_into_cells(workspace):
     (reason,) = query(workspace, "SELECT reason FROM quarantine")[0]
     assert reason.startswith("item.product_id: missing")
     assert query(workspace, "SELECT customer_id, external_id FROM external_ids") == [("ann.lee@example.com", "12")]
+
+
+def test_ga4_events_as_bigquery_exports_them(workspace):
+    (r,) = app.ingest(workspace, [FIXTURES / "ga4_events.csv"], preset_name="ga4-events").loads
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (4, 4, 0)
+    assert query(workspace, "SELECT customer_id, CAST(occurred_at AS VARCHAR), event_type, channel FROM events "
+                            "ORDER BY occurred_at") == [
+        ("1234.5678", "2024-06-01 10:00:00", "page_view", "web"),
+        ("1234.5678", "2024-06-01 10:01:00", "product_view", "web"),   # view_item in regulars' words
+        ("ann.lee@example.com", "2024-06-01 10:02:00.5", "cart_add", "web"),  # the shop's own user id wins
+        ("9999.0001", "2024-06-02 10:00:00", "scroll", "web")]
+    (location,) = query(workspace, "SELECT json_extract_string(attributes->>'event_params', "
+                                   "'$.event_params[0].value.string_value') FROM events ORDER BY occurred_at LIMIT 1")[0]
+    assert location == "https://shop.example/"  # the nested fields are kept, as JSON

@@ -79,7 +79,12 @@ def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
 
 
 def timestamp_sql(s: str, formats: tuple[str, ...], dayfirst: bool) -> str:
-    """Read ISO dates, dates with offsets (to UTC) and common local formats."""
+    """Read ISO dates, dates with offsets (to UTC) and common local formats; ``format =
+    "epoch_s"``, ``"epoch_ms"`` or ``"epoch_us"`` reads seconds, milliseconds or microseconds
+    since 1970 (UTC), as analytics exports write them."""
+    epochs = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}
+    if formats and formats[0] in epochs:
+        return f"make_timestamp(CAST(TRY_CAST({s} AS DOUBLE) * {epochs[formats[0]]} AS BIGINT))"
     if formats:
         return f"CAST(try_strptime({s}, {_list(formats)}) AS TIMESTAMP)"
     local = tuple(

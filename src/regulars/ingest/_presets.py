@@ -19,6 +19,11 @@ WOO_STATUS = {"wc-completed": "completed", "processing": "completed", "wc-proces
               "pending": "cancelled", "wc-pending": "cancelled", "on-hold": "cancelled", "wc-on-hold": "cancelled",
               "pending payment": "cancelled"}
 
+#: GA4's recommended event names in regulars' vocabulary (others are kept as they are).
+GA4_EVENTS = {"view_item": "product_view", "select_item": "product_view", "add_to_cart": "cart_add",
+              "begin_checkout": "checkout_start", "view_search_results": "search", "generate_lead": "lead_created",
+              "sign_up": "lead_created", "file_download": "download", "form_submit": "form_submit"}
+
 PRESETS: dict[str, dict[str, Any]] = {
     "online-retail": {
         "description": "UCI Online Retail invoice lines; invoices starting with C are refunds",
@@ -151,6 +156,17 @@ PRESETS: dict[str, dict[str, Any]] = {
             "campaign_id": ["Campaign ID", "Campaign Title", "Campaign"],
             "url": "URL",
             "customer.email": ["Email Address", "Email"],
+        },
+    },
+    "ga4-events": {
+        "description": "Google Analytics 4 events as BigQuery exports them to CSV (nested fields as JSON text)",
+        "table": "events",
+        "columns": {
+            # the shop's own user id where it sets one, else GA4's pseudonymous browser id
+            "customer_id": {"from": "user_id", "fallback": ["user_pseudo_id"]},
+            "occurred_at": {"from": "event_timestamp", "format": "epoch_us"},
+            "event_type": {"from": "event_name", "values": GA4_EVENTS},
+            "channel": {"from": "platform", "transform": "lower"},
         },
     },
     "hubspot-contacts": {
