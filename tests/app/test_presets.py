@@ -243,3 +243,15 @@ def test_ga4_events_as_bigquery_exports_them(workspace):
     (location,) = query(workspace, "SELECT json_extract_string(attributes->>'event_params', "
                                    "'$.event_params[0].value.string_value') FROM events ORDER BY occurred_at LIMIT 1")[0]
     assert location == "https://shop.example/"  # the nested fields are kept, as JSON
+
+
+def test_matomo_visit_log_one_event_per_action(workspace):
+    (r,) = app.ingest(workspace, [FIXTURES / "matomo_visits.csv"], preset_name="matomo-visits").loads
+    # two visits, four actions (the third group of each visit is empty: no row)
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (4, 4, 0)
+    assert query(workspace, "SELECT customer_id, CAST(occurred_at AS VARCHAR), event_type, url, campaign_id "
+                            "FROM events ORDER BY occurred_at") == [
+        ("a1b2c3d4e5f60718", "2024-06-01 10:00:00", "page_view", "https://shop.example/", "summer"),
+        ("a1b2c3d4e5f60718", "2024-06-01 10:01:00", "page_view", "https://shop.example/p/sourdough", "summer"),
+        ("a1b2c3d4e5f60718", "2024-06-01 10:02:00", "download", "https://shop.example/menu.pdf", "summer"),
+        ("ann.lee@example.com", "2024-06-02 10:00:00", "search", "https://shop.example/?q=cake", None)]

@@ -58,7 +58,7 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
                upsert: bool, own_transaction: bool) -> BatchResult:
     """Stage one file and write it as a batch: in its own transaction, or (for a set of files)
     in the caller's."""
-    from regulars.ingest import auto_mapping, header_changes, read_raw, release_raw, stage, unpack_items
+    from regulars.ingest import auto_mapping, header_changes, read_raw, release_raw, stage, unpack_groups, unpack_items
 
     settings = workspace.settings
     earlier = store.find_batch(info.content_hash, table, "upsert" if upsert else "insert")
@@ -73,11 +73,13 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
     con = store.con
     step("reading")
     # A generated row id needs row numbers while typing, so such files are read eagerly.
-    eager = mapping is not None and (mapping.packed_items is not None or any(f.generate == "row"
-                                                                               for f in mapping.fields))
+    eager = mapping is not None and (mapping.packed_items is not None or mapping.packed_groups is not None
+                                     or any(f.generate == "row" for f in mapping.fields))
     raw = read_raw(con, info, mapping.delimiter if mapping else None, lazy=not eager)
     if mapping is not None and mapping.packed_items:
         raw = unpack_items(con, raw, mapping.packed_items)
+    if mapping is not None and mapping.packed_groups:
+        raw = unpack_groups(con, raw, mapping.packed_groups)
     used = mapping or auto_mapping(table, raw.columns, synonyms=True)
     try:
         fields, unused = used.resolve(raw.columns, where=str(info.path))

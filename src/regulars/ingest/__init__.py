@@ -36,6 +36,7 @@ __all__ = [
     "resolve_identities",
     "stage",
     "suggest_mapping",
+    "unpack_groups",
     "unpack_items",
 ]
 
@@ -44,7 +45,7 @@ _HOMES = {
     "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
     "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "load_source_mapping",
                  "name_candidates", "parse_mapping"),
-    "_packed": ("unpack_items",),
+    "_packed": ("unpack_groups", "unpack_items"),
     "_presets": ("PRESETS", "fitting_presets", "preset"),
     "_read": ("RawRead", "read_raw", "release_raw"),
     "_source": ("SourceInfo", "inspect_source"),

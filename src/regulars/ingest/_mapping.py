@@ -46,7 +46,7 @@ _FIELD_KEYS = {
     "otherwise", "default", "true", "false", "transform", "fallback",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id",
-             "packed_items"}
+             "packed_items", "packed_groups"}
 _TRANSFORMS = {"email", "lower", "abs", "unquote"}
 #: Side tables a field may fill with a prefix, per shape.
 _PREFIXES = {"rows": ("customer",), "order_lines": ("customer", "item", "product")}
@@ -95,6 +95,9 @@ class Mapping:
     external_id: str | None = None
     #: for one row per order with the items in numbered cells (``line_item_1`` ...): their prefix
     packed_items: str | None = None
+    #: for one row per visit with its actions in numbered column groups (``url (actionDetails 0)``):
+    #: the group's name
+    packed_groups: str | None = None
 
     def required_targets(self) -> tuple[str, ...]:
         if self.shape == "order_lines":
@@ -273,9 +276,13 @@ def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
     if packed is not None and (not isinstance(packed, str) or shape != "order_lines"):
         raise SettingsError(f"{name}: packed_items names the prefix of the item columns (\"line_item_\") of an "
                             "order_lines mapping")
+    groups = raw.get("packed_groups")
+    if groups is not None and not isinstance(groups, str):
+        raise SettingsError(f"{name}: packed_groups names the group of numbered columns (\"actionDetails\")")
     return Mapping(
         table=mapped_table, name=name, shape=shape, fields=fields, delimiter=delimiter,
         dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"), external_id=external, packed_items=packed,
+        packed_groups=groups,
     )
 
 

@@ -14,7 +14,7 @@ import duckdb
 
 from regulars.ingest._read import RAW, RawRead, drop_temp
 
-__all__ = ["ITEM_COLUMNS", "unpack_items"]
+__all__ = ["ITEM_COLUMNS", "unpack_groups", "unpack_items"]
 
 #: Column made for each item -> the key it has inside the packed cell.
 ITEM_COLUMNS = {"Item Name": "name", "Item Product ID": "product_id", "Item SKU": "sku",
@@ -52,3 +52,32 @@ def unpack_items(con: duckdb.DuckDBPyConnection, raw: RawRead, prefix: str) -> R
     drop_temp(con, (RAW,))
     con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM _packed")
     return RawRead([*kept, *ITEM_COLUMNS, "Item Price"], numbered=True, path=raw.path)
+
+
+def unpack_groups(con: duckdb.DuckDBPyConnection, raw: RawRead, group: str) -> RawRead:
+    """Replace ``_raw`` (numbered) by one row per numbered column group, as Matomo's visit log
+    flattens each visit's actions: ``url (actionDetails 0)``, ``timestamp (actionDetails 0)``,
+    ``url (actionDetails 1)``, ... become rows with columns ``Action url``, ``Action timestamp``,
+    ... (a group with every cell blank is no row); the row's other columns repeat on each."""
+    pattern = re.compile(r"(.+) \(" + re.escape(group) + r" (\d+)\)")
+    grouped: dict[int, dict[str, str]] = {}
+    for column in raw.columns:
+        found = pattern.fullmatch(column)
+        if found:
+            grouped.setdefault(int(found.group(2)), {})[found.group(1)] = column
+    if not grouped:
+        return raw
+    fields = sorted({f for cells in grouped.values() for f in cells})
+    kept = [c for c in raw.columns if not pattern.fullmatch(c)]
+    columns = ", ".join(_q(c) for c in kept)
+    parts = []
+    for n, cells in sorted(grouped.items()):
+        picks = ", ".join(f"{_q(cells[f]) if f in cells else 'CAST(NULL AS VARCHAR)'} AS {_q('Action ' + f)}"
+                          for f in fields)
+        filled = " OR ".join(f"NULLIF(trim({_q(c)}), '') IS NOT NULL" for c in cells.values())
+        parts.append(f"SELECT _row, {n} AS _n, {columns}, {picks} FROM {RAW} WHERE {filled}")
+    con.execute(f"CREATE TEMP TABLE _packed AS SELECT * EXCLUDE (_n) FROM ({' UNION ALL '.join(parts)}) "
+                f"ORDER BY _row, _n")
+    drop_temp(con, (RAW,))
+    con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM _packed")
+    return RawRead([*kept, *(f"Action {f}" for f in fields)], numbered=True, path=raw.path)

@@ -169,6 +169,23 @@ PRESETS: dict[str, dict[str, Any]] = {
             "channel": {"from": "platform", "transform": "lower"},
         },
     },
+    "matomo-visits": {
+        "description": "Matomo visit log export (Live.getLastVisitsDetails as CSV): each visit's actions in "
+                       "numbered column groups, one event each",
+        "table": "events",
+        "packed_groups": "actionDetails",
+        "columns": {
+            # the shop's own user id where the site sets one, else Matomo's visitor id
+            "customer_id": {"from": "userId", "fallback": ["visitorId"]},
+            "occurred_at": {"from": "Action timestamp", "format": "epoch_s"},
+            "event_type": {"from": "Action type", "values": {"action": "page_view", "search": "search",
+                                                              "download": "download", "goal": "form_submit",
+                                                              "ecommerceorder": "purchase", "outlink": "link_click"}},
+            "url": "Action url",
+            "channel": {"constant": "web"},
+            "campaign_id": "campaignName",
+        },
+    },
     "hubspot-contacts": {
         "description": "HubSpot contacts export",
         "table": "customers",
