@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regulars._faults import fault_point
+from regulars._sql import quote
 from regulars.app._common import Step, quiet
 from regulars.app._results import IngestResult, MappingResult
 from regulars.errors import RegularsError, SettingsError, SourceError
@@ -222,6 +223,25 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     return IngestResult(loads=loads)
 
 
+def _unpacked(con: Any, raw: Any) -> tuple[Any, dict[str, str]]:
+    """A file whose items or actions are packed into numbered cells or column groups, unpacked
+    the way its mapping will say (``packed_items`` / ``packed_groups``)."""
+    import re
+    from collections import Counter
+
+    from regulars.ingest import unpack_groups, unpack_items
+
+    cells = Counter(m.group(1) for c in raw.columns if (m := re.fullmatch(r"(.*?_)\d+", c)))
+    if cells and cells.most_common(1)[0][1] >= 2 and "item" in cells.most_common(1)[0][0]:
+        prefix = cells.most_common(1)[0][0]
+        return unpack_items(con, raw, prefix), {"packed_items": prefix}
+    groups = Counter(m.group(1) for c in raw.columns if (m := re.fullmatch(r".+ \((\w+) \d+\)", c)))
+    if groups and groups.most_common(1)[0][1] >= 4:
+        name = groups.most_common(1)[0][0]
+        return unpack_groups(con, raw, name), {"packed_groups": name}
+    return raw, {}
+
+
 def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = None) -> MappingResult:
     """A suggested mapping for ``file`` into ``table``: each canonical column's source column,
     why, sample values and how many read as the column's kind, as a mapping file's text;
@@ -237,12 +257,14 @@ def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = 
     con = duckdb.connect()
     try:
         raw = read_raw(con, info, lazy=False)
-        sample = con.execute(f"SELECT * EXCLUDE (_row) FROM _raw ORDER BY _row LIMIT {SAMPLE_ROWS}").fetch_df()
+        raw, packed = _unpacked(con, raw)
+        sample = con.execute(f"SELECT {', '.join(quote(c) for c in raw.columns)} FROM _raw ORDER BY _row "
+                             f"LIMIT {SAMPLE_ROWS}").fetch_df()
     finally:
         con.close()
     rows = sample.astype(object).where(sample.notna(), None).to_dict("records")
     guesses = suggest(table, raw.columns, rows)
-    text = mapping_text(table, guesses, Path(file).name)
+    text = mapping_text(table, guesses, Path(file).name, packed)
     if write is not None:
         target = Path(write)
         if target.exists():

@@ -43,7 +43,7 @@ __all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mappin
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
     "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
-    "otherwise", "default", "true", "false", "transform", "fallback",
+    "otherwise", "default", "true", "false", "transform", "fallback", "ignore",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id",
              "packed_items", "packed_groups"}
@@ -71,6 +71,7 @@ class FieldSpec:
     false_words: tuple[str, ...] = ()
     transform: str | None = None
     fallback: tuple[str, ...] = ()
+    ignore: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class Mapping:
 
         resolved, used = [], set()
         for spec in self.fields:
+            if spec.ignore:  # not loaded, and not mapped by its name either: its column stays in attributes
+                continue
             column = _target_column(self, spec.target)
             source = next((found for s in spec.sources if (found := find(s)) is not None), None)
             backups = tuple(found for c in spec.fallback if (found := find(c)) is not None)
@@ -214,6 +217,10 @@ def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -
     unknown = sorted(set(raw) - _FIELD_KEYS)
     if unknown:
         raise SettingsError(f"{where}: unknown option {unknown[0]!r}; options are {sorted(_FIELD_KEYS)}")
+    if raw.get("ignore") is True and len(raw) == 1:
+        return FieldSpec(target, ignore=True)
+    if "ignore" in raw:
+        raise SettingsError(f"{where}: ignore = true stands alone (the column is then kept in attributes)")
     makers = [k for k in ("from", "concat", "constant", "generate") if k in raw]
     if len(makers) != 1:
         raise SettingsError(f"{where}: give exactly one of from, concat, constant or generate")

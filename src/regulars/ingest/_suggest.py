@@ -19,8 +19,6 @@ _ORDER_NUMBER = re.compile(r"#\d+")
 #: products tables' names.
 ITEM_TARGETS = (("item.product_id", "order_items", "product_id"), ("item.quantity", "order_items", "quantity"),
                 ("item.unit_price", "order_items", "unit_price"), ("product.name", "products", "name"))
-_NUMBER = re.compile(r"[-+]?[\d.,' ]*\d")
-_BOOLEAN = {"true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "subscribed", "unsubscribed"}
 #: How many sample values are shown per column.
 SHOWN = 3
 
@@ -39,29 +37,40 @@ class Guess:
     parsed: float | None
     transform: str | None = None
     fallback: list[str] | None = None
+    format: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
-def _reads_as(column: Column, value: str) -> bool:
-    """Whether one value reads as the column's kind (a quick check, for the evidence shown)."""
-    if column.kind == "timestamp":
-        import pandas as pd
+def _share(column: Column, values: list[str], formats: tuple[str, ...] = ()) -> float | None:
+    """The share of ``values`` the loader itself reads as the column's kind (its own SQL, on a
+    scratch DuckDB connection): the evidence shown is what loading will do. Dates count as read
+    in either order of day and month; choices must be a known word."""
+    import duckdb
 
-        return not pd.isna(pd.to_datetime(value, errors="coerce", format="mixed", dayfirst=False))
-    if column.kind in ("number", "integer"):
-        return bool(_NUMBER.fullmatch(re.sub(r"[£$€¥\s]", "", value)))
-    if column.kind == "boolean":
-        return value.strip().lower() in _BOOLEAN
-    if column.kind == "choice" and column.choices:
-        known = {c.lower() for c in column.choices} | {w.lower() for w, _ in column.synonyms}
-        return value.strip().lower() in known
-    return True
+    from regulars.ingest._convert import value_sql
+    from regulars.ingest._mapping import FieldSpec
+
+    if not values:
+        return None
+    spec = FieldSpec(column.name, formats=formats)
+    reads = " OR ".join(f"{value_sql(column, spec, 'x', first, 'auto')} IS NOT NULL" for first in (False, True))
+    con = duckdb.connect()
+    try:
+        got = con.execute(f"SELECT count(*) FILTER (WHERE {reads}) FROM (SELECT unnest(?::VARCHAR[]) AS x)",
+                          [values]).fetchone()[0]
+    finally:
+        con.close()
+    return got / len(values)
 
 
-def _share(column: Column, values: list[str]) -> float | None:
-    return sum(_reads_as(column, v) for v in values) / len(values) if values else None
+def _epoch(values: list[str]) -> str | None:
+    """``epoch_s``, ``epoch_ms`` or ``epoch_us`` when every value is a count since 1970 of that unit."""
+    digits = {len(v) for v in values}
+    if values and all(v.isdigit() for v in values) and len(digits) == 1:
+        return {10: "epoch_s", 13: "epoch_ms", 16: "epoch_us"}.get(digits.pop())
+    return None
 
 
 def suggest_mapping(table: str, columns: list[str], rows: Sequence[dict[str, str | None]]) -> list[Guess]:
@@ -86,8 +95,12 @@ def suggest_mapping(table: str, columns: list[str], rows: Sequence[dict[str, str
         if source:
             taken.add(source)
         shown = values.get(source, []) if source else []
-        guesses.append(Guess(column.name, column.required, source, how, shown[:SHOWN],
-                             _share(column, shown) if source else None, transform))
+        share = _share(column, shown) if source else None
+        epoch = _epoch(shown) if column.kind == "timestamp" and not share else None
+        if epoch:
+            share, how = _share(column, shown, (epoch,)), f"{how}; values are {epoch.replace('_', ' ')} since 1970"
+        guesses.append(Guess(column.name, column.required, source, how, shown[:SHOWN], share, transform,
+                             format=epoch))
     if table == "orders":
         guesses += _item_guesses(guesses, columns, rows, values, filled)
     return guesses
@@ -136,13 +149,13 @@ def _by_values(column: Column, columns: list[str], values: dict[str, list[str]],
             if all(_ORDER_NUMBER.fullmatch(v) for v in values[c]):
                 return c, "values look like order numbers (#1001)", None
     if column.kind in ("timestamp", "number"):
-        best = max(free, key=lambda c: _share(column, values[c]) or 0, default=None)
+        best = max(free, key=lambda c: (_share(column, values[c]) or 0, c), default=None)
         if best is not None and (_share(column, values[best]) or 0) >= 0.8:
             return best, f"values read as {'dates' if column.kind == 'timestamp' else 'numbers'}", None
     return None, "not found", None
 
 
-def mapping_text(table: str, guesses: list[Guess], file_name: str) -> str:
+def mapping_text(table: str, guesses: list[Guess], file_name: str, settings: dict[str, str] | None = None) -> str:
     """The suggestion as a mapping file (TOML), with the evidence as comments; required
     columns not found, and optional ones whose values mostly do not read (words where numbers
     belong, say), are left as comments to fill in."""
@@ -151,6 +164,8 @@ def mapping_text(table: str, guesses: list[Guess], file_name: str) -> str:
     lines = [f"# Suggested by `regulars map` for {file_name}: check each guess, then load with",
              f"#   regulars ingest DIR {file_name} --mapping THIS_FILE",
              f'table = "{table}"']
+    lines += [f"{key} = {json.dumps(value)}    # unpacked before the columns below" for key, value in
+              (settings or {}).items()]
     if any(g.target.startswith("item.") for g in guesses):
         lines.append('shape = "order_lines"    # order ids repeat: a row per item')
     lines += ["", "[columns]"]
@@ -162,6 +177,7 @@ def mapping_text(table: str, guesses: list[Guess], file_name: str) -> str:
             continue
         doubtful = not g.required and g.parsed is not None and g.parsed < 0.5
         options = [f"transform = {json.dumps(g.transform)}"] if g.transform else []
+        options += [f"format = {json.dumps(g.format)}"] if g.format else []
         options += [f"fallback = {json.dumps(g.fallback)}"] if g.fallback else []
         value = ("{ from = " + json.dumps(g.source) + ", " + ", ".join(options) + " }") if options else json.dumps(
             g.source)
@@ -169,7 +185,8 @@ def mapping_text(table: str, guesses: list[Guess], file_name: str) -> str:
         sample = ", ".join(g.samples).replace("\n", " ")
         key = json.dumps(g.target) if "." in g.target else g.target
         entry = f"{key} = {value}    # {g.how}{parsed}; e.g. {sample}"
-        if doubtful:
-            entry = f"# {entry}: map its values (values = {{ ... }}) before using it"
+        if doubtful:  # left out, so it is not mapped by its name either; the user maps its values first
+            entry = (f"{key} = {{ ignore = true }}    # {g.source!r}: {g.how}{parsed}; e.g. {sample}: to load it, "
+                     f"map its values (values = {{ ... }} or format = ...)")
         lines.append(entry[:300])
     return "\n".join(lines) + "\n"

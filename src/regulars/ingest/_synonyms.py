@@ -50,7 +50,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "order_items": {
         "product_id": ("sku", "lineitem sku", "item sku", "variant sku", "product", "item id",
                        "stock code", "product code", "lineitem name", "item name", "product name"),
-        "quantity": ("qty", "lineitem quantity", "quantity (- refund)", "units", "quantity ordered", "count"),
+        "quantity": ("qty", "lineitem quantity", "item quantity", "quantity (- refund)", "units", "quantity ordered",
+                     "count"),
         "unit_price": ("price", "lineitem price", "item price", "item cost", "unit cost", "price each"),
     },
     "products": {
@@ -60,10 +61,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "events": {
         "customer_id": (*_CUSTOMER, "visitor id", "client_id", "user_pseudo_id", "visitor", *EMAIL_NAMES),
-        "occurred_at": ("timestamp", "event time", "event timestamp", "time", "date", "datetime", "created at",
-                        "event date"),
-        "event_type": ("event", "event name", "action", "activity", "type"),
-        "url": ("page", "page url", "page location", "link", "path"),
+        "occurred_at": ("timestamp", "event time", "event timestamp", "action timestamp", "time", "date", "datetime",
+                        "created at", "event date"),
+        "event_type": ("event", "event name", "action type", "action", "activity", "type"),
+        "url": ("page", "page url", "page location", "action url", "link", "path"),
         "campaign_id": ("campaign", "campaign name", "utm campaign"),
         "product_id": ("sku", "product", "item id"),
     },
