@@ -98,8 +98,8 @@ def timestamp_sql(s: str, formats: tuple[str, ...], dayfirst: bool) -> str:
     return (
         f"CASE WHEN {s} IS NULL THEN NULL "
         f"WHEN length({s}) > 10 AND regexp_matches({s}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN {offset} "
-        # DuckDB's own cast reads 11/10/24 as the year 11: it is only asked about ISO-like dates
-        f"ELSE coalesce(CASE WHEN regexp_matches({s}, '^[0-9]{{4}}') THEN try_cast({s} AS TIMESTAMP) END, "
+        # DuckDB's own cast reads 11/10/24 as the year 11: it is only asked about ISO dates (yyyy-...)
+        f"ELSE coalesce(CASE WHEN substr({s}, 5, 1) = '-' THEN try_cast({s} AS TIMESTAMP) END, "
         f"try_strptime({s}, {_list(local)})) END"
     )
 
@@ -188,7 +188,8 @@ def problem_sql(target: str, column: Column, s: str, v: str, required: bool) -> 
         if column.kind == "id":  # 5.27763E+12: a spreadsheet showed a long number id; its digits are gone
             lost = lit(" is a long number a spreadsheet shortened; its digits are lost: export the file again "
                        "and keep this column as text")
-            out.append((f"regexp_matches({s}, '^[0-9]+(\\.[0-9]+)?[eE][+][0-9]+$')",
+            out.append((f"(contains({s}, 'E+') OR contains({s}, 'e+')) "  # the cheap test first: most ids pass it
+                        f"AND regexp_matches({s}, '^[0-9]+(\\.[0-9]+)?[eE][+][0-9]+$')",
                         f"{lit(target + ': ')} || {quoted} || {lost}", "mangled_id:" + target))
         limit = MAX_ID_LENGTH if column.kind == "id" else MAX_TEXT_LENGTH
         out.append((f"length({s}) > {limit}",
