@@ -21,6 +21,7 @@ from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
 from regulars.store._identity import normalise_phones, refresh_identities
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
+from regulars.store._upsert import update_rows
 
 if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a frame needs them
     import pandas as pd
@@ -175,7 +176,7 @@ class Store:
         batch_id = f"b{seq:04d}-{content_hash[:6]}"
         written: dict[str, int] = {}
         for table, (view, columns) in staged.updates.items():  # an upsert's new versions first
-            written[f"{table} updated"] = self._update_rows(table, view, columns, batch_id)
+            written[f"{table} updated"] = update_rows(con, table, view, columns, batch_id, now())
         for table, tmp in staged.outputs.items():
             if table == "customers":
                 continue
@@ -227,22 +228,6 @@ class Store:
             customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
             rows_updated=staged.rows_updated, changes=list(changes or []),
         )
-
-    def _update_rows(self, table: str, view: str, columns: list[str], batch_id: str) -> int:
-        """Replace stored rows by their new versions (the columns the file gives; the others and
-        any attributes the file lacks are kept), the earlier versions kept in ``row_history``.
-        An order's stored lines go too: the file's lines replace them."""
-        key = quote(CONTRACTS[table].key[0])
-        self.con.execute(
-            f"INSERT INTO row_history SELECT ?, t.{key}, ?, t.batch_id, ?, CAST(to_json(t) AS JSON) "
-            f"FROM {table} t WHERE t.{key} IN (SELECT {key} FROM {view})", [table, now(), batch_id])
-        sets = "".join(f"{quote(c)} = u.{quote(c)}, " for c in columns if quote(c) != key)
-        n = self.con.execute(
-            f"UPDATE {table} SET {sets}attributes = coalesce(u.attributes, {table}.attributes), batch_id = ? "
-            f"FROM {view} u WHERE {table}.{key} = u.{key}", [batch_id]).fetchone()[0]
-        if table == "orders":
-            self.con.execute(f"DELETE FROM order_items WHERE order_id IN (SELECT order_id FROM {view})")
-        return n
 
     def _columns(self, table: str) -> list[str]:
         return [c.name for c in CONTRACTS[table].columns] + ["attributes"]
