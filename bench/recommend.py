@@ -1,5 +1,6 @@
 """Recommendations on a time split of UCI Online Retail: our co-purchase model against the
-popularity baseline and the `implicit` library's item-kNN (cosine) and ALS, on the same split.
+popularity baseline and the `implicit` library's item-kNN (cosine) and ALS, on the same split,
+and with the shop's anonymous sales (invoices without a customer) added as baskets, as a run does.
 
 Train on purchases before 2011-09-01; test on the new products (not bought before) each
 training customer bought from then to the end (2011-12-09). Hit rate@K: share of test customers
@@ -17,19 +18,33 @@ import numpy as np
 import pandas as pd
 from _data import ONLINE_RETAIL
 
-from regulars.models.recommend import CoPurchase
+from regulars.models.recommend import CoPurchase, PurchaseHistory
 
 SPLIT = pd.Timestamp("2011-09-01")
 KS = (5, 10)
 
 
-def load() -> pd.DataFrame:
+def load() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Customers' purchase lines, and anonymous ones with their invoice as the customer."""
     raw = pd.read_csv(ONLINE_RETAIL, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str},
                       parse_dates=["InvoiceDate"])
-    raw = raw[raw["CustomerID"].notna() & (raw["Quantity"] > 0) & ~raw["InvoiceNo"].str.startswith("C")]
+    raw = raw[(raw["Quantity"] > 0) & ~raw["InvoiceNo"].str.startswith("C")]
     raw = raw[raw["StockCode"].str.match(r"^\d")]  # leave out postage, fees and manual lines
-    return pd.DataFrame({"customer_id": raw["CustomerID"], "product_id": raw["StockCode"],
-                         "ordered_at": raw["InvoiceDate"]})
+    lines = pd.DataFrame({"customer_id": raw["CustomerID"].fillna("anonymous " + raw["InvoiceNo"]),
+                          "product_id": raw["StockCode"], "ordered_at": raw["InvoiceDate"]})
+    anonymous = raw["CustomerID"].isna().to_numpy()
+    return lines[~anonymous], lines[anonymous]
+
+
+def baskets(history: PurchaseHistory, anonymous: pd.DataFrame, most_products: int = 30) -> PurchaseHistory:
+    """Anonymous invoices over the customers' products, as ``PurchaseHistory.anonymous_baskets``
+    makes them in a run (at most ``most_products`` products each)."""
+    size = anonymous.groupby("customer_id")["product_id"].transform("nunique")
+    anonymous = anonymous[(size <= most_products) & anonymous["product_id"].isin(history.products)]
+    basket, names = pd.factorize(anonymous["customer_id"], sort=True)
+    day = (anonymous["ordered_at"].dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.to_numpy()
+    return PurchaseHistory.from_codes(pd.Index(names), history.products, basket,
+                                      history.products.get_indexer(anonymous["product_id"]), day)
 
 
 def evaluate(recs: dict[str, list[str]], truth: dict[str, set[str]]) -> dict[str, float]:
@@ -42,7 +57,7 @@ def evaluate(recs: dict[str, list[str]], truth: dict[str, set[str]]) -> dict[str
 
 
 def main() -> None:
-    lines = load()
+    lines, anonymous = load()
     train, test = lines[lines["ordered_at"] < SPLIT], lines[lines["ordered_at"] >= SPLIT]
     known = set(train["customer_id"])
     bought = train.groupby("customer_id")["product_id"].agg(set)
@@ -63,6 +78,15 @@ def main() -> None:
     fit = time.perf_counter() - t0
     recs = model.recommend(customers, n=n)
     results["regulars co-purchase"] = (fit, recs.groupby("customer_id")["product_id"].agg(list).to_dict())
+
+    t0 = time.perf_counter()
+    history = PurchaseHistory.from_lines(train)
+    sold = baskets(history, anonymous[anonymous["ordered_at"] < SPLIT])
+    model = CoPurchase().fit_history(history, sold)
+    fit = time.perf_counter() - t0
+    recs = model.recommend(customers, n=n)
+    results[f"  + {len(sold.customers):,} anonymous baskets"] = (
+        fit, recs.groupby("customer_id")["product_id"].agg(list).to_dict())
 
     t0 = time.perf_counter()
     recent = train[train["ordered_at"] >= train["ordered_at"].max() - pd.Timedelta(days=90)]

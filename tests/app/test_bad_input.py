@@ -269,6 +269,8 @@ def test_order_lines_quarantine_whole_orders(workspace, tmp_path):
     # order 3 has no customer: an anonymous sale, stored without one
     assert query(workspace, "SELECT order_id, customer_id, amount, status FROM orders ORDER BY 1") == [
         ("1", "c1", 5.0, "completed"), ("3", None, 1.0, "completed")]
+    (sales,) = app.status(workspace).sales  # counted in the shop's sales
+    assert (sales["orders"], sales["revenue"], sales["anonymous_orders"], sales["anonymous_revenue"]) == (2, 6.0, 1, 1.0)
 
 
 ROW_LEVEL_CASES = {

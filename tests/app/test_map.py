@@ -87,6 +87,8 @@ def test_an_order_export_with_a_row_per_item_is_suggested_as_order_lines(tmp_pat
     assert picks["item.product_id"][0] in ("Lineitem sku", "SKU", "Item SKU")
     if name == "woocommerce_orders_packed.csv":  # items packed in line_item_N cells: unpacked first
         assert 'packed_items = "line_item_"' in result.mapping
+        # customer_id is WordPress's user id, 0 on every guest order: the emails identify customers
+        assert picks["customer_id"] == ("billing_email", ["customer_email"])
     if name == "shopify_orders_blank_sku.csv":  # SKUs all blank: the item's name names the product
         assert picks["item.product_id"][1] == ["Lineitem name"]
     workspace = tmp_path / "shop"
@@ -95,3 +97,6 @@ def test_an_order_export_with_a_row_per_item_is_suggested_as_order_lines(tmp_pat
     assert r.rows_accepted + r.rows_anonymous + r.rows_quarantined == r.rows_read
     assert r.rows_accepted + r.rows_anonymous >= loaded - 1  # at most one order to look at by hand
     assert query(workspace, "SELECT count(*) FROM order_items") == [(r.rows_accepted + r.rows_anonymous,)]
+    if name == "woocommerce_orders_packed.csv":  # Ann and guest Bob; the guest without an email is anonymous
+        assert query(workspace, "SELECT count(DISTINCT customer_id), count(*) FILTER (WHERE customer_id IS NULL) "
+                                "FROM orders") == [(2, 1)]  # (Cara's order has no items: quarantined)

@@ -36,3 +36,20 @@ def test_groups_by_email_or_phone_and_keeps_the_earliest_id():
     # stable: the same input in another order gives the same answer
     again = resolve_identities(records.sample(frac=1, random_state=3)).set_index("customer_id")
     assert again.sort_index().equals(links.sort_index())
+
+
+def test_a_platform_id_from_one_source_links_records_without_a_shared_email():
+    records = pd.DataFrame({
+        "customer_id": ["o1", "o2", "o3", "ann"],
+        "rank": [1, 2, 3, 4],
+        "email_norm": [None, None, None, "ann@x.io"],
+        "phone_norm": [None, None, None, None],
+    })
+    # a marketplace's per-order customer records o1 and o2 belong to one person; o3 shares an id
+    # only with a record of another source, which is another id
+    platform_ids = pd.DataFrame({"customer_id": ["o1", "o2", "o3", "ann", "o3"],
+                                 "key": ["olist:u1", "olist:u1", "olist:u2", "stripe:cus_1", "stripe:cus_9"]})
+    links = resolve_identities(records, platform_ids).set_index("customer_id")
+    assert links.loc["o2", "resolved_id"] == "o1" and links.loc["o2", "matched_on"] == "platform id"
+    assert links.loc["o3", "resolved_id"] == "o3" and links.loc["o3", "matched_on"] == "self"
+    assert links.loc["ann", "resolved_id"] == "ann"

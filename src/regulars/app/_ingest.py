@@ -106,7 +106,7 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
                                    mapping=used.name, changes=changes)
         kept = next((c for c in unused if used.external_id and c.lower() == used.external_id.lower()), None)
         if kept is not None:
-            record_external_ids(store, result.batch_id, table, kept, used.name.removeprefix("preset "))
+            record_external_ids(store, result.batch_id, table, kept, _platform(used.name))
         return result
 
     if not own_transaction:
@@ -117,13 +117,22 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
     return result
 
 
+def _platform(mapping_name: str) -> str:
+    """Whose ids a mapping's external ids are: the preset's name, or the mapping file's (one
+    name for every file of a multi-file export, which share the platform's ids)."""
+    if mapping_name.startswith("preset "):
+        return mapping_name.removeprefix("preset ")
+    return Path(mapping_name.split(": files.")[0]).stem
+
+
 def _source_files(folder: Path, mapping_file: str | Path | None, scratch: Path) -> list[tuple[Path, str, Any]]:
-    """The files of a folder or zip with the table and mapping the source mapping gives each, in
-    the order their tables depend on each other (customers before orders before their lines).
-    A file the mapping does not name, or a name it gives that is not there, is an error."""
+    """The files of a folder or zip with the table and mapping the source mapping gives each
+    (columns joined from other files first), in the order their tables depend on each other
+    (customers before orders before their lines). A file the mapping does not name, or a name
+    it gives that is not there, is an error."""
     import zipfile
 
-    from regulars.ingest import load_source_mapping
+    from regulars.ingest import join_files, load_source_mapping
     from regulars.schema import CONTRACTS
 
     if mapping_file is None:
@@ -148,15 +157,18 @@ def _source_files(folder: Path, mapping_file: str | Path | None, scratch: Path) 
                 target = scratch / name  # by its name only: a member's path never leaves the scratch folder
                 target.write_bytes(archive.read(member))
                 found[name] = target
-    missing = sorted(set(named) - set(found))
+    missing = sorted(n for n in set(named) - set(found) if named[n].table)  # a skipped file may be absent
     if missing:
         raise SourceError(f"{folder}: has no file {missing[0]!r}, which {mapping_file} names")
     unnamed = sorted(set(found) - set(named))
     if unnamed:
         raise SettingsError(f"{folder}: {mapping_file} does not say which table {unnamed[0]!r} loads; add a "
-                            f"[files.\"{unnamed[0]}\"] section (or move the file out)")
+                            f"[files.\"{unnamed[0]}\"] section (or skip = true to leave it out)")
+    paths = {n: join_files(found[n], f.joins, found, scratch / "joined" / n) if f.joins else found[n]
+             for n, f in named.items() if f.table}
     order = list(CONTRACTS)
-    return sorted(((found[n], t, m) for n, (t, m) in named.items()), key=lambda f: (order.index(f[1]), f[0].name))
+    return sorted(((paths[n], f.table, f.mapping) for n, f in named.items() if f.table),
+                  key=lambda f: (order.index(f[1]), f[0].name))
 
 
 def _ingest_set(workspace: Workspace, folder: Path, mapping_file: str | Path | None, mode: str, step: Step

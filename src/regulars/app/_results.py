@@ -49,6 +49,7 @@ class StatusResult(Result):
     merged_between: list[dict[str, Any]]
     batches: list[dict[str, Any]]
     currencies: dict[str, int]
+    sales: list[dict[str, Any]]
     quarantine: dict[str, Any]
     warnings: list[str]
 

@@ -118,6 +118,13 @@ def print_status(data: Any) -> None:
         out.print(table("Customers found in two sources (merged by email or phone)", ["sources", "customers"],
                         [[" + ".join(m["sources"]), f"{m['customers']:,}"] for m in data.merged_between],
                         right=("customers",), fold=("sources",)))
+    if data.sales:
+        columns = ["currency", "orders", "revenue", "of which anonymous", "last 30 days"]
+        out.print(table("Sales (purchases; anonymous sales are those without a customer)", columns,
+                        [[s["currency"] or "-", f"{s['orders']:,}", f"{s['revenue']:,.2f}",
+                          f"{s['anonymous_revenue']:,.2f} ({s['anonymous_orders']:,} orders)",
+                          f"{s['revenue_30d']:,.2f} ({s['orders_30d']:,} orders)"] for s in data.sales],
+                        right=columns[1:]))
     out.print(table("Batches", ["batch", "table", "source", "read", "quarantined", "loaded"],
                     [[b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
                       f"{b['rows_quarantined']:,}", b["loaded_at"][:10]] for b in data.batches],

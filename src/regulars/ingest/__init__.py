@@ -13,10 +13,12 @@ from regulars._lazy import lazy_names
 __all__ = [
     "FieldSpec",
     "Guess",
+    "Join",
     "Mapping",
     "PRESETS",
     "QUARANTINE",
     "RawRead",
+    "SetFile",
     "SourceInfo",
     "Staged",
     "auto_mapping",
@@ -24,6 +26,7 @@ __all__ = [
     "fitting_presets",
     "header_changes",
     "inspect_source",
+    "join_files",
     "load_mapping",
     "load_source_mapping",
     "mapping_text",
@@ -42,8 +45,9 @@ __all__ = [
 
 _HOMES = {
     "_drift": ("header_changes",),
+    "_join": ("Join", "join_files"),
     "_identity": ("email_norm_sql", "normalise_phones", "resolve_identities"),
-    "_mapping": ("FieldSpec", "Mapping", "auto_mapping", "load_mapping", "load_source_mapping",
+    "_mapping": ("FieldSpec", "Mapping", "SetFile", "auto_mapping", "load_mapping", "load_source_mapping",
                  "name_candidates", "parse_mapping"),
     "_packed": ("unpack_groups", "unpack_items"),
     "_presets": ("PRESETS", "fitting_presets", "preset"),

@@ -1,4 +1,6 @@
-"""Identity resolution: records that share a normalised email or phone are one customer.
+"""Identity resolution: records that share a normalised email or phone, or a platform's own
+customer id from the same source (a Stripe customer, a marketplace's unique customer), are one
+customer.
 
 Pure functions: the store hands in every customer's keys and writes back the links table.
 The canonical id of a group is its earliest-loaded customer id, so adding data never
@@ -41,12 +43,13 @@ def normalise_phones(values: list[str], region: str) -> dict[str, str | None]:
     return out
 
 
-def resolve_identities(records: pd.DataFrame) -> pd.DataFrame:
-    """Group customers linked by email or phone.
+def resolve_identities(records: pd.DataFrame, platform_ids: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Group customers linked by email, phone or platform id.
 
-    ``records`` has customer_id, rank (lower = loaded earlier), email_norm, phone_norm.
-    Returns customer_id, resolved_id, matched_on ("self", "email", "phone", "email+phone")
-    for every customer.
+    ``records`` has customer_id, rank (lower = loaded earlier), email_norm, phone_norm;
+    ``platform_ids`` customer_id and key (the source and its id: a customer may have several).
+    Returns customer_id, resolved_id, matched_on ("self", "email", "phone", "email+phone",
+    "platform id") for every customer.
     """
     import numpy as np
     import pandas as pd
@@ -57,16 +60,20 @@ def resolve_identities(records: pd.DataFrame) -> pd.DataFrame:
     if n == 0:
         return pd.DataFrame({"customer_id": [], "resolved_id": [], "matched_on": []})
     records = records.sort_values(["rank", "customer_id"], kind="stable").reset_index(drop=True)
-    rows, cols, kinds = [], [], {}
+    # (positions of records, the key each has): an email, a phone, a platform's id
+    keys = {}
     for key in ("email_norm", "phone_norm"):
-        values = records[key]
-        present = values.notna()
-        codes, uniques = pd.factorize(values[present])
-        idx = np.flatnonzero(present.to_numpy())
+        present = records[key].notna()
+        keys[key] = (np.flatnonzero(present.to_numpy()), records[key][present].to_numpy())
+    ids = platform_ids if platform_ids is not None else pd.DataFrame({"customer_id": [], "key": []})
+    where = pd.Index(records["customer_id"]).get_indexer(ids["customer_id"])
+    keys["platform"] = (where[where >= 0], ids["key"].to_numpy()[where >= 0])
+    rows, cols, kinds = [], [], {}
+    for key, (idx, values) in keys.items():
+        codes, _ = pd.factorize(values)
         # connect every member to the first member that has the same key
-        first = pd.Series(idx).groupby(codes).transform("min").to_numpy()
         rows.append(idx)
-        cols.append(first)
+        cols.append(pd.Series(idx).groupby(codes).transform("min").to_numpy())
         shared = pd.Series(codes).map(pd.Series(codes).value_counts()).to_numpy() > 1
         kinds[key] = np.zeros(n, dtype=bool)
         kinds[key][idx[shared]] = True
@@ -78,9 +85,10 @@ def resolve_identities(records: pd.DataFrame) -> pd.DataFrame:
     # records are sorted by rank, so the smallest position in a group is its earliest member
     leader = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
     resolved = records["customer_id"].to_numpy()[leader]
-    email, phone = kinds["email_norm"], kinds["phone_norm"]
-    matched = np.where(email & phone, "email+phone", np.where(email, "email", np.where(phone, "phone", "self")))
-    matched = np.where(leader == np.arange(n), np.where(email | phone, matched, "self"), matched)
+    email, phone, platform = kinds["email_norm"], kinds["phone_norm"], kinds["platform"]
+    matched = np.where(email & phone, "email+phone", np.where(email, "email", np.where(
+        phone, "phone", np.where(platform, "platform id", "self"))))
+    matched = np.where(leader == np.arange(n), np.where(email | phone | platform, matched, "self"), matched)
     return pd.DataFrame({
         "customer_id": records["customer_id"].to_numpy(),
         "resolved_id": resolved,

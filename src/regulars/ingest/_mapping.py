@@ -32,12 +32,15 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from regulars.errors import SettingsError, SourceError
 from regulars.schema import CONTRACTS, Column, contract_for
 
-__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "load_source_mapping",
+if TYPE_CHECKING:
+    from regulars.ingest._join import Join
+
+__all__ = ["FieldSpec", "Mapping", "ResolvedField", "SetFile", "auto_mapping", "load_mapping", "load_source_mapping",
            "name_candidates", "parse_mapping"]
 
 Shape = Literal["rows", "order_lines"]
@@ -321,17 +324,30 @@ def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
     return parse_mapping(raw, str(path), table)
 
 
-def load_source_mapping(path: str | Path) -> dict[str, tuple[str, Mapping | None]]:
+class SetFile(NamedTuple):
+    """One file of a multi-file export: the table it loads (None: only joined by others), its
+    mapping (None: its columns map themselves) and the columns it joins from other files."""
+
+    table: str | None
+    mapping: Mapping | None
+    joins: tuple[Join, ...] = ()
+
+
+def load_source_mapping(path: str | Path) -> dict[str, SetFile]:
     """A multi-file source's mapping: ``[files."name.csv"]`` tables, each a mapping (or just
-    ``table = "orders"`` for a file whose columns map themselves). Returns file name -> (table,
-    mapping or None)::
+    ``table = "orders"`` for a file whose columns map themselves; ``skip = true`` for a file
+    that is not loaded, though others may join it). Returns file name -> ``SetFile``::
 
         [files."customers.csv"]
         table = "customers"
         [files."orders.csv"]
         table = "orders"
         columns = { order_id = "Order", customer_id = "Client", ordered_at = "Date", amount = "Total" }
+        [files."sellers.csv"]
+        skip = true
     """
+    from regulars.ingest._join import parse_joins
+
     path = Path(path)
     raw = _read_mapping_file(path)
     files = raw.get("files") if isinstance(raw, dict) else None
@@ -340,13 +356,18 @@ def load_source_mapping(path: str | Path) -> dict[str, tuple[str, Mapping | None
     extra = sorted(set(raw) - {"files", "description"})
     if extra:
         raise SettingsError(f"{path}: unknown key {extra[0]!r}; a multi-file mapping has [files] sections")
-    out: dict[str, tuple[str, Mapping | None]] = {}
+    out: dict[str, SetFile] = {}
     for name, spec in files.items():
         where = f"{path}: files.{name}"
+        if isinstance(spec, dict) and spec.get("skip") is True and set(spec) == {"skip"}:
+            out[name] = SetFile(None, None)
+            continue
         if not isinstance(spec, dict) or "table" not in spec:
-            raise SettingsError(f"{where}: say which table the file loads (table = \"orders\")")
+            raise SettingsError(f"{where}: say which table the file loads (table = \"orders\"), or skip = true")
         contract_for(spec["table"])
-        out[name] = (spec["table"], parse_mapping(spec, where) if "columns" in spec else None)
+        rest = {k: v for k, v in spec.items() if k != "join"}
+        out[name] = SetFile(spec["table"], parse_mapping(rest, where) if "columns" in rest else None,
+                            parse_joins(spec.get("join"), where))
     return out
 
 

@@ -65,6 +65,10 @@ def _share(column: Column, values: list[str], formats: tuple[str, ...] = ()) -> 
     return got / len(values)
 
 
+#: Customer ids that stand for "no account" (WooCommerce's and others' guest orders).
+GUEST_IDS = {"0", "-1", "guest", "Guest"}
+
+
 def _epoch(values: list[str]) -> str | None:
     """``epoch_s``, ``epoch_ms`` or ``epoch_us`` when every value is a count since 1970 of that unit."""
     digits = {len(v) for v in values}
@@ -92,6 +96,11 @@ def suggest_mapping(table: str, columns: list[str], rows: Sequence[dict[str, str
                                       (None, "not found", None))
         if source is None and (column.required or column.name == "customer_id"):
             source, how, transform = _by_values(column, columns, values, taken)
+        elif column.name == "customer_id" and GUEST_IDS & set(values[source]):
+            # a shop's user id is 0 on guest orders: all guests would be one customer
+            email = _by_values(column, columns, values, taken | {source})
+            if email[0]:
+                source, how, transform = email[0], f"{email[1]} ({source!r} is 0 on guest orders)", email[2]
         if source:
             taken.add(source)
         shown = values.get(source, []) if source else []
@@ -99,8 +108,11 @@ def suggest_mapping(table: str, columns: list[str], rows: Sequence[dict[str, str
         epoch = _epoch(shown) if column.kind == "timestamp" and not share else None
         if epoch:
             share, how = _share(column, shown, (epoch,)), f"{how}; values are {epoch.replace('_', ' ')} since 1970"
+        fallback = None
+        if column.name == "customer_id" and transform == "email":  # other email columns fill its blanks
+            fallback = _email_columns([c for c in columns if c not in taken], values)[:2] or None
         guesses.append(Guess(column.name, column.required, source, how, shown[:SHOWN], share, transform,
-                             format=epoch))
+                             fallback, epoch))
     if table == "orders":
         guesses += _item_guesses(guesses, columns, rows, values, filled)
     return guesses
@@ -140,10 +152,8 @@ def _by_values(column: Column, columns: list[str], values: dict[str, list[str]],
                ) -> tuple[str | None, str, str | None]:
     """A required column found by what its values look like, among columns not used yet."""
     free = [c for c in columns if c not in taken and values.get(c)]
-    if column.name == "customer_id":
-        for c in free:
-            if sum(bool(_EMAIL.fullmatch(v)) for v in values[c]) / len(values[c]) >= 0.8:
-                return c, "values look like email addresses", "email"
+    if column.name == "customer_id" and (emails := _email_columns(free, values)):
+        return emails[0], "values look like email addresses", "email"
     if column.name == "order_id":
         for c in free:
             if all(_ORDER_NUMBER.fullmatch(v) for v in values[c]):
@@ -153,6 +163,13 @@ def _by_values(column: Column, columns: list[str], values: dict[str, list[str]],
         if best is not None and (_share(column, values[best]) or 0) >= 0.8:
             return best, f"values read as {'dates' if column.kind == 'timestamp' else 'numbers'}", None
     return None, "not found", None
+
+
+def _email_columns(columns: list[str], values: dict[str, list[str]]) -> list[str]:
+    """The columns whose values are mostly email addresses, the most filled first."""
+    found = [c for c in columns if values.get(c)
+             and sum(bool(_EMAIL.fullmatch(v)) for v in values[c]) / len(values[c]) >= 0.8]
+    return sorted(found, key=lambda c: -len(values[c]))
 
 
 def mapping_text(table: str, guesses: list[Guess], file_name: str, settings: dict[str, str] | None = None) -> str:

@@ -62,7 +62,8 @@ class RecommendScorer:
         history = PurchaseHistory.from_tables(ctx.tables, ctx.cutoff, population)
         if not len(history.customer):
             raise InsufficientDataError(f"no purchases with products before {ctx.cutoff}")
-        model = CoPurchase().fit_history(history)
+        baskets = PurchaseHistory.anonymous_baskets(ctx.tables, ctx.cutoff, history.products)
+        model = CoPurchase().fit_history(history, baskets)
         row, rank, item, _, because = model.top(np.arange(len(population)), TOP)
         ids = pa.array(history.products.to_numpy(), pa.string())
         names = pa.array(_namer(ctx.tables)(history.products.to_numpy()), pa.string())
@@ -114,7 +115,8 @@ class RecommendScorer:
                   "replenishment": replenish}
         card = {"products": len(model.products_), "buyers": model.n_buyers_,
                 "pairs_bought_together": len(together), "pairs_bought_after": len(lagged),
-                "replenishment_rows": len(due), "neighbours": model.neighbours, "min_shared_buyers": model.min_count,
+                "anonymous_baskets": model.baskets_, "replenishment_rows": len(due), "neighbours": model.neighbours,
+                "min_shared_buyers": model.min_count,
                 "lag_days": LAG_DAYS, "notes": _notes(model, lagged)}
         version = fingerprint(recommend=[len(history.customer), str(ctx.cutoff), model.neighbours])
         return Scored(frame=frame, card=card, version=version, tables=tables)
@@ -169,6 +171,9 @@ def _notes(model: Any, lagged: pd.DataFrame) -> list[str]:
     if model.sampled_:
         notes.append(f"products bought together and after one another are counted in a random "
                      f"{model.sampled_:,} of the {model.n_buyers_:,} buyers")
+    if model.baskets_:
+        notes.append(f"products bought together also count {model.baskets_:,} anonymous baskets "
+                     "(sales without a customer)")
     if model.n_buyers_ < 200:
         notes.append(f"co-purchase rests on {model.n_buyers_} buyers: most customers get popular products")
     if not len(lagged):

@@ -1,5 +1,6 @@
 """Identity in the store: phone numbers in E.164 form and the links between customer records
-that share a normalised email or phone (the ``identity_links`` table behind ``customer_map``)."""
+that share a normalised email or phone, or a platform's id from one source (the
+``identity_links`` table behind ``customer_map``)."""
 
 from __future__ import annotations
 
@@ -28,22 +29,25 @@ def normalise_phones(con: duckdb.DuckDBPyConnection, settings: Any, batch_id: st
 
 
 def refresh_identities(con: duckdb.DuckDBPyConnection, seq: int) -> None:
-    """Recompute links between customers sharing an email or phone (ids stay stable: the record
-    loaded first names the group)."""
+    """Recompute links between customers sharing an email, a phone or a platform id (ids stay
+    stable: the record loaded first names the group)."""
     from regulars.ingest import resolve_identities
 
-    keyed = con.execute(
-        "SELECT count(*) FROM customers WHERE email_norm IS NOT NULL OR phone_norm IS NOT NULL").fetchone()[0]
-    if not keyed:  # nobody can be linked (e.g. orders alone): nothing to resolve
-        con.execute("DELETE FROM identity_links")
+    keyed = "c.email_norm IS NOT NULL OR c.phone_norm IS NOT NULL OR c.customer_id IN (SELECT customer_id FROM shared)"
+    shared = """WITH shared AS (SELECT DISTINCT customer_id, source || ':' || external_id AS key FROM external_ids
+                                WHERE (source, external_id) IN (SELECT source, external_id FROM external_ids
+                                    GROUP BY ALL HAVING count(DISTINCT customer_id) > 1))"""
+    if not con.execute(f"{shared} SELECT count(*) FROM customers c WHERE {keyed}").fetchone()[0]:
+        con.execute("DELETE FROM identity_links")  # nobody can be linked (e.g. orders alone)
         return
     records = con.execute(
-        """SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
+        f"""{shared} SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
            FROM customers c
            LEFT JOIN (SELECT customer_id, first_seq FROM identity_ranks) l USING (customer_id)
            LEFT JOIN batches b ON b.batch_id = c.batch_id
-           WHERE c.email_norm IS NOT NULL OR c.phone_norm IS NOT NULL""", [seq]).fetch_df()
-    links = resolve_identities(records)
+           WHERE {keyed}""", [seq]).fetch_df()
+    platform_ids = con.execute(f"{shared} SELECT customer_id, key FROM shared").fetch_df()
+    links = resolve_identities(records, platform_ids)
     links = links[links["customer_id"] != links["resolved_id"]]
     con.register("_records", records[["customer_id", "rank"]])
     con.execute("INSERT INTO identity_ranks SELECT customer_id, rank FROM _records r "

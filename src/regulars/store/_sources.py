@@ -36,15 +36,21 @@ def record_external_ids(store: Store, batch_id: str, table: str, column: str, so
     """The platform's own customer ids a batch carried (in ``column``, kept in the rows'
     attributes, or in its order lines' for a file of order lines), per source beside the
     customer id the rows use: new pairs only. An id of 0 is a platform's "no account" (a
-    WooCommerce guest), not an id."""
+    WooCommerce guest), not an id. Customer records that share one are then one customer."""
+    from regulars.store._identity import refresh_identities
+
     rows = f"SELECT customer_id, attributes FROM {table} WHERE batch_id = $2"
     if table == "orders":
         rows += (" UNION ALL SELECT o.customer_id, i.attributes FROM order_items i JOIN orders o USING (order_id) "
                  "WHERE i.batch_id = $2")
-    return store.con.execute(
+    added = store.con.execute(
         f"""INSERT INTO external_ids
             SELECT DISTINCT customer_id, $1, x, $2 FROM (SELECT customer_id, (attributes->>$3) AS x FROM ({rows})) t
             WHERE t.customer_id IS NOT NULL AND t.x NOT IN ('', '0') AND t.x <> t.customer_id
               AND NOT EXISTS (SELECT 1 FROM external_ids e WHERE e.customer_id = t.customer_id
                               AND e.source = $1 AND e.external_id = t.x)""",
         [source, batch_id, column]).fetchone()[0]
+    if added:
+        refresh_identities(store.con, store.con.execute("SELECT seq FROM batches WHERE batch_id = ?",
+                                                        [batch_id]).fetchone()[0])
+    return added

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from regulars.config import Settings
-from regulars.schema import CONTRACTS, EVENT_TYPES
+from regulars.schema import CONTRACTS, EVENT_TYPES, PURCHASE_SQL
 from regulars.store._store import Store
 
 __all__ = ["status"]
@@ -82,6 +82,20 @@ def _warnings(store: Store, settings: Settings, batches: list[dict[str, Any]]) -
     return out
 
 
+def _sales(store: Store) -> list[dict[str, Any]]:
+    """Purchases per currency, all of them and the last 30 days to the latest order, with the
+    part sold to no known customer (anonymous sales count here, never in per-customer scores)."""
+    return store.rows(
+        f"""WITH sold AS (SELECT *, max(ordered_at) OVER () - INTERVAL 30 DAY AS recent FROM orders
+                         WHERE {PURCHASE_SQL})
+            SELECT coalesce(currency, '') AS currency, count(*) AS orders, coalesce(sum(amount), 0) AS revenue,
+                   count(*) FILTER (WHERE customer_id IS NULL) AS anonymous_orders,
+                   coalesce(sum(amount) FILTER (WHERE customer_id IS NULL), 0) AS anonymous_revenue,
+                   count(*) FILTER (WHERE ordered_at > recent) AS orders_30d,
+                   coalesce(sum(amount) FILTER (WHERE ordered_at > recent), 0) AS revenue_30d
+            FROM sold GROUP BY 1 ORDER BY 2 DESC, 1""")
+
+
 def status(store: Store, settings: Settings) -> dict[str, Any]:
     """A summary of the store: tables, customers, batches, quarantine and warnings."""
     con = store.con
@@ -116,6 +130,7 @@ def status(store: Store, settings: Settings) -> dict[str, Any]:
         "merged_between": [{"sources": [a, b], "customers": n} for a, b, n in pairs],
         "batches": batches,
         "currencies": store.currencies(),
+        "sales": _sales(store),
         "quarantine": {"rows": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
                        "by_reason": reasons},
         "warnings": _warnings(store, settings, batches),

@@ -40,6 +40,56 @@ def test_bought_together_and_nothing_already_bought():
     assert ("cake", "bread") not in pairs.index  # one shared buyer is below min_count
 
 
+def test_anonymous_baskets_count_for_what_sells_together_and_are_never_recommended_to():
+    customers = lines([("x", "bread", "2024-02-01"), ("y", "butter", "2024-02-01"), ("z", "jam", "2024-02-01")])
+    history = PurchaseHistory.from_lines(customers)
+    alone = CoPurchase(min_count=2).fit_history(history)
+    assert alone.pairs().empty  # no customer bought two products
+
+    tills = [("t1", "bread"), ("t1", "butter"), ("t2", "bread"), ("t2", "butter"), ("t3", "jam")]
+    basket, baskets = pd.factorize(pd.Series([t for t, _ in tills]), sort=True)
+    sold = PurchaseHistory.from_codes(pd.Index(baskets), history.products, basket,
+                                      history.products.get_indexer([p for _, p in tills]), np.full(len(tills), 19754))
+    model = CoPurchase(min_count=2).fit_history(history, sold)
+    assert model.baskets_ == 3
+    recs = model.recommend(n=1)
+    assert set(recs["customer_id"]) == {"x", "y", "z"}  # the baskets get nothing
+    x = recs[recs["customer_id"] == "x"].iloc[0]
+    assert (x["product_id"], x["because"]) == ("butter", "bread")
+    assert list(model.products_[model.popular_[:2]]) == ["bread", "butter"]  # three sales each, jam two
+
+
+def anonymous_tables(con):
+    import ibis
+
+    backend = ibis.duckdb.from_connection(con)
+    con.execute("""CREATE TABLE orders AS SELECT * FROM (VALUES
+        ('o1', 'c1', TIMESTAMP '2024-01-02', 'completed'), ('a1', NULL, TIMESTAMP '2024-01-03', 'completed'),
+        ('a2', NULL, TIMESTAMP '2024-01-04', 'refunded'), ('a3', NULL, TIMESTAMP '2024-03-01', 'completed'),
+        ('a4', NULL, TIMESTAMP '2024-01-05', NULL))
+        AS t(order_id, customer_id, ordered_at, status)""")
+    con.execute("""CREATE TABLE order_items AS SELECT * FROM (VALUES
+        ('o1', 'bread'), ('a1', 'bread'), ('a1', 'butter'), ('a1', 'bread'), ('a1', 'flour'), ('a1', 'salt'),
+        ('a2', 'bread'),
+        ('a3', 'bread'), ('a4', 'jam'), ('a4', 'bread'), ('a4', 'butter')) AS t(order_id, product_id)""")
+    return {name: backend.table(name) for name in ("orders", "order_items")}
+
+
+def test_anonymous_baskets_come_from_sales_without_a_customer_before_the_cutoff():
+    import duckdb
+
+    tables = anonymous_tables(duckdb.connect())
+    products = pd.Index(["bread", "butter", "jam"])
+    baskets = PurchaseHistory.anonymous_baskets(tables, date(2024, 2, 1), products)
+    # a1 (flour and salt are not customers' products), a4 (no status is a sale); not o1 (a customer's),
+    # a2 (refunded) or a3 (after the cutoff)
+    assert list(baskets.customers) == ["a1", "a4"]
+    assert sorted(zip(baskets.customer, products[baskets.product])) == [
+        (0, "bread"), (0, "butter"), (1, "bread"), (1, "butter"), (1, "jam")]
+    small = PurchaseHistory.anonymous_baskets(tables, date(2024, 2, 1), products, most_products=3)
+    assert list(small.customers) == ["a4"]  # a1 has four products, flour and salt included
+
+
 def test_lagged_cross_sell_has_the_typical_lag():
     rows = []
     for i in range(6):  # a cake buyer buys coffee about a week later

@@ -43,22 +43,32 @@ class CoPurchase:
 
         return self.fit_history(PurchaseHistory.from_lines(lines))
 
-    def fit_history(self, history: PurchaseHistory) -> CoPurchase:
-        """Fit on what each customer bought (customers without purchases get popular products)."""
+    def fit_history(self, history: PurchaseHistory, baskets: PurchaseHistory | None = None) -> CoPurchase:
+        """Fit on what each customer bought (customers without purchases get popular products).
+        ``baskets`` (over the same products; anonymous sales, one per basket) add to what sells
+        together and what is popular, and are never recommended to."""
+        from scipy import sparse
+
         from regulars.models.recommend._kernels import neighbours
 
         self.customers_, self.products_ = history.customers, history.products
         self.X_ = X = history.matrix()
         self.n_buyers_ = int((np.diff(X.indptr) > 0).sum())
-        counts = np.bincount(history.product, minlength=len(self.products_)).astype(float)
-        recent = history.last_day >= (history.last_day.max() if len(history.last_day) else 0) - self.popular_days
-        popularity = np.bincount(history.product[recent], minlength=len(self.products_)).astype(float)
+        sold = [history] if baskets is None else [history, baskets]
+        product, last_day = (np.concatenate([h.product for h in sold]), np.concatenate([h.last_day for h in sold]))
+        counts = np.bincount(product, minlength=len(self.products_)).astype(float)
+        recent = last_day >= (last_day.max() if len(last_day) else 0) - self.popular_days
+        popularity = np.bincount(product[recent], minlength=len(self.products_)).astype(float)
         self.popular_ = np.argsort(-(popularity + counts * 1e-6), kind="stable")
         sample = history.buyers_sample(self.max_buyers)
         self.sampled_ = self.max_buyers if sample is not None else 0
         if sample is not None:
             X = sample.matrix()
-            counts = np.bincount(sample.product, minlength=len(self.products_)).astype(float)
+            counts = np.bincount(np.concatenate([sample.product] + [h.product for h in sold[1:]]),
+                                 minlength=len(self.products_)).astype(float)
+        self.baskets_ = 0 if baskets is None else len(baskets.customers)
+        if self.baskets_:
+            X = sparse.vstack([X, baskets.matrix()], format="csr")
         self.pair_buyers_ = int((np.diff(X.indptr) > 0).sum())
         self.buyers_ = counts
         by_product = X.T.tocsr()

@@ -87,6 +87,32 @@ class PurchaseHistory:
         return cls.from_codes(customers, pd.Index(names[order]), table["c"].to_numpy(), product,
                               table["day"].to_numpy())
 
+    @classmethod
+    def anonymous_baskets(cls, tables: dict[str, ir.Table], cutoff: date, products: pd.Index,
+                          most_products: int = 30) -> PurchaseHistory:
+        """Anonymous sales before ``cutoff`` (orders without a customer) as one basket each, over
+        ``products`` (the customers' products; others are left out), for counting what sells
+        together. Baskets of more than ``most_products`` products are left out: a trade buyer's
+        or a stock transfer's hundreds of lines say little about which two products go together
+        (on UCI Online Retail, where the anonymous invoice has a median of 191 products, all
+        baskets cost 4 points of hit rate at 10 and those of at most 30 products gave 0.6)."""
+        import ibis
+        import pandas as pd
+
+        from regulars.features import purchases
+
+        orders = purchases(tables["orders"])
+        orders = orders.filter(orders.customer_id.isnull() & (orders.ordered_at < ibis.literal(cutoff_start(cutoff))))
+        orders = orders.select("order_id", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
+        lines = tables["order_items"].filter(tables["order_items"].product_id.notnull())
+        lines = lines.join(orders, "order_id").select("order_id", "product_id", "day").distinct()
+        lines = lines.mutate(size=lines.product_id.count().over(group_by="order_id"))
+        frame = lines.filter(lines.size <= most_products).to_pyarrow().to_pandas()
+        product = products.get_indexer(frame["product_id"])
+        frame = frame[product >= 0]
+        basket, baskets = pd.factorize(frame["order_id"], sort=True)
+        return cls.from_codes(pd.Index(baskets), products, basket, product[product >= 0], frame["day"].to_numpy())
+
     def buyers_sample(self, most: int, seed: int = 0) -> PurchaseHistory | None:
         """The history of a fixed random ``most`` of the buyers, or None when there are no more
         than that: pair statistics of a million buyers barely move in a sample of 200,000, and
