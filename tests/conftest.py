@@ -74,3 +74,29 @@ def loaded(workspace: Path, write) -> Path:
     """A workspace with one small orders batch already stored."""
     app.ingest(workspace, [write("seed_orders.csv", ORDERS_CSV)], table="orders")
     return workspace
+
+
+ROLES = ("owner", "analyst", "integrator", "read-only")
+
+
+@pytest.fixture(scope="session")
+def served_shop(tmp_path_factory):
+    """A small demo shop, scored, with its playbooks' plan queued, and a key for each role."""
+    from regulars import app
+
+    path = tmp_path_factory.mktemp("served") / "shop"
+    app.demo(path, customers=800, seed=5)
+    app.run_playbooks(path, by="test")
+    keys = {role: app.create_key(path, f"{role} key", role).key for role in ROLES}
+    return path, keys
+
+
+@pytest.fixture
+def shop(served_shop, tmp_path):
+    """A copy of the served shop each test may change, with its keys."""
+    import shutil
+
+    path, keys = served_shop
+    copy = tmp_path / "shop"
+    shutil.copytree(path, copy)
+    return copy, keys

@@ -6,6 +6,7 @@ every setting, and a typo in the file is an error naming the key rather than bei
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -129,6 +130,21 @@ margin = 0.3
 # Confidence level of the intervals.
 level = 0.95
 
+[serve]
+# `regulars serve` listens here: the loopback address keeps the dashboard and API on this machine.
+host = "127.0.0.1"
+port = 8420
+# The largest request body the API accepts, in megabytes.
+max_body_mb = 10.0
+# Scheduled work while serving, at these local times (HH:MM; empty = never): the daily run,
+# deliveries every this many minutes (0 = never), the weekly report on this weekday (mon ... sun).
+daily_run_at = ""
+deliver_every_minutes = 0
+report_day = ""
+report_at = "08:00"
+# Who the weekly report is emailed to (through [delivery]'s SMTP server); empty = written only.
+report_to = ""
+
 [quality]
 # Dates later than this many days after the load are reported as "in the future".
 future_tolerance_days = 1
@@ -235,6 +251,18 @@ class ResultsSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    host: str = "127.0.0.1"
+    port: int = 8420
+    max_body_mb: float = 10.0
+    daily_run_at: str = ""
+    deliver_every_minutes: int = 0
+    report_day: str = ""
+    report_at: str = "08:00"
+    report_to: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -244,16 +272,18 @@ class Settings:
     segments: SegmentSettings = field(default_factory=SegmentSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     results: ResultsSettings = field(default_factory=ResultsSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
              "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
-             "results": ResultsSettings, "quality": QualitySettings}
+             "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
-            ("delivery", "smtp_security"): {"starttls", "ssl", "none"}}
+            ("delivery", "smtp_security"): {"starttls", "ssl", "none"},
+            ("serve", "report_day"): {"", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}}
 
 #: Allowed ranges as (lowest, highest, lowest is excluded); None is open.
 _RANGES = {
@@ -288,6 +318,9 @@ _RANGES = {
     ("results", "attribution_days"): (1, 365, False),
     ("results", "margin"): (0, 1, False),
     ("results", "level"): (0.5, 0.999, False),
+    ("serve", "port"): (1, 65535, False),
+    ("serve", "max_body_mb"): (0, 1024, True),
+    ("serve", "deliver_every_minutes"): (0, 10080, False),
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
 }
@@ -316,6 +349,10 @@ def _check_rules(settings: Settings, where: str) -> None:
         raise SettingsError(f"{where}: delivery.sms_url must be an http(s) address, got {d.sms_url!r}")
     if d.email == "smtp" and not (d.smtp_host and d.from_address):
         raise SettingsError(f"{where}: delivery.email = \"smtp\" needs delivery.smtp_host and delivery.from_address")
+    for key in ("daily_run_at", "report_at"):
+        value = getattr(settings.serve, key)
+        if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise SettingsError(f"{where}: serve.{key} must be a time as HH:MM (24-hour), got {value!r}")
     unknown = [s for s in settings.run.scorers if s not in SCORERS]
     if unknown:
         raise SettingsError(f"{where}: run.scorers may hold {', '.join(SCORERS)}; got {unknown[0]!r}")

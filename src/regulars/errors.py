@@ -2,7 +2,9 @@
 
     RegularsError                        root; the CLI prints it as one line and exits with exit_code
     ├── WorkspaceError                   no workspace, or a broken store            (exit 2)
+    │   └── WorkspaceBusyError           another process has the workspace (`regulars serve`, a load) (exit 5)
     ├── SettingsError(ValueError)        a setting, option or mapping value is wrong (exit 2)
+    │   └── NotFoundError                no such customer, segment or action (exit 2; 404 in the API)
     ├── SourceError(ValueError)          a file cannot be used at all; nothing stored (exit 3)
     ├── DeliveryError                    a delivery channel refused as a whole (login); actions stay queued (exit 4)
     ├── InsufficientDataError            too little data for this answer; says what is needed (exit 1)
@@ -25,9 +27,11 @@ __all__ = [
     "ModelError",
     "ModelFileError",
     "NotFittedError",
+    "NotFoundError",
     "RegularsError",
     "SettingsError",
     "SourceError",
+    "WorkspaceBusyError",
     "WorkspaceError",
 ]
 
@@ -44,10 +48,21 @@ class WorkspaceError(RegularsError):
     exit_code = 2
 
 
+class WorkspaceBusyError(WorkspaceError):
+    """Another process has the workspace: ``regulars serve`` owns it while it runs, and DuckDB
+    lets one process write a file. The message says which process and what to do."""
+
+    exit_code = 5
+
+
 class SettingsError(RegularsError, ValueError):
     """A setting, mapping file or option has a wrong value; the message names where."""
 
     exit_code = 2
+
+
+class NotFoundError(SettingsError):
+    """The customer, segment or action asked for does not exist; the message says where to look."""
 
 
 class SourceError(RegularsError, ValueError):

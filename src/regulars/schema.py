@@ -166,7 +166,8 @@ CONTRACTS: dict[str, TableContract] = {
         ),
         TableContract(
             "events",
-            "one row per event (repeats are kept: two clicks are two events)",
+            "one row per event (repeats are kept: two clicks are two events; an event id, when the "
+            "sender gives one, makes a resend a no-op)",
             (
                 Column("customer_id", "id", required=True),
                 Column("occurred_at", "timestamp", required=True),
@@ -175,6 +176,7 @@ CONTRACTS: dict[str, TableContract] = {
                 Column("campaign_id", "id"),
                 Column("url", "text"),
                 Column("product_id", "id"),
+                Column("event_id", "id"),
             ),
         ),
         TableContract(

@@ -73,3 +73,24 @@ def test_an_unknown_mode_is_refused(workspace, tmp_path):
         app.ingest(workspace, [path], table="orders", mode="merge")
     shown = CliRunner().invoke(cli, ["ingest", str(workspace), str(path), "--table", "orders", "--mode", "upsert"])
     assert shown.exit_code == 0 and "read 1 = accepted 1" in shown.stdout
+
+
+def test_a_second_export_s_extra_columns_are_added_to_the_stored_customers(workspace, tmp_path):
+    """The shop's customers file first, then a CRM's with a churned flag: the flag is added to
+    each stored customer (nothing dropped as "unchanged"); a flag that changes is a conflict
+    unless loaded as an upsert."""
+    shop, crm, later = tmp_path / "customers.csv", tmp_path / "crm.csv", tmp_path / "crm-later.csv"
+    shop.write_text("customer_id,email\nc1,a@x.io\nc2,b@x.io\n")
+    crm.write_text("customer_id,plan,churned\nc1,pro,no\nc2,basic,yes\n")
+    later.write_text("customer_id,churned\nc1,yes\nc2,yes\n")
+    app.ingest(workspace, [shop], table="customers")
+    (added,) = app.ingest(workspace, [crm], table="customers").loads
+    assert (added.rows_accepted, added.rows_unchanged, added.rows_updated, added.rows_quarantined) == (2, 0, 2, 0)
+    assert query(workspace, "SELECT customer_id, email, attributes->>'churned', attributes->>'plan' FROM customers "
+                            "ORDER BY 1") == [("c1", "a@x.io", "no", "pro"), ("c2", "b@x.io", "yes", "basic")]
+    (clash,) = app.ingest(workspace, [later], table="customers").loads
+    assert (clash.rows_unchanged, clash.rows_updated, clash.rows_quarantined) == (1, 0, 1)  # c2 says yes again
+    (upsert,) = app.ingest(workspace, [later], table="customers", mode="upsert").loads
+    assert upsert.rows_updated == 1
+    assert query(workspace, "SELECT attributes->>'churned', attributes->>'plan' FROM customers WHERE customer_id = 'c1'"
+                 ) == [("yes", "pro")]  # the plan the later file lacks is kept

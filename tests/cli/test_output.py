@@ -64,6 +64,8 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "outbox": [shop],
         "map": [str(FIXTURES / "stripe_payments.csv"), "--table", "orders"],
         "results": [shop],
+        "keys": [shop, "create", "--name", "till", "--role", "integrator"],
+        "report": [shop, "--html", tmp_path / "report.html"],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }
     assert set(calls) == _json_commands()  # a new command with --json must be added here

@@ -7,16 +7,18 @@ from pathlib import Path
 from regulars.app._choices import SCORE_SORTS
 from regulars.app._results import CustomerResult, ScoresResult
 from regulars.errors import SettingsError
-from regulars.store import customer_view, latest_run, open_workspace, run_scores
+from regulars.store import customer_timeline, customer_view, latest_run, open_workspace, run_scores
 
 __all__ = ["customer", "scores"]
 
 
 def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
-    """Everything known and predicted about one customer (after identity resolution)."""
+    """Everything known and predicted about one customer (after identity resolution), and the
+    newest 200 entries of their timeline."""
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
         found = customer_view(store, customer_id)
+        found["timeline"] = customer_timeline(store, found["customer_id"])
     run = workspace.settings.run
     return CustomerResult(**found, horizons={label: run.horizon(label) for label in ("churn", "conversion", "support")})
 

@@ -10,6 +10,7 @@ from regulars.app._ingest import ingest
 from regulars.app._init import init
 from regulars.app._measure import playbook_results
 from regulars.app._playbooks import PLAYBOOKS_FILE, plan_playbooks
+from regulars.app._report import report
 from regulars.app._results import DemoResult
 from regulars.app._run import run
 from regulars.app._status import status
@@ -49,5 +50,8 @@ def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days
     if not playbooks_file.exists():  # a few of the starter plays switched on, to show a plan
         playbooks_file.write_text(starter_yaml(DEMO_PLAYBOOKS), encoding="utf-8")
     step("planning today's actions")
+    plan = plan_playbooks(path)
+    step("writing the report")
+    made = report(path, path / "report.html")
     return DemoResult(workspace=str(path), files_dir=str(files[0][0].parent), truth=str(truth), loads=loads,
-                      status=status(path), run=scored, plan=plan_playbooks(path), results=playbook_results(path))
+                      status=status(path), run=scored, plan=plan, results=playbook_results(path), report=made.file)

@@ -254,10 +254,12 @@ def _unpacked(con: Any, raw: Any) -> tuple[Any, dict[str, str]]:
     return raw, {}
 
 
-def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = None) -> MappingResult:
+def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = None,
+                    choices: dict[str, str | None] | None = None) -> MappingResult:
     """A suggested mapping for ``file`` into ``table``: each canonical column's source column,
     why, sample values and how many read as the column's kind, as a mapping file's text;
-    ``write`` saves it there (never over an existing file)."""
+    ``write`` saves it there (never over an existing file). ``choices`` (canonical column ->
+    source column, or None for none) are a person's corrections, taken over the guesses."""
     import duckdb
 
     from regulars._files import atomic_write_text
@@ -275,7 +277,7 @@ def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = 
     finally:
         con.close()
     rows = sample.astype(object).where(sample.notna(), None).to_dict("records")
-    guesses = suggest(table, raw.columns, rows)
+    guesses = _chosen(suggest(table, raw.columns, rows), choices or {}, raw.columns, rows)
     text = mapping_text(table, guesses, Path(file).name, packed)
     if write is not None:
         target = Path(write)
@@ -284,4 +286,28 @@ def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = 
         atomic_write_text(target, text)
     missing = [g.target for g in guesses if g.required and g.source is None]
     return MappingResult(file=str(file), table=table, guesses=[g.to_dict() for g in guesses], missing=missing,
-                         mapping=text, written=str(write) if write is not None else None)
+                         mapping=text, written=str(write) if write is not None else None, columns=list(raw.columns))
+
+
+def _chosen(guesses: list[Any], choices: dict[str, str | None], columns: list[str],
+            rows: list[dict[str, Any]]) -> list[Any]:
+    """The guesses with a person's choices taken over (a changed column loses the guess's
+    transform, fallback and format); a choice of a column the file has not is an error."""
+    from dataclasses import replace
+
+    known = {g.target for g in guesses}
+    for target, source in choices.items():
+        if target not in known:
+            raise SettingsError(f"{target!r} is not a column of this table; choose among {', '.join(sorted(known))}")
+        if source and source not in columns:
+            raise SettingsError(f"the file has no column {source!r} (for {target})")
+    out = []
+    for g in guesses:
+        if g.target not in choices or (choices[g.target] or None) == g.source:
+            out.append(g)
+            continue
+        source = choices[g.target] or None
+        samples = [str(r[source]) for r in rows if source and r.get(source) not in (None, "")][:3]
+        out.append(replace(g, source=source, how="chosen by you" if source else "left out by you", samples=samples,
+                           parsed=None, transform=None, fallback=None, format=None))
+    return out

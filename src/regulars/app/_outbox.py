@@ -326,15 +326,21 @@ def _webhooks(store: Any, group: Any, url: str, d: Any, at: datetime, tally: dic
         _settle(store, attempt, outcome, d, at, tally)
 
 
+def smtp_sender(folder: Path, d: Any) -> Any:
+    """An SMTP connection as ``[delivery]`` says (the password from its environment variable)."""
+    from regulars.outbox import SmtpSender
+
+    ca_file = str(folder / d.smtp_ca_file) if d.smtp_ca_file else None
+    return SmtpSender(d.smtp_host, d.smtp_port, d.smtp_security, d.smtp_user, os.environ.get(d.smtp_password_env),
+                      d.timeout_seconds, ca_file)
+
+
 def _emails(store: Any, folder: Path, group: Any, d: Any, at: datetime, tally: dict[str, int]) -> None:
     """Every due email over one SMTP connection. A refused login stops delivery before any
     action is claimed: they stay queued, and the error says what to fix."""
-    from regulars.outbox import SmtpSender, build_email
+    from regulars.outbox import build_email
 
-    password = os.environ.get(d.smtp_password_env)
-    ca_file = str(folder / d.smtp_ca_file) if d.smtp_ca_file else None
-    with SmtpSender(d.smtp_host, d.smtp_port, d.smtp_security, d.smtp_user, password, d.timeout_seconds,
-                    ca_file) as smtp:
+    with smtp_sender(folder, d) as smtp:
         for row in _records(group):
             attempt = claim_actions(store, [row["action_id"]], "smtp", at)
             if not attempt:

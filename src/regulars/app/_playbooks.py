@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from regulars.app._results import PlanResult, PlaybooksResult
+from regulars.app._results import PlanResult, PlaybookEditResult, PlaybooksResult
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
 from regulars.store import open_workspace, playbook_inputs, previous_segment_run
 
-__all__ = ["plan_playbooks", "playbooks", "today"]
+__all__ = ["edit_playbooks", "plan_playbooks", "playbooks", "today"]
 
 PLAYBOOKS_FILE = "playbooks.yaml"
 #: What a template may use besides a customer's rule fields: their profile and recommendations.
@@ -50,7 +50,9 @@ def _checked(workspace: Any, store: Any, found: Any, path: Path) -> tuple[dict[s
     return latest, fields, pairs, names
 
 
-def _read(workspace_path: str | Path) -> tuple[Any, Path, bool, Any]:
+def _read(workspace_path: str | Path, text: str | None = None) -> tuple[Any, Path, bool, Any]:
+    """The workspace, its playbooks file (written with the starter set when there is none),
+    whether it was just written, and its playbooks parsed (or ``text``'s, an unsaved edit)."""
     from regulars.playbooks import STARTER_YAML, parse_playbooks
 
     workspace = open_workspace(workspace_path)
@@ -58,7 +60,8 @@ def _read(workspace_path: str | Path) -> tuple[Any, Path, bool, Any]:
     created = not path.exists()
     if created:
         path.write_text(STARTER_YAML, encoding="utf-8")
-    return workspace, path, created, parse_playbooks(path.read_text(encoding="utf-8"), where=str(path))
+    text = path.read_text(encoding="utf-8") if text is None else text
+    return workspace, path, created, parse_playbooks(text, where=str(path))
 
 
 def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksResult:
@@ -70,11 +73,16 @@ def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksRe
     if check:
         with workspace.store(read_only=True) as store:
             run_id = _checked(workspace, store, found, path)[0]["run_id"]
+    from regulars.playbooks import THRESHOLDS
+
     rows = [{"playbook": p.name, "enabled": p.enabled, "trigger": _summary(p.trigger), "channel": p.action.channel,
              "template": p.action.template, "holdout": p.holdout, "review": p.review,
-             "follow_ups": len(p.follow_ups), "description": p.description} for p in found.playbooks.values()]
+             "follow_ups": len(p.follow_ups), "description": p.description,
+             "thresholds": {k: v for k, v in p.trigger.options.items() if k in THRESHOLDS}}
+            for p in found.playbooks.values()]
+    texts = {name: {"subject": t.subject, "body": t.body} for name, t in sorted(found.templates.items())}
     return PlaybooksResult(file=str(path), created=created, checked_against=run_id, playbooks=rows,
-                           templates=sorted(found.templates))
+                           templates=sorted(found.templates), template_texts=texts)
 
 
 def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResult:
@@ -84,11 +92,12 @@ def plan_playbooks(workspace_path: str | Path, *, at: datetime | None = None) ->
     return _plan(workspace_path, at)[1]
 
 
-def _plan(workspace_path: str | Path, at: datetime | None) -> tuple[Any, PlanResult]:
-    """The playbook file's contents and the plan (each action with its rendered subject and body)."""
+def _plan(workspace_path: str | Path, at: datetime | None, text: str | None = None) -> tuple[Any, PlanResult]:
+    """The playbook file's contents (or ``text``'s) and the plan (each action with its rendered
+    subject and body)."""
     from regulars.playbooks import Situation, plan
 
-    workspace, path, _, found = _read(workspace_path)
+    workspace, path, _, found = _read(workspace_path, text)
     with workspace.store(read_only=True) as store:
         latest, fields, pairs, names = _checked(workspace, store, found, path)
         cutoff = latest["cutoff"]
@@ -177,3 +186,36 @@ def today(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResu
     result = plan_playbooks(workspace_path, at=at)
     todo = result.actions[result.actions["status"].isin(["planned", "needs approval"])].reset_index(drop=True)
     return PlanResult(file=result.file, run_id=result.run_id, at=result.at, counts=result.counts, actions=todo)
+
+
+def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, enabled: bool | None = None,
+                   thresholds: dict[str, float] | None = None, template: str | None = None,
+                   subject: str | None = None, body: str | None = None, save: bool = False,
+                   by: str = "cli") -> PlaybookEditResult:
+    """A change to the playbooks file (switch a playbook on or off, move a trigger's threshold,
+    rewrite a template), checked against the latest run and planned: the preview shows what
+    the changed playbook or template would send to whom. With ``save`` the file is replaced
+    (its comments kept), atomically, and the change is written to the audit log."""
+    from regulars._files import atomic_write_text
+    from regulars.playbooks import set_enabled, set_template, set_threshold
+
+    workspace, path, _, _ = _read(workspace_path)
+    text = path.read_text(encoding="utf-8")
+    if playbook is not None and enabled is not None:
+        text = set_enabled(text, playbook, enabled)
+    for key, value in (thresholds or {}).items() if playbook is not None else ():
+        text = set_threshold(text, playbook, key, value)
+    if template is not None:
+        text = set_template(text, template, subject, body)
+    found, planned = _plan(workspace_path, None, text)
+    actions = planned.actions
+    mine = actions[(actions["playbook"] == playbook) if playbook else (actions["template"] == template)]
+    todo = mine[mine["status"].isin(["planned", "needs approval"])]
+    examples = todo.head(3)[["customer_id", "playbook", "status", "subject", "body"]].to_dict("records")
+    counts = [c for c in planned.counts if playbook is None or c["playbook"] == playbook]
+    if save:
+        atomic_write_text(path, text)
+        with workspace.store() as store:
+            store.audit("playbooks_edited", {"playbook": playbook, "enabled": enabled, "thresholds": thresholds,
+                                             "template": template}, actor=by)
+    return PlaybookEditResult(file=str(path), saved=save, counts=counts, examples=examples, actions=len(todo))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from regulars.app._common import check_search
 from regulars.app._results import PredictResult
-from regulars.errors import InsufficientDataError, SettingsError
-from regulars.store import open_workspace, write_predictions
+from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
+from regulars.store import label_columns, open_workspace, prediction_rows, write_predictions
 
-__all__ = ["predict"]
+__all__ = ["label_choices", "predict", "predictions"]
 
 
 def predict(workspace_path: str | Path, *, target: str, positive: str | None = None, holdout: float = 0.3,
@@ -35,3 +36,20 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
     top = learned.scored.sort_values("probability", ascending=False).head(10).to_dict("records")
     return PredictResult(run_id=run_id, target=target, positive=learned.positive, rows_known=learned.rows_known,
                          rows_scored=len(learned.scored), holdout=holdout, card=learned.card, top=top)
+
+
+def label_choices(workspace_path: str | Path) -> list[dict[str, Any]]:
+    """The customer columns a prediction may learn (2 to 10 values), with their values."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        return label_columns(store)
+
+
+def predictions(workspace_path: str | Path, run_id: str) -> Any:
+    """A prediction run's scored customers, most likely first (for an export)."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        rows = prediction_rows(store, run_id)
+    if rows.empty:
+        raise NotFoundError(f"no prediction run {run_id!r} with scored customers")
+    return rows

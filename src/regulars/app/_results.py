@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BacktestResult", "CustomerResult", "CustomerSegmentsResult", "DecisionResult", "DefineSegmentResult",
            "DeliveryResult", "DemoResult", "EngagementResult", "IngestResult", "InitResult", "MappingResult",
-           "OutboxResult", "PinResult", "PlanResult", "PlaybookResultsResult", "PlaybooksResult", "PredictResult",
-           "QuarantineResult", "QueueResult", "RecommendResult", "Result", "RunResult", "ScoresResult",
-           "SegmentHistoryResult", "SegmentResult", "SegmentsResult", "StatusResult"]
+           "OutboxResult", "PinResult", "PlanResult", "PlaybookEditResult", "PlaybookResultsResult",
+           "PlaybooksResult", "PredictResult", "QuarantineResult", "QueueResult", "RecommendResult", "Result",
+           "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult",
+           "StatusResult"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class CustomerResult(Result):
     scores: dict[str, Any] | None
     horizons: dict[str, int]
     external_ids: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class DemoResult(Result):
     run: RunResult
     plan: PlanResult
     results: PlaybookResultsResult
+    report: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,7 @@ class PlaybooksResult(Result):
     checked_against: str | None
     playbooks: list[dict[str, Any]]
     templates: list[str]
+    template_texts: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,19 @@ class PlanResult(Result):
     at: Any
     counts: list[dict[str, Any]]
     actions: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PlaybookEditResult(Result):
+    """A change to the playbooks file, planned: the changed playbook's counts, how many actions
+    it (or the changed template) would bring, the first three as they would read, and whether
+    the file was saved."""
+
+    file: str
+    saved: bool
+    counts: list[dict[str, Any]]
+    examples: list[dict[str, Any]]
+    actions: int
 
 
 @dataclass(frozen=True)
@@ -327,3 +344,4 @@ class MappingResult(Result):
     missing: list[str]
     mapping: str
     written: str | None
+    columns: list[str] = field(default_factory=list)

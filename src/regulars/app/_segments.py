@@ -15,7 +15,7 @@ from regulars.app._results import (
     SegmentResult,
     SegmentsResult,
 )
-from regulars.errors import InsufficientDataError, SettingsError
+from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.store import (
     customer_segments,
     customer_view,
@@ -116,21 +116,36 @@ def _latest_fields(store: Any, workspace: Any, what: str) -> tuple[dict[str, Any
 def define_segment(workspace_path: str | Path, name: str, rule: str, *, by: str = "cli") -> DefineSegmentResult:
     """Check ``rule`` against the fields of the latest run, save it as segment ``name`` and say how
     many customers it would hold now; it is recorded with every run from the next one on."""
-    from regulars.segments import check_rule, evaluate_rules
-
     if not isinstance(name, str) or not _NAME.match(name.strip()):
         raise SettingsError("a segment name is 1-60 letters, digits, spaces or . , ' & + - and starts with a letter "
                             f"or digit; got {name!r}")
     name = name.strip()
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
-        latest, fields, pairs, names, kinds = _latest_fields(store, workspace, "the rule")
-        if name.lower() in {n.lower() for n in names}:
-            raise SettingsError(f"{name!r} is a built-in segment; choose another name for the rule")
-        check_rule(rule, kinds, names)
-        size = int(evaluate_rules({name: rule}, fields, pairs, names)[name].sum())
+        latest, size = _size_now(store, workspace, name, rule)
         replaced = define_rule(store, name, rule, by)
     return DefineSegmentResult(name=name, rule=rule, replaced=replaced, size=size, run_id=latest["run_id"],
+                               cutoff=str(latest["cutoff"]))
+
+
+def _size_now(store: Any, workspace: Any, name: str, rule: str) -> tuple[dict[str, Any], int]:
+    """The latest run, and how many of its customers ``rule`` holds (checked first)."""
+    from regulars.segments import check_rule, evaluate_rules
+
+    latest, fields, pairs, names, kinds = _latest_fields(store, workspace, "the rule")
+    if name.lower() in {n.lower() for n in names}:
+        raise SettingsError(f"{name!r} is a built-in segment; choose another name for the rule")
+    check_rule(rule, kinds, names)
+    return latest, int(evaluate_rules({name: rule}, fields, pairs, names)[name].sum())
+
+
+def preview_segment(workspace_path: str | Path, rule: str) -> DefineSegmentResult:
+    """Check ``rule`` and count the customers it would hold now, saving nothing (the rule
+    editor's live preview)."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        latest, size = _size_now(store, workspace, "(preview)", rule)
+    return DefineSegmentResult(name="(preview)", rule=rule, replaced=False, size=size, run_id=latest["run_id"],
                                cutoff=str(latest["cutoff"]))
 
 
@@ -153,7 +168,7 @@ def pin(workspace_path: str | Path, segment_name: str, customer_id: str, *, pinn
         known = {r["segment"] for r in store.rows("SELECT DISTINCT segment FROM run_segments")}
         known |= set(segment_rules(store))
         if segment_name not in known:
-            raise SettingsError(f"no segment {segment_name!r}; `regulars segments DIR list` shows them")
+            raise NotFoundError(f"no segment {segment_name!r}; `regulars segments DIR list` shows them")
         pin_customer(store, segment_name, resolved, pinned_in, by, why)
     return PinResult(segment=segment_name, customer_id=resolved, pinned_in=pinned_in, why=why)
 

@@ -43,3 +43,5 @@ def demo(
     line(f"Next: `regulars playbooks {path} run` queues today's actions (`approve` for the ones waiting for a "
          f"person), `regulars outbox {path} deliver` sends them, `regulars results {path}` measures them; "
          f"`regulars segments {path} list` for every segment, `regulars customer {path} C00004` for one customer.")
+    line(f"The report is in {result.report} (one file: open it in a browser or email it). For the dashboard: "
+         f"`regulars serve {path}`, then open the sign-in address it prints.")

@@ -11,6 +11,18 @@ from regulars.schema import TableContract
 __all__ = ["key_checks"]
 
 
+def _attribute_changes() -> tuple[str, str]:
+    """SQL over a staged row ``t`` and its stored row ``e``: (the row brings columns the stored
+    row lacks, the row has a column the stored row has with another value)."""
+    def value(row: str) -> str:
+        return f"json_extract({row}.attributes, '$.\"' || replace(k, '\"', '\\\"') || '\"')"
+
+    def some(test: str) -> str:
+        return f"coalesce(len(list_filter(json_keys(t.attributes), k -> {test})) > 0, false)"
+
+    return some(f"{value('e')} IS NULL"), some(f"{value('e')} <> {value('t')}")
+
+
 def key_checks(
     con: duckdb.DuckDBPyConnection, source: str, flags: str, view: str, contract: TableContract,
     mapped: list[str], existing: str | None, upsert: bool = False,
@@ -36,21 +48,26 @@ def key_checks(
     if existing is not None:
         compared = [c for c in mapped if c != key]
         same = " AND ".join(f"t.{quote(c)} IS NOT DISTINCT FROM e.{quote(c)}" for c in compared) or "true"
-        conflict = "false" if upsert else f"NOT ({same})"
+        kept = any(r[0] == "attributes" for r in con.execute(f"DESCRIBE {source}").fetchall())
+        adds, clash = _attribute_changes() if kept else ("false", "false")
+        conflict = "false" if upsert else f"(NOT ({same}) OR {clash})"
+        unchanged = f"({same} AND NOT {adds} AND NOT {clash})"
+        # an upsert replaces what changed; otherwise columns the stored row lacks are added to it
+        changed = f"NOT {unchanged}" if upsert else f"({same} AND {adds} AND NOT {clash})"
         parts.append(
             f"""SELECT t._row,
                        CASE WHEN {conflict} THEN {lit(key + ' ')} || '''' || t.{k} ||
                             ''' is already stored with different values (batch ' || e.batch_id || '); '
                             || 'load it with --mode upsert to replace the stored row' END,
                        CASE WHEN {conflict} THEN {lit('conflicts_with_store:' + key)} END,
-                       {same}, NOT ({same})
+                       {unchanged}, {changed}
                 FROM {source} t JOIN {existing} e ON t.{k} = e.{k}
                 WHERE t._reason = '' AND NOT e._replaceable"""
         )
     con.execute(
         f"""CREATE TEMP TABLE {flags} AS
             SELECT _row, string_agg(reason, '; ') AS reason, string_agg(code, '; ') AS code,
-                   bool_and(unchanged) AS unchanged, bool_or(changed) AND {upsert} AS changed
+                   bool_and(unchanged) AS unchanged, bool_or(changed) AS changed
             FROM ({' UNION ALL '.join(parts)}) GROUP BY _row"""
     )
     if con.execute(f"SELECT count(*) FROM {flags}").fetchone()[0]:

@@ -14,13 +14,15 @@ from regulars.outbox._outcome import Outcome
 __all__ = ["SmtpSender", "build_email"]
 
 
-def build_email(sender: str, to: str, subject: str, body: str, key: str) -> EmailMessage:
-    """A plain-text message with ``Message-ID: <key@regulars>``."""
+def build_email(sender: str, to: str, subject: str, body: str, key: str, html: str | None = None) -> EmailMessage:
+    """A plain-text message with ``Message-ID: <key@regulars>`` (and an HTML alternative)."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, to, subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{key}@regulars>"
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     return message
 
 

@@ -1,6 +1,7 @@
 """Playbooks: from what the engine knows to an action for a customer, through guards (consent,
 caps, quiet hours, suppression, holdouts) and, where it matters, a person's approval."""
 
+from regulars.playbooks._edit import THRESHOLDS, set_enabled, set_template, set_threshold
 from regulars.playbooks._guards import (
     CONSENT,
     GLOBAL_CONTROL,
@@ -29,7 +30,37 @@ from regulars.playbooks._starter import STARTER_YAML, starter_yaml
 from regulars.playbooks._templates import render
 from regulars.playbooks._triggers import in_band
 
-__all__ = ["Action", "CHANNELS", "CONSENT", "COOL_DOWN_DAYS", "FollowUp", "GLOBAL_CONTROL", "Guards", "Playbook",
-           "PlaybookSet", "STARTER_YAML", "Situation", "Template", "Trigger", "check_playbooks", "consented",
-           "deferred_from_quiet_hours", "due_follow_ups", "in_band", "in_holdout", "parse_playbooks", "plan", "recent_sends", "render",
-           "shop_cap", "starter_yaml", "suppressed", "triggered", "zone_for"]
+__all__ = [
+    "Action",
+    "CHANNELS",
+    "CONSENT",
+    "COOL_DOWN_DAYS",
+    "FollowUp",
+    "GLOBAL_CONTROL",
+    "Guards",
+    "Playbook",
+    "PlaybookSet",
+    "STARTER_YAML",
+    "Situation",
+    "THRESHOLDS",
+    "Template",
+    "Trigger",
+    "check_playbooks",
+    "consented",
+    "deferred_from_quiet_hours",
+    "due_follow_ups",
+    "in_band",
+    "in_holdout",
+    "parse_playbooks",
+    "plan",
+    "recent_sends",
+    "render",
+    "set_enabled",
+    "set_template",
+    "set_threshold",
+    "shop_cap",
+    "starter_yaml",
+    "suppressed",
+    "triggered",
+    "zone_for",
+]

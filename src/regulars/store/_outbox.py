@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from regulars.errors import SettingsError
+from regulars.errors import NotFoundError, SettingsError
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _known(store: Store, ids: list[str]) -> dict[str, str]:
                                    "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
     missing = [i for i in ids if i not in found]
     if missing:
-        raise SettingsError(f"no action {missing[0]!r} in the outbox; `regulars playbooks DIR approve` lists them")
+        raise NotFoundError(f"no action {missing[0]!r} in the outbox; `regulars playbooks DIR approve` lists them")
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from regulars.errors import InsufficientDataError, SettingsError
+from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.schema import PURCHASE_SQL
 from regulars.store._outbox import PENDING
 
@@ -48,7 +48,7 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
     """A customer's records (every id linked to them), order counts and latest scores."""
     found = store.rows("SELECT resolved_id FROM customer_map WHERE customer_id = ?", [customer_id])
     if not found:
-        raise SettingsError(f"no customer {customer_id!r}; `regulars status` shows what is loaded")
+        raise NotFoundError(f"no customer {customer_id!r}; `regulars status` shows what is loaded")
     resolved = found[0]["resolved_id"]
     records = store.rows(
         "SELECT c.* EXCLUDE (attributes, batch_id, email_norm, phone_norm) FROM customers c "
@@ -144,3 +144,36 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             f"JOIN products p USING (product_id) WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND p.category IS NOT NULL "
             f"GROUP BY p.product_id, p.category", [at]),
     }
+
+
+def run_cards(store: Store, run_id: str) -> dict[str, Any]:
+    """A run's model cards (per scorer) and what it skipped, with why."""
+    import json
+
+    models, skipped, cutoff, customers = store.con.execute(
+        "SELECT models, skipped, cutoff, customers FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    return {"models": json.loads(models or "{}"), "skipped": json.loads(skipped or "{}"), "cutoff": str(cutoff),
+            "customers": customers}
+
+
+def label_columns(store: Store, most_values: int = 10) -> list[dict[str, Any]]:
+    """The columns a business keeps on its customers (their attributes) with 2 to
+    ``most_values`` values: what a prediction may learn (a CRM's churned or converted flag), each
+    with its values and how many customers have one."""
+    rows = store.con.execute(
+        """WITH kv AS (SELECT unnest(json_keys(attributes)) AS k, attributes FROM customers
+                       WHERE NOT coalesce(is_stub, false) AND attributes IS NOT NULL),
+                vals AS (SELECT k, json_extract_string(attributes, '$."' || replace(k, '"', '\\"') || '"') AS v FROM kv)
+           SELECT k, v, count(*) FROM vals WHERE v IS NOT NULL AND v <> '' GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2"""
+    ).fetchall()
+    found: dict[str, list[tuple[str, int]]] = {}
+    for column, value, n in rows:
+        found.setdefault(column, []).append((value, n))
+    return [{"column": c, "values": [v for v, _ in vs], "customers": sum(n for _, n in vs)}
+            for c, vs in found.items() if 2 <= len(vs) <= most_values]
+
+
+def prediction_rows(store: Store, run_id: str) -> Any:
+    """A prediction run's customers: id, probability and reasons, most likely first."""
+    return store.frame("SELECT customer_id, probability, reasons FROM predictions WHERE run_id = ? "
+                       "ORDER BY probability DESC, customer_id", [run_id])

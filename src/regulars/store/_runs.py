@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from regulars._faults import fault_point
 from regulars._json import dumps
 from regulars.store._schema import PART_COLUMNS, RUN_TABLES
 from regulars.store._store import now
@@ -61,6 +62,7 @@ def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[s
             con.register("_rows", rows)
             con.execute(f"INSERT INTO {name} SELECT ?, * FROM _rows", [run_id])
             con.unregister("_rows")
+    fault_point("run-storing")  # results written, the run not yet: a crash here must leave no trace
     customers = con.execute("SELECT count(DISTINCT customer_id) FROM results WHERE run_id = ?", [run_id]).fetchone()[0]
     con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers, skipped) VALUES (?, ?, ?, ?, ?, ?)",
                 [run_id, now(), cutoff, dumps(models), customers, dumps(skipped)])

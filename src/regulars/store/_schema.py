@@ -17,7 +17,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 5: the outbox (actions queued by playbooks), delivery attempts and playbook exclusions;
 #:    batches count anonymous sales (orders without a customer, stored) and rows an upsert
 #:    replaced, whose earlier versions are kept in ``row_history``.
-SCHEMA_VERSION = 5
+#: 6: API keys (hashed) with their roles; events keep the id a client gave them; the
+#:    scheduler's log of jobs.
+SCHEMA_VERSION = 6
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -57,6 +59,7 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS runs (
         run_id VARCHAR, created_at TIMESTAMP, cutoff DATE, models JSON, customers BIGINT)""",
     "ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped JSON",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS event_id VARCHAR",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_anonymous BIGINT DEFAULT 0",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS mode VARCHAR DEFAULT 'insert'",
@@ -89,6 +92,11 @@ _BOOKKEEPING = (
         finished_at TIMESTAMP, outcome VARCHAR, detail VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS playbook_exclusions (
         playbook VARCHAR, customer_id VARCHAR, excluded_by VARCHAR, why VARCHAR, excluded_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS schedule_log (
+        job VARCHAR, slot TIMESTAMP, started_at TIMESTAMP, finished_at TIMESTAMP, outcome VARCHAR, detail VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS api_keys (
+        key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR, secret_hash VARCHAR, created_at TIMESTAMP,
+        created_by VARCHAR, revoked_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )

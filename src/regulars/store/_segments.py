@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from regulars.errors import InsufficientDataError, SettingsError
+from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _known(store: Store, name: str) -> None:
             "SELECT DISTINCT segment FROM run_segments WHERE lower(segment) LIKE '%' || lower(?) || '%' LIMIT 5",
             [name[:20]])]
         hint = f"; similar: {', '.join(names)}" if names else "; `regulars segments DIR list` shows them"
-        raise SettingsError(f"no segment {name!r}{hint}")
+        raise NotFoundError(f"no segment {name!r}{hint}")
 
 
 def segment_history(store: Store, name: str) -> pd.DataFrame:

@@ -20,10 +20,13 @@ from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
 from regulars.store._identity import normalise_phones, refresh_identities
+from regulars.store._owner import busy_error
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
 
 if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a frame needs them
+    from collections.abc import Callable
+
     import pandas as pd
 
     from regulars.ingest import Staged
@@ -65,11 +68,15 @@ def now() -> datetime:
 
 
 class Store:
-    """One open DuckDB file. Use as a context manager; ``transaction()`` wraps a load."""
+    """One open DuckDB file. Use as a context manager; ``transaction()`` wraps a load.
+    ``on_close`` runs when it closes; ``check_schema=False`` skips the schema check of a writer
+    (a server checks once, not on every request)."""
 
-    def __init__(self, path: Path, settings: Settings, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, settings: Settings, *, read_only: bool = False,
+                 on_close: Callable[[], None] | None = None, check_schema: bool = True) -> None:
         self.path = Path(path)
         self.settings = settings
+        self._on_close = on_close
         config: dict[str, Any] = {}
         if settings.store.memory_limit:
             config["memory_limit"] = settings.store.memory_limit
@@ -78,10 +85,11 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as exc:
-            raise WorkspaceError(f"{self.path}: cannot open the store ({str(exc).splitlines()[0]})") from None
+            raise busy_error(self.path, str(exc)) or WorkspaceError(
+                f"{self.path}: cannot open the store ({str(exc).splitlines()[0]})") from None
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
-        if not read_only:
+        if not read_only and check_schema:
             self._ensure_schema()
         elif self._schema_version() < SCHEMA_VERSION:  # an older store: migrate it once, then read
             self.con.close()
@@ -97,7 +105,12 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.con.close()
+        finally:
+            if self._on_close is not None:
+                self._on_close, done = None, self._on_close
+                done()
 
     def _schema_version(self) -> int:
         """The store's schema version (0 for a file made before versions were recorded)."""

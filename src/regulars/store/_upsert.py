@@ -23,7 +23,9 @@ def update_rows(con: duckdb.DuckDBPyConnection, table: str, view: str, columns: 
         f"FROM {table} t WHERE t.{key} IN (SELECT {key} FROM {view})", [table, at, batch_id])
     sets = "".join(f"{quote(c)} = u.{quote(c)}, " for c in columns if quote(c) != key)
     n = con.execute(
-        f"UPDATE {table} SET {sets}attributes = coalesce(u.attributes, {table}.attributes), batch_id = ? "
+        f"UPDATE {table} SET {sets}attributes = CASE WHEN u.attributes IS NULL THEN {table}.attributes "
+        f"WHEN {table}.attributes IS NULL THEN u.attributes "
+        f"ELSE json_merge_patch({table}.attributes, u.attributes) END, batch_id = ? "
         f"FROM {view} u WHERE {table}.{key} = u.{key}", [batch_id]).fetchone()[0]
     if table == "orders":
         con.execute(f"DELETE FROM order_items WHERE order_id IN (SELECT order_id FROM {view})")

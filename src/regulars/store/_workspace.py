@@ -7,9 +7,14 @@ from pathlib import Path
 
 from regulars.config import DEFAULT_TOML, SETTINGS_FILE, Settings, load_settings
 from regulars.errors import WorkspaceError
+from regulars.store._owner import WRITE_LOCK, check_not_served
 from regulars.store._store import Store
 
 __all__ = ["Workspace", "init_workspace", "open_workspace"]
+
+
+#: Stores the serving process has brought to the current schema (it opens one per request).
+_CHECKED: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,22 @@ class Workspace:
         return self.path / self.settings.store.database
 
     def store(self, *, read_only: bool = False) -> Store:
-        return Store(self.database, self.settings, read_only=read_only)
+        """The store, opened for this process; refused plainly while another process serves it.
+        Inside the serving process every connection is a writer's (DuckDB shares one database
+        per process only among connections opened alike) and writers take turns."""
+        if not check_not_served(self.path):
+            return Store(self.database, self.settings, read_only=read_only)
+        checked = str(self.database) in _CHECKED
+        if read_only and checked:
+            return Store(self.database, self.settings, check_schema=False)
+        WRITE_LOCK.acquire()
+        try:
+            store = Store(self.database, self.settings, on_close=WRITE_LOCK.release, check_schema=not checked)
+        except BaseException:
+            WRITE_LOCK.release()
+            raise
+        _CHECKED.add(str(self.database))
+        return store
 
 
 def init_workspace(path: str | Path) -> tuple[Workspace, bool]:

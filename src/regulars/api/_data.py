@@ -1,0 +1,127 @@
+"""Data in (events, records, Segment-style messages) and the API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel, Field
+
+from regulars.api._auth import ERRORS, Caller, needs
+
+__all__ = ["router"]
+
+router = APIRouter(responses=ERRORS)
+Writer = Annotated[Caller, Depends(needs("data"))]
+Admin = Annotated[Caller, Depends(needs("admin"))]
+Tables = Literal["customers", "orders", "order_items", "products", "events", "tickets", "feedback", "messages"]
+Value = str | int | float | bool | None
+Row = dict[Annotated[str, Field(min_length=1, max_length=200)], Value]
+
+
+class Event(BaseModel):
+    """One event in regulars' words; ``id`` (the sender's) makes a resend a no-op."""
+
+    customer_id: str = Field(min_length=1, max_length=200)
+    event_type: str = Field(min_length=1, max_length=100, examples=["product_view"])
+    occurred_at: str = Field(min_length=1, max_length=40, examples=["2026-11-29T10:15:00Z"])
+    id: str | None = Field(default=None, min_length=1, max_length=200)
+    channel: str | None = Field(default=None, max_length=200)
+    campaign_id: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=2_000)
+    product_id: str | None = Field(default=None, max_length=200)
+    properties: dict[str, Value] = Field(default_factory=dict, max_length=100)
+
+
+class Events(BaseModel):
+    events: list[Event] = Field(min_length=1, max_length=100_000)
+
+
+class Records(BaseModel):
+    """Rows for a table, named as its canonical columns (other columns are kept as attributes)."""
+
+    rows: list[Row] = Field(min_length=1, max_length=100_000)
+    mode: Literal["insert", "upsert"] = "insert"
+
+
+def _events(events: list[Event]) -> list[dict[str, Any]]:
+    rows = []
+    for e in events:
+        row = e.model_dump(exclude={"id", "properties"}, exclude_none=True) | {"event_id": e.id}
+        row |= {f"properties.{k}": v for k, v in e.properties.items()}
+        rows.append(row)
+    return rows
+
+
+@router.post("/events", tags=["data in"], summary="Events, one or many (idempotent by each event's id)")
+def events(request: Request, body: Events | Event, _: Writer) -> dict[str, Any]:
+    from regulars import app
+
+    sent = body.events if isinstance(body, Events) else [body]
+    return app.record(request.app.state.workspace, "events", _events(sent)).to_dict()
+
+
+@router.post("/records/{table}", tags=["data in"],
+             summary="Rows for one table as a batch (orders, customers, tickets, ...); upsert replaces changed rows")
+def records(request: Request, table: Tables, body: Records, _: Writer) -> dict[str, Any]:
+    from regulars import app
+
+    return app.record(request.app.state.workspace, table, body.rows, mode=body.mode).to_dict()
+
+
+@router.post("/batch", tags=["data in"], summary="Segment-style messages: {\"batch\": [track, page, identify ...]}")
+def batch(request: Request, _: Writer,
+          body: Annotated[dict[str, list[dict[str, Any]]], Body(examples=[{"batch": [
+              {"type": "track", "userId": "c1", "event": "Product Viewed", "messageId": "m1",
+               "timestamp": "2026-11-29T10:15:00Z", "properties": {"product_id": "sku-1"}}]}])]) -> dict[str, Any]:
+    from regulars import app
+    from regulars.errors import SettingsError
+
+    if set(body) != {"batch"}:
+        raise SettingsError("send {\"batch\": [messages]}")
+    return app.record_messages(request.app.state.workspace, body["batch"]).to_dict()
+
+
+@router.post("/track", tags=["data in"], summary="One Segment-style track message")
+def track(request: Request, _: Writer, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    from regulars import app
+
+    return app.record_messages(request.app.state.workspace, [{"type": "track"} | body]).to_dict()
+
+
+@router.post("/identify", tags=["data in"], summary="One Segment-style identify message (a customer's traits)")
+def identify(request: Request, _: Writer, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    from regulars import app
+
+    return app.record_messages(request.app.state.workspace, [{"type": "identify"} | body]).to_dict()
+
+
+class NewKey(BaseModel):
+    model_config = {"extra": "forbid"}
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["owner", "analyst", "integrator", "read-only"]
+
+
+@router.get("/keys", tags=["keys"], summary="The API keys (never their secrets) and what each role may do")
+def keys(request: Request, _: Admin) -> dict[str, Any]:
+    from regulars import app
+
+    return app.keys(request.app.state.workspace).to_dict()
+
+
+@router.post("/keys", tags=["keys"], status_code=201, summary="A new key; its secret is shown this once")
+def create_key(request: Request, body: NewKey, caller: Admin) -> dict[str, Any]:
+    from regulars import app
+
+    made = app.create_key(request.app.state.workspace, body.name, body.role, by=f"api:{caller.name}")
+    request.app.state.keys.reload()
+    return made.to_dict()
+
+
+@router.delete("/keys/{key_id}", tags=["keys"], summary="Revoke a key at once")
+def revoke_key(request: Request, key_id: str, caller: Admin) -> dict[str, Any]:
+    from regulars import app
+
+    done = app.revoke_key(request.app.state.workspace, key_id, by=f"api:{caller.name}")
+    request.app.state.keys.reload()
+    return done.to_dict()

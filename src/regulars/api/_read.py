@@ -1,0 +1,163 @@
+"""What the API gives out: the shop's status, customers with their scores, segments,
+recommendations, today's actions, the plan, approvals, the outbox and results."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from regulars.api._auth import ERRORS, Caller, needs
+
+__all__ = ["router"]
+
+router = APIRouter(responses=ERRORS)
+Reader = Annotated[Caller, Depends(needs("read"))]
+Decider = Annotated[Caller, Depends(needs("decide"))]
+CustomerId = Annotated[str, Query(min_length=1, max_length=200)]
+
+
+def _workspace(request: Request) -> str:
+    return request.app.state.workspace
+
+
+@router.get("/health", tags=["status"], summary="The server is up (no key needed)")
+def health() -> dict[str, Any]:
+    from regulars._version import __version__
+
+    return {"ok": True, "version": __version__}
+
+
+@router.get("/status", tags=["status"], summary="Tables, batches, quarantine, sales and data-quality warnings")
+def status(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.status(_workspace(request)).to_dict()
+
+
+@router.get("/overview", tags=["status"],
+            summary="KPIs with trends: monthly sales, active and repeat customers, churn risk, lifetime value, "
+                    "valuable customers at risk, hot leads, data freshness")
+def overview(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.overview(_workspace(request)).to_dict()
+
+
+@router.get("/customers", tags=["customers"], summary="Every customer's latest scores, sorted")
+def customers(request: Request, _: Reader,
+              sort: Literal["clv", "churn", "conversion", "support", "engagement", "p_alive"] = "clv",
+              top: Annotated[int, Query(ge=1, le=10_000)] = 50) -> dict[str, Any]:
+    from regulars import app
+
+    return app.scores(_workspace(request), sort=sort, top=top).to_dict()
+
+
+@router.get("/customers/{customer_id}", tags=["customers"],
+            summary="One customer: records, orders and every prediction with its horizon and reasons")
+def customer(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.customer(_workspace(request), customer_id).to_dict()
+
+
+@router.get("/customers/{customer_id}/segments", tags=["customers"], summary="The segments a customer is in, and why")
+def customer_segments(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.segment_customer(_workspace(request), customer_id).to_dict()
+
+
+@router.get("/customers/{customer_id}/recommendations", tags=["customers"],
+            summary="A customer's next products, cross-sell and replenishment, with reasons")
+def recommendations(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.recommend(_workspace(request), customer_id).to_dict()
+
+
+@router.get("/segments", tags=["segments"], summary="Every segment with its size and change since the last run")
+def segments(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.segments(_workspace(request)).to_dict()
+
+
+@router.get("/segments/{name}", tags=["segments"], summary="A segment's members")
+def segment(request: Request, name: str, _: Reader,
+            top: Annotated[int, Query(ge=1, le=10_000)] = 50) -> dict[str, Any]:
+    from regulars import app
+
+    return app.segment(_workspace(request), name, top=top).to_dict()
+
+
+Limit = Annotated[int, Query(ge=1, le=10_000, description="Actions to list (their count is given in full).")]
+
+
+def _first(found: dict[str, Any], limit: int) -> dict[str, Any]:
+    """A plan with its first ``limit`` actions (and how many there are)."""
+    actions = found.get("actions") or []
+    return found | {"actions": actions[:limit], "actions_total": len(actions)}
+
+
+@router.get("/today", tags=["actions"], summary="Today's actions, most valuable first")
+def today(request: Request, _: Reader, limit: Limit = 100) -> dict[str, Any]:
+    from regulars import app
+
+    return _first(app.today(_workspace(request)).to_dict(), limit)
+
+
+@router.get("/playbooks", tags=["actions"], summary="The playbooks, switched on or off, with their triggers")
+def playbooks(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.playbooks(_workspace(request)).to_dict()
+
+
+@router.get("/playbooks/plan", tags=["actions"], summary="What the playbooks would queue now, and what held back")
+def plan(request: Request, _: Reader, limit: Limit = 100) -> dict[str, Any]:
+    from regulars import app
+
+    return _first(app.plan_playbooks(_workspace(request)).to_dict(), limit)
+
+
+@router.get("/approvals", tags=["actions"], summary="Actions waiting for a person's approval")
+def approvals(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.approvals(_workspace(request)).to_dict()
+
+
+class Decision(BaseModel):
+    """Approve or reject actions waiting for approval (``["all"]``: every one), or edit one."""
+
+    model_config = {"extra": "forbid"}
+    ids: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1, max_length=10_000)
+    decision: Literal["approve", "reject", "edit"]
+    why: str | None = Field(default=None, max_length=2_000)
+    subject: str | None = Field(default=None, max_length=500)
+    body: str | None = Field(default=None, max_length=50_000)
+
+
+@router.post("/approvals", tags=["actions"], summary="Approve, reject or edit actions (owner keys)")
+def decide(request: Request, decision: Decision, caller: Decider) -> dict[str, Any]:
+    from regulars import app
+
+    return app.decide(_workspace(request), decision.ids, decision.decision, by=f"api:{caller.name}",
+                      subject=decision.subject, body=decision.body, why=decision.why).to_dict()
+
+
+@router.get("/outbox", tags=["actions"], summary="Actions per playbook and status; those waiting or stuck")
+def outbox(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.outbox(_workspace(request)).to_dict()
+
+
+@router.get("/results", tags=["actions"],
+            summary="Each playbook against its holdout: effects with confidence intervals, and ROI")
+def results(request: Request, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.playbook_results(_workspace(request)).to_dict()

@@ -1,0 +1,63 @@
+"""``overview``: the shop at a glance, for the dashboard's home page and the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from regulars.app._results import Result
+from regulars.errors import InsufficientDataError
+from regulars.store import kpis, latest_run, open_workspace, run_cards
+
+__all__ = ["ModelsResult", "OverviewResult", "models", "overview"]
+
+
+@dataclass(frozen=True)
+class OverviewResult(Result):
+    """Monthly sales, activity with trends, the latest run's figures and lists (None before a
+    first run), data freshness, and the horizon churn is measured over."""
+
+    currency: str | None
+    monthly: list[dict[str, Any]]
+    activity: dict[str, Any]
+    run: dict[str, Any] | None
+    freshness: list[dict[str, Any]]
+    run_id: str | None
+    cutoff: str | None
+    churn_horizon_days: int
+
+
+def overview(workspace_path: str | Path, *, months: int = 12, top: int = 10) -> OverviewResult:
+    """The figures the home page and the report show."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        try:
+            run = latest_run(store)
+        except InsufficientDataError:
+            run = None
+        found = kpis(store, run["run_id"] if run else None, months=months, top=top)
+    return OverviewResult(**found, run_id=run["run_id"] if run else None,
+                          cutoff=str(run["cutoff"]) if run else None,
+                          churn_horizon_days=workspace.settings.run.horizon("churn"))
+
+
+@dataclass(frozen=True)
+class ModelsResult(Result):
+    """The latest run's model cards per scorer (metrics, calibration, lift by tenth, features
+    left out), and what it skipped and why."""
+
+    run_id: str
+    cutoff: str
+    customers: int
+    models: dict[str, Any]
+    skipped: dict[str, Any]
+
+
+def models(workspace_path: str | Path) -> ModelsResult:
+    """The model cards of the latest run."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        run = latest_run(store)
+        found = run_cards(store, run["run_id"])
+    return ModelsResult(run_id=run["run_id"], **found)

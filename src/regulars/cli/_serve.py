@@ -1,0 +1,129 @@
+"""``serve DIR`` (the dashboard and REST API, one process that owns the workspace, running the
+scheduled work), ``keys DIR [list | create | revoke]`` (API keys with roles) and ``report DIR
+--html FILE`` (the self-contained report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regulars.cli._app import command
+from regulars.cli._options import AsJson, WorkspaceArg
+from regulars.cli._render import json_out, line, out, table
+
+__all__: list[str] = []
+
+KEY_ACTIONS = ("list", "create", "revoke")
+
+
+@command()
+def keys(
+    workspace: WorkspaceArg,
+    action: Annotated[str, typer.Argument(help="list, create (a new key, shown once) or revoke.")] = "list",
+    name: Annotated[str | None, typer.Option(help="create: who or what uses the key.")] = None,
+    role: Annotated[str, typer.Option(help="create: owner, analyst, integrator (sends data in) or read-only.")
+                    ] = "read-only",
+    key_id: Annotated[str | None, typer.Option("--id", help="revoke: the key's id (from list).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """API keys for `regulars serve`: only a hash of each is stored, so a new key is shown once."""
+    from regulars import app
+    from regulars.errors import SettingsError
+
+    if action not in KEY_ACTIONS:
+        raise SettingsError(f"unknown action {action!r}; choose one of: {', '.join(KEY_ACTIONS)}")
+    if action == "create":
+        if not name:
+            raise SettingsError("name the key: --name WHO (who or what will use it)")
+        made = app.create_key(workspace, name, role)
+        if as_json:
+            return json_out(made)
+        line(f"Key {made.key_id} for {made.name} ({made.role}); copy it now, it is not shown again:")
+        out.print(made.key, markup=False, highlight=False)
+        return None
+    if action == "revoke":
+        if not key_id:
+            raise SettingsError("say which key: --id KEY_ID (from `regulars keys DIR list`)")
+        result = app.revoke_key(workspace, key_id)
+        if not as_json:
+            line(f"Revoked key {key_id}")
+    else:
+        result = app.keys(workspace)
+    if as_json:
+        return json_out(result)
+    out.print(table("API keys", ["id", "name", "role", "created", "by", "revoked"],
+                    [[k["key_id"], k["name"], k["role"], (k["created_at"] or "")[:16], k["created_by"],
+                      (k["revoked_at"] or "")[:16]] for k in result.keys], fold=("name",)))
+    if not result.keys:
+        line("No keys yet: `regulars keys DIR create --name NAME --role owner` makes one.")
+    return None
+
+
+@command()
+def serve(
+    workspace: WorkspaceArg,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default: serve.host, the loopback "
+                                                  "address).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: serve.port).")] = None,
+) -> None:
+    """The dashboard and the REST API (docs at /docs) in one process. While it runs it owns the
+    workspace: other commands say where it is served. Stop it with Ctrl+C."""
+    import uvicorn
+
+    from regulars import app
+    from regulars.web import create_site
+
+    settings = app.serve_settings(workspace)
+    host, port = host or settings.host, port or settings.port
+    url = f"http://{host}:{port}"
+    with app.serving(workspace, url):
+        api = create_site(workspace)
+        line(f"Serving {workspace} at {url} (API docs at {url}/docs); Ctrl+C stops it")
+        line(f"Open the dashboard, signed in as the owner: {url}/login?token={api.state.sessions.sign_in_token}")
+        stop = _scheduler(workspace)
+        try:
+            uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
+        finally:
+            stop.set()
+
+
+def _scheduler(workspace: object, every: float = 30.0) -> object:
+    """A thread that runs the scheduled jobs when they fall due (checked every ``every``
+    seconds, local time); returns the event that stops it."""
+    import threading
+    from datetime import datetime
+
+    from regulars import app
+
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            for job in app.run_due(workspace, datetime.now()).jobs:
+                line(f"{job['job']} ({job['slot']:%Y-%m-%d %H:%M}): {job['outcome']}: {job['detail']}")
+
+    threading.Thread(target=tick, name="regulars-schedule", daemon=True).start()
+    return stop
+
+
+@command()
+def report(
+    workspace: WorkspaceArg,
+    html: Annotated[Path, typer.Option("--html", help="Write the report to this HTML file.")],
+    email_to: Annotated[list[str] | None, typer.Option("--email-to", help="Also email it to this address "
+                                                                           "(repeat for several), by [delivery]'s "
+                                                                           "SMTP server.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """One self-contained HTML file (styles and charts inline, nothing fetched) with the shop's
+    KPIs, segment changes, customers at risk and playbook results: to open or to email."""
+    from regulars import app
+
+    made = app.report(workspace, html, email_to=email_to)
+    if as_json:
+        return json_out(made)
+    line(f"Wrote the report to {made.file} ({made.size / 1024:,.0f} KB)"
+         + (f"; emailed to {', '.join(made.emailed_to)}" if made.emailed_to else ""))
+    return None

@@ -1,0 +1,40 @@
+"""The report's HTML from the figures the application gathers (a pure function: data in, text out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from regulars import _charts
+
+__all__ = ["render_report"]
+
+HERE = Path(__file__).parent
+
+
+def _env() -> Any:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]))
+    env.filters["pct"] = lambda v, d=0: "" if v is None else f"{v * 100:.{d}f}%"
+    env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
+    env.filters["num"] = lambda v, d=0: "" if v is None else f"{v:,.{d}f}"
+    return env
+
+
+def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] | None,
+                  results: dict[str, Any], made_at: str) -> str:
+    """The report as one HTML document; every value from data is escaped."""
+    months = [m["month"] for m in overview["monthly"]]
+    charts = {
+        "revenue": _charts.bars(months, [m["revenue"] for m in overview["monthly"]], title="Revenue per month",
+                                unit=overview.get("currency") or ""),
+        "buyers": _charts.line(months, {"buyers": [m["buyers"] for m in overview["monthly"]],
+                                        "of whom bought before": [m["repeat_buyers"] for m in overview["monthly"]]},
+                               title="Buyers per month"),
+    }
+    moved = sorted((s for s in (segments or {}).get("segments", []) if s.get("entered") is not None),
+                   key=lambda s: -abs((s["entered"] or 0) - (s["left"] or 0)))[:12]
+    return _env().get_template("report.html").render(shop=shop, o=overview, charts=charts, moved=moved,
+                                                     segments=segments, results=results, made_at=made_at,
+                                                     styles=(HERE / "templates" / "report.css").read_text())

@@ -1,0 +1,182 @@
+"""The REST API against a small demo shop: keys and roles, data in (idempotent), errors as JSON,
+bad and oversized bodies refused without changing anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from regulars.app import SCORE_SORTS
+from tests.api.conftest import ROLES, auth, client
+from tests.conftest import query, snapshot
+
+EVENT = {"customer_id": "C00001", "event_type": "product_view", "occurred_at": "2024-12-30T10:00:00Z", "id": "ev-1"}
+
+#: (method, path, body, permission): one route of each kind.
+ROUTES = [
+    ("get", "/api/v1/status", None, "read"),
+    ("get", "/api/v1/customers?sort=churn&top=3", None, "read"),
+    ("get", "/api/v1/segments", None, "read"),
+    ("get", "/api/v1/today", None, "read"),
+    ("get", "/api/v1/outbox", None, "read"),
+    ("get", "/api/v1/results", None, "read"),
+    ("post", "/api/v1/events", EVENT, "data"),
+    ("post", "/api/v1/records/orders", {"rows": [{"order_id": "api-1", "customer_id": "C00001",
+                                                  "ordered_at": "2024-12-30", "amount": 12.5}]}, "data"),
+    ("post", "/api/v1/approvals", {"ids": ["no-such-action"], "decision": "approve"}, "decide"),
+    ("get", "/api/v1/keys", None, "admin"),
+]
+MAY = {"owner": {"read", "data", "analyse", "decide", "admin"}, "analyst": {"read", "analyse"},
+       "integrator": {"read", "data"}, "read-only": {"read"}}
+
+
+def test_every_route_but_health_needs_a_known_key(shop):
+    path, _ = shop
+    api = client(path)
+    assert api.get("/api/v1/health").json()["ok"] is True
+    for method, route, body, _ in ROUTES:
+        for headers in ({}, auth("rk_0000_wrong"), {"X-API-Key": "not-a-key"}):
+            answer = getattr(api, method)(route, headers=headers, **({"json": body} if body else {}))
+            assert answer.status_code == 401, (route, headers)
+            assert "API key" in answer.json()["error"]
+
+
+def test_each_role_is_refused_what_it_may_not_do(shop):
+    path, keys = shop
+    api = client(path)
+    for role in ROLES:
+        for method, route, body, permission in ROUTES:
+            answer = getattr(api, method)(route, headers=auth(keys[role]), **({"json": body} if body else {}))
+            if permission in MAY[role]:
+                # allowed: the request is done (the made-up action id is an unknown one, not a refusal)
+                assert answer.status_code not in (401, 403), (role, route, answer.json())
+            else:
+                assert answer.status_code == 403, (role, route)
+                assert "may not" in answer.json()["error"] and role in answer.json()["error"]
+
+
+def test_the_sorts_offered_are_the_app_s(shop):
+    path, keys = shop
+    schema = client(path).get("/openapi.json").json()
+    (sort,) = [p for p in schema["paths"]["/api/v1/customers"]["get"]["parameters"] if p["name"] == "sort"]
+    assert set(sort["schema"]["enum"]) == set(SCORE_SORTS)
+
+
+def test_events_count_once_by_their_id(shop):
+    path, keys = shop
+    api, headers = client(path), auth(keys["integrator"])
+    before = query(path, "SELECT count(*) FROM events")[0][0]
+    first = api.post("/api/v1/events", headers=headers, json={"events": [EVENT, {**EVENT, "id": "ev-2"}]}).json()
+    assert first["resent"] == 0 and first["batches"][0]["rows_accepted"] == 2
+    again = api.post("/api/v1/events", headers=headers, json={"events": [EVENT, {**EVENT, "id": "ev-3"},
+                                                                         {**EVENT, "id": "ev-3"}]}).json()
+    assert again["resent"] == 2 and again["batches"][0]["rows_accepted"] == 1  # ev-1 stored, ev-3 twice
+    single = api.post("/api/v1/events", headers=headers, json=EVENT).json()
+    assert single == {"batches": [], "resent": 1}
+    assert query(path, "SELECT count(*) FROM events")[0][0] == before + 3
+    assert query(path, "SELECT count(*) FROM events WHERE event_id = 'ev-3'") == [(1,)]
+
+
+def test_records_load_as_batches_and_upsert_replaces_a_changed_order(shop):
+    path, keys = shop
+    api, headers = client(path), auth(keys["owner"])
+    order = {"order_id": "api-9", "customer_id": "C00002", "ordered_at": "2024-12-30 09:00", "amount": 20}
+    made = api.post("/api/v1/records/orders", headers=headers, json={"rows": [order]}).json()
+    assert made["batches"][0]["rows_accepted"] == 1
+    refunded = {**order, "status": "refunded"}
+    kept = api.post("/api/v1/records/orders", headers=headers, json={"rows": [refunded]}).json()
+    assert kept["batches"][0]["rows_quarantined"] == 1  # insert mode: a conflict is quarantined
+    replaced = api.post("/api/v1/records/orders", headers=headers, json={"rows": [refunded], "mode": "upsert"})
+    assert replaced.json()["batches"][0]["rows_updated"] == 1
+    assert query(path, "SELECT status FROM orders WHERE order_id = 'api-9'") == [("refunded",)]
+
+
+def test_segment_style_messages_identify_then_track(shop):
+    path, keys = shop
+    api, headers = client(path), auth(keys["integrator"])
+    answer = api.post("/api/v1/batch", headers=headers, json={"batch": [
+        {"type": "identify", "userId": "web-77", "traits": {"email": "Web77@Example.com", "plan": "pro"}},
+        {"type": "track", "userId": "web-77", "event": "Product Added", "messageId": "m-1",
+         "timestamp": "2024-12-30T11:00:00Z", "properties": {"product_id": "P001", "price": 3.5}},
+        {"type": "page", "userId": "web-77", "messageId": "m-2", "timestamp": "2024-12-30T11:01:00Z",
+         "properties": {"url": "https://shop.example/pricing"}}]})
+    assert answer.status_code == 200, answer.json()
+    assert query(path, "SELECT email FROM customers WHERE customer_id = 'web-77'") == [("Web77@Example.com",)]
+    assert query(path, "SELECT event_type, product_id, url, attributes->>'properties.price' FROM events "
+                       "WHERE customer_id = 'web-77' ORDER BY occurred_at") == [
+        ("cart_add", "P001", None, "3.5"), ("page_view", None, "https://shop.example/pricing", None)]
+    resent = api.post("/api/v1/track", headers=headers, json={"userId": "web-77", "event": "Product Added",
+                                                              "messageId": "m-1", "timestamp": "2024-12-30"})
+    assert resent.json()["resent"] == 1
+
+
+@pytest.mark.parametrize(("route", "body", "status", "words"), [
+    ("/api/v1/events", b"{not json", 422, "not valid JSON"),
+    ("/api/v1/events", b'{"events": []}', 422, "events"),
+    ("/api/v1/events", b'{"customer_id": "c1"}', 422, "event_type"),
+    ("/api/v1/events", b'{"customer_id": "", "event_type": "x", "occurred_at": "2024-01-01"}', 422, "customer_id"),
+    ("/api/v1/records/orders", b'{"rows": [{"order_id": {"nested": 1}}]}', 422, "rows"),
+    ("/api/v1/records/nonsense", b'{"rows": [{"a": 1}]}', 422, "table"),
+    ("/api/v1/records/orders", b'{"rows": [{"order_id": "x"}]}', 422, "ordered_at"),
+    ("/api/v1/batch", b'{"batch": [{"type": "alias", "userId": "u"}]}', 422, "type 'alias'"),
+    ("/api/v1/batch", b'{"batch": [{"type": "track", "event": "Viewed"}]}', 422, "userId"),
+    ("/api/v1/events", b"x" * 2_000_001, 413, "larger than 2 MB"),
+])
+def test_bad_bodies_get_a_4xx_with_a_message_and_change_nothing(shop, route, body, status, words):
+    path, keys = shop
+    api = client(path, max_body_mb=2)
+    before = snapshot(path)
+    answer = api.post(route, headers={**auth(keys["owner"]), "content-type": "application/json"}, content=body)
+    assert answer.status_code == status, answer.json()
+    assert words in answer.json()["error"] and answer.json()["status"] == status
+    assert snapshot(path) == before
+
+
+def test_a_streamed_body_past_the_limit_is_refused(shop):
+    path, keys = shop
+    api = client(path, max_body_mb=1)
+
+    def chunks():
+        for _ in range(30):
+            yield b" " * 100_000
+
+    answer = api.post("/api/v1/events", headers={**auth(keys["owner"]), "content-type": "application/json"},
+                      content=chunks())
+    assert answer.status_code == 413
+
+
+def test_not_found_answers_say_where_to_look(shop):
+    path, keys = shop
+    api = client(path)
+    missing = api.get("/api/v1/customers/nobody", headers=auth(keys["read-only"]))
+    assert missing.status_code == 404 and "no customer 'nobody'" in missing.json()["error"]
+    nowhere = api.get("/api/v1/nowhere", headers=auth(keys["read-only"]))
+    assert nowhere.status_code == 404 and "/docs" in nowhere.json()["error"]
+
+
+def test_an_owner_approves_through_the_api_and_the_decision_is_recorded(shop):
+    path, keys = shop
+    api = client(path)
+    waiting = api.get("/api/v1/approvals", headers=auth(keys["analyst"])).json()["actions"]
+    assert waiting, "the demo's plan has actions waiting for approval"
+    first = waiting[0]["action_id"]
+    done = api.post("/api/v1/approvals", headers=auth(keys["owner"]), json={"ids": [first], "decision": "approve"})
+    assert done.status_code == 200 and done.json()["actions"] == [first]
+    assert query(path, f"SELECT status, decided_by FROM outbox WHERE action_id = '{first}'") == [
+        ("queued", "api:owner key")]
+    again = api.post("/api/v1/approvals", headers=auth(keys["owner"]), json={"ids": [first], "decision": "approve"})
+    assert again.status_code == 422 and "not waiting for approval" in again.json()["error"]
+
+
+def test_keys_made_and_revoked_through_the_api(shop):
+    path, keys = shop
+    api = client(path)
+    made = api.post("/api/v1/keys", headers=auth(keys["owner"]), json={"name": "till", "role": "integrator"})
+    assert made.status_code == 201
+    new = made.json()["key"]
+    assert api.post("/api/v1/events", headers=auth(new), json={**EVENT, "id": "till-1"}).status_code == 200
+    listed = api.get("/api/v1/keys", headers=auth(keys["owner"])).json()["keys"]
+    assert all("secret" not in str(k) and new not in str(k) for k in listed)
+    assert api.delete(f"/api/v1/keys/{made.json()['key_id']}", headers=auth(keys["owner"])).status_code == 200
+    assert api.post("/api/v1/events", headers=auth(new), json={**EVENT, "id": "till-2"}).status_code == 401
+    assert query(path, "SELECT count(*) FROM api_keys WHERE secret_hash LIKE '%' || ? || '%'".replace(
+        "?", "'" + new.split("_")[2][:12] + "'")) == [(0,)]  # only a hash is stored

@@ -1,0 +1,35 @@
+"""A property-based run of the API's own OpenAPI schema (schemathesis): generated requests to
+every operation, valid and not, get no 5xx, only documented statuses, and bodies that match the
+schema."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
+@pytest.mark.slow
+def test_the_api_keeps_to_its_schema(served_shop, tmp_path):
+    from regulars.api import create_app
+
+    path, keys = served_shop
+    copy = tmp_path / "shop"
+    shutil.copytree(path, copy)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(copy, max_body_mb=1))
+    headers = {"Authorization": f"Bearer {keys['owner']}"}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def keeps_to_it(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        keeps_to_it()

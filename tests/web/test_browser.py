@@ -1,0 +1,154 @@
+"""The dashboard in a real browser (Debian's chromium, driven by its chromedriver) against
+`regulars serve` started here: every page loads without console errors, an approval lands in
+the outbox, the import page loads a file, the rule editor checks as one types. Screenshots of
+the pages are saved in test-artifacts/screenshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.api.test_serve import free_port
+
+REGULARS = str(Path(sys.executable).parent / "regulars")
+SHOTS = Path(os.environ.get("REGULARS_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")) / "screenshots"
+
+
+def _binary(*names: str) -> str:
+    found = next((shutil.which(n) for n in names if shutil.which(n)), None)
+    if found is None:
+        pytest.fail(f"{names[0]} is not installed: `make test` installs Debian's chromium and chromium-driver")
+    return found
+
+
+@pytest.fixture
+def served(shop):
+    """`regulars serve` on the shop, and its sign-in address."""
+    path, keys = shop
+    port = free_port()
+    server = subprocess.Popen([REGULARS, "serve", str(path), "--port", str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    link = None
+    for _ in range(50):
+        line = server.stdout.readline()
+        if not line:
+            break
+        if "token=" in line:
+            link = re.search(r"(http\S+)", line).group(1)
+            break
+    if link is None:
+        server.kill()
+        pytest.fail(f"serve printed no sign-in address: {server.stderr.read()}")
+    yield path, keys, f"http://127.0.0.1:{port}", link
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = _binary("chromium", "chromium-browser")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(_binary("chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def console_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def shot(driver, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def test_every_page_loads_without_console_errors(served, browser):
+    path, _, url, link = served
+    browser.get(link)
+    assert browser.title.startswith("Home")
+    customer = browser.find_element("css selector", "main table a[href^='/customers/']").text
+    pages = {"home": "/", "customers": "/customers?sort=churn", "customer": f"/customers/{customer}",
+             "segments": "/segments", "segment": "/segments/Champions", "playbooks": "/playbooks", "data": "/data",
+             "import": "/data/import", "models": "/models"}
+    for name, page in pages.items():
+        browser.get(url + page)
+        assert "Something went wrong" not in browser.page_source and "Not found" not in browser.title, name
+        assert browser.find_element("css selector", "h1").text, name
+        assert console_errors(browser) == [], name
+        shot(browser, name)
+    browser.set_window_size(390, 1400)  # a phone
+    browser.get(url + "/")
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(browser, "home-phone")
+    assert "%" in browser.find_element("css selector", ".tiles").text
+
+
+def test_an_approval_lands_in_the_outbox(served, browser):
+    path, keys, url, link = served
+    browser.get(link)
+    browser.get(url + "/playbooks")
+    row = browser.find_element("css selector", "table.approvals tbody tr")
+    action = row.get_attribute("id").removeprefix("action-")
+    row.find_element("css selector", "button[name=approve]").click()
+    assert f"{action} approved" in browser.find_element("css selector", "p.note").text
+    assert not browser.find_elements("id", f"action-{action}")
+    shot(browser, "playbooks-approved")
+    request = urllib.request.Request(f"{url}/api/v1/outbox", headers={"Authorization": f"Bearer {keys['owner']}"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        outbox = json.loads(answer.read())
+    assert any(c["status"] == "queued" for c in outbox["counts"])
+    assert console_errors(browser) == []
+
+
+def test_the_import_page_loads_a_file_with_its_suggested_mapping(served, browser, tmp_path):
+    path, _, url, link = served
+    upload = tmp_path / "till-export.csv"
+    upload.write_text("Receipt No,Sold at,Grand Total,E-mail\nT-1,2024-12-30 10:00,12.50,ann@example.com\n"
+                      "T-2,2024-12-30 11:30,7.00,\nT-3,2024-12-30 12:00,not a number,bob@example.com\n")
+    browser.get(link)
+    browser.get(url + "/data/import")
+    browser.find_element("css selector", "input[type=file]").send_keys(str(upload))
+    browser.find_element("css selector", "select[name=table] option[value=orders]").click()
+    browser.find_element("css selector", "main form button[type=submit]").click()
+    mapping = browser.find_element("css selector", "table.mapping").text
+    assert "Grand Total" in mapping and "Sold at" in mapping
+    receipt = browser.find_element("css selector", "select[name='col:order_id'] option[value='Receipt No']")
+    receipt.click()  # the person names the order number the guess missed
+    shot(browser, "import-mapping")
+    browser.find_element("id", "load").click()
+    said = browser.find_element("css selector", "p.note").text
+    assert "till-export.csv: read 3, loaded 1, anonymous 1, quarantined 1" in said, said
+    assert "till-export.csv" in browser.find_element("css selector", "main").text
+    assert console_errors(browser) == []
+
+
+def test_the_rule_editor_checks_as_one_types(served, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    path, _, url, link = served
+    browser.get(link)
+    browser.get(url + "/segments")
+    rule = browser.find_element("id", "rule")
+    rule.send_keys("clv_12m >")
+    WebDriverWait(browser, 10).until(lambda d: "ends too early" in d.find_element("id", "rule-check").text)
+    rule.send_keys(" 100")
+    WebDriverWait(browser, 10).until(lambda d: "customers now" in d.find_element("id", "rule-check").text)
+    shot(browser, "segments-rule")
+    assert console_errors(browser) == []

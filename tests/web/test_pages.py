@@ -1,0 +1,156 @@
+"""The dashboard's pages without a browser: signing in, what each sign-in may do, forms that
+must carry the session's token, errors as pages, and text from data shown as text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from regulars import app
+from tests.conftest import query, snapshot
+
+
+def site(path) -> TestClient:
+    from regulars.web import create_site
+
+    return TestClient(create_site(path))
+
+
+def signed_in(path, key: str | None = None) -> TestClient:
+    """A browser signed in with ``key``, or with the server's sign-in link."""
+    browser = site(path)
+    if key is None:
+        answer = browser.get(f"/login?token={browser.app.state.sessions.sign_in_token}")
+    else:
+        answer = browser.post("/login", data={"key": key, "next": "/"})
+    assert answer.status_code == 200 and "Your shop" in answer.text
+    return browser
+
+
+def form_token(page: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
+def test_pages_need_a_sign_in_and_a_bad_key_or_link_is_refused(shop):
+    path, keys = shop
+    browser = site(path)
+    for page in ("/", "/customers", "/playbooks", "/data", "/models", "/segments"):
+        answer = browser.get(page, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/login"), page
+    assert browser.post("/login", data={"key": "rk_nope_nope"}).status_code == 401
+    assert "not valid" in browser.get("/login?token=guessed").text
+    outside = browser.get(f"/login?token={browser.app.state.sessions.sign_in_token}&next=//evil.example",
+                          follow_redirects=False)
+    assert outside.headers["location"] == "/"  # never sent on to another site
+
+
+def test_a_form_without_the_session_token_changes_nothing(shop):
+    path, keys = shop
+    browser = signed_in(path)
+    waiting = app.approvals(path).actions["action_id"].tolist()
+    before = snapshot(path)
+    answer = browser.post("/playbooks/decide", data={"action_id": waiting[0], "decision": "approve", "token": "x"})
+    assert answer.status_code == 403 and "stale or came from another site" in answer.text
+    assert snapshot(path) == before
+    token = form_token(browser.get("/playbooks").text)
+    done = browser.post("/playbooks/decide", data={"action_id": waiting[0], "decision": "approve", "token": token})
+    assert done.status_code == 200 and f"{waiting[0]} approved" in done.text
+    assert query(path, f"SELECT decided_by FROM outbox WHERE action_id = '{waiting[0]}'") == [
+        ("dashboard:owner (sign-in link)",)]
+
+
+def test_a_read_only_sign_in_sees_but_may_not_approve_or_import(shop):
+    path, keys = shop
+    browser = signed_in(path, keys["read-only"])
+    assert browser.get("/playbooks").status_code == 200
+    token = form_token(browser.get("/segments").text)
+    waiting = app.approvals(path).actions["action_id"].tolist()
+    refused = browser.post("/playbooks/decide", data={"action_id": waiting[0], "decision": "approve", "token": token})
+    assert refused.status_code == 403 and "may not do this" in refused.text
+    assert browser.get("/data/import").status_code == 403
+
+
+def test_text_from_data_is_shown_as_text(shop):
+    path, keys = shop
+    app.record(path, "customers", [{"customer_id": "x<1>", "name": "<script>alert('hi')</script>",
+                                    "email": "a@b.co"}], mode="upsert")
+    page = signed_in(path).get("/customers/x%3C1%3E")
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert(&#39;hi&#39;)&lt;/script&gt;" in page.text
+
+
+@pytest.mark.parametrize(("page", "status", "words"), [
+    ("/customers/nobody", 404, "no customer &#39;nobody&#39;"),
+    ("/segments/nothing-like-it", 404, "no segment &#39;nothing-like-it&#39;"),
+    ("/nowhere", 404, "no such address"),
+])
+def test_errors_are_pages_saying_what_to_do(shop, page, status, words):
+    path, _ = shop
+    answer = signed_in(path).get(page)
+    assert answer.status_code == status and words in answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_the_api_still_answers_json_beside_the_pages(shop):
+    path, keys = shop
+    answer = site(path).get("/api/v1/customers/nobody", headers={"Authorization": f"Bearer {keys['owner']}"})
+    assert answer.status_code == 404 and answer.json()["error"].startswith("no customer")
+
+
+def test_the_rule_check_answers_with_a_count_or_what_is_wrong(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    assert browser.get("/segments/check", params={"rule": "orders >= 2"}).json()["ok"] is True
+    wrong = browser.get("/segments/check", params={"rule": "orders >="}).json()
+    assert wrong["ok"] is False and "ends too early" in wrong["error"]
+
+
+def test_a_playbook_change_is_previewed_then_saved_with_the_file_s_comments(shop):
+    path, keys = shop
+    browser = signed_in(path)
+    token = form_token(browser.get("/playbooks").text)
+    before = (path / "playbooks.yaml").read_text()
+    preview = browser.post("/playbooks/edit", data={"token": token, "playbook": "churn-win-back", "enabled": "on",
+                                                    "threshold_key": "above", "threshold_value": "0.9", "do": "preview"})
+    assert preview.status_code == 200 and "Preview of churn-win-back (not saved)" in preview.text
+    assert (path / "playbooks.yaml").read_text() == before
+    saved = browser.post("/playbooks/edit", data={"token": token, "template": "win-back",
+                                                  "subject": "Back soon, {{ name }}?", "body": "15% off", "do": "save"})
+    assert saved.status_code == 200 and "template win-back saved" in saved.text
+    after = (path / "playbooks.yaml").read_text()
+    assert after.count("#") == before.count("#") and '"Back soon, {{ name }}?"' in after
+    assert app.playbooks(path).template_texts["win-back"]["subject"] == "Back soon, {{ name }}?"
+    broken = browser.post("/playbooks/edit", data={"token": token, "template": "win-back", "body": "{% if %}",
+                                                   "do": "save"})
+    assert broken.status_code == 422 and "template &#39;win-back&#39;" in broken.text
+    assert (path / "playbooks.yaml").read_text() == after  # nothing saved
+
+
+def test_a_read_only_sign_in_may_not_change_playbooks(shop):
+    path, keys = shop
+    browser = signed_in(path, keys["read-only"])
+    token = form_token(browser.get("/segments").text)
+    before = (path / "playbooks.yaml").read_text()
+    refused = browser.post("/playbooks/edit", data={"token": token, "playbook": "churn-win-back", "enabled": "off",
+                                                    "do": "save"})
+    assert refused.status_code == 403 and (path / "playbooks.yaml").read_text() == before
+
+
+def test_the_no_code_prediction_learns_a_recorded_column_and_exports_the_scores(shop):
+    path, _ = shop
+    crm = [{"customer_id": f"C{i:05d}", "plan": "pro" if i % 3 else "basic", "visits": i % 7,
+            "closed_reason": "moved away" if i % 4 == 0 and i % 10 else "",
+            "churned": "" if i % 10 == 0 else ("yes" if i % 4 == 0 else "no")} for i in range(1, 401)]
+    app.record(path, "customers", crm)  # a CRM's export after the shop's: its columns are added
+    browser = signed_in(path)
+    page = browser.get("/models").text
+    assert 'value="churned=yes"' in page
+    result = browser.post("/models/predict", data={"token": form_token(page), "label": "churned=yes"})
+    assert result.status_code == 200 and "Left out as recorded after the outcome" in result.text
+    assert "closed_reason" in result.text  # filled in only for those who left: it gives the answer away
+    export = re.search(r'href="(/models/predictions/[^"]+\.csv)"', result.text).group(1)
+    rows = browser.get(export).text.splitlines()
+    profiles = query(path, "SELECT count(*) FROM customers WHERE NOT coalesce(is_stub, false)")[0][0]
+    assert rows[0] == "customer_id,probability,reasons" and len(rows) - 1 == profiles - 360  # those not yet known
