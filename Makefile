@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_1m.py
 	$(BIN)/python bench/recommend.py
 	$(BIN)/python bench/segments.py
+	$(BIN)/python bench/serve.py
 
 # Re-resolve the newest versions pyproject.toml allows and record them (run the tests after).
 lock:

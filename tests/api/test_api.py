@@ -180,3 +180,12 @@ def test_keys_made_and_revoked_through_the_api(shop):
     assert api.post("/api/v1/events", headers=auth(new), json={**EVENT, "id": "till-2"}).status_code == 401
     assert query(path, "SELECT count(*) FROM api_keys WHERE secret_hash LIKE '%' || ? || '%'".replace(
         "?", "'" + new.split("_")[2][:12] + "'")) == [(0,)]  # only a hash is stored
+
+
+def test_one_customer_s_scores_come_quickly_with_their_horizons(shop):
+    path, keys = shop
+    api = client(path)
+    found = api.get("/api/v1/customers/C00001/scores", headers=auth(keys["integrator"])).json()
+    assert found["customer_id"] == "C00001" and found["horizons"]["churn"] == 90
+    assert 0 <= found["scores"]["churn_probability"] <= 1 and found["scores"]["run_id"]
+    assert api.get("/api/v1/customers/nobody/scores", headers=auth(keys["integrator"])).status_code == 404

@@ -112,7 +112,8 @@ def test_a_server_that_died_does_not_hold_the_workspace(shop):
     again.wait(timeout=30)
 
 
-@pytest.mark.parametrize("setting", ['port = 0', 'max_body_mb = -1', 'daily_run_at = "25:00"', 'report_day = "someday"'])
+@pytest.mark.parametrize("setting", ['port = 0', 'max_body_mb = -1', 'daily_run_at = "25:00"',
+                                     'report_day = "someday"'])
 def test_bad_serve_settings_are_named(shop, setting):
     path, _ = shop
     settings = path / "regulars.toml"

@@ -20,7 +20,8 @@ import pytest
 from tests.api.test_serve import free_port
 
 REGULARS = str(Path(sys.executable).parent / "regulars")
-SHOTS = Path(os.environ.get("REGULARS_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")) / "screenshots"
+ARTIFACTS = Path(os.environ.get("REGULARS_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+SHOTS = ARTIFACTS / "screenshots"
 
 
 def _binary(*names: str) -> str:
@@ -61,7 +62,8 @@ def browser():
 
     options = Options()
     options.binary_location = _binary("chromium", "chromium-browser")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1400"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(_binary("chromedriver")), options=options)

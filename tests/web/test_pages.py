@@ -113,7 +113,8 @@ def test_a_playbook_change_is_previewed_then_saved_with_the_file_s_comments(shop
     token = form_token(browser.get("/playbooks").text)
     before = (path / "playbooks.yaml").read_text()
     preview = browser.post("/playbooks/edit", data={"token": token, "playbook": "churn-win-back", "enabled": "on",
-                                                    "threshold_key": "above", "threshold_value": "0.9", "do": "preview"})
+                                                    "threshold_key": "above", "threshold_value": "0.9",
+                                                    "do": "preview"})
     assert preview.status_code == 200 and "Preview of churn-win-back (not saved)" in preview.text
     assert (path / "playbooks.yaml").read_text() == before
     saved = browser.post("/playbooks/edit", data={"token": token, "template": "win-back",
@@ -154,3 +155,16 @@ def test_the_no_code_prediction_learns_a_recorded_column_and_exports_the_scores(
     rows = browser.get(export).text.splitlines()
     profiles = query(path, "SELECT count(*) FROM customers WHERE NOT coalesce(is_stub, false)")[0][0]
     assert rows[0] == "customer_id,probability,reasons" and len(rows) - 1 == profiles - 360  # those not yet known
+
+
+def test_the_models_page_shows_drift_and_runs_a_backtest(shop):
+    path, _ = shop
+    app.run(path, cutoff="2024-11-15")  # a second run: its scores against the first one's
+    browser = signed_in(path)
+    page = browser.get("/models").text
+    assert "Drift" in page and "stability index" in page and "churn_probability" in page
+    result = browser.post("/models/backtest", data={"token": form_token(page), "model": "churn",
+                                                    "cutoff": "2024-09-01", "horizon": "90"})
+    assert result.status_code == 200 and "Trained on" in result.text and "<svg" in result.text
+    bad = browser.post("/models/backtest", data={"token": form_token(page), "model": "churn", "cutoff": "soon"})
+    assert bad.status_code == 422 and "soon" in bad.text

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from regulars._json import jsonable
 from regulars.api._auth import ERRORS, Caller, needs
 
 __all__ = ["router"]
@@ -60,6 +61,14 @@ def customer(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
     from regulars import app
 
     return app.customer(_workspace(request), customer_id).to_dict()
+
+
+@router.get("/customers/{customer_id}/scores", tags=["customers"],
+            summary="One customer's latest scores with their horizons (quick: no profile or timeline)")
+def customer_scores(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return jsonable(app.customer_scores(_workspace(request), customer_id))
 
 
 @router.get("/customers/{customer_id}/segments", tags=["customers"], summary="The segments a customer is in, and why")

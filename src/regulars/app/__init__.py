@@ -53,6 +53,7 @@ __all__ = [
     "backtest",
     "create_key",
     "customer",
+    "customer_scores",
     "decide",
     "define_segment",
     "deliver",
@@ -102,7 +103,7 @@ __all__ = [
 _HOMES = {
     "_backtest": ("backtest",),
     "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS"),
-    "_customers": ("customer", "scores"),
+    "_customers": ("customer", "customer_scores", "scores"),
     "_demo": ("demo",),
     "_engagement": ("engagement",),
     "_ingest": ("ingest", "suggest_mapping"),

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from regulars.app._choices import SCORE_SORTS
 from regulars.app._results import CustomerResult, ScoresResult
 from regulars.errors import SettingsError
-from regulars.store import customer_timeline, customer_view, latest_run, open_workspace, run_scores
+from regulars.store import (
+    customer_timeline,
+    customer_view,
+    latest_run,
+    latest_scores,
+    open_workspace,
+    resolved_id,
+    run_scores,
+)
 
-__all__ = ["customer", "scores"]
+__all__ = ["customer", "customer_scores", "scores"]
 
 
 def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
@@ -21,6 +30,18 @@ def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
         found["timeline"] = customer_timeline(store, found["customer_id"])
     run = workspace.settings.run
     return CustomerResult(**found, horizons={label: run.horizon(label) for label in ("churn", "conversion", "support")})
+
+
+def customer_scores(workspace_path: str | Path, customer_id: str) -> dict[str, Any]:
+    """One customer's latest scores with the horizons they speak of: the quick answer an
+    integration asks for (no profile, orders or timeline)."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        resolved = resolved_id(store, customer_id)
+        found = latest_scores(store, resolved)
+    run = workspace.settings.run
+    return {"customer_id": resolved, "scores": found[0] if found else None,
+            "horizons": {label: run.horizon(label) for label in ("churn", "conversion", "support")}}
 
 
 def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20) -> ScoresResult:

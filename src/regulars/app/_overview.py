@@ -8,7 +8,7 @@ from typing import Any
 
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError
-from regulars.store import kpis, latest_run, open_workspace, run_cards
+from regulars.store import kpis, latest_run, open_workspace, previous_run, run_cards, score_drift
 
 __all__ = ["ModelsResult", "OverviewResult", "models", "overview"]
 
@@ -52,12 +52,17 @@ class ModelsResult(Result):
     customers: int
     models: dict[str, Any]
     skipped: dict[str, Any]
+    drift: list[dict[str, Any]]
+    drift_since: str | None
 
 
 def models(workspace_path: str | Path) -> ModelsResult:
-    """The model cards of the latest run."""
+    """The model cards of the latest run, and how its scores moved since the run before."""
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
         run = latest_run(store)
         found = run_cards(store, run["run_id"])
-    return ModelsResult(run_id=run["run_id"], **found)
+        before = previous_run(store, run["run_id"])
+        drift = score_drift(store, run["run_id"], before["run_id"]) if before else []
+    return ModelsResult(run_id=run["run_id"], **found, drift=drift,
+                        drift_since=str(before["cutoff"]) if before else None)

@@ -95,7 +95,10 @@ def serving(workspace_path: str | Path, url: str) -> Iterator[Any]:
     claim_workspace(workspace.path, url, str(_now()))
     try:
         workspace.store().close()
-        yield workspace
+        # one connection held open keeps the database open in this process, so each request's
+        # connection costs a fraction of a millisecond instead of reopening the file (20 ms)
+        with workspace.store(read_only=True):
+            yield workspace
     finally:
         release_workspace(workspace.path)
 

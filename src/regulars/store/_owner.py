@@ -14,7 +14,8 @@ from typing import Any
 
 from regulars.errors import WorkspaceBusyError
 
-__all__ = ["SERVING_FILE", "WRITE_LOCK", "busy_error", "check_not_served", "claim_workspace", "release_workspace", "served_by"]
+__all__ = ["SERVING_FILE", "WRITE_LOCK", "busy_error", "check_not_served", "claim_workspace", "release_workspace",
+           "served_by"]
 
 SERVING_FILE = "serving.json"
 

@@ -44,12 +44,17 @@ def run_scores(store: Store, run_id: str) -> pd.DataFrame:
     return reader.read_all().to_pandas()  # through Arrow: three times faster than fetch_df for text
 
 
-def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
-    """A customer's records (every id linked to them), order counts and latest scores."""
-    found = store.rows("SELECT resolved_id FROM customer_map WHERE customer_id = ?", [customer_id])
+def resolved_id(store: Store, customer_id: str) -> str:
+    """The customer any of their ids names (after identity resolution); NotFoundError if none."""
+    found = store.con.execute("SELECT resolved_id FROM customer_map WHERE customer_id = ?", [customer_id]).fetchone()
     if not found:
         raise NotFoundError(f"no customer {customer_id!r}; `regulars status` shows what is loaded")
-    resolved = found[0]["resolved_id"]
+    return found[0]
+
+
+def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
+    """A customer's records (every id linked to them), order counts and latest scores."""
+    resolved = resolved_id(store, customer_id)
     records = store.rows(
         "SELECT c.* EXCLUDE (attributes, batch_id, email_norm, phone_norm) FROM customers c "
         "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ? ORDER BY c.is_stub, c.customer_id",
@@ -60,15 +65,45 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         f"count(*) FILTER (status = 'refunded') AS refunds, count(*) FILTER (status = 'cancelled') AS cancelled "
         f"FROM (SELECT *, {PURCHASE_SQL} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
         f"WHERE m.resolved_id = ?", [resolved])[0]
-    scores = store.rows(
-        "SELECT s.*, r.cutoff, m.segments FROM scores s JOIN runs r USING (run_id) "
-        "LEFT JOIN segment_members m USING (run_id, customer_id) WHERE s.customer_id = ? "
-        "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [resolved])
+    scores = latest_scores(store, resolved)
     external = store.rows(
         "SELECT DISTINCT e.source, e.external_id FROM external_ids e JOIN customer_map m USING (customer_id) "
         "WHERE m.resolved_id = ? ORDER BY 1, 2", [resolved])
     return {"customer_id": resolved, "records": records, "orders": orders, "scores": scores[0] if scores else None,
             "external_ids": external}
+
+
+def latest_scores(store: Store, resolved_id: str) -> list[dict[str, Any]]:
+    """A customer's scores of their latest run, laid out as a row of the ``scores`` view (with the
+    run's cutoff and their segments): one row, or none when no run scored them. Only their rows
+    of ``results`` are read and laid out here, which is what keeps one customer's answer quick
+    (laying out the view for one customer costs 15 ms of planning alone)."""
+    from regulars.store._schema import WIDE_SCORES
+
+    found = store.con.execute(
+        """SELECT r.run_id, r.scorer, r.measures, r.labels, r.reasons, r.model_version, n.measures, n.labels,
+                  u.cutoff, u.created_at
+           FROM results r JOIN run_measures n USING (run_id, scorer) JOIN runs u USING (run_id)
+           WHERE r.customer_id = $1 ORDER BY u.created_at DESC, r.run_id DESC""", [resolved_id]).fetchall()
+    if not found:
+        return []
+    run_id, cutoff = found[0][0], found[0][8]
+    by_scorer = {row[1]: row for row in found if row[0] == run_id}
+    out: dict[str, Any] = {"run_id": run_id, "customer_id": resolved_id}
+    for column, scorer, measure, kind in WIDE_SCORES:
+        row, value = by_scorer.get(scorer), None
+        if row is not None:
+            values, names = (row[3], row[7]) if kind == "VARCHAR" and measure != "reasons" else (row[2], row[6])
+            if measure == "reasons":
+                value = row[4]
+            elif names and measure in names:
+                value = values[names.index(measure)]
+                value = int(value) if kind == "BIGINT" and value is not None else value
+        out[column] = value
+    out["model_versions"] = "; ".join(f"{s}={by_scorer[s][5]}" for s in sorted(by_scorer)) or None
+    member = store.con.execute("SELECT segments FROM segment_members WHERE run_id = $1 AND customer_id = $2",
+                               [run_id, resolved_id]).fetchone()
+    return [out | {"cutoff": cutoff, "segments": member[0] if member else None}]
 
 
 def segment_rules(store: Store) -> dict[str, str]:
@@ -177,3 +212,38 @@ def prediction_rows(store: Store, run_id: str) -> Any:
     """A prediction run's customers: id, probability and reasons, most likely first."""
     return store.frame("SELECT customer_id, probability, reasons FROM predictions WHERE run_id = ? "
                        "ORDER BY probability DESC, customer_id", [run_id])
+
+
+def previous_run(store: Store, run_id: str) -> dict[str, Any] | None:
+    """The scoring run just before ``run_id`` (run_id and cutoff), if any."""
+    found = store.rows(
+        "SELECT run_id, cutoff FROM runs WHERE cutoff IS NOT NULL "
+        "AND row(created_at, run_id) < (SELECT row(created_at, run_id) FROM runs WHERE run_id = ?) "
+        "ORDER BY created_at DESC, run_id DESC LIMIT 1", [run_id])
+    return found[0] if found else None
+
+
+#: The scores whose spread is compared between runs (drift).
+DRIFT_SCORES = ("churn_probability", "conversion_probability", "support_probability", "p_alive", "clv", "engagement")
+
+
+def score_drift(store: Store, run_id: str, before_id: str) -> list[dict[str, Any]]:
+    """Per score, its mean in ``run_id`` and in ``before_id`` and the population stability index
+    over the earlier run's tenths (0.1-0.25 a moderate shift, above 0.25 a large one)."""
+    import numpy as np
+
+    out = []
+    for column in DRIFT_SCORES:
+        now, then = (np.array([r[0] for r in store.con.execute(
+            f"SELECT {column} FROM scores WHERE run_id = ? AND {column} IS NOT NULL", [run]).fetchall()], dtype=float)
+            for run in (run_id, before_id))
+        if len(now) < 10 or len(then) < 10:
+            continue
+        edges = np.unique(np.quantile(then, np.linspace(0, 1, 11)))
+        if len(edges) < 3:
+            continue
+        share = [np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0] / len(x) for x in (now, then)]
+        a, b = (np.clip(x, 1e-4, None) for x in share)
+        out.append({"score": column, "mean": float(now.mean()), "mean_before": float(then.mean()),
+                    "psi": float(((a - b) * np.log(a / b)).sum())})
+    return out

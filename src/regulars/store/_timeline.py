@@ -21,10 +21,12 @@ def customer_timeline(store: Store, resolved_id: str, limit: int = 200) -> list[
                     || coalesce(' ' || currency, '') AS what
                FROM orders WHERE customer_id IN (SELECT customer_id FROM ids)
              UNION ALL
-             SELECT occurred_at, 'event', event_type || coalesce(' ' || url, '') || coalesce(' (' || product_id || ')', '')
+             SELECT occurred_at, 'event',
+                    event_type || coalesce(' ' || url, '') || coalesce(' (' || product_id || ')', '')
                FROM events WHERE customer_id IN (SELECT customer_id FROM ids)
              UNION ALL
-             SELECT opened_at, 'ticket', ticket_id || coalesce(' [' || status || ']', '') || coalesce(': ' || left(text, 160), '')
+             SELECT opened_at, 'ticket',
+                    ticket_id || coalesce(' [' || status || ']', '') || coalesce(': ' || left(text, 160), '')
                FROM tickets WHERE customer_id IN (SELECT customer_id FROM ids)
              UNION ALL
              SELECT submitted_at, 'feedback', kind || coalesce(' ' || CAST(score AS VARCHAR), '')

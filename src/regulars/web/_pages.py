@@ -21,9 +21,16 @@ __all__ = ["create_site", "mount_dashboard"]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters["pct"] = lambda v, d=0: "" if v is None else f"{v * 100:.{d}f}%"
-templates.env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
-templates.env.filters["num"] = lambda v, d=0: "" if v is None else f"{v:,.{d}f}"
+
+
+def _number(v: Any) -> bool:
+    """A value to show as a number (not None, a missing key or text)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+
+templates.env.filters["pct"] = lambda v, d=0: f"{v * 100:.{d}f}%" if _number(v) else ""
+templates.env.filters["money"] = lambda v: f"{v:,.2f}" if _number(v) else ""
+templates.env.filters["num"] = lambda v, d=0: f"{v:,.{d}f}" if _number(v) else ""
 templates.env.filters["day"] = lambda v: "" if v is None else str(v)[:10]
 templates.env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
 
@@ -147,8 +154,8 @@ async def _edit(request: Request) -> Response:
                               by=f"dashboard:{session.caller.name}")
     what = playbook or f"template {template}"
     if save:
-        return RedirectResponse(f"/playbooks?message={quote(f'{what} saved: {done.actions:,} actions in the plan now')}",
-                                status_code=303)
+        said = f"{what} saved: {done.actions:,} actions in the plan now"
+        return RedirectResponse(f"/playbooks?message={quote(said)}", status_code=303)
     return _playbooks(request, message=f"Preview of {what} (not saved): {done.actions:,} actions in the plan",
                       preview=done.to_dict(), edited=field | {"thresholds": thresholds})
 
@@ -236,8 +243,10 @@ def _models(request: Request) -> HTMLResponse:
             "lift": _charts.bars([str(d["decile"]) for d in deciles], [d["lift"] for d in deciles],
                                  title=f"{name}: lift by tenth", unit="x"),
         }
+    from regulars.app import BACKTEST_MODELS
+
     return _page(request, "models.html", session, m=found, charts=charts,
-                 labels=app.label_choices(_workspace(request)))
+                 labels=app.label_choices(_workspace(request)), backtest_models=BACKTEST_MODELS)
 
 
 async def _predict(request: Request) -> HTMLResponse:
@@ -262,6 +271,33 @@ def _prediction_csv(request: Request, run_id: str) -> Response:
     text = safe_csv_text(app.predictions(_workspace(request), run_id))
     return Response(text, media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="prediction-{run_id}.csv"'})
+
+
+async def _backtest(request: Request) -> HTMLResponse:
+    """A backtest from the Models page: fit before a date, predict the horizon after it, and
+    compare with what happened."""
+    from regulars import app
+
+    form = await request.form()
+    session = _form_checked(request, str(form.get("token", "")), "analyse")
+    try:
+        horizon = int(str(form.get("horizon", "90")))
+    except ValueError:
+        raise Denied(422, "the horizon is a whole number of days") from None
+    found = app.backtest(_workspace(request), cutoff=str(form.get("cutoff", "")), horizon_days=horizon,
+                         model=str(form.get("model", "churn"))).to_dict()
+    details, chart = found["details"], None
+    if found["model"] == "clv" and details.get("curve"):
+        curve = details["curve"]
+        chart = _charts.line([f"w{c['week']}" for c in curve], {"happened": [c["actual"] for c in curve],
+                                                                 "predicted": [c["predicted"] for c in curve]},
+                             title="Repeat orders, week by week after the cutoff")
+    elif details.get("card", {}).get("calibration_table"):
+        bands = details["card"]["calibration_table"]
+        chart = _charts.line([b["range"] for b in bands], {"predicted": [b["mean_predicted"] for b in bands],
+                                                           "happened": [b["actual_rate"] for b in bands]},
+                             title="Calibration on the test customers", top=1.0)
+    return _page(request, "backtest.html", session, b=found, chart=chart)
 
 
 def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
@@ -350,6 +386,7 @@ def mount_dashboard(api: FastAPI) -> None:
 
     api.add_api_route("/playbooks/edit", _edit, methods=["POST"], include_in_schema=False)
     api.add_api_route("/models/predict", _predict, methods=["POST"], include_in_schema=False)
+    api.add_api_route("/models/backtest", _backtest, methods=["POST"], include_in_schema=False)
     api.add_api_route("/models/predictions/{run_id}.csv", _prediction_csv, methods=["GET"], include_in_schema=False)
 
     @api.post("/playbooks/decide", include_in_schema=False)
