@@ -214,12 +214,13 @@ def prediction_rows(store: Store, run_id: str) -> Any:
                        "ORDER BY probability DESC, customer_id", [run_id])
 
 
-def previous_run(store: Store, run_id: str) -> dict[str, Any] | None:
-    """The scoring run just before ``run_id`` (run_id and cutoff), if any."""
+def previous_run(store: Store, run_id: str, where: str = "r.cutoff IS NOT NULL") -> dict[str, Any] | None:
+    """The run just before ``run_id`` (run_id and cutoff) among those ``where`` keeps (by
+    default, scoring runs), if any."""
     found = store.rows(
-        "SELECT run_id, cutoff FROM runs WHERE cutoff IS NOT NULL "
-        "AND row(created_at, run_id) < (SELECT row(created_at, run_id) FROM runs WHERE run_id = ?) "
-        "ORDER BY created_at DESC, run_id DESC LIMIT 1", [run_id])
+        f"SELECT r.run_id, r.cutoff FROM runs r WHERE {where} "
+        "AND row(r.created_at, r.run_id) < (SELECT row(created_at, run_id) FROM runs WHERE run_id = ?) "
+        "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [run_id])
     return found[0] if found else None
 
 

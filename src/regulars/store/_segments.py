@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
+from regulars.store._read import previous_run
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -31,11 +32,7 @@ def segment_run(store: Store) -> dict[str, Any]:
 
 def previous_segment_run(store: Store, run_id: str) -> dict[str, Any] | None:
     """The run with segments just before ``run_id``, if any."""
-    found = store.rows(
-        "SELECT r.run_id, r.cutoff FROM runs r WHERE EXISTS (SELECT 1 FROM run_segments s WHERE s.run_id = r.run_id) "
-        "AND row(r.created_at, r.run_id) < (SELECT row(created_at, run_id) FROM runs WHERE run_id = ?) "
-        "ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1", [run_id])
-    return found[0] if found else None
+    return previous_run(store, run_id, "EXISTS (SELECT 1 FROM run_segments s WHERE s.run_id = r.run_id)")
 
 
 def segment_changes(store: Store, run_id: str, before: str | None) -> pd.DataFrame:
