@@ -111,8 +111,9 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen([REGULARS, "serve", str(path), "--port", str(port)], stdout=subprocess.PIPE, text=True)
     try:
-        while "token=" not in (server.stdout.readline() or "token="):
-            pass
+        for line in server.stdout:  # serve says where to sign in once it is set up
+            if "token=" in line:
+                break
         for _ in range(100):  # until it listens
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             try:

@@ -12,145 +12,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from regulars._default_settings import DEFAULT_TOML
 from regulars.errors import SettingsError
 
 __all__ = ["DEFAULT_TOML", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
-           "QualitySettings", "ResultsSettings", "RunSettings", "SegmentSettings", "Settings", "StoreSettings",
-           "load_settings", "parse_settings"]
+           "QualitySettings", "ResultsSettings", "RunSettings", "SegmentSettings", "ServeSettings", "Settings",
+           "StoreSettings", "load_settings", "parse_settings"]
 
 SETTINGS_FILE = "regulars.toml"
-
-DEFAULT_TOML = """\
-# regulars workspace settings. Every key is optional; the values shown are the defaults.
-
-[store]
-# The DuckDB file, relative to this folder.
-database = "regulars.duckdb"
-# Memory DuckDB may use before it spills to disk (e.g. "4GB"); "" lets DuckDB choose.
-memory_limit = "1GB"
-# Worker threads; 0 means one per core.
-threads = 0
-
-[ingest]
-# Read ambiguous dates such as 03/04/2024 as day-first (3 April) instead of month-first.
-dayfirst = false
-# Decimal separator for amounts: "auto" (guess per value), "." or ",".
-decimal = "auto"
-# Treat jane+shop@example.com as jane@example.com when matching customers.
-strip_plus_addressing = true
-# Region used to read phone numbers written without a country code (ISO 3166 code).
-phone_region = "US"
-
-[engagement]
-# Points per event type (the classic lead-scoring scheme); any event type may be added.
-points = { demo_request = 20, pricing_view = 15, contact_form = 10, download = 5, page_view = 1, product_view = 1, email_click = 3, email_open = 1 }
-# An event's points halve every this many days.
-half_life_days = 30.0
-# No indicator (event type) may add more than this many points.
-cap = 40.0
-# Tiers: hot at or above `hot`, warm at or above `warm`, cold below.
-hot = 70.0
-warm = 40.0
-
-[run]
-# `regulars run` scores each of these where the data allows (and says why where it does not).
-# Segments come last: they use the scores of the same run.
-scorers = ["clv", "churn", "conversion", "support", "engagement", "recommend", "timing", "segments"]
-# Days ahead each probability speaks of: churn = no order within, conversion = a lead's first
-# order within, support = a ticket within.
-churn_horizon_days = 90
-conversion_horizon_days = 90
-support_horizon_days = 30
-
-[clv]
-# Lifetime value: months ahead, and the monthly discount rate applied to future spend.
-months = 12
-monthly_discount = 0.01
-# Below these, the fitted parameters are too uncertain to show: repeat customers, days of history.
-min_repeat_customers = 20
-min_history_days = 60
-
-[segments]
-# Lifecycle: a first order this recent makes a customer "new"; this many orders, "loyal".
-new_days = 30
-loyal_orders = 4
-# A customer is "at risk" past this many times their own usual gap between orders (the shop's
-# typical gap for one-time buyers) or below `at_risk_alive` chance of still being a customer;
-# "lapsed" past `lapsed_gaps` or below `lapsed_alive`; "churned" below `churned_alive` or
-# after `churned_days` without an order.
-at_risk_gaps = 1.5
-lapsed_gaps = 3.0
-at_risk_alive = 0.6
-lapsed_alive = 0.3
-churned_alive = 0.1
-churned_days = 365
-# Purchase behaviour: "inactive" after this many days without an order.
-inactive_days = 180
-# Relative engagement tier: the top share of customers by points, for shops whose points never
-# reach the fixed hot threshold.
-relative_top_share = 0.1
-# Interest in a category: viewed or bought in it within this many days before the run.
-interest_days = 180
-# Clusters: the largest number tried (k is chosen from 2 up to this by the silhouette score).
-max_clusters = 6
-
-[delivery]
-# How emails leave: "csv" writes an import file for your email tool (see export_format);
-# "smtp" sends them through the SMTP server below.
-email = "csv"
-# The shape of import files: "mailchimp", "hubspot", "klaviyo" or "generic".
-export_format = "generic"
-# Your SMS provider's webhook (http or https); empty writes texts to an import file instead.
-sms_url = ""
-smtp_host = ""
-smtp_port = 587
-# "starttls" (port 587), "ssl" (port 465) or "none" (a local test server only).
-smtp_security = "starttls"
-smtp_user = ""
-# Certificate authorities to trust besides the system's (a PEM file, relative to this folder),
-# for a mail server with a private certificate; empty trusts the system's only.
-smtp_ca_file = ""
-# The password is read from this environment variable, never from this file.
-smtp_password_env = "REGULARS_SMTP_PASSWORD"
-from_address = ""
-# Webhooks are signed (HMAC-SHA256) with the secret in this environment variable, if set.
-webhook_secret_env = "REGULARS_WEBHOOK_SECRET"
-timeout_seconds = 10.0
-# A failed action is retried after this many seconds, doubling each time, and parked with its
-# reason after max_attempts.
-retry_after_seconds = 60.0
-max_attempts = 5
-
-[results]
-# Orders, visits and unsubscribes within this many days of a message (or of a holdout record)
-# count as its outcome.
-attribution_days = 14
-# The share of revenue that is profit, for the return on a playbook's cost.
-margin = 0.3
-# Confidence level of the intervals.
-level = 0.95
-
-[serve]
-# `regulars serve` listens here: the loopback address keeps the dashboard and API on this machine.
-host = "127.0.0.1"
-port = 8420
-# The largest request body the API accepts, in megabytes.
-max_body_mb = 10.0
-# Scheduled work while serving, at these local times (HH:MM; empty = never): the daily run,
-# deliveries every this many minutes (0 = never), the weekly report on this weekday (mon ... sun).
-daily_run_at = ""
-deliver_every_minutes = 0
-report_day = ""
-report_at = "08:00"
-# Who the weekly report is emailed to (through [delivery]'s SMTP server); empty = written only.
-report_to = ""
-
-[quality]
-# Dates later than this many days after the load are reported as "in the future".
-future_tolerance_days = 1
-# Warn when more than this share of a file's rows lack a customer id.
-missing_customer_warn_share = 0.05
-"""
 
 
 @dataclass(frozen=True)

@@ -32,16 +32,13 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from regulars.errors import SettingsError, SourceError
 from regulars.schema import CONTRACTS, Column, contract_for
 
-if TYPE_CHECKING:
-    from regulars.ingest._join import Join
-
-__all__ = ["FieldSpec", "Mapping", "ResolvedField", "SetFile", "auto_mapping", "load_mapping", "load_source_mapping",
-           "name_candidates", "parse_mapping"]
+__all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mapping", "name_candidates",
+           "parse_mapping", "read_mapping_file"]
 
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
@@ -296,7 +293,7 @@ def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
     )
 
 
-def _read_mapping_file(path: Path) -> Any:
+def read_mapping_file(path: Path) -> Any:
     if not path.is_file():
         raise SettingsError(f"{path}: mapping file not found")
     text = path.read_text(encoding="utf-8-sig")
@@ -318,57 +315,10 @@ def _read_mapping_file(path: Path) -> Any:
 def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
     """Read a mapping file (``.toml``, ``.yaml`` or ``.yml``)."""
     path = Path(path)
-    raw = _read_mapping_file(path)
+    raw = read_mapping_file(path)
     if isinstance(raw, dict) and "files" in raw:
         raise SettingsError(f"{path}: maps several files ([files]); give it with a folder or a zip of them")
     return parse_mapping(raw, str(path), table)
-
-
-class SetFile(NamedTuple):
-    """One file of a multi-file export: the table it loads (None: only joined by others), its
-    mapping (None: its columns map themselves) and the columns it joins from other files."""
-
-    table: str | None
-    mapping: Mapping | None
-    joins: tuple[Join, ...] = ()
-
-
-def load_source_mapping(path: str | Path) -> dict[str, SetFile]:
-    """A multi-file source's mapping: ``[files."name.csv"]`` tables, each a mapping (or just
-    ``table = "orders"`` for a file whose columns map themselves; ``skip = true`` for a file
-    that is not loaded, though others may join it). Returns file name -> ``SetFile``::
-
-        [files."customers.csv"]
-        table = "customers"
-        [files."orders.csv"]
-        table = "orders"
-        columns = { order_id = "Order", customer_id = "Client", ordered_at = "Date", amount = "Total" }
-        [files."sellers.csv"]
-        skip = true
-    """
-    from regulars.ingest._join import parse_joins
-
-    path = Path(path)
-    raw = _read_mapping_file(path)
-    files = raw.get("files") if isinstance(raw, dict) else None
-    if not isinstance(files, dict) or not files:
-        raise SettingsError(f"{path}: a folder or zip needs [files.\"NAME\"] sections naming each file's table")
-    extra = sorted(set(raw) - {"files", "description"})
-    if extra:
-        raise SettingsError(f"{path}: unknown key {extra[0]!r}; a multi-file mapping has [files] sections")
-    out: dict[str, SetFile] = {}
-    for name, spec in files.items():
-        where = f"{path}: files.{name}"
-        if isinstance(spec, dict) and spec.get("skip") is True and set(spec) == {"skip"}:
-            out[name] = SetFile(None, None)
-            continue
-        if not isinstance(spec, dict) or "table" not in spec:
-            raise SettingsError(f"{where}: say which table the file loads (table = \"orders\"), or skip = true")
-        contract_for(spec["table"])
-        rest = {k: v for k, v in spec.items() if k != "join"}
-        out[name] = SetFile(spec["table"], parse_mapping(rest, where) if "columns" in rest else None,
-                            parse_joins(spec.get("join"), where))
-    return out
 
 
 def _normal(name: str) -> str:

@@ -68,9 +68,8 @@ def now() -> datetime:
 
 
 class Store:
-    """One open DuckDB file. Use as a context manager; ``transaction()`` wraps a load.
-    ``on_close`` runs when it closes; ``check_schema=False`` skips the schema check of a writer
-    (a server checks once, not on every request)."""
+    """One open DuckDB file, as a context manager; ``transaction()`` wraps a load. ``on_close``
+    runs at close; ``check_schema=False`` skips a writer's schema check (a server checks once)."""
 
     def __init__(self, path: Path, settings: Settings, *, read_only: bool = False,
                  on_close: Callable[[], None] | None = None, check_schema: bool = True) -> None:

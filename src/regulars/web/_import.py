@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from regulars.api import Denied
+from regulars.web._render import form_checked, page, session_of
 
 __all__ = ["mount"]
 
@@ -36,7 +37,7 @@ def _upload(request: Request, upload_id: str, name: str) -> Path:
     return path
 
 
-def mount(api: FastAPI, session_of: Any, form_checked: Any, page: Any) -> None:
+def mount(api: FastAPI) -> None:
     """Add the import page's routes to ``api``."""
 
     @api.get("/data/import", include_in_schema=False)

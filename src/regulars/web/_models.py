@@ -1,0 +1,97 @@
+"""The Models page: model cards with their charts, drift since the previous run, a backtest
+from a date, and the no-code prediction of a column the business records."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+
+from regulars import _charts
+from regulars.api import Denied
+from regulars.web._render import form_checked, page, session_of, workspace_of
+
+__all__ = ["mount"]
+
+
+def _models(request: Request) -> HTMLResponse:
+    from regulars import app
+
+    session = session_of(request)
+    found = app.models(workspace_of(request)).to_dict()
+    charts = {}
+    for name, card in found["models"].items():
+        if "calibration_table" not in card:
+            continue
+        bands = card["calibration_table"]
+        deciles = card.get("deciles") or []
+        charts[name] = {
+            "calibration": _charts.line([b["range"] for b in bands],
+                                        {"predicted": [b["mean_predicted"] for b in bands],
+                                         "happened": [b["actual_rate"] for b in bands]},
+                                        title=f"{name}: calibration", top=1.0),
+            "lift": _charts.bars([str(d["decile"]) for d in deciles], [d["lift"] for d in deciles],
+                                 title=f"{name}: lift by tenth", unit="x"),
+        }
+    from regulars.app import BACKTEST_MODELS
+
+    return page(request, "models.html", session, m=found, charts=charts,
+                 labels=app.label_choices(workspace_of(request)), backtest_models=BACKTEST_MODELS)
+
+
+async def _predict(request: Request) -> HTMLResponse:
+    """The no-code prediction: learn the chosen column's value from the others, show the card
+    (and the columns left out as recorded after the outcome), score the customers."""
+    from regulars import app
+
+    form = await request.form()
+    session = form_checked(request, str(form.get("token", "")), "analyse")
+    column, _, value = str(form.get("label", "")).partition("=")
+    if not column or not value:
+        raise Denied(422, "choose a column and the value to predict")
+    found = app.predict(workspace_of(request), target=column, positive=value).to_dict()
+    return page(request, "prediction.html", session, p=found)
+
+
+def _prediction_csv(request: Request, run_id: str) -> Response:
+    from regulars import app
+    from regulars.exports import safe_csv_text
+
+    session_of(request)
+    text = safe_csv_text(app.predictions(workspace_of(request), run_id))
+    return Response(text, media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="prediction-{run_id}.csv"'})
+
+
+async def _backtest(request: Request) -> HTMLResponse:
+    """A backtest from the Models page: fit before a date, predict the horizon after it, and
+    compare with what happened."""
+    from regulars import app
+
+    form = await request.form()
+    session = form_checked(request, str(form.get("token", "")), "analyse")
+    try:
+        horizon = int(str(form.get("horizon", "90")))
+    except ValueError:
+        raise Denied(422, "the horizon is a whole number of days") from None
+    found = app.backtest(workspace_of(request), cutoff=str(form.get("cutoff", "")), horizon_days=horizon,
+                         model=str(form.get("model", "churn"))).to_dict()
+    details, chart = found["details"], None
+    if found["model"] == "clv" and details.get("curve"):
+        curve = details["curve"]
+        chart = _charts.line([f"w{c['week']}" for c in curve], {"happened": [c["actual"] for c in curve],
+                                                                 "predicted": [c["predicted"] for c in curve]},
+                             title="Repeat orders, week by week after the cutoff")
+    elif details.get("card", {}).get("calibration_table"):
+        bands = details["card"]["calibration_table"]
+        chart = _charts.line([b["range"] for b in bands], {"predicted": [b["mean_predicted"] for b in bands],
+                                                           "happened": [b["actual_rate"] for b in bands]},
+                             title="Calibration on the test customers", top=1.0)
+    return page(request, "backtest.html", session, b=found, chart=chart)
+
+
+def mount(api: FastAPI) -> None:
+    """Add the Models page's routes to ``api``."""
+    api.add_api_route("/models", _models, methods=["GET"], include_in_schema=False)
+    api.add_api_route("/models/predict", _predict, methods=["POST"], include_in_schema=False)
+    api.add_api_route("/models/backtest", _backtest, methods=["POST"], include_in_schema=False)
+    api.add_api_route("/models/predictions/{run_id}.csv", _prediction_csv, methods=["GET"], include_in_schema=False)
