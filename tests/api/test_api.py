@@ -189,3 +189,13 @@ def test_one_customer_s_scores_come_quickly_with_their_horizons(shop):
     assert found["customer_id"] == "C00001" and found["horizons"]["churn"] == 90
     assert 0 <= found["scores"]["churn_probability"] <= 1 and found["scores"]["run_id"]
     assert api.get("/api/v1/customers/nobody/scores", headers=auth(keys["integrator"])).status_code == 404
+
+
+def test_a_key_with_an_unknown_role_or_no_name_is_refused(shop):
+    path, keys = shop
+    api = client(path)
+    for body in ({"name": "x", "role": "superuser"}, {"name": "", "role": "owner"}, {"role": "owner"}):
+        answer = api.post("/api/v1/keys", headers=auth(keys["owner"]), json=body)
+        assert answer.status_code == 422 and answer.json()["error"].startswith("the request is not valid")
+    assert api.delete("/api/v1/keys/nope", headers=auth(keys["owner"])).status_code == 404
+    assert len(api.get("/api/v1/keys", headers=auth(keys["owner"])).json()["keys"]) == 4

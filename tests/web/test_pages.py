@@ -168,3 +168,23 @@ def test_the_models_page_shows_drift_and_runs_a_backtest(shop):
     assert result.status_code == 200 and "Trained on" in result.text and "<svg" in result.text
     bad = browser.post("/models/backtest", data={"token": form_token(page), "model": "churn", "cutoff": "soon"})
     assert bad.status_code == 422 and "soon" in bad.text
+
+
+def test_the_import_page_refuses_what_it_cannot_load_and_stores_nothing(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    token = form_token(browser.get("/data/import").text)
+    before = snapshot(path)
+    table = browser.post("/data/import", data={"token": token, "table": "nonsense"},
+                         files={"file": ("x.csv", b"a,b\n1,2\n")})
+    assert table.status_code == 422 and "choose a table" in table.text
+    stale = browser.post("/data/import/load", data={"token": token, "table": "orders", "upload_id": "abcdefgh1234",
+                                                    "name": "x.csv"})
+    assert stale.status_code == 400 and "upload it again" in stale.text
+    sneaky = browser.post("/data/import/load", data={"token": token, "table": "orders", "upload_id": "../../etc",
+                                                     "name": "passwd"})
+    assert sneaky.status_code == 400
+    unreadable = browser.post("/data/import", data={"token": token, "table": "orders"},
+                              files={"file": ("empty.csv", b"")})
+    assert unreadable.status_code == 422 and "empty.csv" in unreadable.text
+    assert snapshot(path) == before

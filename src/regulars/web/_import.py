@@ -59,7 +59,12 @@ def mount(api: FastAPI) -> None:
         folder.mkdir(parents=True)
         path = folder / _safe_name(file.filename or "")
         path.write_bytes(await file.read())
-        suggestion = app.suggest_mapping(path, table)
+        try:
+            suggestion = app.suggest_mapping(path, table)
+        except Exception:  # a file that cannot be read is not kept
+            path.unlink(missing_ok=True)
+            folder.rmdir()
+            raise
         return page(request, "import.html", session, tables=TABLES, suggestion=suggestion, upload_id=upload_id,
                     name=path.name, table=table)
 
