@@ -34,7 +34,7 @@ from regulars.store._read import (
     segment_rules,
 )
 from regulars.store._runs import ResultPart, write_predictions, write_run
-from regulars.store._schedule import finish_job, job_history, last_slots, start_job
+from regulars.store._schedule import finish_job, last_slots, start_job
 from regulars.store._segments import (
     customer_segments,
     define_rule,
@@ -75,7 +75,6 @@ __all__ = [
     "finish_job",
     "init_workspace",
     "interrupted_actions",
-    "job_history",
     "key_rows",
     "keys_in_force",
     "kpis",

@@ -4,12 +4,12 @@ and how it ended. A job started and never finished (the server was killed) is du
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["finish_job", "job_history", "last_slots", "start_job"]
+__all__ = ["finish_job", "last_slots", "start_job"]
 
 
 def last_slots(store: Store) -> dict[str, datetime]:
@@ -25,8 +25,3 @@ def start_job(store: Store, job: str, slot: datetime, at: datetime) -> None:
 def finish_job(store: Store, job: str, slot: datetime, at: datetime, outcome: str, detail: str) -> None:
     store.con.execute("UPDATE schedule_log SET finished_at = ?, outcome = ?, detail = ? "
                       "WHERE job = ? AND slot = ? AND finished_at IS NULL", [at, outcome, detail[:2000], job, slot])
-
-
-def job_history(store: Store, limit: int = 50) -> list[dict[str, Any]]:
-    return store.rows("SELECT job, slot, started_at, finished_at, outcome, detail FROM schedule_log "
-                      "ORDER BY started_at DESC LIMIT ?", [limit])

@@ -5,8 +5,7 @@ from __future__ import annotations
 from regulars._sql import quote
 from regulars.schema import CONTRACTS
 
-__all__ = ["PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "WIDE_SCORES", "ddl", "migrate_wide_scores", "scores_view",
-           "wide_scores"]
+__all__ = ["PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "WIDE_SCORES", "ddl", "migrate_wide_scores", "scores_view"]
 
 #: What a scorer hands the store per customer: its numbers, its words (such as a tier), and
 #: its reasons. Which number is which is recorded once per run and scorer in ``run_measures``.
@@ -156,29 +155,23 @@ def _pick(measure: str, kind: str) -> str:
     return f"CAST(r.measures[list_position(n.measures, '{measure}')] AS {kind})"
 
 
-def wide_scores(where: str = "true") -> str:
-    """The wide layout of ``results`` as a query: one row per run and customer, a column per
-    known measure, for the rows of ``results r`` that ``where`` keeps (filtered before the
-    layout, so one customer's scores are read without laying out everyone's). Each scorer's
-    rows are laid out on their own, then joined on (run, customer): much faster than grouping
-    every row, since no text is aggregated."""
+def scores_view() -> str:
+    """The wide view of ``results``: one row per run and customer, a column per known measure.
+    Each scorer's rows are laid out on their own, then joined on (run, customer): much faster
+    than grouping every row, since no text is aggregated. (``store.latest_scores`` lays out one
+    customer's rows the same way, in Python, for a quick answer.)"""
     scorers = list(dict.fromkeys(s for _, s, _, _ in WIDE_SCORES))
     parts = []
     for scorer in scorers:
         picks = [f"{_pick(m, k)} AS {c}" for c, s, m, k in WIDE_SCORES if s == scorer]
         parts.append(f"s_{scorer} AS (SELECT r.run_id, r.customer_id, {', '.join(picks)}, "
                      f"'{scorer}=' || r.model_version AS v_{scorer} FROM results r "
-                     f"JOIN run_measures n USING (run_id, scorer) WHERE r.scorer = '{scorer}' AND {where})")
+                     f"JOIN run_measures n USING (run_id, scorer) WHERE r.scorer = '{scorer}')")
     joined = f"s_{scorers[0]}" + "".join(f" FULL OUTER JOIN s_{s} USING (run_id, customer_id)" for s in scorers[1:])
     columns = ", ".join(c for c, _, _, _ in WIDE_SCORES)
     versions = f"concat_ws('; ', {', '.join(f'v_{s}' for s in sorted(scorers))})"
-    return (f"WITH {', '.join(parts)} "
+    return (f"CREATE OR REPLACE VIEW scores AS WITH {', '.join(parts)} "
             f"SELECT run_id, customer_id, {columns}, NULLIF({versions}, '') AS model_versions FROM {joined}")
-
-
-def scores_view() -> str:
-    """The ``scores`` view: ``wide_scores`` of every run and customer."""
-    return f"CREATE OR REPLACE VIEW scores AS {wide_scores()}"
 
 
 def migrate_wide_scores(con) -> None:
