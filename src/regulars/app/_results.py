@@ -72,6 +72,8 @@ class RunResult(Result):
     skipped: dict[str, str]
     horizons: dict[str, int]
     clv_months: int
+    #: Parts that failed with an internal error (name -> the error): the run kept the others.
+    failed: dict[str, str] = field(default_factory=dict)
     most_valuable: list[dict[str, Any]] = field(default_factory=list)
     most_likely_lapsed: list[dict[str, Any]] = field(default_factory=list)
     churn_risk: list[dict[str, Any]] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["run"]
+
+_log = logging.getLogger("regulars.run")
 
 _SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
@@ -45,6 +48,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          segment_pins=store.rows("SELECT segment, customer_id, pinned_in FROM segment_pins"))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
+        failed: dict[str, str] = {}
         parts = []
         for scorer in scorers(settings.run.scorers):
             why = scorer.skip_reason(ctx)
@@ -54,6 +58,10 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                     scored = scorer.score(ctx)
                 except InsufficientDataError as exc:
                     why = str(exc)
+                except Exception as exc:  # noqa: BLE001 - a bug in one part stops only that part
+                    failed[scorer.name] = f"{type(exc).__name__}: {exc}"[:300]
+                    why = f"failed with an internal error ({type(exc).__name__}); the other parts were stored"
+                    _log.error("scorer %s failed", scorer.name, exc_info=exc)
             if why is not None:
                 skipped[scorer.name] = why
                 continue
@@ -72,6 +80,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
             changes = segment_changes(store, run_id, since["run_id"] if since else None).to_dict("records")
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,
+                     failed=failed,
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
                      **_lists(wide, top))

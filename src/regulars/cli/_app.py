@@ -13,7 +13,7 @@ import typer
 from regulars._version import __version__
 from regulars.cli._render import err, line, out
 
-__all__ = ["INTERNAL_ERROR", "app", "command", "progress"]
+__all__ = ["INTERNAL_ERROR", "app", "command", "debugging", "progress"]
 
 #: Exit code for a bug (anything regulars did not raise on purpose), as BSD's EX_SOFTWARE.
 INTERNAL_ERROR = 70
@@ -45,6 +45,11 @@ def _root(
 ) -> None:
     """Know your regulars."""
     _state["debug"] = debug
+
+
+def debugging() -> bool:
+    """Whether ``--debug`` was given (show causes of internal errors)."""
+    return bool(_state["debug"])
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from regulars.app import SCORE_SORTS
-from regulars.cli._app import command, progress
+from regulars.cli._app import INTERNAL_ERROR, command, debugging, progress
 from regulars.cli._options import AsJson, CsvFile, CustomerArg, Cutoff, Top, WorkspaceArg
-from regulars.cli._render import json_out, known, line, num, out, pct, table
+from regulars.cli._render import err, json_out, known, line, num, out, pct, table
 
 __all__ = ["print_run"]
 
@@ -111,8 +111,15 @@ def run(workspace: WorkspaceArg, cutoff: Cutoff = None, top: Top = 10, as_json: 
     with progress(as_json, "scoring") as step:
         result = app.run(workspace, cutoff=cutoff, top=top, step=step)
     if as_json:
-        return json_out(result)
-    print_run(result)
+        json_out(result)
+    else:
+        print_run(result)
+    if result.failed:  # the rest was stored; scripts must still notice the failed part
+        err.print("[bold red]internal error[/] ", end="")
+        line(f"in {', '.join(result.failed)} (the run was stored without it); "
+             + ("; ".join(f"{k}: {v}" for k, v in result.failed.items()) if debugging()
+                else "run again with --debug to see the cause"), console=err)
+        raise typer.Exit(code=INTERNAL_ERROR)
 
 
 @command()

@@ -33,10 +33,12 @@ def _namer(tables: dict[str, ir.Table]):
         return lambda ids: ids
     frame = products.filter(products.name.notnull()).select("product_id", "name").to_pyarrow().to_pandas()
     index, names = pd.Index(frame["product_id"]), frame["name"].to_numpy(dtype=object)
+    if not len(names):  # a product list without names
+        return lambda ids: ids
 
     def name(ids: np.ndarray) -> np.ndarray:
         where = index.get_indexer(ids)
-        return np.where(where >= 0, names[where], ids)
+        return np.where(where >= 0, names[np.maximum(where, 0)], ids)
     return name
 
 
@@ -79,7 +81,7 @@ class RecommendScorer:
         due, usual, due_day = due_rows(history, ctx.cutoff)
         due_customer = history.customer[due]
         order = np.lexsort((due_day, due_customer))  # each customer's soonest due first
-        soonest = order[np.r_[True, due_customer[order][1:] != due_customer[order][:-1]]]
+        soonest = order[np.r_[True, due_customer[order][1:] != due_customer[order][:-1]]] if len(order) else order
 
         n, best = len(population), rank == 1
         frame = pd.DataFrame({"customer_id": population.to_numpy()})

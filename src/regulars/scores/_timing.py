@@ -83,7 +83,9 @@ def _counts(activity: ir.Table, customers: pd.Index) -> tuple[pd.Index, list[str
     who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
                                   "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
     t = activity.join(who, "customer_id")
-    k = t.channel.substitute({c: i for i, c in enumerate(channels)}, else_=NO_CHANNEL).cast("int16")
+    # no activity with a channel (web analytics, a till): every event counts as "no channel"
+    k = (t.channel.substitute({c: i for i, c in enumerate(channels)}, else_=NO_CHANNEL) if channels
+         else ibis.literal(NO_CHANNEL)).cast("int16")
     slot = t.at.hour() * HOUR + t.at.day_of_week.index() * WEEKDAY + k * CHANNEL + t.order * ORDER
     cells = t.select("c", slot=slot.cast("int16")).to_pyarrow()
     counts = slot_counts(cells["c"].to_numpy(), cells["slot"].to_numpy(), len(customers), len(channels))

@@ -1,0 +1,58 @@
+"""One test per finding of issue 20 (real shops unlike the demo): each failed before its fix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from regulars import app
+from regulars.cli import app as cli
+from tests.conftest import query
+from tests.shops import Shape, make_shop
+
+runner = CliRunner()
+
+
+def _shop(tmp_path, shape: Shape):
+    path = tmp_path / "shop"
+    app.init(path)
+    for f in make_shop(tmp_path / "files", shape):
+        app.ingest(path, [f], table=f.stem)
+    return path
+
+
+def test_recommendations_need_no_product_names_and_no_repeat_buys(tmp_path):
+    """Finding 1: a product list without names, and no product bought twice, crashed the run."""
+    shop = _shop(tmp_path, Shape(product_names=False, repeat_products=False, events=False, tickets=False))
+    result = app.run(shop)
+    assert "recommend" in result.models and not result.failed
+    rows = query(shop, f"SELECT count(*) FROM replenishment WHERE run_id = '{result.run_id}'")
+    assert rows == [(0,)]  # nothing bought twice: nothing to replenish, and no crash
+
+
+def test_timing_without_any_channel(tmp_path):
+    """Finding 2: activity without channels (a till, web analytics) crashed timing."""
+    shop = _shop(tmp_path, Shape(channels=False, events=True, tickets=False))
+    result = app.run(shop)
+    assert "timing" in result.models and not result.failed
+
+
+def test_a_part_that_fails_stops_only_itself(tmp_path, monkeypatch):
+    """An unexpected error in one scorer: the others are stored, the command names it and exits 70."""
+    from regulars.scores import _timing
+
+    shop = _shop(tmp_path, Shape(customers=60, tickets=False))
+
+    def broken(self, ctx):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(_timing.TimingScorer, "score", broken)
+    result = runner.invoke(cli, ["run", str(shop), "--json"])
+    assert result.exit_code == 70
+    assert "internal error in timing" in result.stderr and "Traceback" not in result.output
+    stored = json.loads(result.stdout)
+    assert "timing" in stored["failed"] and "clv" in stored["models"]
+    assert query(shop, f"SELECT count(*) > 0 FROM scores WHERE run_id = '{stored['run_id']}' AND clv IS NOT NULL") \
+        == [(True,)]
