@@ -56,3 +56,27 @@ def test_a_part_that_fails_stops_only_itself(tmp_path, monkeypatch):
     assert "timing" in stored["failed"] and "clv" in stored["models"]
     assert query(shop, f"SELECT count(*) > 0 FROM scores WHERE run_id = '{stored['run_id']}' AND clv IS NOT NULL") \
         == [(True,)]
+
+
+@pytest.mark.slow
+def test_our_own_messages_never_move_the_shop_clock(tmp_path):
+    """Finding 4: after a delivery the next run was scored as of the wall clock's day, and
+    `today` listed again what had been sent."""
+    from regulars.app._playbooks import action_key
+
+    shop = tmp_path / "demo"
+    first = app.demo(shop, customers=600, seed=3).run
+    queued = app.run_playbooks(shop)
+    assert queued.queued > 0
+    sent = app.deliver(shop)
+    assert sent.outcomes.get("sent", 0) > 0
+    again = app.run(shop)
+    assert again.cutoff == first.cutoff and not again.failed
+    assert {"churn", "clv"} <= set(again.models)
+    latest = query(shop, "SELECT max(sent_at) FROM messages WHERE batch_id = 'outbox'")[0][0]
+    assert str(latest.date()) <= again.cutoff  # the send is dated in the shop's time line
+    todo = app.today(shop)
+    keys = {r[0] for r in query(shop, "SELECT action_id FROM outbox")}
+    assert not {action_key(p, c, int(s), todo.at) for p, c, s in
+                zip(todo.actions["playbook"], todo.actions["customer_id"], todo.actions["step"], strict=True)} & keys
+    assert app.run_playbooks(shop).queued == 0

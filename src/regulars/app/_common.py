@@ -10,13 +10,16 @@ from regulars._time import cutoff_day
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import CONTRACTS
 
-__all__ = ["FACT_TABLES", "Step", "check_search", "default_cutoff", "parse_cutoff", "quiet"]
+__all__ = ["SHOP_CLOCK", "Step", "check_search", "default_cutoff", "parse_cutoff", "quiet"]
 
 #: A progress callback: told what is happening now ("reading", "scoring churn", ...).
 Step = Callable[[str], None]
 
-#: Tables of dated facts (orders, events, tickets, feedback, messages).
-FACT_TABLES = tuple(name for name, c in CONTRACTS.items() if c.time_column and "customer_id" in c.names)
+#: The tables whose dates are the shop's clock: what customers did (orders, events, tickets,
+#: feedback). Messages are left out: regulars writes them itself, and its own sends must never
+#: move the shop's "now".
+SHOP_CLOCK = tuple(name for name, c in CONTRACTS.items()
+                   if c.time_column and "customer_id" in c.names and name != "messages")
 
 
 def quiet(_: str) -> None:
@@ -35,8 +38,9 @@ def parse_cutoff(cutoff: str | date | None, option: str = "--cutoff") -> date | 
         raise SettingsError(f"{option} must be a date like 2011-06-01, got {cutoff!r}") from None
 
 
-def default_cutoff(store: Any, tables: tuple[str, ...] = FACT_TABLES) -> date:
-    """The day after the last dated row, so everything loaded counts."""
+def default_cutoff(store: Any, tables: tuple[str, ...] = SHOP_CLOCK) -> date:
+    """The day after the shop's last dated row, so everything loaded counts (never a date of
+    regulars' own messages)."""
     last = store.last_day(tables)
     if last is None:
         raise InsufficientDataError("there is no dated data yet (orders, events, tickets, ...); load an export "

@@ -41,20 +41,13 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def action_key(playbook: str, customer_id: str, step: int, at: datetime) -> str:
-    """The idempotency key of an action: the same playbook, customer, step and day always give
-    the same key, so queuing a plan again adds nothing, and a receiver can drop a repeat."""
-    text = f"{playbook}\x1f{customer_id}\x1f{step}\x1f{at:%Y-%m-%d}"
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
 def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by: str = "cli") -> QueueResult:
     """Plan the enabled playbooks as of ``at`` (as ``plan_playbooks``) and queue the result:
     planned actions wait for delivery, the rest for a person's approval, and held-out customers
     are recorded as such (like a send) so results can compare them. Idempotent per day."""
     import pandas as pd
 
-    from regulars.app._playbooks import _plan
+    from regulars.app._playbooks import _plan, action_key
 
     found, result = _plan(workspace_path, at)
     a = result.actions
@@ -86,7 +79,8 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
                                holdouts, actor=by)
     return QueueResult(file=result.file, run_id=result.run_id, at=result.at, plan=result.counts,
                        queued=counts["queued"], waiting_for_approval=counts["waiting"],
-                       already_queued=counts["already queued"], held_out=counts["held out"])
+                       already_queued=counts["already queued"] + int((a["status"] == "already queued").sum()),
+                       held_out=counts["held out"])
 
 
 def approvals(workspace_path: str | Path) -> OutboxResult:

@@ -3,6 +3,7 @@ and checked against the fields, segments and template variables of the latest ru
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,20 @@ import numpy as np
 from regulars.app._results import PlanResult, PlaybookEditResult, PlaybooksResult
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
-from regulars.store import open_workspace, playbook_inputs, previous_segment_run
+from regulars.store import open_workspace, outbox_keys, playbook_inputs, previous_segment_run
 
 __all__ = ["edit_playbooks", "plan_playbooks", "playbooks", "today"]
 
 PLAYBOOKS_FILE = "playbooks.yaml"
 #: What a template may use besides a customer's rule fields: their profile and recommendations.
 RECOMMENDATION_FIELDS = ("next_product", "cross_sell_product", "replenish_product", "interest", "segments")
+
+
+def action_key(playbook: str, customer_id: str, step: int, at: datetime) -> str:
+    """The idempotency key of an action: the same playbook, customer, step and day always give
+    the same key, so queuing a plan again adds nothing, and a receiver can drop a repeat."""
+    text = f"{playbook}\x1f{customer_id}\x1f{step}\x1f{at:%Y-%m-%d}"
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _summary(trigger: Any) -> str:
@@ -104,12 +112,14 @@ def _plan(workspace_path: str | Path, at: datetime | None, text: str | None = No
         at = at or datetime(cutoff.year, cutoff.month, cutoff.day, 10)
         before = previous_segment_run(store, latest["run_id"])
         inputs = playbook_inputs(store, before["run_id"] if before else None, at)
+        queued_keys = outbox_keys(store)
     profile = inputs.pop("profile").set_index("customer_id")
     try:
         actions = plan(found, Situation(at=at, fields=fields, pairs=pairs, segment_names=names, profile=profile,
                                         **inputs))
     except ValueError as exc:
         raise SettingsError(f"{path}: {exc}") from None
+    _mark_queued(actions, at, queued_keys)
     actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs)
     actions["expected_value"] = _expected(workspace_path, actions, fields)
     actions["message"] = actions["subject"].where(actions["subject"] != "", actions["body"])
@@ -119,10 +129,21 @@ def _plan(workspace_path: str | Path, at: datetime | None, text: str | None = No
             continue
         mine = actions[actions["playbook"] == name]
         counts.append({"playbook": name, **{k: int((mine["status"] == k).sum())
-                                            for k in ("planned", "needs approval", "held out")},
+                                            for k in ("planned", "needs approval", "held out", "already queued")},
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
     return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
+
+
+def _mark_queued(actions: Any, at: datetime, queued: set[str]) -> None:
+    """Actions of this plan already in the outbox (queued, waiting, sent or decided: the same
+    playbook, customer, step and day) are "already queued", so no list offers them again."""
+    if not queued or not len(actions):
+        return
+    todo = actions["status"].isin(["planned", "needs approval"]).to_numpy()
+    keys = [action_key(p, c, int(s), at) if t else "" for p, c, s, t in
+            zip(actions["playbook"], actions["customer_id"], actions["step"], todo, strict=True)]
+    actions.loc[todo & np.isin(keys, list(queued)), "status"] = "already queued"
 
 
 def _expected(workspace_path: str | Path, actions: Any, fields: Any) -> Any:

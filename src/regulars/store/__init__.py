@@ -12,6 +12,7 @@ from regulars.store._outbox import (
     interrupted_actions,
     outbox_actions,
     outbox_counts,
+    outbox_keys,
     queue_actions,
     retry_actions,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "open_workspace",
     "outbox_actions",
     "outbox_counts",
+    "outbox_keys",
     "pin_customer",
     "playbook_inputs",
     "playbook_outcomes",

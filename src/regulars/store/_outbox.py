@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from regulars.store._store import Store
 
 __all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "exclude_customer",
-           "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "queue_actions",
+           "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "outbox_keys", "queue_actions",
            "retry_actions"]
 
 OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
@@ -79,6 +79,11 @@ def outbox_actions(store: Store, statuses: tuple[str, ...] = (), ids: list[str] 
         params.append(list(ids))
     sql = "SELECT * FROM outbox" + (f" WHERE {' AND '.join(where)}" if where else "")
     return store.frame(sql + " ORDER BY planned_at DESC, priority DESC, value DESC NULLS LAST, action_id", params)
+
+
+def outbox_keys(store: Store) -> set[str]:
+    """The idempotency key of every action ever queued (whatever became of it)."""
+    return {r[0] for r in store.con.execute("SELECT action_id FROM outbox").fetchall()}
 
 
 def outbox_counts(store: Store) -> list[dict[str, Any]]:
@@ -158,8 +163,8 @@ def claim_actions(store: Store, ids: list[str], method: str, at: datetime, expor
 
 def finish_actions(store: Store, attempts: dict[str, int], outcome: str, detail: str | None = None, *,
                    retry_at: datetime | None = None) -> None:
-    """Record how attempts ended: ``sent`` (and a message row each, so caps and results see
-    them), ``failed`` (queued again for ``retry_at``), ``parked`` (failed for good) or
+    """Record how attempts ended: ``sent`` (the outbox keeps the wall-clock time; a message row
+    each, dated in the shop's time line, so caps and results see them), ``failed`` (queued again for ``retry_at``), ``parked`` (failed for good) or
     ``cancelled``."""
     if outcome not in ("sent", "failed", "parked", "cancelled"):
         raise ValueError(f"unknown outcome {outcome!r}")
@@ -175,11 +180,14 @@ def finish_actions(store: Store, attempts: dict[str, int], outcome: str, detail:
                     "WHERE a.action_id = f.action_id AND a.attempt = f.attempt",
                     [at, outcome, detail, ids, numbers])
         if outcome == "sent":
+            # The message is a fact about the customer in the shop's time line (the plan's day and
+            # hour), not the wall clock: a shop's data may end long before today, and a send must
+            # neither move the shop's clock nor fall outside the window cool-downs look at.
             con.execute(
                 "INSERT INTO messages (message_id, customer_id, sent_at, channel, campaign_id, playbook, variant, "
-                "batch_id) SELECT action_id, customer_id, ?, channel, playbook, playbook, 'treatment', 'outbox' "
-                "FROM outbox WHERE action_id IN (SELECT unnest(?::VARCHAR[])) "
-                "AND action_id NOT IN (SELECT message_id FROM messages)", [at, ids])
+                "batch_id) SELECT action_id, customer_id, coalesce(deliver_at, planned_at), channel, playbook, "
+                "playbook, 'treatment', 'outbox' FROM outbox WHERE action_id IN (SELECT unnest(?::VARCHAR[])) "
+                "AND action_id NOT IN (SELECT message_id FROM messages)", [ids])
 
 
 def interrupted_actions(store: Store) -> pd.DataFrame:
