@@ -80,3 +80,20 @@ def test_our_own_messages_never_move_the_shop_clock(tmp_path):
     assert not {action_key(p, c, int(s), todo.at) for p, c, s in
                 zip(todo.actions["playbook"], todo.actions["customer_id"], todo.actions["step"], strict=True)} & keys
     assert app.run_playbooks(shop).queued == 0
+
+
+@pytest.mark.parametrize(("name", "consent"), [
+    ("mailchimp_subscribed.csv", True), ("mailchimp_unsubscribed.csv", False),
+    ("mailchimp_unsubscribed_no_reason.csv", False), ("mailchimp_cleaned.csv", False)])
+def test_mailchimp_consent_comes_from_which_file_it_is(workspace, name, consent):
+    """Finding 3: a real unsubscribed export (UNSUB_REASON blank) read as consenting."""
+    from tests.conftest import FIXTURES
+
+    app.ingest(workspace, [FIXTURES / name], preset_name="mailchimp-audience")
+    assert {r[0] for r in query(workspace, "SELECT consent_email FROM customers")} == {consent}
+
+
+def test_an_audience_file_of_no_known_kind_gives_no_consent(workspace, write):
+    path = write("audience.csv", "Email Address,First Name\nzoe@example.com,Zoe\n")
+    app.ingest(workspace, [path], preset_name="mailchimp-audience")
+    assert query(workspace, "SELECT consent_email FROM customers") == [(None,)]  # unknown: the guards say no

@@ -22,7 +22,9 @@ format or list), ``decimal``, ``values`` (value map, case-insensitive), ``prefix
 prefix map), ``otherwise`` (value when no map entry matches), ``default`` (value when
 blank), ``fallback`` (columns whose value is used, in order, on rows where the column is
 blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs", or "unquote":
-drop the apostrophe Shopify puts before ids, zip codes and phones to keep spreadsheets off them).
+drop the apostrophe Shopify puts before ids, zip codes and phones to keep spreadsheets off them),
+``by_header`` (column = value, in order: the first column the file has decides every row's value,
+as which of a vendor's files it is; none of them leaves the field unknown).
 Source columns no field uses are kept in ``attributes``.
 """
 
@@ -43,7 +45,7 @@ __all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mappin
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
     "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
-    "otherwise", "default", "true", "false", "transform", "fallback", "ignore",
+    "otherwise", "default", "true", "false", "transform", "fallback", "ignore", "by_header",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id",
              "packed_items", "packed_groups"}
@@ -72,6 +74,9 @@ class FieldSpec:
     transform: str | None = None
     fallback: tuple[str, ...] = ()
     ignore: bool = False
+    #: (column, value) pairs: the first column the file's header has decides the value of every
+    #: row (which of a vendor's files this is); none of them: the field is left unknown
+    by_header: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,11 @@ class Mapping:
             if spec.ignore:  # not loaded, and not mapped by its name either: its column stays in attributes
                 continue
             column = _target_column(self, spec.target)
+            if spec.by_header:
+                decided = next((v for c, v in spec.by_header if find(c) is not None), None)
+                if decided is not None:
+                    resolved.append(ResolvedField(replace(spec, constant=decided, by_header=()), column, None))
+                continue
             source = next((found for s in spec.sources if (found := find(s)) is not None), None)
             backups = tuple(found for c in spec.fallback if (found := find(c)) is not None)
             if source is None and backups:  # only the fallback columns exist: the first is the source
@@ -221,9 +231,9 @@ def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -
         return FieldSpec(target, ignore=True)
     if "ignore" in raw:
         raise SettingsError(f"{where}: ignore = true stands alone (the column is then kept in attributes)")
-    makers = [k for k in ("from", "concat", "constant", "generate") if k in raw]
+    makers = [k for k in ("from", "concat", "constant", "generate", "by_header") if k in raw]
     if len(makers) != 1:
-        raise SettingsError(f"{where}: give exactly one of from, concat, constant or generate")
+        raise SettingsError(f"{where}: give exactly one of from, concat, constant, generate or by_header")
     if raw.get("generate") not in (None, "row"):
         raise SettingsError(f"{where}: generate must be \"row\", got {raw['generate']!r}")
     if raw.get("transform") not in (None, *_TRANSFORMS):
@@ -246,6 +256,7 @@ def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -
         false_words=_text_tuple(raw["false"], where) if "false" in raw else (),
         transform=raw.get("transform"),
         fallback=_text_tuple(raw["fallback"], where) if "fallback" in raw else (),
+        by_header=_pairs(raw["by_header"], where) if "by_header" in raw else (),
     )
 
 

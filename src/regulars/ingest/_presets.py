@@ -115,9 +115,13 @@ PRESETS: dict[str, dict[str, Any]] = {
             "created_at": {"from": "OPTIN_TIME", "fallback": ["CONFIRM_TIME", "LAST_CHANGED"]},
             "country": "CC",
             "region": "REGION",
-            # the unsubscribed file gives a reason (its UNSUB_TIME stays in attributes) and the cleaned
-            # file a time: both are a no; the subscribed file is a yes
-            "consent_email": {"from": ["UNSUB_REASON", "CLEAN_TIME"], "otherwise": "false", "default": "true"},
+            # Which file it is decides consent, from its header (Mailchimp's documented layouts), never
+            # from optional values (a real unsubscribed file often has a blank UNSUB_REASON): the
+            # cleaned file has CLEAN_TIME, the unsubscribed UNSUB_TIME, both a no; the subscribed file
+            # has neither but CONFIRM_TIME / OPTIN_TIME: a yes. Anything else stays unknown (no consent).
+            "consent_email": {"by_header": {"CLEAN_TIME": "false", "CLEAN_CAMPAIGN_TITLE": "false",
+                                            "UNSUB_TIME": "false", "UNSUB_CAMPAIGN_TITLE": "false",
+                                            "UNSUB_REASON": "false", "CONFIRM_TIME": "true", "OPTIN_TIME": "true"}},
         },
     },
     "klaviyo-profiles": {
