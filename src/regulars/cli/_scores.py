@@ -162,7 +162,10 @@ def customer(
     if as_json:
         return json_out(result)
     o = result.orders
-    other = ", ".join(f"{n} {what}" for n, what in ((o["refunds"], "refunded"), (o["cancelled"], "cancelled")) if n)
+    other = ", ".join(f"{n} {what}" for n, what in ((o["refunds"], "refund" if o["refunds"] == 1 else "refunds"),
+                                                      (o["cancelled"], "cancelled")) if n)
+    if o["refunded"]:
+        other += f"; {o['refunded']:,.2f} refunded, {(o['total'] or 0) - o['refunded']:,.2f} net"
     line(f"{result.customer_id}: {o['count']} completed order{'' if o['count'] == 1 else 's'}, "
          f"total {o['total'] or 0:,.2f}" + (f" ({other})" if other else "")
          + (f", first {str(o['first'])[:10]}, last {str(o['last'])[:10]}" if o["count"] else ""), style="bold")

@@ -40,9 +40,10 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
         raise ValueError(f"label must be one of {LABELS}, got {label!r}")
     start, end = _window(cutoff, horizon_days)
     if label in ("churn", "purchase"):
-        done = purchases(tables["orders"])
-        before = done.filter(done.ordered_at < start).select("customer_id").distinct()
-        after = done.filter((done.ordered_at >= start) & (done.ordered_at < end)).select("customer_id").distinct()
+        # the population as of the cutoff (refunds after it unknown), the outcome net of the window's refunds
+        before = purchases(tables["orders"], start).select("customer_id").distinct()
+        done = purchases(tables["orders"], end)
+        after = done.filter(done.ordered_at >= start).select("customer_id").distinct()
         joined = before.left_join(after.mutate(bought=ibis.literal(1)), "customer_id")
         bought = joined.bought.fill_null(0)
         value = (1 - bought) if label == "churn" else bought
@@ -74,10 +75,10 @@ def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
     orders, events = tables.get("orders"), tables.get("events")
     if orders is None:
         raise InsufficientDataError("conversion labels need orders (a lead converts by buying); none are loaded")
-    done = purchases(orders)
-    buyers = done.filter(done.ordered_at < start).select("customer_id").distinct()
+    buyers = purchases(orders, start).select("customer_id").distinct()
     leads = _known_before(tables, start).anti_join(buyers, "customer_id")
-    won = [done.filter((done.ordered_at >= start) & (done.ordered_at < end)).select("customer_id")]
+    done = purchases(orders, end)
+    won = [done.filter(done.ordered_at >= start).select("customer_id")]
     if events is not None:
         marked = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)
                                & (events.occurred_at < end))

@@ -47,8 +47,7 @@ def _activity(tables: dict[str, ir.Table], cutoff) -> ir.Table | None:
         parts.append(ev.select("customer_id", at=ev.occurred_at, channel=channel.cast("string"),
                                order=ibis.literal(0)))
     if "orders" in tables:
-        o = purchases(tables["orders"])
-        o = o.filter(o.ordered_at < end)
+        o = purchases(tables["orders"], end)
         channel = o.channel.fill_null("order") if "channel" in o.columns else ibis.literal("order")
         parts.append(o.select("customer_id", at=o.ordered_at, channel=channel.cast("string"), order=ibis.literal(1)))
     if not parts:

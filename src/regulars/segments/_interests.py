@@ -31,8 +31,8 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, custo
     parts = []
     products = tables.get("products")
     if "orders" in tables and "order_items" in tables:
-        orders = purchases(tables["orders"])
-        orders = orders.filter((orders.ordered_at >= start) & (orders.ordered_at < end))
+        orders = purchases(tables["orders"], end)
+        orders = orders.filter(orders.ordered_at >= start)
         # the window's lines first (a fraction of all), then the product list's category where
         # the line has none
         lines = tables["order_items"].select("order_id", "product_id", "category") \

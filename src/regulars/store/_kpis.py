@@ -25,19 +25,21 @@ def _main_currency(store: Store) -> str | None:
 
 
 def _monthly(store: Store, currency: str | None, months: int) -> list[dict[str, Any]]:
-    """Per month (the last ``months`` to the latest order): revenue, orders, the anonymous
-    part, buyers, and buyers who had bought before (repeat buyers)."""
+    """Per month (the last ``months`` to the latest order): revenue (net of the month's refunds),
+    orders, the anonymous part, buyers, and buyers who had bought before (repeat buyers)."""
     same = "currency IS NULL" if currency is None else "currency = $1"
     return store.rows(
-        f"""WITH sold AS (SELECT customer_id, ordered_at, amount, date_trunc('month', ordered_at) AS month FROM orders
-                         WHERE {PURCHASE_SQL} AND {same}),
+        f"""WITH sold AS (SELECT customer_id, ordered_at, amount, date_trunc('month', ordered_at) AS month,
+                                {PURCHASE_SQL} AS done FROM orders
+                         WHERE ({PURCHASE_SQL} OR status = 'refunded') AND {same}),
                  firsts AS (SELECT customer_id, min(ordered_at) AS first FROM sold
-                            WHERE customer_id IS NOT NULL GROUP BY 1),
+                            WHERE customer_id IS NOT NULL AND done GROUP BY 1),
                  last AS (SELECT max(month) AS m FROM sold)
-            SELECT strftime(s.month, '%Y-%m') AS month, round(sum(s.amount), 2) AS revenue, count(*) AS orders,
+            SELECT strftime(s.month, '%Y-%m') AS month, round(sum(s.amount), 2) AS revenue,
+                   count(*) FILTER (WHERE done) AS orders,
                    round(coalesce(sum(s.amount) FILTER (WHERE s.customer_id IS NULL), 0), 2) AS anonymous_revenue,
-                   count(DISTINCT s.customer_id) AS buyers,
-                   count(DISTINCT s.customer_id) FILTER (WHERE f.first < s.month) AS repeat_buyers
+                   count(DISTINCT s.customer_id) FILTER (WHERE done) AS buyers,
+                   count(DISTINCT s.customer_id) FILTER (WHERE done AND f.first < s.month) AS repeat_buyers
             FROM sold s LEFT JOIN firsts f USING (customer_id), last
             WHERE s.month > last.m - INTERVAL {int(months)} MONTH
             GROUP BY s.month ORDER BY s.month""", [currency] if currency is not None else [])
@@ -47,11 +49,13 @@ def _activity(store: Store) -> dict[str, Any]:
     """Active customers now and a period earlier, revenue in the last 30 days and the 30 before,
     and the share of buyers who bought more than once."""
     row = store.rows(
-        f"""WITH sold AS (SELECT m.resolved_id AS customer_id, o.ordered_at, o.amount FROM orders o
-                         LEFT JOIN customer_map m USING (customer_id) WHERE {PURCHASE_SQL}),
+        f"""WITH sold AS (SELECT m.resolved_id AS customer_id, o.ordered_at, o.amount, {PURCHASE_SQL} AS done
+                         FROM orders o LEFT JOIN customer_map m USING (customer_id)
+                         WHERE {PURCHASE_SQL} OR status = 'refunded'),
                  edge AS (SELECT max(ordered_at) AS t FROM sold)
-            SELECT count(DISTINCT customer_id) FILTER (WHERE ordered_at > t - INTERVAL {ACTIVE_DAYS} DAY) AS active,
-                   count(DISTINCT customer_id) FILTER (WHERE ordered_at > t - INTERVAL {2 * ACTIVE_DAYS} DAY
+            SELECT count(DISTINCT customer_id) FILTER (WHERE done AND ordered_at > t - INTERVAL {ACTIVE_DAYS} DAY)
+                        AS active,
+                   count(DISTINCT customer_id) FILTER (WHERE done AND ordered_at > t - INTERVAL {2 * ACTIVE_DAYS} DAY
                         AND ordered_at <= t - INTERVAL {ACTIVE_DAYS} DAY) AS active_before,
                    round(coalesce(sum(amount) FILTER (WHERE ordered_at > t - INTERVAL 30 DAY), 0), 2) AS revenue_30d,
                    round(coalesce(sum(amount) FILTER (WHERE ordered_at > t - INTERVAL 60 DAY

@@ -62,7 +62,8 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
     orders = store.rows(
         f"SELECT count(*) FILTER (done) AS count, sum(amount) FILTER (done) AS total, "
         f"min(ordered_at) FILTER (done) AS first, max(ordered_at) FILTER (done) AS last, "
-        f"count(*) FILTER (status = 'refunded') AS refunds, count(*) FILTER (status = 'cancelled') AS cancelled "
+        f"count(*) FILTER (status = 'refunded') AS refunds, count(*) FILTER (status = 'cancelled') AS cancelled, "
+        f"coalesce(-sum(amount) FILTER (status = 'refunded'), 0) AS refunded "
         f"FROM (SELECT *, {PURCHASE_SQL} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
         f"WHERE m.resolved_id = ?", [resolved])[0]
     scores = latest_scores(store, resolved)

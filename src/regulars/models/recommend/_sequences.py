@@ -73,8 +73,7 @@ class PurchaseHistory:
 
         who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
                                       "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
-        orders = purchases(tables["orders"])
-        orders = orders.filter(orders.ordered_at < ibis.literal(cutoff_start(cutoff))).join(who, "customer_id")
+        orders = purchases(tables["orders"], ibis.literal(cutoff_start(cutoff))).join(who, "customer_id")
         orders = orders.select("order_id", "c", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
         lines = tables["order_items"].filter(tables["order_items"].product_id.notnull())
         table = lines.join(orders, "order_id").select("c", "product_id", "day").to_pyarrow()
@@ -101,8 +100,8 @@ class PurchaseHistory:
 
         from regulars.features import purchases
 
-        orders = purchases(tables["orders"])
-        orders = orders.filter(orders.customer_id.isnull() & (orders.ordered_at < ibis.literal(cutoff_start(cutoff))))
+        orders = purchases(tables["orders"], ibis.literal(cutoff_start(cutoff)))
+        orders = orders.filter(orders.customer_id.isnull())
         orders = orders.select("order_id", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
         lines = tables["order_items"].filter(tables["order_items"].product_id.notnull())
         lines = lines.join(orders, "order_id").select("order_id", "product_id", "day").distinct()
