@@ -42,6 +42,8 @@ class Column:
     synonyms: tuple[tuple[str, str], ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    #: text kept in upper case (currency codes: "usd", "Usd" and "USD" are one ISO 4217 code)
+    upper: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -134,7 +136,7 @@ CONTRACTS: dict[str, TableContract] = {
                 Column("customer_id", "id"),
                 Column("ordered_at", "timestamp", required=True),
                 Column("amount", "number", required=True),
-                Column("currency", "text"),
+                Column("currency", "text", upper=True),
                 Column("status", "choice", choices=("completed", "refunded", "cancelled"),
                        synonyms=_ORDER_STATUS),
                 Column("channel", "text"),

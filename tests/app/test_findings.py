@@ -97,3 +97,11 @@ def test_an_audience_file_of_no_known_kind_gives_no_consent(workspace, write):
     path = write("audience.csv", "Email Address,First Name\nzoe@example.com,Zoe\n")
     app.ingest(workspace, [path], preset_name="mailchimp-audience")
     assert query(workspace, "SELECT consent_email FROM customers") == [(None,)]  # unknown: the guards say no
+
+
+def test_currency_codes_are_one_whatever_their_case(tmp_path):
+    """Finding 13: Stripe's "usd" and Shopify's "USD" were two currencies, so lifetime value was skipped."""
+    shop = _shop(tmp_path, Shape(currency="mixed", events=False, tickets=False))
+    assert query(shop, "SELECT DISTINCT currency FROM orders") == [("EUR",)]
+    result = app.run(shop)
+    assert "clv" in result.models, result.skipped.get("clv")

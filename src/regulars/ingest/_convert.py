@@ -132,7 +132,7 @@ def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: 
     if kind == "id":  # 17850.0 → 17850: a number column read back as text by pandas or Excel
         return f"(CASE WHEN contains({s}, '.') THEN regexp_replace({s}, '^(\\d+)\\.0+$', '\\1') ELSE {s} END)"
     if kind == "text":
-        return s
+        return f"upper({s})" if column.upper else s
     if kind == "timestamp":
         return timestamp_sql(s, spec.formats, dayfirst)
     if kind in ("number", "integer"):

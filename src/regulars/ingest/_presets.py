@@ -292,7 +292,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer_id": {"from": "Customer Email", "fallback": ["Customer ID"], "transform": "email"},
             "ordered_at": ["Created (UTC)", "Created date (UTC)", "Created"],
             "amount": "Amount",
-            "currency": {"from": "Currency", "transform": "lower"},
+            "currency": "Currency",
             "status": {"from": ["Status", "Status (Payment)"],
                        "values": {"paid": "completed", "succeeded": "completed", "partially refunded": "completed",
                                   "refunded": "refunded", "failed": "cancelled", "canceled": "cancelled",

@@ -19,7 +19,7 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:    replaced, whose earlier versions are kept in ``row_history``.
 #: 6: API keys (hashed) with their roles; events keep the id a client gave them; the
 #:    scheduler's log of jobs.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {

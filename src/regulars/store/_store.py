@@ -135,6 +135,8 @@ class Store:
                     self._mark_first_seen(table)
             if 0 < have < 3:  # version 3 keeps run results in long format
                 migrate_wide_scores(self.con)
+            if 0 < have < 7:  # version 7: currency codes in ISO 4217 upper case ("usd" was not "USD")
+                self.con.execute("UPDATE orders SET currency = upper(currency) WHERE currency <> upper(currency)")
             self.con.execute(scores_view())
             if have < SCHEMA_VERSION:
                 self.con.execute("DELETE FROM store_meta WHERE key = 'schema_version'")
