@@ -105,3 +105,29 @@ def test_currency_codes_are_one_whatever_their_case(tmp_path):
     assert query(shop, "SELECT DISTINCT currency FROM orders") == [("EUR",)]
     result = app.run(shop)
     assert "clv" in result.models, result.skipped.get("clv")
+
+
+def test_starters_the_shop_has_no_data_for_are_skipped_not_errors(tmp_path):
+    """Finding 9: on a shop without web or email events, validate, plan and today exited 2
+    because of a switched-off playbook needing engagement, one error at a time."""
+    shop = _shop(tmp_path, Shape(customers=60, events=False, tickets=False, leads=False))
+    app.run(shop)
+    app.edit_playbooks(shop, playbook="hot-lead-handoff", enabled=True, save=True)
+    listed = {p["playbook"]: p for p in app.playbooks(shop, check=True).playbooks}
+    assert "engagement was skipped: no events" in listed["hot-lead-handoff"]["not_applicable"]
+    assert listed["churn-win-back"]["not_applicable"] is None
+    plan = app.plan_playbooks(shop)
+    assert "hot-lead-handoff" in plan.not_applicable and not (plan.actions["playbook"] == "hot-lead-handoff").any()
+    assert app.today(shop).not_applicable == plan.not_applicable
+
+
+def test_validate_reports_every_problem_at_once(tmp_path):
+    shop = _shop(tmp_path, Shape(customers=60, events=False, tickets=False, leads=False))
+    app.run(shop)
+    path = shop / "playbooks.yaml"
+    app.playbooks(shop)  # writes the starter file
+    text = path.read_text().replace("{score: churn_probability, above: 0.70}", "{score: churn_probabilty, above: 0.7}")
+    path.write_text(text.replace("template: nurture,", "template: nurtur,"))
+    result = runner.invoke(cli, ["playbooks", str(shop), "validate"])
+    assert result.exit_code == 2
+    assert "2 problems" in result.output and "churn_probabilty" in result.output and "'nurtur'" in result.output

@@ -47,15 +47,20 @@ def _summary(trigger: Any) -> str:
     return o["date"].replace("_", " ") + (f" ({extra})" if extra else "")
 
 
-def _checked(workspace: Any, store: Any, found: Any, path: Path) -> tuple[dict[str, Any], Any, Any, list[str]]:
-    """The latest run, its fields and memberships, after checking ``found`` against them."""
+def _checked(workspace: Any, store: Any, found: Any, path: Path
+             ) -> tuple[dict[str, Any], Any, Any, list[str], dict[str, str]]:
+    """The latest run, its fields and memberships, after checking ``found`` against them, and
+    the playbooks that do not apply to this shop (name -> why)."""
     from regulars.app._segments import _latest_fields
-    from regulars.playbooks import check_playbooks
+    from regulars.playbooks import absent_names, check_playbooks
+    from regulars.store import run_cards
 
     latest, fields, pairs, names, kinds = _latest_fields(store, workspace, "the playbooks")
+    cards = run_cards(store, latest["run_id"])
     profile = {c.name for c in contract_for("customers").columns}
-    check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS), where=str(path))
-    return latest, fields, pairs, names
+    not_applicable = check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS),
+                                     where=str(path), absent=absent_names(cards["skipped"], set(cards["models"])))
+    return latest, fields, pairs, names, not_applicable
 
 
 def _read(workspace_path: str | Path, text: str | None = None) -> tuple[Any, Path, bool, Any]:
@@ -77,16 +82,18 @@ def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksRe
     playbook switched off, when there is none). With ``check``, every name is checked against
     the latest run: score and condition fields, segments, templates and their variables."""
     workspace, path, created, found = _read(workspace_path)
-    run_id = None
+    run_id, not_applicable = None, {}
     if check:
         with workspace.store(read_only=True) as store:
-            run_id = _checked(workspace, store, found, path)[0]["run_id"]
+            latest, *_, not_applicable = _checked(workspace, store, found, path)
+            run_id = latest["run_id"]
     from regulars.playbooks import THRESHOLDS
 
     rows = [{"playbook": p.name, "enabled": p.enabled, "trigger": _summary(p.trigger), "channel": p.action.channel,
              "template": p.action.template, "holdout": p.holdout, "review": p.review,
              "follow_ups": len(p.follow_ups), "description": p.description,
-             "thresholds": {k: v for k, v in p.trigger.options.items() if k in THRESHOLDS}}
+             "thresholds": {k: v for k, v in p.trigger.options.items() if k in THRESHOLDS},
+             "not_applicable": not_applicable.get(p.name)}
             for p in found.playbooks.values()]
     texts = {name: {"subject": t.subject, "body": t.body} for name, t in sorted(found.templates.items())}
     return PlaybooksResult(file=str(path), created=created, checked_against=run_id, playbooks=rows,
@@ -107,7 +114,8 @@ def _plan(workspace_path: str | Path, at: datetime | None, text: str | None = No
 
     workspace, path, _, found = _read(workspace_path, text)
     with workspace.store(read_only=True) as store:
-        latest, fields, pairs, names = _checked(workspace, store, found, path)
+        latest, fields, pairs, names, not_applicable = _checked(workspace, store, found, path)
+        found = found.without(not_applicable)  # not applicable to this shop: skipped, and said
         cutoff = latest["cutoff"]
         at = at or datetime(cutoff.year, cutoff.month, cutoff.day, 10)
         before = previous_segment_run(store, latest["run_id"])
@@ -132,7 +140,8 @@ def _plan(workspace_path: str | Path, at: datetime | None, text: str | None = No
                                             for k in ("planned", "needs approval", "held out", "already queued")},
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
-    return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions)
+    return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions,
+                             not_applicable=not_applicable)
 
 
 def _mark_queued(actions: Any, at: datetime, queued: set[str]) -> None:
@@ -206,7 +215,8 @@ def today(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResu
     customers held out or held back."""
     result = plan_playbooks(workspace_path, at=at)
     todo = result.actions[result.actions["status"].isin(["planned", "needs approval"])].reset_index(drop=True)
-    return PlanResult(file=result.file, run_id=result.run_id, at=result.at, counts=result.counts, actions=todo)
+    return PlanResult(file=result.file, run_id=result.run_id, at=result.at, counts=result.counts, actions=todo,
+                      not_applicable=result.not_applicable)
 
 
 def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, enabled: bool | None = None,

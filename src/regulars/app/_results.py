@@ -255,13 +255,15 @@ class PlaybooksResult(Result):
 @dataclass(frozen=True)
 class PlanResult(Result):
     """A dry run of the enabled playbooks as of ``at``: per playbook, how many actions are planned,
-    wait for approval, are held out, and are held back by each guard; ``actions`` has a row each."""
+    wait for approval, are held out, and are held back by each guard; ``actions`` has a row each;
+    ``not_applicable``: playbooks skipped because the shop's data does not give what they need."""
 
     file: str
     run_id: str
     at: Any
     counts: list[dict[str, Any]]
     actions: pd.DataFrame
+    not_applicable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

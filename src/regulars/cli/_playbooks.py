@@ -64,9 +64,12 @@ def playbooks(
                       f"{p['channel']}: {p['template']}" if p["template"] else p["channel"],
                       f"{p['holdout'] * 100:g}%", "yes" if p["review"] else ""] for p in result.playbooks],
                     right=("holdout",)))
+    skipped = {p["playbook"]: p["not_applicable"] for p in result.playbooks if p.get("not_applicable")}
+    for name, why in skipped.items():
+        line(f"{name}: not applicable to this shop ({why}); skipped")
     if result.checked_against:
-        line(f"valid: every trigger, condition, template and template variable fits run {result.checked_against}",
-             style="green")
+        line(f"valid: every {'other ' if skipped else ''}trigger, condition, template and template variable fits "
+             f"run {result.checked_against}", style="green")
     return None
 
 
@@ -137,6 +140,8 @@ def print_plan(result: Any, top: int, as_json: bool) -> None:
     """The plan's counts per playbook and guard, then the first ``top`` actions."""
     if as_json:
         return json_out(result)
+    for name, why in result.not_applicable.items():
+        line(f"{name}: not applicable to this shop ({why}); skipped")
     if not result.counts:
         line(f"no playbook is switched on in {result.file}; set enabled: true on the ones you want")
         return None
@@ -174,6 +179,8 @@ def today(workspace: WorkspaceArg, top: Top = 20, as_json: AsJson = False) -> No
     result = app.today(workspace)
     if as_json:
         return json_out(result)
+    for name, why in result.not_applicable.items():
+        line(f"{name}: not applicable to this shop ({why}); skipped")
     if not result.counts:
         line(f"no playbook is switched on in {result.file}; set enabled: true on the ones you want")
         return None

@@ -1,6 +1,7 @@
 """Playbooks: from what the engine knows to an action for a customer, through guards (consent,
 caps, quiet hours, suppression, holdouts) and, where it matters, a person's approval."""
 
+from regulars.playbooks._applies import absent_names
 from regulars.playbooks._edit import THRESHOLDS, set_enabled, set_template, set_threshold
 from regulars.playbooks._guards import (
     CONSENT,
@@ -45,6 +46,7 @@ __all__ = [
     "THRESHOLDS",
     "Template",
     "Trigger",
+    "absent_names",
     "check_playbooks",
     "consented",
     "deferred_from_quiet_hours",

@@ -21,9 +21,12 @@ line, raised before anything is planned or sent.
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from regulars.errors import SettingsError
 from regulars.playbooks._reader import Located, Reader, load_located
 from regulars.schema import EVENT_TYPES
 
@@ -126,6 +129,11 @@ class PlaybookSet:
     guards: Guards = field(default_factory=Guards)
     playbooks: dict[str, Playbook] = field(default_factory=dict)
     templates: dict[str, Template] = field(default_factory=dict)
+
+    def without(self, names: dict[str, str] | set[str]) -> PlaybookSet:
+        """The same set less the playbooks ``names`` (those that do not apply to this shop)."""
+        return PlaybookSet(guards=self.guards, templates=self.templates,
+                           playbooks={k: v for k, v in self.playbooks.items() if k not in names})
 
 
 def _guards(r: Reader, raw: Located) -> Guards:
@@ -272,45 +280,89 @@ def parse_playbooks(text: str, where: str = "playbooks.yaml") -> PlaybookSet:
 
 
 def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[str], template_fields: set[str],
-                    where: str = "playbooks.yaml", stock: bool = False) -> None:
+                    where: str = "playbooks.yaml", stock: bool = False,
+                    absent: Callable[[str], str | None] = lambda name: None) -> dict[str, str]:
     """Check names against the shop: score fields and condition fields (``fields``: name ->
     number, text or boolean), segments, templates, and every variable a template uses
     (``template_fields``), so a missing field is found now rather than as a blank in a sent
-    message; a template may claim scarcity only when the shop records ``stock``. Raises the
-    first problem."""
-    from regulars.segments.rules import RuleError, compile_rule
+    message; a template may claim scarcity only when the shop records ``stock``.
 
+    A name regulars knows but this shop's data does not give (``absent(name)`` says why: no
+    engagement score without web or email events) makes its playbook not applicable: returned
+    as playbook -> reason, to be skipped, never an error. Every other problem is collected and
+    raised at once, one line each."""
     r = Reader(where)
+    problems: list[tuple[int, str]] = []
+    skipped: dict[str, str] = {}
     for book in found.playbooks.values():
-        t = book.trigger
-        if t.kind == "score" and fields.get(t.options["field"]) != "number":
-            close = difflib.get_close_matches(t.options["field"], [f for f, k in fields.items() if k == "number"], 1)
-            raise r.fail(t.line, f"playbook {book.name!r}: no score {t.options['field']!r}"
-                                 + (f" (did you mean {close[0]!r}?)" if close else ""))
-        if t.kind == "segment" and t.options["segment"] not in segments:
-            close = difflib.get_close_matches(t.options["segment"], segments, 1)
-            raise r.fail(t.line, f"playbook {book.name!r}: no segment {t.options['segment']!r}"
-                                 + (f" (did you mean {close[0]!r}?)" if close else ""))
-        if book.when:
-            try:
-                compile_rule(book.when, fields, lambda table, name: None, segments)
-            except RuleError as exc:
-                raise r.fail(book.when_line, f"playbook {book.name!r}, when: {exc}") from None
+        missing, errors = _playbook_names(book, found, fields, segments, template_fields, absent)
+        if errors:
+            problems += errors
+        elif missing:
+            skipped[book.name] = missing
+    users: dict[str | None, list[str]] = {}  # template -> the playbooks that apply and use it
+    for book in found.playbooks.values():
         for action in (book.action, *(s.action for s in book.follow_ups)):
-            if action.template is not None and action.template not in found.templates:
-                raise r.fail(action.line, f"playbook {book.name!r}: no template {action.template!r}; "
-                                          f"templates: {', '.join(sorted(found.templates)) or 'none'}")
+            if book.name not in skipped:
+                users.setdefault(action.template, []).append(book.name)
     for template in found.templates.values():
         if template.framing == "scarcity" and not stock:
-            raise r.fail(template.line, f"template {template.name!r} claims scarcity, but the shop records no stock "
-                                        "levels: say it only when it is true")
+            problems.append((template.line, f"template {template.name!r} claims scarcity, but the shop records no "
+                                            "stock levels: say it only when it is true"))
         for part in (template.subject, template.body):
-            if part is None:
-                continue
-            missing = sorted(_variables(r, template, part) - template_fields)
-            if missing:
-                raise r.fail(template.line, f"template {template.name!r} uses {missing[0]!r}, which customers do "
-                                            f"not have")
+            for name in sorted(_variables(r, template, part) - template_fields) if part is not None else ():
+                if (why := absent(name)) is None:
+                    problems.append((template.line, f"template {template.name!r} uses {name!r}, which customers do "
+                                                    "not have"))
+                for name_of_book in users.get(template.name, []) if why is not None else ():
+                    skipped.setdefault(name_of_book, f"its template {template.name!r} needs {name!r}, and {why}")
+    if problems:
+        lines = [f"{where}:{line}: {message}" for line, message in sorted(problems)]
+        head = f"{len(lines)} problems in {where}:\n" if len(lines) > 1 else ""
+        raise SettingsError(head + "\n".join(lines))
+    return skipped
+
+
+def _playbook_names(book: Playbook, found: PlaybookSet, fields: dict[str, str], segments: list[str],
+                    template_fields: set[str], absent: Callable[[str], str | None]
+                    ) -> tuple[str | None, list[tuple[int, str]]]:
+    """Why ``book`` does not apply to this shop (a name its data does not give), and its errors."""
+    from regulars.segments.rules import RuleError, compile_rule
+
+    errors: list[tuple[int, str]] = []
+    missing: str | None = None
+    t = book.trigger
+    if t.kind == "score" and fields.get(t.options["field"]) != "number":
+        name = t.options["field"]
+        if (why := absent(name)) is not None:
+            missing = f"it needs {name!r}, and {why}"
+        else:
+            close = difflib.get_close_matches(name, [f for f, k in fields.items() if k == "number"], 1)
+            errors.append((t.line, f"playbook {book.name!r}: no score {name!r}"
+                                   + (f" (did you mean {close[0]!r}?)" if close else "")))
+    if t.kind == "segment" and t.options["segment"] not in segments:
+        name = t.options["segment"]
+        if (why := absent(name)) is not None:
+            missing = f"it needs segment {name!r}, and {why}"
+        else:
+            close = difflib.get_close_matches(name, segments, 1)
+            errors.append((t.line, f"playbook {book.name!r}: no segment {name!r}"
+                                   + (f" (did you mean {close[0]!r}?)" if close else "")))
+    if book.when and missing is None:
+        try:
+            compile_rule(book.when, fields, lambda table, name: None, segments)
+        except RuleError as exc:
+            quoted = re.findall(r"'([^']+)'", str(exc)) or re.findall(r'"([^"]+)"', book.when)
+            why = next((absent(q) for q in quoted if absent(q) is not None), None)
+            if why is not None:
+                missing = f"its condition needs what this shop's data does not give: {why}"
+            else:
+                errors.append((book.when_line, f"playbook {book.name!r}, when: {exc}"))
+    for action in (book.action, *(s.action for s in book.follow_ups)):
+        if action.template is not None and action.template not in found.templates:
+            errors.append((action.line, f"playbook {book.name!r}: no template {action.template!r}; "
+                                        f"templates: {', '.join(sorted(found.templates)) or 'none'}"))
+    return missing, errors
 
 
 def _variables(r: Reader, template: Template, text: str) -> set[str]:
