@@ -131,3 +131,35 @@ def test_validate_reports_every_problem_at_once(tmp_path):
     result = runner.invoke(cli, ["playbooks", str(shop), "validate"])
     assert result.exit_code == 2
     assert "2 problems" in result.output and "churn_probabilty" in result.output and "'nurtur'" in result.output
+
+
+def test_a_file_whose_customer_column_was_renamed_is_refused(workspace, write):
+    """Finding 15: UCI with CustomerID renamed loaded 1,999 of 1,999 rows as anonymous sales, exit 0."""
+    import gzip
+
+    from tests.conftest import SHARED_DATA, snapshot
+
+    with gzip.open(SHARED_DATA / "online_retail" / "online_retail.csv.gz", "rt", encoding="utf-8") as f:
+        lines = [next(f).rstrip("\n") for _ in range(2000)]
+    renamed = write("uci.csv", "\n".join([lines[0].replace("CustomerID", "Client"), *lines[1:]]) + "\n")
+    before = snapshot(workspace)
+    result = runner.invoke(cli, ["ingest", str(workspace), str(renamed), "--preset", "online-retail"])
+    assert result.exit_code == 3, result.output
+    assert "customer column" in result.output and "--no-customers" in result.output
+    assert snapshot(workspace) == before
+    till = runner.invoke(cli, ["ingest", str(workspace), str(renamed), "--preset", "online-retail",
+                               "--no-customers", "--json"])
+    assert till.exit_code == 0, till.output
+    (load,) = json.loads(till.stdout)["loads"]
+    assert load["rows_anonymous"] > 0 and query(workspace, "SELECT count(customer_id) FROM orders") == [(0,)]
+
+
+def test_files_named_after_their_tables_need_no_table_option(tmp_path):
+    files = make_shop(tmp_path / "files", Shape(customers=30))
+    shop = tmp_path / "shop"
+    app.init(shop)
+    result = runner.invoke(cli, ["ingest", str(shop), *map(str, reversed(files)), "--json"])
+    assert result.exit_code == 0, result.output
+    tables = [load["table"] for load in json.loads(result.stdout)["loads"]]
+    assert tables[:2] == ["customers", "orders"] and set(tables) == {f.stem for f in files}
+    assert query(shop, "SELECT count(*) FROM customers WHERE is_stub") == [(0,)]  # profiles came first

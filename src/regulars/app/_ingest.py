@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,13 +51,14 @@ def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
 
 
 def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
-              upsert: bool = False) -> BatchResult:
+              upsert: bool = False, no_customers: bool = False) -> BatchResult:
     with workspace.store() as store:
-        return _load_into(store, workspace, info, table, mapping, step, upsert, own_transaction=True)
+        return _load_into(store, workspace, info, table, mapping, step, upsert, own_transaction=True,
+                          no_customers=no_customers)
 
 
 def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
-               upsert: bool, own_transaction: bool) -> BatchResult:
+               upsert: bool, own_transaction: bool, no_customers: bool = False) -> BatchResult:
     """Stage one file and write it as a batch: in its own transaction, or (for a set of files)
     in the caller's."""
     from regulars.ingest import auto_mapping, header_changes, read_raw, release_raw, stage, unpack_groups, unpack_items
@@ -82,6 +84,10 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
     if mapping is not None and mapping.packed_groups:
         raw = unpack_groups(con, raw, mapping.packed_groups)
     used = mapping or auto_mapping(table, raw.columns, synonyms=True)
+    if no_customers:
+        if table != "orders":
+            raise SettingsError("--no-customers is for orders files without customers (a till)")
+        used = replace(used, no_customers=True)
     try:
         fields, unused = used.resolve(raw.columns, where=str(info.path))
     except SourceError as exc:
@@ -191,9 +197,25 @@ def _ingest_set(workspace: Workspace, folder: Path, mapping_file: str | Path | N
     return IngestResult(loads=loads)
 
 
+def _tables_by_name(files: Sequence[str | Path]) -> list[tuple[str | Path, str, None]]:
+    """Files named like canonical tables (orders.csv, order_items.parquet, customers.csv.gz),
+    each with its table, in the order tables depend on one another (customers first)."""
+    from regulars.schema import CONTRACTS
+
+    found = []
+    for f in files:
+        stem = Path(f).name.split(".")[0].lower()
+        if stem not in CONTRACTS:
+            raise SettingsError(f"say which table {Path(f).name} loads with --table (for example --table orders), "
+                                f"or name the file after its table ({', '.join(CONTRACTS)})")
+        found.append((f, stem, None))
+    order = list(CONTRACTS)
+    return sorted(found, key=lambda x: order.index(x[1]))
+
+
 def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: str | None = None,
            preset_name: str | None = None, mapping_file: str | Path | None = None,
-           mode: str = "insert", step: Step = quiet) -> IngestResult:
+           mode: str = "insert", no_customers: bool = False, step: Step = quiet) -> IngestResult:
     """Load files as batches (each all-or-nothing); a file loaded before is a no-op. A single
     folder or zip is a multi-file export: ``mapping_file`` names each file's table (its
     ``[files."NAME"]`` sections) and the files load as one all-or-nothing set.
@@ -216,19 +238,23 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
             raise SettingsError("a folder or zip of files takes --mapping with a section per file, not --table "
                                 "or --preset")
         return _ingest_set(workspace, Path(files[0]), mapping_file, mode, step)
-    table, mapping = _mapping_for(table, preset_name, mapping_file)
     if not files:
         raise SettingsError("name at least one file to load")
-    infos = [inspect_source(f) for f in files]
+    if table is None and preset_name is None and mapping_file is None:
+        named = _tables_by_name(files)  # orders.csv, customers.csv.gz, ...: each loads into its table
+    else:
+        table, mapping = _mapping_for(table, preset_name, mapping_file)
+        named = [(f, table, mapping) for f in files]
+    infos = [(inspect_source(f), t, m) for f, t, m in named]
     loads: list[BatchResult] = []
-    for info in infos:
+    for info, table, mapping in infos:
         try:
             loads.append(_load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}"),
-                                   upsert=mode == "upsert"))
+                                   upsert=mode == "upsert", no_customers=no_customers))
         except RegularsError as exc:
             if loads:
                 landed = ", ".join(f"{r.source_name} (batch {r.batch_id})" for r in loads)
-                rest = [i.name for i in infos[len(loads) + 1:]]
+                rest = [i.name for i, _, _ in infos[len(loads) + 1:]]
                 exc.args = (f"{exc} -- already loaded: {landed}; nothing else was stored"
                             + (f" (not tried: {', '.join(rest)})" if rest else ""),)
             raise

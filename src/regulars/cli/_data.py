@@ -63,15 +63,18 @@ def ingest(
     mode: Annotated[str, typer.Option(help="insert: a row whose id is stored with other values is quarantined; "
                                            "upsert: it replaces the stored row (the earlier version is kept).")
                     ] = "insert",
+    no_customers: Annotated[bool, typer.Option("--no-customers", help="The orders file has no customers (a till): "
+                                                                        "its orders are anonymous sales.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """Load export files into the store. Each file is one all-or-nothing batch; loading the
-    same content again does nothing. Rows that break the contract go to quarantine."""
+    same content again does nothing. Rows that break the contract go to quarantine. Files named
+    after their table (orders.csv, customers.csv, ...) need no --table."""
     from regulars import app
 
     with progress(as_json, "loading") as step:
         result = app.ingest(workspace, files, table=table_name, preset_name=preset, mapping_file=mapping, mode=mode,
-                            step=step)
+                            no_customers=no_customers, step=step)
     if as_json:
         return json_out(result)
     print_loads(result.loads, workspace)

@@ -48,7 +48,7 @@ _FIELD_KEYS = {
     "otherwise", "default", "true", "false", "transform", "fallback", "ignore", "by_header",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id",
-             "packed_items", "packed_groups"}
+             "packed_items", "packed_groups", "no_customers"}
 _TRANSFORMS = {"email", "lower", "abs", "unquote"}
 #: Side tables a field may fill with a prefix, per shape.
 _PREFIXES = {"rows": ("customer",), "order_lines": ("customer", "item", "product")}
@@ -104,6 +104,9 @@ class Mapping:
     #: for one row per visit with its actions in numbered column groups (``url (actionDetails 0)``):
     #: the group's name
     packed_groups: str | None = None
+    #: the file has no customers (a till): its orders are anonymous sales. Otherwise an orders
+    #: file without a customer column is refused, never loaded as anonymous sales by mistake
+    no_customers: bool = False
 
     def required_targets(self) -> tuple[str, ...]:
         if self.shape == "order_lines":
@@ -160,6 +163,15 @@ class Mapping:
             if need not in bound:
                 spec = next((f for f in self.fields if f.target == need), FieldSpec(need, (need,)))
                 raise SourceError(_missing_message(where, spec, columns, self))
+        if self.table == "orders" and "customer_id" not in bound and not self.no_customers:
+            spec = next((f for f in self.fields if f.target == "customer_id"), FieldSpec("customer_id", ("customer_id",)))
+            raise SourceError(_missing_message(where, spec, columns, self).replace(
+                "required column", "customer column", 1).replace(
+                " To load it,", " Loaded as it is, every order would be an anonymous sale. If the file really has no "
+                "customers (a till), load it with --no-customers (or no_customers = true in a mapping file); "
+                "otherwise,", 1))
+        if self.no_customers:
+            resolved = [r for r in resolved if r.spec.target != "customer_id" and not r.spec.target.startswith("customer.")]
         # the platform's own customer id stays in attributes even when a field reads it too
         external = _normal(self.external_id) if self.external_id else None
         unused = [c for c in columns if c.lower() not in used or _normal(c) == external]
@@ -297,10 +309,13 @@ def parse_mapping(raw: Any, name: str, table: str | None = None) -> Mapping:
     groups = raw.get("packed_groups")
     if groups is not None and not isinstance(groups, str):
         raise SettingsError(f"{name}: packed_groups names the group of numbered columns (\"actionDetails\")")
+    no_customers = raw.get("no_customers", False)
+    if not isinstance(no_customers, bool) or (no_customers and mapped_table != "orders"):
+        raise SettingsError(f"{name}: no_customers = true says an orders file has no customers (a till)")
     return Mapping(
         table=mapped_table, name=name, shape=shape, fields=fields, delimiter=delimiter,
         dayfirst=raw.get("dayfirst"), decimal=raw.get("decimal"), external_id=external, packed_items=packed,
-        packed_groups=groups,
+        packed_groups=groups, no_customers=no_customers,
     )
 
 
