@@ -163,3 +163,36 @@ def test_files_named_after_their_tables_need_no_table_option(tmp_path):
     tables = [load["table"] for load in json.loads(result.stdout)["loads"]]
     assert tables[:2] == ["customers", "orders"] and set(tables) == {f.stem for f in files}
     assert query(shop, "SELECT count(*) FROM customers WHERE is_stub") == [(0,)]  # profiles came first
+
+
+def test_the_looks_like_hint_names_only_a_preset_whose_columns_are_there():
+    """Finding 14: a Stripe payments file and a WooCommerce orders file were told they looked
+    like a shopify-customers export."""
+    import csv
+
+    from regulars.ingest import fitting_presets
+    from tests.conftest import FIXTURES
+
+    own = {"stripe_payments.csv": "stripe-payments", "woocommerce_orders.csv": "woocommerce-orders",
+           "shopify_orders.csv": "shopify-orders", "freshdesk_tickets.csv": "freshdesk-tickets",
+           "hubspot_contacts.csv": "hubspot-contacts", "mailchimp_subscribed.csv": "mailchimp-audience"}
+    for name, preset in own.items():
+        with (FIXTURES / name).open(encoding="utf-8-sig") as f:
+            header = next(csv.reader(f))
+        fits = fitting_presets(header)
+        assert fits[0] == preset and "shopify-customers" not in fits, (name, fits)
+
+
+def test_the_olist_example_loads_the_data_set_as_published_compressed(workspace, tmp_path):
+    """Finding 14: docs/examples/olist.toml names olist_*.csv; the data set's files may come gzipped."""
+    import gzip
+
+    from tests.app.test_multi_file import OLIST, OLIST_MAPPING
+
+    folder = tmp_path / "olist"
+    folder.mkdir()
+    for path in OLIST.iterdir():
+        (folder / (path.name + ".gz")).write_bytes(gzip.compress(path.read_bytes()))
+    result = app.ingest(workspace, [folder], mapping_file=OLIST_MAPPING)
+    assert len(result.loads) == 5 and all(r.rows_quarantined == 0 for r in result.loads)
+    assert query(workspace, "SELECT count(*) FROM orders") == [(6,)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -163,6 +164,10 @@ def _source_files(folder: Path, mapping_file: str | Path | None, scratch: Path) 
                 target = scratch / name  # by its name only: a member's path never leaves the scratch folder
                 target.write_bytes(archive.read(member))
                 found[name] = target
+    for name in list(found):  # a data set published compressed (orders.csv.gz) fits a mapping naming orders.csv
+        plain = re.sub(r"\.(gz|bz2|xz|zst)$", "", name)
+        if plain != name and plain in named and name not in named and plain not in found:
+            found[plain] = found.pop(name)
     missing = sorted(n for n in set(named) - set(found) if named[n].table)  # a skipped file may be absent
     if missing:
         raise SourceError(f"{folder}: has no file {missing[0]!r}, which {mapping_file} names")

@@ -339,15 +339,19 @@ def preset(name: str, table: str | None = None) -> Mapping:
 
 
 def fitting_presets(columns: list[str]) -> list[str]:
-    """The presets whose required columns a file's header has, the one that uses most of the
-    header first (to suggest one for a file that does not fit what was asked)."""
-    from regulars.errors import SourceError
+    """The presets a file's header looks like, the closest first (to suggest one for a file that
+    does not fit what was asked). A preset fits only when its own named columns are there: every
+    column it needs, by the names it gives (not a fallback, not a column that happens to share a
+    canonical name), and at least half of all the columns it names."""
+    from regulars.ingest._mapping import _normal
 
+    header = {_normal(c) for c in columns}
     fits = []
     for name in PRESETS:
-        try:
-            fields, unused = preset(name).resolve(columns, where="")
-        except SourceError:
-            continue
-        fits.append((len(columns) - len(unused), name))
+        mapping = preset(name)
+        named = [f for f in mapping.fields if f.sources]
+        present = [f for f in named if any(_normal(s) in header for s in f.sources)]
+        needed = [f for f in named if f.target in mapping.required_targets() or f.target == "customer_id"]
+        if needed and len(present) * 2 >= len(named) and all(f in present for f in needed):
+            fits.append((len(present) / len(named), name))
     return [name for _, name in sorted(fits, key=lambda f: -f[0])]
