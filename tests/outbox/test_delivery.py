@@ -144,7 +144,7 @@ def test_killed_before_sending_the_action_is_unconfirmed_and_a_retry_sends_it_on
 def test_a_failing_receiver_is_retried_with_backoff_then_parked_with_its_reason(scored, tmp_path, receiver):
     path = shop(scored, tmp_path, None, receiver.url, max_attempts=3, timeout_seconds=0.2)
     book = path / "playbooks.yaml"
-    book.write_text(book.read_text().replace("above: 0.5}\n    holdout: 0.0", "above: 0.99}\n    holdout: 0.0"))
+    book.write_text(book.read_text().replace("above: 0.5}\n    holdout: 0.0", "above: 0.92}\n    holdout: 0.0"))
     app.run_playbooks(path)
     hooks = query(path, "SELECT count(*) FROM outbox WHERE channel = 'webhook'")[0][0]
     assert hooks >= 1
