@@ -196,3 +196,20 @@ def test_the_olist_example_loads_the_data_set_as_published_compressed(workspace,
     result = app.ingest(workspace, [folder], mapping_file=OLIST_MAPPING)
     assert len(result.loads) == 5 and all(r.rows_quarantined == 0 for r in result.loads)
     assert query(workspace, "SELECT count(*) FROM orders") == [(6,)]
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["30-10-2016 09:58", "01-11-2016 10:00", "02-11-2016 11:30:05"], "2016-10-30 09:58:00"),  # day first, dashes
+    (["10-30-2016 09:58", "11-01-2016 10:00", "11-02-2016 11:30:05"], "2016-10-30 09:58:00"),  # month first
+    (["30.10.2016 09:58", "01.11.2016", "02.11.2016 11:30:05"], "2016-10-30 09:58:00"),
+    (["30/10/2016 09:58", "01/11/2016 10:00", "02/11/2016"], "2016-10-30 09:58:00"),
+    (["10/30/2016 9:58 AM", "11/01/2016 10:00 AM", "11/02/2016 1:30 PM"], "2016-10-30 09:58:00"),
+])
+def test_dates_with_dashes_slashes_or_dots_and_times_read_from_the_columns_evidence(workspace, write, lines,
+                                                                                       expected):
+    """Finding 11: `30-10-2016 09:58` (day first, dashes, a time) was 100% quarantined."""
+    rows = "".join(f"O{i},c{i},{d},5\n" for i, d in enumerate(lines))
+    (load,) = app.ingest(workspace, [write("o.csv", "order_id,customer_id,ordered_at,amount\n" + rows)],
+                         table="orders").loads
+    assert load.rows_quarantined == 0
+    assert str(query(workspace, "SELECT ordered_at FROM orders WHERE order_id = 'O0'")[0][0]) == expected

@@ -21,7 +21,9 @@ FALSE_WORDS = ("false", "f", "no", "n", "0", "off", "unsubscribed", "opted out",
                "unchecked", "denied", "cleaned")
 #: Two-digit years first: DuckDB's %Y also reads "24" (as the year 24), and %y fails on "2024".
 _DATE_FORMATS_MONTHFIRST = (
-    "%m/%d/%y %H:%M", "%m/%d/%y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m-%d-%Y",
+    "%m/%d/%y %H:%M", "%m/%d/%y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%m-%d-%y %H:%M", "%m-%d-%y", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%m-%d-%Y",
+    "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p",
 )
 _DATE_FORMATS_ANY = (
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d %H:%M:%S",
