@@ -213,3 +213,28 @@ def test_dates_with_dashes_slashes_or_dots_and_times_read_from_the_columns_evide
                          table="orders").loads
     assert load.rows_quarantined == 0
     assert str(query(workspace, "SELECT ordered_at FROM orders WHERE order_id = 'O0'")[0][0]) == expected
+
+
+def test_a_windows_1252_file_reads_and_a_stray_latin_1_line_is_quarantined_not_garbled(workspace, write):
+    """Finding 12: a Windows-1252 CSV was refused with the engine's message; a UTF-8 file with one
+    Latin-1 line was read as Latin-1 throughout (Renée became RenÃ©e)."""
+    header = "order_id,customer_id,ordered_at,amount,channel\n"
+    windows = write("w.csv", (header + "W1,Renée,2024-01-01,5,café – shop\nW2,Zoë,2024-01-02,6,“web”\n")
+                    .encode("cp1252"))
+    (load,) = app.ingest(workspace, [windows], table="orders").loads
+    assert load.rows_accepted == 2
+    assert query(workspace, "SELECT customer_id, channel FROM orders WHERE order_id = 'W1'") == [("Renée", "café – shop")]
+    mixed = write("m.csv", (header + "M1,Renée,2024-01-01,5,web\n").encode() + "M2,Zoë,2024-01-02,6,web\n"
+                  .encode("latin-1") + "M3,José,2024-01-03,7,web\n".encode())
+    (load,) = app.ingest(workspace, [mixed], table="orders").loads
+    assert (load.rows_read, load.rows_accepted, load.rows_quarantined) == (3, 2, 1)
+    assert query(workspace, "SELECT customer_id FROM orders WHERE order_id IN ('M1', 'M3') ORDER BY 1") == [
+        ("José",), ("Renée",)]
+    assert "not valid UTF-8" in query(workspace, "SELECT reason FROM quarantine WHERE source_row = 3")[0][0]
+
+
+def test_utf16_and_a_byte_order_mark_read(workspace, write):
+    text = "order_id,customer_id,ordered_at,amount\nU1,Zoë,2024-01-01,5\n"
+    app.ingest(workspace, [write("u16.csv", text.encode("utf-16"))], table="orders")
+    app.ingest(workspace, [write("bom.csv", "\ufeff" + text.replace("U1", "B1"))], table="orders")
+    assert query(workspace, "SELECT order_id, customer_id FROM orders ORDER BY 1") == [("B1", "Zoë"), ("U1", "Zoë")]

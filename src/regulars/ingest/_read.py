@@ -14,7 +14,8 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -67,6 +68,8 @@ def _reject_reason(error_type: str, message: str) -> str:
         "UNQUOTED VALUE": "unclosed quote: a value opens with \" and never closes",
         "LINE SIZE OVER MAXIMUM": "row is longer than 2,000,000 bytes",
         "INVALID UNICODE": "row is not valid text in the file's encoding",
+        "INVALID ENCODING": "row is not valid UTF-8, the encoding of the rest of the file (pasted from another "
+                            "program?); correct it and load the file again",
     }.get(error_type, message or error_type)
 
 
@@ -81,11 +84,15 @@ def drop_temp(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
 
 def _reset(con: duckdb.DuckDBPyConnection) -> None:
     drop_temp(con, (RAW, "_raw0", REJECTS, "_rej_errors", "_rej_scans", "_reread0", "_reread", "_packed"))
+    while _COPIES:  # a copy left by a read that failed
+        _COPIES.pop().unlink(missing_ok=True)
 
 
 def release_raw(con: duckdb.DuckDBPyConnection) -> None:
     """Free the raw text once staging is done (it can be the largest thing in memory)."""
     drop_temp(con, (RAW, "_raw0", "_reread", "_reread0", "_packed"))
+    while _COPIES:
+        _COPIES.pop().unlink(missing_ok=True)
 
 
 def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -94,9 +101,13 @@ def _empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+#: The encodings the engine's CSV reader takes, by the name ``inspect_source`` gives.
+_ENGINE_ENCODINGS = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}
+
+
 def _csv_scan(info: SourceInfo, delimiter: str, columns: list[str], rejects: bool) -> str:
     spec = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in columns) + "}"
-    encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}[info.encoding]
+    encoding = _ENGINE_ENCODINGS[info.encoding]
     errors = ("store_rejects=true, rejects_table='_rej_errors', rejects_scan='_rej_scans'"
               if rejects else "ignore_errors=true")
     return (
@@ -138,7 +149,26 @@ def number_rows(con: duckdb.DuckDBPyConnection, view: str, table: str) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {row} AS _row, {k} AS _k, r.* FROM {table} r")
 
 
+#: UTF-8 copies of files in an encoding the engine does not read, removed when the read is released.
+_COPIES: list[Path] = []
+
+
+def _utf8_copy(info: SourceInfo) -> SourceInfo:
+    """A Windows-1252 file as a UTF-8 copy for the engine to scan (it reads UTF-8, UTF-16 and
+    Latin-1, not Windows-1252's curly quotes and dashes); the content hash stays the file's."""
+    import tempfile
+
+    with _open_text(info) as text, tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", suffix=".csv", prefix="regulars-", delete=False) as out:
+        while chunk := text.read(1 << 20):
+            out.write(chunk)
+    _COPIES.append(Path(out.name))
+    return replace(info, path=Path(out.name), compressed=False, encoding="utf-8")
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, info: SourceInfo, delimiter: str, lazy: bool) -> RawRead:
+    if info.encoding not in _ENGINE_ENCODINGS:
+        info = _utf8_copy(info)
     columns = read_header(info, delimiter)
     scan = _csv_scan(info, delimiter, columns, rejects=True)
     if lazy:

@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ Format = Literal["csv", "parquet", "jsonl", "json", "excel"]
 
 _CHUNK = 1 << 20
 _SAMPLE = 1 << 16
+#: A byte that is not UTF-8, as Python's surrogateescape decodes it; any character beyond ASCII.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _DELIMITERS = (",", ";", "\t", "|")
 _EXTENSIONS: dict[str, Format] = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".dat": "csv",
@@ -71,10 +75,15 @@ def _format_of(path: Path, head: bytes) -> Format:
 
 
 def _scan(path: Path, compressed: bool) -> tuple[str, bool, int, bytes]:
-    """Hash the content and check it decodes as UTF-8; returns (sha256, is_utf8, size, head)."""
+    """Hash the content and decide whether it is UTF-8; returns (sha256, is_utf8, size, head).
+
+    A file that is UTF-8 but for a few lines (a line pasted from another program) is UTF-8: its
+    valid multi-byte characters outnumber the bytes that are not, and those lines are
+    quarantined. A file without valid multi-byte characters is a single-byte encoding."""
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, size, head = True, 0, b""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    valid = invalid = size = 0
+    head = b""
     try:
         with _open_bytes(path, compressed) as fh:
             while chunk := fh.read(_CHUNK):
@@ -82,18 +91,15 @@ def _scan(path: Path, compressed: bool) -> tuple[str, bool, int, bytes]:
                     head = chunk[:_SAMPLE]
                 digest.update(chunk)
                 size += len(chunk)
-                if utf8:
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError:
-                        utf8 = False
-        if utf8:
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        utf8 = False
+                if max(chunk, default=0) >= 0x80:  # ASCII is UTF-8: only chunks with high bytes are looked at
+                    text = decoder.decode(chunk)
+                    bad = len(_UNDECODABLE.findall(text))
+                    invalid += bad
+                    valid += len(_NON_ASCII.findall(text)) - bad
+        invalid += len(_UNDECODABLE.findall(decoder.decode(b"", final=True)))
     except (OSError, EOFError, zlib.error) as exc:
         raise SourceError(f"{path}: cannot be read ({exc}); is the file complete?") from None
-    return digest.hexdigest(), utf8, size, head
+    return digest.hexdigest(), invalid == 0 or valid > invalid, size, head
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -161,9 +167,9 @@ def inspect_source(path: str | Path) -> SourceInfo:
     elif utf8:
         encoding = "utf-8"
         sample = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    else:
-        encoding = "latin-1"
-        sample = head.decode("latin-1")
+    else:  # what Excel on Windows writes: Windows-1252 (a superset of Latin-1's printable characters)
+        encoding = "cp1252"
+        sample = head.decode("cp1252", errors="replace")
     delimiter = sniff_delimiter(sample) if fmt == "csv" else ""
     return SourceInfo(path, fmt, compressed, encoding, delimiter, content_hash, size)
 
