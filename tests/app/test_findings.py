@@ -238,3 +238,29 @@ def test_utf16_and_a_byte_order_mark_read(workspace, write):
     app.ingest(workspace, [write("u16.csv", text.encode("utf-16"))], table="orders")
     app.ingest(workspace, [write("bom.csv", "\ufeff" + text.replace("U1", "B1"))], table="orders")
     assert query(workspace, "SELECT order_id, customer_id FROM orders ORDER BY 1") == [("B1", "Zoë"), ("U1", "Zoë")]
+
+
+def test_a_file_loaded_with_the_wrong_mapping_is_loaded_again_with_replace(workspace, write):
+    """Finding 10: reloading a file with a corrected mapping said "already loaded ... nothing to
+    do", and a failed batch's quarantine stayed in status forever."""
+    from tests.conftest import snapshot
+
+    path = write("orders.csv", "Order,Client,When,Total\nA1,c1,2024-01-02,5\nA2,c2,2024-01-03,6\n")
+    wrong = write("wrong.toml", 'table = "orders"\n[columns]\norder_id = "Order"\ncustomer_id = "Client"\n'
+                                'ordered_at = "Total"\namount = "When"\n')
+    right = write("right.toml", 'table = "orders"\n[columns]\norder_id = "Order"\ncustomer_id = "Client"\n'
+                                'ordered_at = "When"\namount = "Total"\n')
+    before = snapshot(workspace)
+    (bad,) = app.ingest(workspace, [path], mapping_file=wrong).loads
+    assert bad.rows_quarantined == 2
+    (again,) = app.ingest(workspace, [path], mapping_file=right).loads
+    assert again.already_loaded
+    result = runner.invoke(cli, ["ingest", str(workspace), str(path), "--mapping", str(right), "--replace"])
+    assert result.exit_code == 0 and f"replaced what batch {bad.batch_id}" in result.output
+    assert query(workspace, "SELECT count(*) FROM quarantine") == [(0,)]
+    assert query(workspace, "SELECT count(*), sum(amount) FROM orders") == [(2, 11.0)]
+    assert [b["batch_id"] for b in app.status(workspace).batches] != [bad.batch_id]
+    (good,) = app.status(workspace).batches
+    undone = runner.invoke(cli, ["batches", str(workspace), "undo", good["batch_id"]])
+    assert undone.exit_code == 0 and "removed 2 orders" in undone.output
+    assert snapshot(workspace) == before  # every row, customer and batch record gone again

@@ -49,6 +49,7 @@ __all__ = [
     "SegmentResult",
     "SegmentsResult",
     "StatusResult",
+    "UndoResult",
     "approvals",
     "backtest",
     "create_key",
@@ -98,6 +99,7 @@ __all__ = [
     "status",
     "suggest_mapping",
     "today",
+    "undo",
 ]
 
 _HOMES = {
@@ -106,7 +108,7 @@ _HOMES = {
     "_customers": ("customer", "customer_scores", "scores"),
     "_demo": ("demo",),
     "_engagement": ("engagement",),
-    "_ingest": ("ingest", "suggest_mapping"),
+    "_ingest": ("ingest", "suggest_mapping", "undo"),
     "_init": ("init",),
     "_serve": ("KeyResult", "KeysResult", "ROLES", "create_key", "key_table", "keys", "match_key", "revoke_key",
                "serve_settings", "serving"),
@@ -119,7 +121,7 @@ _HOMES = {
                  "EngagementResult", "IngestResult", "InitResult", "MappingResult", "PinResult", "PlanResult", "PlaybooksResult",
                  "PlaybookEditResult", "PlaybookResultsResult", "PredictResult", "QuarantineResult", "QueueResult", "DecisionResult",
                  "DeliveryResult", "OutboxResult", "RecommendResult", "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult",
-                 "StatusResult"),
+                 "StatusResult", "UndoResult"),
     "_segments": ("define_segment", "drop_segment", "pin", "preview_segment", "segment", "segment_customer", "segment_history_of",
                   "segments"),
     "_recommend": ("recommend",),

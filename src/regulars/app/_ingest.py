@@ -11,15 +11,23 @@ from typing import TYPE_CHECKING, Any
 from regulars._faults import fault_point
 from regulars._sql import quote
 from regulars.app._common import Step, quiet
-from regulars.app._results import IngestResult, MappingResult
+from regulars.app._results import IngestResult, MappingResult, UndoResult
 from regulars.errors import RegularsError, SettingsError, SourceError
 from regulars.schema import contract_for
-from regulars.store import BatchResult, Workspace, open_workspace, previous_source_batch, record_external_ids
+from regulars.store import (
+    BatchResult,
+    Workspace,
+    earlier_batches,
+    open_workspace,
+    previous_source_batch,
+    record_external_ids,
+    undo_batch,
+)
 
 if TYPE_CHECKING:
     from regulars.ingest import Mapping, SourceInfo
 
-__all__ = ["ingest", "suggest_mapping"]
+__all__ = ["ingest", "suggest_mapping", "undo"]
 
 #: Rows of a file read to suggest its mapping.
 SAMPLE_ROWS = 500
@@ -52,10 +60,18 @@ def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
 
 
 def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
-              upsert: bool = False, no_customers: bool = False) -> BatchResult:
+              upsert: bool = False, no_customers: bool = False, replace_earlier: bool = False) -> BatchResult:
     with workspace.store() as store:
-        return _load_into(store, workspace, info, table, mapping, step, upsert, own_transaction=True,
-                          no_customers=no_customers)
+        if not replace_earlier:
+            return _load_into(store, workspace, info, table, mapping, step, upsert, own_transaction=True,
+                              no_customers=no_customers)
+        with store.transaction():  # the earlier loads of this file go, and this one comes, together
+            replaced = [undo_batch(store, b, actor="ingest --replace")["batch_id"]
+                        for b in earlier_batches(store, table, info.name)]
+            result = _load_into(store, workspace, info, table, mapping, step, upsert, own_transaction=False,
+                                no_customers=no_customers)
+            fault_point("before_commit")
+        return replace(result, replaced=replaced)
 
 
 def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
@@ -220,14 +236,18 @@ def _tables_by_name(files: Sequence[str | Path]) -> list[tuple[str | Path, str, 
 
 def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: str | None = None,
            preset_name: str | None = None, mapping_file: str | Path | None = None,
-           mode: str = "insert", no_customers: bool = False, step: Step = quiet) -> IngestResult:
+           mode: str = "insert", no_customers: bool = False, replace_earlier: bool = False,
+           step: Step = quiet) -> IngestResult:
     """Load files as batches (each all-or-nothing); a file loaded before is a no-op. A single
     folder or zip is a multi-file export: ``mapping_file`` names each file's table (its
     ``[files."NAME"]`` sections) and the files load as one all-or-nothing set.
 
     ``mode`` "insert" (the default) quarantines a row whose id is stored with other values;
     "upsert" replaces the stored row with it (a re-export in which an order was refunded or a
-    customer unsubscribed), keeping the earlier version in ``row_history``.
+    customer unsubscribed), keeping the earlier version in ``row_history``. ``replace_earlier``
+    removes what earlier loads of a file of the same name into the same table stored (their
+    quarantine too) and loads this one, all or nothing: a file loaded with the wrong mapping is
+    loaded again with the right one.
 
     Every file is checked before any is loaded, so a missing or unreadable file changes nothing.
     When a file fails part-way through a list, the files before it stay loaded and the error
@@ -255,7 +275,8 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     for info, table, mapping in infos:
         try:
             loads.append(_load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}"),
-                                   upsert=mode == "upsert", no_customers=no_customers))
+                                   upsert=mode == "upsert", no_customers=no_customers,
+                                   replace_earlier=replace_earlier))
         except RegularsError as exc:
             if loads:
                 landed = ", ".join(f"{r.source_name} (batch {r.batch_id})" for r in loads)
@@ -342,3 +363,11 @@ def _chosen(guesses: list[Any], choices: dict[str, str | None], columns: list[st
         out.append(replace(g, source=source, how="chosen by you" if source else "left out by you", samples=samples,
                            parsed=None, transform=None, fallback=None, format=None))
     return out
+
+
+def undo(workspace_path: str | Path, batch_id: str, *, by: str = "cli") -> UndoResult:
+    """Remove one batch: every row it stored, its quarantine and its record, in one transaction."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store, store.transaction():
+        done = undo_batch(store, batch_id, actor=by)
+    return UndoResult(**done)

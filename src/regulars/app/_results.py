@@ -43,6 +43,16 @@ class IngestResult(Result):
 
 
 @dataclass(frozen=True)
+class UndoResult(Result):
+    """A batch removed: what it had stored, by table (``removed``)."""
+
+    batch_id: str
+    table: str
+    source_name: str
+    removed: dict[str, int]
+
+
+@dataclass(frozen=True)
 class StatusResult(Result):
     workspace: str
     tables: dict[str, dict[str, Any]]

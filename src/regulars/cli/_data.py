@@ -1,4 +1,4 @@
-"""Data in: ``init``, ``ingest``, ``status``, ``quarantine``."""
+"""Data in: ``init``, ``ingest``, ``status``, ``batches``, ``quarantine``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
         if r.already_loaded:
             line(f"{r.source_name}: already loaded as batch {r.batch_id} on {r.loaded_at}; nothing to do.")
             continue
+        if r.replaced:
+            line(f"{r.source_name}: replaced what batch {', '.join(r.replaced)} had stored")
         line(f"{r.source_name} (batch {r.batch_id}): read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
              + (f"anonymous sales {r.rows_anonymous:,} + " if r.rows_anonymous else "")
              + f"quarantined {r.rows_quarantined:,}"
@@ -65,6 +67,9 @@ def ingest(
                     ] = "insert",
     no_customers: Annotated[bool, typer.Option("--no-customers", help="The orders file has no customers (a till): "
                                                                         "its orders are anonymous sales.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Remove what earlier loads of a file of this name stored "
+                                                            "(their quarantine too) and load it again, all or "
+                                                            "nothing: for a corrected mapping.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """Load export files into the store. Each file is one all-or-nothing batch; loading the
@@ -74,7 +79,7 @@ def ingest(
 
     with progress(as_json, "loading") as step:
         result = app.ingest(workspace, files, table=table_name, preset_name=preset, mapping_file=mapping, mode=mode,
-                            no_customers=no_customers, step=step)
+                            no_customers=no_customers, replace_earlier=replace, step=step)
     if as_json:
         return json_out(result)
     print_loads(result.loads, workspace)
@@ -109,6 +114,13 @@ def map_file(
     return None
 
 
+def _print_batches(batches: list[dict[str, Any]]) -> None:
+    out.print(table("Batches", ["batch", "table", "source", "read", "quarantined", "loaded"],
+                    [[b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
+                      f"{b['rows_quarantined']:,}", b["loaded_at"][:10]] for b in batches],
+                    right=("read", "quarantined"), fold=("source",)))
+
+
 def print_status(data: Any) -> None:
     out.print(table("Tables", ["table", "rows", "from", "to"],
                     [[name, f"{t['rows']:,}", (t["from"] or "")[:10], (t["to"] or "")[:10]]
@@ -128,10 +140,7 @@ def print_status(data: Any) -> None:
                           f"{s['anonymous_revenue']:,.2f} ({s['anonymous_orders']:,} orders)",
                           f"{s['revenue_30d']:,.2f} ({s['orders_30d']:,} orders)"] for s in data.sales],
                         right=columns[1:]))
-    out.print(table("Batches", ["batch", "table", "source", "read", "quarantined", "loaded"],
-                    [[b["batch_id"], b["table_name"], b["source_name"], f"{b['rows_read']:,}",
-                      f"{b['rows_quarantined']:,}", b["loaded_at"][:10]] for b in data.batches],
-                    right=("read", "quarantined"), fold=("source",)))
+    _print_batches(data.batches)
     q = data.quarantine
     if q["by_reason"]:
         out.print(table(f"Quarantine: {q['rows']:,} rows", ["reason", "rows"],
@@ -150,6 +159,36 @@ def status(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
     if as_json:
         return json_out(result)
     print_status(result)
+
+
+@command()
+def batches(
+    workspace: WorkspaceArg,
+    action: Annotated[str, typer.Argument(help="list (every load) or undo (remove one: --batch).")] = "list",
+    batch: Annotated[str | None, typer.Argument(help="The batch to undo (its id, from the list).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Every load with its counts; [bold]undo BATCH[/] removes what one stored (its rows, the
+    customers only it named, its quarantine) in one transaction."""
+    from regulars import app
+    from regulars.errors import SettingsError
+
+    if action == "undo":
+        if not batch:
+            raise SettingsError("say which batch to undo: regulars batches DIR undo BATCH (ids from the list)")
+        result = app.undo(workspace, batch)
+        if as_json:
+            return json_out(result)
+        what = ", ".join(f"{n:,} {k}" for k, n in result.removed.items()) or "nothing"
+        line(f"undid batch {result.batch_id} ({result.source_name} into {result.table}): removed {what}")
+        return None
+    if action != "list":
+        raise SettingsError(f"unknown action {action!r}; choose list or undo")
+    result = app.status(workspace)
+    if as_json:
+        return json_out({"batches": result.batches})
+    _print_batches(result.batches)
+    return None
 
 
 @command()

@@ -51,6 +51,7 @@ from regulars.store._sources import previous_source_batch, record_external_ids
 from regulars.store._status import status
 from regulars.store._store import BatchResult, Store
 from regulars.store._timeline import customer_timeline
+from regulars.store._undo import earlier_batches, undo_batch
 from regulars.store._workspace import Workspace, init_workspace, open_workspace
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "define_rule",
     "delivery_contacts",
     "drop_rule",
+    "earlier_batches",
     "exclude_customer",
     "finish_actions",
     "finish_job",
@@ -113,6 +115,7 @@ __all__ = [
     "served_by",
     "start_job",
     "status",
+    "undo_batch",
     "write_predictions",
     "write_run",
 ]

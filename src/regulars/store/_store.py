@@ -57,6 +57,8 @@ class BatchResult:
     rows_anonymous: int = 0
     rows_updated: int = 0
     changes: list[str] = field(default_factory=list)
+    #: earlier batches of the same file this load replaced (``ingest --replace``)
+    replaced: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -186,7 +188,9 @@ class Store:
         """Write staged rows, quarantine and the batch record; the caller commits."""
         from regulars.ingest import QUARANTINE
         con = self.con
-        seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0]
+        # numbers are never reused, not even an undone batch's
+        seq = con.execute("SELECT greatest((SELECT coalesce(max(seq), 0) FROM batches), (SELECT coalesce(max("
+                          "CAST(value AS BIGINT)), 0) FROM store_meta WHERE key = 'undone_batch_seq')) + 1").fetchone()[0]
         batch_id = f"b{seq:04d}-{content_hash[:6]}"
         written: dict[str, int] = {}
         for table, (view, columns) in staged.updates.items():  # an upsert's new versions first
