@@ -135,4 +135,11 @@ report_to = ""
 future_tolerance_days = 1
 # Warn when more than this share of a file's rows lack a customer id.
 missing_customer_warn_share = 0.05
+
+[recommend]
+# Order lines whose product id or name holds one of these words (whole words, any case) are no
+# products: postage, fees, discounts, manual adjustments. They are never recommended or restocked.
+not_products = ["postage", "carriage", "shipping", "delivery charge", "fee", "fees", "bank charges", "discount",
+                "manual", "adjust", "adjustment", "commission", "samples", "gift card", "voucher", "deposit",
+                "service charge", "tip", "surcharge"]
 """

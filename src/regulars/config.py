@@ -15,11 +15,16 @@ from typing import Any
 from regulars._default_settings import DEFAULT_TOML
 from regulars.errors import SettingsError
 
-__all__ = ["DEFAULT_TOML", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
-           "QualitySettings", "ResultsSettings", "RunSettings", "SegmentSettings", "ServeSettings", "Settings",
+__all__ = ["DEFAULT_TOML", "NOT_PRODUCTS", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
+           "QualitySettings", "RecommendSettings", "ResultsSettings", "RunSettings", "SegmentSettings", "ServeSettings", "Settings",
            "StoreSettings", "load_settings", "parse_settings"]
 
 SETTINGS_FILE = "regulars.toml"
+
+#: Words that name order lines which are no products: the default of ``[recommend] not_products``.
+NOT_PRODUCTS = ("postage", "carriage", "shipping", "delivery charge", "fee", "fees", "bank charges", "discount",
+                 "manual", "adjust", "adjustment", "commission", "samples", "gift card", "voucher", "deposit",
+                 "service charge", "tip", "surcharge")
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,12 @@ class SegmentSettings:
 
 
 @dataclass(frozen=True)
+class RecommendSettings:
+    #: words naming order lines that are no products (postage, fees, ...): never recommended or restocked
+    not_products: list = field(default_factory=lambda: list(NOT_PRODUCTS))
+
+
+@dataclass(frozen=True)
 class QualitySettings:
     future_tolerance_days: int = 1
     missing_customer_warn_share: float = 0.05
@@ -143,11 +154,13 @@ class Settings:
     results: ResultsSettings = field(default_factory=ResultsSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
+    recommend: RecommendSettings = field(default_factory=RecommendSettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
              "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
-             "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings}
+             "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings,
+             "recommend": RecommendSettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},

@@ -264,3 +264,44 @@ def test_a_file_loaded_with_the_wrong_mapping_is_loaded_again_with_replace(works
     undone = runner.invoke(cli, ["batches", str(workspace), "undo", good["batch_id"]])
     assert undone.exit_code == 0 and "removed 2 orders" in undone.output
     assert snapshot(workspace) == before  # every row, customer and batch record gone again
+
+
+def test_emails_name_products_and_postage_is_no_product(workspace, write):
+    """Finding 8: emails said "Time to restock P101." although names were loaded; a one-off line
+    named a product; POSTAGE was a replenishment item."""
+    from datetime import date, timedelta
+
+    lines, orders, customers = [], [], []
+    for c in range(40):
+        customers.append(f"c{c},Customer {c},c{c}@example.com,yes")
+        for k in range(6):  # sourdough every 10 days, with postage; the first line ever names it "mailout"
+            oid, day = f"O{c}-{k}", date(2024, 1, 1) + timedelta(days=c % 7 + 10 * k)
+            orders.append(f"{oid},c{c},{day},{5 + 2}")
+            lines.append(f"{oid},P101,1,5,{'mailout' if (c, k) == (0, 0) else 'Sourdough loaf'}")
+            lines.append(f"{oid},POST,1,2,POSTAGE")
+    app.ingest(workspace, [write("customers.csv", "customer_id,name,email,consent_email\n" + "\n".join(customers))],
+               table="customers")
+    app.ingest(workspace, [write("orders.csv", "order_id,customer_id,ordered_at,amount\n" + "\n".join(orders))],
+               table="orders")
+    mapping = write("lines.toml", 'table = "order_items"\n[columns]\norder_id = "order_id"\n'
+                                  'product_id = "sku"\nquantity = "qty"\nunit_price = "price"\n')
+    app.ingest(workspace, [write("lines.csv", "order_id,sku,qty,price,title\n" + "\n".join(lines))],
+               mapping_file=mapping)
+    app.ingest(workspace, [write("products.csv", "product_id,name\nPOST,POSTAGE\n")], table="products")
+    path = write("names.csv", "order_id,ordered_at,sku,qty,price,title\n" + "\n".join(  # till sales naming products
+        f"N{i},2024-01-01,P101,1,5,{'mailout' if i == 0 else 'Sourdough loaf'}" for i in range(5)))
+    names = write("names.toml", 'table = "orders"\nshape = "order_lines"\nno_customers = true\n[columns]\n'
+                                'order_id = "order_id"\nordered_at = "ordered_at"\n"item.product_id" = "sku"\n'
+                                '"item.quantity" = "qty"\n"item.unit_price" = "price"\n"product.name" = "title"\n')
+    app.ingest(workspace, [path], mapping_file=names)
+    assert query(workspace, "SELECT name FROM products WHERE product_id = 'P101'") == [("Sourdough loaf",)]
+    run = app.run(workspace, cutoff="2024-02-22")
+    assert "recommend" in run.models
+    due = query(workspace, f"SELECT DISTINCT product_id FROM replenishment WHERE run_id = '{run.run_id}'")
+    assert due == [("P101",)]  # postage is never restocked
+    assert query(workspace, f"SELECT count(*) FROM recommendations WHERE run_id = '{run.run_id}' "
+                            "AND list_contains(products, 'POST')") == [(0,)]
+    app.edit_playbooks(workspace, playbook="replenishment", enabled=True, save=True)
+    planned = app.plan_playbooks(workspace, at=None)
+    bodies = planned.actions.loc[planned.actions["playbook"] == "replenishment", "body"]
+    assert len(bodies) and all("Time to restock Sourdough loaf." == b for b in bodies if b), bodies.tolist()

@@ -122,13 +122,14 @@ def _plan(workspace_path: str | Path, at: datetime | None, text: str | None = No
         inputs = playbook_inputs(store, before["run_id"] if before else None, at)
         queued_keys = outbox_keys(store)
     profile = inputs.pop("profile").set_index("customer_id")
+    product_names = inputs.pop("product_names")
     try:
         actions = plan(found, Situation(at=at, fields=fields, pairs=pairs, segment_names=names, profile=profile,
                                         **inputs))
     except ValueError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     _mark_queued(actions, at, queued_keys)
-    actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs)
+    actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs, product_names)
     actions["expected_value"] = _expected(workspace_path, actions, fields)
     actions["message"] = actions["subject"].where(actions["subject"] != "", actions["body"])
     counts = []
@@ -182,9 +183,11 @@ def _expected(workspace_path: str | Path, actions: Any, fields: Any) -> Any:
         dtype=float)
 
 
-def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -> tuple[list[str], list[str]]:
+def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any, product_names: Any
+              ) -> tuple[list[str], list[str]]:
     """The subject and body each planned action would carry (empty when held), rendered from
-    the customer's fields, profile, segments and first interest."""
+    the customer's fields, profile, segments and first interest; products by their names (the
+    id only where the shop has no name for one)."""
     import pandas as pd
 
     from regulars.playbooks import render
@@ -202,6 +205,10 @@ def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any) -
     interested = [[s.removeprefix("interested in ") for s in member_of if s.startswith("interested in ")]
                   for member_of in values["segments"].map(lambda v: v if isinstance(v, list) else [])]
     values["interest"] = [i[0] if i else None for i in interested]
+    names = product_names.set_index("product_id")["name"]
+    for column in ("next_product", "cross_sell_product", "replenish_product"):
+        if column in values:
+            values[column] = values[column].map(names).fillna(values[column])
     records = values.to_dict("index")
     for at in np.flatnonzero(todo):
         subject, body = render(found.templates[actions["template"].iat[at]], records[actions["customer_id"].iat[at]])

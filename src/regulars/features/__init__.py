@@ -4,6 +4,7 @@ from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
+from regulars.features._products import NOT_PRODUCTS, merchandise
 from regulars.features._purchases import purchase_days, purchases
 from regulars.features._registry import FEATURES, Feature, phrase
 from regulars.features._transactions import (
@@ -17,9 +18,11 @@ __all__ = [
     "FEATURES",
     "Feature",
     "LABELS",
+    "NOT_PRODUCTS",
     "TIME_UNITS",
     "attribute_frame",
     "customer_features",
+    "merchandise",
     "phrase",
     "purchase_days",
     "purchases",

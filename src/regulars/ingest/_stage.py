@@ -194,6 +194,12 @@ def _first_value(column: str, alias: str) -> str:
     return f"arg_min({quote(column)}, _row) FILTER (WHERE {quote(column)} IS NOT NULL) AS {quote(alias)}"
 
 
+def _most_frequent(column: str, alias: str) -> str:
+    """The most frequent value (ties: the first seen), from the count column ``_n:alias``."""
+    return (f"arg_max({quote(column)}, {quote('_n:' + alias)}) FILTER (WHERE {quote(column)} IS NOT NULL) "
+            f"AS {quote(alias)}")
+
+
 def _side_customers(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], source: str) -> bool:
     """Profile fields (``customer.*``) found in a facts file, one row per customer."""
     side = _columns_of(CONTRACTS["customers"], fields, "customer.")
@@ -380,9 +386,14 @@ def _stage_order_lines(
     item_exprs["order_id"] = "order_id"
     _out_view(con, "_out_order_items", CONTRACTS["order_items"], item_exprs, "_lines_final", ok)
     product_cols = [c for c in _columns_of(CONTRACTS["products"], fields, "product.") if c != "product_id"]
-    picks = "".join(", " + _first_value(_col("product." + c), c) for c in product_cols)
+    # a product's words are its most frequent ones (a one-off line's "mailout" does not name it)
+    texts = [c for c in product_cols if CONTRACTS["products"].column(c).kind == "text"]
+    picks = "".join(", " + (_most_frequent(_col("product." + c), c) if c in texts
+                            else _first_value(_col("product." + c), c)) for c in product_cols)
+    counts = "".join(f", count(*) OVER (PARTITION BY item__product_id, {quote(_col('product.' + c))}) - _row / 1e12 "
+                     f"AS {quote('_n:' + c)}" for c in texts)
     con.execute(f"CREATE TEMP TABLE _products AS SELECT item__product_id AS product_id {picks} "
-                f"FROM _lines_final WHERE _reason = '' GROUP BY item__product_id")
+                f"FROM (SELECT * {counts} FROM _lines_final WHERE _reason = '') GROUP BY item__product_id")
     _out_view(con, "_out_products", CONTRACTS["products"],
               {c: quote(c) for c in ["product_id", *product_cols]}, "_products", "true", "CAST(NULL AS JSON)")
     outputs = {"orders": "_out_orders", "order_items": "_out_order_items", "products": "_out_products"}

@@ -61,10 +61,12 @@ class RecommendScorer:
         from regulars.scores._propensity import fingerprint
 
         population = ctx.frames.at(ctx.cutoff).index
-        history = PurchaseHistory.from_tables(ctx.tables, ctx.cutoff, population)
+        not_products = tuple(ctx.settings.recommend.not_products)
+        history = PurchaseHistory.from_tables(ctx.tables, ctx.cutoff, population, not_products)
         if not len(history.customer):
             raise InsufficientDataError(f"no purchases with products before {ctx.cutoff}")
-        baskets = PurchaseHistory.anonymous_baskets(ctx.tables, ctx.cutoff, history.products)
+        baskets = PurchaseHistory.anonymous_baskets(ctx.tables, ctx.cutoff, history.products,
+                                                    not_products=not_products)
         model = CoPurchase().fit_history(history, baskets)
         row, rank, item, _, because = model.top(np.arange(len(population)), TOP)
         ids = pa.array(history.products.to_numpy(), pa.string())

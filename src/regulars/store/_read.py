@@ -179,6 +179,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             f"SELECT p.category, min(o.ordered_at) AS first_sold FROM order_items i JOIN orders o USING (order_id) "
             f"JOIN products p USING (product_id) WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND p.category IS NOT NULL "
             f"GROUP BY p.product_id, p.category", [at]),
+        "product_names": store.frame("SELECT product_id, name FROM products WHERE name IS NOT NULL"),
     }
 
 

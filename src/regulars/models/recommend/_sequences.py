@@ -24,6 +24,13 @@ __all__ = ["PurchaseHistory", "cross_sells", "due_rows", "follow_ups", "lagged_p
 EPOCH = "1970-01-01"
 
 
+def _merchandise(tables: dict[str, ir.Table], not_products: tuple[str, ...] | None) -> ir.Table:
+    from regulars.features import NOT_PRODUCTS, merchandise
+
+    return merchandise(tables["order_items"], tables.get("products"),
+                       NOT_PRODUCTS if not_products is None else not_products)
+
+
 @dataclass
 class PurchaseHistory:
     """What each customer bought before a cutoff: one row per customer and product with the first
@@ -60,10 +67,12 @@ class PurchaseHistory:
         return cls.from_codes(pd.Index(customers), pd.Index(products), customer, product, day)
 
     @classmethod
-    def from_tables(cls, tables: dict[str, ir.Table], cutoff: date, customers: pd.Index) -> PurchaseHistory:
+    def from_tables(cls, tables: dict[str, ir.Table], cutoff: date, customers: pd.Index,
+                    not_products: tuple[str, ...] | None = None) -> PurchaseHistory:
         """What ``customers`` bought before ``cutoff`` (customers not in ``customers`` are left
-        out): the database joins each line to its customer's row and day, and a compiled loop
-        groups them (a two-level aggregate in the database took twice as long)."""
+        out; lines that are no merchandise, such as postage, too): the database joins each line
+        to its customer's row and day, and a compiled loop groups them (a two-level aggregate in
+        the database took twice as long)."""
         import ibis
         import pandas as pd
         import pyarrow as pa
@@ -75,7 +84,7 @@ class PurchaseHistory:
                                       "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
         orders = purchases(tables["orders"], ibis.literal(cutoff_start(cutoff))).join(who, "customer_id")
         orders = orders.select("order_id", "c", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
-        lines = tables["order_items"].filter(tables["order_items"].product_id.notnull())
+        lines = _merchandise(tables, not_products)
         table = lines.join(orders, "order_id").select("c", "product_id", "day").to_pyarrow()
         coded = pc.dictionary_encode(table["product_id"]).combine_chunks()
         names = coded.dictionary.to_numpy(zero_copy_only=False)
@@ -88,7 +97,7 @@ class PurchaseHistory:
 
     @classmethod
     def anonymous_baskets(cls, tables: dict[str, ir.Table], cutoff: date, products: pd.Index,
-                          most_products: int = 30) -> PurchaseHistory:
+                          most_products: int = 30, not_products: tuple[str, ...] | None = None) -> PurchaseHistory:
         """Anonymous sales before ``cutoff`` (orders without a customer) as one basket each, over
         ``products`` (the customers' products; others are left out), for counting what sells
         together. Baskets of more than ``most_products`` products are left out: a trade buyer's
@@ -103,7 +112,7 @@ class PurchaseHistory:
         orders = purchases(tables["orders"], ibis.literal(cutoff_start(cutoff)))
         orders = orders.filter(orders.customer_id.isnull())
         orders = orders.select("order_id", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
-        lines = tables["order_items"].filter(tables["order_items"].product_id.notnull())
+        lines = _merchandise(tables, not_products)
         lines = lines.join(orders, "order_id").select("order_id", "product_id", "day").distinct()
         lines = lines.mutate(size=lines.product_id.count().over(group_by="order_id"))
         frame = lines.filter(lines.size <= most_products).to_pyarrow().to_pandas()
