@@ -305,3 +305,19 @@ def test_emails_name_products_and_postage_is_no_product(workspace, write):
     planned = app.plan_playbooks(workspace, at=None)
     bodies = planned.actions.loc[planned.actions["playbook"] == "replenishment", "body"]
     assert len(bodies) and all("Time to restock Sourdough loaf." == b for b in bodies if b), bodies.tolist()
+
+
+def test_on_a_small_shop_the_model_that_ranks_best_answers_and_chance_is_said(tmp_path):
+    """Finding 6: on 150 customers the churn trees were AUC 0.50 and gave every buyer 64.7% while
+    the logistic regression they carried scored 0.86; nothing warned."""
+    shop = _shop(tmp_path, Shape())
+    result = app.run(shop)
+    chosen = result.models["churn"]["chosen"]
+    assert chosen["beats_chance"] and chosen["auc"] >= max(chosen["compared"].values()) - 0.005
+    assert chosen["words"] != "LightGBM" or chosen["compared"]["LightGBM"] > 0.6
+    spread = query(shop, f"SELECT count(DISTINCT round(churn_probability, 4)) FROM scores "
+                         f"WHERE run_id = '{result.run_id}'")[0][0]
+    assert spread > 10  # not one constant for everyone
+    assert result.skipped["conversion"].startswith("no better than chance")  # 42 leads: a coin toss
+    app.edit_playbooks(shop, playbook="churn-win-back", enabled=True, save=True)
+    assert app.plan_playbooks(shop).not_applicable == {}

@@ -44,9 +44,10 @@ def test_run_scores_every_customer_with_a_reason(online_retail):
     rows = query(online_retail, f"SELECT count(p_alive), count(reason), min(p_alive), max(p_alive), count(*), "
                                 f"count(conversion_probability) FROM scores WHERE run_id = '{result.run_id}'")[0]
     assert rows[0] == rows[1] == buyers and 0 < rows[2] <= rows[3] <= 1
-    # the rest are customers with no completed order (only cancelled ones): scored as leads
-    assert rows[4] == result.customers == rows[0] + rows[5]
-    assert set(result.skipped) == {"support", "engagement"}  # no tickets, no events: said, not failed
+    assert rows[4] == result.customers and rows[5] == 0
+    assert set(result.skipped) == {"support", "engagement", "conversion"}  # said, not failed
+    # the leads (customers whose orders were all cancelled) are too few to check a model on
+    assert "cannot be checked" in result.skipped["conversion"]
     top = result.most_valuable[0]
     assert "orders, the last" in top["reason"] and top["reason"].count("£") == 1
     one = app.customer(online_retail, top["customer_id"])
@@ -120,7 +121,8 @@ def test_run_adds_churn_conversion_and_engagement_with_reasons(demo_shop):
     # hottest leads are customers with no order yet, each with three reasons
     leads = result.hottest_leads
     assert leads and all(r["conversion_reasons"].count(";") == 2 for r in leads)
-    buyers = {r[0] for r in query(shop, "SELECT m.resolved_id FROM orders JOIN customer_map m USING (customer_id)")}
+    # buyers: a purchase not refunded in full (one that was is no purchase)
+    buyers = set(frame.loc[frame["orders"].fillna(0) > 0, "customer_id"])
     assert not {r["customer_id"] for r in leads} & buyers
     # the churn model card: its metrics come from the window before the one it trained on
     card = result.models["churn"]
@@ -205,9 +207,9 @@ def test_a_label_too_thin_to_learn_is_not_tried_again_on_the_same_data(workspace
         rows += [f"a{i},c{i},2024-01-{1 + i % 28:02d},10", f"b{i},c{i},2024-04-{1 + i % 28:02d},12"]
     app.ingest(workspace, [write("o.csv", "\n".join(rows) + "\n")], table="orders")
     first = app.run(workspace)
-    assert "at least 10 examples" in first.skipped["churn"]
+    assert "cannot be checked" in first.skipped["churn"]
     import regulars.scores._propensity as propensity
 
     monkeypatch.setattr(propensity, "_train", lambda *a, **k: pytest.fail("retrained on unchanged data"))
     again = app.run(workspace)
-    assert "at least 10 examples" in again.skipped["churn"] and "has not changed since" in again.skipped["churn"]
+    assert "cannot be checked" in again.skipped["churn"] and "has not changed since" in again.skipped["churn"]

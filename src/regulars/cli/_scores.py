@@ -70,12 +70,14 @@ def print_run(result: Any, top: int | None = None) -> None:
         line(f"{name}: skipped: {why}")
     for label, days in result.horizons.items():
         card = result.models.get(label)
-        if card and card.get("metrics"):
-            m, rule = card["metrics"], card["metrics"].get("baseline_rule")
-            line(f"{label.title()} model ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
-                 f"AUC {m['model']['auc']:.2f} on {card['evaluated_on']}"
-                 + (f"; simple rule ({rule['rule']}) {rule['auc']:.2f}" if rule else "")
-                 + f"; `regulars backtest --model {label}` shows the full model card")
+        if card and card.get("chosen"):
+            c = card["chosen"]
+            others = "; ".join(f"{w} {a:.2f}" for w, a in c["compared"].items() if w != c["words"])
+            line(f"{label.title()} ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
+                 f"{c['words']}, the best of the candidates on {card['evaluated_on']}: AUC {c['auc']:.2f} "
+                 f"(95% interval {c['auc_interval'][0]:.2f}-{c['auc_interval'][1]:.2f})"
+                 + (f"; {others}" if others else "")
+                 + f". `regulars backtest --model {label}` shows the full model card")
     months = result.clv_months
     if lists["most_likely_lapsed"]:
         out.print(_people("Most likely to have lapsed (repeat customers)", lists["most_likely_lapsed"], months))

@@ -22,9 +22,13 @@ from regulars._json import dumps
 from regulars._version import __version__
 from regulars.errors import InsufficientDataError, ModelFileError, RegularsError
 from regulars.models.propensity import (
+    BASELINES,
+    CANDIDATES,
     FeatureFrames,
     PropensityModel,
     labelled_features,
+    NoBetterThanChance,
+    choose_model,
     model_card,
     propensity_backtest,
 )
@@ -84,19 +88,34 @@ class ModelCache:
 
 def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
            frames: FeatureFrames) -> tuple[PropensityModel, dict]:
-    """Fit on the last full horizon before ``cutoff``; measure the same recipe one horizon earlier."""
+    """Fit on the last full horizon before ``cutoff``; measure the same recipes one horizon
+    earlier, where LightGBM, the logistic regression and the simple rule compete: the best
+    answers, and a label none of them predicts better than chance is not scored at all."""
     start = cutoff - timedelta(days=horizon_days)
     try:
         check = propensity_backtest(tables, label, start, horizon_days, frames=frames)
         metrics, evaluated_on = check["metrics"], check["card"]["evaluated_on"]
-    except InsufficientDataError as exc:
-        metrics, evaluated_on = None, f"not enough history one horizon earlier to test on ({exc})"
+    except InsufficientDataError as exc:  # a model that cannot be checked has not earned its place
+        raise InsufficientDataError(f"cannot be checked on the horizon before the one it would learn from ({exc}); "
+                                    "a model that cannot be checked is not shown") from None
     X, y = labelled_features(tables, label, start, horizon_days, frames)
     keep = [c for c in X.columns if X[c].notna().any()]
-    model = PropensityModel().fit(X[keep], y)
+    rule_feature = BASELINES.get(label, (None,))[0]
+    chosen = choose_model(metrics, tuple(k for k in CANDIDATES if k != "baseline_rule" or rule_feature in keep))
+    if not chosen["beats_chance"]:
+        low, high = chosen["auc_interval"]
+        raise NoBetterThanChance(
+            f"no better than chance: on {chosen['tested_on']:,} customers one horizon earlier the best model "
+            f"({chosen['words']}) ranked with AUC {chosen['auc']:.2f} (95% interval {low:.2f}-{high:.2f}, "
+            "which includes 0.50, a coin toss); no probability is shown and no playbook uses it")
+    if chosen["candidate"] == "rule":
+        model = PropensityModel(predictor="logistic").fit(X[[rule_feature]], y)
+    else:
+        model = PropensityModel(predictor=chosen["candidate"]).fit(X[keep], y)
     card = model_card(model, target=label, metrics=metrics, evaluated_on=evaluated_on,
                       data_window={"features_as_of": str(start), "outcomes_between": f"{start} and {cutoff}"})
     card["horizon_days"] = horizon_days
+    card["chosen"] = chosen
     return model, card
 
 

@@ -66,7 +66,7 @@ def test_unseen_categories_and_persistence(data, tmp_path):
     np.testing.assert_allclose(loaded.predict_baseline(odd), model.predict_baseline(odd))
     assert loaded.reasons(X.head(5)) == model.reasons(X.head(5))
     (tmp_path / "old.json").write_text('{"format": "regulars.propensity", "format_version": 2}')
-    with pytest.raises(ModelFileError, match="not a propensity model of format 3"):
+    with pytest.raises(ModelFileError, match="not a propensity model of format 4"):
         PropensityModel.load(tmp_path / "old.json")
 
 

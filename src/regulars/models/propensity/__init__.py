@@ -1,20 +1,27 @@
 """Propensity: calibrated gradient-boosted trees with a logistic baseline, explained per customer."""
 
 from regulars.models.propensity._backtest import (
+    BASELINES,
     FeatureFrames,
     labelled_features,
     propensity_backtest,
 )
 from regulars.models.propensity._business import BusinessLabel, learn_business_label
 from regulars.models.propensity._card import model_card, summary_metrics
+from regulars.models.propensity._choose import CANDIDATES, auc_interval, choose_model
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._leakage import leakage_flags
-from regulars.models.propensity._model import PropensityModel
+from regulars.models.propensity._model import NoBetterThanChance, PropensityModel
 
 __all__ = [
+    "BASELINES",
     "BusinessLabel",
+    "CANDIDATES",
     "FeatureFrames",
+    "NoBetterThanChance",
     "PropensityModel",
+    "auc_interval",
+    "choose_model",
     "evaluate",
     "labelled_features",
     "leakage_flags",

@@ -53,6 +53,21 @@ class LinearBaseline:
             parts.append((~values.isin(kept)).fillna(True).to_numpy(dtype=float))  # other, unseen or missing
         return np.column_stack(parts) if parts else np.zeros((len(X), 0))
 
+    def contributions(self, X: pd.DataFrame, features: list[str]) -> np.ndarray:
+        """Per row and feature of ``features``, what it adds to the log-odds against the average
+        customer (the design's columns of one feature, summed): the reasons of a linear model."""
+        design = self._design(X) * np.asarray(self.coef)
+        owner = []
+        for c, s in self.numbers.items():
+            owner += [c] * (2 if s["gaps"] else 1)
+        for c, kept in self.categories.items():
+            owner += [c] * (len(kept) + 1)
+        out = np.zeros((len(X), len(features)))
+        where = {f: i for i, f in enumerate(features)}
+        for j, c in enumerate(owner):
+            out[:, where[c]] += design[:, j]
+        return out - out.mean(axis=0) if len(X) > 1 else out
+
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return 1 / (1 + np.exp(-(self._design(X) @ np.asarray(self.coef) + self.intercept)))
 

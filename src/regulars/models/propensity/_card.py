@@ -26,9 +26,12 @@ def model_card(model: PropensityModel, *, target: str, data_window: dict[str, An
              "min_child_samples": model.min_child_samples, "learning_rate": model.learning_rate, **model.settings_}
     card: dict[str, Any] = {
         "target": target,
-        "model": f"LightGBM, {trees['n_estimators']} trees of {trees['num_leaves']} leaves (at least "
-                 f"{trees['min_child_samples']} customers each, learning rate {trees['learning_rate']}), "
-                 f"{model.calibration_} calibration; logistic regression baseline",
+        "model": (f"LightGBM, {trees['n_estimators']} trees of {trees['num_leaves']} leaves (at least "
+                  f"{trees['min_child_samples']} customers each, learning rate {trees['learning_rate']}), "
+                  f"{model.calibration_} calibration; logistic regression baseline")
+        if model.predictor == "trees" else
+        f"logistic regression on {', '.join(model.feature_names_in_) if len(model.feature_names_in_) < 3 else f'{len(model.feature_names_in_)} features'} "
+        "(it ranked best on the holdout)",
         "format_version": FORMAT_VERSION,
         "data_window": data_window,
         "trained_on": {"customers": model.n_train_, "positive_rate": round(model.positive_rate_, 4),

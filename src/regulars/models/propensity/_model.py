@@ -21,10 +21,11 @@ from regulars.models.propensity._baseline import LinearBaseline
 from regulars.models.propensity._calibration import Isotonic, Platt, calibrator_from_state
 from regulars.models.propensity._explain import TreeExplainer
 
-__all__ = ["FORMAT_VERSION", "PropensityModel"]
+__all__ = ["FORMAT_VERSION", "NoBetterThanChance", "PropensityModel"]
 
 #: 3: JSON state with the trees as LightGBM's own text; nothing is unpickled when a model is read.
-FORMAT_VERSION = 3
+#: 4: the holdout chooses which model answers (``predictor``), and a label no model predicts is skipped.
+FORMAT_VERSION = 4
 FORMAT = "regulars.propensity"
 
 #: Tree shapes the optional search tries after the defaults (first entry): smaller leaves for
@@ -38,6 +39,10 @@ SEARCH_GRID = (
     {"min_child_samples": 100, "num_leaves": 8, "learning_rate": 0.05},
     {"min_child_samples": 30, "num_leaves": 31, "learning_rate": 0.02, "n_estimators": 800},
 )
+
+
+class NoBetterThanChance(InsufficientDataError):
+    """No candidate model ranks the label better than chance on the holdout: nothing is shown."""
 
 
 def _missing(value: Any) -> bool:
@@ -65,7 +70,7 @@ class PropensityModel(BaseEstimator):
 
     def __init__(self, *, n_estimators: int = 500, learning_rate: float = 0.03, num_leaves: int = 4,
                  min_child_samples: int = 50, calibration_share: float = 0.25, search_seconds: float | None = None,
-                 max_rows: int | None = 250_000, random_state: int = 0) -> None:
+                 max_rows: int | None = 250_000, random_state: int = 0, predictor: str = "trees") -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -74,6 +79,9 @@ class PropensityModel(BaseEstimator):
         self.search_seconds = search_seconds
         self.max_rows = max_rows
         self.random_state = random_state
+        #: which of the two fitted models answers: "trees" (LightGBM, calibrated) or "logistic"
+        #: (the regularised logistic regression), as the holdout chose
+        self.predictor = predictor
 
     def _booster(self, **settings) -> Any:
         from lightgbm import LGBMClassifier
@@ -120,6 +128,9 @@ class PropensityModel(BaseEstimator):
         return X
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> PropensityModel:
+        if self.predictor not in ("trees", "logistic"):
+            raise ValueError(f"The 'predictor' parameter of PropensityModel must be 'trees' or 'logistic'. "
+                             f"Got {self.predictor!r} instead.")
         y = np.asarray(y, dtype=int)
         if set(np.unique(y)) != {0, 1} or min(np.bincount(y)) < 10:
             counts = np.bincount(y, minlength=2)
@@ -183,8 +194,10 @@ class PropensityModel(BaseEstimator):
         return np.column_stack([1 - p, p])
 
     def predict_positive(self, X: pd.DataFrame) -> np.ndarray:
-        """Calibrated probability of the outcome (class 1), per row."""
+        """Calibrated probability of the outcome (class 1), per row, from ``predictor``."""
         self._check()
+        if self.predictor == "logistic":
+            return self.predict_baseline(X)
         return np.clip(self.calibrator_.predict(self.booster_.predict(self._prepare(X))), 0, 1)
 
     def predict_baseline(self, X: pd.DataFrame) -> np.ndarray:
@@ -202,10 +215,13 @@ class PropensityModel(BaseEstimator):
         """
         self._check()
         prepared = self._prepare(X)
-        explainer = self.__dict__.get("_explainer")
-        if explainer is None or explainer.booster is not self.booster_:  # derived from the trees, made once
-            explainer = self._explainer = TreeExplainer(self.booster_)
-        contrib = explainer.contributions(prepared)
+        if self.predictor == "logistic":  # the reasons of the model that answers
+            contrib = self.baseline_.contributions(prepared, self.feature_names_in_)
+        else:
+            explainer = self.__dict__.get("_explainer")
+            if explainer is None or explainer.booster is not self.booster_:  # derived from the trees, made once
+                explainer = self._explainer = TreeExplainer(self.booster_)
+            contrib = explainer.contributions(prepared)
         n, k = len(prepared), min(top, contrib.shape[1])
         direction = np.where(contrib.sum(axis=1) >= 0, 1.0, -1.0)[:, None]
         chosen = np.argsort(-contrib * direction, axis=1, kind="stable")[:, :k]
