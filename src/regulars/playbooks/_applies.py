@@ -18,8 +18,8 @@ _PART_WORDS = {"clv": "lifetime value", "churn": "the churn model", "conversion"
 def _part_of(name: str) -> str | None:
     """The part of a run that gives ``name`` (a score field or a segment), or None if regulars
     does not know the name (a typo, or the user's own)."""
-    from regulars.segments._assign import EXCLUSIVE
-    from regulars.store._schema import WIDE_SCORES
+    from regulars.segments import EXCLUSIVE, RFM_SEGMENTS
+    from regulars.store import WIDE_SCORES
 
     parts = {column: scorer for column, scorer, _, _ in WIDE_SCORES}
     if name in parts:
@@ -30,8 +30,6 @@ def _part_of(name: str) -> str | None:
         prefix, suffix = pattern.split("{}")
         if prefix and name.startswith(prefix) and name.endswith(suffix):
             return parts.get(field, "segments")
-    from regulars.segments import RFM_SEGMENTS
-
     return "segments" if name in RFM_SEGMENTS or re.fullmatch(r"cluster \d+", name) else None
 
 

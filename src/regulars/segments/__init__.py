@@ -5,6 +5,7 @@ from regulars._lazy import lazy_names
 
 __all__ = [
     "BEHAVIOUR_GROUPS",
+    "EXCLUSIVE",
     "Clusters",
     "LIFECYCLE_STAGES",
     "RFM_SEGMENTS",
@@ -25,7 +26,7 @@ _HOMES = {
     "_lifecycle": ("LIFECYCLE_STAGES", "lifecycle_stages"),
     "_rfm": ("RFM_SEGMENTS", "quintile_scores", "rfm_segments"),
     "_scorer": ("SegmentScorer", "check_rule", "evaluate_rules", "field_kinds", "rule_fields"),
-    "_assign": ("Segmentation",),
+    "_assign": ("EXCLUSIVE", "Segmentation"),
 }
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES)

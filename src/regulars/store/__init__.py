@@ -35,6 +35,7 @@ from regulars.store._read import (
     segment_rules,
 )
 from regulars.store._runs import ResultPart, write_predictions, write_run
+from regulars.store._schema import WIDE_SCORES
 from regulars.store._schedule import finish_job, last_slots, start_job
 from regulars.store._segments import (
     customer_segments,
@@ -60,6 +61,7 @@ __all__ = [
     "ROLES",
     "ResultPart",
     "Store",
+    "WIDE_SCORES",
     "Workspace",
     "add_key",
     "claim_actions",
