@@ -5,8 +5,8 @@ from regulars._lazy import lazy_names
 
 __all__ = [
     "BEHAVIOUR_GROUPS",
-    "EXCLUSIVE",
     "Clusters",
+    "EXCLUSIVE",
     "LIFECYCLE_STAGES",
     "RFM_SEGMENTS",
     "SegmentScorer",
