@@ -208,7 +208,8 @@ def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any, p
     names = product_names.set_index("product_id")["name"]
     for column in ("next_product", "cross_sell_product", "replenish_product"):
         if column in values:
-            values[column] = values[column].map(names).fillna(values[column])
+            ids = values[column].astype(object)
+            values[column] = ids.map(names).where(ids.map(names).notna(), ids)
     records = values.to_dict("index")
     for at in np.flatnonzero(todo):
         subject, body = render(found.templates[actions["template"].iat[at]], records[actions["customer_id"].iat[at]])

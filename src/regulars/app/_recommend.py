@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regulars.app._results import RecommendResult
+from regulars.app._results import ProductPairsResult, RecommendResult
 from regulars.errors import InsufficientDataError
-from regulars.store import customer_recommendations, customer_view, latest_run, open_workspace
+from regulars.store import customer_recommendations, customer_view, latest_run, open_workspace, product_neighbours
 
-__all__ = ["recommend"]
+__all__ = ["recommend", "sells_with"]
 
 
 def recommend(workspace_path: str | Path, customer_id: str) -> RecommendResult:
@@ -23,3 +23,13 @@ def recommend(workspace_path: str | Path, customer_id: str) -> RecommendResult:
         raise InsufficientDataError(f"run {run['run_id']} has no recommendations for {resolved} (the run lists why "
                                     "recommendations were skipped, if they were)")
     return RecommendResult(customer_id=resolved, run_id=run["run_id"], cutoff=str(run["cutoff"]), **found)
+
+
+def sells_with(workspace_path: str | Path, product: str) -> ProductPairsResult:
+    """What sells with one product (its id or name): bought together (lift, confidence) and bought
+    after it, from the latest run; a till's anonymous baskets count."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        run = latest_run(store)
+        found = product_neighbours(store, run["run_id"], product)
+    return ProductPairsResult(run_id=run["run_id"], cutoff=str(run["cutoff"]), **found)

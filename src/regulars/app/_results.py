@@ -236,6 +236,19 @@ class CustomerSegmentsResult(Result):
 
 
 @dataclass(frozen=True)
+class ProductPairsResult(Result):
+    """What sells with one product: ``together`` (bought in the same basket, by lift) and ``after``
+    (bought within weeks after it), each with customers (or baskets), confidence and lift."""
+
+    run_id: str
+    cutoff: str
+    product_id: str
+    name: str | None
+    together: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class RecommendResult(Result):
     """Ranked products (with source and reason), the lagged cross-sell (days from the cutoff),
     the products due for replenishment, and the whole as one line."""

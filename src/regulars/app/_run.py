@@ -26,6 +26,10 @@ __all__ = ["run"]
 
 _log = logging.getLogger("regulars.run")
 
+#: Why the per-customer parts skip a shop whose sales name no customer.
+NO_CUSTOMERS = ("no sale names a customer (a till's export): scores, segments and playbooks need customers; "
+                "what sells together is in `regulars recommend DIR --product NAME`, sales in `regulars status`")
+
 _SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
@@ -50,8 +54,9 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         skipped: dict[str, str] = {}
         failed: dict[str, str] = {}
         parts = []
+        nobody = ctx.frames.at(when).empty  # sales that name no customer (a till): what sells together only
         for scorer in scorers(settings.run.scorers):
-            why = scorer.skip_reason(ctx)
+            why = NO_CUSTOMERS if nobody and scorer.name != "recommend" else scorer.skip_reason(ctx)
             if why is None:
                 step(f"scoring {scorer.name}")
                 try:

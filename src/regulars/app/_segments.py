@@ -108,6 +108,14 @@ def _latest_fields(store: Any, workspace: Any, what: str) -> tuple[dict[str, Any
     try:
         latest = segment_run(store)
     except InsufficientDataError:
+        from regulars.store import latest_run, run_cards
+
+        try:
+            skipped = run_cards(store, latest_run(store)["run_id"])["skipped"].get("segments")
+        except InsufficientDataError:
+            skipped = None
+        if skipped:
+            raise InsufficientDataError(f"{what} need segments, which this shop's runs skip: {skipped}") from None
         raise InsufficientDataError(f"run `regulars run` once first, so {what} can be checked against "
                                     "the fields and segments that exist") from None
     return (latest, *_fields_at(store, latest, workspace.settings.clv.months))

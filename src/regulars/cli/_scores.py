@@ -199,13 +199,20 @@ def customer(
 @command()
 def recommend(
     workspace: WorkspaceArg,
-    customer_id: CustomerArg,
+    customer_id: Annotated[str | None, typer.Argument(help="The customer (any id or email linked to them).")] = None,
+    product: Annotated[str | None, typer.Option(help="Instead: what sells with this product (id or name).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """What to offer one customer next and why: products bought by customers like them (popular
-    products when they have no history), a follow-up product and its day, and replenishment."""
+    products when they have no history), a follow-up product and its day, and replenishment.
+    With --product, what sells with a product (a till's anonymous baskets count)."""
     from regulars import app
+    from regulars.errors import SettingsError
 
+    if (customer_id is None) == (product is None):
+        raise SettingsError("name a customer (regulars recommend DIR CUSTOMER) or a product (--product NAME)")
+    if product is not None:
+        return _print_pairs(app.sells_with(workspace, product), as_json)
     result = app.recommend(workspace, customer_id)
     if as_json:
         return json_out(result)
@@ -224,4 +231,23 @@ def recommend(
                         [[r["name"] or r["product_id"], f"{r['purchases']}x", f"{r['usual_days']:.0f} days",
                           str(r["last_bought"]), str(r["due_on"])] for r in result.replenishment[:10]],
                         right=("bought", "usually every")))
+    return None
+
+
+def _print_pairs(result: Any, as_json: bool) -> None:
+    if as_json:
+        return json_out(result)
+    named = result.name or result.product_id
+    line(f"What sells with {named} as of {result.cutoff} (run {result.run_id})", style="bold")
+    if not result.together and not result.after:
+        line(f"nothing is bought with {named} often enough to say (at least 2 baskets together)")
+    if result.together:
+        out.print(table("Bought together", ["product", "baskets", "of its baskets", "lift"],
+                        [[p["name"] or p["product_id"], f"{p['customers']:,}", pct(p["confidence"]), f"{p['lift']:.1f}x"]
+                         for p in result.together], right=("baskets", "of its baskets", "lift")))
+        line("lift: how much likelier the two are bought together than by chance (1.0x: no more than chance)")
+    if result.after:
+        out.print(table("Bought after it", ["product", "customers", "usually after"],
+                        [[p["name"] or p["product_id"], f"{p['customers']:,}", f"{p['lag_days']:.0f} days"]
+                         for p in result.after], right=("customers", "usually after")))
     return None

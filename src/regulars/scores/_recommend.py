@@ -64,7 +64,7 @@ class RecommendScorer:
         not_products = tuple(ctx.settings.recommend.not_products)
         history = PurchaseHistory.from_tables(ctx.tables, ctx.cutoff, population, not_products)
         if not len(history.customer):
-            raise InsufficientDataError(f"no purchases with products before {ctx.cutoff}")
+            return _till(ctx, not_products)
         baskets = PurchaseHistory.anonymous_baskets(ctx.tables, ctx.cutoff, history.products,
                                                     not_products=not_products)
         model = CoPurchase().fit_history(history, baskets)
@@ -124,6 +124,42 @@ class RecommendScorer:
                 "lag_days": LAG_DAYS, "notes": _notes(model, lagged)}
         version = fingerprint(recommend=[len(history.customer), str(ctx.cutoff), model.neighbours])
         return Scored(frame=frame, card=card, version=version, tables=tables)
+
+
+def _till(ctx: RunContext, not_products: tuple[str, ...]) -> Scored:
+    """A shop whose sales name no customer (a till): what sells together, from its anonymous
+    baskets, each basket counted as one buyer. Per-customer lists need customers."""
+    import pyarrow as pa
+
+    from regulars.models.recommend import CoPurchase, PurchaseHistory
+    from regulars.scores._propensity import fingerprint
+
+    baskets = PurchaseHistory.anonymous_baskets(ctx.tables, ctx.cutoff, None, not_products=not_products)
+    if not len(baskets.customer):
+        raise InsufficientDataError(f"no sales with products before {ctx.cutoff}: recommendations need what was bought "
+                                    "together")
+    model = CoPurchase().fit_history(baskets)
+    together = model.pairs().assign(kind="together", lag_days=np.nan)[
+        ["product_id", "other_id", "kind", "customers", "support", "confidence", "lift", "lag_days"]]
+    frame = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+        ("customer_id", "string"), ("next_product", "string"), ("cross_sell_product", "string"),
+        ("cross_sell_in_days", float), ("replenish_product", "string"), ("replenish_in_days", float),
+        ("reasons", "string"))})
+    empty = {"recommendations": pa.table({"customer_id": pa.array([], pa.string()),
+                                          "products": pa.array([], pa.list_(pa.string())),
+                                          "sources": pa.array([], pa.list_(pa.string())),
+                                          "reasons": pa.array([], pa.list_(pa.string()))}),
+             "replenishment": pa.table({"customer_id": pa.array([], pa.string()), "product_id": pa.array([], pa.string()),
+                                        "purchases": pa.array([], pa.int64()), "usual_days": pa.array([], pa.float64()),
+                                        "last_bought": pa.array([], pa.date32()), "due_on": pa.array([], pa.date32())})}
+    card = {"products": len(model.products_), "anonymous_baskets": len(baskets.customers),
+            "pairs_bought_together": len(together),
+            "notes": [f"what sells together comes from {len(baskets.customers):,} anonymous baskets (sales without a "
+                      "customer): `regulars recommend DIR --product NAME` shows them; recommendations per customer, "
+                      "follow-ups and replenishment need sales that name their customer"]}
+    return Scored(frame=frame, card=card, version=fingerprint(till=[len(baskets.customers), str(ctx.cutoff)]),
+                  tables={**empty, "product_pairs": pa.Table.from_pandas(together.astype({"customers": "int64"}),
+                                                                        preserve_index=False)})
 
 
 def _lists(population: pd.Index, ids: Any, row: np.ndarray, item: np.ndarray, because: np.ndarray,

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_recommendations", "customer_view", "latest_run", "quarantine_rows", "run_scores",
-           "segment_rules"]
+__all__ = ["customer_recommendations", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
+           "run_scores", "segment_rules"]
 
 
 
@@ -250,3 +250,23 @@ def score_drift(store: Store, run_id: str, before_id: str) -> list[dict[str, Any
         out.append({"score": column, "mean": float(now.mean()), "mean_before": float(then.mean()),
                     "psi": float(((a - b) * np.log(a / b)).sum())})
     return out
+
+
+def product_neighbours(store: Store, run_id: str, product: str, top: int = 10) -> dict[str, Any]:
+    """What sells with ``product`` (its id or name, any case) in run ``run_id``: the products bought
+    together with it, best lift first, and those bought after it."""
+    from regulars.errors import NotFoundError
+
+    found = store.rows("SELECT product_id, name FROM products WHERE lower(product_id) = lower(?) OR lower(name) = lower(?) "
+                       "ORDER BY lower(product_id) = lower(?) DESC LIMIT 1", [product, product, product])
+    product_id = found[0]["product_id"] if found else product
+    pairs = store.rows(
+        "SELECT p.other_id AS product_id, n.name, p.kind, p.customers, p.confidence, p.lift, p.lag_days "
+        "FROM product_pairs p LEFT JOIN products n ON n.product_id = p.other_id "
+        "WHERE p.run_id = ? AND p.product_id = ? ORDER BY p.kind DESC, p.lift DESC, p.customers DESC LIMIT ?",
+        [run_id, product_id, 2 * top])
+    if not found and not pairs:
+        raise NotFoundError(f"no product {product!r} (by id or name) in this workspace")
+    return {"product_id": product_id, "name": found[0]["name"] if found else None,
+            "together": [p for p in pairs if p["kind"] == "together"][:top],
+            "after": [p for p in pairs if p["kind"] == "after"][:top]}

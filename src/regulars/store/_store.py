@@ -370,7 +370,8 @@ class Store:
         return f"{row[0]}:{row[1] or ''}"
 
     def feature_inputs(self) -> dict[str, Any]:
-        """Every canonical table that has rows, as Ibis tables with resolved customer ids."""
+        """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows
+        without a customer left out), and ``anonymous_orders``: the sales without one."""
         import ibis
 
         backend = ibis.duckdb.from_connection(self.con)
@@ -381,6 +382,13 @@ class Store:
             out[name] = self.resolved(name) if "customer_id" in contract.names else backend.table(name)
         if "customers" in out:  # one profile per resolved customer: the fullest, earliest record
             out["customers"] = backend.table("customers").join(backend.table("customer_map"), "customer_id")
+        if "orders" in out or self.count("orders"):
+            # sales without a customer: kept apart (per-customer features never see them), for
+            # what sells together and the shop's own measures
+            orders = backend.table("orders")
+            anonymous = orders.filter(orders.customer_id.isnull())
+            if anonymous.count().to_pyarrow().as_py():
+                out["anonymous_orders"] = anonymous
         return out
 
     def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:

@@ -96,7 +96,7 @@ class PurchaseHistory:
                               table["day"].to_numpy())
 
     @classmethod
-    def anonymous_baskets(cls, tables: dict[str, ir.Table], cutoff: date, products: pd.Index,
+    def anonymous_baskets(cls, tables: dict[str, ir.Table], cutoff: date, products: pd.Index | None,
                           most_products: int = 30, not_products: tuple[str, ...] | None = None) -> PurchaseHistory:
         """Anonymous sales before ``cutoff`` (orders without a customer) as one basket each, over
         ``products`` (the customers' products; others are left out), for counting what sells
@@ -109,13 +109,17 @@ class PurchaseHistory:
 
         from regulars.features import purchases
 
-        orders = purchases(tables["orders"], ibis.literal(cutoff_start(cutoff)))
-        orders = orders.filter(orders.customer_id.isnull())
+        if "anonymous_orders" not in tables:
+            return cls.from_codes(pd.Index([]), products if products is not None else pd.Index([]),
+                                  np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32))
+        orders = purchases(tables["anonymous_orders"], ibis.literal(cutoff_start(cutoff)))
         orders = orders.select("order_id", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
         lines = _merchandise(tables, not_products)
         lines = lines.join(orders, "order_id").select("order_id", "product_id", "day").distinct()
         lines = lines.mutate(size=lines.product_id.count().over(group_by="order_id"))
         frame = lines.filter(lines.size <= most_products).to_pyarrow().to_pandas()
+        if products is None:  # a till's own products (there are no customers' to keep to)
+            products = pd.Index(np.sort(frame["product_id"].unique()))
         product = products.get_indexer(frame["product_id"])
         frame = frame[product >= 0]
         basket, baskets = pd.factorize(frame["order_id"], sort=True)
