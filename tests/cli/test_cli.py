@@ -101,7 +101,9 @@ def test_run_backtest_customer_commands(tmp_path):
     result = run("run", shop, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data["models"]["clv"]["bgnbd"]["params"]) == {"r", "alpha", "a", "b"}
+    clv = data["models"]["clv"]
+    expected = {"r", "alpha", "s", "beta"} if clv["count_model"] == "Pareto/NBD" else {"r", "alpha", "a", "b"}
+    assert set(clv["count_model_fit"]["params"]) == expected
     assert "metrics" in data["models"]["clv"]["evaluation"]
     shown = run("run", shop, "--top", "3")
     assert "Most likely to have lapsed" in shown.output and "Most valuable" in shown.output

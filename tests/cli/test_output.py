@@ -51,6 +51,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "ingest": [shop, crm, "--table", "customers"],
         "status": [shop],
         "quarantine": [shop],
+        "batches": [shop],
         "run": [shop],
         "scores": [shop, "--sort", "churn"],
         "customer": [shop, "C00001"],
@@ -75,6 +76,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         assert isinstance(strict(result.stdout), dict), name
     # a label backtest and a customer with every kind of gap are JSON too
     strict(run("backtest", shop, "--cutoff", "2024-07-01", "--horizon", "90", "--model", "churn", "--json").stdout)
+    strict(run("recommend", shop, "--product", "P101", "--json").stdout)
     assert strict(run("customer", shop, "x1", "--json").stdout)["scores"]["p_alive"] is None  # a lead: no NaN
 
 

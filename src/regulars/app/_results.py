@@ -114,6 +114,8 @@ class CustomerResult(Result):
     horizons: dict[str, int]
     external_ids: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    #: why two figures shown together differ, where they seem to contradict each other
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

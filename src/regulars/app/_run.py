@@ -106,14 +106,15 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 def _lists(wide: pd.DataFrame, top: int) -> dict[str, list[dict[str, Any]]]:
     """The few customers to look at first, from whichever scores the run has."""
     out: dict[str, list[dict[str, Any]]] = {}
-    buyers = wide[wide["p_alive"].notna()]
+    buyers = wide[wide["clv"].notna()]
     value = ["customer_id", "p_alive", "expected_orders_90d", "clv", "reason"]
     if len(buyers):
         out["most_valuable"] = _records(buyers.sort_values("clv", ascending=False).head(top), value)
         # slipping away: repeat customers ranked by the value of their habit that is probably lost
-        repeat = buyers[buyers["orders"] > 1]
+        # (not when the fit cannot tell who has left: P(alive) is then not shown)
+        repeat = buyers[(buyers["orders"] > 1) & buyers["p_alive"].notna()]
         lost = (1 - repeat["p_alive"]) * repeat["orders"] * repeat["expected_order_value"]
-        out["most_likely_lapsed"] = _records(repeat.assign(_lost=lost).sort_values("_lost", ascending=False).head(top),
+        out["most_likely_lapsed"] = [] if repeat.empty else _records(repeat.assign(_lost=lost).sort_values("_lost", ascending=False).head(top),
                                              value)
     risky = wide[wide["churn_probability"].notna()]
     if len(risky):

@@ -9,7 +9,7 @@ import typer
 from regulars.app import SCORE_SORTS
 from regulars.cli._app import INTERNAL_ERROR, command, debugging, progress
 from regulars.cli._options import AsJson, CsvFile, CustomerArg, Cutoff, Top, WorkspaceArg
-from regulars.cli._render import err, json_out, known, line, num, out, pct, table
+from regulars.cli._render import err, json_out, known, line, num, out, pct, table, warn
 
 __all__ = ["print_run"]
 
@@ -28,8 +28,15 @@ def _engaged(title: str, rows: list[dict[str, Any]]) -> Any:
 
 
 def _print_clv(card: dict[str, Any]) -> None:
-    bg, gg = card["bgnbd"], card["gamma_gamma"]
-    line("BG/NBD " + ", ".join(f"{k} {v:.4g}" for k, v in bg["params"].items())
+    bg, gg = card["count_model_fit"], card["gamma_gamma"]
+    tried = card.get("competition") or []
+    if len(tried) > 1:
+        line(f"Purchase-count model: {card['count_model']}, the best on the last 90 days of "
+             + ", ".join(f"{t['model']} (error {t['mae']:.2f})" for t in tried)
+             + f"; 'same rate as before' {tried[0]['baseline_mae']:.2f}")
+    if card.get("degenerate"):
+        warn(card["degenerate"])
+    line(f"{card['count_model']} " + ", ".join(f"{k} {v:.4g}" for k, v in bg["params"].items())
          + f" (log-likelihood {bg['log_likelihood']:.1f}); Gamma-Gamma "
          + ", ".join(f"{k} {v:.4g}" for k, v in gg["params"].items())
          + (f"; spend vs frequency correlation {gg['frequency_value_correlation']:.2f}"
@@ -168,6 +175,9 @@ def customer(
                                                       (o["cancelled"], "cancelled")) if n)
     if o["refunded"]:
         other += f"; {o['refunded']:,.2f} refunded, {(o['total'] or 0) - o['refunded']:,.2f} net"
+    if o.get("purchases") is not None and o["purchases"] < o["count"]:
+        gone = o["count"] - o["purchases"]
+        other += f"; {gone} refunded in full, so {o['purchases']} purchase{'' if o['purchases'] == 1 else 's'}"
     line(f"{result.customer_id}: {o['count']} completed order{'' if o['count'] == 1 else 's'}, "
          f"total {o['total'] or 0:,.2f}" + (f" ({other})" if other else "")
          + (f", first {str(o['first'])[:10]}, last {str(o['last'])[:10]}" if o["count"] else ""), style="bold")
@@ -176,14 +186,17 @@ def customer(
         line("No scores yet; run `regulars run` first.")
         return
     days = result.horizons
-    if known(s.get("p_alive")):
-        line(f"As of {str(s['cutoff'])[:10]}: {s['p_alive']:.0%} likely still a customer; "
+    if known(s.get("clv")):
+        alive = f"{s['p_alive']:.0%} likely still a customer; " if known(s.get("p_alive")) else ""
+        line(f"As of {str(s['cutoff'])[:10]}: {alive}"
              f"{s['expected_orders_90d']:.2f} orders expected in 90 days; lifetime value {num(s['clv'])}")
         line(s["reason"])
     for label, what in (("churn", "no order"), ("conversion", "a first order"), ("support", "a support ticket")):
         if known(s.get(f"{label}_probability")):
             line(f"Chance of {what} in the next {days[label]} days: {s[f'{label}_probability']:.0%} "
                  f"({s[f'{label}_reasons']})")
+    for note in result.notes:
+        line(note, style="italic")
     if known(s.get("engagement")):
         line(f"Engagement {s['engagement']:.0f} points, {s['engagement_tier']}: {s['engagement_reason']}")
     if s.get("segments"):

@@ -1,7 +1,7 @@
 """Scores: everything a run scores per customer, each model family behind one ``Scorer`` protocol."""
 
 from regulars.scores._engagement import EngagementScorer
-from regulars.scores._lifetime import LifetimeValueScorer, score_lifetime_value
+from regulars.scores._lifetime import LifetimeValueScorer, figures_disagree, score_lifetime_value
 from regulars.scores._propensity import ModelCache, PropensityScorer, fingerprint, score_propensity
 from regulars.scores._recommend import RecommendScorer
 from regulars.scores._scorer import RunContext, Scored, Scorer, to_part
@@ -18,6 +18,7 @@ __all__ = [
     "Scorer",
     "TimingScorer",
     "default_scorers",
+    "figures_disagree",
     "fingerprint",
     "score_lifetime_value",
     "score_propensity",

@@ -15,35 +15,50 @@ if TYPE_CHECKING:
 
     from regulars.config import ClvSettings
 
-__all__ = ["LifetimeValueScorer", "score_lifetime_value"]
+__all__ = ["LifetimeValueScorer", "figures_disagree", "score_lifetime_value"]
 
 #: Days ahead of the expected-orders measure.
 HORIZON_DAYS = 90
 
 
-def _explain(scores: pd.DataFrame, currency: str, months: int) -> pd.Series:
+def _explain(scores: pd.DataFrame, currency: str, months: int, model: str = "BG/NBD") -> pd.Series:
     orders = scores["orders"].astype(int)
     since = scores["days_since_last_order"].round().astype(int)
     gap = (scores["recency_days"] / scores["orders"].clip(lower=2).sub(1)).round().astype(int)
-    alive = (scores["p_alive"] * 100).round().astype(int).astype(str) + "%"
+    known = scores["p_alive"].notna()
+    alive = ((scores["p_alive"].fillna(0) * 100).round().astype(int).astype(str) + "% likely still a customer; ")
+    alive = alive.where(known, "")
     value = scores["clv"].fillna(0).round().astype(int).map(lambda v: f"{currency}{v:,}")
     repeat = (orders.astype(str) + " orders, the last " + since.astype(str) + " days ago (usually every "
-              + gap.astype(str) + " days): " + alive + " likely still a customer; worth about "
+              + gap.astype(str) + " days): " + alive + "worth about "
               + value + f" over the next {months} months")
-    once = ("1 order so far, " + since.astype(str) + " days ago: too early to tell if they will return; "
-            "expected " + scores["expected_orders_90d"].round(1).astype(str)
-            + f" orders in the next {HORIZON_DAYS} days")
+    expected = ("expected " + scores["expected_orders_90d"].round(1).astype(str)
+                + f" orders in the next {HORIZON_DAYS} days")
+    # BG/NBD cannot see a one-time buyer leave (they drop out only after a repeat purchase)
+    once_alive = alive if model != "BG/NBD" else alive.str.slice(0, 0)
+    once = ("1 order so far, " + since.astype(str) + " days ago: " + once_alive
+            + ("" if model != "BG/NBD" else "whether they will return cannot be told from one order yet; ")
+            + expected)
     return repeat.where(orders > 1, once)
 
 
 def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, *,
                          currency: str = "") -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Fit BG/NBD and Gamma-Gamma on orders before ``cutoff``; every buyer's measures and the
-    fitted models' facts."""
+    """BG/NBD, MBG/NBD and Pareto/NBD compete on the last horizon before ``cutoff``; the best fit
+    that is not degenerate (refitted on everything before ``cutoff``) and Gamma-Gamma give every
+    buyer's measures. When every fit is degenerate, the best one's expected orders and value are
+    kept, P(alive) is not shown, and the card says why."""
     import numpy as np
 
     from regulars.features import TIME_UNITS, summary_frame
-    from regulars.models.clv import BetaGeoFitter, GammaGammaFitter, predict_customers
+    from regulars.models.clv import (
+        COUNT_MODELS,
+        ConvergenceError,
+        GammaGammaFitter,
+        compete,
+        degenerate,
+        predict_customers,
+    )
 
     summary = summary_frame(orders, cutoff, "days")
     repeaters = int((summary["frequency"] > 0).sum())
@@ -55,41 +70,77 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, 
             f"repeat customers and {settings.min_history_days} days. Load more order history, or choose a "
             "later cutoff."
         )
-    counts = BetaGeoFitter().fit(summary)
+    try:
+        tried = compete(orders, cutoff - timedelta(days=HORIZON_DAYS), HORIZON_DAYS)
+    except InsufficientDataError:
+        tried = []  # too little before the horizon to check: the peers' default answers, unchecked
+    counts, problem = None, None
+    for candidate in tried or [{"model": "BG/NBD", "degenerate": None}]:
+        if candidate["degenerate"] is not None:
+            continue
+        try:
+            fitted = COUNT_MODELS[candidate["model"]]().fit(summary)
+        except ConvergenceError:  # fits on the shorter history, not on all of it: the next one
+            continue
+        problem = degenerate(fitted, summary)
+        if problem is None:
+            counts = fitted
+            break
+    if counts is None:  # every fit is degenerate: the best by the holdout, and P(alive) is not shown
+        for candidate in tried or [{"model": "BG/NBD"}]:
+            try:
+                counts = COUNT_MODELS[candidate["model"]]().fit(summary)
+                break
+            except ConvergenceError:
+                continue
+        if counts is None:
+            counts = COUNT_MODELS["BG/NBD"]().fit(summary)
+        problem = degenerate(counts, summary) or (tried[0]["degenerate"] if tried else None)
     spend = GammaGammaFitter().fit(summary)
     scores = predict_customers(counts, spend, summary, horizon_days=HORIZON_DAYS, months=settings.months,
                                monthly_discount=settings.monthly_discount, unit_days=TIME_UNITS["days"])
+    if problem is not None:
+        scores["p_alive"] = np.nan
     scores = scores.rename(columns={"expected_orders": f"expected_orders_{HORIZON_DAYS}d"})
     scores["orders"] = summary["frequency"].to_numpy() + 1
     scores["recency_days"] = summary["recency"].to_numpy()
     scores["days_since_last_order"] = (summary["T"] - summary["recency"]).to_numpy()
     scores = scores.replace([np.inf, -np.inf], np.nan)
-    scores["reasons"] = _explain(scores, currency, settings.months)
+    scores["reasons"] = _explain(scores, currency, settings.months, counts._model_type)
     facts = {
-        "bgnbd": {**counts.to_dict(), "confidence_intervals": counts.confidence_intervals_},
+        "count_model": counts._model_type,
+        "count_model_fit": {**counts.to_dict(), "confidence_intervals": counts.confidence_intervals_},
         "gamma_gamma": {**spend.to_dict(), "frequency_value_correlation": spend.frequency_value_correlation_},
+        "competition": [{k: v for k, v in t.items() if k != "check"} for t in tried],
+        "degenerate": None if problem is None else (
+            f"{problem}: it cannot tell who has left, so 'still a customer' is not shown; expected orders and "
+            "value come from its purchase rates"),
         "settings": {"horizon_days": HORIZON_DAYS, "months": settings.months,
                      "monthly_discount": settings.monthly_discount},
     }
+    chosen = next((t for t in tried if t["model"] == counts._model_type), None)
+    if chosen is not None:
+        facts["evaluation"] = {"cutoff": str(chosen["check"].cutoff), "horizon_days": HORIZON_DAYS,
+                               "metrics": chosen["check"].metrics}
     return scores, facts
 
 
-def holdout_check(orders: ir.Table, cutoff: date, horizon_days: int = HORIZON_DAYS) -> dict[str, Any]:
-    """How the same recipe did on the last ``horizon_days`` before ``cutoff`` (fitted before them).
-    A fit with nothing to learn (every customer alike) says so instead of showing NaN."""
+def figures_disagree(expected_orders: float | None, churn_probability: float | None, horizon_days: int) -> str | None:
+    """Why a customer's expected orders and chance of no order differ, when they tell different
+    stories (1.14 orders expected in 90 days beside an 88% chance of no order): None when they
+    agree or one is missing. Expected orders imply a chance of no order of about e^-E."""
     import math
 
-    from regulars.models.clv import backtest as clv_backtest
-
-    try:
-        result = clv_backtest(orders, cutoff - timedelta(days=horizon_days), horizon_days)
-    except InsufficientDataError as exc:
-        return {"skipped": f"no holdout check: {exc}"}
-    metrics = result.metrics
-    if not all(math.isfinite(metrics["bgnbd"][k]) for k in ("mae", "total_predicted")):
-        return {"skipped": "no holdout check: the model found no variation between customers to learn from "
-                           "(its predictions are undefined), so there is nothing to compare"}
-    return {"cutoff": str(result.cutoff), "horizon_days": horizon_days, "metrics": metrics}
+    if expected_orders is None or churn_probability is None or not (
+            math.isfinite(expected_orders) and math.isfinite(churn_probability)):
+        return None
+    implied = math.exp(-max(expected_orders, 0.0))
+    if abs(churn_probability - implied) < 0.4:
+        return None
+    return (f"These two figures differ: the expected orders carry this customer's own long-run rate forward "
+            f"(about {implied:.0%} chance of no order in {horizon_days} days at that rate), while the chance of no "
+            f"order ({churn_probability:.0%}) learns from what happened to customers like them lately. "
+            f"{'Their recent silence weighs more in the second.' if churn_probability > implied else ''}").strip()
 
 
 class LifetimeValueScorer:
@@ -110,6 +161,8 @@ class LifetimeValueScorer:
 
         orders = ctx.tables["orders"]
         frame, facts = score_lifetime_value(orders, ctx.cutoff, ctx.settings.clv, currency=ctx.currency)
-        facts["evaluation"] = holdout_check(orders, ctx.cutoff)
-        version = fingerprint(bgnbd=facts["bgnbd"]["params"], gg=facts["gamma_gamma"]["params"])
+        facts.setdefault("evaluation", {"skipped": "no holdout check: too little history before the last "
+                                                   f"{HORIZON_DAYS} days to fit on"})
+        version = fingerprint(counts=[facts["count_model"], facts["count_model_fit"]["params"]],
+                              gg=facts["gamma_gamma"]["params"])
         return Scored(frame=frame, card=facts, version=version)

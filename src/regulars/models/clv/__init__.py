@@ -4,6 +4,7 @@ from regulars.models.clv._backtest import Backtest, backtest
 from regulars.models.clv._base import ConvergenceError, NotFittedError
 from regulars.models.clv._bgbb import BetaGeoBetaBinomFitter
 from regulars.models.clv._bgnbd import BetaGeoFitter
+from regulars.models.clv._choose import COUNT_MODELS, compete, degenerate
 from regulars.models.clv._gammagamma import GammaGammaFitter
 from regulars.models.clv._mbgnbd import ModifiedBetaGeoFitter
 from regulars.models.clv._paretonbd import ParetoNBDFitter
@@ -14,13 +15,16 @@ __all__ = [
     "Backtest",
     "BetaGeoBetaBinomFitter",
     "BetaGeoFitter",
+    "COUNT_MODELS",
     "ConvergenceError",
     "GammaGammaFitter",
     "ModifiedBetaGeoFitter",
     "NotFittedError",
     "ParetoNBDFitter",
     "backtest",
+    "compete",
     "customer_lifetime_value",
+    "degenerate",
     "predict_customers",
     "simulate_bgnbd",
 ]

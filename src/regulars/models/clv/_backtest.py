@@ -33,6 +33,8 @@ class Backtest:
     metrics: dict[str, dict[str, float]]
     curve: pd.DataFrame = field(repr=False)
     per_customer: pd.DataFrame = field(repr=False)
+    model: Any = field(default=None, repr=False)
+    summary: pd.DataFrame = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,8 +61,10 @@ def _metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
 
 
 def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "days",
-             penalizer: float = 0.0, min_repeaters: int = 2) -> Backtest:
-    """Fit BG/NBD (+ Gamma-Gamma) on orders before ``cutoff``; score the next ``horizon_days``."""
+             penalizer: float = 0.0, min_repeaters: int = 2, fitter: type = BetaGeoFitter) -> Backtest:
+    """Fit ``fitter`` (BG/NBD by default; + Gamma-Gamma) on orders before ``cutoff``; score the next
+    ``horizon_days``. The model's metrics are under "bgnbd" whichever model it is (its name is
+    in ``params``' model)."""
     unit_days = TIME_UNITS[unit]
     start = cutoff_start(cutoff)
     end = start + timedelta(days=horizon_days)
@@ -69,7 +73,7 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
     if repeaters < max(min_repeaters, 2):
         raise InsufficientDataError(f"only {repeaters} customers bought more than once before {cutoff}; a backtest "
                                     f"needs at least {max(min_repeaters, 2)}. Choose a later cutoff.")
-    model = BetaGeoFitter(penalizer=penalizer).fit(summary)
+    model = fitter(penalizer=penalizer).fit(summary)
     holdout = holdout_purchases(orders, start, end)
     ids = summary["customer_id"]
     # each holdout purchase day's customer in the summary (-1: not in the cohort), found once;
@@ -107,5 +111,7 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
         "predicted": [float(model.conditional_expected_number_of_purchases_up_to_time(min(7 * w, horizon_days) / unit_days, summary).sum())
                       for w in weeks],
     })
+    per_customer["p_alive"] = model.conditional_probability_alive(summary)
     return Backtest(cutoff=cutoff, horizon_days=horizon_days, customers=len(summary), params=model.params_,
-                    metrics=metrics, curve=curve, per_customer=per_customer)
+                    metrics=metrics, curve=curve, per_customer=per_customer, model=model,
+                    summary=summary)
