@@ -44,6 +44,9 @@ class Column:
     maximum: float | None = None
     #: text kept in upper case (currency codes: "usd", "Usd" and "USD" are one ISO 4217 code)
     upper: bool = False
+    #: a word outside ``choices`` is kept (as a snake_case word) and reported, not quarantined:
+    #: a platform's own status ("OpenPending") is no reason to lose the row
+    open_choices: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -81,7 +84,7 @@ class TableContract:
 EVENT_TYPES = (
     "page_view", "pricing_view", "demo_request", "contact_form", "form_submit", "download",
     "faq_view", "email_sent", "email_open", "email_click", "email_bounce", "email_unsubscribe",
-    "cart_add", "cart_abandon", "checkout_start", "search", "product_view", "login",
+    "cart_add", "cart_abandon", "checkout_start", "checkout", "search", "product_view", "login",
     "social_engagement", "webinar_attend", "lead_created", "lead_converted", "sms_click",
 )
 
@@ -100,6 +103,17 @@ _TICKET_STATUS = (
     ("waiting on third party", "pending"),
 )
 _VARIANT = (("control", "holdout"), ("test", "treatment"))
+#: Common web-analytics names (Shopify's web pixels, Segment's spec, GA4) in regulars' words.
+_EVENT_NAMES = (
+    ("page_viewed", "page_view"), ("pageview", "page_view"), ("page", "page_view"), ("viewed_page", "page_view"),
+    ("product_viewed", "product_view"), ("viewed_product", "product_view"), ("view_item", "product_view"),
+    ("product_added_to_cart", "cart_add"), ("added_to_cart", "cart_add"), ("add_to_cart", "cart_add"),
+    ("cart_abandoned", "cart_abandon"), ("checkout_started", "checkout_start"), ("begin_checkout", "checkout_start"),
+    ("checkout_completed", "checkout"), ("order_completed", "checkout"), ("purchase", "checkout"),
+    ("search_submitted", "search"), ("products_searched", "search"), ("email_opened", "email_open"),
+    ("email_clicked", "email_click"), ("email_link_clicked", "email_click"), ("unsubscribed", "email_unsubscribe"),
+    ("form_submitted", "form_submit"), ("signed_up", "lead_created"), ("file_downloaded", "download"),
+)
 
 CONTRACTS: dict[str, TableContract] = {
     t.name: t
@@ -138,7 +152,7 @@ CONTRACTS: dict[str, TableContract] = {
                 Column("amount", "number", required=True),
                 Column("currency", "text", upper=True),
                 Column("status", "choice", choices=("completed", "refunded", "cancelled"),
-                       synonyms=_ORDER_STATUS),
+                       synonyms=_ORDER_STATUS, open_choices=True),
                 Column("channel", "text"),
                 Column("discount", "number", minimum=0),
             ),
@@ -173,7 +187,7 @@ CONTRACTS: dict[str, TableContract] = {
             (
                 Column("customer_id", "id", required=True),
                 Column("occurred_at", "timestamp", required=True),
-                Column("event_type", "choice", required=True),
+                Column("event_type", "choice", required=True, synonyms=_EVENT_NAMES),
                 Column("channel", "text"),
                 Column("campaign_id", "id"),
                 Column("url", "text"),
@@ -194,7 +208,7 @@ CONTRACTS: dict[str, TableContract] = {
                 Column("category", "text"),
                 Column("priority", "text"),
                 Column("status", "choice", choices=("open", "pending", "solved", "closed"),
-                       synonyms=_TICKET_STATUS),
+                       synonyms=_TICKET_STATUS, open_choices=True),
                 Column("csat", "number", minimum=0, maximum=5),
                 Column("text", "text"),
             ),

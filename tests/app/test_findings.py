@@ -321,3 +321,25 @@ def test_on_a_small_shop_the_model_that_ranks_best_answers_and_chance_is_said(tm
     assert result.skipped["conversion"].startswith("no better than chance")  # 42 leads: a coin toss
     app.edit_playbooks(shop, playbook="churn-win-back", enabled=True, save=True)
     assert app.plan_playbooks(shop).not_applicable == {}
+
+
+def test_web_analytics_event_names_are_regulars_words(workspace, write):
+    """Finding 16: events named page_viewed, product_added_to_cart, checkout_completed earned no points."""
+    path = write("events.csv", "customer_id,occurred_at,event_type\na,2024-01-01 10:00,page_viewed\n"
+                               "a,2024-01-01 10:01,product_added_to_cart\nb,2024-01-01 10:02,checkout_completed\n"
+                               "b,2024-01-02 10:00,Page Viewed\nc,2024-01-02,our_own_event\n")
+    app.ingest(workspace, [path], table="events")
+    assert sorted(r[0] for r in query(workspace, "SELECT event_type FROM events")) == [
+        "cart_add", "checkout", "our_own_event", "page_view", "page_view"]
+
+
+def test_a_status_word_regulars_does_not_know_is_kept_and_said(workspace, write):
+    """Finding 16: Freshdesk's OpenPending failed the preset; it is a ticket like any other."""
+    path = write("t.csv", "ticket_id,customer_id,opened_at,status\nT1,a,2024-01-01,Open\nT2,b,2024-01-02,OpenPending\n")
+    (load,) = app.ingest(workspace, [path], table="tickets").loads
+    assert load.rows_accepted == 2 and any("openpending (1)" in c for c in load.changes)
+    orders = write("o.csv", "order_id,customer_id,ordered_at,amount,status\nO1,a,2024-01-01,5,paid\n"
+                            "O2,b,2024-01-02,6,on hold review\n")
+    (load,) = app.ingest(workspace, [orders], table="orders").loads
+    assert load.rows_accepted == 2 and "not counted as a purchase" in load.changes[0]
+    assert query(workspace, "SELECT status FROM orders ORDER BY order_id") == [("completed",), ("on_hold_review",)]

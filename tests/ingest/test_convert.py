@@ -67,7 +67,11 @@ def test_choice_synonyms_and_booleans(con):
     status = CONTRACTS["orders"].column("status")
     assert one(con, value_sql(status, FieldSpec("status"), "s", False, "auto"), "Paid") == "completed"
     assert one(con, value_sql(status, FieldSpec("status"), "s", False, "auto"), "Canceled") == "cancelled"
-    assert one(con, value_sql(status, FieldSpec("status"), "s", False, "auto"), "pending") is None
+    # a status word regulars does not know is kept (and reported at load), not lost
+    assert one(con, value_sql(status, FieldSpec("status"), "s", False, "auto"), "On Hold") == "on_hold"
+    assert one(con, value_sql(status, FieldSpec("status"), "s", False, "auto"), "??") is None
+    kind = CONTRACTS["feedback"].column("kind")  # a closed vocabulary stays closed
+    assert one(con, value_sql(kind, FieldSpec("kind"), "s", False, "auto"), "rating") is None
     consent = CONTRACTS["customers"].column("consent_email")
     assert one(con, value_sql(consent, FieldSpec("consent_email"), "s", False, "auto"), "Yes") is True
     assert one(con, value_sql(consent, FieldSpec("consent_email"), "s", False, "auto"), "unsubscribed") is False

@@ -161,9 +161,12 @@ def value_sql(column: Column, spec: FieldSpec, s: str, dayfirst: bool, decimal: 
         norm = f"(CASE {norm} {whens} ELSE {norm} END)"
     if column.choices:
         allowed = ", ".join(lit(c) for c in column.choices)
-        slow = f"(CASE WHEN {norm} IN ({allowed}) THEN {norm} END)"
+        other = f" WHEN regexp_full_match({norm}, '[a-z][a-z0-9_]*') THEN {norm}" if column.open_choices else ""
+        slow = f"(CASE WHEN {norm} IN ({allowed}) THEN {norm}{other} END)"
         return f"(CASE WHEN {s} IN ({allowed}) THEN {s} ELSE {slow} END)"
     slow = f"(CASE WHEN regexp_full_match({norm}, '[a-z][a-z0-9_]*') THEN {norm} END)"
+    if column.synonyms:  # a word already snake_case may still be a synonym (page_viewed: page_view)
+        return slow
     return f"(CASE WHEN regexp_full_match({s}, '[a-z][a-z0-9_]*') THEN {s} ELSE {slow} END)"
 
 

@@ -221,6 +221,7 @@ class Store:
                 FROM {QUARANTINE}""",
             [batch_id, staged.table, source_name],
         )
+        changes = [*(changes or []), *self._unknown_words(staged.table, batch_id)]
         loaded_at = now()
         con.execute(
             "INSERT INTO batches (batch_id, seq, table_name, source_name, content_hash, mapping, rows_read, "
@@ -246,6 +247,24 @@ class Store:
             customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
             rows_updated=staged.rows_updated, changes=list(changes or []),
         )
+
+    def _unknown_words(self, table: str, batch_id: str) -> list[str]:
+        """Words of this batch's open choice columns (statuses) that regulars does not know:
+        kept as they are, and said."""
+        out = []
+        for c in CONTRACTS[table].columns if table in CONTRACTS else ():
+            if not c.open_choices:
+                continue
+            found = self.con.execute(
+                f"SELECT {quote(c.name)}, count(*) FROM {table} WHERE batch_id = ? AND {quote(c.name)} NOT IN "
+                f"({', '.join(repr(v) for v in c.choices)}) GROUP BY 1 ORDER BY 2 DESC, 1", [batch_id]).fetchall()
+            if found:
+                words = ", ".join(f"{w} ({n:,})" for w, n in found[:5]) + (" ..." if len(found) > 5 else "")
+                meaning = ("such an order is not counted as a purchase" if table == "orders"
+                           else "such a ticket counts as not yet solved")
+                out.append(f"{c.name}: words regulars does not know, stored as they are: {words}; {meaning} "
+                           f"(known: {', '.join(c.choices)})")
+        return out
 
     def _columns(self, table: str) -> list[str]:
         return [c.name for c in CONTRACTS[table].columns] + ["attributes"]
