@@ -343,3 +343,20 @@ def test_a_status_word_regulars_does_not_know_is_kept_and_said(workspace, write)
     (load,) = app.ingest(workspace, [orders], table="orders").loads
     assert load.rows_accepted == 2 and "not counted as a purchase" in load.changes[0]
     assert query(workspace, "SELECT status FROM orders ORDER BY order_id") == [("completed",), ("on_hold_review",)]
+
+
+def test_a_preset_whose_column_is_missing_falls_back_to_the_suggestion_and_says_so(workspace, tmp_path):
+    """Finding 16: a Stripe export without its `id` column failed the preset, though `map` read it."""
+    import csv
+
+    from tests.conftest import FIXTURES
+
+    with (FIXTURES / "stripe_payments.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    path = tmp_path / "payments.csv"
+    with path.open("w", newline="") as f:
+        csv.writer(f).writerows(r[1:] for r in rows)  # without id
+    (load,) = app.ingest(workspace, [path], preset_name="stripe-payments").loads
+    assert load.rows_quarantined == 0 and load.rows_read == len(rows) - 1
+    assert "column 'id' is not in the file; used 'PaymentIntent ID'" in load.changes[0]
+    assert {r[0] for r in query(workspace, "SELECT order_id FROM orders")} <= {r[-1] for r in rows[1:]}

@@ -105,10 +105,15 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
         if table != "orders":
             raise SettingsError("--no-customers is for orders files without customers (a till)")
         used = replace(used, no_customers=True)
+    fell_back: list[str] = []
     try:
         fields, unused = used.resolve(raw.columns, where=str(info.path))
     except SourceError as exc:
-        raise SourceError(str(exc) + _fitting_hint(raw.columns, mapping)) from None
+        patched = _preset_fallback(con, raw.columns, used, fell_back)
+        if patched is None:
+            raise SourceError(str(exc) + _fitting_hint(raw.columns, mapping)) from None
+        used = patched
+        fields, unused = used.resolve(raw.columns, where=str(info.path))
     step("validating")
     staged = stage(
         con, used, fields, unused, content_hash=info.content_hash,
@@ -126,7 +131,7 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
 
     def write() -> BatchResult:
         result = store.write_batch(staged, source_name=info.name, content_hash=info.content_hash,
-                                   mapping=used.name, changes=changes)
+                                   mapping=used.name, changes=[*fell_back, *changes])
         kept = next((c for c in unused if used.external_id and c.lower() == used.external_id.lower()), None)
         if kept is not None:
             record_external_ids(store, result.batch_id, table, kept, _platform(used.name))
@@ -138,6 +143,50 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
         result = write()
         fault_point("before_commit")
     return result
+
+
+#: Words in the names of columns likely to hold each id, to break ties between id columns.
+_ID_WORDS = {"order_id": ("order", "payment", "charge", "transaction", "invoice", "intent", "receipt"),
+             "ticket_id": ("ticket", "case", "request"), "message_id": ("message",)}
+
+
+def _preset_fallback(con: Any, columns: list[str], mapping: Mapping, said: list[str]) -> Mapping | None:
+    """A preset whose columns for a required field are not in the file (a Stripe export without
+    ``id``): the field from the suggestion for this file (names, then values), saying which
+    column it used. None when the suggestion has no column for every missing field either."""
+    from regulars.ingest import FieldSpec
+    from regulars.ingest import suggest_mapping as suggest
+
+    if not mapping.name.startswith("preset ") or mapping.shape != "rows":
+        return None
+    present = {c.lower() for c in columns}
+    missing = [t for t in mapping.required_targets()
+               if not any(s.lower() in present for f in mapping.fields if f.target == t for s in (*f.sources,
+                                                                                              *f.fallback))]
+    if not missing:
+        return None
+    sample = con.execute(f"SELECT {', '.join(quote(c) for c in columns)} FROM _raw LIMIT {SAMPLE_ROWS}").fetch_df()
+    rows = sample.astype(object).where(sample.notna(), None).to_dict("records")
+    guesses = {g.target: g for g in suggest(mapping.table, columns, rows)}
+    taken = {s.lower() for f in mapping.fields for s in f.sources if s.lower() in present}
+    fields = list(mapping.fields)
+    for target in missing:
+        guess = guesses.get(target)
+        source, how, transform = (guess.source, guess.how, guess.transform) if guess else (None, "", None)
+        if target.endswith("_id"):  # an id: the id-named column with the most distinct values
+            ids = [c for c in columns if re.search(r"(^|[^a-z])id$", c.lower()) and c.lower() not in taken]
+            counts = {c: sample[c].dropna().astype(str).str.strip().replace("", None).dropna().nunique() for c in ids}
+            words = _ID_WORDS.get(target, ())
+            best = max(counts, key=lambda c: (counts[c], any(w in c.lower() for w in words)), default=None)
+            if best is not None and counts[best] > (counts.get(source, 0) if source else 0):
+                source, how, transform = best, "the id column with the most distinct values", None
+        if source is None or source.lower() in taken:
+            return None
+        looked = ", ".join(repr(c) for f in mapping.fields if f.target == target for c in f.sources) or repr(target)
+        fields = [f for f in fields if f.target != target] + [FieldSpec(target, sources=(source,),
+                                                                        transform=transform)]
+        said.append(f"{target}: the {mapping.name} column {looked} is not in the file; used {source!r} ({how})")
+    return replace(mapping, fields=tuple(fields))
 
 
 def _platform(mapping_name: str) -> str:
