@@ -157,8 +157,8 @@ def _preset_fallback(con: Any, columns: list[str], mapping: Mapping, said: list[
     from regulars.ingest import FieldSpec
     from regulars.ingest import suggest_mapping as suggest
 
-    if not mapping.name.startswith("preset ") or mapping.shape != "rows":
-        return None
+    if not mapping.name.startswith("preset ") or mapping.shape != "rows" or _fitting_hint(columns, mapping):
+        return None  # (another vendor's file: the preset that fits is named instead)
     present = {c.lower() for c in columns}
     missing = [t for t in mapping.required_targets()
                if not any(s.lower() in present for f in mapping.fields if f.target == t for s in (*f.sources,
