@@ -88,6 +88,10 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
     frames = frames or FeatureFrames(tables)
     train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days, frames)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days, frames)
+    if not len(test_y):
+        who = {"conversion": "leads (customers known before it with no order yet)",
+               "support": "customers"}.get(label, "customers with an order before it")
+        raise InsufficientDataError(f"there are no {who} as of {cutoff}")
     if len(np.unique(test_y)) < 2:
         raise InsufficientDataError(f"all {len(test_y):,} customers tested as of {cutoff} had the same outcome, "
                                     "so there is nothing to rank; choose another cutoff or a longer horizon")
