@@ -360,3 +360,17 @@ def test_a_preset_whose_column_is_missing_falls_back_to_the_suggestion_and_says_
     assert load.rows_quarantined == 0 and load.rows_read == len(rows) - 1
     assert "column 'id' is not in the file; used 'PaymentIntent ID'" in load.changes[0]
     assert {r[0] for r in query(workspace, "SELECT order_id FROM orders")} <= {r[-1] for r in rows[1:]}
+
+
+def test_checkout_events_that_carry_their_order_become_orders(workspace, write):
+    """Finding 16: checkout events carrying order data never became orders."""
+    path = write("events.csv", "customer_id,occurred_at,event_type,Order ID,Total Price,Currency\n"
+                               "a,2024-01-01 10:00,page_viewed,,,\na,2024-01-01 10:05,checkout_completed,#1001,42.50,eur\n"
+                               "b,2024-01-02 11:00,checkout_completed,#1002,19.99,EUR\n"
+                               "b,2024-01-02 11:01,checkout_completed,,5,EUR\n")
+    (load,) = app.ingest(workspace, [path], table="events").loads
+    assert load.written["orders (from checkout events)"] == 2
+    assert query(workspace, "SELECT order_id, customer_id, amount, currency FROM orders ORDER BY 1") == [
+        ("#1001", "a", 42.5, "EUR"), ("#1002", "b", 19.99, "EUR")]
+    app.undo(workspace, load.batch_id)  # the orders came with the batch, and go with it
+    assert query(workspace, "SELECT count(*) FROM orders") == [(0,)]

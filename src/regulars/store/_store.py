@@ -20,6 +20,7 @@ from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
 from regulars.store._identity import normalise_phones, refresh_identities
+from regulars.store._checkouts import orders_from_checkouts
 from regulars.store._owner import busy_error
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
@@ -214,6 +215,10 @@ class Store:
             created += self._insert_stubs(staged.table, staged.outputs[staged.table], batch_id)
             if created:
                 written["customers"] = created
+        if staged.table == "events":
+            made = orders_from_checkouts(con, batch_id)
+            if made:
+                written["orders (from checkout events)"] = made
         self._mark_first_seen(staged.table, batch_id)
         normalise_phones(self.con, self.settings, batch_id)
         con.execute(
