@@ -374,3 +374,11 @@ def test_checkout_events_that_carry_their_order_become_orders(workspace, write):
         ("#1001", "a", 42.5, "EUR"), ("#1002", "b", 19.99, "EUR")]
     app.undo(workspace, load.batch_id)  # the orders came with the batch, and go with it
     assert query(workspace, "SELECT count(*) FROM orders") == [(0,)]
+
+
+def test_map_says_when_a_required_column_reads_nothing(tmp_path, write):
+    """Finding 11: map showed 0% for a date column and still wrote it, unremarked."""
+    path = write("bad.csv", "order_id,customer_id,ordered_at,amount\n1,a,next tuesday,5\n2,b,soon,6\n")
+    result = runner.invoke(cli, ["map", str(path), "--table", "orders", "--write", str(tmp_path / "m.toml")])
+    assert result.exit_code == 0 and "would quarantine every row" in result.output
+    assert "# FIX: no value in column 'ordered_at' reads as ordered_at" in (tmp_path / "m.toml").read_text()

@@ -107,6 +107,10 @@ def map_file(
                     right=("reads",), fold=("e.g.", "how")))
     if result.missing:
         warn(f"required and not found: {', '.join(result.missing)}; name the columns in the mapping file")
+    for g in result.guesses:
+        if g["required"] and g["source"] and g["parsed"] == 0:
+            warn(f"{g['target']}: no value in column {g['source']!r} reads as {g['target']}; loading as suggested would "
+                 "quarantine every row: give its format in the mapping file, or name another column")
     if result.written:
         line(f"wrote {result.written}; edit it, then `regulars ingest DIR {file} --mapping {result.written}`")
     else:

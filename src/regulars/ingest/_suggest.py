@@ -202,7 +202,10 @@ def mapping_text(table: str, guesses: list[Guess], file_name: str, settings: dic
         sample = ", ".join(g.samples).replace("\n", " ")
         key = json.dumps(g.target) if "." in g.target else g.target
         entry = f"{key} = {value}    # {g.how}{parsed}; e.g. {sample}"
-        if doubtful:  # left out, so it is not mapped by its name either; the user maps its values first
+        if g.required and g.parsed == 0:  # every row would be quarantined: say so where it is edited
+            entry = (f"{key} = {value}    # FIX: no value in column {g.source!r} reads as {g.target} (e.g. {sample}); "
+                     "give its format (format = \"%d %b %Y\"), or name another column")
+        elif doubtful:  # left out, so it is not mapped by its name either; the user maps its values first
             entry = (f"{key} = {{ ignore = true }}    # {g.source!r}: {g.how}{parsed}; e.g. {sample}: to load it, "
                      f"map its values (values = {{ ... }} or format = ...)")
         lines.append(entry[:300])
