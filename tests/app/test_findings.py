@@ -382,3 +382,30 @@ def test_map_says_when_a_required_column_reads_nothing(tmp_path, write):
     result = runner.invoke(cli, ["map", str(path), "--table", "orders", "--write", str(tmp_path / "m.toml")])
     assert result.exit_code == 0 and "would quarantine every row" in result.output
     assert "# FIX: no value in column 'ordered_at' reads as ordered_at" in (tmp_path / "m.toml").read_text()
+
+
+def test_stripe_refunds_leave_the_charge_net_and_a_full_refund_is_no_purchase(workspace, tmp_path):
+    """Finding 5: Stripe refunds (and Shopify's refunded amount) offset their order."""
+    import csv
+
+    from tests.conftest import FIXTURES
+
+    with (FIXTURES / "stripe_payments.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    partial = list(rows[1])
+    for column, value in (("id", "ch_part"), ("Amount", "42.00"), ("Amount Refunded", "10.00"),
+                          ("Status", "Partially Refunded")):
+        partial[head.index(column)] = value
+    path = tmp_path / "payments.csv"
+    with path.open("w", newline="") as f:
+        csv.writer(f).writerows([*rows, partial])
+    app.ingest(workspace, [path], preset_name="stripe-payments")
+    got = dict(query(workspace, "SELECT order_id, amount FROM orders WHERE order_id IN ('ch_part', 'ch_3Pa2')"))
+    assert got["ch_part"] == 32.0 and got["ch_3Pa2"] == 0.0  # 9.50 charged and refunded in full
+    from regulars.features import purchases
+    from regulars.store import open_workspace
+
+    with open_workspace(workspace).store(read_only=True) as store:
+        bought = purchases(store.feature_inputs()["orders"]).to_pyarrow().to_pandas()
+    assert "ch_3Pa2" not in set(bought["order_id"]) and bought.loc[bought["order_id"] == "ch_part", "amount"].item() == 32

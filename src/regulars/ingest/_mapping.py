@@ -24,7 +24,8 @@ blank), ``fallback`` (columns whose value is used, in order, on rows where the c
 blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs", or "unquote":
 drop the apostrophe Shopify puts before ids, zip codes and phones to keep spreadsheets off them),
 ``by_header`` (column = value, in order: the first column the file has decides every row's value,
-as which of a vendor's files it is; none of them leaves the field unknown).
+as which of a vendor's files it is; none of them leaves the field unknown), ``minus`` (a number
+column subtracted where it has a value: an amount net of its refunded part).
 Source columns no field uses are kept in ``attributes``.
 """
 
@@ -45,7 +46,7 @@ __all__ = ["FieldSpec", "Mapping", "ResolvedField", "auto_mapping", "load_mappin
 Shape = Literal["rows", "order_lines"]
 _FIELD_KEYS = {
     "from", "concat", "constant", "generate", "format", "decimal", "values", "prefixes",
-    "otherwise", "default", "true", "false", "transform", "fallback", "ignore", "by_header",
+    "otherwise", "default", "true", "false", "transform", "fallback", "ignore", "by_header", "minus",
 }
 _TOP_KEYS = {"table", "shape", "delimiter", "dayfirst", "decimal", "columns", "description", "external_id",
              "packed_items", "packed_groups", "no_customers"}
@@ -77,6 +78,8 @@ class FieldSpec:
     #: (column, value) pairs: the first column the file's header has decides the value of every
     #: row (which of a vendor's files this is); none of them: the field is left unknown
     by_header: tuple[tuple[str, str], ...] = ()
+    #: a number column subtracted where it has a value (an amount net of its refunded part)
+    minus: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,14 @@ class Mapping:
                 source, backups = backups[0], backups[1:]
             if spec.sources and source is None and spec.default is None:
                 continue
-            spec = replace(spec, fallback=backups)
+            spec = replace(spec, fallback=backups, minus=find(spec.minus) if spec.minus else None)
             if spec.concat:
                 kept = tuple(found for c in spec.concat if (found := find(c)) is not None)
                 if not kept:
                     continue
                 spec = replace(spec, concat=kept)
-            used.update(c.lower() for c in ([source] if source else []) + list(spec.concat) + list(spec.fallback))
+            used.update(c.lower() for c in ([source] if source else []) + list(spec.concat) + list(spec.fallback)
+                        + ([spec.minus] if spec.minus else []))
             resolved.append(ResolvedField(spec, column, source))
         bound = {r.spec.target for r in resolved}
         if self.shape == "rows":  # columns already named like canonical ones map themselves
@@ -269,6 +273,7 @@ def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -
         transform=raw.get("transform"),
         fallback=_text_tuple(raw["fallback"], where) if "fallback" in raw else (),
         by_header=_pairs(raw["by_header"], where) if "by_header" in raw else (),
+        minus=_text_tuple(raw["minus"], where)[0] if "minus" in raw else None,
     )
 
 

@@ -65,7 +65,7 @@ PRESETS: dict[str, dict[str, Any]] = {
                                                                                "Shipping Phone"],
                             "transform": "email"},
             "ordered_at": ["Created at", "Paid at"],
-            "amount": "Total",
+            "amount": {"from": "Total", "minus": "Refunded Amount"},
             "currency": "Currency",
             "status": {"from": "Financial Status",
                        "values": {"pending": "completed", "authorized": "completed",
@@ -291,7 +291,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             # the customer's email, else Stripe's customer id; neither: an anonymous sale
             "customer_id": {"from": "Customer Email", "fallback": ["Customer ID"], "transform": "email"},
             "ordered_at": ["Created (UTC)", "Created date (UTC)", "Created"],
-            "amount": "Amount",
+            # net of what was refunded: a charge refunded in full is worth nothing and is no purchase
+            "amount": {"from": "Amount", "minus": "Amount Refunded"},
             "currency": "Currency",
             "status": {"from": ["Status", "Status (Payment)"],
                        "values": {"paid": "completed", "succeeded": "completed", "partially refunded": "completed",

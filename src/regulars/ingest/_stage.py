@@ -19,6 +19,7 @@ import duckdb
 
 from regulars.ingest._convert import (
     lit,
+    number_sql,
     problem_sql,
     problems_sql,
     quote,
@@ -138,6 +139,9 @@ def _typed_sql(
             # A refund line lists what came back; its quantity is stored as a positive count.
             refunded = value_sql(status.column, status.spec, quote("s:status"), first, decimal)
             value = f"CASE WHEN {refunded} = 'refunded' THEN abs({value}) ELSE {value} END"
+        if f.spec.minus and f.column.kind == "number":  # net of another column (the refunded part)
+            less = number_sql(f"NULLIF(trim(CAST({quote('r:' + f.spec.minus)} AS VARCHAR)), '')", decimal)
+            value = f"({value} - coalesce({less}, 0))"
         values.append(f"{value} AS {v}")
         problems += problem_sql(f.spec.target, f.column, s, v, f.spec.target in required)
     if orders:  # a file without a customer column is all anonymous sales
