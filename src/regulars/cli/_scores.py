@@ -31,7 +31,9 @@ def _print_clv(card: dict[str, Any]) -> None:
     bg, gg = card["count_model_fit"], card["gamma_gamma"]
     tried = card.get("competition") or []
     if len(tried) > 1:
-        line(f"Purchase-count model: {card['count_model']}, the best on the last 90 days of "
+        how = ("the one that could be fitted, though every candidate is degenerate" if card.get("degenerate")
+               else "the best")
+        line(f"Purchase-count model: {card['count_model']}, {how} on the last 90 days of "
              + ", ".join(f"{t['model']} (error {t['mae']:.2f})" for t in tried)
              + f"; 'same rate as before' {tried[0]['baseline_mae']:.2f}")
     if card.get("degenerate"):
