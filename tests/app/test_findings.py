@@ -409,3 +409,12 @@ def test_stripe_refunds_leave_the_charge_net_and_a_full_refund_is_no_purchase(wo
     with open_workspace(workspace).store(read_only=True) as store:
         bought = purchases(store.feature_inputs()["orders"]).to_pyarrow().to_pandas()
     assert "ch_3Pa2" not in set(bought["order_id"]) and bought.loc[bought["order_id"] == "ch_part", "amount"].item() == 32
+
+
+def test_two_figures_that_tell_different_stories_are_explained():
+    """Finding 7: "1.14 orders expected in 90 days" beside "88% chance of no order in 90 days"."""
+    from regulars.scores import figures_disagree
+
+    said = figures_disagree(1.14, 0.88, 90)
+    assert said and "about 32% chance of no order in 90 days at that rate" in said and "88%" in said
+    assert figures_disagree(1.14, 0.35, 90) is None and figures_disagree(None, 0.88, 90) is None

@@ -139,8 +139,7 @@ def figures_disagree(expected_orders: float | None, churn_probability: float | N
         return None
     return (f"These two figures differ: the expected orders carry this customer's own long-run rate forward "
             f"(about {implied:.0%} chance of no order in {horizon_days} days at that rate), while the chance of no "
-            f"order ({churn_probability:.0%}) learns from what happened to customers like them lately. "
-            f"{'Their recent silence weighs more in the second.' if churn_probability > implied else ''}").strip()
+            f"order ({churn_probability:.0%}) learns from what happened to customers like them lately.")
 
 
 class LifetimeValueScorer:
