@@ -78,7 +78,16 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
                upsert: bool, own_transaction: bool, no_customers: bool = False) -> BatchResult:
     """Stage one file and write it as a batch: in its own transaction, or (for a set of files)
     in the caller's."""
-    from regulars.ingest import auto_mapping, header_changes, read_raw, release_raw, stage, unpack_groups, unpack_items
+    from regulars.ingest import (
+        auto_mapping,
+        header_changes,
+        preset_fallback,
+        read_raw,
+        release_raw,
+        stage,
+        unpack_groups,
+        unpack_items,
+    )
 
     settings = workspace.settings
     earlier = store.find_batch(info.content_hash, table, "upsert" if upsert else "insert")
@@ -109,7 +118,9 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
     try:
         fields, unused = used.resolve(raw.columns, where=str(info.path))
     except SourceError as exc:
-        patched = _preset_fallback(con, raw.columns, used, fell_back)
+        # another vendor's file is told which preset fits; a preset missing a column takes the suggestion's
+        patched = None if _fitting_hint(raw.columns, mapping) else preset_fallback(
+            con, raw.columns, used, fell_back, SAMPLE_ROWS)
         if patched is None:
             raise SourceError(str(exc) + _fitting_hint(raw.columns, mapping)) from None
         used = patched
@@ -143,50 +154,6 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
         result = write()
         fault_point("before_commit")
     return result
-
-
-#: Words in the names of columns likely to hold each id, to break ties between id columns.
-_ID_WORDS = {"order_id": ("order", "payment", "charge", "transaction", "invoice", "intent", "receipt"),
-             "ticket_id": ("ticket", "case", "request"), "message_id": ("message",)}
-
-
-def _preset_fallback(con: Any, columns: list[str], mapping: Mapping, said: list[str]) -> Mapping | None:
-    """A preset whose columns for a required field are not in the file (a Stripe export without
-    ``id``): the field from the suggestion for this file (names, then values), saying which
-    column it used. None when the suggestion has no column for every missing field either."""
-    from regulars.ingest import FieldSpec
-    from regulars.ingest import suggest_mapping as suggest
-
-    if not mapping.name.startswith("preset ") or mapping.shape != "rows" or _fitting_hint(columns, mapping):
-        return None  # (another vendor's file: the preset that fits is named instead)
-    present = {c.lower() for c in columns}
-    missing = [t for t in mapping.required_targets()
-               if not any(s.lower() in present for f in mapping.fields if f.target == t for s in (*f.sources,
-                                                                                              *f.fallback))]
-    if not missing:
-        return None
-    sample = con.execute(f"SELECT {', '.join(quote(c) for c in columns)} FROM _raw LIMIT {SAMPLE_ROWS}").fetch_df()
-    rows = sample.astype(object).where(sample.notna(), None).to_dict("records")
-    guesses = {g.target: g for g in suggest(mapping.table, columns, rows)}
-    taken = {s.lower() for f in mapping.fields for s in f.sources if s.lower() in present}
-    fields = list(mapping.fields)
-    for target in missing:
-        guess = guesses.get(target)
-        source, how, transform = (guess.source, guess.how, guess.transform) if guess else (None, "", None)
-        if target.endswith("_id"):  # an id: the id-named column with the most distinct values
-            ids = [c for c in columns if re.search(r"(^|[^a-z])id$", c.lower()) and c.lower() not in taken]
-            counts = {c: sample[c].dropna().astype(str).str.strip().replace("", None).dropna().nunique() for c in ids}
-            words = _ID_WORDS.get(target, ())
-            best = max(counts, key=lambda c: (counts[c], any(w in c.lower() for w in words)), default=None)
-            if best is not None and counts[best] > (counts.get(source, 0) if source else 0):
-                source, how, transform = best, "the id column with the most distinct values", None
-        if source is None or source.lower() in taken:
-            return None
-        looked = ", ".join(repr(c) for f in mapping.fields if f.target == target for c in f.sources) or repr(target)
-        fields = [f for f in fields if f.target != target] + [FieldSpec(target, sources=(source,),
-                                                                        transform=transform)]
-        said.append(f"{target}: the {mapping.name} column {looked} is not in the file; used {source!r} ({how})")
-    return replace(mapping, fields=tuple(fields))
 
 
 def _platform(mapping_name: str) -> str:

@@ -27,6 +27,7 @@ from regulars.ingest._convert import (
     value_sql,
 )
 from regulars.ingest._keys import key_checks
+from regulars.ingest._picks import first_value, product_picks
 from regulars.ingest._mapping import Mapping, ResolvedField
 from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
 from regulars.schema import CONTRACTS, PURCHASE, TableContract
@@ -194,22 +195,12 @@ def _out_view(con: duckdb.DuckDBPyConnection, name: str, contract: TableContract
                 f"FROM {source} WHERE {where}")
 
 
-def _first_value(column: str, alias: str) -> str:
-    return f"arg_min({quote(column)}, _row) FILTER (WHERE {quote(column)} IS NOT NULL) AS {quote(alias)}"
-
-
-def _most_frequent(column: str, alias: str) -> str:
-    """The most frequent value (ties: the first seen), from the count column ``_n:alias``."""
-    return (f"arg_max({quote(column)}, {quote('_n:' + alias)}) FILTER (WHERE {quote(column)} IS NOT NULL) "
-            f"AS {quote(alias)}")
-
-
 def _side_customers(con: duckdb.DuckDBPyConnection, fields: list[ResolvedField], source: str) -> bool:
     """Profile fields (``customer.*``) found in a facts file, one row per customer."""
     side = _columns_of(CONTRACTS["customers"], fields, "customer.")
     if not side:
         return False
-    picks = ", ".join(_first_value(_col("customer." + c), c) for c in side)
+    picks = ", ".join(first_value(_col("customer." + c), c) for c in side)
     con.execute(f"CREATE TEMP TABLE _side AS SELECT customer_id, {picks} FROM {source} "
                 f"WHERE _reason = '' AND customer_id IS NOT NULL GROUP BY customer_id")
     exprs = {c: quote(c) for c in ["customer_id", *side]}
@@ -331,7 +322,7 @@ def _stage_order_lines(
                   if {"item__quantity", "item__unit_price"} <= names else "NULL")
     amount = (f"coalesce(arg_min(amount, _row) FILTER (WHERE amount IS NOT NULL), {line_total})"
               if "amount" in names else line_total)
-    firsts = [_first_value(c, c) for c in mapped if c not in ("order_id", "ordered_at", "amount", "customer_id")]
+    firsts = [first_value(c, c) for c in mapped if c not in ("order_id", "ordered_at", "amount", "customer_id")]
     customer = "arg_min(customer_id, _row) FILTER (WHERE customer_id IS NOT NULL)"
     own = [
         ("count(DISTINCT customer_id) > 1",
@@ -391,11 +382,7 @@ def _stage_order_lines(
     _out_view(con, "_out_order_items", CONTRACTS["order_items"], item_exprs, "_lines_final", ok)
     product_cols = [c for c in _columns_of(CONTRACTS["products"], fields, "product.") if c != "product_id"]
     # a product's words are its most frequent ones (a one-off line's "mailout" does not name it)
-    texts = [c for c in product_cols if CONTRACTS["products"].column(c).kind == "text"]
-    picks = "".join(", " + (_most_frequent(_col("product." + c), c) if c in texts
-                            else _first_value(_col("product." + c), c)) for c in product_cols)
-    counts = "".join(f", count(*) OVER (PARTITION BY item__product_id, {quote(_col('product.' + c))}) - _row / 1e12 "
-                     f"AS {quote('_n:' + c)}" for c in texts)
+    picks, counts = product_picks(product_cols, _col)
     con.execute(f"CREATE TEMP TABLE _products AS SELECT item__product_id AS product_id {picks} "
                 f"FROM (SELECT * {counts} FROM _lines_final WHERE _reason = '') GROUP BY item__product_id")
     _out_view(con, "_out_products", CONTRACTS["products"],

@@ -1,4 +1,5 @@
-"""Identity in the store: phone numbers in E.164 form and the links between customer records
+"""Identity in the store: minimal records for ids seen first in facts, when each customer was
+first seen, phone numbers in E.164 form and the links between customer records
 that share a normalised email or phone, or a platform's id from one source (the
 ``identity_links`` table behind ``customer_map``)."""
 
@@ -8,7 +9,10 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["normalise_phones", "refresh_identities"]
+from regulars._sql import quote
+from regulars.schema import CONTRACTS
+
+__all__ = ["insert_stubs", "mark_first_seen", "normalise_phones", "refresh_identities"]
 
 
 def normalise_phones(con: duckdb.DuckDBPyConnection, settings: Any, batch_id: str) -> None:
@@ -58,3 +62,32 @@ def refresh_identities(con: duckdb.DuckDBPyConnection, seq: int) -> None:
         con.register("_links", links)
         con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
         con.unregister("_links")
+
+
+def mark_first_seen(con: duckdb.DuckDBPyConnection, table: str, batch_id: str | None = None) -> None:
+    """Move each customer's ``first_seen_at`` back to the earliest time ``table`` (this batch's
+    rows, or all of them) saw it: a profile's ``created_at``, a fact's own time."""
+    contract = CONTRACTS[table]
+    when = "created_at" if table == "customers" else contract.time_column
+    if when is None or "customer_id" not in contract.names:
+        return
+    rows = "WHERE batch_id = ?" if batch_id else ""
+    con.execute(
+        f"""UPDATE customers SET first_seen_at = least(customers.first_seen_at, s.seen)
+            FROM (SELECT customer_id, min({quote(when)}) AS seen FROM {table} {rows} GROUP BY 1) s
+            WHERE customers.customer_id = s.customer_id AND s.seen IS NOT NULL""",
+        [batch_id] if batch_id else [],
+    )
+
+
+def insert_stubs(con: duckdb.DuckDBPyConnection, table: str, tmp: str, batch_id: str) -> int:
+    """Rows naming a customer id the store does not know create a minimal customer record."""
+    if "customer_id" not in CONTRACTS[table].names:
+        return 0
+    return con.execute(
+        f"""INSERT INTO customers (customer_id, is_stub, batch_id)
+            SELECT DISTINCT t.customer_id, true, ? FROM {tmp} t
+            WHERE t.customer_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
+        [batch_id],
+    ).fetchone()[0]

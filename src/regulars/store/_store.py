@@ -19,8 +19,9 @@ from regulars._sql import quote
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
-from regulars.store._identity import normalise_phones, refresh_identities
+from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._checkouts import orders_from_checkouts
+from regulars.store._words import unknown_words
 from regulars.store._owner import busy_error
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
@@ -135,7 +136,7 @@ class Store:
             self.con.execute(_CUSTOMER_MAP_VIEW)
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
-                    self._mark_first_seen(table)
+                    mark_first_seen(self.con, table)
             if 0 < have < 3:  # version 3 keeps run results in long format
                 migrate_wide_scores(self.con)
             if 0 < have < 7:  # version 7: currency codes in ISO 4217 upper case ("usd" was not "USD")
@@ -212,21 +213,21 @@ class Store:
             side = staged.outputs.get("customers")
             if side:
                 created += self._insert_side_customers(side, batch_id)
-            created += self._insert_stubs(staged.table, staged.outputs[staged.table], batch_id)
+            created += insert_stubs(self.con, staged.table, staged.outputs[staged.table], batch_id)
             if created:
                 written["customers"] = created
         if staged.table == "events":
             made = orders_from_checkouts(con, batch_id)
             if made:
                 written["orders (from checkout events)"] = made
-        self._mark_first_seen(staged.table, batch_id)
+        mark_first_seen(self.con, staged.table, batch_id)
         normalise_phones(self.con, self.settings, batch_id)
         con.execute(
             f"""INSERT INTO quarantine SELECT ?, ?, ?, _row, reason, codes, CAST(original AS JSON)
                 FROM {QUARANTINE}""",
             [batch_id, staged.table, source_name],
         )
-        changes = [*(changes or []), *self._unknown_words(staged.table, batch_id)]
+        changes = [*(changes or []), *unknown_words(con, staged.table, batch_id)]
         loaded_at = now()
         con.execute(
             "INSERT INTO batches (batch_id, seq, table_name, source_name, content_hash, mapping, rows_read, "
@@ -252,24 +253,6 @@ class Store:
             customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
             rows_updated=staged.rows_updated, changes=list(changes or []),
         )
-
-    def _unknown_words(self, table: str, batch_id: str) -> list[str]:
-        """Words of this batch's open choice columns (statuses) that regulars does not know:
-        kept as they are, and said."""
-        out = []
-        for c in CONTRACTS[table].columns if table in CONTRACTS else ():
-            if not c.open_choices:
-                continue
-            found = self.con.execute(
-                f"SELECT {quote(c.name)}, count(*) FROM {table} WHERE batch_id = ? AND {quote(c.name)} NOT IN "
-                f"({', '.join(repr(v) for v in c.choices)}) GROUP BY 1 ORDER BY 2 DESC, 1", [batch_id]).fetchall()
-            if found:
-                words = ", ".join(f"{w} ({n:,})" for w, n in found[:5]) + (" ..." if len(found) > 5 else "")
-                meaning = ("such an order is not counted as a purchase" if table == "orders"
-                           else "such a ticket counts as not yet solved")
-                out.append(f"{c.name}: words regulars does not know, stored as they are: {words}; {meaning} "
-                           f"(known: {', '.join(c.choices)})")
-        return out
 
     def _columns(self, table: str) -> list[str]:
         return [c.name for c in CONTRACTS[table].columns] + ["attributes"]
@@ -316,21 +299,6 @@ class Store:
         self.con.execute(f"UPDATE customers SET email_norm = {self._email_norm()} WHERE batch_id = ?", [batch_id])
         return merged + added
 
-    def _mark_first_seen(self, table: str, batch_id: str | None = None) -> None:
-        """Move each customer's ``first_seen_at`` back to the earliest time ``table`` (this batch's
-        rows, or all of them) saw it: a profile's ``created_at``, a fact's own time."""
-        contract = CONTRACTS[table]
-        when = "created_at" if table == "customers" else contract.time_column
-        if when is None or "customer_id" not in contract.names:
-            return
-        rows = "WHERE batch_id = ?" if batch_id else ""
-        self.con.execute(
-            f"""UPDATE customers SET first_seen_at = least(customers.first_seen_at, s.seen)
-                FROM (SELECT customer_id, min({quote(when)}) AS seen FROM {table} {rows} GROUP BY 1) s
-                WHERE customers.customer_id = s.customer_id AND s.seen IS NOT NULL""",
-            [batch_id] if batch_id else [],
-        )
-
     def _insert_side_customers(self, tmp: str, batch_id: str) -> int:
         """Profile fields found in a facts file: new minimal customers, or filling gaps of stubs."""
         names = [c.name for c in CONTRACTS["customers"].columns if c.name != "customer_id"]
@@ -351,18 +319,6 @@ class Store:
             "WHERE is_stub AND email IS NOT NULL AND email_norm IS NULL"
         )
         return created
-
-    def _insert_stubs(self, table: str, tmp: str, batch_id: str) -> int:
-        """Rows naming a customer id the store does not know create a minimal customer record."""
-        if "customer_id" not in CONTRACTS[table].names:
-            return 0
-        return self.con.execute(
-            f"""INSERT INTO customers (customer_id, is_stub, batch_id)
-                SELECT DISTINCT t.customer_id, true, ? FROM {tmp} t
-                WHERE t.customer_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.customer_id)""",
-            [batch_id],
-        ).fetchone()[0]
 
     def resolved(self, table: str) -> Any:
         """A canonical table as an Ibis table, customer ids resolved through identity links."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from regulars.errors import NotFoundError, SettingsError
 from regulars.schema import CONTRACTS
-from regulars.store._identity import refresh_identities
+from regulars.store._identity import mark_first_seen, refresh_identities
 
 if TYPE_CHECKING:
     from regulars.store._store import Store
@@ -64,7 +64,7 @@ def undo_batch(store: Store, batch_id: str, actor: str) -> dict[str, Any]:
     con.execute("DELETE FROM batches WHERE batch_id = ?", [batch_id])
     con.execute("UPDATE customers SET first_seen_at = NULL")  # seen as the remaining rows say
     for name in CONTRACTS:
-        store._mark_first_seen(name)
+        mark_first_seen(con, name)
     refresh_identities(con, con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0])
     store.audit("undo batch", {"batch_id": batch_id, "table": table, "source": source, "removed": removed},
                 actor=actor)
