@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import random
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -180,12 +180,3 @@ def make_shop(folder: Path, shape: Shape) -> list[Path]:
                  rng.choice(["great bread", "too pricey", ""])] for cid in rng.sample(ids, k=max(1, n // 6))]
         files.append(_write(folder / "feedback.csv", ["customer_id", "submitted_at", "kind", "score", "text"], rows))
     return files
-
-
-def shape_named(name: str) -> Shape:
-    """The shape of ``SHAPES`` whose name is ``name`` (for rerunning one from a test id)."""
-    return next(s for s in SHAPES if s.name == name)
-
-
-def with_seed(shape: Shape, seed: int) -> Shape:
-    return replace(shape, seed=seed)

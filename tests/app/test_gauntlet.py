@@ -10,11 +10,13 @@ first's; nothing already queued or sent is offered again.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from regulars.app._playbooks import action_key
 from regulars.cli import app as cli
 from tests.conftest import query
 from tests.shops import SHAPES, Shape, make_shop
@@ -102,9 +104,6 @@ def test_the_owners_loop_on_every_shop_shape(tmp_path, shape: Shape):
     assert second["cutoff"] == first["cutoff"] and not second["failed"]  # our own messages never move the clock
     _check_consent(shop)
     queued = {r[0] for r in query(shop, "SELECT action_id FROM outbox")}
-    from regulars.app._playbooks import action_key
-    from datetime import datetime
-
     at = datetime.fromisoformat(said["today"]["at"])
     offered = {action_key(a["playbook"], a["customer_id"], int(a["step"]), at) for a in said["today"]["actions"]}
     assert not offered & queued  # nothing already queued or sent is planned again
