@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,58 @@ def test_imports_flow_one_way_and_never_reach_into_other_packages():
             elif any(p.startswith("_") for p in parts[2:]) and not module.startswith(_package(path) + "."):
                 problems.append(f"{where} (a private module of another package)")
     assert not problems, "\n".join(problems)
+
+
+#: A statement as this code base writes SQL (upper-case keywords); app/ leaves every query to the store.
+_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|WITH|ALTER|DROP)\b.*\b(FROM|INTO|SET|TABLE|AS)\b",
+                  re.DOTALL)
+
+
+def _strings(tree: ast.AST) -> list[tuple[str, int]]:
+    """Every string constant and f-string (its literal parts joined), with its line."""
+    found = []
+    parts = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            found.append(("".join(v.value for v in node.values if isinstance(v, ast.Constant)), node.lineno))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in parts:
+            found.append((node.value, node.lineno))
+    return found
+
+
+def sql_in_app(root: Path = SRC) -> list[str]:
+    """Where the application layer holds a query (it must call the store's reads instead)."""
+    return [f"{path.relative_to(root)}:{line} holds SQL: {text.strip()[:50]!r}"
+            for path in sorted((root / "app").rglob("*.py"))
+            for text, line in _strings(ast.parse(path.read_text())) if _SQL.match(text)]
+
+
+def private_imports(root: Path = SRC) -> list[str]:
+    """Where a module imports a private name (``_name``, not a module) of another module."""
+    problems = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("regulars"):
+                folder = root.joinpath(*node.module.split(".")[1:])
+                problems += [f"{path.relative_to(root)}:{node.lineno} imports {a.name} from {node.module}"
+                             for a in node.names if a.name.startswith("_") and not a.name.startswith("__")
+                             and not (folder / f"{a.name}.py").exists() and not (folder / a.name).is_dir()]
+    return problems
+
+
+def test_the_application_layer_holds_no_sql_and_no_module_takes_anothers_private_names():
+    assert not sql_in_app(), "\n".join(sql_in_app())
+    assert not private_imports(), "\n".join(private_imports())
+
+
+def test_the_checks_catch_sql_in_app_and_a_private_import(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "_bad.py").write_text(
+        'from regulars.app._plan import _messages\n'
+        'def f(store):\n    return store.rows(f"SELECT count(*) FROM outbox WHERE status = {1}")\n'
+        'WORDS = "select the customers you want"\n')
+    assert [p.split(" holds")[0] for p in sql_in_app(tmp_path)] == ["app/_bad.py:3"]
+    assert private_imports(tmp_path) == ["app/_bad.py:1 imports _messages from regulars.app._plan"]
 
 
 def _packages() -> list[str]:

@@ -9,7 +9,8 @@ from regulars.app._common import Step, default_cutoff, quiet
 from regulars.app._ingest import ingest
 from regulars.app._init import init
 from regulars.app._measure import playbook_results
-from regulars.app._playbooks import PLAYBOOKS_FILE, plan_playbooks
+from regulars.app._playbook_file import PLAYBOOKS_FILE
+from regulars.app._playbooks import plan_playbooks
 from regulars.app._report import report
 from regulars.app._results import DemoResult
 from regulars.app._run import run

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regulars._faults import fault_point
-from regulars._sql import quote
 from regulars.app._common import Step, quiet
 from regulars.app._results import IngestResult, MappingResult, UndoResult
 from regulars.errors import RegularsError, SettingsError, SourceError
@@ -59,7 +58,7 @@ def _fitting_hint(columns: list[str], mapping: Mapping | None) -> str:
     return f" It looks like a {fits[0]} export: try --preset {fits[0]}." if fits else ""
 
 
-def _load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
+def load_one(workspace: Workspace, info: SourceInfo, table: str, mapping: Mapping | None, step: Step,
               upsert: bool = False, no_customers: bool = False, replace_earlier: bool = False) -> BatchResult:
     with workspace.store() as store:
         if not replace_earlier:
@@ -290,7 +289,7 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     loads: list[BatchResult] = []
     for info, table, mapping in infos:
         try:
-            loads.append(_load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}"),
+            loads.append(load_one(workspace, info, table, mapping, lambda s, n=info.name: step(f"{n}: {s}"),
                                    upsert=mode == "upsert", no_customers=no_customers,
                                    replace_earlier=replace_earlier))
         except RegularsError as exc:
@@ -303,49 +302,19 @@ def ingest(workspace_path: str | Path, files: Sequence[str | Path], *, table: st
     return IngestResult(loads=loads)
 
 
-def _unpacked(con: Any, raw: Any) -> tuple[Any, dict[str, str]]:
-    """A file whose items or actions are packed into numbered cells or column groups, unpacked
-    the way its mapping will say (``packed_items`` / ``packed_groups``)."""
-    import re
-    from collections import Counter
-
-    from regulars.ingest import unpack_groups, unpack_items
-
-    cells = Counter(m.group(1) for c in raw.columns if (m := re.fullmatch(r"(.*?_)\d+", c)))
-    if cells and cells.most_common(1)[0][1] >= 2 and "item" in cells.most_common(1)[0][0]:
-        prefix = cells.most_common(1)[0][0]
-        return unpack_items(con, raw, prefix), {"packed_items": prefix}
-    groups = Counter(m.group(1) for c in raw.columns if (m := re.fullmatch(r".+ \((\w+) \d+\)", c)))
-    if groups and groups.most_common(1)[0][1] >= 4:
-        name = groups.most_common(1)[0][0]
-        return unpack_groups(con, raw, name), {"packed_groups": name}
-    return raw, {}
-
-
 def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = None,
                     choices: dict[str, str | None] | None = None) -> MappingResult:
     """A suggested mapping for ``file`` into ``table``: each canonical column's source column,
     why, sample values and how many read as the column's kind, as a mapping file's text;
     ``write`` saves it there (never over an existing file). ``choices`` (canonical column ->
     source column, or None for none) are a person's corrections, taken over the guesses."""
-    import duckdb
-
     from regulars._files import atomic_write_text
-    from regulars.ingest import inspect_source, mapping_text, read_raw
+    from regulars.ingest import mapping_text, sample_source
     from regulars.ingest import suggest_mapping as suggest
 
     contract_for(table)
-    info = inspect_source(file)
-    con = duckdb.connect()
-    try:
-        raw = read_raw(con, info, lazy=False)
-        raw, packed = _unpacked(con, raw)
-        sample = con.execute(f"SELECT {', '.join(quote(c) for c in raw.columns)} FROM _raw ORDER BY _row "
-                             f"LIMIT {SAMPLE_ROWS}").fetch_df()
-    finally:
-        con.close()
-    rows = sample.astype(object).where(sample.notna(), None).to_dict("records")
-    guesses = _chosen(suggest(table, raw.columns, rows), choices or {}, raw.columns, rows)
+    columns, rows, packed = sample_source(file, SAMPLE_ROWS)
+    guesses = _chosen(suggest(table, columns, rows), choices or {}, columns, rows)
     text = mapping_text(table, guesses, Path(file).name, packed)
     if write is not None:
         target = Path(write)
@@ -354,7 +323,7 @@ def suggest_mapping(file: str | Path, table: str, *, write: str | Path | None = 
         atomic_write_text(target, text)
     missing = [g.target for g in guesses if g.required and g.source is None]
     return MappingResult(file=str(file), table=table, guesses=[g.to_dict() for g in guesses], missing=missing,
-                         mapping=text, written=str(write) if write is not None else None, columns=list(raw.columns))
+                         mapping=text, written=str(write) if write is not None else None, columns=columns)
 
 
 def _chosen(guesses: list[Any], choices: dict[str, str | None], columns: list[str],

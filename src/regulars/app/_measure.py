@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from regulars.app._playbook_file import read_playbooks
 from regulars.app._results import PlaybookResultsResult
 from regulars.store import playbook_outcomes
 
-__all__ = ["playbook_results"]
+__all__ = ["measured_results", "playbook_results"]
 
 #: Measures compared, by outcome column, in the order shown.
 MEASURES = (("converted", "conversion"), ("revenue", "revenue per customer"), ("retained", "retention"),
@@ -22,10 +23,14 @@ def playbook_results(workspace_path: str | Path) -> PlaybookResultsResult:
     window has closed (by the last recorded order or event) count; the others are reported as
     still open. Cost is the outbox's cost per sent action, or the playbook file's cost per
     message for messages recorded elsewhere."""
-    from regulars.app._playbooks import _read
+    workspace, _, _, found = read_playbooks(workspace_path)
+    return measured_results(workspace, found)
+
+
+def measured_results(workspace: Any, found: Any) -> PlaybookResultsResult:
+    """``playbook_results`` with the workspace open and its playbooks (``found``) already read."""
     from regulars.measure import compare, roi, roi_sentence
 
-    workspace, _, _, found = _read(workspace_path)
     r = workspace.settings.results
     with workspace.store(read_only=True) as store:
         outcomes, until = playbook_outcomes(store, r.attribution_days)

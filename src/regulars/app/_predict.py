@@ -9,7 +9,7 @@ from typing import Any
 from regulars.app._common import check_search
 from regulars.app._results import PredictResult
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
-from regulars.store import label_columns, open_workspace, prediction_rows, write_predictions
+from regulars.store import customer_profiles, label_columns, open_workspace, prediction_rows, write_predictions
 
 __all__ = ["label_choices", "predict", "predictions"]
 
@@ -26,7 +26,7 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
     check_search(search_seconds)
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
-        customers = store.frame("SELECT * FROM customers WHERE NOT coalesce(is_stub, false)")
+        customers = customer_profiles(store)
         if customers.empty:
             raise InsufficientDataError("no customer profiles are loaded; load a customers export first")
         learned = learn_business_label(customers, target, positive=positive, holdout=holdout, exclude=exclude,

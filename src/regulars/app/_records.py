@@ -15,7 +15,7 @@ from typing import Any
 from regulars.app._results import Result
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
-from regulars.store import BatchResult, open_workspace
+from regulars.store import BatchResult, known_event_ids, open_workspace
 
 __all__ = ["RecordResult", "record", "record_messages"]
 
@@ -54,18 +54,11 @@ def _checked(table: str, rows: Any) -> list[dict[str, str | None]]:
 
 def _new_events(store: Any, rows: list[dict[str, str | None]]) -> tuple[list[dict[str, str | None]], int]:
     """Events whose id is new (to the store and earlier in the request), and how many were not."""
-    import pyarrow as pa
-
     ids = [r.get("event_id") for r in rows]
     given = sorted({i for i in ids if i})
     if not given:
         return rows, 0
-    store.con.register("_sent_ids", pa.table({"event_id": pa.array(given, pa.string())}))
-    try:
-        known = {r[0] for r in store.con.execute(
-            "SELECT DISTINCT e.event_id FROM events e JOIN _sent_ids s USING (event_id)").fetchall()}
-    finally:
-        store.con.unregister("_sent_ids")
+    known = known_event_ids(store, given)
     seen: set[str] = set()
     kept = []
     for row, i in zip(rows, ids):
@@ -80,7 +73,7 @@ def _new_events(store: Any, rows: list[dict[str, str | None]]) -> tuple[list[dic
 def _load(workspace: Any, table: str, rows: list[dict[str, str | None]], upsert: bool) -> BatchResult:
     """``rows`` written as a CSV file in the workspace (named by its content, so the same rows
     are the same file and load once) and loaded like any file."""
-    from regulars.app._ingest import _load_one
+    from regulars.app._ingest import load_one
     from regulars.ingest import inspect_source
 
     columns = list(dict.fromkeys(k for row in rows for k in row))
@@ -96,7 +89,7 @@ def _load(workspace: Any, table: str, rows: list[dict[str, str | None]], upsert:
         writer.writerows(text_rows)
     os.replace(scratch, path)
     try:
-        return _load_one(workspace, inspect_source(path), table, None, lambda _: None, upsert=upsert)
+        return load_one(workspace, inspect_source(path), table, None, lambda _: None, upsert=upsert)
     finally:
         path.unlink(missing_ok=True)
 

@@ -55,9 +55,8 @@ def report(workspace_path: str | Path, html: str | Path, *, email_to: list[str] 
 
 def _email(workspace: Any, text: str, to: list[str], made_at: str) -> None:
     """The report as an HTML email (with a plain-text line) to each of ``to``."""
-    from regulars.app._outbox import smtp_sender
     from regulars.errors import DeliveryError
-    from regulars.outbox import build_email
+    from regulars.outbox import build_email, smtp_sender
 
     d = workspace.settings.delivery
     if not (d.smtp_host and d.from_address):

@@ -15,6 +15,7 @@ from regulars.store import (
     previous_segment_run,
     run_scores,
     segment_changes,
+    segment_pins,
     segment_rules,
     write_run,
 )
@@ -49,7 +50,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
                          currency=_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
                          currencies=currencies, segment_rules=segment_rules(store),
-                         segment_pins=store.rows("SELECT segment, customer_id, pinned_in FROM segment_pins"))
+                         segment_pins=segment_pins(store))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
         failed: dict[str, str] = {}

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from regulars.app._fields import latest_fields
 from regulars.app._results import (
     CustomerSegmentsResult,
     DefineSegmentResult,
@@ -15,8 +16,10 @@ from regulars.app._results import (
     SegmentResult,
     SegmentsResult,
 )
-from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
+from regulars.errors import NotFoundError, SettingsError
+from regulars.segments import why_member
 from regulars.store import (
+    customer_scores,
     customer_segments,
     customer_view,
     define_rule,
@@ -24,10 +27,12 @@ from regulars.store import (
     open_workspace,
     pin_customer,
     previous_segment_run,
-    run_scores,
+    run_cards,
+    run_segments,
     segment_changes,
     segment_history,
     segment_members,
+    segment_names,
     segment_rules,
     segment_run,
 )
@@ -45,11 +50,8 @@ def segments(workspace_path: str | Path) -> SegmentsResult:
         latest = segment_run(store)
         before = previous_segment_run(store, latest["run_id"])
         frame = segment_changes(store, latest["run_id"], before["run_id"] if before else None)
-        card = store.rows("SELECT json_extract(models, '$.segments') AS card FROM runs WHERE run_id = ?",
-                          [latest["run_id"]])[0]["card"]
-    import json
-
-    notes = json.loads(card).get("notes", []) if card else []
+        card = run_cards(store, latest["run_id"])["models"].get("segments") or {}
+    notes = card.get("notes", [])
     return SegmentsResult(run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
                           since_run=before["run_id"] if before else None,
                           since_cutoff=str(before["cutoff"]) if before else None,
@@ -64,9 +66,8 @@ def segment(workspace_path: str | Path, name: str, *, top: int = 20) -> SegmentR
     with workspace.store(read_only=True) as store:
         latest = segment_run(store)
         members = segment_members(store, latest["run_id"], name)
-        found = store.rows("SELECT family, size, description FROM run_segments WHERE run_id = ? AND segment = ?",
-                           [latest["run_id"], name])
-    info = found[0] if found else {"family": "", "size": 0, "description": "not in the latest run"}
+        info = run_segments(store, latest["run_id"]).get(name) or {"family": "", "size": 0,
+                                                                   "description": "not in the latest run"}
     return SegmentResult(name=name, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), family=info["family"],
                          size=int(info["size"]), description=info["description"], members=members, top=top)
 
@@ -78,47 +79,6 @@ def segment_history_of(workspace_path: str | Path, name: str) -> SegmentHistoryR
         history = segment_history(store, name)
     history["cutoff"] = history["cutoff"].dt.date.astype(str)
     return SegmentHistoryResult(name=name, runs=history.to_dict("records"))
-
-
-def _fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, list[str], dict[str, str]]:
-    """The rule fields of every customer as of the run's cutoff, the run's membership pairs, and
-    the names of its segments and the fields' kinds: what a rule is checked and previewed against."""
-    import pandas as pd
-
-    from regulars.models.propensity import FeatureFrames
-    from regulars.segments import field_kinds, rule_fields
-
-    features = FeatureFrames(store.feature_inputs()).at(run["cutoff"])
-    wide = run_scores(store, run["run_id"]).set_index("customer_id")
-    fields = rule_fields(features, wide.drop(columns=[c for c in wide.columns if c.endswith(("reason", "reasons"))]
-                                             + ["model_versions"], errors="ignore"), months)
-    pairs = store.frame("SELECT customer_id, unnest(segments) AS segment FROM segment_members WHERE run_id = ?",
-                        [run["run_id"]])
-    pairs = pd.DataFrame({"row": fields.index.get_indexer(pairs["customer_id"]),
-                          "segment": pd.Categorical(pairs["segment"].astype(object))})
-    pairs = pairs[pairs["row"] >= 0]
-    names = [r["segment"] for r in store.rows(
-        "SELECT segment FROM run_segments WHERE run_id = ? AND family <> 'rule' ORDER BY segment", [run["run_id"]])]
-    return fields, pairs, names, field_kinds(fields)
-
-
-def _latest_fields(store: Any, workspace: Any, what: str) -> tuple[dict[str, Any], Any, Any, list[str], dict[str, str]]:
-    """The latest run with segments and ``_fields_at`` it, or an error saying a run must come
-    first so that ``what`` can be checked."""
-    try:
-        latest = segment_run(store)
-    except InsufficientDataError:
-        from regulars.store import latest_run, run_cards
-
-        try:
-            skipped = run_cards(store, latest_run(store)["run_id"])["skipped"].get("segments")
-        except InsufficientDataError:
-            skipped = None
-        if skipped:
-            raise InsufficientDataError(f"{what} need segments, which this shop's runs skip: {skipped}") from None
-        raise InsufficientDataError(f"run `regulars run` once first, so {what} can be checked against "
-                                    "the fields and segments that exist") from None
-    return (latest, *_fields_at(store, latest, workspace.settings.clv.months))
 
 
 def define_segment(workspace_path: str | Path, name: str, rule: str, *, by: str = "cli") -> DefineSegmentResult:
@@ -140,7 +100,7 @@ def _size_now(store: Any, workspace: Any, name: str, rule: str) -> tuple[dict[st
     """The latest run, and how many of its customers ``rule`` holds (checked first)."""
     from regulars.segments import check_rule, evaluate_rules
 
-    latest, fields, pairs, names, kinds = _latest_fields(store, workspace, "the rule")
+    latest, fields, pairs, names, kinds = latest_fields(store, workspace, "the rule")
     if name.lower() in {n.lower() for n in names}:
         raise SettingsError(f"{name!r} is a built-in segment; choose another name for the rule")
     check_rule(rule, kinds, names)
@@ -173,8 +133,7 @@ def pin(workspace_path: str | Path, segment_name: str, customer_id: str, *, pinn
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
         resolved = customer_view(store, customer_id)["customer_id"]
-        known = {r["segment"] for r in store.rows("SELECT DISTINCT segment FROM run_segments")}
-        known |= set(segment_rules(store))
+        known = segment_names(store) | set(segment_rules(store))
         if segment_name not in known:
             raise NotFoundError(f"no segment {segment_name!r}; `regulars segments DIR list` shows them")
         pin_customer(store, segment_name, resolved, pinned_in, by, why)
@@ -189,27 +148,12 @@ def segment_customer(workspace_path: str | Path, customer_id: str) -> CustomerSe
         resolved = customer_view(store, customer_id)["customer_id"]
         latest = segment_run(store)
         found = customer_segments(store, resolved, latest["run_id"])
-        row = store.rows("SELECT * FROM scores WHERE run_id = ? AND customer_id = ?", [latest["run_id"], resolved])
-        described = {r["segment"]: (r["family"], r["description"]) for r in store.rows(
-            "SELECT segment, family, description FROM run_segments WHERE run_id = ?", [latest["run_id"]])}
-    scores = row[0] if row else {}
+        scores = customer_scores(store, latest["run_id"], resolved)
+        described = {name: (info["family"], info["description"])
+                     for name, info in run_segments(store, latest["run_id"]).items()}
     pinned = {p["segment"]: f"pinned in by {p['pinned_by']}: {p['why']}" for p in found["pins"] if p["pinned_in"]}
     why = [{"segment": s, "family": described.get(s, ("", None))[0],
-            "why": pinned.get(s) or _why(s, *described.get(s, ("", None)), scores)} for s in found["segments"]]
+            "why": pinned.get(s) or why_member(s, *described.get(s, ("", None)), scores)} for s in found["segments"]]
     return CustomerSegmentsResult(customer_id=resolved, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
                                   segments=why, joined=found["joined"], left=found["left"],
                                   since_run=found["since_run"], pins=found["pins"])
-
-
-def _why(name: str, family: str, description: str | None, s: dict[str, Any]) -> str:
-    """Why a customer is in a segment, in words from their scores."""
-    if family == "rfm" and s.get("r_score") is not None:
-        return (f"recency {s['r_score']}/5, frequency {s['f_score']}/5, money {s['m_score']}/5 "
-                f"(1-5 = quintile among buyers)")
-    if family == "lifecycle":
-        return s.get("lifecycle_reason") or "no order yet"
-    if family == "value" and s.get("clv") is not None:
-        return f"predicted value {s['clv']:,.0f} ({name.split(': ')[1]} 20/30/50% of customers by value)"
-    if family.startswith("engagement") and s.get("engagement") is not None:
-        return f"{s['engagement']:.0f} engagement points"
-    return description or family

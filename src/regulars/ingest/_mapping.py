@@ -123,12 +123,12 @@ class Mapping:
         naming the file, the column, the names looked for and what to do.
         """
         present = {c.lower(): c for c in columns}
-        loose = {_normal(c): c for c in reversed(columns)}
+        loose = {normal_name(c): c for c in reversed(columns)}
 
         def find(name: str) -> str | None:
             """A column by its name, or by the same name with other case, spaces or punctuation
             (a later export that renamed client_id to clientId still loads)."""
-            return present.get(name.lower()) or loose.get(_normal(name))
+            return present.get(name.lower()) or loose.get(normal_name(name))
 
         resolved, used = [], set()
         for spec in self.fields:
@@ -177,8 +177,8 @@ class Mapping:
         if self.no_customers:
             resolved = [r for r in resolved if r.spec.target != "customer_id" and not r.spec.target.startswith("customer.")]
         # the platform's own customer id stays in attributes even when a field reads it too
-        external = _normal(self.external_id) if self.external_id else None
-        unused = [c for c in columns if c.lower() not in used or _normal(c) == external]
+        external = normal_name(self.external_id) if self.external_id else None
+        unused = [c for c in columns if c.lower() not in used or normal_name(c) == external]
         return resolved, unused
 
 
@@ -352,7 +352,7 @@ def load_mapping(path: str | Path, table: str | None = None) -> Mapping:
     return parse_mapping(raw, str(path), table)
 
 
-def _normal(name: str) -> str:
+def normal_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", name.strip().lower())
 
 
@@ -362,14 +362,14 @@ def name_candidates(table: str, column: str, columns: list[str]) -> list[tuple[s
     id is lowercased). Each is (source, how it was found, transform)."""
     from regulars.ingest._synonyms import EMAIL_NAMES, SYNONYMS
 
-    by_normal = {_normal(c): c for c in reversed(columns)}
-    exact = {_normal(c.name) for c in contract_for(table).columns if _normal(c.name) in by_normal}
+    by_normal = {normal_name(c): c for c in reversed(columns)}
+    exact = {normal_name(c.name) for c in contract_for(table).columns if normal_name(c.name) in by_normal}
     out = []
-    if _normal(column) in by_normal:
-        out.append((by_normal[_normal(column)], "the same name", None))
-    emails = {_normal(e) for e in EMAIL_NAMES}
+    if normal_name(column) in by_normal:
+        out.append((by_normal[normal_name(column)], "the same name", None))
+    emails = {normal_name(e) for e in EMAIL_NAMES}
     for name in SYNONYMS.get(table, {}).get(column, ()):
-        key = _normal(name)
+        key = normal_name(name)
         # a column another canonical name claims is not borrowed, except an email as the customer id
         if key not in by_normal or (key in exact and not (column == "customer_id" and key in emails)):
             continue

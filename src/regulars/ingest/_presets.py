@@ -344,14 +344,14 @@ def fitting_presets(columns: list[str]) -> list[str]:
     does not fit what was asked). A preset fits only when its own named columns are there: every
     column it needs, by the names it gives (not a fallback, not a column that happens to share a
     canonical name), and at least half of all the columns it names."""
-    from regulars.ingest._mapping import _normal
+    from regulars.ingest._mapping import normal_name
 
-    header = {_normal(c) for c in columns}
+    header = {normal_name(c) for c in columns}
     fits = []
     for name in PRESETS:
         mapping = preset(name)
         named = [f for f in mapping.fields if f.sources]
-        present = [f for f in named if any(_normal(s) in header for s in f.sources)]
+        present = [f for f in named if any(normal_name(s) in header for s in f.sources)]
         needed = [f for f in named if f.target in mapping.required_targets() or f.target == "customer_id"]
         if needed and len(present) * 2 >= len(named) and all(f in present for f in needed):
             fits.append((len(present) / len(named), name))

@@ -27,8 +27,8 @@ from regulars.ingest._convert import (
     value_sql,
 )
 from regulars.ingest._keys import key_checks
-from regulars.ingest._picks import first_value, product_picks
 from regulars.ingest._mapping import Mapping, ResolvedField
+from regulars.ingest._picks import first_value, product_picks
 from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
 from regulars.schema import CONTRACTS, PURCHASE, TableContract
 

@@ -25,10 +25,10 @@ from regulars.models.propensity import (
     BASELINES,
     CANDIDATES,
     FeatureFrames,
-    PropensityModel,
-    labelled_features,
     NoBetterThanChance,
+    PropensityModel,
     choose_model,
+    labelled_features,
     model_card,
     propensity_backtest,
 )

@@ -18,6 +18,7 @@ __all__ = [
     "quintile_scores",
     "rfm_segments",
     "rule_fields",
+    "why_member",
 ]
 
 _HOMES = {
@@ -27,6 +28,7 @@ _HOMES = {
     "_rfm": ("RFM_SEGMENTS", "quintile_scores", "rfm_segments"),
     "_scorer": ("SegmentScorer", "check_rule", "evaluate_rules", "field_kinds", "rule_fields"),
     "_assign": ("EXCLUSIVE", "Segmentation"),
+    "_why": ("why_member",),
 }
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES)

@@ -1,12 +1,20 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
-from regulars.store._keys import ROLES, add_key, key_rows, keys_in_force, match_key, revoke_key
+from regulars.store._keys import (
+    ROLES,
+    add_key,
+    key_rows,
+    keys_in_force,
+    match_key,
+    revoke_key,
+)
 from regulars.store._kpis import kpis
 from regulars.store._outbox import (
     OUTBOX_COLUMNS,
     claim_actions,
     decide_actions,
     delivery_contacts,
+    due_actions,
     exclude_customer,
     finish_actions,
     interrupted_actions,
@@ -15,12 +23,16 @@ from regulars.store._outbox import (
     outbox_keys,
     queue_actions,
     retry_actions,
+    unconfirmed_count,
 )
 from regulars.store._outcomes import playbook_outcomes
 from regulars.store._owner import claim_workspace, release_workspace, served_by
 from regulars.store._read import (
+    customer_profiles,
     customer_recommendations,
+    customer_scores,
     customer_view,
+    known_event_ids,
     label_columns,
     latest_run,
     latest_scores,
@@ -36,17 +48,21 @@ from regulars.store._read import (
     segment_rules,
 )
 from regulars.store._runs import ResultPart, write_predictions, write_run
-from regulars.store._schema import WIDE_SCORES
 from regulars.store._schedule import finish_job, last_slots, start_job
+from regulars.store._schema import WIDE_SCORES
 from regulars.store._segments import (
     customer_segments,
     define_rule,
     drop_rule,
     pin_customer,
     previous_segment_run,
+    run_segments,
     segment_changes,
     segment_history,
     segment_members,
+    segment_names,
+    segment_pairs,
+    segment_pins,
     segment_run,
 )
 from regulars.store._sources import previous_source_batch, record_external_ids
@@ -67,7 +83,9 @@ __all__ = [
     "add_key",
     "claim_actions",
     "claim_workspace",
+    "customer_profiles",
     "customer_recommendations",
+    "customer_scores",
     "customer_segments",
     "customer_timeline",
     "customer_view",
@@ -75,6 +93,7 @@ __all__ = [
     "define_rule",
     "delivery_contacts",
     "drop_rule",
+    "due_actions",
     "earlier_batches",
     "exclude_customer",
     "finish_actions",
@@ -83,6 +102,7 @@ __all__ = [
     "interrupted_actions",
     "key_rows",
     "keys_in_force",
+    "known_event_ids",
     "kpis",
     "label_columns",
     "last_slots",
@@ -110,15 +130,20 @@ __all__ = [
     "revoke_key",
     "run_cards",
     "run_scores",
+    "run_segments",
     "score_drift",
     "segment_changes",
     "segment_history",
     "segment_members",
+    "segment_names",
+    "segment_pairs",
+    "segment_pins",
     "segment_rules",
     "segment_run",
     "served_by",
     "start_job",
     "status",
+    "unconfirmed_count",
     "undo_batch",
     "write_predictions",
     "write_run",

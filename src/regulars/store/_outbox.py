@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from regulars.store._store import Store
 
 __all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "exclude_customer",
-           "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "outbox_keys", "queue_actions",
-           "retry_actions"]
+           "due_actions", "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "outbox_keys", "queue_actions",
+           "retry_actions", "unconfirmed_count"]
 
 OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
                   "template", "subject", "body", "url", "owner", "due_on", "priority", "value", "cost", "why",
@@ -79,6 +79,19 @@ def outbox_actions(store: Store, statuses: tuple[str, ...] = (), ids: list[str] 
         params.append(list(ids))
     sql = "SELECT * FROM outbox" + (f" WHERE {' AND '.join(where)}" if where else "")
     return store.frame(sql + " ORDER BY planned_at DESC, priority DESC, value DESC NULLS LAST, action_id", params)
+
+
+def due_actions(store: Store, at: datetime) -> pd.DataFrame:
+    """Queued actions due at ``at`` (their delivery time and any retry wait passed), the most
+    important first."""
+    return store.frame("SELECT * FROM outbox WHERE status = 'queued' AND coalesce(deliver_at, planned_at) <= ? "
+                       "AND coalesce(next_attempt_at, deliver_at, planned_at) <= ? "
+                       "ORDER BY priority DESC, value DESC NULLS LAST, action_id", [at, at])
+
+
+def unconfirmed_count(store: Store) -> int:
+    """How many actions may or may not have left (a person must look before any is retried)."""
+    return int(store.con.execute("SELECT count(*) FROM outbox WHERE status = 'unconfirmed'").fetchone()[0])
 
 
 def outbox_keys(store: Store) -> set[str]:

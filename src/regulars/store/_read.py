@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_recommendations", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
+__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
            "run_scores", "segment_rules"]
 
 
@@ -181,6 +181,29 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             f"GROUP BY p.product_id, p.category", [at]),
         "product_names": store.frame("SELECT product_id, name FROM products WHERE name IS NOT NULL"),
     }
+
+
+def customer_profiles(store: Store) -> pd.DataFrame:
+    """Every full customer record (not the minimal ones other tables created)."""
+    return store.frame("SELECT * FROM customers WHERE NOT coalesce(is_stub, false)")
+
+
+def known_event_ids(store: Store, event_ids: list[str]) -> set[str]:
+    """Which of ``event_ids`` the events table holds already."""
+    import pyarrow as pa
+
+    store.con.register("_sent_ids", pa.table({"event_id": pa.array(event_ids, pa.string())}))
+    try:
+        return {r[0] for r in store.con.execute(
+            "SELECT DISTINCT e.event_id FROM events e JOIN _sent_ids s USING (event_id)").fetchall()}
+    finally:
+        store.con.unregister("_sent_ids")
+
+
+def customer_scores(store: Store, run_id: str, customer_id: str) -> dict[str, Any]:
+    """One customer's row of a run's wide scores ({} when the run did not score them)."""
+    found = store.rows("SELECT * FROM scores WHERE run_id = ? AND customer_id = ?", [run_id, customer_id])
+    return found[0] if found else {}
 
 
 def run_cards(store: Store, run_id: str) -> dict[str, Any]:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from regulars.store._store import Store
 
 __all__ = ["customer_segments", "define_rule", "drop_rule", "pin_customer", "previous_segment_run",
-           "segment_changes", "segment_history", "segment_members", "segment_run"]
+           "run_segments", "segment_changes", "segment_history", "segment_members", "segment_names", "segment_pairs",
+           "segment_pins", "segment_run"]
 
 _PAIRS = "SELECT customer_id, unnest(segments) AS segment FROM segment_members WHERE run_id = ?"
 
@@ -33,6 +34,27 @@ def segment_run(store: Store) -> dict[str, Any]:
 def previous_segment_run(store: Store, run_id: str) -> dict[str, Any] | None:
     """The run with segments just before ``run_id``, if any."""
     return previous_run(store, run_id, "EXISTS (SELECT 1 FROM run_segments s WHERE s.run_id = r.run_id)")
+
+
+def run_segments(store: Store, run_id: str) -> dict[str, dict[str, Any]]:
+    """Every segment of run ``run_id``: name -> family, size and description."""
+    return {r.pop("segment"): r for r in store.rows(
+        "SELECT segment, family, size, description FROM run_segments WHERE run_id = ? ORDER BY segment", [run_id])}
+
+
+def segment_pairs(store: Store, run_id: str) -> pd.DataFrame:
+    """Run ``run_id``'s memberships, one row per customer and segment."""
+    return store.frame(_PAIRS, [run_id])
+
+
+def segment_names(store: Store) -> set[str]:
+    """Every segment name any run has recorded."""
+    return {r["segment"] for r in store.rows("SELECT DISTINCT segment FROM run_segments")}
+
+
+def segment_pins(store: Store) -> list[dict[str, Any]]:
+    """The pins people set: segment, customer_id, pinned_in."""
+    return store.rows("SELECT segment, customer_id, pinned_in FROM segment_pins")
 
 
 def segment_changes(store: Store, run_id: str, before: str | None) -> pd.DataFrame:

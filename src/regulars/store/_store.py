@@ -19,12 +19,12 @@ from regulars._sql import quote
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
-from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._checkouts import orders_from_checkouts
-from regulars.store._words import unknown_words
+from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
+from regulars.store._words import unknown_words
 
 if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a frame needs them
     from collections.abc import Callable

@@ -28,7 +28,7 @@ class _Rows:
         self.repeat = self.x > 0
 
 
-def _bgnbd_pmf(r: float, alpha: float, a: float, b: float, t: float, n: int, *, dies_at_start: bool) -> float:
+def bgnbd_pmf(r: float, alpha: float, a: float, b: float, t: float, n: int, *, dies_at_start: bool) -> float:
     """P(X(t) = n) under BG/NBD (FHL 2005, eq. 8) or MBG/NBD (``dies_at_start``: a customer may
     also drop out before the first repeat purchase; Batislam, Denizel & Filiztekin 2007)."""
     if t <= 0:
@@ -143,7 +143,7 @@ class BetaGeoFitter(ClvFitter):
     def probability_of_n_purchases_up_to_time(self, t: float, n: int) -> float:
         """P(X(t) = n) for a customer just acquired: equation (8)."""
         r, alpha, a, b = self._p()
-        return _bgnbd_pmf(r, alpha, a, b, t, n, dies_at_start=False)
+        return bgnbd_pmf(r, alpha, a, b, t, n, dies_at_start=False)
 
     def median_time_to_next_purchase(self, data: pd.DataFrame) -> np.ndarray:
         """If still alive: λ | data ~ Gamma(r + x, α + T), so the wait is Lomax; its median."""

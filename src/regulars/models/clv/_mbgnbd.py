@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln, hyp2f1
 
-from regulars.models.clv._bgnbd import BetaGeoFitter, _bgnbd_pmf
+from regulars.models.clv._bgnbd import BetaGeoFitter, bgnbd_pmf
 
 __all__ = ["ModifiedBetaGeoFitter"]
 
@@ -58,4 +58,4 @@ class ModifiedBetaGeoFitter(BetaGeoFitter):
     def probability_of_n_purchases_up_to_time(self, t: float, n: int) -> float:
         """P(X(t) = n) for a customer just acquired."""
         r, alpha, a, b = self._p()
-        return _bgnbd_pmf(r, alpha, a, b, t, n, dies_at_start=True)
+        return bgnbd_pmf(r, alpha, a, b, t, n, dies_at_start=True)

@@ -1,0 +1,27 @@
+"""The workspace's playbook file: read once per use case (written with the starter set, every
+playbook switched off, on first use)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from regulars.store import open_workspace
+
+__all__ = ["PLAYBOOKS_FILE", "read_playbooks"]
+
+PLAYBOOKS_FILE = "playbooks.yaml"
+
+
+def read_playbooks(workspace_path: str | Path, text: str | None = None) -> tuple[Any, Path, bool, Any]:
+    """The workspace, its playbooks file (written with the starter set when there is none),
+    whether it was just written, and its playbooks parsed (or ``text``'s, an unsaved edit)."""
+    from regulars.playbooks import STARTER_YAML, parse_playbooks
+
+    workspace = open_workspace(workspace_path)
+    path = workspace.path / PLAYBOOKS_FILE
+    created = not path.exists()
+    if created:
+        path.write_text(STARTER_YAML, encoding="utf-8")
+    text = path.read_text(encoding="utf-8") if text is None else text
+    return workspace, path, created, parse_playbooks(text, where=str(path))
