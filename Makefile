@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test browser bench lock clean
+.PHONY: demo test check browser bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,15 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/regulars demo demo-shop
 
+# Every test, on both cores (each worker builds its own shared demo shop once).
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope --durations=25
+
+# The quick loop after each change: no demo shop, no process, no browser, no public data set;
+# Hypothesis with a few examples.
+check: $(STAMP)
+	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 --dist loadscope --durations=10 \
+	  -m "not (slow or demo or subprocess or browser)"
 
 # The dashboard's browser tests drive Debian's chromium with its own chromedriver (a browser
 # download of Selenium's or Playwright's is not reachable from the test machines).

@@ -1,12 +1,21 @@
-"""Shared fixtures: workspaces, file writers and a store snapshot for "nothing changed" checks."""
+"""Shared fixtures: workspaces, file writers and a store snapshot for "nothing changed" checks;
+the markers a test gets from the fixtures it uses; Hypothesis profiles for the two speeds."""
 
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
-import duckdb
-import pytest
+# Under pytest-xdist the two workers share two cores: one compute thread each, or LightGBM's
+# spinning OpenMP threads and Numba's pool fight over the cores (a run took three times as long).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from regulars import app
 from regulars.schema import CONTRACTS
@@ -15,6 +24,27 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 TABLES = (*CONTRACTS, "batches", "quarantine", "identity_links")
+
+#: What a fixture makes a test: ``make check`` leaves out every test marked by one of these.
+#: demo: builds or copies a scored demo shop; subprocess: starts processes; browser: drives
+#: Chromium; slow: reads a public data set or fits models on one.
+FIXTURE_MARKERS = {
+    "demo_template": "demo", "demo_copy": "demo", "served_shop": "demo", "shop": "demo", "demo_shop": "demo", "truth_shop": "demo", "scored": "demo",
+    "served": "subprocess", "browser": "browser",
+    "online_retail": "slow", "cdnow_table": "slow", "cdnow_summary": "slow", "uci_lines": "slow",
+    "hillstrom": "slow",
+}
+
+# Hypothesis: few examples in the quick loop, the tests' own counts in `make test`.
+hypothesis_settings.register_profile("check", max_examples=5)
+hypothesis_settings.register_profile("test")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in sorted({FIXTURE_MARKERS[f] for f in getattr(item, "fixturenames", ()) if f in FIXTURE_MARKERS}):
+            item.add_marker(name)
 
 
 @pytest.fixture
@@ -77,6 +107,25 @@ def loaded(workspace: Path, write) -> Path:
 
 
 ROLES = ("owner", "analyst", "integrator", "read-only")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A scored demo shop of 400 customers, built once per test run (per worker): copy it
+    (``demo_copy``) before changing it."""
+    path = tmp_path_factory.mktemp("demo-template") / "shop"
+    app.demo(path, customers=400, seed=5)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo template this test may change."""
+    import shutil
+
+    copy = tmp_path / "demo"
+    shutil.copytree(demo_template, copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess
+
 REGULARS = str(Path(sys.executable).parent / "regulars")
 HOLD = """
 import sys, time

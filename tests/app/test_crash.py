@@ -12,6 +12,8 @@ import pytest
 from regulars import app
 from tests.conftest import query, snapshot
 
+pytestmark = pytest.mark.subprocess
+
 SCRIPT = (
     "import sys; from regulars import app; "
     "app.ingest(sys.argv[1], [sys.argv[2]], table='orders')"

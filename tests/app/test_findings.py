@@ -62,7 +62,7 @@ def test_a_part_that_fails_stops_only_itself(tmp_path, monkeypatch):
 def test_our_own_messages_never_move_the_shop_clock(tmp_path):
     """Finding 4: after a delivery the next run was scored as of the wall clock's day, and
     `today` listed again what had been sent."""
-    from regulars.app._playbooks import action_key
+    from regulars.app._plan import action_key
 
     shop = tmp_path / "demo"
     first = app.demo(shop, customers=600, seed=3).run

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from regulars.app._playbooks import action_key
+from regulars.app._plan import action_key
 from regulars.cli import app as cli
 from tests.conftest import query
 from tests.shops import SHAPES, Shape, make_shop

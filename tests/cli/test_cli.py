@@ -93,11 +93,8 @@ def test_broken_settings_file_is_reported(tmp_path):
     assert result.exit_code == 2 and "unknown setting store.memory" in result.output
 
 
-def test_run_backtest_customer_commands(tmp_path):
-    shop = tmp_path / "demo"
-    from regulars.app import demo as run_demo
-
-    run_demo(shop, customers=400, seed=5)
+def test_run_backtest_customer_commands(demo_copy):
+    shop = demo_copy
     result = run("run", shop, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -117,11 +114,8 @@ def test_run_backtest_customer_commands(tmp_path):
     assert run("customer", shop, "nobody").exit_code == 2
 
 
-def test_engagement_command(tmp_path):
-    from regulars.app import demo as run_demo
-
-    shop = tmp_path / "demo"
-    run_demo(shop, customers=400, seed=5)
+def test_engagement_command(demo_copy):
+    shop = demo_copy
     data = json.loads(run("engagement", shop, "--learn", "--horizon", "90", "--json").output)
     assert sum(data["tiers"].values()) == data["customers"] > 0
     assert set(data["learned"]["tiers_after"]) == {"hot", "warm", "cold"}
@@ -134,11 +128,8 @@ def test_engagement_command(tmp_path):
     assert bad.exit_code == 2 and "warm < hot" in bad.output
 
 
-def test_scores_command(tmp_path):
-    from regulars.app import demo as run_demo
-
-    shop = tmp_path / "demo"
-    run_demo(shop, customers=400, seed=6)
+def test_scores_command(demo_copy, tmp_path):
+    shop = demo_copy
     shown = run("scores", shop, "--sort", "churn", "--top", "5")
     assert shown.exit_code == 0 and "Scores by churn" in shown.output
     rows = json.loads(run("scores", shop, "--json", "--top", "3").output)["rows"]
@@ -150,11 +141,8 @@ def test_scores_command(tmp_path):
     assert run("scores", empty).exit_code == 1
 
 
-def test_rolling_churn_backtest(tmp_path):
-    from regulars.app import demo as run_demo
-
-    shop = tmp_path / "demo"
-    run_demo(shop, customers=500, seed=8)
+def test_rolling_churn_backtest(demo_copy):
+    shop = demo_copy
     data = json.loads(run("backtest", shop, "--cutoff", "2024-10-01", "--horizon", "60", "--model", "churn",
                           "--rolling", "3", "--json").output)
     assert [r["cutoff"] for r in data["details"]["rolling"]] == ["2024-10-01", "2024-08-02", "2024-06-03"]

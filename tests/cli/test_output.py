@@ -32,13 +32,9 @@ def _json_commands() -> set[str]:
     return {name for name, command in group.commands.items() if any("--json" in p.opts for p in command.params)}
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    from regulars import app
-
-    path = tmp_path_factory.mktemp("json") / "demo"
-    app.demo(path, customers=400, seed=5)
-    return path
+@pytest.fixture
+def shop(demo_copy):
+    return demo_copy
 
 
 def test_every_command_with_json_prints_strict_json(shop, tmp_path):

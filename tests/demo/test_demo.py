@@ -79,6 +79,7 @@ def test_too_small_a_shop_is_refused():
         generate_shop(customers=10)
 
 
+@pytest.mark.demo
 def test_run_demo_loads_everything_once(tmp_path):
     result = run_demo(tmp_path / "demo", customers=300, seed=3)
     status = result.status
@@ -93,6 +94,7 @@ def test_run_demo_loads_everything_once(tmp_path):
     assert (tmp_path / "demo" / "truth" / "hidden_truth.csv").is_file()
 
 
+@pytest.mark.demo
 def test_demo_command(tmp_path):
     result = CliRunner().invoke(app, ["demo", str(tmp_path / "d"), "--customers", "200", "--json"])
     assert result.exit_code == 0, result.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from regulars.features import FEATURES, phrase
 
 
@@ -20,6 +22,7 @@ def test_rhythm_and_counts_read_as_sentences():
     assert phrase("Contract", "Month-to-month", row) is None  # a business's own column: the model words it
 
 
+@pytest.mark.demo
 def test_every_feature_has_a_spec_and_counts_are_filled_with_zero(tmp_path):
     """The features of a shop with every table are all declared; counts are never missing."""
     from datetime import date

@@ -34,11 +34,9 @@ templates:
 """
 
 
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("delivery") / "shop"
-    app.demo(path, customers=400, seed=5)
-    return path
+@pytest.fixture
+def scored(demo_template) -> Path:
+    return demo_template
 
 
 def shop(scored: Path, tmp_path: Path, smtp_port: int | None, url: str = "http://127.0.0.1:9/none", **delivery) -> Path:

@@ -15,8 +15,19 @@ from rich.text import Text
 
 __all__ = ["err", "fixed", "json_out", "known", "line", "num", "out", "pct", "table", "warn"]
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+class _Console(Console):
+    """A console that reads the terminal's width (or COLUMNS) when it prints, not once when it is
+    made: one process may run many commands (a notebook, the tests), each in its own width."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._width = None  # Rich fixes COLUMNS at construction otherwise
+
+
+out = _Console(highlight=False)
+err = _Console(stderr=True, highlight=False)
 
 
 def json_out(result: Any) -> None:
