@@ -79,3 +79,34 @@ def test_a_dry_run_plans_the_enabled_playbooks_and_counts_every_guard(bakery_run
     assert printed.exit_code == 0 and json.loads(printed.output)["counts"] == json.loads(json.dumps(result.counts))
     text_out = CliRunner().invoke(cli, ["playbooks", str(bakery_run), "plan"], env={"COLUMNS": "200"})
     assert text_out.exit_code == 0 and "nothing is sent" in text_out.output
+
+
+def test_today_is_read_back_from_the_kept_plan_without_planning(bakery_run, monkeypatch):
+    """The dashboard's home reads the plan kept when it was last worked out: the same actions in
+    the same order, less those queued since; stale once the playbook file changes."""
+    assert not app.todays_actions(bakery_run).planned  # nothing worked out yet: said, not planned here
+    app.playbooks(bakery_run)
+    path = bakery_run / "playbooks.yaml"
+    text = path.read_text().replace('unknown_consent: "no"', 'unknown_consent: "yes"')
+    for name in ("churn-win-back", "churn-nurture", "second-purchase-nudge"):
+        start = text.index(f"  {name}:")
+        at = text.index("enabled: false", start)
+        text = text[:at] + "enabled: true" + text[at + len("enabled: false"):]
+    path.write_text(text)
+    planned = app.today(bakery_run).actions
+    assert len(planned) >= 2
+
+    import regulars.app._plan as planning
+
+    monkeypatch.setattr(planning, "plan_of", lambda *a, **k: pytest.fail("the page planned"))
+    kept = app.todays_actions(bakery_run, top=1)
+    assert kept.planned and kept.total == len(planned)
+    assert [a["customer_id"] for a in kept.actions] == planned["customer_id"].head(1).tolist()
+    assert [a["why"] for a in kept.actions] == planned["why"].head(1).tolist()
+    monkeypatch.undo()
+
+    queued = app.run_playbooks(bakery_run)  # plans again (same day: replaces the kept plan) and queues it
+    after = app.todays_actions(bakery_run)
+    assert after.planned and after.total == 0 and after.waiting == queued.waiting_for_approval
+    path.write_text(path.read_text() + "\n# an edit\n")
+    assert not app.todays_actions(bakery_run).planned  # another file: the kept plan is stale

@@ -100,7 +100,8 @@ def test_demo_command(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["status"]["tables"]["orders"]["rows"] > 0
-    shown = CliRunner().invoke(app, ["demo", str(tmp_path / "d"), "--customers", "200"], env={"COLUMNS": "200"})
+    shown = CliRunner().invoke(app, ["demo", str(tmp_path / "d"), "--customers", "200", "--compare-days", "0"],
+                               env={"COLUMNS": "200"})
     assert shown.exit_code == 0 and "Tables" in shown.output and "loaded before; nothing to do" in shown.output
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "SegmentResult",
     "SegmentsResult",
     "StatusResult",
+    "TodayResult",
     "UndoResult",
     "approvals",
     "backtest",
@@ -101,6 +102,7 @@ __all__ = [
     "status",
     "suggest_mapping",
     "today",
+    "todays_actions",
     "undo",
 ]
 
@@ -114,7 +116,7 @@ _HOMES = {
     "_init": ("init",),
     "_serve": ("KeyResult", "KeysResult", "ROLES", "create_key", "key_table", "keys", "match_key", "revoke_key",
                "serve_settings", "serving"),
-    "_playbooks": ("edit_playbooks", "plan_playbooks", "playbooks", "today"),
+    "_playbooks": ("edit_playbooks", "plan_playbooks", "playbooks", "today", "todays_actions"),
     "_measure": ("playbook_results",),
     "_overview": ("ModelsResult", "OverviewResult", "models", "overview"),
     "_outbox": ("approvals", "decide", "deliver", "exclude", "outbox", "retry", "run_playbooks"),
@@ -123,7 +125,7 @@ _HOMES = {
                  "EngagementResult", "IngestResult", "InitResult", "MappingResult", "PinResult", "PlanResult", "PlaybooksResult",
                  "PlaybookEditResult", "PlaybookResultsResult", "ProductPairsResult", "PredictResult", "QuarantineResult", "QueueResult", "DecisionResult",
                  "DeliveryResult", "OutboxResult", "RecommendResult", "Result", "RunResult", "ScoresResult", "SegmentHistoryResult", "SegmentResult", "SegmentsResult",
-                 "StatusResult", "UndoResult"),
+                 "StatusResult", "TodayResult", "UndoResult"),
     "_segments": ("define_segment", "drop_segment", "pin", "preview_segment", "segment", "segment_customer", "segment_history_of",
                   "segments"),
     "_recommend": ("recommend", "sells_with"),

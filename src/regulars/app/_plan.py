@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 
 from regulars.app._fields import latest_fields
-from regulars.app._playbook_file import read_playbooks
+from regulars.app._playbook_file import file_hash, read_playbooks
 from regulars.app._results import PlanResult
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
-from regulars.store import outbox_keys, playbook_inputs, previous_segment_run
+from regulars.store import outbox_keys, playbook_inputs, previous_segment_run, save_plan
 
 __all__ = ["action_key", "plan_of"]
 
@@ -79,8 +79,25 @@ def plan_of(workspace_path: str | Path, at: datetime | None, text: str | None = 
                                             for k in ("planned", "needs approval", "held out", "already queued")},
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
+    if text is None:  # the file as saved: keep the plan, for the pages that show today
+        _keep(workspace, latest["run_id"], at, path, counts, actions)
     return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions,
                              not_applicable=not_applicable)
+
+
+def _keep(workspace: Any, run_id: str, at: datetime, path: Path, counts: list[dict[str, Any]], actions: Any) -> None:
+    """Keep the plan's actions to do (``store.save_plan``). A workspace another process holds
+    keeps its earlier plan: the pages then say that today's plan is not worked out yet."""
+    from regulars.errors import WorkspaceBusyError
+
+    todo = actions[actions["status"].isin(["planned", "needs approval"])].reset_index(drop=True)
+    todo = todo.assign(action_id=[action_key(p, c, int(s), at) for p, c, s in
+                                  zip(todo["playbook"], todo["customer_id"], todo["step"], strict=True)])
+    try:
+        with workspace.store() as store:
+            save_plan(store, run_id, at, file_hash(path.read_text(encoding="utf-8")), counts, todo)
+    except WorkspaceBusyError:
+        return
 
 
 def _mark_queued(actions: Any, at: datetime, queued: set[str]) -> None:

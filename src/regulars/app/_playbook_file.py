@@ -3,12 +3,13 @@ playbook switched off, on first use)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from regulars.store import open_workspace
 
-__all__ = ["PLAYBOOKS_FILE", "read_playbooks"]
+__all__ = ["PLAYBOOKS_FILE", "file_hash", "read_playbooks"]
 
 PLAYBOOKS_FILE = "playbooks.yaml"
 
@@ -25,3 +26,8 @@ def read_playbooks(workspace_path: str | Path, text: str | None = None) -> tuple
         path.write_text(STARTER_YAML, encoding="utf-8")
     text = path.read_text(encoding="utf-8") if text is None else text
     return workspace, path, created, parse_playbooks(text, where=str(path))
+
+
+def file_hash(text: str) -> str:
+    """What identifies a version of the playbook file (a plan kept for another is stale)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

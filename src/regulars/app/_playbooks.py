@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from regulars.app._plan import checked, plan_of
-from regulars.app._playbook_file import read_playbooks
-from regulars.app._results import PlanResult, PlaybookEditResult, PlaybooksResult
+from regulars.app._playbook_file import PLAYBOOKS_FILE, file_hash, read_playbooks
+from regulars.app._results import PlanResult, PlaybookEditResult, PlaybooksResult, TodayResult
 
-__all__ = ["edit_playbooks", "plan_playbooks", "playbooks", "today"]
+__all__ = ["edit_playbooks", "plan_playbooks", "playbooks", "today", "todays_actions"]
 
 def _summary(trigger: Any) -> str:
     o = trigger.options
@@ -69,6 +69,31 @@ def today(workspace_path: str | Path, *, at: datetime | None = None) -> PlanResu
     todo = result.actions[result.actions["status"].isin(["planned", "needs approval"])].reset_index(drop=True)
     return PlanResult(file=result.file, run_id=result.run_id, at=result.at, counts=result.counts, actions=todo,
                       not_applicable=result.not_applicable)
+
+
+def todays_actions(workspace_path: str | Path, *, top: int = 15) -> TodayResult:
+    """Today's actions from the plan kept when it was last worked out (by ``today``, a plan, the
+    daily run or the demo) for the latest run and the playbook file as it is, less those already
+    in the outbox; and how many actions wait for approval. Reads only: quick enough for a page."""
+    from regulars.errors import InsufficientDataError
+    from regulars.store import latest_plan, latest_run, open_workspace, outbox_counts, outbox_keys
+
+    workspace = open_workspace(workspace_path)
+    path = workspace.path / PLAYBOOKS_FILE
+    current = file_hash(path.read_text(encoding="utf-8")) if path.exists() else None
+    with workspace.store(read_only=True) as store:
+        try:
+            run_id = latest_run(store)["run_id"]
+        except InsufficientDataError:
+            run_id = None
+        kept = latest_plan(store, run_id) if run_id else None
+        waiting = sum(c["actions"] for c in outbox_counts(store) if c["status"] == "needs approval")
+        queued = outbox_keys(store) if kept is not None else set()
+    if kept is None or kept["file_hash"] != current:
+        return TodayResult(run_id=run_id, at=None, planned=False, total=0, waiting=waiting, actions=[])
+    todo = kept["actions"][~kept["actions"]["action_id"].isin(queued)]
+    rows = todo.head(top).astype(object).where(todo.head(top).notna(), None).to_dict("records")
+    return TodayResult(run_id=run_id, at=kept["at"], planned=True, total=len(todo), waiting=waiting, actions=rows)
 
 
 def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, enabled: bool | None = None,

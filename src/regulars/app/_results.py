@@ -292,6 +292,21 @@ class PlanResult(Result):
 
 
 @dataclass(frozen=True)
+class TodayResult(Result):
+    """Today's actions as the latest plan worked them out, read back (nothing is planned):
+    ``actions`` the first ``top`` not yet in the outbox, ``total`` how many; ``waiting`` how many
+    actions in the outbox wait for a person. ``planned`` is False when no plan was worked out
+    for the latest run and the playbook file as it is now (the page says how to get one)."""
+
+    run_id: str | None
+    at: Any
+    planned: bool
+    total: int
+    waiting: int
+    actions: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class PlaybookEditResult(Result):
     """A change to the playbooks file, planned: the changed playbook's counts, how many actions
     it (or the changed template) would bring, the first three as they would read, and whether

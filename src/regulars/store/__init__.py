@@ -1,5 +1,6 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
+from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
 from regulars.store._keys import (
     ROLES,
     add_key,
@@ -8,7 +9,7 @@ from regulars.store._keys import (
     match_key,
     revoke_key,
 )
-from regulars.store._kpis import kpis
+from regulars.store._kpis import kpis, run_figures
 from regulars.store._outbox import (
     OUTBOX_COLUMNS,
     claim_actions,
@@ -27,6 +28,7 @@ from regulars.store._outbox import (
 )
 from regulars.store._outcomes import playbook_outcomes
 from regulars.store._owner import claim_workspace, release_workspace, served_by
+from regulars.store._plans import PLAN_COLUMNS, latest_plan, save_plan
 from regulars.store._read import (
     customer_profiles,
     customer_recommendations,
@@ -74,7 +76,11 @@ from regulars.store._workspace import Workspace, init_workspace, open_workspace
 
 __all__ = [
     "BatchResult",
+    "CATALOGUE",
+    "CUSTOMER_COLUMNS",
     "OUTBOX_COLUMNS",
+    "PLAN_COLUMNS",
+    "Place",
     "ROLES",
     "ResultPart",
     "Store",
@@ -106,6 +112,7 @@ __all__ = [
     "kpis",
     "label_columns",
     "last_slots",
+    "latest_plan",
     "latest_run",
     "latest_scores",
     "match_key",
@@ -129,8 +136,10 @@ __all__ = [
     "retry_actions",
     "revoke_key",
     "run_cards",
+    "run_figures",
     "run_scores",
     "run_segments",
+    "save_plan",
     "score_drift",
     "segment_changes",
     "segment_history",
@@ -144,6 +153,7 @@ __all__ = [
     "start_job",
     "status",
     "unconfirmed_count",
+    "undeclared_tables",
     "undo_batch",
     "write_predictions",
     "write_run",

@@ -12,10 +12,12 @@ from regulars.schema import PURCHASE_SQL
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["kpis"]
+__all__ = ["KEPT_TOP", "kpis", "run_figures"]
 
 #: A customer is active when they bought within this many days.
 ACTIVE_DAYS = 90
+#: How many customers of each list a run keeps with its figures (a page asking for more works them out).
+KEPT_TOP = 50
 
 
 def _main_currency(store: Store) -> str | None:
@@ -72,7 +74,7 @@ def _activity(store: Store) -> dict[str, Any]:
     return out
 
 
-def _run_figures(store: Store, run_id: str, top: int) -> dict[str, Any]:
+def run_figures(store: Store, run_id: str, top: int = KEPT_TOP) -> dict[str, Any]:
     """The run's average churn risk and lifetime value, and its lists: valuable customers at
     risk (by value at stake), hot leads who have not bought yet."""
     figures = store.rows(
@@ -91,6 +93,17 @@ def _run_figures(store: Store, run_id: str, top: int) -> dict[str, Any]:
     return figures
 
 
+def _kept_figures(store: Store, run_id: str, top: int) -> dict[str, Any]:
+    """The run's figures as stored with it (runs before schema 8, or a longer list: worked out now)."""
+    import json
+
+    kept = store.con.execute("SELECT figures FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    if not kept or not kept[0] or top > KEPT_TOP:
+        return run_figures(store, run_id, top)
+    figures = json.loads(kept[0])
+    return figures | {name: figures[name][:top] for name in ("at_risk_valuable", "hot_leads")}
+
+
 def _freshness(store: Store) -> list[dict[str, Any]]:
     """Per table: when data was last loaded and the latest date in it."""
     return store.rows(
@@ -105,6 +118,6 @@ def kpis(store: Store, run_id: str | None, *, months: int = 12, top: int = 10) -
         "currency": currency,
         "monthly": _monthly(store, currency, months),
         "activity": _activity(store),
-        "run": _run_figures(store, run_id, top) if run_id else None,
+        "run": _kept_figures(store, run_id, top) if run_id else None,
         "freshness": _freshness(store),
     }

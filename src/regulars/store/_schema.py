@@ -19,7 +19,10 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:    replaced, whose earlier versions are kept in ``row_history``.
 #: 6: API keys (hashed) with their roles; events keep the id a client gave them; the
 #:    scheduler's log of jobs.
-SCHEMA_VERSION = 7
+#: 7: currency codes upper case.
+#: 8: the day's plan as last worked out (``plans``, ``plan_actions``), read by pages showing today;
+#:    each run's headline figures (``runs.figures``), worked out when it is stored.
+SCHEMA_VERSION = 8
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -87,6 +90,12 @@ _BOOKKEEPING = (
         value DOUBLE, cost DOUBLE, why VARCHAR, deliver_at TIMESTAMP, status VARCHAR,
         attempts INTEGER, next_attempt_at TIMESTAMP, last_error VARCHAR, decided_by VARCHAR,
         decided_at TIMESTAMP, sent_at TIMESTAMP, method VARCHAR, export_file VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS plans (
+        plan_id VARCHAR, run_id VARCHAR, planned_for TIMESTAMP, file_hash VARCHAR, created_at TIMESTAMP, counts VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS plan_actions (
+        plan_id VARCHAR, action_id VARCHAR, customer_id VARCHAR, playbook VARCHAR, step INTEGER, channel VARCHAR,
+        status VARCHAR, priority DOUBLE, value DOUBLE, expected_value DOUBLE, why VARCHAR, subject VARCHAR,
+        rank BIGINT)""",
     """CREATE TABLE IF NOT EXISTS delivery_attempts (
         action_id VARCHAR, attempt INTEGER, method VARCHAR, started_at TIMESTAMP,
         finished_at TIMESTAMP, outcome VARCHAR, detail VARCHAR)""",
@@ -216,6 +225,7 @@ def ddl() -> list[str]:
     added = [("customers", n, k) for n, k in _EXTRA["customers"]]
     out += [f"CREATE TABLE IF NOT EXISTS {name} (run_id VARCHAR, {', '.join(f'{c} {k}' for c, k in cols)})"
             for name, cols in RUN_TABLES.items()]
+    added.append(("runs", "figures", "VARCHAR"))  # 8: the run's headline figures, worked out once
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added
     ]

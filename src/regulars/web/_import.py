@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from regulars.api import Denied
 from regulars.web._render import form_checked, page, session_of
@@ -60,7 +61,7 @@ def mount(api: FastAPI) -> None:
         path = folder / _safe_name(file.filename or "")
         path.write_bytes(await file.read())
         try:
-            suggestion = app.suggest_mapping(path, table)
+            suggestion = await run_in_threadpool(app.suggest_mapping, path, table)
         except Exception:  # a file that cannot be read is not kept
             path.unlink(missing_ok=True)
             folder.rmdir()
@@ -70,24 +71,28 @@ def mount(api: FastAPI) -> None:
 
     @api.post("/data/import/load", include_in_schema=False)
     async def load(request: Request) -> RedirectResponse:
-        import tempfile
+        return await run_in_threadpool(_load, request, await request.form())
 
-        from regulars import app
 
-        form = await request.form()
-        session = form_checked(request, str(form.get("token", "")), "data")
-        table = str(form.get("table", ""))
-        if table not in TABLES:
-            raise Denied(422, f"choose a table among {', '.join(TABLES)}")
-        path = _upload(request, str(form.get("upload_id", "")), str(form.get("name", "")))
-        choices = {str(k)[4:]: (str(v) or None) for k, v in form.items() if str(k).startswith("col:")}
-        with tempfile.TemporaryDirectory() as scratch:
-            mapping = Path(scratch) / "mapping.toml"
-            app.suggest_mapping(path, table, write=mapping, choices=choices)
-            (loaded,) = app.ingest(request.app.state.workspace, [path], mapping_file=mapping).loads
-        path.unlink(missing_ok=True)
-        path.parent.rmdir()
-        said = (f"{path.name}: read {loaded.rows_read:,}, loaded {loaded.rows_accepted:,}"
-                + (f", anonymous {loaded.rows_anonymous:,}" if loaded.rows_anonymous else "")
-                + f", quarantined {loaded.rows_quarantined:,} (batch {loaded.batch_id}; by {session.caller.name})")
-        return RedirectResponse(f"/data?message={quote(said)}", status_code=303)
+def _load(request: Request, form: Any) -> RedirectResponse:
+    """The uploaded file loaded with the mapping as the person left it (in the thread pool)."""
+    import tempfile
+
+    from regulars import app
+
+    session = form_checked(request, str(form.get("token", "")), "data")
+    table = str(form.get("table", ""))
+    if table not in TABLES:
+        raise Denied(422, f"choose a table among {', '.join(TABLES)}")
+    path = _upload(request, str(form.get("upload_id", "")), str(form.get("name", "")))
+    choices = {str(k)[4:]: (str(v) or None) for k, v in form.items() if str(k).startswith("col:")}
+    with tempfile.TemporaryDirectory() as scratch:
+        mapping = Path(scratch) / "mapping.toml"
+        app.suggest_mapping(path, table, write=mapping, choices=choices)
+        (loaded,) = app.ingest(request.app.state.workspace, [path], mapping_file=mapping).loads
+    path.unlink(missing_ok=True)
+    path.parent.rmdir()
+    said = (f"{path.name}: read {loaded.rows_read:,}, loaded {loaded.rows_accepted:,}"
+            + (f", anonymous {loaded.rows_anonymous:,}" if loaded.rows_anonymous else "")
+            + f", quarantined {loaded.rows_quarantined:,} (batch {loaded.batch_id}; by {session.caller.name})")
+    return RedirectResponse(f"/data?message={quote(said)}", status_code=303)

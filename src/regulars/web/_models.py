@@ -3,8 +3,11 @@ from a date, and the no-code prediction of a column the business records."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from regulars import _charts
 from regulars.api import Denied
@@ -40,10 +43,14 @@ def _models(request: Request) -> HTMLResponse:
 
 async def _predict(request: Request) -> HTMLResponse:
     """The no-code prediction: learn the chosen column's value from the others, show the card
-    (and the columns left out as recorded after the outcome), score the customers."""
+    (and the columns left out as recorded after the outcome), score the customers. The learning
+    runs in the thread pool, so the server keeps answering meanwhile."""
+    return await run_in_threadpool(_predicted, request, await request.form())
+
+
+def _predicted(request: Request, form: Any) -> HTMLResponse:
     from regulars import app
 
-    form = await request.form()
     session = form_checked(request, str(form.get("token", "")), "analyse")
     column, _, value = str(form.get("label", "")).partition("=")
     if not column or not value:
@@ -64,10 +71,13 @@ def _prediction_csv(request: Request, run_id: str) -> Response:
 
 async def _backtest(request: Request) -> HTMLResponse:
     """A backtest from the Models page: fit before a date, predict the horizon after it, and
-    compare with what happened."""
+    compare with what happened (in the thread pool: other requests are answered meanwhile)."""
+    return await run_in_threadpool(_backtested, request, await request.form())
+
+
+def _backtested(request: Request, form: Any) -> HTMLResponse:
     from regulars import app
 
-    form = await request.form()
     session = form_checked(request, str(form.get("token", "")), "analyse")
     try:
         horizon = int(str(form.get("horizon", "90")))

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from regulars import _charts
 from regulars.api import Denied
@@ -35,11 +36,8 @@ def _home(request: Request) -> HTMLResponse:
                                         "of whom bought before": [m["repeat_buyers"] for m in found.monthly]},
                                title="Buyers per month"),
     }
-    today = app.today(workspace_of(request))
-    actions = today.to_dict()["actions"][:15]
-    waiting = app.approvals(workspace_of(request)).to_dict()["actions"]
-    return page(request, "home.html", session, o=found, charts=charts, actions=actions,
-                 actions_total=len(today.actions), waiting=len(waiting))
+    today = app.todays_actions(workspace_of(request), top=15).to_dict()
+    return page(request, "home.html", session, o=found, charts=charts, today=today)
 
 
 def _customer(request: Request, customer_id: str) -> HTMLResponse:
@@ -85,10 +83,13 @@ def _playbooks(request: Request, message: str = "", preview: Any = None, edited:
 
 async def _edit(request: Request) -> Response:
     """A playbook switched on or off or its threshold moved, or a template rewritten: previewed
-    (what it would send to whom), or saved."""
+    (what it would send to whom), or saved; planned in the thread pool."""
+    return await run_in_threadpool(_edited, request, await request.form())
+
+
+def _edited(request: Request, form: Any) -> Response:
     from regulars import app
 
-    form = await request.form()
     field = {k: str(v) for k, v in form.items()}
     session = form_checked(request, field.get("token", ""), "decide")
     playbook, template = field.get("playbook") or None, field.get("template") or None
