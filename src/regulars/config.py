@@ -14,6 +14,7 @@ from typing import Any
 
 from regulars._default_settings import DEFAULT_TOML
 from regulars.errors import SettingsError
+from regulars.scorers import DEFAULT_ORDER, scorer_names
 
 __all__ = ["DEFAULT_TOML", "NOT_PRODUCTS", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
            "QualitySettings", "RecommendSettings", "ResultsSettings", "RunSettings", "SegmentSettings", "ServeSettings", "Settings",
@@ -55,7 +56,8 @@ class EngagementSettings:
     warm: float = 40.0
 
 
-SCORERS = ("clv", "churn", "conversion", "support", "engagement", "recommend", "timing", "segments")
+#: The scorers a run holds unless ``[run] scorers`` says otherwise (``regulars.scorers`` knows them all).
+SCORERS = DEFAULT_ORDER
 
 
 @dataclass(frozen=True)
@@ -235,9 +237,9 @@ def _check_rules(settings: Settings, where: str) -> None:
         value = getattr(settings.serve, key)
         if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise SettingsError(f"{where}: serve.{key} must be a time as HH:MM (24-hour), got {value!r}")
-    unknown = [s for s in settings.run.scorers if s not in SCORERS]
+    unknown = [s for s in settings.run.scorers if s not in scorer_names()]
     if unknown:
-        raise SettingsError(f"{where}: run.scorers may hold {', '.join(SCORERS)}; got {unknown[0]!r}")
+        raise SettingsError(f"{where}: run.scorers may hold {', '.join(scorer_names())}; got {unknown[0]!r}")
 
 
 def _section(cls: type, name: str, raw: Any, where: str) -> Any:

@@ -10,6 +10,10 @@ from pydantic import BaseModel, Field
 
 from regulars._json import jsonable
 from regulars.api._auth import ERRORS, Caller, needs
+from regulars.app import SCORE_SORTS
+
+#: What customers may be sorted by (the scorers' own sorts, from the registry).
+ScoreSort = Literal[tuple(SCORE_SORTS)]  # type: ignore[valid-type]
 
 __all__ = ["router"]
 
@@ -48,7 +52,7 @@ def overview(request: Request, _: Reader) -> dict[str, Any]:
 
 @router.get("/customers", tags=["customers"], summary="Every customer's latest scores, sorted")
 def customers(request: Request, _: Reader,
-              sort: Literal["clv", "churn", "conversion", "support", "engagement", "p_alive"] = "clv",
+              sort: ScoreSort = "clv",
               top: Annotated[int, Query(ge=1, le=10_000)] = 50) -> dict[str, Any]:
     from regulars import app
 

@@ -4,16 +4,15 @@ must load without the rest of the application)."""
 from __future__ import annotations
 
 from regulars.ingest import PRESETS as _PRESETS
+from regulars.scorers import sorts
 
 __all__ = ["BACKTEST_MODELS", "OUTCOME_TABLES", "PRESETS", "SCORE_SORTS"]
 
 #: The built-in layouts of common exports, by name (``ingest --preset``).
 PRESETS = tuple(_PRESETS)
 
-#: What ``scores`` can sort by: the column, and whether lowest comes first.
-SCORE_SORTS = {"churn": ("churn_probability", False), "conversion": ("conversion_probability", False),
-               "support": ("support_probability", False), "clv": ("clv", False),
-               "engagement": ("engagement", False), "p_alive": ("p_alive", True)}
+#: What ``scores`` can sort by: the column, and whether lowest comes first (the scorers' own sorts).
+SCORE_SORTS = sorts()
 
 #: What can be backtested, and the tables whose rows decide each one's outcome (so whose last
 #: day ends its window).

@@ -35,7 +35,24 @@ def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
     scores = found.get("scores") or {}
     note = figures_disagree(scores.get("expected_orders_90d"), scores.get("churn_probability"), run.horizon("churn"))
     return CustomerResult(**found, horizons={label: run.horizon(label) for label in ("churn", "conversion", "support")},
-                          notes=[note] if note else [])
+                          notes=[note] if note else [], more_scores=_more_scores(scores))
+
+
+def _more_scores(scores: dict[str, Any]) -> list[dict[str, Any]]:
+    """The customer's figures from scorers registered besides the built-in ones, as the registry
+    words them (built-in scorers have their own sentences)."""
+    from regulars.scorers import DEFAULT_ORDER, registered
+
+    out = []
+    for spec in registered().values():
+        if spec.name in DEFAULT_ORDER:
+            continue
+        shown = [{"words": m.words or m.name, "value": scores.get(m.column), "unit": m.unit}
+                 for m in spec.measures if m.name != "reasons" and scores.get(m.column) is not None]
+        reasons = next((scores.get(m.column) for m in spec.measures if m.name == "reasons"), None)
+        if shown:
+            out.append({"scorer": spec.name, "words": spec.words or spec.name, "measures": shown, "reasons": reasons})
+    return out
 
 
 def customer_scores(workspace_path: str | Path, customer_id: str) -> dict[str, Any]:

@@ -116,6 +116,8 @@ class CustomerResult(Result):
     timeline: list[dict[str, Any]] = field(default_factory=list)
     #: why two figures shown together differ, where they seem to contradict each other
     notes: list[str] = field(default_factory=list)
+    #: scorers registered besides the built-in ones: scorer, words, measures (words, value, unit), reasons
+    more_scores: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -95,9 +95,8 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
 def scorers(names: list[str]) -> list[Any]:
     """The scorers named in ``[run] scorers``, in that order (segments build on the others)."""
     from regulars.scores import default_scorers
-    from regulars.segments import SegmentScorer
 
-    return [SegmentScorer() if n == "segments" else default_scorers([n])[0] for n in names]
+    return default_scorers(names)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:

@@ -209,6 +209,17 @@ def customer(
         line(f"Offer: {s['recommend_reason']}")
     if s.get("timing_reason"):
         line(f"Reach them: {s['timing_reason']}")
+    for more in result.more_scores:
+        figures = ", ".join(f"{m['words']} {_figure(m['value'], m['unit'])}" for m in more["measures"])
+        line(f"{more['words'][:1].upper()}{more['words'][1:]}: {figures}"
+             + (f" ({more['reasons']})" if more["reasons"] else ""))
+
+
+def _figure(value: Any, unit: str) -> str:
+    """A registered scorer's figure as words: a chance as a percentage, other numbers rounded."""
+    if not isinstance(value, (int, float)) or not known(value):
+        return str(value)
+    return f"{value:.0%}" if unit == "probability" else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 @command()

@@ -18,10 +18,10 @@ _PART_WORDS = {"clv": "lifetime value", "churn": "the churn model", "conversion"
 def _part_of(name: str) -> str | None:
     """The part of a run that gives ``name`` (a score field or a segment), or None if regulars
     does not know the name (a typo, or the user's own)."""
+    from regulars.scorers import wide_columns
     from regulars.segments import EXCLUSIVE, RFM_SEGMENTS
-    from regulars.store import WIDE_SCORES
 
-    parts = {column: scorer for column, scorer, _, _ in WIDE_SCORES}
+    parts = {column: scorer for column, scorer, _, _ in wide_columns()}
     if name in parts:
         return parts[name]
     if name == "interest" or name.startswith("interested in "):

@@ -27,7 +27,8 @@ __all__ = [
 
 
 def default_scorers(names: list[str]) -> list[Scorer]:
-    """The scorers named in ``[run] scorers``, in that order."""
-    makers = {"clv": LifetimeValueScorer, "engagement": EngagementScorer, "recommend": RecommendScorer,
-              "timing": TimingScorer}
-    return [makers[n]() if n in makers else PropensityScorer(n) for n in names]
+    """The scorers named in ``[run] scorers``, in that order (``regulars.scorers`` knows them;
+    an unknown name is an error naming the known ones)."""
+    from regulars.scorers import make_scorer
+
+    return [make_scorer(n) for n in names]

@@ -51,7 +51,6 @@ from regulars.store._read import (
 )
 from regulars.store._runs import ResultPart, write_predictions, write_run
 from regulars.store._schedule import finish_job, last_slots, start_job
-from regulars.store._schema import WIDE_SCORES
 from regulars.store._segments import (
     customer_segments,
     define_rule,
@@ -84,7 +83,6 @@ __all__ = [
     "ROLES",
     "ResultPart",
     "Store",
-    "WIDE_SCORES",
     "Workspace",
     "add_key",
     "claim_actions",

@@ -79,7 +79,7 @@ def latest_scores(store: Store, resolved_id: str) -> list[dict[str, Any]]:
     run's cutoff and their segments): one row, or none when no run scored them. Only their rows
     of ``results`` are read and laid out here, which is what keeps one customer's answer quick
     (laying out the view for one customer costs 15 ms of planning alone)."""
-    from regulars.store._schema import WIDE_SCORES
+    from regulars.scorers import wide_columns
 
     found = store.con.execute(
         """SELECT r.run_id, r.scorer, r.measures, r.labels, r.reasons, r.model_version, n.measures, n.labels,
@@ -91,7 +91,7 @@ def latest_scores(store: Store, resolved_id: str) -> list[dict[str, Any]]:
     run_id, cutoff = found[0][0], found[0][8]
     by_scorer = {row[1]: row for row in found if row[0] == run_id}
     out: dict[str, Any] = {"run_id": run_id, "customer_id": resolved_id}
-    for column, scorer, measure, kind in WIDE_SCORES:
+    for column, scorer, measure, kind in wide_columns():
         row, value = by_scorer.get(scorer), None
         if row is not None:
             values, names = (row[3], row[7]) if kind == "VARCHAR" and measure != "reasons" else (row[2], row[6])
@@ -249,8 +249,6 @@ def previous_run(store: Store, run_id: str, where: str = "r.cutoff IS NOT NULL")
     return found[0] if found else None
 
 
-#: The scores whose spread is compared between runs (drift).
-DRIFT_SCORES = ("churn_probability", "conversion_probability", "support_probability", "p_alive", "clv", "engagement")
 
 
 def score_drift(store: Store, run_id: str, before_id: str) -> list[dict[str, Any]]:
@@ -259,7 +257,9 @@ def score_drift(store: Store, run_id: str, before_id: str) -> list[dict[str, Any
     import numpy as np
 
     out = []
-    for column in DRIFT_SCORES:
+    from regulars.scorers import drift_columns
+
+    for column in drift_columns():
         now, then = (np.array([r[0] for r in store.con.execute(
             f"SELECT {column} FROM scores WHERE run_id = ? AND {column} IS NOT NULL", [run]).fetchall()], dtype=float)
             for run in (run_id, before_id))

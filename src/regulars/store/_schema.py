@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from regulars._sql import quote
 from regulars.schema import CONTRACTS
+from regulars.scorers import wide_columns
 
-__all__ = ["PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "WIDE_SCORES", "ddl", "migrate_wide_scores", "scores_view"]
+__all__ = ["PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "ddl", "migrate_wide_scores", "scores_view"]
 
 #: What a scorer hands the store per customer: its numbers, its words (such as a tier), and
 #: its reasons. Which number is which is recorded once per run and scorer in ``run_measures``.
@@ -111,50 +112,6 @@ _BOOKKEEPING = (
 )
 
 
-#: The wide ``scores`` view: (column, scorer, measure, type) laid out per run and customer.
-WIDE_SCORES = (
-    ("p_alive", "clv", "p_alive", "DOUBLE"),
-    ("expected_orders_90d", "clv", "expected_orders_90d", "DOUBLE"),
-    ("expected_orders_12m", "clv", "expected_orders_12m", "DOUBLE"),
-    ("median_days_to_next_order", "clv", "median_days_to_next_order", "DOUBLE"),
-    ("expected_order_value", "clv", "expected_order_value", "DOUBLE"),
-    ("clv", "clv", "clv", "DOUBLE"),
-    ("orders", "clv", "orders", "BIGINT"),
-    ("recency_days", "clv", "recency_days", "DOUBLE"),
-    ("days_since_last_order", "clv", "days_since_last_order", "DOUBLE"),
-    ("reason", "clv", "reasons", "VARCHAR"),
-    ("churn_probability", "churn", "probability", "DOUBLE"),
-    ("churn_reasons", "churn", "reasons", "VARCHAR"),
-    ("conversion_probability", "conversion", "probability", "DOUBLE"),
-    ("conversion_reasons", "conversion", "reasons", "VARCHAR"),
-    ("support_probability", "support", "probability", "DOUBLE"),
-    ("support_reasons", "support", "reasons", "VARCHAR"),
-    ("engagement", "engagement", "points", "DOUBLE"),
-    ("engagement_tier", "engagement", "tier", "VARCHAR"),
-    ("engagement_reason", "engagement", "reasons", "VARCHAR"),
-    ("rfm_segment", "segments", "rfm_segment", "VARCHAR"),
-    ("lifecycle_stage", "segments", "lifecycle_stage", "VARCHAR"),
-    ("behaviour_group", "segments", "behaviour_group", "VARCHAR"),
-    ("value_tier", "segments", "value_tier", "VARCHAR"),
-    ("cluster", "segments", "cluster", "VARCHAR"),
-    ("r_score", "segments", "r_score", "BIGINT"),
-    ("f_score", "segments", "f_score", "BIGINT"),
-    ("m_score", "segments", "m_score", "BIGINT"),
-    ("lifecycle_reason", "segments", "reasons", "VARCHAR"),
-    ("next_product", "recommend", "next_product", "VARCHAR"),
-    ("cross_sell_product", "recommend", "cross_sell_product", "VARCHAR"),
-    ("cross_sell_in_days", "recommend", "cross_sell_in_days", "DOUBLE"),
-    ("replenish_product", "recommend", "replenish_product", "VARCHAR"),
-    ("replenish_in_days", "recommend", "replenish_in_days", "DOUBLE"),
-    ("recommend_reason", "recommend", "reasons", "VARCHAR"),
-    ("best_hour", "timing", "best_hour", "DOUBLE"),
-    ("best_weekday", "timing", "best_weekday", "VARCHAR"),
-    ("best_channel", "timing", "best_channel", "VARCHAR"),
-    ("events_used", "timing", "events_used", "DOUBLE"),
-    ("timing_reason", "timing", "reasons", "VARCHAR"),
-)
-
-
 def _pick(measure: str, kind: str) -> str:
     """One wide column: the measure, found by name in the run's list for its scorer."""
     if measure == "reasons":
@@ -169,15 +126,15 @@ def scores_view() -> str:
     Each scorer's rows are laid out on their own, then joined on (run, customer): much faster
     than grouping every row, since no text is aggregated. (``store.latest_scores`` lays out one
     customer's rows the same way, in Python, for a quick answer.)"""
-    scorers = list(dict.fromkeys(s for _, s, _, _ in WIDE_SCORES))
+    scorers = list(dict.fromkeys(s for _, s, _, _ in wide_columns()))
     parts = []
     for scorer in scorers:
-        picks = [f"{_pick(m, k)} AS {c}" for c, s, m, k in WIDE_SCORES if s == scorer]
+        picks = [f"{_pick(m, k)} AS {c}" for c, s, m, k in wide_columns() if s == scorer]
         parts.append(f"s_{scorer} AS (SELECT r.run_id, r.customer_id, {', '.join(picks)}, "
                      f"'{scorer}=' || r.model_version AS v_{scorer} FROM results r "
                      f"JOIN run_measures n USING (run_id, scorer) WHERE r.scorer = '{scorer}')")
     joined = f"s_{scorers[0]}" + "".join(f" FULL OUTER JOIN s_{s} USING (run_id, customer_id)" for s in scorers[1:])
-    columns = ", ".join(c for c, _, _, _ in WIDE_SCORES)
+    columns = ", ".join(c for c, _, _, _ in wide_columns())
     versions = f"concat_ws('; ', {', '.join(f'v_{s}' for s in sorted(scorers))})"
     return (f"CREATE OR REPLACE VIEW scores AS WITH {', '.join(parts)} "
             f"SELECT run_id, customer_id, {columns}, NULLIF({versions}, '') AS model_versions FROM {joined}")
@@ -192,8 +149,8 @@ def migrate_wide_scores(con) -> None:
     have = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'scores'").fetchall()}
     renamed = {"clv": "clv_12m"}  # the old table named lifetime value by its 12 months
-    for scorer in dict.fromkeys(s for _, s, _, _ in WIDE_SCORES):
-        columns = [(renamed.get(c, c), m, k) for c, s, m, k in WIDE_SCORES if s == scorer and renamed.get(c, c) in have]
+    for scorer in dict.fromkeys(s for _, s, _, _ in wide_columns()):
+        columns = [(renamed.get(c, c), m, k) for c, s, m, k in wide_columns() if s == scorer and renamed.get(c, c) in have]
         if not columns:
             continue
         numbers = [(c, m) for c, m, k in columns if k != "VARCHAR"]
