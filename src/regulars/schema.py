@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CONTRACTS", "PURCHASE", "PURCHASE_SQL", "Column", "EVENT_TYPES", "TableContract", "contract_for"]
+__all__ = ["CONTRACTS", "PURCHASE", "Column", "EVENT_TYPES", "TableContract", "contract_for"]
 
-#: The order status that makes an order a purchase; an order without a status has it.
+#: The order status that makes an order a purchase; an order without a status has it. The rule
+#: itself (net of refunds) is ``features.purchases``; the store's readers count sales from its
+#: ``purchases`` view, generated from that rule.
 PURCHASE = "completed"
-#: The same rule in SQL, for queries on the ``orders`` table.
-PURCHASE_SQL = f"coalesce(status, '{PURCHASE}') = '{PURCHASE}'"
 
 Kind = Literal["id", "text", "timestamp", "number", "integer", "boolean", "choice"]
 

@@ -28,7 +28,6 @@ def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
     with workspace.store(read_only=True) as store:
         found = customer_view(store, customer_id)
         found["timeline"] = customer_timeline(store, found["customer_id"])
-        found["orders"]["purchases"] = _purchases(store, found["customer_id"])
     run = workspace.settings.run
     from regulars.scores import figures_disagree
 
@@ -82,11 +81,3 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20) -> S
     frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
     return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
                         frame=frame.reset_index(drop=True), top=top)
-
-
-def _purchases(store: Any, resolved: str) -> int:
-    """How many of the customer's orders are purchases (net of refunds: one refunded in full is none)."""
-    from regulars.features import purchases
-
-    orders = store.resolved("orders")
-    return int(purchases(orders.filter(orders.customer_id == resolved)).count().to_pyarrow().as_py())

@@ -176,12 +176,9 @@ def customer(
     other = ", ".join(f"{n} {what}" for n, what in ((o["refunds"], "refund" if o["refunds"] == 1 else "refunds"),
                                                       (o["cancelled"], "cancelled")) if n)
     if o["refunded"]:
-        other += f"; {o['refunded']:,.2f} refunded, {(o['total'] or 0) - o['refunded']:,.2f} net"
-    if o.get("purchases") is not None and o["purchases"] < o["count"]:
-        gone = o["count"] - o["purchases"]
-        other += f"; {gone} refunded in full, so {o['purchases']} purchase{'' if o['purchases'] == 1 else 's'}"
-    line(f"{result.customer_id}: {o['count']} completed order{'' if o['count'] == 1 else 's'}, "
-         f"total {o['total'] or 0:,.2f}" + (f" ({other})" if other else "")
+        other += f"; {o['refunded']:,.2f} refunded"
+    line(f"{result.customer_id}: {o['count']} purchase{'' if o['count'] == 1 else 's'}, "
+         f"total {o['total'] or 0:,.2f} net of refunds" + (f" ({other})" if other else "")
          + (f", first {str(o['first'])[:10]}, last {str(o['last'])[:10]}" if o["count"] else ""), style="bold")
     s = result.scores
     if s is None:

@@ -5,7 +5,7 @@ from regulars.features._customer import customer_features
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
 from regulars.features._products import NOT_PRODUCTS, merchandise
-from regulars.features._purchases import purchase_days, purchases
+from regulars.features._purchases import completed, purchase_days, purchases, purchases_view_sql, shop_purchases
 from regulars.features._registry import FEATURES, Feature, phrase
 from regulars.features._transactions import (
     TIME_UNITS,
@@ -21,12 +21,15 @@ __all__ = [
     "NOT_PRODUCTS",
     "TIME_UNITS",
     "attribute_frame",
+    "completed",
     "customer_features",
     "merchandise",
     "phrase",
     "purchase_days",
     "purchases",
+    "purchases_view_sql",
     "seen_before",
+    "shop_purchases",
     "summary_frame",
     "summary_from_transactions",
     "time_labels",

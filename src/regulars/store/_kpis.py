@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from regulars.schema import PURCHASE_SQL
-
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
@@ -22,26 +20,25 @@ KEPT_TOP = 50
 
 def _main_currency(store: Store) -> str | None:
     found = store.con.execute(
-        f"SELECT currency FROM orders WHERE {PURCHASE_SQL} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
+        "SELECT currency FROM purchases GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
     return found[0] if found else None
 
 
 def _monthly(store: Store, currency: str | None, months: int) -> list[dict[str, Any]]:
-    """Per month (the last ``months`` to the latest order): revenue (net of the month's refunds),
-    orders, the anonymous part, buyers, and buyers who had bought before (repeat buyers)."""
+    """Per month (the last ``months`` to the latest sale): revenue (net of refunds, in the month
+    of the purchase refunded), orders, the anonymous part, buyers, and buyers who had bought
+    before (repeat buyers). Sales are the ``purchases`` view: the one purchase rule."""
     same = "currency IS NULL" if currency is None else "currency = $1"
     return store.rows(
-        f"""WITH sold AS (SELECT customer_id, ordered_at, amount, date_trunc('month', ordered_at) AS month,
-                                {PURCHASE_SQL} AS done FROM orders
-                         WHERE ({PURCHASE_SQL} OR status = 'refunded') AND {same}),
+        f"""WITH sold AS (SELECT customer_id, ordered_at, amount, date_trunc('month', ordered_at) AS month
+                         FROM purchases WHERE {same}),
                  firsts AS (SELECT customer_id, min(ordered_at) AS first FROM sold
-                            WHERE customer_id IS NOT NULL AND done GROUP BY 1),
+                            WHERE customer_id IS NOT NULL GROUP BY 1),
                  last AS (SELECT max(month) AS m FROM sold)
-            SELECT strftime(s.month, '%Y-%m') AS month, round(sum(s.amount), 2) AS revenue,
-                   count(*) FILTER (WHERE done) AS orders,
+            SELECT strftime(s.month, '%Y-%m') AS month, round(sum(s.amount), 2) AS revenue, count(*) AS orders,
                    round(coalesce(sum(s.amount) FILTER (WHERE s.customer_id IS NULL), 0), 2) AS anonymous_revenue,
-                   count(DISTINCT s.customer_id) FILTER (WHERE done) AS buyers,
-                   count(DISTINCT s.customer_id) FILTER (WHERE done AND f.first < s.month) AS repeat_buyers
+                   count(DISTINCT s.customer_id) AS buyers,
+                   count(DISTINCT s.customer_id) FILTER (WHERE f.first < s.month) AS repeat_buyers
             FROM sold s LEFT JOIN firsts f USING (customer_id), last
             WHERE s.month > last.m - INTERVAL {int(months)} MONTH
             GROUP BY s.month ORDER BY s.month""", [currency] if currency is not None else [])
@@ -51,25 +48,20 @@ def _activity(store: Store) -> dict[str, Any]:
     """Active customers now and a period earlier, revenue in the last 30 days and the 30 before,
     and the share of buyers who bought more than once."""
     row = store.rows(
-        f"""WITH sold AS (SELECT m.resolved_id AS customer_id, o.ordered_at, o.amount, {PURCHASE_SQL} AS done
-                         FROM orders o LEFT JOIN customer_map m USING (customer_id)
-                         WHERE {PURCHASE_SQL} OR status = 'refunded'),
-                 edge AS (SELECT max(ordered_at) AS t FROM sold)
-            SELECT count(DISTINCT customer_id) FILTER (WHERE done AND ordered_at > t - INTERVAL {ACTIVE_DAYS} DAY)
-                        AS active,
-                   count(DISTINCT customer_id) FILTER (WHERE done AND ordered_at > t - INTERVAL {2 * ACTIVE_DAYS} DAY
+        f"""WITH edge AS (SELECT max(ordered_at) AS t FROM purchases)
+            SELECT count(DISTINCT customer_id) FILTER (WHERE ordered_at > t - INTERVAL {ACTIVE_DAYS} DAY) AS active,
+                   count(DISTINCT customer_id) FILTER (WHERE ordered_at > t - INTERVAL {2 * ACTIVE_DAYS} DAY
                         AND ordered_at <= t - INTERVAL {ACTIVE_DAYS} DAY) AS active_before,
                    round(coalesce(sum(amount) FILTER (WHERE ordered_at > t - INTERVAL 30 DAY), 0), 2) AS revenue_30d,
                    round(coalesce(sum(amount) FILTER (WHERE ordered_at > t - INTERVAL 60 DAY
                         AND ordered_at <= t - INTERVAL 30 DAY), 0), 2) AS revenue_30d_before,
                    CAST(t AS VARCHAR) AS latest_order
-            FROM sold, edge GROUP BY t""")
+            FROM purchases, edge GROUP BY t""")
     out = row[0] if row else {"active": 0, "active_before": 0, "revenue_30d": 0, "revenue_30d_before": 0,
                               "latest_order": None}
     repeat = store.con.execute(
-        f"""SELECT count(*) FILTER (WHERE n > 1), count(*) FROM (
-                SELECT m.resolved_id, count(*) AS n FROM orders o JOIN customer_map m USING (customer_id)
-                WHERE {PURCHASE_SQL} GROUP BY 1)""").fetchone()
+        """SELECT count(*) FILTER (WHERE n > 1), count(*) FROM (
+               SELECT customer_id, count(*) AS n FROM purchases WHERE customer_id IS NOT NULL GROUP BY 1)""").fetchone()
     out["repeat_rate"] = repeat[0] / repeat[1] if repeat[1] else None
     return out
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from regulars.schema import PURCHASE_SQL
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -36,11 +34,9 @@ def playbook_outcomes(store: Store, days: int) -> tuple[pd.DataFrame, Any]:
             FROM messages s JOIN customer_map m USING (customer_id) LEFT JOIN outbox q ON q.action_id = s.message_id
             WHERE s.playbook IS NOT NULL AND s.variant IN ('treatment', 'holdout') GROUP BY ALL),
         bought AS (
-            SELECT r.playbook, r.customer_id, r.variant, count(*) AS orders, sum(o.amount) AS revenue
-            FROM reach r JOIN customer_map m ON m.resolved_id = r.customer_id
-            JOIN orders o ON o.customer_id = m.customer_id
-            WHERE {PURCHASE_SQL.replace('status', 'o.status')} AND o.ordered_at >= r.first_at
-              AND o.ordered_at < r.first_at + {window}
+            SELECT r.playbook, r.customer_id, r.variant, count(*) AS orders, sum(p.amount) AS revenue
+            FROM reach r JOIN purchases p ON p.customer_id = r.customer_id
+            WHERE p.ordered_at >= r.first_at AND p.ordered_at < r.first_at + {window}
             GROUP BY ALL),
         acted AS (
             SELECT r.playbook, r.customer_id, r.variant,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
-from regulars.schema import PURCHASE_SQL
 from regulars.store._outbox import PENDING
 
 if TYPE_CHECKING:
@@ -60,12 +59,14 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ? ORDER BY c.is_stub, c.customer_id",
         [resolved])
     orders = store.rows(
-        f"SELECT count(*) FILTER (done) AS count, sum(amount) FILTER (done) AS total, "
-        f"min(ordered_at) FILTER (done) AS first, max(ordered_at) FILTER (done) AS last, "
-        f"count(*) FILTER (status = 'refunded') AS refunds, count(*) FILTER (status = 'cancelled') AS cancelled, "
-        f"coalesce(-sum(amount) FILTER (status = 'refunded'), 0) AS refunded "
-        f"FROM (SELECT *, {PURCHASE_SQL} AS done FROM orders) o JOIN customer_map m USING (customer_id) "
-        f"WHERE m.resolved_id = ?", [resolved])[0]
+        "SELECT count(*) AS count, sum(amount) AS total, min(ordered_at) AS first, max(ordered_at) AS last, "
+        "(SELECT count(*) FILTER (status = 'refunded') FROM orders o JOIN customer_map m USING (customer_id) "
+        " WHERE m.resolved_id = $1) AS refunds, "
+        "(SELECT count(*) FILTER (status = 'cancelled') FROM orders o JOIN customer_map m USING (customer_id) "
+        " WHERE m.resolved_id = $1) AS cancelled, "
+        "(SELECT coalesce(-sum(amount) FILTER (status = 'refunded'), 0) FROM orders o JOIN customer_map m "
+        " USING (customer_id) WHERE m.resolved_id = $1) AS refunded "
+        "FROM purchases WHERE customer_id = $1", [resolved])[0]
     scores = latest_scores(store, resolved)
     external = store.rows(
         "SELECT DISTINCT e.source, e.external_id FROM external_ids e JOIN customer_map m USING (customer_id) "
@@ -160,9 +161,8 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             f"AND (e.occurred_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY OR e.event_type LIKE '%unsubscribe')",
             since),
         "orders": store.frame(
-            f"SELECT m.resolved_id AS customer_id, o.ordered_at FROM orders o JOIN customer_map m USING (customer_id) "
-            f"WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND o.ordered_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY",
-            since),
+            f"SELECT customer_id, ordered_at FROM purchases WHERE customer_id IS NOT NULL AND ordered_at < ? "
+            f"AND ordered_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY", since),
         "sent": store.frame(
             "SELECT m.resolved_id AS customer_id, s.channel, s.playbook, s.variant, s.sent_at FROM messages s "
             "JOIN customer_map m USING (customer_id) WHERE s.sent_at <= ? UNION ALL "
@@ -176,9 +176,9 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             "coalesce(t.category ILIKE '%complain%' OR t.csat <= 2, false) AS negative "
             "FROM tickets t JOIN customer_map m USING (customer_id) WHERE t.opened_at < ?", [at]),
         "arrivals": store.frame(
-            f"SELECT p.category, min(o.ordered_at) AS first_sold FROM order_items i JOIN orders o USING (order_id) "
-            f"JOIN products p USING (product_id) WHERE {PURCHASE_SQL} AND o.ordered_at < ? AND p.category IS NOT NULL "
-            f"GROUP BY p.product_id, p.category", [at]),
+            "SELECT p.category, min(o.ordered_at) AS first_sold FROM order_items i JOIN purchases o USING (order_id) "
+            "JOIN products p USING (product_id) WHERE o.ordered_at < ? AND p.category IS NOT NULL "
+            "GROUP BY p.product_id, p.category", [at]),
         "product_names": store.frame("SELECT product_id, name FROM products WHERE name IS NOT NULL"),
     }
 

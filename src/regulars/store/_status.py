@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from regulars.config import Settings
-from regulars.schema import CONTRACTS, EVENT_TYPES, PURCHASE_SQL
+from regulars.schema import CONTRACTS, EVENT_TYPES
 from regulars.store._store import Store
 
 __all__ = ["status"]
@@ -86,8 +86,7 @@ def _sales(store: Store) -> list[dict[str, Any]]:
     """Purchases per currency, all of them and the last 30 days to the latest order, with the
     part sold to no known customer (anonymous sales count here, never in per-customer scores)."""
     return store.rows(
-        f"""WITH sold AS (SELECT *, max(ordered_at) OVER () - INTERVAL 30 DAY AS recent FROM orders
-                         WHERE {PURCHASE_SQL})
+        """WITH sold AS (SELECT *, max(ordered_at) OVER () - INTERVAL 30 DAY AS recent FROM purchases)
             SELECT coalesce(currency, '') AS currency, count(*) AS orders, coalesce(sum(amount), 0) AS revenue,
                    count(*) FILTER (WHERE customer_id IS NULL) AS anonymous_orders,
                    coalesce(sum(amount) FILTER (WHERE customer_id IS NULL), 0) AS anonymous_revenue,

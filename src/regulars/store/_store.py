@@ -22,6 +22,7 @@ from regulars.schema import CONTRACTS
 from regulars.store._checkouts import orders_from_checkouts
 from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
+from regulars.store._purchases_view import PURCHASES_VIEW
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
 from regulars.store._words import unknown_words
@@ -134,6 +135,7 @@ class Store:
             for statement in ddl():
                 self.con.execute(statement)
             self.con.execute(_CUSTOMER_MAP_VIEW)
+            self.con.execute(f"CREATE OR REPLACE VIEW purchases AS {PURCHASES_VIEW}")
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
                     mark_first_seen(self.con, table)
