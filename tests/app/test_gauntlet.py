@@ -52,7 +52,7 @@ def owners_loop(shop: Path, files: list[Path], ingested: bool = False) -> dict[s
     said: dict[str, object] = {"first": first}
     if first is None:  # nothing at all could be scored (a help desk without orders or events): said
         return said
-    step("segments", shop, ok=(0, 1))
+    step("segments", shop, "list", ok=(0, 1))
     someone = query(shop, "SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1")
     if someone:
         step("recommend", shop, someone[0][0], ok=(0, 1))

@@ -91,7 +91,7 @@ def test_decisions_on_what_is_not_there_are_refused_and_change_nothing(demo_shop
          "no playbook 'nope'"),
         (["outbox", str(path), "retry", "--id", app.approvals(path).actions["action_id"].iat[0]],
          "is neither parked nor unconfirmed"),
-        (["outbox", str(path), "send"], "unknown action 'send'"),
+        (["outbox", str(path), "send"], "No such command 'send'"),
     ):
         got = runner.invoke(cli, args)
         assert got.exit_code == 2, (args, got.output)

@@ -28,8 +28,15 @@ def strict(text: str):
 
 
 def _json_commands() -> set[str]:
-    group = typer.main.get_command(cli)
-    return {name for name, command in group.commands.items() if any("--json" in p.opts for p in command.params)}
+    """Every command and noun verb ("segments show") with a --json option."""
+    def walk(group, prefix=""):
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):
+                yield from walk(command, f"{prefix}{name} ")
+            elif any("--json" in p.opts for p in command.params):
+                yield prefix + name
+
+    return set(walk(typer.main.get_command(cli)))
 
 
 @pytest.fixture
@@ -54,22 +61,42 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "backtest": [shop, "--cutoff", "2024-07-01", "--horizon", "90"],
         "predict": [shop, "--target", "churned", "--positive", "yes"],
         "engagement": [shop],
-        "segments": [shop, "show", "Champions"],
+        "segments list": [shop, "list"],
+        "segments show": [shop, "show", "Champions"],
+        "segments history": [shop, "history", "Champions"],
+        "segments define": [shop, "define", "Big spenders", "clv > 100"],
+        "segments explain": [shop, "explain", "C00002"],
+        "segments pin": [shop, "pin", "Big spenders", "C00002", "--why", "a test"],
+        "segments unpin": [shop, "unpin", "Big spenders", "C00002"],
+        "segments drop": [shop, "drop", "Big spenders"],
         "recommend": [shop, "C00002"],
-        "playbooks": [shop, "validate"],
+        "playbooks list": [shop, "list"],
+        "playbooks validate": [shop, "validate"],
+        "playbooks plan": [shop, "plan"],
+        "playbooks run": [shop, "run"],
+        "playbooks approve": [shop, "approve"],
+        "playbooks results": [shop, "results"],
         "today": [shop],
-        "outbox": [shop],
+        "outbox status": [shop, "status"],
+        "outbox deliver": [shop, "deliver"],
+        "outbox retry": [shop, "retry"],
         "map": [str(FIXTURES / "stripe_payments.csv"), "--table", "orders"],
         "results": [shop],
-        "keys": [shop, "create", "--name", "till", "--role", "integrator"],
+        "keys create": [shop, "create", "--name", "till", "--role", "integrator"],
+        "keys list": [shop, "list"],
+        "keys revoke": [shop, "revoke", "--id", "KEY"],
         "report": [shop, "--html", tmp_path / "report.html"],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }
     assert set(calls) == _json_commands()  # a new command with --json must be added here
+    made = None
     for name, args in calls.items():
-        result = run(name, *args, "--json")
+        noun, _, verb = name.partition(" ")
+        args = [made if a == "KEY" else a for a in args]
+        result = run(noun, *args, "--json")
         assert result.exit_code == 0, (name, result.output)
         assert isinstance(strict(result.stdout), dict), name
+        made = strict(result.stdout)["key_id"] if name == "keys create" else made
     # a label backtest and a customer with every kind of gap are JSON too
     strict(run("backtest", shop, "--cutoff", "2024-07-01", "--horizon", "90", "--model", "churn", "--json").stdout)
     strict(run("recommend", shop, "--product", "P101", "--json").stdout)

@@ -11,9 +11,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from regulars._version import __version__
+from regulars.cli._options import WorkspaceArg
 from regulars.cli._render import err, line, out
 
-__all__ = ["INTERNAL_ERROR", "app", "command", "debugging", "progress"]
+__all__ = ["INTERNAL_ERROR", "app", "command", "debugging", "guarded", "noun", "progress", "workspace_of"]
 
 #: Exit code for a bug (anything regulars did not raise on purpose), as BSD's EX_SOFTWARE.
 INTERNAL_ERROR = 70
@@ -55,38 +56,66 @@ def debugging() -> bool:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
-    """Register a command that runs inside the error wrapper: an error regulars raises on purpose
-    prints one line and exits with its code; anything else is a bug and exits 70."""
+def guarded(fn: F) -> F:
+    """``fn`` inside the one error wrapper: an error regulars raises on purpose prints one line
+    and exits with its code; anything else is a bug and exits 70."""
+
+    @functools.wraps(fn)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from regulars.errors import RegularsError
+
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except RegularsError as exc:
+            err.print("[bold red]error:[/] ", end="")
+            line(str(exc), console=err)
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            line("stopped; nothing half-done was kept", console=err)
+            raise typer.Exit(code=130) from None
+        except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message
+            if _state["debug"]:
+                line("".join(traceback.format_exception(exc)), console=err)
+            else:
+                err.print("[bold red]internal error[/] ", end="")
+                line(f"({type(exc).__name__}); run again with --debug to see the cause", console=err)
+            raise typer.Exit(code=INTERNAL_ERROR) from None
+
+    return wrapped  # type: ignore[return-value]
+
+
+def command(name: str | None = None, group: typer.Typer | None = None) -> Callable[[F], F]:
+    """Register a command (on ``group``: a noun's verb) that runs inside the error wrapper."""
 
     def register(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from regulars.errors import RegularsError
-
-            try:
-                return fn(*args, **kwargs)
-            except (typer.Exit, typer.Abort):
-                raise
-            except RegularsError as exc:
-                err.print("[bold red]error:[/] ", end="")
-                line(str(exc), console=err)
-                raise typer.Exit(code=exc.exit_code) from None
-            except KeyboardInterrupt:
-                line("stopped; nothing half-done was kept", console=err)
-                raise typer.Exit(code=130) from None
-            except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message
-                if _state["debug"]:
-                    line("".join(traceback.format_exception(exc)), console=err)
-                else:
-                    err.print("[bold red]internal error[/] ", end="")
-                    line(f"({type(exc).__name__}); run again with --debug to see the cause", console=err)
-                raise typer.Exit(code=INTERNAL_ERROR) from None
-
-        app.command(name)(wrapped)
+        (group or app).command(name)(guarded(fn))
         return fn
 
     return register
+
+
+def noun(name: str, help: str, default: Callable[[Any], Any] | None = None) -> typer.Typer:
+    """A noun whose verbs are real subcommands, the workspace first: ``regulars NAME DIR VERB
+    [ARGS] [OPTIONS]``. Each verb has its own options and help (``regulars NAME DIR VERB --help``);
+    with no verb, ``default(workspace)`` runs. (A group's options come before its workspace, so
+    ``--json`` belongs to the verbs: ``regulars NAME DIR VERB --json``.)"""
+    group = typer.Typer(help=help, no_args_is_help=True, rich_markup_mode="rich")
+
+    @group.callback(invoke_without_command=True)
+    def _workspace(ctx: typer.Context, workspace: WorkspaceArg) -> None:
+        ctx.obj = workspace
+        if ctx.invoked_subcommand is None and default is not None:
+            guarded(default)(workspace)
+
+    app.add_typer(group, name=name)
+    return group
+
+
+def workspace_of(ctx: typer.Context) -> Any:
+    """The workspace a noun's verb acts on (given before the verb)."""
+    return ctx.obj
 
 
 @contextmanager

@@ -1,5 +1,5 @@
-"""Playbooks: ``playbooks DIR [list | validate | plan | run | approve | results]``, ``outbox DIR
-[status | deliver | retry]``, ``results DIR`` and ``today DIR``."""
+"""Playbooks: ``playbooks DIR list|validate|plan|run|approve|results``, ``outbox DIR
+status|deliver|retry`` (real subcommands, each with its own options), ``results DIR`` and ``today DIR``."""
 
 from __future__ import annotations
 
@@ -7,54 +7,21 @@ from typing import Annotated, Any
 
 import typer
 
-from regulars.cli._app import command
+from regulars.cli._app import command, noun, workspace_of
 from regulars.cli._options import AsJson, Top, WorkspaceArg
 from regulars.cli._render import json_out, line, num, out, table
 
 __all__ = ["print_plan", "print_results", "print_today"]
 
-ACTIONS = ("list", "validate", "plan", "run", "approve", "results")
-OUTBOX_ACTIONS = ("status", "deliver", "retry")
 Ids = Annotated[list[str] | None, typer.Option("--id", help="An action's id (repeat for several); `all` for every "
                                                           "action waiting.")]
 By = Annotated[str, typer.Option(help="Who decides: recorded with the decision.")]
 
 
-@command()
-def playbooks(
-    workspace: WorkspaceArg,
-    action: Annotated[str, typer.Argument(help="list (the file's playbooks), validate (check them against the "
-                                               "latest run), plan (a dry run: who would get what, and who was held "
-                                               "back by which guard), run (queue the plan in the outbox), approve "
-                                               "(list the actions waiting for a person, or decide with --id) or "
-                                               "results (each playbook against its holdout).")] = "list",
-    ids: Ids = None,
-    reject: Annotated[bool, typer.Option(help="Reject the --id actions instead of approving them.")] = False,
-    subject: Annotated[str | None, typer.Option(help="Edit: a new subject for the --id action.")] = None,
-    body: Annotated[str | None, typer.Option(help="Edit: a new text for the --id action.")] = None,
-    exclude: Annotated[str | None, typer.Option(help="Exclude this customer from --playbook.")] = None,
-    playbook: Annotated[str | None, typer.Option(help="The playbook to exclude a customer from.")] = None,
-    by: By = "",
-    why: Annotated[str | None, typer.Option(help="Why (recorded with a rejection or exclusion).")] = None,
-    top: Top = 20,
-    as_json: AsJson = False,
-) -> None:
-    """What to do for whom: the playbooks in the workspace's playbooks.yaml (the starter set, every
-    playbook switched off, is written there on first use)."""
+def _listed(workspace: Any, as_json: bool = False, check: bool = False) -> None:
     from regulars import app
-    from regulars.errors import SettingsError
 
-    if action not in ACTIONS:
-        raise SettingsError(f"unknown action {action!r}; choose one of: {', '.join(ACTIONS)}")
-    if action == "plan":
-        return print_plan(app.plan_playbooks(workspace), top, as_json)
-    if action == "run":
-        return _print_queue(app.run_playbooks(workspace, by=by or "cli"), top, as_json)
-    if action == "approve":
-        return _approve(workspace, ids, reject, subject, body, exclude, playbook, by, why, top, as_json)
-    if action == "results":
-        return print_results(app.playbook_results(workspace), as_json)
-    result = app.playbooks(workspace, check=action == "validate")
+    result = app.playbooks(workspace, check=check)
     if as_json:
         return json_out(result)
     if result.created:
@@ -71,6 +38,66 @@ def playbooks(
         line(f"valid: every {'other ' if skipped else ''}trigger, condition, template and template variable fits "
              f"run {result.checked_against}", style="green")
     return None
+
+
+playbooks = noun("playbooks", "What to do for whom: the playbooks in the workspace's playbooks.yaml (the starter "
+                 "set, every playbook switched off, is written there on first use).", default=_listed)
+
+
+@command("list", playbooks)
+def list_playbooks(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """The file's playbooks: trigger, action, holdout and whether a person reviews."""
+    _listed(workspace_of(ctx), as_json)
+
+
+@command("validate", playbooks)
+def validate(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Check every trigger, condition, template and variable against the latest run."""
+    _listed(workspace_of(ctx), as_json, check=True)
+
+
+@command("plan", playbooks)
+def plan(ctx: typer.Context, top: Top = 20, as_json: AsJson = False) -> None:
+    """A dry run: who would get what, and who was held back by which guard (nothing is sent)."""
+    from regulars import app
+
+    print_plan(app.plan_playbooks(workspace_of(ctx)), top, as_json)
+
+
+@command("run", playbooks)
+def run_plan(ctx: typer.Context, by: By = "cli", top: Top = 20, as_json: AsJson = False) -> None:
+    """Queue today's plan in the outbox (held-out customers are recorded; running it again the
+    same day queues nothing twice)."""
+    from regulars import app
+
+    _print_queue(app.run_playbooks(workspace_of(ctx), by=by or "cli"), top, as_json)
+
+
+@command("approve", playbooks)
+def approve(
+    ctx: typer.Context,
+    ids: Ids = None,
+    reject: Annotated[bool, typer.Option(help="Reject the --id actions instead of approving them.")] = False,
+    subject: Annotated[str | None, typer.Option(help="Edit: a new subject for the --id action.")] = None,
+    body: Annotated[str | None, typer.Option(help="Edit: a new text for the --id action.")] = None,
+    exclude: Annotated[str | None, typer.Option(help="Exclude this customer from --playbook.")] = None,
+    playbook: Annotated[str | None, typer.Option(help="The playbook to exclude a customer from.")] = None,
+    by: By = "",
+    why: Annotated[str | None, typer.Option(help="Why (recorded with a rejection or exclusion).")] = None,
+    top: Top = 20,
+    as_json: AsJson = False,
+) -> None:
+    """The actions waiting for a person; with --id, approve, reject or edit them; with --exclude,
+    keep a customer out of a playbook."""
+    _approve(workspace_of(ctx), ids, reject, subject, body, exclude, playbook, by, why, top, as_json)
+
+
+@command("results", playbooks)
+def playbook_results(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Each playbook against its holdout, with the return on its cost."""
+    from regulars import app
+
+    print_results(app.playbook_results(workspace_of(ctx)), as_json)
 
 
 def _print_queue(result: Any, top: int, as_json: bool) -> None:
@@ -189,39 +216,9 @@ def today(workspace: WorkspaceArg, top: Top = 20, as_json: AsJson = False) -> No
     return None
 
 
-@command()
-def outbox(
-    workspace: WorkspaceArg,
-    action: Annotated[str, typer.Argument(help="status (actions per playbook and state, and those that need a "
-                                               "look), deliver (send what is due) or retry (queue parked and "
-                                               "unconfirmed actions again).")] = "status",
-    ids: Ids = None,
-    by: By = "cli",
-    top: Top = 20,
-    as_json: AsJson = False,
-) -> None:
-    """The outbox: queued actions and their delivery (import files, webhooks, email over SMTP),
-    each at most once."""
+def _status(workspace: Any, as_json: bool = False, top: int = 20) -> None:
     from regulars import app
-    from regulars.errors import SettingsError
 
-    if action not in OUTBOX_ACTIONS:
-        raise SettingsError(f"unknown action {action!r}; choose one of: {', '.join(OUTBOX_ACTIONS)}")
-    if action == "deliver":
-        result = app.deliver(workspace, by=by)
-        if as_json:
-            return json_out(result)
-        done = ", ".join(f"{n:,} {what}" for what, n in result.outcomes.items()) or "nothing was due"
-        line(f"delivery: {done}")
-        for path in result.files:
-            line(f"  wrote {path}")
-        if result.unconfirmed:
-            line(f"{result.unconfirmed:,} action(s) are unconfirmed (a deliverer stopped while sending them): check "
-                 "whether they arrived, then `regulars outbox DIR retry --id ID` to send again", style="yellow")
-        return None
-    if action == "retry":
-        result = app.retry(workspace, [i for i in ids or [] if i != "all"], by=by)
-        return json_out(result) if as_json else line(f"queued {result.changed:,} action(s) again")
     result = app.outbox(workspace)
     if as_json:
         return json_out(result)
@@ -235,6 +232,43 @@ def outbox(
                         [[r.action_id, r.customer_id, r.playbook, r.status, r.attempts, r.last_error]
                          for r in result.actions.head(top).itertuples()], fold=("reason",)))
     return None
+
+
+outbox = noun("outbox", "The outbox: queued actions and their delivery (import files, webhooks, email over SMTP), "
+              "each at most once.", default=_status)
+
+
+@command("status", outbox)
+def status(ctx: typer.Context, top: Top = 20, as_json: AsJson = False) -> None:
+    """Actions per playbook and state, and those that need a look (parked or unconfirmed)."""
+    _status(workspace_of(ctx), as_json, top)
+
+
+@command("deliver", outbox)
+def deliver(ctx: typer.Context, by: By = "cli", as_json: AsJson = False) -> None:
+    """Send what is due: import files, webhooks and email, each action at most once."""
+    from regulars import app
+
+    result = app.deliver(workspace_of(ctx), by=by)
+    if as_json:
+        return json_out(result)
+    done = ", ".join(f"{n:,} {what}" for what, n in result.outcomes.items()) or "nothing was due"
+    line(f"delivery: {done}")
+    for path in result.files:
+        line(f"  wrote {path}")
+    if result.unconfirmed:
+        line(f"{result.unconfirmed:,} action(s) are unconfirmed (a deliverer stopped while sending them): check "
+             "whether they arrived, then `regulars outbox DIR retry --id ID` to send again", style="yellow")
+    return None
+
+
+@command("retry", outbox)
+def retry(ctx: typer.Context, ids: Ids = None, by: By = "cli", as_json: AsJson = False) -> None:
+    """Queue parked and unconfirmed actions again (all, or the --id ones)."""
+    from regulars import app
+
+    result = app.retry(workspace_of(ctx), [i for i in ids or [] if i != "all"], by=by)
+    return json_out(result) if as_json else line(f"queued {result.changed:,} action(s) again")
 
 
 @command()

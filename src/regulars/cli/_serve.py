@@ -1,5 +1,5 @@
 """``serve DIR`` (the dashboard and REST API, one process that owns the workspace, running the
-scheduled work), ``keys DIR [list | create | revoke]`` (API keys with roles) and ``report DIR
+scheduled work), ``keys DIR list|create|revoke`` (API keys with roles) and ``report DIR
 --html FILE`` (the self-contained report)."""
 
 from __future__ import annotations
@@ -9,48 +9,19 @@ from typing import Annotated
 
 import typer
 
-from regulars.cli._app import command
+from regulars.cli._app import command, noun, workspace_of
 from regulars.cli._options import AsJson, WorkspaceArg
 from regulars.cli._render import json_out, line, out, table
 
 __all__: list[str] = []
 
-KEY_ACTIONS = ("list", "create", "revoke")
-
-
-@command()
-def keys(
-    workspace: WorkspaceArg,
-    action: Annotated[str, typer.Argument(help="list, create (a new key, shown once) or revoke.")] = "list",
-    name: Annotated[str | None, typer.Option(help="create: who or what uses the key.")] = None,
-    role: Annotated[str, typer.Option(help="create: owner, analyst, integrator (sends data in) or read-only.")
-                    ] = "read-only",
-    key_id: Annotated[str | None, typer.Option("--id", help="revoke: the key's id (from list).")] = None,
-    as_json: AsJson = False,
-) -> None:
-    """API keys for `regulars serve`: only a hash of each is stored, so a new key is shown once."""
+def _list_keys(workspace: Path, as_json: bool = False) -> None:
     from regulars import app
-    from regulars.errors import SettingsError
 
-    if action not in KEY_ACTIONS:
-        raise SettingsError(f"unknown action {action!r}; choose one of: {', '.join(KEY_ACTIONS)}")
-    if action == "create":
-        if not name:
-            raise SettingsError("name the key: --name WHO (who or what will use it)")
-        made = app.create_key(workspace, name, role)
-        if as_json:
-            return json_out(made)
-        line(f"Key {made.key_id} for {made.name} ({made.role}); copy it now, it is not shown again:")
-        out.print(made.key, markup=False, highlight=False)
-        return None
-    if action == "revoke":
-        if not key_id:
-            raise SettingsError("say which key: --id KEY_ID (from `regulars keys DIR list`)")
-        result = app.revoke_key(workspace, key_id)
-        if not as_json:
-            line(f"Revoked key {key_id}")
-    else:
-        result = app.keys(workspace)
+    _print_keys(app.keys(workspace), as_json)
+
+
+def _print_keys(result: object, as_json: bool) -> None:
     if as_json:
         return json_out(result)
     out.print(table("API keys", ["id", "name", "role", "created", "by", "revoked"],
@@ -59,6 +30,49 @@ def keys(
     if not result.keys:
         line("No keys yet: `regulars keys DIR create --name NAME --role owner` makes one.")
     return None
+
+
+keys = noun("keys", "API keys for `regulars serve`: only a hash of each is stored, so a new key is shown once.",
+            default=_list_keys)
+
+
+@command("list", keys)
+def list_keys(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Every key: its id, name, role, when and by whom it was made, and whether it was revoked."""
+    _list_keys(workspace_of(ctx), as_json)
+
+
+@command("create", keys)
+def create_key(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="Who or what uses the key.")],
+    role: Annotated[str, typer.Option(help="owner, analyst, integrator (sends data in) or read-only.")] = "read-only",
+    as_json: AsJson = False,
+) -> None:
+    """A new key with a role, shown once (copy it now)."""
+    from regulars import app
+
+    made = app.create_key(workspace_of(ctx), name, role)
+    if as_json:
+        return json_out(made)
+    line(f"Key {made.key_id} for {made.name} ({made.role}); copy it now, it is not shown again:")
+    out.print(made.key, markup=False, highlight=False)
+    return None
+
+
+@command("revoke", keys)
+def revoke_key(
+    ctx: typer.Context,
+    key_id: Annotated[str, typer.Option("--id", help="The key's id (from `regulars keys DIR list`).")],
+    as_json: AsJson = False,
+) -> None:
+    """Revoke a key: requests with it are refused from now on."""
+    from regulars import app
+
+    result = app.revoke_key(workspace_of(ctx), key_id)
+    if not as_json:
+        line(f"Revoked key {key_id}")
+    _print_keys(result, as_json)
 
 
 @command()
