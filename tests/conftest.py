@@ -36,9 +36,15 @@ FIXTURE_MARKERS = {
 }
 
 # Hypothesis: few examples in the quick loop, the tests' own counts in `make test`.
+QUICK = os.environ.get("HYPOTHESIS_PROFILE") == "check"
 hypothesis_settings.register_profile("check", max_examples=5)
 hypothesis_settings.register_profile("test")
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
+hypothesis_settings.load_profile("check" if QUICK else "test")
+
+
+def examples(n: int) -> int:
+    """A property test's number of examples: ``n`` in `make test`, a few in `make check`."""
+    return min(n, 5) if QUICK else n
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

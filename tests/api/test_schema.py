@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from tests.conftest import examples
+
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
@@ -28,7 +30,7 @@ def test_the_api_keeps_to_its_schema(served_shop, tmp_path):
     assert len(operations) >= 20
     for operation in operations:
         @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=examples(10), deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def keeps_to_it(case):
             case.call_and_validate(headers=headers, checks=CHECKS)
 

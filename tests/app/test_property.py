@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from regulars import app
 from regulars.errors import RegularsError
-from tests.conftest import query
+from tests.conftest import examples, query
 
 COLUMNS = ["order_id", "customer_id", "ordered_at", "amount", "status", "note"]
 cell = st.one_of(
@@ -39,7 +39,7 @@ def _check(workspace, path) -> None:
     assert query(workspace, "SELECT * FROM orders WHERE batch_id LIKE 'b0001-%' ORDER BY order_id") == stored
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
 def test_random_bytes(loaded, tmp_path, data):
     path = tmp_path / "random.csv"
@@ -47,7 +47,7 @@ def test_random_bytes(loaded, tmp_path, data):
     _check(loaded, path)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=csv_text())
 def test_random_csv_shaped_text(loaded, tmp_path, text):
     path = tmp_path / "random.csv"

@@ -56,7 +56,7 @@ def customers(request: Request, _: Reader,
               top: Annotated[int, Query(ge=1, le=10_000)] = 50) -> dict[str, Any]:
     from regulars import app
 
-    return app.scores(_workspace(request), sort=sort, top=top).to_dict()
+    return app.scores(_workspace(request), sort=sort, top=top, only_top=True).to_dict()
 
 
 @router.get("/customers/{customer_id}", tags=["customers"],

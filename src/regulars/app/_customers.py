@@ -15,7 +15,9 @@ from regulars.store import (
     latest_scores,
     open_workspace,
     resolved_id,
+    run_cards,
     run_scores,
+    top_scores,
 )
 
 __all__ = ["customer", "customer_scores", "scores"]
@@ -66,18 +68,26 @@ def customer_scores(workspace_path: str | Path, customer_id: str) -> dict[str, A
             "horizons": {label: run.horizon(label) for label in ("churn", "conversion", "support")}}
 
 
-def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20) -> ScoresResult:
-    """The latest run's scores for every customer, with model versions, sorted (missing values last)."""
+def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only_top: bool = False) -> ScoresResult:
+    """The latest run's scores for every customer, with model versions, sorted (missing values
+    last); with ``only_top``, only the first ``top`` are read (a page's worth, quickly)."""
     if sort not in SCORE_SORTS:
         raise SettingsError(f"--sort must be one of {', '.join(SCORE_SORTS)}, got {sort!r}")
     if top < 1:
         raise SettingsError(f"--top must be at least 1, got {top}")
     workspace = open_workspace(workspace_path)
+    column, ascending = SCORE_SORTS[sort]
     with workspace.store(read_only=True) as store:
         latest = latest_run(store)
+        if only_top:
+            import pandas as pd
+
+            frame = pd.DataFrame(top_scores(store, latest["run_id"], column, ascending, top)).drop(columns="run_id")
+            frame["cutoff"] = latest["cutoff"]
+            return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), frame=frame,
+                                top=top, customers=int(run_cards(store, latest["run_id"])["customers"] or 0))
         frame = run_scores(store, latest["run_id"])
     frame["cutoff"] = latest["cutoff"]
-    column, ascending = SCORE_SORTS[sort]
     frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
     return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
                         frame=frame.reset_index(drop=True), top=top)

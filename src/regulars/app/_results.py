@@ -129,10 +129,13 @@ class ScoresResult(Result):
     cutoff: str
     frame: pd.DataFrame = field(repr=False)
     top: int = 20
+    #: how many customers the run scored (when ``frame`` holds only the first ``top``)
+    customers: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"sort": self.sort, "run_id": self.run_id, "cutoff": self.cutoff,
-                         "customers": len(self.frame), "rows": self.frame.head(self.top)})
+                         "customers": len(self.frame) if self.customers is None else self.customers,
+                         "rows": self.frame.head(self.top)})
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def scores(
     from regulars import app
     from regulars.exports import write_safe_csv
 
-    result = app.scores(workspace, sort=sort, top=top)
+    result = app.scores(workspace, sort=sort, top=top, only_top=csv is None)
     frame = result.frame
     if csv is not None:
         n = write_safe_csv(frame, csv)
@@ -154,7 +154,8 @@ def scores(
     if as_json:
         return json_out(result)
     columns = ["customer", "still a customer", "value", "chance of leaving", "chance to convert", "engagement"]
-    out.print(table(f"Scores by {sort} as of {result.cutoff} ({len(frame):,} customers)", columns,
+    customers = result.customers if result.customers is not None else len(frame)
+    out.print(table(f"Scores by {sort} as of {result.cutoff} ({customers:,} customers)", columns,
                     [[r.customer_id, pct(r.p_alive), num(r.clv), pct(r.churn_probability),
                       pct(r.conversion_probability), num(r.engagement)] for r in frame.head(top).itertuples()],
                     right=tuple(columns[1:])))

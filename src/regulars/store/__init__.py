@@ -47,7 +47,9 @@ from regulars.store._read import (
     run_cards,
     run_scores,
     score_drift,
+    scores_of,
     segment_rules,
+    top_scores,
 )
 from regulars.store._runs import ResultPart, write_predictions, write_run
 from regulars.store._schedule import finish_job, last_slots, start_job
@@ -139,6 +141,7 @@ __all__ = [
     "run_segments",
     "save_plan",
     "score_drift",
+    "scores_of",
     "segment_changes",
     "segment_history",
     "segment_members",
@@ -150,6 +153,7 @@ __all__ = [
     "served_by",
     "start_job",
     "status",
+    "top_scores",
     "unconfirmed_count",
     "undeclared_tables",
     "undo_batch",

@@ -29,7 +29,7 @@ class Place:
 CATALOGUE: tuple[Place, ...] = (
     Place("customers", "table", ("customer_id",), ("email", "phone", "name", "email_norm", "phone_norm", "birthday",
                                                    "city", "company", "job_title"), ("attributes",), "profiles"),
-    Place("purchases", "view", ("customer_id",), what="every sale by the purchase rule (of orders)"),
+    Place("purchases", "table", ("customer_id",), what="every sale by the purchase rule (worked out from orders)"),
     Place("customer_map", "view", ("customer_id", "resolved_id"), what="which records are one person"),
     Place("identity_links", "table", ("customer_id", "resolved_id"), what="identity links and what matched"),
     Place("identity_ranks", "table", ("customer_id",), what="the order records were first seen in"),

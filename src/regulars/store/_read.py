@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
+__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
            "run_scores", "segment_rules"]
 
 
@@ -59,14 +59,14 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         "JOIN customer_map m USING (customer_id) WHERE m.resolved_id = ? ORDER BY c.is_stub, c.customer_id",
         [resolved])
     orders = store.rows(
-        "SELECT count(*) AS count, sum(amount) AS total, min(ordered_at) AS first, max(ordered_at) AS last, "
-        "(SELECT count(*) FILTER (status = 'refunded') FROM orders o JOIN customer_map m USING (customer_id) "
-        " WHERE m.resolved_id = $1) AS refunds, "
-        "(SELECT count(*) FILTER (status = 'cancelled') FROM orders o JOIN customer_map m USING (customer_id) "
-        " WHERE m.resolved_id = $1) AS cancelled, "
-        "(SELECT coalesce(-sum(amount) FILTER (status = 'refunded'), 0) FROM orders o JOIN customer_map m "
-        " USING (customer_id) WHERE m.resolved_id = $1) AS refunded "
-        "FROM purchases WHERE customer_id = $1", [resolved])[0]
+        """WITH mine AS (SELECT status, amount FROM orders WHERE customer_id IN
+                            (SELECT customer_id FROM customer_map WHERE resolved_id = $1)),
+                bought AS (SELECT count(*) AS count, sum(amount) AS total, min(ordered_at) AS first,
+                                  max(ordered_at) AS last FROM purchases WHERE customer_id = $1),
+                back AS (SELECT count(*) FILTER (status = 'refunded') AS refunds,
+                                count(*) FILTER (status = 'cancelled') AS cancelled,
+                                coalesce(-sum(amount) FILTER (status = 'refunded'), 0) AS refunded FROM mine)
+           SELECT * FROM bought, back""", [resolved])[0]
     scores = latest_scores(store, resolved)
     external = store.rows(
         "SELECT DISTINCT e.source, e.external_id FROM external_ids e JOIN customer_map m USING (customer_id) "
@@ -80,8 +80,6 @@ def latest_scores(store: Store, resolved_id: str) -> list[dict[str, Any]]:
     run's cutoff and their segments): one row, or none when no run scored them. Only their rows
     of ``results`` are read and laid out here, which is what keeps one customer's answer quick
     (laying out the view for one customer costs 15 ms of planning alone)."""
-    from regulars.scorers import wide_columns
-
     found = store.con.execute(
         """SELECT r.run_id, r.scorer, r.measures, r.labels, r.reasons, r.model_version, n.measures, n.labels,
                   u.cutoff, u.created_at
@@ -90,22 +88,62 @@ def latest_scores(store: Store, resolved_id: str) -> list[dict[str, Any]]:
     if not found:
         return []
     run_id, cutoff = found[0][0], found[0][8]
-    by_scorer = {row[1]: row for row in found if row[0] == run_id}
-    out: dict[str, Any] = {"run_id": run_id, "customer_id": resolved_id}
+    out = _lay_out(run_id, resolved_id, {row[1]: row[1:8] for row in found if row[0] == run_id})
+    member = store.con.execute("SELECT segments FROM segment_members WHERE run_id = $1 AND customer_id = $2",
+                               [run_id, resolved_id]).fetchone()
+    return [out | {"cutoff": cutoff, "segments": member[0] if member else None}]
+
+
+def _lay_out(run_id: str, customer_id: str, by_scorer: dict[str, tuple]) -> dict[str, Any]:
+    """One customer's row of the wide ``scores`` view, from their ``results`` rows: by scorer,
+    (scorer, measures, labels, reasons, model_version, measure names, label names)."""
+    from regulars.scorers import wide_columns
+
+    out: dict[str, Any] = {"run_id": run_id, "customer_id": customer_id}
     for column, scorer, measure, kind in wide_columns():
         row, value = by_scorer.get(scorer), None
         if row is not None:
-            values, names = (row[3], row[7]) if kind == "VARCHAR" and measure != "reasons" else (row[2], row[6])
+            values, names = (row[2], row[6]) if kind == "VARCHAR" and measure != "reasons" else (row[1], row[5])
             if measure == "reasons":
-                value = row[4]
+                value = row[3]
             elif names and measure in names:
                 value = values[names.index(measure)]
                 value = int(value) if kind == "BIGINT" and value is not None else value
         out[column] = value
-    out["model_versions"] = "; ".join(f"{s}={by_scorer[s][5]}" for s in sorted(by_scorer)) or None
-    member = store.con.execute("SELECT segments FROM segment_members WHERE run_id = $1 AND customer_id = $2",
-                               [run_id, resolved_id]).fetchone()
-    return [out | {"cutoff": cutoff, "segments": member[0] if member else None}]
+    out["model_versions"] = "; ".join(f"{s}={by_scorer[s][4]}" for s in sorted(by_scorer)) or None
+    return out
+
+
+def scores_of(store: Store, run_id: str, customer_ids: list[str]) -> list[dict[str, Any]]:
+    """These customers' rows of run ``run_id``'s wide scores, in the order given (those the run
+    did not score are left out): quick for a page of customers, where the view lays out all."""
+    found = store.con.execute(
+        """SELECT r.customer_id, r.scorer, r.measures, r.labels, r.reasons, r.model_version, n.measures, n.labels
+           FROM results r JOIN run_measures n USING (run_id, scorer)
+           WHERE r.run_id = $1 AND r.customer_id IN (SELECT unnest($2::VARCHAR[]))""",
+        [run_id, list(customer_ids)]).fetchall()
+    rows: dict[str, dict[str, tuple]] = {}
+    for row in found:
+        rows.setdefault(row[0], {})[row[1]] = row[1:]
+    return [_lay_out(run_id, c, rows[c]) for c in customer_ids if c in rows]
+
+
+def top_scores(store: Store, run_id: str, column: str, ascending: bool, top: int) -> list[dict[str, Any]]:
+    """The first ``top`` customers of run ``run_id`` by a wide column (missing values last, then
+    by id), laid out as rows of the wide view."""
+    from regulars.scorers import wide_columns
+
+    scorer, measure = next((s, m) for c, s, m, _ in wide_columns() if c == column)
+    ids = [r[0] for r in store.con.execute(
+        f"""SELECT r.customer_id FROM results r JOIN run_measures n USING (run_id, scorer)
+            WHERE r.run_id = $1 AND r.scorer = $2
+            ORDER BY r.measures[list_position(n.measures, $3)] {'ASC' if ascending else 'DESC'} NULLS LAST,
+                     r.customer_id LIMIT $4""", [run_id, scorer, measure, top]).fetchall()]
+    if len(ids) < top:  # customers without the measure come last, by id
+        ids += [r[0] for r in store.con.execute(
+            "SELECT DISTINCT customer_id FROM results WHERE run_id = $1 AND customer_id NOT IN "
+            "(SELECT unnest($2::VARCHAR[])) ORDER BY customer_id LIMIT $3", [run_id, ids, top - len(ids)]).fetchall()]
+    return scores_of(store, run_id, ids)
 
 
 def segment_rules(store: Store) -> dict[str, str]:
@@ -130,9 +168,9 @@ def customer_recommendations(store: Store, customer_id: str, run_id: str) -> dic
                      "WHERE run_id = ? AND customer_id = ? ORDER BY due_on, product_id", [run_id, customer_id])
     for d in due:
         d["name"] = names.get(d["product_id"])
-    wide = store.rows("SELECT cross_sell_product, cross_sell_in_days, recommend_reason FROM scores "
-                      "WHERE run_id = ? AND customer_id = ?", [run_id, customer_id])
-    cross = wide[0] if wide and wide[0]["cross_sell_product"] else None
+    wide = scores_of(store, run_id, [customer_id])
+    cross = ({k: wide[0][k] for k in ("cross_sell_product", "cross_sell_in_days", "recommend_reason")}
+             if wide and wide[0]["cross_sell_product"] else None)
     if cross:
         cross["name"] = names.get(cross["cross_sell_product"])
     return {"products": products, "replenishment": due, "cross_sell": cross,
@@ -202,7 +240,7 @@ def known_event_ids(store: Store, event_ids: list[str]) -> set[str]:
 
 def customer_scores(store: Store, run_id: str, customer_id: str) -> dict[str, Any]:
     """One customer's row of a run's wide scores ({} when the run did not score them)."""
-    found = store.rows("SELECT * FROM scores WHERE run_id = ? AND customer_id = ?", [run_id, customer_id])
+    found = scores_of(store, run_id, [customer_id])
     return found[0] if found else {}
 
 

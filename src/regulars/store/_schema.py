@@ -22,9 +22,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:    scheduler's log of jobs.
 #: 7: currency codes upper case.
 #: 8: the day's plan as last worked out (``plans``, ``plan_actions``), read by pages showing today;
-#:    each run's headline figures (``runs.figures``), worked out when it is stored; the ``purchases``
-#:    view (every sale by the one purchase rule, ``features.shop_purchases``).
-SCHEMA_VERSION = 8
+#:    each run's headline figures (``runs.figures``), worked out when it is stored.
+#: 9: the ``purchases`` table: every sale by the one purchase rule (``features.shop_purchases``).
+SCHEMA_VERSION = 9
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {

@@ -22,7 +22,7 @@ from regulars.schema import CONTRACTS
 from regulars.store._checkouts import orders_from_checkouts
 from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
-from regulars.store._purchases_view import PURCHASES_VIEW
+from regulars.store._sales import SALES_TABLES, ensure_purchases, refresh_purchases
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
 from regulars.store._words import unknown_words
@@ -135,7 +135,7 @@ class Store:
             for statement in ddl():
                 self.con.execute(statement)
             self.con.execute(_CUSTOMER_MAP_VIEW)
-            self.con.execute(f"CREATE OR REPLACE VIEW purchases AS {PURCHASES_VIEW}")
+            ensure_purchases(self.con)
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
                     mark_first_seen(self.con, table)
@@ -244,6 +244,8 @@ class Store:
         )
         if staged.table == "customers" or created:
             refresh_identities(self.con, seq)
+        if staged.table in SALES_TABLES or created or "orders (from checkout events)" in written:
+            refresh_purchases(self.con)
         self.audit("ingest", {"batch_id": batch_id, "table": staged.table, "source": source_name,
                               "rows_read": staged.rows_read, "rows_anonymous": staged.rows_anonymous,
                               "rows_updated": staged.rows_updated,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from regulars.errors import NotFoundError, SettingsError
 from regulars.schema import CONTRACTS
 from regulars.store._identity import mark_first_seen, refresh_identities
+from regulars.store._sales import refresh_purchases
 
 if TYPE_CHECKING:
     from regulars.store._store import Store
@@ -66,6 +67,7 @@ def undo_batch(store: Store, batch_id: str, actor: str) -> dict[str, Any]:
     for name in CONTRACTS:
         mark_first_seen(con, name)
     refresh_identities(con, con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0])
+    refresh_purchases(con)
     store.audit("undo batch", {"batch_id": batch_id, "table": table, "source": source, "removed": removed},
                 actor=actor)
     return {"batch_id": batch_id, "table": table, "source_name": source,

@@ -65,7 +65,7 @@ def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
     if q.strip():
         return RedirectResponse(f"/customers/{quote(q.strip(), safe='')}", status_code=303)
     sort = sort if sort in SCORE_SORTS else "churn"
-    found = app.scores(workspace_of(request), sort=sort, top=100).to_dict()
+    found = app.scores(workspace_of(request), sort=sort, top=100, only_top=True).to_dict()
     return page(request, "customers.html", session, found=found, sort=sort, sorts=list(SCORE_SORTS))
 
 
