@@ -297,6 +297,13 @@ class PlanResult(Result):
 
 
 @dataclass(frozen=True)
+class EnrichResult(Result):
+    """Per enricher and table: how many rows it enriched now and how many it had before."""
+
+    enrichers: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class TodayResult(Result):
     """Today's actions as the latest plan worked them out, read back (nothing is planned):
     ``actions`` the first ``top`` not yet in the outbox, ``total`` how many; ``waiting`` how many

@@ -1,6 +1,7 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
+from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
 from regulars.store._keys import (
     ROLES,
     add_key,
@@ -101,6 +102,8 @@ __all__ = [
     "drop_rule",
     "due_actions",
     "earlier_batches",
+    "enriched_keys",
+    "enrichments",
     "exclude_customer",
     "finish_actions",
     "finish_job",
@@ -153,10 +156,12 @@ __all__ = [
     "served_by",
     "start_job",
     "status",
+    "text_rows",
     "top_scores",
     "unconfirmed_count",
     "undeclared_tables",
     "undo_batch",
+    "write_enrichments",
     "write_predictions",
     "write_run",
 ]

@@ -92,6 +92,9 @@ _BOOKKEEPING = (
         value DOUBLE, cost DOUBLE, why VARCHAR, deliver_at TIMESTAMP, status VARCHAR,
         attempts INTEGER, next_attempt_at TIMESTAMP, last_error VARCHAR, decided_by VARCHAR,
         decided_at TIMESTAMP, sent_at TIMESTAMP, method VARCHAR, export_file VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS enrichments (
+        enricher VARCHAR, version VARCHAR, table_name VARCHAR, row_key VARCHAR, numbers DOUBLE[], words VARCHAR[],
+        enriched_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS plans (
         plan_id VARCHAR, run_id VARCHAR, planned_for TIMESTAMP, file_hash VARCHAR, created_at TIMESTAMP, counts VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS plan_actions (

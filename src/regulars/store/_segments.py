@@ -110,12 +110,29 @@ def segment_history(store: Store, name: str) -> pd.DataFrame:
 
 
 def segment_members(store: Store, run_id: str, name: str) -> pd.DataFrame:
-    """The members of segment ``name`` in run ``run_id`` with their headline scores."""
+    """The members of segment ``name`` in run ``run_id`` with their headline scores, most
+    valuable first (read from the scorers' rows of the members alone, not the whole wide view)."""
     _known(store, name)
+    names = {scorer: (measures, labels) for scorer, measures, labels in store.con.execute(
+        "SELECT scorer, measures, labels FROM run_measures WHERE run_id = ?", [run_id]).fetchall()}
+    wanted = (("lifecycle_stage", "segments", "lifecycle_stage", True), ("rfm_segment", "segments", "rfm_segment", True),
+              ("clv", "clv", "clv", False), ("churn_probability", "churn", "probability", False),
+              ("engagement", "engagement", "points", False))
+    picks, joins = [], []
+    for column, scorer, measure, word in wanted:
+        found = names.get(scorer, ((), ()))[1 if word else 0]
+        if measure not in found:
+            picks.append(f"NULL AS {column}")
+            continue
+        alias = f"r_{scorer}"
+        if alias not in {j[0] for j in joins}:
+            joins.append((alias, scorer))
+        picks.append(f"{alias}.{'labels' if word else 'measures'}[{list(found).index(measure) + 1}] AS {column}")
+    joined = " ".join(f"LEFT JOIN results {a} ON {a}.run_id = m.run_id AND {a}.customer_id = m.customer_id "
+                      f"AND {a}.scorer = '{scorer}'" for a, scorer in joins)
     return store.frame(
-        "SELECT m.customer_id, s.lifecycle_stage, s.rfm_segment, s.clv, s.churn_probability, s.engagement "
-        "FROM segment_members m LEFT JOIN scores s USING (run_id, customer_id) "
-        "WHERE m.run_id = ? AND list_contains(m.segments, ?) ORDER BY s.clv DESC NULLS LAST, m.customer_id",
+        f"SELECT m.customer_id, {', '.join(picks)} FROM segment_members m {joined} "
+        "WHERE m.run_id = ? AND list_contains(m.segments, ?) ORDER BY clv DESC NULLS LAST, m.customer_id",
         [run_id, name])
 
 
