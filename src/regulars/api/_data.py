@@ -8,13 +8,14 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
 from regulars.api._auth import ERRORS, Caller, needs
+from regulars.app import TABLES
 
 __all__ = ["router"]
 
 router = APIRouter(responses=ERRORS)
 Writer = Annotated[Caller, Depends(needs("data"))]
 Admin = Annotated[Caller, Depends(needs("admin"))]
-Tables = Literal["customers", "orders", "order_items", "products", "events", "tickets", "feedback", "messages"]
+Tables = Literal[tuple(TABLES)]  # type: ignore[valid-type]
 Value = str | int | float | bool | None
 Row = dict[Annotated[str, Field(min_length=1, max_length=200)], Value]
 

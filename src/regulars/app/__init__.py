@@ -51,6 +51,7 @@ __all__ = [
     "SegmentResult",
     "SegmentsResult",
     "StatusResult",
+    "TABLES",
     "TodayResult",
     "UndoResult",
     "approvals",
@@ -101,6 +102,7 @@ __all__ = [
     "sells_with",
     "serve_settings",
     "serving",
+    "start_scheduler",
     "status",
     "suggest_mapping",
     "today",
@@ -110,7 +112,7 @@ __all__ = [
 
 _HOMES = {
     "_backtest": ("backtest",),
-    "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS"),
+    "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS", "TABLES"),
     "_customers": ("customer", "customer_scores", "scores"),
     "_demo": ("demo",),
     "_engagement": ("engagement",),
@@ -118,7 +120,7 @@ _HOMES = {
     "_ingest": ("ingest", "suggest_mapping", "undo"),
     "_init": ("init",),
     "_serve": ("KeyResult", "KeysResult", "ROLES", "create_key", "key_table", "keys", "match_key", "revoke_key",
-               "serve_settings", "serving"),
+               "serve_settings", "serving", "start_scheduler"),
     "_playbooks": ("edit_playbooks", "plan_playbooks", "playbooks", "today", "todays_actions"),
     "_measure": ("playbook_results",),
     "_overview": ("ModelsResult", "OverviewResult", "models", "overview"),

@@ -65,8 +65,9 @@ def _label(store: Any, settings: Any, model: str, when: date, horizon_days: int,
            search_seconds: float | None) -> dict[str, Any]:
     import numpy as np
 
+    from regulars.features import FeatureFrames
     from regulars.models.engagement import EngagementScore
-    from regulars.models.propensity import FeatureFrames, propensity_backtest
+    from regulars.models.propensity import propensity_backtest
 
     tables = store.feature_inputs()
     frames = FeatureFrames(tables)  # rolling cutoffs one horizon apart share their feature sets

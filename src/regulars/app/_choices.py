@@ -4,12 +4,16 @@ must load without the rest of the application)."""
 from __future__ import annotations
 
 from regulars.ingest import PRESETS as _PRESETS
+from regulars.schema import CONTRACTS
 from regulars.scorers import sorts
 
-__all__ = ["BACKTEST_MODELS", "OUTCOME_TABLES", "PRESETS", "SCORE_SORTS"]
+__all__ = ["BACKTEST_MODELS", "OUTCOME_TABLES", "PRESETS", "SCORE_SORTS", "TABLES"]
 
 #: The built-in layouts of common exports, by name (``ingest --preset``).
 PRESETS = tuple(_PRESETS)
+
+#: The canonical tables a file or the API may load into (the data model's, in its order).
+TABLES = tuple(CONTRACTS)
 
 #: What ``scores`` can sort by: the column, and whether lowest comes first (the scorers' own sorts).
 SCORE_SORTS = sorts()

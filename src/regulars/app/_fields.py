@@ -17,7 +17,7 @@ def fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, l
     the names of its segments and the fields' kinds: what a rule is checked and previewed against."""
     import pandas as pd
 
-    from regulars.models.propensity import FeatureFrames
+    from regulars.features import FeatureFrames
     from regulars.segments import field_kinds, rule_fields
 
     features = FeatureFrames(store.feature_inputs()).at(run["cutoff"])

@@ -25,7 +25,7 @@ from regulars.store import (
 from regulars.store import revoke_key as store_revoke
 
 __all__ = ["ROLES", "KeyResult", "KeysResult", "create_key", "key_table", "keys", "match_key", "revoke_key",
-           "serve_settings", "serving"]
+           "serve_settings", "serving", "start_scheduler"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,23 @@ def serving(workspace_path: str | Path, url: str) -> Iterator[Any]:
 def serve_settings(workspace_path: str | Path) -> Any:
     """The workspace's ``[serve]`` settings (address, body limit, schedule)."""
     return open_workspace(workspace_path).settings.serve
+
+
+def start_scheduler(workspace_path: str | Path, said: Any, every: float = 30.0) -> Any:
+    """A thread that runs the scheduled jobs (daily run, deliveries, weekly report) when they fall
+    due, checked every ``every`` seconds in local time, telling ``said`` of each job done; returns
+    the event that stops it. What `regulars serve` runs besides requests."""
+    import threading
+    from datetime import datetime
+
+    from regulars.app._schedule import run_due
+
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            for job in run_due(workspace_path, datetime.now()).jobs:
+                said(job)
+
+    threading.Thread(target=tick, name="regulars-schedule", daemon=True).start()
+    return stop

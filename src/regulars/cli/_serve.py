@@ -96,30 +96,12 @@ def serve(
         api = create_site(workspace)
         line(f"Serving {workspace} at {url} (API docs at {url}/docs); Ctrl+C stops it")
         line(f"Open the dashboard, signed in as the owner: {url}/login?token={api.state.sessions.sign_in_token}")
-        stop = _scheduler(workspace)
+        stop = app.start_scheduler(workspace, lambda job: line(
+            f"{job['job']} ({job['slot']:%Y-%m-%d %H:%M}): {job['outcome']}: {job['detail']}"))
         try:
             uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
         finally:
             stop.set()
-
-
-def _scheduler(workspace: object, every: float = 30.0) -> object:
-    """A thread that runs the scheduled jobs when they fall due (checked every ``every``
-    seconds, local time); returns the event that stops it."""
-    import threading
-    from datetime import datetime
-
-    from regulars import app
-
-    stop = threading.Event()
-
-    def tick() -> None:
-        while not stop.wait(every):
-            for job in app.run_due(workspace, datetime.now()).jobs:
-                line(f"{job['job']} ({job['slot']:%Y-%m-%d %H:%M}): {job['outcome']}: {job['detail']}")
-
-    threading.Thread(target=tick, name="regulars-schedule", daemon=True).start()
-    return stop
 
 
 @command()

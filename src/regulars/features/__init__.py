@@ -2,6 +2,7 @@
 
 from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
+from regulars.features._frames import FeatureFrames
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
 from regulars.features._products import NOT_PRODUCTS, merchandise
@@ -17,6 +18,7 @@ from regulars.features._transactions import (
 __all__ = [
     "FEATURES",
     "Feature",
+    "FeatureFrames",
     "LABELS",
     "NOT_PRODUCTS",
     "TIME_UNITS",

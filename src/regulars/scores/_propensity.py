@@ -21,10 +21,10 @@ from regulars._files import atomic_write_text
 from regulars._json import dumps
 from regulars._version import __version__
 from regulars.errors import InsufficientDataError, ModelFileError, RegularsError
+from regulars.features import FeatureFrames
 from regulars.models.propensity import (
     BASELINES,
     CANDIDATES,
-    FeatureFrames,
     NoBetterThanChance,
     PropensityModel,
     choose_model,

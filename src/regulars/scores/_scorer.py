@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from regulars.config import Settings
-    from regulars.models.propensity import FeatureFrames
+    from regulars.features import FeatureFrames
     from regulars.scores._propensity import ModelCache
 
 __all__ = ["RunContext", "Scored", "Scorer", "to_part"]
@@ -52,7 +52,7 @@ class RunContext:
     def frames(self) -> FeatureFrames:
         """Customer features per cutoff, built once for all scorers of the run."""
         if self._frames is None:
-            from regulars.models.propensity import FeatureFrames
+            from regulars.features import FeatureFrames
 
             self._frames = FeatureFrames(self.tables)
         return self._frames

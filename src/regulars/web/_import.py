@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from regulars.api import Denied
+from regulars.app import TABLES
 from regulars.web._render import form_checked, page, session_of
 
 __all__ = ["mount"]
 
-TABLES = ("orders", "customers", "order_items", "products", "events", "tickets", "feedback", "messages")
 
 
 def _safe_name(name: str) -> str:

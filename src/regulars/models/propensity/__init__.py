@@ -2,7 +2,6 @@
 
 from regulars.models.propensity._backtest import (
     BASELINES,
-    FeatureFrames,
     labelled_features,
     propensity_backtest,
 )
@@ -17,7 +16,6 @@ __all__ = [
     "BASELINES",
     "BusinessLabel",
     "CANDIDATES",
-    "FeatureFrames",
     "NoBetterThanChance",
     "PropensityModel",
     "auc_interval",

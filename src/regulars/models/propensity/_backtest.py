@@ -18,39 +18,19 @@ import pandas as pd
 
 from regulars.config import EngagementSettings
 from regulars.errors import InsufficientDataError
-from regulars.features import customer_features, time_labels
+from regulars.features import FeatureFrames, time_labels
 from regulars.models.engagement import EngagementScore, decayed_activity
 from regulars.models.propensity._card import model_card
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._model import PropensityModel
 
-__all__ = ["BASELINES", "FeatureFrames", "labelled_features", "propensity_backtest"]
+__all__ = ["BASELINES", "labelled_features", "propensity_backtest"]
 
 #: The simple rule each label is compared with: a feature (higher = more likely) and its name
 #: (conversion is compared with the engagement points score instead).
 BASELINES = {"churn": ("days_since_last_order", "recency (longest since the last order first)"),
              "purchase": ("orders_90d", "most orders in the last 90 days first"),
              "support": ("tickets_90d", "most tickets in the last 90 days first")}
-
-
-class FeatureFrames:
-    """Customer features per cutoff, built once each: a run asks for the same cutoffs for several
-    labels (churn and conversion share all four), so each feature query runs once."""
-
-    def __init__(self, tables: dict[str, ir.Table]) -> None:
-        self.tables = tables
-        self._frames: dict[date, pd.DataFrame] = {}
-
-    def at(self, cutoff: date) -> pd.DataFrame:
-        if cutoff not in self._frames:
-            # sorted by DuckDB (in parallel), so splits never depend on scan order
-            frame = customer_features(self.tables, cutoff).order_by("customer_id").to_pyarrow().to_pandas()
-            frame = frame.set_index("customer_id")
-            for c in frame.columns:
-                if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
-                    frame[c] = frame[c].astype("category")
-            self._frames[cutoff] = frame
-        return self._frames[cutoff]
 
 
 def labelled_features(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
