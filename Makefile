@@ -20,12 +20,12 @@ demo: $(STAMP)
 
 # Every test, on both cores (each worker builds its own shared demo shop once).
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=25
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope --durations=25
 
 # The quick loop after each change: no demo shop, no process, no browser, no public data set;
 # Hypothesis with a few examples.
 check: $(STAMP)
-	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10 \
+	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 --dist loadscope --durations=10 \
 	  -m "not (slow or demo or subprocess or browser)"
 
 # The dashboard's browser tests drive Debian's chromium with its own chromedriver (a browser
