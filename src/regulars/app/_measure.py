@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from regulars.app._action_results import PlaybookResultsResult
 from regulars.app._playbook_file import read_playbooks
-from regulars.app._results import PlaybookResultsResult
 from regulars.store import playbook_outcomes
 
 __all__ = ["measured_results", "playbook_results"]

@@ -7,14 +7,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from regulars.app._action_results import DecisionResult, DeliveryResult, OutboxResult, QueueResult
 from regulars.app._plan import action_key, plan_of
 from regulars.app._playbook_file import read_playbooks
-from regulars.app._results import (
-    DecisionResult,
-    DeliveryResult,
-    OutboxResult,
-    QueueResult,
-)
 from regulars.errors import SettingsError
 from regulars.store import (
     OUTBOX_COLUMNS,

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from regulars.app._action_results import PlanResult
 from regulars.app._fields import latest_fields
 from regulars.app._playbook_file import file_hash, read_playbooks
-from regulars.app._results import PlanResult
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
 from regulars.store import outbox_keys, playbook_inputs, previous_segment_run, save_plan

@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from regulars.app._action_results import PlanResult, PlaybookEditResult, PlaybooksResult, TodayResult
 from regulars.app._plan import checked, plan_of
 from regulars.app._playbook_file import PLAYBOOKS_FILE, file_hash, read_playbooks
-from regulars.app._results import PlanResult, PlaybookEditResult, PlaybooksResult, TodayResult
 
 __all__ = ["edit_playbooks", "plan_playbooks", "playbooks", "today", "todays_actions"]
 
