@@ -376,9 +376,7 @@ class Store:
         return out
 
     def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:
-        self.con.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?)", [now(), actor, action, json.dumps(detail)]
-        )
+        self.con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?)", [now(), actor, action, json.dumps(detail)])
 
 
 class _Transaction:
@@ -392,7 +390,4 @@ class _Transaction:
         return self.con
 
     def __exit__(self, exc_type: type | None, *rest: object) -> None:
-        if exc_type is None:
-            self.con.execute("COMMIT")
-        else:
-            self.con.execute("ROLLBACK")
+        self.con.execute("COMMIT" if exc_type is None else "ROLLBACK")
