@@ -23,9 +23,10 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadscope --durations=25
 
 # The quick loop after each change: no demo shop, no process, no browser, no public data set;
-# Hypothesis with a few examples.
+# Hypothesis with a few examples. Work stealing balances these short tests best (make test keeps
+# a module on one worker instead, so its module fixtures are built once).
 check: $(STAMP)
-	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 --dist loadscope --durations=10 \
+	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10 \
 	  -m "not (slow or demo or subprocess or browser)"
 
 # The dashboard's browser tests drive Debian's chromium with its own chromedriver (a browser
