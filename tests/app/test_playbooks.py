@@ -55,15 +55,21 @@ def test_checking_needs_a_run_first(workspace):
     assert app.playbooks(workspace).created is False  # written by the first call, kept
 
 
-def test_a_dry_run_plans_the_enabled_playbooks_and_counts_every_guard(bakery_run):
-    app.playbooks(bakery_run)  # writes the starter file
-    path = bakery_run / "playbooks.yaml"
+def _switch_on(shop, names=("churn-win-back", "churn-nurture", "second-purchase-nudge")):
+    """The starter file written, ``names`` switched on, unknown consent taken as yes; its path."""
+    app.playbooks(shop)  # writes the starter file
+    path = shop / "playbooks.yaml"
     text = path.read_text().replace('unknown_consent: "no"', 'unknown_consent: "yes"')
-    for name in ("churn-win-back", "churn-nurture", "second-purchase-nudge"):
+    for name in names:
         start = text.index(f"  {name}:")
         at = text.index("enabled: false", start)
         text = text[:at] + "enabled: true" + text[at + len("enabled: false"):]
     path.write_text(text)
+    return path
+
+
+def test_a_dry_run_plans_the_enabled_playbooks_and_counts_every_guard(bakery_run):
+    _switch_on(bakery_run)
     result = app.plan_playbooks(bakery_run)
     assert [c["playbook"] for c in result.counts] == ["churn-win-back", "churn-nurture", "second-purchase-nudge"]
     actions = result.actions
@@ -85,14 +91,7 @@ def test_today_is_read_back_from_the_kept_plan_without_planning(bakery_run, monk
     """The dashboard's home reads the plan kept when it was last worked out: the same actions in
     the same order, less those queued since; stale once the playbook file changes."""
     assert not app.todays_actions(bakery_run).planned  # nothing worked out yet: said, not planned here
-    app.playbooks(bakery_run)
-    path = bakery_run / "playbooks.yaml"
-    text = path.read_text().replace('unknown_consent: "no"', 'unknown_consent: "yes"')
-    for name in ("churn-win-back", "churn-nurture", "second-purchase-nudge"):
-        start = text.index(f"  {name}:")
-        at = text.index("enabled: false", start)
-        text = text[:at] + "enabled: true" + text[at + len("enabled: false"):]
-    path.write_text(text)
+    path = _switch_on(bakery_run)
     planned = app.today(bakery_run).actions
     assert len(planned) >= 2
 
