@@ -49,11 +49,15 @@ def warn(text: str) -> None:
 
 def table(title: str, columns: list[str], rows: list[list[Any]], *, right: tuple[str, ...] = (),
           fold: tuple[str, ...] = ()) -> Table:
-    """A table whose every cell is plain text; ``right`` columns are right-aligned (numbers)."""
+    """A table whose every cell is plain text; ``right`` columns are right-aligned (numbers). The
+    first column names the row (a customer, a segment): it keeps its width in a narrow terminal."""
     shown = Table(title=Text(title), title_justify="left")
-    for name in columns:
+    for i, name in enumerate(columns):
+        widest = max([len(str(r[i])) for r in rows if len(r) > i and r[i] is not None] or [1])
+        # numbers never wrap (their header may); the first column names the row and keeps up to 14
+        least = widest if name in right else min(14, widest) if i == 0 else None
         shown.add_column(Text(name), justify="right" if name in right else "left",
-                         overflow="fold" if name in fold else "ellipsis", no_wrap=name in right)
+                         overflow="fold" if name in fold else "ellipsis", min_width=least)
     for row in rows:
         shown.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
     return shown
