@@ -418,3 +418,16 @@ def test_two_figures_that_tell_different_stories_are_explained():
     said = figures_disagree(1.14, 0.88, 90)
     assert said and "about 32% chance of no order in 90 days at that rate" in said and "88%" in said
     assert figures_disagree(1.14, 0.35, 90) is None and figures_disagree(None, 0.88, 90) is None
+
+
+def test_a_page_of_scores_from_a_run_that_scored_nobody_is_empty_not_an_error(tmp_path):
+    """A till's run stores what sells together and scores nobody: the customers page says none."""
+    from tests.shops import SHAPES, make_shop
+
+    till = next(s for s in SHAPES if s.anonymous_only)
+    shop = tmp_path / "shop"
+    app.init(shop)
+    app.ingest(shop, make_shop(tmp_path / "files", till))
+    assert app.run(shop).customers == 0
+    page = app.scores(shop, sort="churn", top=5, only_top=True).to_dict()
+    assert page["customers"] == 0 and page["rows"] == []

@@ -82,7 +82,8 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
         if only_top:
             import pandas as pd
 
-            frame = pd.DataFrame(top_scores(store, latest["run_id"], column, ascending, top)).drop(columns="run_id")
+            frame = pd.DataFrame(top_scores(store, latest["run_id"], column, ascending, top)).drop(
+                columns="run_id", errors="ignore")  # a run that scored nobody (a till) has no rows
             frame["cutoff"] = latest["cutoff"]
             return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), frame=frame,
                                 top=top, customers=int(run_cards(store, latest["run_id"])["customers"] or 0))
