@@ -132,17 +132,17 @@ def _sources() -> dict[str, str]:
 
 def test_the_purchase_rule_and_the_consent_rule_each_exist_once():
     """A purchase is defined in features/_purchases.py (ingest only gives a missing status its
-    default); the store's readers count sales from the view generated from that rule. Whether
+    default); the store keeps sales by the SQL generated from that rule. Whether
     a customer may be messaged is ``playbooks.consented``, used by the planner and by delivery."""
-    from regulars.features import purchases_view_sql
-    from regulars.store._purchases_view import PURCHASES_VIEW
+    from regulars.features import stored_sales_sql
+    from regulars.store._sales_sql import STORED_SALES
 
     sources = _sources()
     assert not [p for p, text in sources.items() if "PURCHASE_SQL" in text]
     assert {p for p, text in sources.items() if re.search(r"import .*\bPURCHASE\b", text)} == {
         "features/_purchases.py", "ingest/_stage.py"}
     assert not [p for p, text in sources.items() if "coalesce(status" in text and p != "ingest/_stage.py"]
-    assert PURCHASES_VIEW == purchases_view_sql(), "run `python -m regulars.features._purchases` to regenerate"
+    assert STORED_SALES == stored_sales_sql(), "run `python -m regulars.features._purchases` to regenerate"
     assert [p for p, text in sources.items() if "unknown_is_yes if" in text] == ["playbooks/_guards.py"]
     assert all("consented(" in sources[p] for p in ("playbooks/_plan.py", "outbox/_deliver.py"))
 

@@ -204,6 +204,7 @@ def test_a_fit_with_nothing_to_learn_says_so_instead_of_nan(monkeypatch):
         metrics = {"bgnbd": {"mae": float("nan"), "total_predicted": float("nan")}}
 
     monkeypatch.setattr(choose, "backtest", lambda *a, **k: Degenerate())
+    monkeypatch.setattr(choose, "backtest_data", lambda *a, **k: None)
     with pytest.raises(InsufficientDataError, match="no purchase-count model could be fitted"):
         choose.compete(None, date(2024, 6, 1), 90)
 

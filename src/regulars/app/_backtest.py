@@ -57,8 +57,9 @@ def backtest(workspace_path: str | Path, *, cutoff: str | date, horizon_days: in
 def _clv(store: Any, settings: Any, when: date, horizon_days: int) -> dict[str, Any]:
     from regulars.models.clv import backtest as clv_backtest
 
-    return clv_backtest(store.resolved("orders"), when, horizon_days,
-                        min_repeaters=settings.clv.min_repeat_customers).to_dict()
+    tables = store.feature_inputs()
+    return clv_backtest(tables.get("orders", store.resolved("orders")), when, horizon_days,
+                        min_repeaters=settings.clv.min_repeat_customers, shares=tables.get("refund_shares")).to_dict()
 
 
 def _label(store: Any, settings: Any, model: str, when: date, horizon_days: int, rolling: int,

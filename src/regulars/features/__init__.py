@@ -6,7 +6,16 @@ from regulars.features._frames import FeatureFrames
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
 from regulars.features._products import NOT_PRODUCTS, merchandise
-from regulars.features._purchases import completed, purchase_days, purchases, purchases_view_sql, shop_purchases
+from regulars.features._purchases import (
+    completed,
+    known_orders,
+    purchase_days,
+    purchases,
+    purchases_of,
+    refund_shares,
+    shop_purchases,
+    stored_sales_sql,
+)
 from regulars.features._registry import FEATURES, Feature, phrase
 from regulars.features._transactions import (
     TIME_UNITS,
@@ -25,13 +34,16 @@ __all__ = [
     "attribute_frame",
     "completed",
     "customer_features",
+    "known_orders",
     "merchandise",
     "phrase",
     "purchase_days",
     "purchases",
-    "purchases_view_sql",
+    "purchases_of",
+    "refund_shares",
     "seen_before",
     "shop_purchases",
+    "stored_sales_sql",
     "summary_frame",
     "summary_from_transactions",
     "time_labels",

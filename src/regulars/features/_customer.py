@@ -47,9 +47,9 @@ def _within(ts: ir.TimestampValue, cutoff: ir.TimestampScalar, start: int, end: 
     return since if end == 0 else since & (ts < cutoff - ibis.interval(days=end))
 
 
-def _order_features(orders: ir.Table, items: ir.Table | None, cutoff) -> ir.Table:
+def _order_features(orders: ir.Table, items: ir.Table | None, cutoff, shares: ir.Table | None) -> ir.Table:
     before = orders.filter(orders.ordered_at < cutoff)
-    completed = purchases(before)
+    completed = purchases(orders, cutoff, shares)
     # days since the customer's previous order, from one sorted pass (a window) fused into the
     # aggregate below; same-day orders give 0 and are left out, so gaps are between purchase days.
     # The window sorts whatever it carries, so it carries only what the aggregate needs.
@@ -182,7 +182,7 @@ def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> i
     cut = _ts(cutoff)
     groups = []
     if "orders" in tables:
-        groups.append(_order_features(tables["orders"], tables.get("order_items"), cut))
+        groups.append(_order_features(tables["orders"], tables.get("order_items"), cut, tables.get("refund_shares")))
     if "events" in tables:
         groups.append(_event_features(tables["events"], tables.get("messages"), cut))
     if "tickets" in tables:

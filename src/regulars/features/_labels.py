@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
 from regulars.features._population import seen_before
-from regulars.features._purchases import purchases
+from regulars.features._purchases import purchases_of
 from regulars.schema import CONTRACTS
 
 __all__ = ["LABELS", "time_labels"]
@@ -41,8 +41,8 @@ def time_labels(tables: dict[str, ir.Table], label: str, cutoff: date | datetime
     start, end = _window(cutoff, horizon_days)
     if label in ("churn", "purchase"):
         # the population as of the cutoff (refunds after it unknown), the outcome net of the window's refunds
-        before = purchases(tables["orders"], start).select("customer_id").distinct()
-        done = purchases(tables["orders"], end)
+        before = purchases_of(tables, start).select("customer_id").distinct()
+        done = purchases_of(tables, end)
         after = done.filter(done.ordered_at >= start).select("customer_id").distinct()
         joined = before.left_join(after.mutate(bought=ibis.literal(1)), "customer_id")
         bought = joined.bought.fill_null(0)
@@ -75,9 +75,9 @@ def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
     orders, events = tables.get("orders"), tables.get("events")
     if orders is None:
         raise InsufficientDataError("conversion labels need orders (a lead converts by buying); none are loaded")
-    buyers = purchases(orders, start).select("customer_id").distinct()
+    buyers = purchases_of(tables, start).select("customer_id").distinct()
     leads = _known_before(tables, start).anti_join(buyers, "customer_id")
-    done = purchases(orders, end)
+    done = purchases_of(tables, end)
     won = [done.filter(done.ordered_at >= start).select("customer_id")]
     if events is not None:
         marked = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)

@@ -30,17 +30,19 @@ __all__ = ["TIME_UNITS", "summary_frame", "summary_from_transactions", "transact
 TIME_UNITS = {"days": 1.0, "weeks": 7.0}
 
 
-def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "days") -> ir.Table:
-    """One row per customer with at least one completed order before ``cutoff``.
+def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "days",
+                        shares: ir.Table | None = None) -> ir.Table:
+    """One row per customer with at least one purchase before ``cutoff``.
 
-    ``orders`` needs customer_id, ordered_at, amount and (optionally) status columns.
+    ``orders`` needs customer_id, ordered_at, amount and (optionally) status columns; ``shares``
+    are the store's refund shares (``features.purchases``).
     """
     if unit not in TIME_UNITS:
         raise ValueError(f"unit must be one of {sorted(TIME_UNITS)}, got {unit!r}")
     scale = TIME_UNITS[unit]
     cutoff_ts = ibis.literal(cutoff_start(cutoff))
     last_day = (cutoff_ts - ibis.interval(days=1)).date()
-    days = purchase_days(orders, end=cutoff_ts)
+    days = purchase_days(orders, end=cutoff_ts, shares=shares)
     out = days.group_by("customer_id").aggregate(
         first_day=days.day.min(), last_day=days.day.max(), n_days=days.day.count(),
         total=days.spend.sum(), first_amount=days.spend.argmin(days.day),
@@ -55,9 +57,10 @@ def transaction_summary(orders: ir.Table, cutoff: date | datetime, unit: str = "
     )
 
 
-def summary_frame(orders: ir.Table, cutoff: date | datetime, unit: str = "days") -> pd.DataFrame:
+def summary_frame(orders: ir.Table, cutoff: date | datetime, unit: str = "days",
+                  shares: ir.Table | None = None) -> pd.DataFrame:
     """``transaction_summary`` executed, as a pandas frame (through Arrow, the fast path)."""
-    return transaction_summary(orders, cutoff, unit).to_pyarrow().to_pandas()
+    return transaction_summary(orders, cutoff, unit, shares).to_pyarrow().to_pandas()
 
 
 def summary_from_transactions(

@@ -42,8 +42,8 @@ def _explain(scores: pd.DataFrame, currency: str, months: int, model: str = "BG/
     return repeat.where(orders > 1, once)
 
 
-def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, *,
-                         currency: str = "") -> tuple[pd.DataFrame, dict[str, Any]]:
+def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, *, currency: str = "",
+                         shares: ir.Table | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """BG/NBD, MBG/NBD and Pareto/NBD compete on the last horizon before ``cutoff``; the best fit
     that is not degenerate (refitted on everything before ``cutoff``) and Gamma-Gamma give every
     buyer's measures. When every fit is degenerate, the best one's expected orders and value are
@@ -60,7 +60,7 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, 
         predict_customers,
     )
 
-    summary = summary_frame(orders, cutoff, "days")
+    summary = summary_frame(orders, cutoff, "days", shares)
     repeaters = int((summary["frequency"] > 0).sum())
     span = int(summary["T"].max()) if len(summary) else 0
     if repeaters < settings.min_repeat_customers or span < settings.min_history_days:
@@ -71,7 +71,7 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, 
             "later cutoff."
         )
     try:
-        tried = compete(orders, cutoff - timedelta(days=HORIZON_DAYS), HORIZON_DAYS)
+        tried = compete(orders, cutoff - timedelta(days=HORIZON_DAYS), HORIZON_DAYS, shares)
     except InsufficientDataError:
         tried = []  # too little before the horizon to check: the peers' default answers, unchecked
     counts, problem = None, None
@@ -158,8 +158,8 @@ class LifetimeValueScorer:
     def score(self, ctx: RunContext) -> Scored:
         from regulars.scores._propensity import fingerprint
 
-        orders = ctx.tables["orders"]
-        frame, facts = score_lifetime_value(orders, ctx.cutoff, ctx.settings.clv, currency=ctx.currency)
+        frame, facts = score_lifetime_value(ctx.tables["orders"], ctx.cutoff, ctx.settings.clv, currency=ctx.currency,
+                                            shares=ctx.tables.get("refund_shares"))
         facts.setdefault("evaluation", {"skipped": "no holdout check: too little history before the last "
                                                    f"{HORIZON_DAYS} days to fit on"})
         version = fingerprint(counts=[facts["count_model"], facts["count_model_fit"]["params"]],

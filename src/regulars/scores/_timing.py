@@ -36,7 +36,7 @@ def _activity(tables: dict[str, ir.Table], cutoff) -> ir.Table | None:
     import ibis
 
     from regulars._time import cutoff_start
-    from regulars.features import purchases
+    from regulars.features import purchases_of
 
     end = ibis.literal(cutoff_start(cutoff))
     parts = []
@@ -47,7 +47,7 @@ def _activity(tables: dict[str, ir.Table], cutoff) -> ir.Table | None:
         parts.append(ev.select("customer_id", at=ev.occurred_at, channel=channel.cast("string"),
                                order=ibis.literal(0)))
     if "orders" in tables:
-        o = purchases(tables["orders"], end)
+        o = purchases_of(tables, end)
         channel = o.channel.fill_null("order") if "channel" in o.columns else ibis.literal("order")
         parts.append(o.select("customer_id", at=o.ordered_at, channel=channel.cast("string"), order=ibis.literal(1)))
     if not parts:

@@ -24,14 +24,14 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, custo
     import pandas as pd
     import pyarrow as pa
 
-    from regulars.features import purchases
+    from regulars.features import purchases_of
 
     end = ibis.literal(cutoff_start(cutoff))
     start = ibis.literal(cutoff_start(cutoff - timedelta(days=window_days)))
     parts = []
     products = tables.get("products")
     if "orders" in tables and "order_items" in tables:
-        orders = purchases(tables["orders"], end)
+        orders = purchases_of(tables, end)
         orders = orders.filter(orders.ordered_at >= start)
         # the window's lines first (a fraction of all), then the product list's category where
         # the line has none

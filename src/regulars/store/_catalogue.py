@@ -30,6 +30,7 @@ CATALOGUE: tuple[Place, ...] = (
     Place("customers", "table", ("customer_id",), ("email", "phone", "name", "email_norm", "phone_norm", "birthday",
                                                    "city", "company", "job_title"), ("attributes",), "profiles"),
     Place("purchases", "table", ("customer_id",), what="every sale by the purchase rule (worked out from orders)"),
+    Place("refund_shares", "table", ("p_id",), what="what each refund took from each purchase (by order id)"),
     Place("customer_map", "view", ("customer_id", "resolved_id"), what="which records are one person"),
     Place("identity_links", "table", ("customer_id", "resolved_id"), what="identity links and what matched"),
     Place("identity_ranks", "table", ("customer_id",), what="the order records were first seen in"),

@@ -24,7 +24,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 8: the day's plan as last worked out (``plans``, ``plan_actions``), read by pages showing today;
 #:    each run's headline figures (``runs.figures``), worked out when it is stored.
 #: 9: the ``purchases`` table: every sale by the one purchase rule (``features.shop_purchases``).
-SCHEMA_VERSION = 9
+#: 10: ``refund_shares``: what each refund takes from each purchase, so features net refunds
+#:     as of a cutoff without working the shares out on every query.
+SCHEMA_VERSION = 10
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {

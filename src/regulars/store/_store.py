@@ -355,7 +355,8 @@ class Store:
 
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows
-        without a customer left out), and ``anonymous_orders``: the sales without one."""
+        without a customer left out); ``refund_shares`` with the orders (``features.purchases``
+        nets refunds with them); ``anonymous_orders``: the sales without a customer."""
         import ibis
 
         backend = ibis.duckdb.from_connection(self.con)
@@ -364,6 +365,8 @@ class Store:
             if not self.count(name):
                 continue
             out[name] = self.resolved(name) if "customer_id" in contract.names else backend.table(name)
+        if "orders" in out:  # what each refund takes from each purchase, for netting as of a cutoff
+            out["refund_shares"] = backend.table("refund_shares")
         if "customers" in out:  # one profile per resolved customer: the fullest, earliest record
             out["customers"] = backend.table("customers").join(backend.table("customer_map"), "customer_id")
         if "orders" in out or self.count("orders"):

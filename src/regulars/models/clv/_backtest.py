@@ -21,7 +21,7 @@ from regulars.features import TIME_UNITS, purchase_days, summary_frame
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._gammagamma import GammaGammaFitter
 
-__all__ = ["Backtest", "backtest", "holdout_purchases"]
+__all__ = ["Backtest", "BacktestData", "backtest", "backtest_data", "holdout_purchases"]
 
 
 @dataclass
@@ -44,9 +44,32 @@ class Backtest:
         }
 
 
-def holdout_purchases(orders: ir.Table, start: datetime, end: datetime) -> pd.DataFrame:
-    """Purchase days (completed orders, same day merged) and spend per customer in [start, end)."""
-    return purchase_days(orders, start, end).to_pandas()
+def holdout_purchases(orders: ir.Table, start: datetime, end: datetime, shares: ir.Table | None = None) -> pd.DataFrame:
+    """Purchase days (purchases, same day merged) and spend per customer in [start, end)."""
+    return purchase_days(orders, start, end, shares).to_pandas()
+
+
+@dataclass
+class BacktestData:
+    """What a backtest reads (the summary as of its cutoff, the purchase days of the horizon
+    after it) and the spend models fitted on it, kept when several count models are checked."""
+
+    summary: pd.DataFrame
+    holdout: pd.DataFrame
+    spend: dict[float, Any] = field(default_factory=dict)  # Gamma-Gamma fits by penalizer
+
+    def spend_model(self, penalizer: float) -> GammaGammaFitter:
+        if penalizer not in self.spend:
+            self.spend[penalizer] = GammaGammaFitter(penalizer=penalizer).fit(self.summary)
+        return self.spend[penalizer]
+
+
+def backtest_data(orders: ir.Table, cutoff: date, horizon_days: int, unit: str = "days",
+                  shares: ir.Table | None = None) -> BacktestData:
+    """What a backtest of ``horizon_days`` after ``cutoff`` reads."""
+    start = cutoff_start(cutoff)
+    return BacktestData(summary_frame(orders, cutoff, unit, shares),
+                        holdout_purchases(orders, start, start + timedelta(days=horizon_days), shares))
 
 
 def _metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
@@ -61,20 +84,21 @@ def _metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
 
 
 def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "days",
-             penalizer: float = 0.0, min_repeaters: int = 2, fitter: type = BetaGeoFitter) -> Backtest:
+             penalizer: float = 0.0, min_repeaters: int = 2, fitter: type = BetaGeoFitter,
+             shares: ir.Table | None = None, data: BacktestData | None = None, curve: bool = True) -> Backtest:
     """Fit ``fitter`` (BG/NBD by default; + Gamma-Gamma) on orders before ``cutoff``; score the next
     ``horizon_days``. The model's metrics are under "bgnbd" whichever model it is (its name is
-    in ``params``' model)."""
+    in ``params``' model). ``data``: what ``backtest_data`` read, when several models are checked
+    on it; ``curve=False`` skips the week-by-week curve (13 predictions per customer)."""
     unit_days = TIME_UNITS[unit]
     start = cutoff_start(cutoff)
-    end = start + timedelta(days=horizon_days)
-    summary = summary_frame(orders, cutoff, unit)
+    data = data or backtest_data(orders, cutoff, horizon_days, unit, shares)
+    summary, holdout = data.summary, data.holdout
     repeaters = int((summary["frequency"] > 0).sum())
     if repeaters < max(min_repeaters, 2):
         raise InsufficientDataError(f"only {repeaters} customers bought more than once before {cutoff}; a backtest "
                                     f"needs at least {max(min_repeaters, 2)}. Choose a later cutoff.")
     model = fitter(penalizer=penalizer).fit(summary)
-    holdout = holdout_purchases(orders, start, end)
     ids = summary["customer_id"]
     # each holdout purchase day's customer in the summary (-1: not in the cohort), found once;
     # counts and spend per customer are then bin counts (string group-bys are slow on pandas 3)
@@ -100,12 +124,12 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
         "baseline_rfm": _metrics(actual, rfm),
     }
     if (summary["frequency"] > 0).sum() >= 10:
-        value = GammaGammaFitter(penalizer=penalizer).fit(summary)
+        value = data.spend_model(penalizer)
         per_customer["predicted_spend"] = predicted * value.conditional_expected_average_profit(summary)
         metrics["spend"] = _metrics(per_customer["actual_spend"].to_numpy(), per_customer["predicted_spend"].to_numpy())
-    weeks = np.arange(1, int(np.ceil(horizon_days / 7)) + 1)
+    weeks = np.arange(1, int(np.ceil(horizon_days / 7)) + 1) if curve else np.arange(0)
     holdout_offsets = (pd.to_datetime(holdout["day"]) - pd.Timestamp(start)).dt.days.to_numpy()
-    curve = pd.DataFrame({
+    by_week = pd.DataFrame({
         "week": weeks,
         "actual": [int(((holdout_offsets < 7 * w) & in_cohort).sum()) for w in weeks],
         "predicted": [float(model.conditional_expected_number_of_purchases_up_to_time(min(7 * w, horizon_days) / unit_days, summary).sum())
@@ -113,5 +137,5 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
     })
     per_customer["p_alive"] = model.conditional_probability_alive(summary)
     return Backtest(cutoff=cutoff, horizon_days=horizon_days, customers=len(summary), params=model.params_,
-                    metrics=metrics, curve=curve, per_customer=per_customer, model=model,
+                    metrics=metrics, curve=by_week, per_customer=per_customer, model=model,
                     summary=summary)

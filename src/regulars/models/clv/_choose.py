@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from regulars.errors import InsufficientDataError
-from regulars.models.clv._backtest import backtest
+from regulars.models.clv._backtest import backtest, backtest_data
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._mbgnbd import ModifiedBetaGeoFitter
 from regulars.models.clv._paretonbd import ParetoNBDFitter
@@ -57,16 +57,17 @@ def lapsed_share(summary: pd.DataFrame) -> float:
     return float(np.mean((T - tx) > np.maximum(LAPSED_DAYS, 2 * gap)))
 
 
-def compete(orders: Any, cutoff: date, horizon_days: int) -> list[dict[str, Any]]:
+def compete(orders: Any, cutoff: date, horizon_days: int, shares: Any = None) -> list[dict[str, Any]]:
     """Each candidate fitted before ``cutoff`` and checked on the ``horizon_days`` after it, best
     first: name, per-customer error (MAE) and total predicted vs actual repeat purchases, and why
     its fit is degenerate (None if it is not). Candidates that cannot be fitted are left out."""
     from regulars.models.clv._base import ConvergenceError
 
+    data = backtest_data(orders, cutoff, horizon_days, shares=shares)  # read once, checked by each
     tried = []
     for name, fitter in COUNT_MODELS.items():
         try:
-            check = backtest(orders, cutoff, horizon_days, fitter=fitter)
+            check = backtest(orders, cutoff, horizon_days, fitter=fitter, data=data, curve=False)
         except (ConvergenceError, ValueError, FloatingPointError):
             continue
         m = check.metrics["bgnbd"]

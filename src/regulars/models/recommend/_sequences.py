@@ -78,11 +78,11 @@ class PurchaseHistory:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from regulars.features import purchases
+        from regulars.features import purchases_of
 
         who = ibis.memtable(pa.table({"customer_id": pa.array(customers.to_numpy(), pa.string()),
                                       "c": pa.array(np.arange(len(customers), dtype=np.int32))}))
-        orders = purchases(tables["orders"], ibis.literal(cutoff_start(cutoff))).join(who, "customer_id")
+        orders = purchases_of(tables, ibis.literal(cutoff_start(cutoff))).join(who, "customer_id")
         orders = orders.select("order_id", "c", day=(orders.ordered_at.epoch_seconds() // 86400).cast("int32"))
         lines = _merchandise(tables, not_products)
         table = lines.join(orders, "order_id").select("c", "product_id", "day").to_pyarrow()
