@@ -14,6 +14,7 @@ from regulars.store import (
     open_workspace,
     previous_segment_run,
     run_scores,
+    scores_of,
     segment_changes,
     segment_pins,
     segment_rules,
@@ -79,17 +80,21 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         step("storing the run")
         with store.transaction():
             run_id = write_run(store, when, models, skipped, parts)
-        wide = run_scores(store, run_id)
+        numbers = run_scores(store, run_id, RANKED_BY)
+        picked = _lists(numbers, top)
+        rows = {r["customer_id"]: r for r in scores_of(store, run_id, list(dict.fromkeys(
+            c for ids in picked.values() for c in ids)))}
         changes, since = [], None
         if "segments" in models:
             since = previous_segment_run(store, run_id)
             changes = segment_changes(store, run_id, since["run_id"] if since else None).to_dict("records")
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
-    return RunResult(run_id=run_id, cutoff=str(when), customers=len(wide), models=models, skipped=skipped,
+    lists = {name: [{c: rows[i].get(c) for c in _SHOWN[name]} for i in ids] for name, ids in picked.items()}
+    return RunResult(run_id=run_id, cutoff=str(when), customers=len(numbers), models=models, skipped=skipped,
                      failed=failed,
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
-                     **_lists(wide, top))
+                     **lists)
 
 
 def scorers(names: list[str]) -> list[Any]:
@@ -99,37 +104,43 @@ def scorers(names: list[str]) -> list[Any]:
     return default_scorers(names)
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
+#: The wide columns the lists are ranked by.
+RANKED_BY = ("clv", "p_alive", "orders", "expected_order_value", "churn_probability", "conversion_probability",
+             "engagement")
+_VALUE = ["customer_id", "p_alive", "expected_orders_90d", "clv", "reason"]
+#: What each list shows of its customers.
+_SHOWN = {"most_valuable": _VALUE, "most_likely_lapsed": _VALUE,
+          "churn_risk": ["customer_id", "churn_probability", "clv", "churn_reasons"],
+          "hottest_leads": ["customer_id", "conversion_probability", "conversion_reasons", "engagement",
+                            "engagement_tier"],
+          "most_engaged": ["customer_id", "engagement", "engagement_tier", "engagement_reason"]}
 
 
-def _lists(wide: pd.DataFrame, top: int) -> dict[str, list[dict[str, Any]]]:
-    """The few customers to look at first, from whichever scores the run has."""
-    out: dict[str, list[dict[str, Any]]] = {}
+def _lists(wide: pd.DataFrame, top: int) -> dict[str, list[str]]:
+    """The few customers to look at first (their ids, by list), from whichever scores the run has."""
+    out: dict[str, list[str]] = {}
+
+    def first(frame: pd.DataFrame, by: str | list[str]) -> list[str]:
+        return frame.nlargest(top, by)["customer_id"].tolist()
+
     buyers = wide[wide["clv"].notna()]
-    value = ["customer_id", "p_alive", "expected_orders_90d", "clv", "reason"]
     if len(buyers):
-        out["most_valuable"] = _records(buyers.sort_values("clv", ascending=False).head(top), value)
+        out["most_valuable"] = first(buyers, "clv")
         # slipping away: repeat customers ranked by the value of their habit that is probably lost
         # (not when the fit cannot tell who has left: P(alive) is then not shown)
         repeat = buyers[(buyers["orders"] > 1) & buyers["p_alive"].notna()]
         lost = (1 - repeat["p_alive"]) * repeat["orders"] * repeat["expected_order_value"]
-        out["most_likely_lapsed"] = [] if repeat.empty else _records(repeat.assign(_lost=lost).sort_values("_lost", ascending=False).head(top),
-                                             value)
+        out["most_likely_lapsed"] = first(repeat.assign(_lost=lost), "_lost")
     risky = wide[wide["churn_probability"].notna()]
     if len(risky):
         # likely to leave soon: the value a departure would cost, not the long gone
         stake = risky["churn_probability"] * risky["clv"].fillna(0)
         risky = risky[risky["orders"].fillna(2) > 1].assign(_stake=stake)
-        out["churn_risk"] = _records(risky.sort_values(["_stake", "churn_probability"], ascending=False).head(top),
-                                     ["customer_id", "churn_probability", "clv", "churn_reasons"])
+        out["churn_risk"] = first(risky, ["_stake", "churn_probability"])
     leads = wide[wide["conversion_probability"].notna()]
     if len(leads):
-        out["hottest_leads"] = _records(leads.sort_values("conversion_probability", ascending=False).head(top),
-                                        ["customer_id", "conversion_probability", "conversion_reasons", "engagement",
-                                         "engagement_tier"])
+        out["hottest_leads"] = first(leads, "conversion_probability")
     engaged = wide[wide["engagement"].notna()]
     if len(engaged):
-        out["most_engaged"] = _records(engaged.sort_values("engagement", ascending=False).head(top),
-                                       ["customer_id", "engagement", "engagement_tier", "engagement_reason"])
+        out["most_engaged"] = first(engaged, "engagement")
     return out

@@ -57,6 +57,7 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, 
         GammaGammaFitter,
         compete,
         degenerate,
+        fit_sample,
         predict_customers,
     )
 
@@ -79,7 +80,7 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, 
         if candidate["degenerate"] is not None:
             continue
         try:
-            fitted = COUNT_MODELS[candidate["model"]]().fit(summary)
+            fitted = COUNT_MODELS[candidate["model"]]().fit(fit_sample(summary))
         except ConvergenceError:  # fits on the shorter history, not on all of it: the next one
             continue
         problem = degenerate(fitted, summary)
@@ -89,14 +90,14 @@ def score_lifetime_value(orders: ir.Table, cutoff: date, settings: ClvSettings, 
     if counts is None:  # every fit is degenerate: the best by the holdout, and P(alive) is not shown
         for candidate in tried or [{"model": "BG/NBD"}]:
             try:
-                counts = COUNT_MODELS[candidate["model"]]().fit(summary)
+                counts = COUNT_MODELS[candidate["model"]]().fit(fit_sample(summary))
                 break
             except ConvergenceError:
                 continue
         if counts is None:
-            counts = COUNT_MODELS["BG/NBD"]().fit(summary)
+            counts = COUNT_MODELS["BG/NBD"]().fit(fit_sample(summary))
         problem = degenerate(counts, summary) or (tried[0]["degenerate"] if tried else None)
-    spend = GammaGammaFitter().fit(summary)
+    spend = GammaGammaFitter().fit(fit_sample(summary))
     scores = predict_customers(counts, spend, summary, horizon_days=HORIZON_DAYS, months=settings.months,
                                monthly_discount=settings.monthly_discount, unit_days=TIME_UNITS["days"])
     if problem is not None:

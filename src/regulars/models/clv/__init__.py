@@ -1,7 +1,7 @@
 """Lifetime value: BG/NBD, MBG/NBD, Pareto/NBD, BG/BB and Gamma-Gamma, fitted on compressed summaries."""
 
 from regulars.models.clv._backtest import Backtest, backtest
-from regulars.models.clv._base import ConvergenceError, NotFittedError
+from regulars.models.clv._base import FIT_LIMIT, ConvergenceError, NotFittedError, fit_sample
 from regulars.models.clv._bgbb import BetaGeoBetaBinomFitter
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._choose import COUNT_MODELS, compete, degenerate
@@ -17,6 +17,7 @@ __all__ = [
     "BetaGeoFitter",
     "COUNT_MODELS",
     "ConvergenceError",
+    "FIT_LIMIT",
     "GammaGammaFitter",
     "ModifiedBetaGeoFitter",
     "NotFittedError",
@@ -25,6 +26,7 @@ __all__ = [
     "compete",
     "customer_lifetime_value",
     "degenerate",
+    "fit_sample",
     "predict_customers",
     "simulate_bgnbd",
 ]
