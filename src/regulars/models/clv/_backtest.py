@@ -22,6 +22,7 @@ from regulars.features import TIME_UNITS, purchase_days, summary_frame
 from regulars.models.clv._base import fit_sample
 from regulars.models.clv._bgnbd import BetaGeoFitter
 from regulars.models.clv._gammagamma import GammaGammaFitter
+from regulars.models.clv._value import distinct_rows
 
 __all__ = ["Backtest", "BacktestData", "backtest", "backtest_data", "holdout_purchases"]
 
@@ -116,7 +117,8 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
     actual_spend = np.bincount(who[in_cohort], weights=holdout["spend"].to_numpy(dtype=float)[in_cohort],
                                minlength=len(ids))
     horizon = horizon_days / unit_days
-    predicted = model.conditional_expected_number_of_purchases_up_to_time(horizon, summary)
+    rows, inverse = distinct_rows(summary)  # predictions per distinct history, not per customer
+    predicted = model.conditional_expected_number_of_purchases_up_to_time(horizon, rows)[inverse]
     x, tx, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     rate = np.where(T > 0, x / np.where(T > 0, T, 1), 0.0) * horizon
     usual_gap = np.where(x > 0, tx / np.where(x > 0, x, 1), np.inf)
@@ -143,7 +145,7 @@ def backtest(orders: ir.Table, cutoff: date, horizon_days: int, *, unit: str = "
         "predicted": [float(model.conditional_expected_number_of_purchases_up_to_time(min(7 * w, horizon_days) / unit_days, summary).sum())
                       for w in weeks],
     })
-    per_customer["p_alive"] = model.conditional_probability_alive(summary)
+    per_customer["p_alive"] = model.conditional_probability_alive(rows)[inverse]
     return Backtest(cutoff=cutoff, horizon_days=horizon_days, customers=len(summary), params=model.params_,
                     metrics=metrics, curve=by_week, per_customer=per_customer, model=model,
                     summary=summary)

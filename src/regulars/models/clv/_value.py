@@ -7,13 +7,13 @@ import pandas as pd
 
 from regulars.models.clv._gammagamma import GammaGammaFitter
 
-__all__ = ["DAYS_PER_MONTH", "customer_lifetime_value", "predict_customers"]
+__all__ = ["DAYS_PER_MONTH", "customer_lifetime_value", "distinct_rows", "predict_customers"]
 
 #: Average month length (365.25 / 12 days), used to step CLV month by month.
 DAYS_PER_MONTH = 365.25 / 12
 
 
-def _distinct(data: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+def distinct_rows(data: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct (frequency, recency, T) rows and, per customer, the index of its row:
     count predictions then cost per distinct row, not per customer."""
     columns = ["frequency", "recency", "T"]
@@ -33,7 +33,7 @@ def _discounted_purchases(counts, rows: pd.DataFrame, months: int, monthly_disco
 def customer_lifetime_value(counts, spend: GammaGammaFitter, data: pd.DataFrame, *, months: int = 12,
                             monthly_discount: float = 0.01, unit_days: float = 1.0) -> np.ndarray:
     """Discounted expected spend over ``months``: Σ_i (E[X(i)] − E[X(i−1)]) · E[M] / (1 + d)^i."""
-    rows, inverse = _distinct(data)
+    rows, inverse = distinct_rows(data)
     purchases = _discounted_purchases(counts, rows, months, monthly_discount, unit_days)[inverse]
     return purchases * spend.conditional_expected_average_profit(data)
 
@@ -41,7 +41,7 @@ def customer_lifetime_value(counts, spend: GammaGammaFitter, data: pd.DataFrame,
 def predict_customers(counts, spend: GammaGammaFitter | None, data: pd.DataFrame, *, horizon_days: float = 90,
                       months: int = 12, monthly_discount: float = 0.01, unit_days: float = 1.0) -> pd.DataFrame:
     """Every prediction for every customer in ``data``, keyed by customer_id."""
-    rows, inverse = _distinct(data)
+    rows, inverse = distinct_rows(data)
     out = pd.DataFrame({"customer_id": data["customer_id"].to_numpy()})
     out["p_alive"] = counts.conditional_probability_alive(rows)[inverse]
     out["expected_orders"] = counts.conditional_expected_number_of_purchases_up_to_time(horizon_days / unit_days, rows)[inverse]

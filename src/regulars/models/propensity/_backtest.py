@@ -58,13 +58,26 @@ def _rule(tables: dict[str, ir.Table], label: str, cutoff: date, X: pd.DataFrame
     return name, X[feature].fillna(X[feature].median()).to_numpy(dtype=float)
 
 
+def _stratified(X: pd.DataFrame, y: np.ndarray, limit: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """At most ``limit`` rows, each outcome in its share (all rows when there are no more, or
+    when one outcome is too rare to split)."""
+    if len(y) <= limit or min(np.bincount(y)) < 2:
+        return X, y
+    from sklearn.model_selection import train_test_split
+
+    X, _, y, _ = train_test_split(X, y, train_size=limit, stratify=y, random_state=seed)
+    return X, y
+
+
 def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
                         *, seed: int = 0, engagement: EngagementScore | None = None,
                         search_seconds: float | None = None, frames: FeatureFrames | None = None,
-                        max_test_rows: int = 250_000) -> dict[str, Any]:
+                        max_test_rows: int = 250_000, max_train_rows: int = 250_000) -> dict[str, Any]:
     """Train as of ``cutoff`` - horizon, test as of ``cutoff``; the card's metrics are the test's.
     More than ``max_test_rows`` test customers are evaluated on a stratified sample of that many
-    (metrics move by well under their own noise, and scoring a million rows twice costs time)."""
+    (metrics move by well under their own noise, and scoring a million rows twice costs time);
+    the check trains on at most ``max_train_rows`` (a stratified sample; the model a run keeps
+    learns from everyone)."""
     frames = frames or FeatureFrames(tables)
     train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days, frames)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days, frames)
@@ -76,11 +89,8 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
         raise InsufficientDataError(f"all {len(test_y):,} customers tested as of {cutoff} had the same outcome, "
                                     "so there is nothing to rank; choose another cutoff or a longer horizon")
     tested = len(test_y)
-    if tested > max_test_rows:
-        from sklearn.model_selection import train_test_split
-
-        test_X, _, test_y, _ = train_test_split(test_X, test_y, train_size=max_test_rows, stratify=test_y,
-                                                random_state=seed)
+    test_X, test_y = _stratified(test_X, test_y, max_test_rows, seed)
+    train_X, train_y = _stratified(train_X, train_y, max_train_rows, seed)
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
     model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X[keep], train_y)
     p = model.predict_positive(test_X.reindex(columns=keep))
