@@ -99,3 +99,29 @@ def test_rhythm_counts_purchase_days_and_windows_count_zero(workspace, write):
     # b's only event is long before the windows: zero, not missing
     assert f.loc["b", "web_visits_30d"] == 0 and f.loc["b", "pricing_views_30d"] == 0
     assert f.loc["b", "days_since_last_event"] == pytest.approx((pd.Timestamp(CUTOFF) - pd.Timestamp("2023-02-01")).days)
+
+
+def test_the_feature_query_is_compiled_once_and_gives_what_compiling_it_gives(demo_shop, monkeypatch):
+    """FeatureFrames runs the query compiled once per shape of the shop at any cutoff: the same
+    frame as compiling it at that cutoff, and a second store opening compiles nothing."""
+    import ibis
+
+    from regulars.features import FeatureFrames
+
+    cutoffs = (date(2024, 3, 1), CUTOFF)
+    with open_workspace(demo_shop).store(read_only=True) as store:
+        tables = store.feature_inputs()
+        got = {c: FeatureFrames(tables).at(c) for c in cutoffs}
+        for c in cutoffs:
+            direct = customer_features(tables, c).order_by("customer_id").to_pyarrow().to_pandas().set_index("customer_id")
+            for column in direct.columns:
+                if direct[column].dtype == object or str(direct[column].dtype) in ("str", "string"):
+                    direct[column] = direct[column].astype("category")
+            pd.testing.assert_frame_equal(got[c], direct)
+    compiled = []
+    real = ibis.to_sql
+    monkeypatch.setattr(ibis, "to_sql", lambda expr, *a, **k: compiled.append(expr) or real(expr, *a, **k))
+    with open_workspace(demo_shop).store(read_only=True) as store:
+        again = FeatureFrames(store.feature_inputs()).at(date(2024, 5, 1))
+    assert len(again) > 100 and len(compiled) <= 2  # the cutoff's literal, and the sentinel's: no query
+    assert all(len(str(real(e))) < 300 for e in compiled)
