@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	# compile the Numba loops into their cache now, not during a shop's first run (~20 s)
 	$(BIN)/python -c "from regulars.models.recommend._kernels import warm_up; warm_up()"
-	$(BIN)/python -c "from regulars.scores._slots import warm_up; warm_up()"
+	$(BIN)/python -c "from regulars.models.timing._slots import warm_up; warm_up()"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -10,7 +10,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from regulars.scores._timing import _activity, _counts, _group_prior, shrunk_best
+from regulars.models.timing import activity, activity_counts, group_prior, shrunk_best
 
 
 def test_counts_match_pandas():
@@ -26,7 +26,7 @@ def test_counts_match_pandas():
     con = ibis.duckdb.connect()
     tables = {"events": con.create_table("events", events), "orders": con.create_table("orders", orders)}
     customers = pd.Index([str(i) for i in range(45)])  # 40-44 have no activity
-    index, channels, counts = _counts(_activity(tables, date(2025, 1, 1)), customers)
+    index, channels, counts = activity_counts(activity(tables, date(2025, 1, 1)), customers)
 
     cutoff = pd.Timestamp("2025-01-01")
     seen = events[(events["occurred_at"] < cutoff) & (events["event_type"] != "email_sent")]
@@ -50,8 +50,8 @@ def test_counts_match_pandas():
 def test_a_customer_with_one_event_follows_their_group_and_a_regular_their_habit():
     hours = np.zeros((3, 24), dtype=np.int32)  # as the scorer counts them
     hours[0, 18], hours[1, 18], hours[2, 3] = 200, 100, 1  # two evening regulars; one event at 3 a.m.
-    best, share = shrunk_best(hours, _group_prior(hours, np.zeros(3, dtype=np.int64)))
+    best, share = shrunk_best(hours, group_prior(hours, np.zeros(3, dtype=np.int64)))
     assert best.tolist() == [18, 18, 18] and share[2] < share[0]
     hours[2, 3] = 50  # fifty nights at 3 a.m. are a habit of their own
-    best, _ = shrunk_best(hours, _group_prior(hours, np.zeros(3, dtype=np.int64)))
+    best, _ = shrunk_best(hours, group_prior(hours, np.zeros(3, dtype=np.int64)))
     assert best.tolist() == [18, 18, 3]
