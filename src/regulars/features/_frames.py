@@ -72,6 +72,8 @@ def _features(tables: dict[str, Any], cutoff: date) -> Any:
     unbound = {name: t.unbind() for name, t in tables.items()}
     shape = tuple(sorted((name, t.op()) for name, t in unbound.items()))
     if shape not in _COMPILED:
+        if len(_COMPILED) >= 32:  # a server that has seen many shops keeps the recent shapes only
+            _COMPILED.pop(next(iter(_COMPILED)))
         query = built(_SENTINEL, unbound)
         _COMPILED[shape] = (str(ibis.to_sql(query, dialect="duckdb")), query.schema())
     sql, schema = _COMPILED[shape]
