@@ -125,3 +125,24 @@ def test_the_feature_query_is_compiled_once_and_gives_what_compiling_it_gives(de
         again = FeatureFrames(store.feature_inputs()).at(date(2024, 5, 1))
     assert len(again) > 100 and len(compiled) <= 2  # the cutoff's literal, and the sentinel's: no query
     assert all(len(str(real(e))) < 300 for e in compiled)
+
+
+def test_one_customer_in_every_few_has_the_features_and_label_everyone_would_give_them(demo_shop):
+    """A check that trains on a sample builds features for about one customer in ``every``: the
+    same customers at every cutoff, each with exactly the features and label of the whole."""
+    from regulars.features import FeatureFrames, one_in, time_labels
+
+    with open_workspace(demo_shop).store(read_only=True) as store:
+        tables = store.feature_inputs()
+        frames = FeatureFrames(tables)
+        whole, some = FeatureFrames(tables).at(CUTOFF), frames.at(CUTOFF, 4)
+        earlier = frames.at(date(2024, 3, 1), 4)
+        labels = {k: time_labels(t, "churn", CUTOFF, 90).to_pandas().set_index("customer_id")["label"]
+                  for k, t in (("whole", tables), ("some", one_in(tables, 4)))}
+        assert frames.at(date(2024, 3, 1), 4) is earlier  # kept, not built again
+        assert frames.at(CUTOFF, 4) is some and frames.at(CUTOFF).shape == whole.shape
+        assert frames.at(CUTOFF, 4).shape == whole.shape  # everyone, once that is built
+    assert 0.15 * len(whole) < len(some) < 0.35 * len(whole)
+    assert 0 < len(earlier) < len(some) and set(earlier.index) <= set(some.index)  # the same customers
+    pd.testing.assert_frame_equal(some, whole.loc[some.index], check_categorical=False)
+    assert labels["some"].sort_index().equals(labels["whole"].loc[labels["some"].index].sort_index())

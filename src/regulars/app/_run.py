@@ -80,6 +80,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         step("storing the run")
         with store.transaction():
             run_id = write_run(store, when, models, skipped, parts)
+        step("reading what the run shows")
         numbers = run_scores(store, run_id, RANKED_BY)
         picked = _lists(numbers, top)
         rows = {r["customer_id"]: r for r in scores_of(store, run_id, list(dict.fromkeys(

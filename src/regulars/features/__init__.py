@@ -2,7 +2,7 @@
 
 from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
-from regulars.features._frames import FeatureFrames
+from regulars.features._frames import FeatureFrames, one_in
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import seen_before
 from regulars.features._products import NOT_PRODUCTS, merchandise
@@ -36,6 +36,7 @@ __all__ = [
     "customer_features",
     "known_orders",
     "merchandise",
+    "one_in",
     "phrase",
     "purchase_days",
     "purchases",

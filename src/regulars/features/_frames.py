@@ -21,7 +21,7 @@ import pandas as pd
 from regulars._time import cutoff_start
 from regulars.features._customer import customer_features
 
-__all__ = ["FeatureFrames"]
+__all__ = ["FeatureFrames", "one_in"]
 
 #: The cutoff the query is compiled at: a day no shop has, so its literal names the cutoff alone.
 _SENTINEL = datetime(2999, 1, 1)
@@ -35,17 +35,36 @@ class FeatureFrames:
 
     def __init__(self, tables: dict[str, Any]) -> None:
         self.tables = tables
-        self._frames: dict[date, pd.DataFrame] = {}
+        self._frames: dict[tuple[date, int], pd.DataFrame] = {}
 
-    def at(self, cutoff: date) -> pd.DataFrame:
-        if cutoff not in self._frames:
-            # sorted by DuckDB (in parallel), so splits never depend on scan order
-            frame = _features(self.tables, cutoff).to_pandas().set_index("customer_id")
-            for c in frame.columns:
-                if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
-                    frame[c] = frame[c].astype("category")
-            self._frames[cutoff] = frame
-        return self._frames[cutoff]
+    def at(self, cutoff: date, every: int = 1) -> pd.DataFrame:
+        """The features of every customer as of ``cutoff``; with ``every`` > 1, of a fixed sample
+        of about one customer in ``every`` (``one_in``), which is all a check that trains on a
+        sample needs (everyone, where that frame is built already)."""
+        for key in ((cutoff, 1), (cutoff, every)):
+            if key in self._frames:
+                return self._frames[key]
+        # sorted by DuckDB (in parallel), so splits never depend on scan order
+        frame = _features(one_in(self.tables, every), cutoff).to_pandas().set_index("customer_id")
+        for c in frame.columns:
+            if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
+                frame[c] = frame[c].astype("category")
+        self._frames[cutoff, every] = frame
+        return frame
+
+
+def one_in(tables: dict[str, Any], every: int) -> dict[str, Any]:
+    """The rows of about one customer in ``every``, chosen by a hash of their (resolved) id, so
+    the same customers in every table and at every cutoff: a customer's features and label are
+    theirs alone, so a sample's are exactly the whole's for the customers in it."""
+    if every <= 1:
+        return tables
+
+    def mine(table: Any, key: str) -> Any:
+        return table.filter(table[key].hash() % every == 0)
+
+    return {name: mine(t, "resolved_id") if name == "customers" else
+            mine(t, "customer_id") if "customer_id" in t.columns else t for name, t in tables.items()}
 
 
 @lru_cache(maxsize=256)

@@ -98,7 +98,7 @@ def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: 
     except InsufficientDataError as exc:  # a model that cannot be checked has not earned its place
         raise InsufficientDataError(f"cannot be checked on the horizon before the one it would learn from ({exc}); "
                                     "a model that cannot be checked is not shown") from None
-    X, y = labelled_features(tables, label, start, horizon_days, frames)
+    X, y = check["tested_on"]  # the customers and outcomes of the horizon before ``cutoff``
     keep = [c for c in X.columns if X[c].notna().any()]
     rule_feature = BASELINES.get(label, (None,))[0]
     chosen = choose_model(metrics, tuple(k for k in CANDIDATES if k != "baseline_rule" or rule_feature in keep))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from regulars.config import EngagementSettings
 from regulars.errors import InsufficientDataError
-from regulars.features import FeatureFrames, time_labels
+from regulars.features import FeatureFrames, one_in, time_labels
 from regulars.models.engagement import EngagementScore, decayed_activity
 from regulars.models.propensity._card import model_card
 from regulars.models.propensity._evaluate import evaluate
@@ -34,11 +34,13 @@ BASELINES = {"churn": ("days_since_last_order", "recency (longest since the last
 
 
 def labelled_features(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
-                      frames: FeatureFrames | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+                      frames: FeatureFrames | None = None, every: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
     """Features as of ``cutoff`` and the label over the following ``horizon_days``, for the
-    customers the label applies to (sorted by id)."""
-    labels = time_labels(tables, label, cutoff, horizon_days).to_pyarrow().to_pandas().set_index("customer_id")["label"]
-    features = (frames or FeatureFrames(tables)).at(cutoff)
+    customers the label applies to (sorted by id); with ``every`` > 1, for about one in
+    ``every`` of them (``features.one_in``)."""
+    labels = time_labels(one_in(tables, every), label, cutoff, horizon_days).to_pyarrow().to_pandas()
+    labels = labels.set_index("customer_id")["label"]
+    features = (frames or FeatureFrames(tables)).at(cutoff, every)
     where = labels.index.get_indexer(features.index)  # (Index.isin is ~7x slower on pandas 3 strings)
     return features[where >= 0], labels.to_numpy(dtype=int)[where[where >= 0]]
 
@@ -77,9 +79,11 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
     More than ``max_test_rows`` test customers are evaluated on a stratified sample of that many
     (metrics move by well under their own noise, and scoring a million rows twice costs time);
     the check trains on at most ``max_train_rows`` (a stratified sample; the model a run keeps
-    learns from everyone)."""
+    learns from everyone). The features it trains on are built for a fixed sample of the
+    customers when there are several times that many (the test's population as a guide: the
+    one a horizon earlier is smaller). ``tested_on`` is every test customer's features and label
+    (what a model to be used from ``cutoff`` on learns from)."""
     frames = frames or FeatureFrames(tables)
-    train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days, frames)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days, frames)
     if not len(test_y):
         who = {"conversion": "leads (customers known before it with no order yet)",
@@ -88,7 +92,9 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
     if len(np.unique(test_y)) < 2:
         raise InsufficientDataError(f"all {len(test_y):,} customers tested as of {cutoff} had the same outcome, "
                                     "so there is nothing to rank; choose another cutoff or a longer horizon")
-    tested = len(test_y)
+    tested, everyone = len(test_y), (test_X, test_y)
+    train_X, train_y = labelled_features(tables, label, cutoff - timedelta(days=horizon_days), horizon_days,
+                                         frames, max(1, tested // max_train_rows))
     test_X, test_y = _stratified(test_X, test_y, max_test_rows, seed)
     train_X, train_y = _stratified(train_X, train_y, max_train_rows, seed)
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
@@ -109,4 +115,4 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
                                    + f", outcomes in the following {horizon_days} days")
     return {"label": label, "cutoff": str(cutoff), "horizon_days": horizon_days,
             "train_customers": len(train_y), "test_customers": tested,
-            "metrics": metrics, "card": card, "model": model}
+            "metrics": metrics, "card": card, "model": model, "tested_on": everyone}
