@@ -15,8 +15,8 @@ import regulars
 SRC = Path(regulars.__file__).parent
 
 #: The boxes of ARCHITECTURE.md, left to right: a box imports only from boxes to its left.
-BOXES = ("ingest", "store", "enrich", "features", "models", "scores", "segments", "playbooks", "outbox", "measure", "report",
-         "demo", "app", "api", "web", "cli")
+BOXES = ("ingest", "store", "enrich", "features", "models", "scores", "segments", "playbooks", "outbox", "measure",
+         "metrics", "report", "demo", "app", "api", "web", "cli")
 #: Small modules every box may use.
 SHARED = {"errors", "config", "schema", "exports", "_time", "_sql", "_files", "_json", "_lazy", "_faults", "_version",
           "_charts", "_default_settings"}

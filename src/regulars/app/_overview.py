@@ -8,7 +8,7 @@ from typing import Any
 
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError
-from regulars.store import kpis, latest_run, open_workspace, previous_run, run_cards, score_drift
+from regulars.store import freshness, kept_figures, latest_run, open_workspace, previous_run, run_cards, stored_tables
 
 __all__ = ["ModelsResult", "OverviewResult", "models", "overview"]
 
@@ -29,14 +29,25 @@ class OverviewResult(Result):
 
 
 def overview(workspace_path: str | Path, *, months: int = 12, top: int = 10) -> OverviewResult:
-    """The figures the home page and the report show."""
+    """The figures the home page and the report show: the measures of the shop's sales, and the
+    latest run's figures as kept with it (worked out again for longer lists than it keeps)."""
+    from regulars import metrics
+
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
         try:
             run = latest_run(store)
         except InsufficientDataError:
             run = None
-        found = kpis(store, run["run_id"] if run else None, months=months, top=top)
+        tables = stored_tables(store, "purchases", "scores")
+        sales = tables["purchases"]
+        currency = metrics.main_currency(sales)
+        figures = None
+        if run:
+            figures = (metrics.first_of(kept_figures(store, run["run_id"]), top)
+                       or metrics.run_figures(tables["scores"], run["run_id"], top))
+        found = {"currency": currency, "monthly": metrics.monthly(sales, currency, months),
+                 "activity": metrics.activity(sales), "run": figures, "freshness": freshness(store)}
     return OverviewResult(**found, run_id=run["run_id"] if run else None,
                           cutoff=str(run["cutoff"]) if run else None,
                           churn_horizon_days=workspace.settings.run.horizon("churn"))
@@ -58,11 +69,15 @@ class ModelsResult(Result):
 
 def models(workspace_path: str | Path) -> ModelsResult:
     """The model cards of the latest run, and how its scores moved since the run before."""
+    from regulars.metrics import score_drift
+    from regulars.scorers import drift_columns
+
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
         run = latest_run(store)
         found = run_cards(store, run["run_id"])
         before = previous_run(store, run["run_id"])
-        drift = score_drift(store, run["run_id"], before["run_id"]) if before else []
+        drift = (score_drift(stored_tables(store, "scores")["scores"], run["run_id"], before["run_id"],
+                             tuple(drift_columns())) if before else [])
     return ModelsResult(run_id=run["run_id"], **found, drift=drift,
                         drift_since=str(before["cutoff"]) if before else None)

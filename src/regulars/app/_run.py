@@ -11,6 +11,7 @@ from regulars.app._common import Step, default_cutoff, parse_cutoff, quiet
 from regulars.app._results import RunResult
 from regulars.errors import InsufficientDataError
 from regulars.store import (
+    keep_figures,
     open_workspace,
     previous_segment_run,
     run_scores,
@@ -18,6 +19,7 @@ from regulars.store import (
     segment_changes,
     segment_pins,
     segment_rules,
+    stored_tables,
     write_run,
 )
 
@@ -40,6 +42,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     """Score every customer as of ``cutoff`` (default: the day after the last dated row) with the
     scorers of ``[run] scorers`` that apply; models are reused until the data or the cutoff
     change. Scorers that do not apply, or lack history, are listed with the reason."""
+    from regulars.metrics import run_figures
     from regulars.scores import ModelCache, RunContext, to_part
 
     workspace = open_workspace(workspace_path)
@@ -80,6 +83,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         step("storing the run")
         with store.transaction():
             run_id = write_run(store, when, models, skipped, parts)
+            keep_figures(store, run_id, run_figures(stored_tables(store, "scores")["scores"], run_id))
         step("reading what the run shows")
         numbers = run_scores(store, run_id, RANKED_BY)
         picked = _lists(numbers, top)

@@ -2,6 +2,7 @@
 
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
 from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
+from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
 from regulars.store._keys import (
     ROLES,
     add_key,
@@ -10,7 +11,6 @@ from regulars.store._keys import (
     match_key,
     revoke_key,
 )
-from regulars.store._kpis import kpis, run_figures
 from regulars.store._outbox import (
     OUTBOX_COLUMNS,
     claim_actions,
@@ -27,7 +27,6 @@ from regulars.store._outbox import (
     retry_actions,
     unconfirmed_count,
 )
-from regulars.store._outcomes import playbook_outcomes
 from regulars.store._owner import claim_workspace, release_workspace, served_by
 from regulars.store._plans import PLAN_COLUMNS, latest_plan, save_plan
 from regulars.store._read import (
@@ -47,7 +46,6 @@ from regulars.store._read import (
     resolved_id,
     run_cards,
     run_scores,
-    score_drift,
     scores_of,
     segment_rules,
     top_scores,
@@ -107,12 +105,14 @@ __all__ = [
     "exclude_customer",
     "finish_actions",
     "finish_job",
+    "freshness",
     "init_workspace",
     "interrupted_actions",
+    "keep_figures",
+    "kept_figures",
     "key_rows",
     "keys_in_force",
     "known_event_ids",
-    "kpis",
     "label_columns",
     "last_slots",
     "latest_plan",
@@ -125,7 +125,6 @@ __all__ = [
     "outbox_keys",
     "pin_customer",
     "playbook_inputs",
-    "playbook_outcomes",
     "prediction_rows",
     "previous_run",
     "previous_segment_run",
@@ -139,11 +138,9 @@ __all__ = [
     "retry_actions",
     "revoke_key",
     "run_cards",
-    "run_figures",
     "run_scores",
     "run_segments",
     "save_plan",
-    "score_drift",
     "scores_of",
     "segment_changes",
     "segment_history",
@@ -156,6 +153,7 @@ __all__ = [
     "served_by",
     "start_job",
     "status",
+    "stored_tables",
     "text_rows",
     "top_scores",
     "unconfirmed_count",

@@ -289,32 +289,6 @@ def previous_run(store: Store, run_id: str, where: str = "r.cutoff IS NOT NULL")
     return found[0] if found else None
 
 
-
-
-def score_drift(store: Store, run_id: str, before_id: str) -> list[dict[str, Any]]:
-    """Per score, its mean in ``run_id`` and in ``before_id`` and the population stability index
-    over the earlier run's tenths (0.1-0.25 a moderate shift, above 0.25 a large one)."""
-    import numpy as np
-
-    out = []
-    from regulars.scorers import drift_columns
-
-    for column in drift_columns():
-        now, then = (np.array([r[0] for r in store.con.execute(
-            f"SELECT {column} FROM scores WHERE run_id = ? AND {column} IS NOT NULL", [run]).fetchall()], dtype=float)
-            for run in (run_id, before_id))
-        if len(now) < 10 or len(then) < 10:
-            continue
-        edges = np.unique(np.quantile(then, np.linspace(0, 1, 11)))
-        if len(edges) < 3:
-            continue
-        share = [np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0] / len(x) for x in (now, then)]
-        a, b = (np.clip(x, 1e-4, None) for x in share)
-        out.append({"score": column, "mean": float(now.mean()), "mean_before": float(then.mean()),
-                    "psi": float(((a - b) * np.log(a / b)).sum())})
-    return out
-
-
 def product_neighbours(store: Store, run_id: str, product: str, top: int = 10) -> dict[str, Any]:
     """What sells with ``product`` (its id or name, any case) in run ``run_id``: the products bought
     together with it, best lift first, and those bought after it."""

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from regulars._faults import fault_point
 from regulars._json import dumps
-from regulars.store._kpis import run_figures
 from regulars.store._schema import PART_COLUMNS, RUN_TABLES
 from regulars.store._store import now
 
@@ -67,7 +66,6 @@ def write_run(store: Store, cutoff: Any, models: dict[str, Any], skipped: dict[s
     customers = con.execute("SELECT count(DISTINCT customer_id) FROM results WHERE run_id = ?", [run_id]).fetchone()[0]
     con.execute("INSERT INTO runs (run_id, created_at, cutoff, models, customers, skipped) VALUES (?, ?, ?, ?, ?, ?)",
                 [run_id, now(), cutoff, dumps(models), customers, dumps(skipped)])
-    con.execute("UPDATE runs SET figures = ? WHERE run_id = ?", [dumps(run_figures(store, run_id)), run_id])
     store.audit("run", {"run_id": run_id, "cutoff": str(cutoff), "customers": customers})
     return run_id
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from regulars import app
-from regulars.store import kpis, latest_run, open_workspace, run_figures
+from regulars.metrics import run_figures
+from regulars.store import latest_run, open_workspace, stored_tables
 from tests.conftest import query
 from tests.segments.test_scorer import PRODUCTS, load, tiny_shop
 
@@ -17,9 +18,9 @@ def test_the_run_keeps_the_figures_the_home_page_shows(workspace, write):
     kept = json.loads(query(workspace, "SELECT figures FROM runs")[0][0])
     with open_workspace(workspace).store(read_only=True) as store:
         run_id = latest_run(store)["run_id"]
-        fresh = run_figures(store, run_id, top=3)
-        shown = kpis(store, run_id, top=3)["run"]
-        longer = kpis(store, run_id, top=60)["run"]  # more than a run keeps: worked out now
+        fresh = run_figures(stored_tables(store, "scores")["scores"], run_id, top=3)
+    shown = app.overview(workspace, top=3).run
+    longer = app.overview(workspace, top=60).run  # more than a run keeps: worked out now
     assert kept["customers"] == fresh["customers"] > 0
     assert json.loads(json.dumps(shown, default=str)) == json.loads(json.dumps(fresh, default=str))
     assert len(longer["at_risk_valuable"]) >= len(shown["at_risk_valuable"])

@@ -1,0 +1,40 @@
+"""A run's headline figures: average churn risk and lifetime value, the valuable customers
+slipping away (by value at stake) and the hot leads who have not bought yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+__all__ = ["KEPT_TOP", "first_of", "run_figures"]
+
+#: How many customers of each list a run keeps with its figures (a page asking for more works them out).
+KEPT_TOP = 50
+
+
+def run_figures(scores: ir.Table, run_id: str, top: int = KEPT_TOP) -> dict[str, Any]:
+    """The figures of run ``run_id`` from the wide ``scores`` table, with its first ``top`` of each list."""
+    s = scores.filter(scores.run_id == run_id)
+    figures = s.aggregate(churn_risk=s.churn_probability.mean(), at_risk=s.count(where=s.churn_probability >= 0.5),
+                          clv_total=s.clv.sum(), clv_average=s.clv.mean(), customers=s.count())
+    figures = figures.to_pyarrow().to_pylist()[0]
+    risky = s.filter((s.churn_probability >= 0.5) & (s.clv > 0))
+    risky = risky.select("customer_id", "churn_probability", "clv", "churn_reasons",
+                         at_stake=risky.clv * risky.churn_probability)
+    figures["at_risk_valuable"] = risky.order_by([ibis.desc("at_stake"), "customer_id"]).limit(top).to_pyarrow().to_pylist()
+    leads = s.filter((s.engagement_tier == "hot") & (s.orders.fill_null(0) == 0))
+    leads = leads.order_by([ibis.desc(leads.conversion_probability.fill_null(0)), ibis.desc("engagement"), "customer_id"])
+    leads = leads.select("customer_id", "engagement", "conversion_probability",
+                         reasons=ibis.coalesce(leads.conversion_reasons, leads.engagement_reason))
+    figures["hot_leads"] = leads.limit(top).to_pyarrow().to_pylist()
+    return figures
+
+
+def first_of(kept: dict[str, Any] | None, top: int) -> dict[str, Any] | None:
+    """Figures kept with a run, their lists cut to ``top``; None when nothing was kept or the
+    lists kept are shorter than asked for (the caller works them out with ``run_figures``)."""
+    if kept is None or top > KEPT_TOP:
+        return None
+    return kept | {name: kept[name][:top] for name in ("at_risk_valuable", "hot_leads")}
