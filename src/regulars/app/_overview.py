@@ -39,13 +39,12 @@ def overview(workspace_path: str | Path, *, months: int = 12, top: int = 10) -> 
             run = latest_run(store)
         except InsufficientDataError:
             run = None
-        tables = stored_tables(store, "purchases", "scores")
-        sales = tables["purchases"]
+        sales = stored_tables(store, "purchases")["purchases"]
         currency = metrics.main_currency(sales)
         figures = None
         if run:
             figures = (metrics.first_of(kept_figures(store, run["run_id"]), top)
-                       or metrics.run_figures(tables["scores"], run["run_id"], top))
+                       or metrics.run_figures(stored_tables(store, "scores")["scores"], run["run_id"], top))
         found = {"currency": currency, "monthly": metrics.monthly(sales, currency, months),
                  "activity": metrics.activity(sales), "run": figures, "freshness": freshness(store)}
     return OverviewResult(**found, run_id=run["run_id"] if run else None,

@@ -8,6 +8,8 @@ from typing import Any
 import ibis.expr.types as ir
 import numpy as np
 
+from regulars.metrics._query import fetch
+
 __all__ = ["population_stability", "score_drift"]
 
 
@@ -28,8 +30,8 @@ def score_drift(scores: ir.Table, run_id: str, before_id: str, columns: tuple[st
     runs: its mean in ``run_id`` and in ``before_id`` and the population stability index."""
     out = []
     for column in columns:
-        now, then = (scores.filter((scores.run_id == run) & scores[column].notnull())[column]
-                     .to_pyarrow().to_numpy().astype(float) for run in (run_id, before_id))
+        now, then = (fetch(scores.filter((scores.run_id == run) & scores[column].notnull()).select(column))
+                     .column(0).to_numpy().astype(float) for run in (run_id, before_id))
         if len(now) < 10 or len(then) < 10:
             continue
         psi = population_stability(now, then)

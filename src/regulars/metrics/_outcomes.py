@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
+from regulars.metrics._query import fetch, value
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -23,7 +25,7 @@ _NEVER = datetime(1900, 1, 1)
 
 def _latest(tables: dict[str, ir.Table]) -> Any:
     times = [tables["orders"].ordered_at.max(), tables["events"].occurred_at.max()]
-    found = [t.to_pyarrow().as_py() for t in times]
+    found = [value(t) for t in times]
     return max((t for t in found if t is not None), default=None)
 
 
@@ -70,4 +72,4 @@ def playbook_outcomes(tables: dict[str, ir.Table], days: int) -> tuple[pd.DataFr
         cost=ibis.ifelse(rows.variant == "treatment", rows.cost, ibis.null()),
         closed=rows.first_at + window <= ibis.literal(until or _NEVER, type="timestamp"),
     ).order_by(["playbook", "variant", "customer_id"])
-    return out.to_pandas(), until
+    return fetch(out).to_pandas(), until

@@ -8,6 +8,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from regulars.metrics._query import rows
+
 __all__ = ["KEPT_TOP", "first_of", "run_figures"]
 
 #: How many customers of each list a run keeps with its figures (a page asking for more works them out).
@@ -19,16 +21,16 @@ def run_figures(scores: ir.Table, run_id: str, top: int = KEPT_TOP) -> dict[str,
     s = scores.filter(scores.run_id == run_id)
     figures = s.aggregate(churn_risk=s.churn_probability.mean(), at_risk=s.count(where=s.churn_probability >= 0.5),
                           clv_total=s.clv.sum(), clv_average=s.clv.mean(), customers=s.count())
-    figures = figures.to_pyarrow().to_pylist()[0]
+    figures = rows(figures)[0]
     risky = s.filter((s.churn_probability >= 0.5) & (s.clv > 0))
     risky = risky.select("customer_id", "churn_probability", "clv", "churn_reasons",
                          at_stake=risky.clv * risky.churn_probability)
-    figures["at_risk_valuable"] = risky.order_by([ibis.desc("at_stake"), "customer_id"]).limit(top).to_pyarrow().to_pylist()
+    figures["at_risk_valuable"] = rows(risky.order_by([ibis.desc("at_stake"), "customer_id"]).limit(top))
     leads = s.filter((s.engagement_tier == "hot") & (s.orders.fill_null(0) == 0))
     leads = leads.order_by([ibis.desc(leads.conversion_probability.fill_null(0)), ibis.desc("engagement"), "customer_id"])
     leads = leads.select("customer_id", "engagement", "conversion_probability",
                          reasons=ibis.coalesce(leads.conversion_reasons, leads.engagement_reason))
-    figures["hot_leads"] = leads.limit(top).to_pyarrow().to_pylist()
+    figures["hot_leads"] = rows(leads.limit(top))
     return figures
 
 

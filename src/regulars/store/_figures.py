@@ -16,10 +16,7 @@ __all__ = ["freshness", "kept_figures", "keep_figures", "stored_tables"]
 
 def stored_tables(store: Store, *names: str) -> dict[str, Any]:
     """Stored tables and views by name as Ibis tables, as kept (customer ids not resolved)."""
-    import ibis
-
-    backend = ibis.duckdb.from_connection(store.con)
-    return {name: backend.table(name) for name in names}
+    return {name: store.ibis.table(name) for name in names}
 
 
 def keep_figures(store: Store, run_id: str, figures: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -324,11 +325,16 @@ class Store:
         )
         return created
 
-    def resolved(self, table: str) -> Any:
-        """A canonical table as an Ibis table, customer ids resolved through identity links."""
+    @cached_property
+    def ibis(self) -> Any:
+        """The store as an Ibis backend (made once per opening: making one reads the catalogue)."""
         import ibis
 
-        backend = ibis.duckdb.from_connection(self.con)
+        return ibis.duckdb.from_connection(self.con)
+
+    def resolved(self, table: str) -> Any:
+        """A canonical table as an Ibis table, customer ids resolved through identity links."""
+        backend = self.ibis
         rows, links = backend.table(table), backend.table("customer_map")
         if not self.con.execute("SELECT count(*) FROM identity_links").fetchone()[0]:
             # nobody is linked to anyone, so every id is its own resolved id: skip joining every row
@@ -357,9 +363,7 @@ class Store:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows
         without a customer left out); ``refund_shares`` with the orders (``features.purchases``
         nets refunds with them); ``anonymous_orders``: the sales without a customer."""
-        import ibis
-
-        backend = ibis.duckdb.from_connection(self.con)
+        backend = self.ibis
         out = {}
         for name, contract in CONTRACTS.items():
             if not self.count(name):
