@@ -35,3 +35,23 @@ def test_the_api_keeps_to_its_schema(served_shop, tmp_path):
             case.call_and_validate(headers=headers, checks=CHECKS)
 
         keeps_to_it()
+
+
+def test_every_operation_describes_what_it_returns(workspace):
+    """Each route's success answer has a response model: an object with its fields named and
+    typed, and nothing else allowed, so the schema test above checks every answer's shape."""
+    from regulars.api import create_app
+
+    schema = create_app(workspace).openapi()
+    models = schema["components"]["schemas"]
+    described = {}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            success = next(v for k, v in operation["responses"].items() if k.startswith("2"))
+            ref = success["content"]["application/json"]["schema"].get("$ref", "")
+            model = models.get(ref.rsplit("/", 1)[-1], {})
+            described[f"{method.upper()} {path}"] = (len(model.get("properties", {})) > 0
+                                                     and model.get("additionalProperties") is False)
+    assert len(described) >= 25 and all(described.values()), [k for k, v in described.items() if not v]
+    overview = models["OverviewResponse"]["properties"]
+    assert overview["churn_horizon_days"]["type"] == "integer" and "monthly" in overview

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
+from regulars import app as _app
 from regulars.api._auth import ERRORS, Caller, needs
+from regulars.api._responses import model_of
 from regulars.app import TABLES
 
 __all__ = ["router"]
@@ -18,6 +20,9 @@ Admin = Annotated[Caller, Depends(needs("admin"))]
 Tables = Literal[tuple(TABLES)]  # type: ignore[valid-type]
 Value = str | int | float | bool | None
 Row = dict[Annotated[str, Field(min_length=1, max_length=200)], Value]
+#: What sent data became (its batches), and the keys.
+_RECORDED = model_of(_app.RecordResult)
+_KEYS = model_of(_app.KeysResult)
 
 
 class Event(BaseModel):
@@ -54,7 +59,7 @@ def _events(events: list[Event]) -> list[dict[str, Any]]:
     return rows
 
 
-@router.post("/events", tags=["data in"], summary="Events, one or many (idempotent by each event's id)")
+@router.post("/events", tags=["data in"], summary="Events, one or many (idempotent by each event's id)", response_model=_RECORDED)
 def events(request: Request, body: Events | Event, _: Writer) -> dict[str, Any]:
     from regulars import app
 
@@ -62,7 +67,7 @@ def events(request: Request, body: Events | Event, _: Writer) -> dict[str, Any]:
     return app.record(request.app.state.workspace, "events", _events(sent)).to_dict()
 
 
-@router.post("/records/{table}", tags=["data in"],
+@router.post("/records/{table}", tags=["data in"], response_model=_RECORDED,
              summary="Rows for one table as a batch (orders, customers, tickets, ...); upsert replaces changed rows")
 def records(request: Request, table: Tables, body: Records, _: Writer) -> dict[str, Any]:
     from regulars import app
@@ -70,7 +75,7 @@ def records(request: Request, table: Tables, body: Records, _: Writer) -> dict[s
     return app.record(request.app.state.workspace, table, body.rows, mode=body.mode).to_dict()
 
 
-@router.post("/batch", tags=["data in"], summary="Segment-style messages: {\"batch\": [track, page, identify ...]}")
+@router.post("/batch", tags=["data in"], summary="Segment-style messages: {\"batch\": [track, page, identify ...]}", response_model=_RECORDED)
 def batch(request: Request, _: Writer,
           body: Annotated[dict[str, list[dict[str, Any]]], Body(examples=[{"batch": [
               {"type": "track", "userId": "c1", "event": "Product Viewed", "messageId": "m1",
@@ -83,14 +88,14 @@ def batch(request: Request, _: Writer,
     return app.record_messages(request.app.state.workspace, body["batch"]).to_dict()
 
 
-@router.post("/track", tags=["data in"], summary="One Segment-style track message")
+@router.post("/track", tags=["data in"], summary="One Segment-style track message", response_model=_RECORDED)
 def track(request: Request, _: Writer, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     from regulars import app
 
     return app.record_messages(request.app.state.workspace, [{"type": "track"} | body]).to_dict()
 
 
-@router.post("/identify", tags=["data in"], summary="One Segment-style identify message (a customer's traits)")
+@router.post("/identify", tags=["data in"], summary="One Segment-style identify message (a customer's traits)", response_model=_RECORDED)
 def identify(request: Request, _: Writer, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     from regulars import app
 
@@ -103,14 +108,14 @@ class NewKey(BaseModel):
     role: Literal["owner", "analyst", "integrator", "read-only"]
 
 
-@router.get("/keys", tags=["keys"], summary="The API keys (never their secrets) and what each role may do")
+@router.get("/keys", tags=["keys"], summary="The API keys (never their secrets) and what each role may do", response_model=_KEYS)
 def keys(request: Request, _: Admin) -> dict[str, Any]:
     from regulars import app
 
     return app.keys(request.app.state.workspace).to_dict()
 
 
-@router.post("/keys", tags=["keys"], status_code=201, summary="A new key; its secret is shown this once")
+@router.post("/keys", tags=["keys"], status_code=201, summary="A new key; its secret is shown this once", response_model=model_of(_app.KeyResult))
 def create_key(request: Request, body: NewKey, caller: Admin) -> dict[str, Any]:
     from regulars import app
 
@@ -119,7 +124,7 @@ def create_key(request: Request, body: NewKey, caller: Admin) -> dict[str, Any]:
     return made.to_dict()
 
 
-@router.delete("/keys/{key_id}", tags=["keys"], summary="Revoke a key at once")
+@router.delete("/keys/{key_id}", tags=["keys"], summary="Revoke a key at once", response_model=_KEYS)
 def revoke_key(request: Request, key_id: str, caller: Admin) -> dict[str, Any]:
     from regulars import app
 

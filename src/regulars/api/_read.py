@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from regulars import app as _app
 from regulars._json import jsonable
 from regulars.api._auth import ERRORS, Caller, needs
+from regulars.api._responses import CustomerScoresResponse, HealthResponse, model_of
 from regulars.app import SCORE_SORTS
 
 #: What customers may be sorted by (the scorers' own sorts, from the registry).
@@ -23,25 +25,31 @@ Decider = Annotated[Caller, Depends(needs("decide"))]
 CustomerId = Annotated[str, Query(min_length=1, max_length=200)]
 
 
+#: Answers several routes share.
+_SCORES = model_of(_app.ScoresResult, drop=("top", "customers"), customers=int, rows=list[dict[str, Any]])
+_PLAN = model_of(_app.PlanResult, actions_total=int)
+_OUTBOX = model_of(_app.OutboxResult)
+
+
 def _workspace(request: Request) -> str:
     return request.app.state.workspace
 
 
-@router.get("/health", tags=["status"], summary="The server is up (no key needed)")
+@router.get("/health", tags=["status"], summary="The server is up (no key needed)", response_model=HealthResponse)
 def health() -> dict[str, Any]:
     from regulars._version import __version__
 
     return {"ok": True, "version": __version__}
 
 
-@router.get("/status", tags=["status"], summary="Tables, batches, quarantine, sales and data-quality warnings")
+@router.get("/status", tags=["status"], summary="Tables, batches, quarantine, sales and data-quality warnings", response_model=model_of(_app.StatusResult))
 def status(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
 
     return app.status(_workspace(request)).to_dict()
 
 
-@router.get("/overview", tags=["status"],
+@router.get("/overview", tags=["status"], response_model=model_of(_app.OverviewResult),
             summary="KPIs with trends: monthly sales, active and repeat customers, churn risk, lifetime value, "
                     "valuable customers at risk, hot leads, data freshness")
 def overview(request: Request, _: Reader) -> dict[str, Any]:
@@ -50,7 +58,7 @@ def overview(request: Request, _: Reader) -> dict[str, Any]:
     return app.overview(_workspace(request)).to_dict()
 
 
-@router.get("/customers", tags=["customers"], summary="Every customer's latest scores, sorted")
+@router.get("/customers", tags=["customers"], summary="Every customer's latest scores, sorted", response_model=_SCORES)
 def customers(request: Request, _: Reader,
               sort: ScoreSort = "clv",
               top: Annotated[int, Query(ge=1, le=10_000)] = 50) -> dict[str, Any]:
@@ -59,7 +67,7 @@ def customers(request: Request, _: Reader,
     return app.scores(_workspace(request), sort=sort, top=top, only_top=True).to_dict()
 
 
-@router.get("/customers/{customer_id}", tags=["customers"],
+@router.get("/customers/{customer_id}", tags=["customers"], response_model=model_of(_app.CustomerResult),
             summary="One customer: records, orders and every prediction with its horizon and reasons")
 def customer(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
     from regulars import app
@@ -67,7 +75,7 @@ def customer(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
     return app.customer(_workspace(request), customer_id).to_dict()
 
 
-@router.get("/customers/{customer_id}/scores", tags=["customers"],
+@router.get("/customers/{customer_id}/scores", tags=["customers"], response_model=CustomerScoresResponse,
             summary="One customer's latest scores with their horizons (quick: no profile or timeline)")
 def customer_scores(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
     from regulars import app
@@ -75,7 +83,7 @@ def customer_scores(request: Request, customer_id: str, _: Reader) -> dict[str, 
     return jsonable(app.customer_scores(_workspace(request), customer_id))
 
 
-@router.get("/customers/{customer_id}/segments", tags=["customers"], summary="The segments a customer is in, and why")
+@router.get("/customers/{customer_id}/segments", tags=["customers"], summary="The segments a customer is in, and why", response_model=model_of(_app.CustomerSegmentsResult))
 def customer_segments(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
     from regulars import app
 
@@ -83,6 +91,7 @@ def customer_segments(request: Request, customer_id: str, _: Reader) -> dict[str
 
 
 @router.get("/customers/{customer_id}/recommendations", tags=["customers"],
+            response_model=model_of(_app.RecommendResult),
             summary="A customer's next products, cross-sell and replenishment, with reasons")
 def recommendations(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
     from regulars import app
@@ -90,14 +99,14 @@ def recommendations(request: Request, customer_id: str, _: Reader) -> dict[str, 
     return app.recommend(_workspace(request), customer_id).to_dict()
 
 
-@router.get("/segments", tags=["segments"], summary="Every segment with its size and change since the last run")
+@router.get("/segments", tags=["segments"], summary="Every segment with its size and change since the last run", response_model=model_of(_app.SegmentsResult))
 def segments(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
 
     return app.segments(_workspace(request)).to_dict()
 
 
-@router.get("/segments/{name}", tags=["segments"], summary="A segment's members")
+@router.get("/segments/{name}", tags=["segments"], summary="A segment's members", response_model=model_of(_app.SegmentResult, members=list[dict[str, Any]]))
 def segment(request: Request, name: str, _: Reader,
             top: Annotated[int, Query(ge=1, le=10_000)] = 50) -> dict[str, Any]:
     from regulars import app
@@ -114,28 +123,28 @@ def _first(found: dict[str, Any], limit: int) -> dict[str, Any]:
     return found | {"actions": actions[:limit], "actions_total": len(actions)}
 
 
-@router.get("/today", tags=["actions"], summary="Today's actions, most valuable first")
+@router.get("/today", tags=["actions"], summary="Today's actions, most valuable first", response_model=_PLAN)
 def today(request: Request, _: Reader, limit: Limit = 100) -> dict[str, Any]:
     from regulars import app
 
     return _first(app.today(_workspace(request)).to_dict(), limit)
 
 
-@router.get("/playbooks", tags=["actions"], summary="The playbooks, switched on or off, with their triggers")
+@router.get("/playbooks", tags=["actions"], summary="The playbooks, switched on or off, with their triggers", response_model=model_of(_app.PlaybooksResult))
 def playbooks(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
 
     return app.playbooks(_workspace(request)).to_dict()
 
 
-@router.get("/playbooks/plan", tags=["actions"], summary="What the playbooks would queue now, and what held back")
+@router.get("/playbooks/plan", tags=["actions"], summary="What the playbooks would queue now, and what held back", response_model=_PLAN)
 def plan(request: Request, _: Reader, limit: Limit = 100) -> dict[str, Any]:
     from regulars import app
 
     return _first(app.plan_playbooks(_workspace(request)).to_dict(), limit)
 
 
-@router.get("/approvals", tags=["actions"], summary="Actions waiting for a person's approval")
+@router.get("/approvals", tags=["actions"], summary="Actions waiting for a person's approval", response_model=_OUTBOX)
 def approvals(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
 
@@ -153,7 +162,7 @@ class Decision(BaseModel):
     body: str | None = Field(default=None, max_length=50_000)
 
 
-@router.post("/approvals", tags=["actions"], summary="Approve, reject or edit actions (owner keys)")
+@router.post("/approvals", tags=["actions"], summary="Approve, reject or edit actions (owner keys)", response_model=model_of(_app.DecisionResult))
 def decide(request: Request, decision: Decision, caller: Decider) -> dict[str, Any]:
     from regulars import app
 
@@ -161,14 +170,14 @@ def decide(request: Request, decision: Decision, caller: Decider) -> dict[str, A
                       subject=decision.subject, body=decision.body, why=decision.why).to_dict()
 
 
-@router.get("/outbox", tags=["actions"], summary="Actions per playbook and status; those waiting or stuck")
+@router.get("/outbox", tags=["actions"], summary="Actions per playbook and status; those waiting or stuck", response_model=_OUTBOX)
 def outbox(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
 
     return app.outbox(_workspace(request)).to_dict()
 
 
-@router.get("/results", tags=["actions"],
+@router.get("/results", tags=["actions"], response_model=model_of(_app.PlaybookResultsResult),
             summary="Each playbook against its holdout: effects with confidence intervals, and ROI")
 def results(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
