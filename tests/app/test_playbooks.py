@@ -109,3 +109,31 @@ def test_today_is_read_back_from_the_kept_plan_without_planning(bakery_run, monk
     assert after.planned and after.total == 0 and after.waiting == queued.waiting_for_approval
     path.write_text(path.read_text() + "\n# an edit\n")
     assert not app.todays_actions(bakery_run).planned  # another file: the kept plan is stale
+
+
+def test_planning_reads_the_features_the_run_kept_and_reads_the_playbook_file_once(bakery_run, monkeypatch):
+    """A plan evaluates the playbooks against what the run stored (features, scores, segments):
+    no feature query runs, the file is read once, and an older run's features are worked out
+    again (only the latest run keeps them)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from regulars.features import FeatureFrames
+    from regulars.store import latest_run, open_workspace, run_features
+
+    _switch_on(bakery_run)
+    computed = app.plan_playbooks(bakery_run).actions
+    reads = []
+    real_read = Path.read_text
+    monkeypatch.setattr(FeatureFrames, "at", lambda *a, **k: pytest.fail("the plan computed features"))
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: (reads.append(self.name), real_read(self, *a, **k))[1])
+    kept = app.plan_playbooks(bakery_run).actions
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(kept, computed)
+    assert reads.count("playbooks.yaml") == 1
+    with open_workspace(bakery_run).store(read_only=True) as store:
+        first = latest_run(store)["run_id"]
+    app.run(bakery_run)
+    with open_workspace(bakery_run).store(read_only=True) as store:
+        assert run_features(store, first) is None and len(run_features(store, latest_run(store)["run_id"])) > 0

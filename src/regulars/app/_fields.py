@@ -7,20 +7,23 @@ from __future__ import annotations
 from typing import Any
 
 from regulars.errors import InsufficientDataError
-from regulars.store import run_scores, run_segments, segment_pairs, segment_run
+from regulars.store import run_features, run_scores, run_segments, segment_pairs, segment_run
 
 __all__ = ["latest_fields"]
 
 
 def fields_at(store: Any, run: dict[str, Any], months: int) -> tuple[Any, Any, list[str], dict[str, str]]:
     """The rule fields of every customer as of the run's cutoff, the run's membership pairs, and
-    the names of its segments and the fields' kinds: what a rule is checked and previewed against."""
+    the names of its segments and the fields' kinds: what a rule is checked and previewed against.
+    The features are those the run kept (worked out again for an older run)."""
     import pandas as pd
 
     from regulars.features import FeatureFrames
     from regulars.segments import field_kinds, rule_fields
 
-    features = FeatureFrames(store.feature_inputs()).at(run["cutoff"])
+    features = run_features(store, run["run_id"])
+    if features is None:
+        features = FeatureFrames(store.feature_inputs()).at(run["cutoff"])
     wide = run_scores(store, run["run_id"]).set_index("customer_id")
     fields = rule_fields(features, wide.drop(columns=[c for c in wide.columns if c.endswith(("reason", "reasons"))]
                                              + ["model_versions"], errors="ignore"), months)

@@ -23,7 +23,7 @@ def playbook_results(workspace_path: str | Path) -> PlaybookResultsResult:
     window has closed (by the last recorded order or event) count; the others are reported as
     still open. Cost is the outbox's cost per sent action, or the playbook file's cost per
     message for messages recorded elsewhere."""
-    workspace, _, _, found = read_playbooks(workspace_path)
+    workspace, _, _, found, _ = read_playbooks(workspace_path)
     return measured_results(workspace, found)
 
 

@@ -101,7 +101,7 @@ def exclude(workspace_path: str | Path, playbook: str, customer_id: str, *, by: 
             ) -> DecisionResult:
     """Exclude a customer from a playbook: later plans hold them back ("excluded by a person")
     and its waiting actions for them are cancelled."""
-    workspace, _, _, found = read_playbooks(workspace_path)
+    workspace, _, _, found, _ = read_playbooks(workspace_path)
     if playbook not in found.playbooks:
         raise SettingsError(f"no playbook {playbook!r}; playbooks: {', '.join(sorted(found.playbooks))}")
     with workspace.store() as store:
@@ -138,7 +138,7 @@ def deliver(workspace_path: str | Path, *, by: str = "cli") -> DeliveryResult:
     webhooks to their address, audiences into an import file (``outbox.deliver_due``)."""
     from regulars.outbox import deliver_due
 
-    workspace, _, _, found = read_playbooks(workspace_path)
+    workspace, _, _, found, _ = read_playbooks(workspace_path)
     with workspace.store() as store:
         tally, files, unconfirmed = deliver_due(store, workspace.path, workspace.settings.delivery,
                                                 found.guards.unknown_consent == "yes", _now())

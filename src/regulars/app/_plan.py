@@ -12,7 +12,7 @@ import numpy as np
 
 from regulars.app._action_results import PlanResult
 from regulars.app._fields import latest_fields
-from regulars.app._playbook_file import file_hash, read_playbooks
+from regulars.app._playbook_file import read_playbooks
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
 from regulars.store import outbox_keys, playbook_inputs, previous_segment_run, save_plan
@@ -50,7 +50,7 @@ def plan_of(workspace_path: str | Path, at: datetime | None, text: str | None = 
     subject and body)."""
     from regulars.playbooks import Situation, plan
 
-    workspace, path, _, found = read_playbooks(workspace_path, text)
+    workspace, path, _, found, version = read_playbooks(workspace_path, text)
     with workspace.store(read_only=True) as store:
         latest, fields, pairs, names, not_applicable = checked(workspace, store, found, path)
         found = found.without(not_applicable)  # not applicable to this shop: skipped, and said
@@ -80,12 +80,12 @@ def plan_of(workspace_path: str | Path, at: datetime | None, text: str | None = 
                        "held back": {g: int(n) for g, n in mine.loc[mine["status"] == "held back", "guard"]
                                      .value_counts().items()}})
     if text is None:  # the file as saved: keep the plan, for the pages that show today
-        _keep(workspace, latest["run_id"], at, path, counts, actions)
+        _keep(workspace, latest["run_id"], at, version, counts, actions)
     return found, PlanResult(file=str(path), run_id=latest["run_id"], at=at, counts=counts, actions=actions,
                              not_applicable=not_applicable)
 
 
-def _keep(workspace: Any, run_id: str, at: datetime, path: Path, counts: list[dict[str, Any]], actions: Any) -> None:
+def _keep(workspace: Any, run_id: str, at: datetime, version: str, counts: list[dict[str, Any]], actions: Any) -> None:
     """Keep the plan's actions to do (``store.save_plan``). A workspace another process holds
     keeps its earlier plan: the pages then say that today's plan is not worked out yet."""
     from regulars.errors import WorkspaceBusyError
@@ -95,7 +95,7 @@ def _keep(workspace: Any, run_id: str, at: datetime, path: Path, counts: list[di
                                   zip(todo["playbook"], todo["customer_id"], todo["step"], strict=True)])
     try:
         with workspace.store() as store:
-            save_plan(store, run_id, at, file_hash(path.read_text(encoding="utf-8")), counts, todo)
+            save_plan(store, run_id, at, version, counts, todo)
     except WorkspaceBusyError:
         return
 

@@ -35,7 +35,7 @@ def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksRe
     """The playbooks of the workspace's ``playbooks.yaml`` (written with the starter set, every
     playbook switched off, when there is none). With ``check``, every name is checked against
     the latest run: score and condition fields, segments, templates and their variables."""
-    workspace, path, created, found = read_playbooks(workspace_path)
+    workspace, path, created, found, _ = read_playbooks(workspace_path)
     run_id, not_applicable = None, {}
     if check:
         with workspace.store(read_only=True) as store:
@@ -107,7 +107,7 @@ def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, e
     from regulars._files import atomic_write_text
     from regulars.playbooks import set_enabled, set_template, set_threshold
 
-    workspace, path, _, _ = read_playbooks(workspace_path)
+    workspace, path, _, _, _ = read_playbooks(workspace_path)
     text = path.read_text(encoding="utf-8")
     if playbook is not None and enabled is not None:
         text = set_enabled(text, playbook, enabled)

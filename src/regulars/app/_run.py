@@ -12,6 +12,7 @@ from regulars.app._results import RunResult
 from regulars.errors import InsufficientDataError
 from regulars.store import (
     keep_figures,
+    keep_run_features,
     open_workspace,
     previous_segment_run,
     run_scores,
@@ -84,6 +85,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         with store.transaction():
             run_id = write_run(store, when, models, skipped, parts)
             keep_figures(store, run_id, run_figures(stored_tables(store, "scores")["scores"], run_id))
+            keep_run_features(store, run_id, ctx.frames.at(when))  # what planning evaluates against
         step("reading what the run shows")
         numbers = run_scores(store, run_id, RANKED_BY)
         picked = _lists(numbers, top)

@@ -50,6 +50,7 @@ from regulars.store._read import (
     segment_rules,
     top_scores,
 )
+from regulars.store._run_features import keep_run_features, run_features
 from regulars.store._runs import ResultPart, write_predictions, write_run
 from regulars.store._schedule import finish_job, last_slots, start_job
 from regulars.store._segments import (
@@ -109,6 +110,7 @@ __all__ = [
     "init_workspace",
     "interrupted_actions",
     "keep_figures",
+    "keep_run_features",
     "kept_figures",
     "key_rows",
     "keys_in_force",
@@ -138,6 +140,7 @@ __all__ = [
     "retry_actions",
     "revoke_key",
     "run_cards",
+    "run_features",
     "run_scores",
     "run_segments",
     "save_plan",

@@ -31,6 +31,7 @@ CATALOGUE: tuple[Place, ...] = (
                                                    "city", "company", "job_title"), ("attributes",), "profiles"),
     Place("purchases", "table", ("customer_id",), what="every sale by the purchase rule (worked out from orders)"),
     Place("refund_shares", "table", ("p_id",), what="what each refund took from each purchase (by order id)"),
+    Place("run_features", "table", ("customer_id",), what="the features the latest run scored each customer on"),
     Place("customer_map", "view", ("customer_id", "resolved_id"), what="which records are one person"),
     Place("identity_links", "table", ("customer_id", "resolved_id"), what="identity links and what matched"),
     Place("identity_ranks", "table", ("customer_id",), what="the order records were first seen in"),
