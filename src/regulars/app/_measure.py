@@ -30,11 +30,11 @@ def playbook_results(workspace_path: str | Path) -> PlaybookResultsResult:
 def measured_results(workspace: Any, found: Any) -> PlaybookResultsResult:
     """``playbook_results`` with the workspace open and its playbooks (``found``) already read."""
     from regulars.measure import compare, roi, roi_sentence
-    from regulars.metrics import OUTCOME_TABLES, playbook_outcomes
+    from regulars.metrics import OUTCOME_INPUTS, playbook_outcomes
 
     r = workspace.settings.results
     with workspace.store(read_only=True) as store:
-        outcomes, until = playbook_outcomes(stored_tables(store, *OUTCOME_TABLES), r.attribution_days)
+        outcomes, until = playbook_outcomes(stored_tables(store, *OUTCOME_INPUTS), r.attribution_days)
     rows = []
     for name, mine in outcomes.groupby("playbook", sort=True):
         closed = mine[mine["closed"]]

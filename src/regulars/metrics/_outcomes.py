@@ -14,10 +14,10 @@ from regulars.metrics._query import fetch, value
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["OUTCOME_TABLES", "playbook_outcomes"]
+__all__ = ["OUTCOME_INPUTS", "playbook_outcomes"]
 
 #: The stored tables ``playbook_outcomes`` reads.
-OUTCOME_TABLES = ("messages", "customer_map", "outbox", "purchases", "events", "orders")
+OUTCOME_INPUTS = ("messages", "customer_map", "outbox", "purchases", "events", "orders")
 
 #: When nothing has happened yet, no window has closed.
 _NEVER = datetime(1900, 1, 1)
@@ -30,11 +30,11 @@ def _latest(tables: dict[str, ir.Table]) -> Any:
 
 
 def playbook_outcomes(tables: dict[str, ir.Table], days: int) -> tuple[pd.DataFrame, Any]:
-    """One row per (playbook, customer, variant) from ``tables`` (``OUTCOME_TABLES``): first_at (the first message or holdout record; for the outbox's
-    actions, the time they were planned, which treated and held-out customers share), then within
-    ``days`` after it: converted (ordered), revenue, retained (ordered or visited), unsubscribed;
-    messages (treatment messages), cost (of the outbox's sent actions; NaN for messages recorded
-    elsewhere), and closed: whether the window has ended by the last recorded order or event.
+    """One row per (playbook, customer, variant) from ``tables`` (``OUTCOME_INPUTS``): first_at
+    (the first message or holdout record; for the outbox's actions, the time they were planned,
+    which treated and held-out customers share), then within ``days`` after it: converted
+    (ordered), revenue, retained (ordered or visited), unsubscribed; messages (treatment
+    messages), cost (of the outbox's sent actions; NaN for messages recorded elsewhere), and closed: whether the window has ended by the last recorded order or event.
     Also returns that last time."""
     until = _latest(tables)
     window = ibis.interval(days=int(days))
@@ -58,11 +58,12 @@ def playbook_outcomes(tables: dict[str, ir.Table], days: int) -> tuple[pd.DataFr
     seen = seen.select(person="person", event_type="event_type", occurred_at="occurred_at")
     acted = reach.join(seen, (reach.customer_id == seen.person) & within(seen.occurred_at))
     kind = acted.event_type
-    acted = acted.group_by(*keys).aggregate(
-        visits=acted.count(where=~(kind.like("email%") | kind.like("sms%"))), unsubscribes=acted.count(where=kind.like("%unsubscribe")))
+    acted = acted.group_by(*keys).aggregate(visits=acted.count(where=~(kind.like("email%") | kind.like("sms%"))),
+                                            unsubscribes=acted.count(where=kind.like("%unsubscribe")))
     paid = outbox.filter(outbox.status == "sent")
     spent = paid.group_by("playbook", "customer_id").aggregate(cost=paid.cost.sum())
-    rows = reach.left_join(bought, list(keys)).left_join(acted, list(keys)).left_join(spent, ["playbook", "customer_id"])
+    rows = reach.left_join(bought, list(keys)).left_join(acted, list(keys))
+    rows = rows.left_join(spent, ["playbook", "customer_id"])
     orders = rows.orders.fill_null(0)
     out = rows.select(
         "playbook", "customer_id", "variant", "first_at", "messages",

@@ -27,7 +27,8 @@ def run_figures(scores: ir.Table, run_id: str, top: int = KEPT_TOP) -> dict[str,
                          at_stake=risky.clv * risky.churn_probability)
     figures["at_risk_valuable"] = rows(risky.order_by([ibis.desc("at_stake"), "customer_id"]).limit(top))
     leads = s.filter((s.engagement_tier == "hot") & (s.orders.fill_null(0) == 0))
-    leads = leads.order_by([ibis.desc(leads.conversion_probability.fill_null(0)), ibis.desc("engagement"), "customer_id"])
+    likely = ibis.desc(leads.conversion_probability.fill_null(0))
+    leads = leads.order_by([likely, ibis.desc("engagement"), "customer_id"])
     leads = leads.select("customer_id", "engagement", "conversion_probability",
                          reasons=ibis.coalesce(leads.conversion_reasons, leads.engagement_reason))
     figures["hot_leads"] = rows(leads.limit(top))
