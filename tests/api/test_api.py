@@ -199,3 +199,17 @@ def test_a_key_with_an_unknown_role_or_no_name_is_refused(shop):
         assert answer.status_code == 422 and answer.json()["error"].startswith("the request is not valid")
     assert api.delete("/api/v1/keys/nope", headers=auth(keys["owner"])).status_code == 404
     assert len(api.get("/api/v1/keys", headers=auth(keys["owner"])).json()["keys"]) == 4
+
+
+def test_the_api_docs_load_from_the_server_itself(workspace):
+    """/docs works with no network: every script, style and image it names is served by regulars."""
+    import re
+
+    from tests.api.conftest import client
+
+    api = client(workspace)
+    page = api.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""", page.text)
+    assert len(assets) >= 3 and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
+    assert all(api.get(a).status_code == 200 for a in assets)

@@ -81,7 +81,10 @@ def create_app(workspace_path: str | Path, *, max_body_mb: float | None = None) 
     from regulars.api import _data, _read
 
     workspace = str(workspace_path)
-    api = FastAPI(title="regulars", version=__version__,
+    from fastapi_offline import FastAPIOffline
+
+    # the API docs' scripts and styles are served from the package, not a CDN: /docs works offline
+    api = FastAPIOffline(title="regulars", version=__version__, static_url="/docs-assets",
                   description="Customers, scores, segments, actions and results of one shop; data in by events and "
                               "records. Every route but /api/v1/health needs an API key (`Authorization: Bearer KEY`).",
                   docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
