@@ -77,6 +77,8 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
         raise SettingsError(f"--top must be at least 1, got {top}")
     workspace = open_workspace(workspace_path)
     column, ascending = SCORE_SORTS[sort]
+    said = {"horizons": {label: workspace.settings.run.horizon(label) for label in ("churn", "conversion", "support")},
+            "clv_months": workspace.settings.clv.months}
     with workspace.store(read_only=True) as store:
         latest = latest_run(store)
         if only_top:
@@ -86,9 +88,9 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
                 columns="run_id", errors="ignore")  # a run that scored nobody (a till) has no rows
             frame["cutoff"] = latest["cutoff"]
             return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), frame=frame,
-                                top=top, customers=int(run_cards(store, latest["run_id"])["customers"] or 0))
+                                top=top, customers=int(run_cards(store, latest["run_id"])["customers"] or 0), **said)
         frame = run_scores(store, latest["run_id"])
     frame["cutoff"] = latest["cutoff"]
     frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
     return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
-                        frame=frame.reset_index(drop=True), top=top)
+                        frame=frame.reset_index(drop=True), top=top, **said)

@@ -130,10 +130,14 @@ class ScoresResult(Result):
     top: int = 20
     #: how many customers the run scored (when ``frame`` holds only the first ``top``)
     customers: int | None = None
+    #: the days each chance speaks of (churn, conversion, support), and the months value does
+    horizons: dict[str, int] = field(default_factory=dict)
+    clv_months: int = 12
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"sort": self.sort, "run_id": self.run_id, "cutoff": self.cutoff,
                          "customers": len(self.frame) if self.customers is None else self.customers,
+                         "horizons": self.horizons, "clv_months": self.clv_months,
                          "rows": self.frame.head(self.top)})
 
 

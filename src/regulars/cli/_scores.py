@@ -153,7 +153,9 @@ def scores(
             line(f"Wrote {n:,} customers' scores to {csv}")
     if as_json:
         return json_out(result)
-    columns = ["customer", "still a customer", "value", "chance of leaving", "chance to convert", "engagement"]
+    days = result.horizons
+    columns = ["customer", "still a customer", f"{result.clv_months}-month value",
+               f"leaves within {days['churn']} days", f"first order within {days['conversion']} days", "engagement"]
     customers = result.customers if result.customers is not None else len(frame)
     out.print(table(f"Scores by {sort} as of {result.cutoff} ({customers:,} customers)", columns,
                     [[r.customer_id, pct(r.p_alive), num(r.clv), pct(r.churn_probability),
