@@ -188,3 +188,19 @@ def test_the_import_page_refuses_what_it_cannot_load_and_stores_nothing(shop):
                               files={"file": ("empty.csv", b"")})
     assert unreadable.status_code == 422 and "empty.csv" in unreadable.text
     assert snapshot(path) == before
+
+
+def test_a_lead_with_no_orders_reads_no_orders_yet(shop):
+    """A customer who has not bought reads "no orders yet" on their page and in the CLI, not
+    "0 for , to"."""
+    from typer.testing import CliRunner
+
+    from regulars.cli import app as cli
+
+    path, _ = shop
+    lead = query(path, "SELECT customer_id FROM customers WHERE customer_id NOT IN "
+                       "(SELECT customer_id FROM orders WHERE customer_id IS NOT NULL) ORDER BY 1 LIMIT 1")[0][0]
+    page = signed_in(path).get(f"/customers/{lead}").text
+    assert "no orders yet" in page and " for , " not in page
+    printed = CliRunner().invoke(cli, ["customer", str(path), lead], env={"COLUMNS": "80"})
+    assert printed.exit_code == 0 and f"{lead}: no orders yet" in printed.output

@@ -180,9 +180,12 @@ def customer(
                                                       (o["cancelled"], "cancelled")) if n)
     if o["refunded"]:
         other += f"; {o['refunded']:,.2f} refunded"
-    line(f"{result.customer_id}: {o['count']} purchase{'' if o['count'] == 1 else 's'}, "
-         f"total {o['total'] or 0:,.2f} net of refunds" + (f" ({other})" if other else "")
-         + (f", first {str(o['first'])[:10]}, last {str(o['last'])[:10]}" if o["count"] else ""), style="bold")
+    if not o["count"]:
+        line(f"{result.customer_id}: no orders yet" + (f" ({other})" if other else ""), style="bold")
+    else:
+        line(f"{result.customer_id}: {o['count']} purchase{'' if o['count'] == 1 else 's'}, "
+             f"total {o['total'] or 0:,.2f} net of refunds" + (f" ({other})" if other else "")
+             + f", first {str(o['first'])[:10]}, last {str(o['last'])[:10]}", style="bold")
     s = result.scores
     if s is None:
         line("No scores yet; run `regulars run` first.")
