@@ -177,6 +177,13 @@ def test_a_customer_a_person_excluded_is_held_back():
     assert got == {"c0": ("planned", ""), "c1": ("held back", "excluded by a person")}
 
 
+def test_an_action_a_person_rejected_is_not_planned_again_for_that_customer_and_step():
+    s = situation(3)
+    s.rejected = pd.DataFrame({"customer_id": ["c1", "c2"], "playbook": ["churn-win-back", "other"], "step": [0, 0]})
+    got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
+    assert got == {"c0": ("planned", ""), "c1": ("held back", "rejected by a person before"), "c2": ("planned", "")}
+
+
 def test_ticket_triggers_open_repeated_and_a_complaint_which_a_person_approves():
     s = situation(4)
     s.tickets = pd.DataFrame({

@@ -51,7 +51,8 @@ class Situation:
     ordered_at; ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
     ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
-    playbook, step) of actions already in the outbox."""
+    playbook, step) of actions already in the outbox; ``rejected``: (customer_id, playbook,
+    step) of actions a person rejected (never planned again)."""
 
     at: datetime
     fields: pd.DataFrame
@@ -71,6 +72,7 @@ class Situation:
         {"category": [], "first_sold": pd.Series([], dtype="datetime64[us]")}))
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"playbook": [], "customer_id": []}))
     queued: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
 
     def column(self, name: str) -> np.ndarray:
         """A field per customer (NaN or None where missing or unknown)."""
@@ -248,6 +250,8 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
         hold(control[rows], "global control group")
         hold(index[rows].isin(s.excluded.loc[s.excluded["playbook"] == book.name, "customer_id"]),
              "excluded by a person")
+        no = s.rejected[(s.rejected["playbook"] == book.name) & (s.rejected["step"] == step)]
+        hold(index[rows].isin(no["customer_id"]), "rejected by a person before")
         need = action.consent or (("sms" if channel == "sms" else "email") if channel in CONSENT else None)
         if need:
             yes = consented(need, s.consent(CONSENT[need])[rows], unsubscribed[need][rows],

@@ -184,7 +184,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
     (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
     ``at``, every action recorded (messages, and the outbox's still on their way), the steps
-    queued per customer and playbook, exclusions by a person, tickets (negative: a complaint
+    queued per customer and playbook and those a person rejected, exclusions by a person, tickets (negative: a complaint
     category or rated 1-2) and each product's category and first sale (arrivals)."""
     since = [at, at]
     return {
@@ -211,6 +211,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "excluded": store.frame("SELECT DISTINCT playbook, m.resolved_id AS customer_id FROM playbook_exclusions "
                                 "JOIN customer_map m USING (customer_id)"),
         "queued": store.frame("SELECT DISTINCT customer_id, playbook, step FROM outbox"),
+        "rejected": store.frame("SELECT DISTINCT customer_id, playbook, step FROM outbox WHERE status = 'rejected'"),
         "tickets": store.frame(
             "SELECT m.resolved_id AS customer_id, t.opened_at, coalesce(t.status, 'open') AS status, "
             "coalesce(t.category ILIKE '%complain%' OR t.csat <= 2, false) AS negative "
