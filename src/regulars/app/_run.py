@@ -13,6 +13,7 @@ from regulars.errors import InsufficientDataError
 from regulars.store import (
     keep_figures,
     keep_run_features,
+    last_clusters,
     open_workspace,
     previous_segment_run,
     run_scores,
@@ -55,7 +56,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
                          currency=_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
                          currencies=currencies, segment_rules=segment_rules(store),
-                         segment_pins=segment_pins(store))
+                         segment_pins=segment_pins(store), previous_clusters=last_clusters(store))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
         failed: dict[str, str] = {}

@@ -46,6 +46,8 @@ class RunContext:
     #: User segments (name -> rule text) and pins (rows of segment, customer_id, pinned_in).
     segment_rules: dict[str, str] = field(default_factory=dict)
     segment_pins: list[dict[str, Any]] = field(default_factory=list)
+    #: The clusters of the last run with segments (``Clusters.state``), which this run's stay close to.
+    previous_clusters: dict[str, Any] | None = None
     _frames: FeatureFrames | None = field(default=None, repr=False)
 
     @property

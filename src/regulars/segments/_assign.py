@@ -60,12 +60,16 @@ class Segmentation:
     families: list[SegmentFamily]
     notes: list[str] = field(default_factory=list)
     interests: pd.DataFrame | None = None
+    #: where the clusters' centres are, for the next run to start from (``Clusters.state``)
+    clusters: dict[str, Any] | None = None
 
     @classmethod
     def compute(cls, features: pd.DataFrame, scored: dict[str, pd.DataFrame], interests: pd.DataFrame,
-                settings: SegmentSettings, weekend_share: pd.Series | None = None) -> Segmentation:
+                settings: SegmentSettings, weekend_share: pd.Series | None = None,
+                previous_clusters: dict[str, Any] | None = None) -> Segmentation:
         """The built-in families for the customers of ``features`` (as of the run's cutoff);
-        ``interests`` holds (row of ``features``, category) pairs."""
+        ``interests`` holds (row of ``features``, category) pairs; ``previous_clusters`` the last
+        run's clusters, which this run's stay close to."""
         idx = features.index
         out = pd.DataFrame(index=idx)
         families: list[SegmentFamily] = []
@@ -129,15 +133,18 @@ class Segmentation:
                                       {f"interested in {c}": f"bought or viewed {c} in the last "
                                                              f"{settings.interest_days} days" for c in categories}))
         out["cluster"] = None
-        clusters = _clusters(features[buyers], weekend_share, settings.max_clusters, notes)
+        clusters = _clusters(features[buyers], weekend_share, settings.max_clusters, notes, previous_clusters)
+        state = None
         if clusters is not None:
-            labels, profiles, scores = clusters
+            labels, profiles, scores, state = clusters
             out.loc[buyers, "cluster"] = labels.astype(str)
             families.append(SegmentFamily("cluster", [f"cluster {k}" for k in sorted(profiles)],
                                           {f"cluster {k}": p for k, p in profiles.items()}, field="cluster"))
-            notes.append("clusters: k = " + str(max(scores, key=scores.get)) + " chosen by silhouette ("
-                         + ", ".join(f"k={k}: {v:.2f}" for k, v in scores.items()) + ")")
-        return cls(out, families, notes, interests[["row", "category"]])
+            notes.append(f"clusters: k = {len(profiles)} "
+                         + ("kept from the last run unless another is clearly better" if previous_clusters
+                            else "chosen") + " by silhouette ("
+                         + ", ".join(f"k={k}: {v:.2f}" for k, v in sorted(scores.items())) + ")")
+        return cls(out, families, notes, interests[["row", "category"]], state)
 
     def names(self) -> list[str]:
         return [n for family in self.families for n in family.names]
@@ -149,8 +156,9 @@ def _by_customer(frame: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
     return frame.set_index("customer_id").reindex(index)
 
 
-def _clusters(buyers: pd.DataFrame, weekend_share: pd.Series | None, max_k: int,
-              notes: list[str]) -> tuple[np.ndarray, dict[int, str], dict[int, float]] | None:
+def _clusters(buyers: pd.DataFrame, weekend_share: pd.Series | None, max_k: int, notes: list[str],
+              previous: dict[str, Any] | None = None
+              ) -> tuple[np.ndarray, dict[int, str], dict[int, float], dict[str, Any]] | None:
     from regulars.segments._clusters import Clusters
 
     if len(buyers) < 30:
@@ -160,12 +168,12 @@ def _clusters(buyers: pd.DataFrame, weekend_share: pd.Series | None, max_k: int,
     if weekend_share is not None:
         frame["weekend_share"] = weekend_share.reindex(frame.index)
     try:
-        model = Clusters(max_k=max_k).fit(frame)
+        model = Clusters(max_k=max_k).fit(frame, previous)
     except ValueError as exc:
         notes.append(f"no clusters: {exc}")
         return None
     labels = model.predict(frame)
-    return labels, model.profiles(frame, labels), model.scores_
+    return labels, model.profiles(frame, labels), model.scores_, model.state()
 
 
 def apply_pins(seg: Segmentation, pins: list[dict[str, Any]]) -> list[dict[str, Any]]:

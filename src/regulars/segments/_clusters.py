@@ -1,9 +1,15 @@
 """Clusters of buyers by behaviour (k-means on standardised, log-scaled measures), with k chosen
-by the silhouette score and each cluster described in plain words."""
+by the silhouette score and each cluster described in plain words.
+
+Clusters are stable from run to run: a run starts from the previous run's centres, keeps its
+number of clusters unless another is clearly better (by ``CLEARLY_BETTER`` in silhouette), and
+gives each cluster the number of the previous cluster whose centre is nearest (one to one), so
+a segment's history follows the same group of customers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +26,8 @@ CLUSTER_FEATURES = {
     "weekend_share": ("mostly weekends", "mostly weekdays"),
 }
 _SKEWED = {"orders_total", "avg_order_value", "days_since_last_order", "mean_days_between_orders", "items_per_order"}
+#: How much higher another k's silhouette must be before a run changes the number of clusters.
+CLEARLY_BETTER = 0.05
 
 
 @dataclass
@@ -42,7 +50,8 @@ class Clusters:
             X[c] = X[c].fillna(self.medians_[c])
         return ((X - self.means_) / self.scales_).to_numpy()
 
-    def fit(self, frame: pd.DataFrame) -> Clusters:
+    def fit(self, frame: pd.DataFrame, previous: dict[str, Any] | None = None) -> Clusters:
+        """Fit on ``frame``; ``previous`` is an earlier fit's ``state()`` to stay close to."""
         from sklearn.cluster import KMeans
         from sklearn.metrics import silhouette_score
 
@@ -65,23 +74,59 @@ class Clusters:
                 best = (k, model)
         if best is None:
             raise ValueError("too few distinct customers to cluster")
+        before = self._previous_centres(previous)
+        if before is not None and len(before) < len(pick):
+            kept = KMeans(n_clusters=len(before), init=before, n_init=1).fit(X[pick])
+            if len(set(kept.labels_)) == len(before):
+                score = float(silhouette_score(X[pick], kept.labels_))
+                if self.scores_[best[0]] < score + CLEARLY_BETTER:  # not clearly better: keep the clusters
+                    self.scores_[len(before)], best = score, (len(before), kept)
         self.k_, self.model_ = best
+        self.numbers_ = self._numbering(before, np.asarray(previous["numbers"]) if before is not None else None)
         return self
 
+    def _previous_centres(self, previous: dict[str, Any] | None) -> np.ndarray | None:
+        """An earlier fit's centres in this fit's standardised space (None when there is none, or
+        it used other measures)."""
+        if not previous or previous.get("columns") != self.columns_ or not previous.get("centres"):
+            return None
+        centres = pd.DataFrame(previous["centres"], columns=self.columns_)
+        return ((centres - self.means_) / self.scales_).to_numpy()
+
+    def _numbering(self, before: np.ndarray | None, numbers: np.ndarray | None) -> np.ndarray:
+        """Each k-means label's cluster number: the number of the previous cluster with the
+        nearest centre (one to one), new clusters after the highest number in use; with no
+        previous fit, by size (1 is the largest in the sample)."""
+        sizes = np.bincount(self.model_.labels_, minlength=self.k_)
+        out = np.zeros(self.k_, dtype=int)
+        if before is not None:
+            from scipy.optimize import linear_sum_assignment
+
+            distance = np.linalg.norm(self.model_.cluster_centers_[:, None, :] - before[None, :, :], axis=2)
+            rows, cols = linear_sum_assignment(distance)
+            out[rows] = numbers[cols]
+        fresh = [label for label in np.argsort(-sizes, kind="stable") if out[label] == 0]
+        start = int(out.max())
+        for i, label in enumerate(fresh, start=1):
+            out[label] = start + i
+        return out
+
+    def state(self) -> dict[str, Any]:
+        """What the next run starts from: the measures, each cluster's centre (log-scaled, not
+        standardised) and number."""
+        centres = self.model_.cluster_centers_ * self.scales_.to_numpy() + self.means_.to_numpy()
+        return {"columns": list(self.columns_), "centres": centres.round(6).tolist(), "numbers": self.numbers_.tolist()}
+
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        """Cluster numbers 1..k, numbered by size (1 is the largest among the sample)."""
-        raw = self.model_.predict(self._matrix(frame))
-        order = np.argsort(-np.bincount(self.model_.labels_, minlength=self.k_), kind="stable")
-        renumber = np.empty(self.k_, dtype=int)
-        renumber[order] = np.arange(1, self.k_ + 1)
-        return renumber[raw]
+        """Cluster numbers (see ``fit``): 1..k on a first fit, numbered by size."""
+        return self.numbers_[self.model_.predict(self._matrix(frame))]
 
     def profiles(self, frame: pd.DataFrame, labels: np.ndarray) -> dict[int, str]:
         """A plain-language line per cluster: the (up to) three traits furthest from the shop's
         typical customer, then its size and medians."""
         X = pd.DataFrame(self._matrix(frame), columns=self.columns_, index=frame.index)
         out = {}
-        for k in range(1, self.k_ + 1):
+        for k in sorted(self.numbers_):
             members = labels == k
             if not members.any():
                 continue

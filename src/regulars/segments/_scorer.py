@@ -160,7 +160,8 @@ class SegmentScorer:
         if "timing" in ctx.scored and "weekend_share" in ctx.scored["timing"]:
             weekend = ctx.scored["timing"].set_index("customer_id")["weekend_share"]
         seg = Segmentation.compute(features, ctx.scored, interests(ctx.tables, ctx.cutoff, settings.interest_days,
-                                                                   features.index), settings, weekend)
+                                                                   features.index), settings, weekend,
+                                   ctx.previous_clusters)
         other_pins = apply_pins(seg, ctx.segment_pins)
         pairs = membership(seg.frame, {}, seg.interests)
         if ctx.segment_rules:
@@ -179,6 +180,6 @@ class SegmentScorer:
         frame = frame.rename(columns={"lifecycle_reason": "reasons"}).rename_axis("customer_id").reset_index()
         card: dict[str, Any] = {"notes": seg.notes, "families": {f.family: len(f.names) for f in seg.families},
                                 "rules": dict(ctx.segment_rules), "pins": len(ctx.segment_pins),
-                                "interest_days": settings.interest_days}
+                                "interest_days": settings.interest_days, "clusters": seg.clusters}
         tables = {"segment_members": member_lists(pairs, seg.frame.index), "run_segments": run_segments}
         return Scored(frame=frame, card=card, version=fingerprint(segments=str(settings)), tables=tables)

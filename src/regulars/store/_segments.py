@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
-from regulars.store._read import previous_run
+from regulars.store._read import previous_run, run_cards
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -29,6 +29,16 @@ def segment_run(store: Store) -> dict[str, Any]:
     if not found:
         raise InsufficientDataError("no segments yet; run `regulars run` first")
     return found[0]
+
+
+def last_clusters(store: Store) -> dict[str, Any] | None:
+    """The clusters kept by the newest run with segments (their measures, centres and numbers),
+    or None before one."""
+    try:
+        run = segment_run(store)
+    except InsufficientDataError:
+        return None
+    return (run_cards(store, run["run_id"])["models"].get("segments") or {}).get("clusters")
 
 
 def previous_segment_run(store: Store, run_id: str) -> dict[str, Any] | None:
