@@ -96,6 +96,8 @@ def test_rule_segments_and_pins_are_kept_across_runs(bakery):
     first = app.run(bakery)
     defined = app.define_segment(bakery, "coffee regulars", 'orders_total >= 4 and "interested in coffee" in segments')
     assert defined.size > 0 and not defined.replaced
+    shown = app.segment(bakery, "coffee regulars", top=100)  # its members at once, not after the next run
+    assert shown.size == len(shown.members) == defined.size
     app.pin(bakery, "coffee regulars", "c0", pinned_in=False, why="asked not to be contacted")
     app.pin(bakery, "Champions", "c3", pinned_in=True, why="our oldest customer")
     second = app.run(bakery)
@@ -108,7 +110,9 @@ def test_rule_segments_and_pins_are_kept_across_runs(bakery):
     assert [r["run_id"] for r in history] == [first.run_id, second.run_id, third.run_id]
     assert history[1]["size"] == defined.size - ("coffee regulars" in memberships(bakery, first.run_id)["c0"] or
                                                  _rule_would_hold(bakery, "c0"))
-    assert history[1]["entered"] == history[1]["size"] and history[2]["entered"] == 0
+    # the rule's members are recorded in the run it was checked against, at once: nobody enters later
+    assert history[0]["size"] == defined.size and history[1]["entered"] == history[2]["entered"] == 0
+    assert history[1]["left"] == defined.size - history[1]["size"]  # c0, pinned out, if the rule held them
     explained = app.segment_customer(bakery, "c3")
     assert any(s["segment"] == "Champions" and "our oldest customer" in s["why"] for s in explained.segments)
 

@@ -82,29 +82,33 @@ def segment_history_of(workspace_path: str | Path, name: str) -> SegmentHistoryR
 
 
 def define_segment(workspace_path: str | Path, name: str, rule: str, *, by: str = "cli") -> DefineSegmentResult:
-    """Check ``rule`` against the fields of the latest run, save it as segment ``name`` and say how
-    many customers it would hold now; it is recorded with every run from the next one on."""
+    """Check ``rule`` against the fields of the latest run, save it as segment ``name`` with its
+    members as of that run (shown at once), and say how many there are; every run from the next
+    one on records it again."""
     if not isinstance(name, str) or not _NAME.match(name.strip()):
         raise SettingsError("a segment name is 1-60 letters, digits, spaces or . , ' & + - and starts with a letter "
                             f"or digit; got {name!r}")
     name = name.strip()
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
-        latest, size = _size_now(store, workspace, name, rule)
-        replaced = define_rule(store, name, rule, by)
-    return DefineSegmentResult(name=name, rule=rule, replaced=replaced, size=size, run_id=latest["run_id"],
+        latest, members = _members_now(store, workspace, name, rule)
+        replaced = define_rule(store, name, rule, by, latest["run_id"], members)
+    return DefineSegmentResult(name=name, rule=rule, replaced=replaced, size=len(members), run_id=latest["run_id"],
                                cutoff=str(latest["cutoff"]))
 
 
-def _size_now(store: Any, workspace: Any, name: str, rule: str) -> tuple[dict[str, Any], int]:
-    """The latest run, and how many of its customers ``rule`` holds (checked first)."""
+def _members_now(store: Any, workspace: Any, name: str, rule: str) -> tuple[dict[str, Any], list[str]]:
+    """The latest run, and the customers of it ``rule`` holds (checked first)."""
+    import numpy as np
+
     from regulars.segments import check_rule, evaluate_rules
 
     latest, fields, pairs, names, kinds = latest_fields(store, workspace, "the rule")
     if name.lower() in {n.lower() for n in names}:
         raise SettingsError(f"{name!r} is a built-in segment; choose another name for the rule")
     check_rule(rule, kinds, names)
-    return latest, int(evaluate_rules({name: rule}, fields, pairs, names)[name].sum())
+    held = evaluate_rules({name: rule}, fields, pairs, names)[name]
+    return latest, fields.index[np.asarray(held, dtype=bool)].tolist()
 
 
 def preview_segment(workspace_path: str | Path, rule: str) -> DefineSegmentResult:
@@ -112,8 +116,8 @@ def preview_segment(workspace_path: str | Path, rule: str) -> DefineSegmentResul
     editor's live preview)."""
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
-        latest, size = _size_now(store, workspace, "(preview)", rule)
-    return DefineSegmentResult(name="(preview)", rule=rule, replaced=False, size=size, run_id=latest["run_id"],
+        latest, members = _members_now(store, workspace, "(preview)", rule)
+    return DefineSegmentResult(name="(preview)", rule=rule, replaced=False, size=len(members), run_id=latest["run_id"],
                                cutoff=str(latest["cutoff"]))
 
 

@@ -88,14 +88,15 @@ def history(ctx: typer.Context, name: Name, as_json: AsJson = False) -> None:
 def define(ctx: typer.Context, name: Name,
            rule: Annotated[str, typer.Argument(help="The rule, in quotes: `clv > 100 and \"At risk\" in segments`.")],
            as_json: AsJson = False) -> None:
-    """Save a rule segment (checked against the latest run first); every run from the next records it."""
+    """Save a rule segment (checked against the latest run first): its members at once, and every run after."""
     from regulars import app
 
     result = app.define_segment(workspace_of(ctx), name, rule)
     if as_json:
         return json_out(result)
     line(f"{'Replaced' if result.replaced else 'Saved'} segment {result.name!r}: {result.size:,} customers "
-         f"match as of {result.cutoff} (run {result.run_id}); every run from the next records it.")
+         f"match as of {result.cutoff} (run {result.run_id}); they are its members now, and every run records it "
+         "again.")
     return None
 
 

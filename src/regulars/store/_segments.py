@@ -166,12 +166,25 @@ def customer_segments(store: Store, customer_id: str, run_id: str) -> dict[str, 
             "since_run": before["run_id"] if before else None}
 
 
-def define_rule(store: Store, name: str, rule: str, by: str) -> bool:
-    """Save (or replace) rule segment ``name``; True when it replaced one. The caller checked it."""
+def define_rule(store: Store, name: str, rule: str, by: str, run_id: str | None = None,
+                members: list[str] = ()) -> bool:
+    """Save (or replace) rule segment ``name``; True when it replaced one. The caller checked it.
+    With ``run_id``, ``members`` become the segment's members in that run, so it is shown at once."""
     replaced = bool(store.rows("SELECT 1 FROM segment_rules WHERE name = ?", [name]))
+    con = store.con
     with store.transaction():
-        store.con.execute("DELETE FROM segment_rules WHERE name = ?", [name])
-        store.con.execute("INSERT INTO segment_rules VALUES (?, ?, ?, ?)", [name, rule, by, now()])
+        con.execute("DELETE FROM segment_rules WHERE name = ?", [name])
+        con.execute("INSERT INTO segment_rules VALUES (?, ?, ?, ?)", [name, rule, by, now()])
+        if run_id is not None:
+            con.execute("DELETE FROM run_segments WHERE run_id = ? AND segment = ?", [run_id, name])
+            con.execute("INSERT INTO run_segments VALUES (?, ?, 'rule', ?, ?)", [run_id, name, len(members), rule])
+            con.execute("UPDATE segment_members SET segments = list_filter(segments, s -> s <> ?) "
+                        "WHERE run_id = ? AND list_contains(segments, ?)", [name, run_id, name])
+            con.execute("UPDATE segment_members SET segments = list_append(segments, ?) "
+                        "WHERE run_id = ? AND customer_id IN (SELECT unnest(?::VARCHAR[]))", [name, run_id, list(members)])
+            con.execute("INSERT INTO segment_members SELECT ?, m, [?] FROM (SELECT unnest(?::VARCHAR[]) AS m) "
+                        "WHERE m NOT IN (SELECT customer_id FROM segment_members WHERE run_id = ?)",
+                        [run_id, name, list(members), run_id])
         store.audit("define segment", {"name": name, "rule": rule, "replaced": replaced}, actor=by)
     return replaced
 
