@@ -11,7 +11,8 @@ from regulars.features import FEATURES, phrase
 
 def test_rhythm_and_counts_read_as_sentences():
     row = {"mean_days_between_orders": 30.4}
-    assert phrase("days_since_last_order", 142.2, row) == "no order for 142 days (usually every 30)"
+    assert phrase("days_since_last_order", 142.2, row) == "no order for 142 days, 4.7 times their usual 30"
+    assert phrase("days_since_last_order", 20, row) == "no order for 20 days (usually every 30)"
     assert phrase("days_since_last_order", 142.2, {}) == "no order for 142 days"
     assert phrase("pricing_views_30d", 2, row) == "viewed pricing 2 times in 30 days"
     assert phrase("pricing_views_30d", 1, row) == "viewed pricing once in 30 days"

@@ -26,6 +26,7 @@ class OverviewResult(Result):
     run_id: str | None
     cutoff: str | None
     churn_horizon_days: int
+    clv_months: int
 
 
 def overview(workspace_path: str | Path, *, months: int = 12, top: int = 10) -> OverviewResult:
@@ -49,7 +50,8 @@ def overview(workspace_path: str | Path, *, months: int = 12, top: int = 10) -> 
                  "activity": metrics.activity(sales), "run": figures, "freshness": freshness(store)}
     return OverviewResult(**found, run_id=run["run_id"] if run else None,
                           cutoff=str(run["cutoff"]) if run else None,
-                          churn_horizon_days=workspace.settings.run.horizon("churn"))
+                          churn_horizon_days=workspace.settings.run.horizon("churn"),
+                          clv_months=workspace.settings.clv.months)
 
 
 @dataclass(frozen=True)

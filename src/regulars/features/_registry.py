@@ -28,6 +28,7 @@ class Feature:
     fill: float | None = None
     missing: str | None = None
     context: tuple[str, ...] = ()  # other features its words read
+    family: str = ""  # features that say one thing together: a reason names only the first of a family
 
 
 def _known(value: Any) -> bool:
@@ -52,7 +53,11 @@ def _n(v: float, noun: str) -> str:
 
 def _last_order(v: float, row: Mapping[str, Any]) -> str:
     usual = row.get("mean_days_between_orders")
-    return f"no order for {v:.0f} days" + (f" (usually every {usual:.0f})" if _known(usual) else "")
+    if not _known(usual) or usual <= 0:
+        return f"no order for {v:.0f} days"
+    if v >= 1.05 * usual:
+        return f"no order for {v:.0f} days, {v / usual:.1f} times their usual {usual:.0f}"
+    return f"no order for {v:.0f} days (usually every {usual:.0f})"
 
 
 def _count(name: str, say: Say) -> Feature:
@@ -77,14 +82,15 @@ _DECLARED = (
     _count("refunds_total", lambda v, row: "no refunds" if v == 0 else _n(v, "refund")),
     Feature("refund_amount", "amount", lambda v, row: "no refunds" if v == 0 else f"refunds worth {v:,.0f}", fill=0),
     Feature("discount_share", "ratio", lambda v, row: f"{v:.0%} of orders discounted", missing=NO_ORDERS),
-    Feature("days_since_last_order", "days", _last_order, missing=NO_ORDERS, context=("mean_days_between_orders",)),
+    Feature("days_since_last_order", "days", _last_order, missing=NO_ORDERS, context=("mean_days_between_orders",),
+            family="rhythm"),
     Feature("days_since_first_order", "days", lambda v, row: f"first order {v:.0f} days ago", missing=NO_ORDERS),
     Feature("mean_days_between_orders", "days", lambda v, row: f"usually orders every {v:.0f} days",
-            missing="only one purchase day so far"),
+            missing="only one purchase day so far", family="rhythm"),
     Feature("std_days_between_orders", "days", lambda v, row: f"gaps between orders vary by about {v:.0f} days",
-            missing=RHYTHM),
-    Feature("lateness", "ratio", lambda v, row: f"{v:.1f}x their usual gap since the last order" if v >= 1.05
-            else "ordered within their usual gap", missing=RHYTHM),
+            missing=RHYTHM, family="rhythm"),
+    Feature("lateness", "ratio", lambda v, row: f"{v:.1f} times their usual gap since the last order" if v >= 1.05
+            else "ordered within their usual gap", missing=RHYTHM, family="rhythm"),
     # basket
     Feature("items_per_order", "ratio", lambda v, row: f"{v:.1f} items per order", missing=NO_ORDERS),
     Feature("distinct_products", "count", lambda v, row: f"bought {v:.0f} different products"),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from regulars._files import atomic_write_text
@@ -154,8 +155,8 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     # who the label applies to now (their outcome is still to come); the features as of now
     now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)
     X = now.reindex(columns=model.feature_names_in_)
-    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": model.predict_positive(X) if len(X) else [],
-                        f"{label}_reasons": model.reason_text(X)})
+    p = model.predict_positive(X) if len(X) else np.zeros(0)
+    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": p, f"{label}_reasons": model.reason_text(X, p=p)})
     return out, card
 
 

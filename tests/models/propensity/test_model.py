@@ -35,7 +35,8 @@ def test_learns_and_is_calibrated(data):
 
 
 def test_reasons_point_the_way_the_score_does(data):
-    """Above the average, what raises the chance most comes first; below it, what lowers it most."""
+    """Above the shop's average, what raises the chance most comes first; below it, what lowers it
+    most; and the text names the average it is measured from."""
     X, y = data
     model = PropensityModel().fit(X, y)
     head = X.head(300)
@@ -46,10 +47,15 @@ def test_reasons_point_the_way_the_score_does(data):
     low, high = np.quantile(p, [0.2, 0.8])
     first_raises = np.array(["raises" in r[0] for r in reasons])
     assert first_raises[p >= high].all() and not first_raises[p <= low].any()
+    above = p >= model.positive_rate_
+    assert above.any() and (~above).any() and (first_raises == above).mean() > 0.98
     for r in reasons:  # one direction first, then (if fewer) the other: never back again
         kinds = ["raises" in x for x in r]
         assert kinds in (sorted(kinds), sorted(kinds, reverse=True))
-    assert model.reason_text(head.head(2)) == ["; ".join(r) for r in reasons[:2]]
+    average = f"the shop's average of {model.positive_rate_:.0%}: "
+    agree = above == first_raises
+    assert model.reason_text(head.head(2)) == [(("above " if a else "below ") if g else "close to ") + average
+                                               + "; ".join(r) for a, g, r in zip(above[:2], agree[:2], reasons[:2], strict=True)]
     assert model.predict_proba(head).shape == (300, 2) and list(model.classes_) == [0, 1]
     np.testing.assert_allclose(model.predict_proba(head).sum(axis=1), 1)
 

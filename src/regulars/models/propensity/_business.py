@@ -81,9 +81,9 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
     metrics = {"model": evaluate(test_y, model.predict_positive(test_X)),
                "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X))}
     to_score = X if score_all else X[~known]
-    scored = pd.DataFrame({"customer_id": to_score.index.astype(str),
-                           "probability": model.predict_positive(to_score) if len(to_score) else []})
-    scored["reasons"] = model.reason_text(to_score)
+    p = model.predict_positive(to_score) if len(to_score) else np.zeros(0)
+    scored = pd.DataFrame({"customer_id": to_score.index.astype(str), "probability": p})
+    scored["reasons"] = model.reason_text(to_score, p=p)
     card = model_card(
         model, target=f"{target} = {wanted}", metrics=metrics, leakage_flags=flags, excluded=exclude,
         data_window={"customers_with_known_value": int(known.sum()), "holdout_share": holdout, "seed": seed},

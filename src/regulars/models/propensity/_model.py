@@ -45,6 +45,21 @@ class NoBetterThanChance(InsufficientDataError):
     """No candidate model ranks the label better than chance on the holdout: nothing is shown."""
 
 
+def _one_per_family(order: np.ndarray, names: Any, top: int) -> np.ndarray:
+    """The first ``top`` columns of each row of ``order`` (feature positions, best first), a
+    feature left out when an earlier one of the same family was taken."""
+    family = np.array([FEATURES[n].family if n in FEATURES and FEATURES[n].family else f"-{i}"
+                       for i, n in enumerate(names)], dtype=object)
+    candidates = order[:, :min(order.shape[1], top + 3)]  # a family has at most four members: three can repeat
+    fam = family[candidates]
+    keep = np.ones(candidates.shape, dtype=bool)
+    for j in range(1, candidates.shape[1]):
+        keep[:, j] = ~(fam[:, :j] == fam[:, j:j + 1]).any(axis=1)
+    k = min(top, order.shape[1])
+    ranked = np.argsort(~keep, axis=1, kind="stable")[:, :k]  # kept ones first, in their order
+    return np.take_along_axis(candidates, ranked, axis=1)
+
+
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
@@ -205,13 +220,14 @@ class PropensityModel(BaseEstimator):
         self._check()
         return self.baseline_.predict(self._prepare(X))
 
-    def reasons(self, X: pd.DataFrame, top: int = 3) -> list[list[str]]:
+    def reasons(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None) -> list[list[str]]:
         """Up to ``top`` reasons per row, in words, each saying whether it raises or lowers the chance.
 
-        A score above the shop's average (the trees' contributions add up to more than zero) is
-        explained by what raises it most; one below average by what lowers it most, so a loyal
-        customer's low risk reads as what keeps it low. Fewer factors in that direction than
-        ``top`` are followed by the strongest of the other direction.
+        A chance above the shop's average (``positive_rate_``) is explained by what raises it most;
+        one below by what lowers it most, so a loyal customer's low risk reads as what keeps it
+        low. Fewer factors in that direction than ``top`` are followed by the strongest of the
+        other. Features that say one thing together (a ``family``: the gap since the last order,
+        the usual gap, their ratio) give one reason. ``p``: the chances shown, when known.
         """
         self._check()
         prepared = self._prepare(X)
@@ -222,9 +238,11 @@ class PropensityModel(BaseEstimator):
             if explainer is None or explainer.booster is not self.booster_:  # derived from the trees, made once
                 explainer = self._explainer = TreeExplainer(self.booster_)
             contrib = explainer.contributions(prepared)
-        n, k = len(prepared), min(top, contrib.shape[1])
-        direction = np.where(contrib.sum(axis=1) >= 0, 1.0, -1.0)[:, None]
-        chosen = np.argsort(-contrib * direction, axis=1, kind="stable")[:, :k]
+        p = self.predict_positive(X) if p is None else np.asarray(p)
+        n = len(prepared)
+        direction = np.where(p >= self.positive_rate_, 1.0, -1.0)[:, None]
+        chosen = _one_per_family(np.argsort(-contrib * direction, axis=1, kind="stable"), self.feature_names_in_, top)
+        k = chosen.shape[1]
         effect = np.where(np.take_along_axis(contrib, chosen, axis=1) > 0, " (raises the chance)",
                           " (lowers the chance)").astype(object)
         words = np.empty((n, k), dtype=object)
@@ -233,9 +251,21 @@ class PropensityModel(BaseEstimator):
             words[rows, slots] = self._feature_words(self.feature_names_in_[j], prepared, rows)
         return (words + effect).tolist()
 
-    def reason_text(self, X: pd.DataFrame, top: int = 3) -> list[str]:
-        """``reasons`` joined with "; ", one string per row (what scores store)."""
-        return ["; ".join(r) for r in self.reasons(X, top)] if len(X) else []
+    def reason_text(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None) -> list[str]:
+        """One string per row (what scores store): where the chance stands against the shop's
+        average (above, below, or close to it when no factor moves it the way it went), then
+        ``reasons`` joined with "; "."""
+        if not len(X):
+            return []
+        p = self.predict_positive(X) if p is None else np.asarray(p)
+        average = f"the shop's average of {self.positive_rate_:.0%}"
+        out = []
+        for chance, said in zip(p, self.reasons(X, top, p), strict=True):
+            up = chance >= self.positive_rate_
+            # no factor moves it the way it went (the calibration's doing, near the average): say so
+            agrees = bool(said) and said[0].endswith(" (raises the chance)") == up
+            out.append(f"{('above' if up else 'below') if agrees else 'close to'} {average}: " + "; ".join(said))
+        return out
 
     def _feature_words(self, name: str, prepared: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
         """Words for feature ``name`` at ``rows``: each distinct value (with its context) is said

@@ -1,0 +1,30 @@
+"""Reasons an owner can check: they name the average a chance is measured from, lead with what
+moves it the way it went, and say one thing once."""
+
+from __future__ import annotations
+
+import re
+
+from regulars import app
+
+
+def test_the_slipping_away_list_explains_each_chance_from_the_shop_s_average(demo_copy):
+    shown = app.overview(demo_copy, top=50).run["at_risk_valuable"]
+    assert shown and sum(r["churn_reasons"].startswith("close to") for r in shown) < len(shown) / 5
+    for row in shown:
+        said = re.match(r"(above|below|close to) the shop's average of (\d+)%: (.*)", row["churn_reasons"])
+        assert said, row["churn_reasons"]
+        first = said.group(3).split("; ")[0]
+        if said.group(1) == "above":
+            assert first.endswith("(raises the chance)"), row
+        average = int(said.group(2)) / 100  # rounded: a chance within half a point of it may be either
+        if said.group(1) != "close to" and abs(row["churn_probability"] - average) > 0.005:
+            assert (row["churn_probability"] > average) == (said.group(1) == "above")
+
+
+def test_the_gap_since_the_last_order_is_said_once(demo_copy):
+    rows = app.scores(demo_copy, sort="churn", top=400).frame["churn_reasons"].dropna()
+    assert len(rows) > 50
+    rhythm = ("no order for", "their usual gap", "usually orders every", "gaps between orders vary")
+    assert all(sum(part in text for part in rhythm) <= 1 for text in rows), [
+        t for t in rows if sum(p in t for p in rhythm) > 1][:3]
