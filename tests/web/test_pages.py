@@ -204,3 +204,16 @@ def test_a_lead_with_no_orders_reads_no_orders_yet(shop):
     assert "no orders yet" in page and " for , " not in page
     printed = CliRunner().invoke(cli, ["customer", str(path), lead], env={"COLUMNS": "80"})
     assert printed.exit_code == 0 and f"{lead}: no orders yet" in printed.output
+
+
+def test_the_customers_page_finds_people_by_email_and_by_name(shop):
+    path, _ = shop
+    customer, name, email = query(path, "SELECT customer_id, name, email FROM customers WHERE email IS NOT NULL "
+                                        "AND name IS NOT NULL ORDER BY customer_id LIMIT 1")[0]
+    browser = signed_in(path)
+    opened = browser.get(f"/customers?q={email.upper()}", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/customers/{customer}"
+    surname = name.split()[-1]
+    listed = browser.get(f"/customers?q={surname}").text
+    assert "customers match" in listed and customer in listed and name in listed
+    assert "No customer matches" in browser.get("/customers?q=zzzz-nobody").text

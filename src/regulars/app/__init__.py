@@ -68,6 +68,7 @@ __all__ = [
     "engagement",
     "enrich",
     "exclude",
+    "find",
     "ingest",
     "init",
     "key_table",
@@ -113,7 +114,7 @@ __all__ = [
 _HOMES = {
     "_backtest": ("backtest",),
     "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS", "TABLES"),
-    "_customers": ("customer", "customer_scores", "scores"),
+    "_customers": ("customer", "customer_scores", "find", "scores"),
     "_demo": ("demo",),
     "_engagement": ("engagement",),
     "_enrich": ("enrich",),

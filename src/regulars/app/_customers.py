@@ -9,26 +9,27 @@ from regulars.app._choices import SCORE_SORTS
 from regulars.app._results import CustomerResult, ScoresResult
 from regulars.errors import SettingsError
 from regulars.store import (
+    customer_named,
     customer_timeline,
     customer_view,
+    find_customers,
     latest_run,
     latest_scores,
     open_workspace,
-    resolved_id,
     run_cards,
     run_scores,
     top_scores,
 )
 
-__all__ = ["customer", "customer_scores", "scores"]
+__all__ = ["customer", "customer_scores", "find", "scores"]
 
 
 def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
-    """Everything known and predicted about one customer (after identity resolution), and the
-    newest 200 entries of their timeline."""
+    """Everything known and predicted about one customer (named by any id, email, phone or name;
+    after identity resolution), and the newest 200 entries of their timeline."""
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
-        found = customer_view(store, customer_id)
+        found = customer_view(store, customer_named(store, customer_id))
         found["timeline"] = customer_timeline(store, found["customer_id"])
     run = workspace.settings.run
     from regulars.scores import figures_disagree
@@ -61,7 +62,7 @@ def customer_scores(workspace_path: str | Path, customer_id: str) -> dict[str, A
     integration asks for (no profile, orders or timeline)."""
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
-        resolved = resolved_id(store, customer_id)
+        resolved = customer_named(store, customer_id)
         found = latest_scores(store, resolved)
     run = workspace.settings.run
     return {"customer_id": resolved, "scores": found[0] if found else None,
@@ -94,3 +95,11 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
     frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
     return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),
                         frame=frame.reset_index(drop=True), top=top, **said)
+
+
+def find(workspace_path: str | Path, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The customers ``text`` names: by id, linked platform id, email (any case), phone (any
+    way it is written) or part of a name; each with their name and email."""
+    workspace = open_workspace(workspace_path)
+    with workspace.store(read_only=True) as store:
+        return find_customers(store, text, limit)

@@ -62,11 +62,15 @@ def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
     from regulars.app import SCORE_SORTS
 
     session = session_of(request)
+    matches = None
     if q.strip():
-        return RedirectResponse(f"/customers/{quote(q.strip(), safe='')}", status_code=303)
+        matches = app.find(workspace_of(request), q[:200])
+        if len(matches) == 1:
+            return RedirectResponse(f"/customers/{quote(matches[0]['customer_id'], safe='')}", status_code=303)
     sort = sort if sort in SCORE_SORTS else "churn"
     found = app.scores(workspace_of(request), sort=sort, top=100, only_top=True).to_dict()
-    return page(request, "customers.html", session, found=found, sort=sort, sorts=list(SCORE_SORTS))
+    return page(request, "customers.html", session, found=found, sort=sort, sorts=list(SCORE_SORTS), q=q[:200],
+                matches=matches)
 
 
 def _playbooks(request: Request, message: str = "", preview: Any = None, edited: Any = None) -> HTMLResponse:
