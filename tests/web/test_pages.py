@@ -214,7 +214,7 @@ def test_the_customers_page_finds_people_by_email_and_by_name(shop):
     opened = browser.get(f"/customers?q={email.upper()}", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/customers/{customer}"
     surname, who = query(path, "SELECT split_part(name, ' ', -1) AS s, min(name) FROM customers WHERE name IS NOT NULL "
-                               "GROUP BY 1 HAVING count(DISTINCT customer_id) BETWEEN 2 AND 20 ORDER BY 1 LIMIT 1")[0]
+                               "GROUP BY 1 HAVING count(DISTINCT customer_id) > 1 ORDER BY 1 LIMIT 1")[0]
     listed = browser.get(f"/customers?q={surname}").text
     assert "customers match" in listed and who in listed
     assert "No customer matches" in browser.get("/customers?q=zzzz-nobody").text
