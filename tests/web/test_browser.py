@@ -85,7 +85,7 @@ def test_every_page_loads_without_console_errors(served, browser):
     path, _, url, link = served
     browser.get(link)
     assert browser.title.startswith("Home")
-    customer = browser.find_element("css selector", "main table a[href^='/customers/']").text
+    customer = browser.find_element("css selector", "main table a[href^='/customers/']").get_attribute("href").rsplit("/", 1)[-1]
     pages = {"home": "/", "customers": "/customers?sort=churn", "customer": f"/customers/{customer}",
              "segments": "/segments", "segment": "/segments/Champions", "playbooks": "/playbooks", "data": "/data",
              "import": "/data/import", "models": "/models"}

@@ -10,6 +10,7 @@ from regulars.app._results import CustomerResult, ScoresResult
 from regulars.errors import SettingsError
 from regulars.store import (
     customer_named,
+    customer_names,
     customer_timeline,
     customer_view,
     find_customers,
@@ -88,9 +89,12 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
             frame = pd.DataFrame(top_scores(store, latest["run_id"], column, ascending, top)).drop(
                 columns="run_id", errors="ignore")  # a run that scored nobody (a till) has no rows
             frame["cutoff"] = latest["cutoff"]
+            if len(frame):
+                frame.insert(1, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
             return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), frame=frame,
                                 top=top, customers=int(run_cards(store, latest["run_id"])["customers"] or 0), **said)
         frame = run_scores(store, latest["run_id"])
+        frame.insert(1, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
     frame["cutoff"] = latest["cutoff"]
     frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
     return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),

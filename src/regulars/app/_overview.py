@@ -8,7 +8,16 @@ from typing import Any
 
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError
-from regulars.store import freshness, kept_figures, latest_run, open_workspace, previous_run, run_cards, stored_tables
+from regulars.store import (
+    customer_names,
+    freshness,
+    kept_figures,
+    latest_run,
+    open_workspace,
+    previous_run,
+    run_cards,
+    stored_tables,
+)
 
 __all__ = ["ModelsResult", "OverviewResult", "models", "overview"]
 
@@ -46,6 +55,10 @@ def overview(workspace_path: str | Path, *, months: int = 12, top: int = 10) -> 
         if run:
             figures = (metrics.first_of(kept_figures(store, run["run_id"]), top)
                        or metrics.run_figures(stored_tables(store, "scores")["scores"], run["run_id"], top))
+            listed = figures["at_risk_valuable"] + figures["hot_leads"]
+            names = customer_names(store, [r["customer_id"] for r in listed])
+            for row in listed:
+                row["name"] = names.get(row["customer_id"])
         found = {"currency": currency, "monthly": metrics.monthly(sales, currency, months),
                  "activity": metrics.activity(sales), "run": figures, "freshness": freshness(store)}
     return OverviewResult(**found, run_id=run["run_id"] if run else None,

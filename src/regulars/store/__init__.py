@@ -3,7 +3,7 @@
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
 from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
 from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
-from regulars.store._find import customer_named, find_customers
+from regulars.store._find import customer_named, customer_names, find_customers
 from regulars.store._keys import (
     ROLES,
     add_key,
@@ -92,6 +92,7 @@ __all__ = [
     "claim_actions",
     "claim_workspace",
     "customer_named",
+    "customer_names",
     "customer_profiles",
     "customer_recommendations",
     "customer_scores",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["customer_named", "find_customers"]
+__all__ = ["customer_named", "customer_names", "find_customers"]
 
 
 def find_customers(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -54,3 +54,13 @@ def customer_named(store: Store, text: str) -> str:
     named = ", ".join(f"{f['name'] or 'no name'} ({f['customer_id']})" for f in found[:5])
     raise NotFoundError(f"{len(found) if len(found) < 6 else 'more than 5'} customers match {text!r}: {named}; "
                         "give one of their ids")
+
+
+def customer_names(store: Store, ids: list[str]) -> dict[str, str]:
+    """The name of each of ``ids`` (resolved ids) that has one: the first named record of theirs."""
+    if not ids:
+        return {}
+    return dict(store.con.execute(
+        "SELECT m.resolved_id, min(c.name) FROM customer_map m JOIN customers c USING (customer_id) "
+        "WHERE m.resolved_id IN (SELECT unnest(?::VARCHAR[])) AND c.name IS NOT NULL AND trim(c.name) <> '' "
+        "GROUP BY 1", [list(dict.fromkeys(ids))]).fetchall())
