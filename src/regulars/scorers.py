@@ -19,7 +19,7 @@ from typing import Any
 from regulars.errors import SettingsError
 
 __all__ = ["DEFAULT_ORDER", "Measure", "ScorerSpec", "drift_columns", "make_scorer", "register", "registered",
-           "scorer_names", "sorts", "unregister", "wide_columns"]
+           "scorer_names", "sort_words", "sorts", "unregister", "wide_columns"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,12 @@ def drift_columns() -> tuple[str, ...]:
 
 #: The order sorts are offered in (the risks first); sorts registered later follow.
 _SORT_ORDER = ("churn", "conversion", "support", "clv", "engagement", "p_alive")
+
+
+def sort_words() -> dict[str, str]:
+    """What each sort is, in words for people (its measure's words): name -> words."""
+    found = {m.sort[0]: m.words or m.name for spec in _REGISTRY.values() for m in spec.measures if m.sort is not None}
+    return {name: found[name] for name in sorts()}
 
 
 def sorts() -> dict[str, tuple[str, bool]]:

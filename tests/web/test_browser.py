@@ -76,6 +76,11 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+#: What an owner must never read on a page: a dict or JSON, a field name, a command-line flag, a
+#: server path, a traceback, Python's None or NaN.
+INTERNALS = re.compile(r"\{'|\": \{|\bp_alive\b|(?<![\w-])--[a-z][\w-]*|/(?:home|tmp|usr|work)/\S+|Traceback|\bNone\b|\bNaN\b")
+
+
 def shot(driver, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
@@ -95,11 +100,21 @@ def test_every_page_loads_without_console_errors(served, browser):
         assert browser.find_element("css selector", "h1").text, name
         assert console_errors(browser) == [], name
         shot(browser, name)
-    browser.set_window_size(390, 1400)  # a phone
+    browser.set_window_size(390, 844)  # a phone
+    wide, internals = {}, {}
+    for name, page in pages.items():
+        browser.get(url + page)
+        width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1] + 1:
+            wide[name] = width
+        found = [m.group(0) for m in INTERNALS.finditer(browser.find_element("tag name", "main").text)]
+        if found:
+            internals[name] = found[:3]
+        shot(browser, f"{name}-phone")
     browser.get(url + "/")
-    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
-    shot(browser, "home-phone")
     assert "%" in browser.find_element("css selector", ".tiles").text
+    assert internals == {}  # words for people: no dicts, JSON, field names, flags, paths or Python's None
+    assert wide == {}  # no page wider than a phone's screen
 
 
 def test_an_approval_lands_in_the_outbox(served, browser):

@@ -45,6 +45,7 @@ __all__ = [
     "Result",
     "RunResult",
     "SCORE_SORTS",
+    "SORT_WORDS",
     "ScheduleResult",
     "ScoresResult",
     "SegmentHistoryResult",
@@ -113,7 +114,7 @@ __all__ = [
 
 _HOMES = {
     "_backtest": ("backtest",),
-    "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS", "TABLES"),
+    "_choices": ("BACKTEST_MODELS", "PRESETS", "SCORE_SORTS", "SORT_WORDS", "TABLES"),
     "_customers": ("customer", "customer_scores", "find", "scores"),
     "_demo": ("demo",),
     "_engagement": ("engagement",),

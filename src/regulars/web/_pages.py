@@ -59,7 +59,7 @@ def _customer(request: Request, customer_id: str) -> HTMLResponse:
 
 def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
     from regulars import app
-    from regulars.app import SCORE_SORTS
+    from regulars.app import SCORE_SORTS, SORT_WORDS
 
     session = session_of(request)
     matches = None
@@ -69,7 +69,7 @@ def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
             return RedirectResponse(f"/customers/{quote(matches[0]['customer_id'], safe='')}", status_code=303)
     sort = sort if sort in SCORE_SORTS else "churn"
     found = app.scores(workspace_of(request), sort=sort, top=100, only_top=True).to_dict()
-    return page(request, "customers.html", session, found=found, sort=sort, sorts=list(SCORE_SORTS), q=q[:200],
+    return page(request, "customers.html", session, found=found, sort=sort, sorts=SORT_WORDS, q=q[:200],
                 matches=matches)
 
 
