@@ -107,6 +107,7 @@ def test_today_is_read_back_from_the_kept_plan_without_planning(bakery_run, monk
     queued = app.run_playbooks(bakery_run)  # plans again (same day: replaces the kept plan) and queues it
     after = app.todays_actions(bakery_run)
     assert after.planned and after.total == 0 and after.waiting == queued.waiting_for_approval
+    assert after.queued == len(planned) and after.playbooks_on == 3  # the home says they are in the outbox
     path.write_text(path.read_text() + "\n# an edit\n")
     assert not app.todays_actions(bakery_run).planned  # another file: the kept plan is stale
 

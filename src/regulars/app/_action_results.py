@@ -45,7 +45,9 @@ class TodayResult(Result):
     """Today's actions as the latest plan worked them out, read back (nothing is planned):
     ``actions`` the first ``top`` not yet in the outbox, ``total`` how many; ``waiting`` how many
     actions in the outbox wait for a person. ``planned`` is False when no plan was worked out
-    for the latest run and the playbook file as it is now (the page says how to get one)."""
+    for the latest run and the playbook file as it is now (the page says how to get one).
+    ``queued``: how many of the plan's actions are in the outbox already; ``playbooks_on``: how
+    many playbooks the plan evaluated."""
 
     run_id: str | None
     at: Any
@@ -53,6 +55,8 @@ class TodayResult(Result):
     total: int
     waiting: int
     actions: list[dict[str, Any]]
+    queued: int = 0
+    playbooks_on: int = 0
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ def todays_actions(workspace_path: str | Path, *, top: int = 15) -> TodayResult:
         names = customer_names(store, [r["customer_id"] for r in rows])
     for row in rows:
         row["name"] = names.get(row["customer_id"])
-    return TodayResult(run_id=run_id, at=kept["at"], planned=True, total=len(todo), waiting=waiting, actions=rows)
+    return TodayResult(run_id=run_id, at=kept["at"], planned=True, total=len(todo), waiting=waiting, actions=rows,
+                       queued=len(kept["actions"]) - len(todo), playbooks_on=len(kept["counts"]))
 
 
 def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, enabled: bool | None = None,

@@ -1,5 +1,6 @@
 """A run's headline figures: average churn risk and lifetime value, the valuable customers
-slipping away (by value at stake) and the hot leads who have not bought yet."""
+slipping away (by value at stake) and the hot leads who have not bought yet (at 50% or more by
+the conversion model, or hot by their engagement points)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def run_figures(scores: ir.Table, run_id: str, top: int = KEPT_TOP) -> dict[str,
     risky = risky.select("customer_id", "churn_probability", "clv", "churn_reasons",
                          at_stake=risky.clv * risky.churn_probability)
     figures["at_risk_valuable"] = rows(risky.order_by([ibis.desc("at_stake"), "customer_id"]).limit(top))
-    leads = s.filter((s.engagement_tier == "hot") & (s.orders.fill_null(0) == 0))
+    # leads who have not bought: likely to by the conversion model, or hot by their points
+    leads = s.filter(((s.conversion_probability >= 0.5) | (s.engagement_tier == "hot")) & (s.orders.fill_null(0) == 0))
     likely = ibis.desc(leads.conversion_probability.fill_null(0))
     leads = leads.order_by([likely, ibis.desc("engagement"), "customer_id"])
     leads = leads.select("customer_id", "engagement", "conversion_probability",
