@@ -69,3 +69,23 @@ def test_leakage_guard_flags_and_drops_after_the_fact_columns(workspace, write):
         app.predict(workspace, target="churn")
     with pytest.raises(SettingsError, match="--positive 'maybe' does not occur"):
         app.predict(workspace, target="churned", positive="maybe")
+
+
+def test_a_column_nothing_else_explains_is_no_better_than_chance_and_scores_nobody(workspace, write):
+    """An "Account Status" given at random says nothing the other columns know: the card says
+    "no better than chance", no customer is scored, and the CLI says so too."""
+    import random
+
+    rng = random.Random(7)
+    rows = ["customer_id,region,plan,seats,Account Status"]
+    for i in range(600):
+        status = "" if i % 5 == 0 else rng.choice(["Active", "Closed"])
+        rows.append(f"c{i},{rng.choice(['north', 'south', 'east'])},{rng.choice(['basic', 'team'])},"
+                    f"{rng.randint(1, 50)},{status}")
+    app.ingest(workspace, [write("crm.csv", "\n".join(rows) + "\n")], table="customers")
+    result = app.predict(workspace, target="Account Status", positive="Closed")
+    assert "no better than chance" in result.card["no_better_than_chance"]
+    assert result.rows_scored == 0 and result.top == []
+    printed = CliRunner().invoke(cli, ["predict", str(workspace), "--target", "Account Status", "--positive", "Closed"],
+                                 env={"COLUMNS": "100"})
+    assert printed.exit_code == 0 and "no better than chance" in printed.output and "Highest probability" not in printed.output

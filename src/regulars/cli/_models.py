@@ -138,6 +138,9 @@ def predict(
     line(f"Predicting {target} = {result.positive} ({result.rows_known:,} customers with a known value; "
          f"{result.holdout:.0%} held out to measure accuracy)")
     print_card(result.card)
+    if result.card.get("no_better_than_chance"):
+        warn(f"This model is {result.card['no_better_than_chance']}.")
+        return
     if not result.rows_scored:
         line(f"Every customer's {target} is known, so none was scored; --all scores them all.")
         return

@@ -12,6 +12,7 @@ import pandas as pd
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.features import attribute_frame
 from regulars.models.propensity._card import model_card
+from regulars.models.propensity._choose import choose_model
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._leakage import leakage_flags
 from regulars.models.propensity._model import PropensityModel
@@ -80,7 +81,13 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
     model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X, train_y)
     metrics = {"model": evaluate(test_y, model.predict_positive(test_X)),
                "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X))}
-    to_score = X if score_all else X[~known]
+    chosen = choose_model(metrics, ("model", "baseline_logistic"))
+    # the records the outcome applies to: those with something known besides it (not a record
+    # made only because an order named the customer)
+    applies = X.notna().any(axis=1).to_numpy()
+    to_score = X[applies] if score_all else X[~known.to_numpy() & applies]
+    if not chosen["beats_chance"]:
+        to_score = to_score.iloc[:0]  # a model no better than a coin toss offers no scores to use
     p = model.predict_positive(to_score) if len(to_score) else np.zeros(0)
     scored = pd.DataFrame({"customer_id": to_score.index.astype(str), "probability": p})
     scored["reasons"] = model.reason_text(to_score, p=p)
@@ -88,4 +95,11 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
         model, target=f"{target} = {wanted}", metrics=metrics, leakage_flags=flags, excluded=exclude,
         data_window={"customers_with_known_value": int(known.sum()), "holdout_share": holdout, "seed": seed},
         evaluated_on=f"a stratified {holdout:.0%} holdout ({len(test_y):,} customers) kept out of training")
+    card["chosen"] = chosen
+    if not chosen["beats_chance"]:
+        low, high = chosen["auc_interval"]
+        card["no_better_than_chance"] = (
+            f"no better than chance: on {len(test_y):,} customers kept out of training it ranked with AUC "
+            f"{chosen['auc']:.2f} (95% interval {low:.2f}-{high:.2f}, which includes 0.50, a coin toss), so no "
+            f"customer is scored; {target!r} does not follow from what else is known of them")
     return BusinessLabel(positive=wanted, rows_known=int(known.sum()), card=card, scored=scored)
