@@ -123,8 +123,10 @@ def test_an_approval_lands_in_the_outbox(served, browser):
     browser.get(url + "/playbooks")
     row = browser.find_element("css selector", "table.approvals tbody tr")
     action = row.get_attribute("id").removeprefix("action-")
+    who = row.find_element("css selector", "a[href^='/customers/']").text
     row.find_element("css selector", "button[name=approve]").click()
-    assert f"{action} approved" in browser.find_element("css selector", "p.note").text
+    assert f"Approved: vip-recognition for {who}" in browser.find_element("css selector", "p.note").text
+    assert browser.current_url.endswith("#group-vip-recognition")  # back where the owner was
     assert not browser.find_elements("id", f"action-{action}")
     shot(browser, "playbooks-approved")
     request = urllib.request.Request(f"{url}/api/v1/outbox", headers={"Authorization": f"Bearer {keys['owner']}"})

@@ -55,8 +55,9 @@ def test_a_form_without_the_session_token_changes_nothing(shop):
     assert answer.status_code == 403 and "stale or came from another site" in answer.text
     assert snapshot(path) == before
     token = form_token(browser.get("/playbooks").text)
-    done = browser.post("/playbooks/decide", data={"action_id": waiting[0], "decision": "approve", "token": token})
-    assert done.status_code == 200 and f"{waiting[0]} approved" in done.text
+    done = browser.post("/playbooks/decide", data={"action_id": waiting[0], "decision": "approve", "token": token,
+                                                   "playbook": "vip-recognition", "about": "Ada Chen"})
+    assert done.status_code == 200 and "Approved: vip-recognition for Ada Chen" in done.text
     assert query(path, f"SELECT decided_by FROM outbox WHERE action_id = '{waiting[0]}'") == [
         ("dashboard:owner (sign-in link)",)]
 
@@ -221,3 +222,26 @@ def test_the_customers_page_finds_people_by_email_and_by_name(shop):
     listed = browser.get(f"/customers?q={surname}").text
     assert "customers match" in listed and who in listed
     assert "No customer matches" in browser.get("/customers?q=zzzz-nobody").text
+
+
+def test_a_playbook_s_approvals_are_decided_together_and_only_they_move(shop):
+    """Approving a group sends exactly that group to the outbox; the count the owner saw must
+    still hold; the page confirms in words and the queue is grouped by playbook."""
+    path, _ = shop
+    waiting = app.approvals(path).actions
+    group = waiting["playbook"].iloc[0]
+    mine = set(waiting.loc[waiting["playbook"] == group, "action_id"])
+    others = set(waiting["action_id"]) - mine
+    browser = signed_in(path)
+    page = browser.get("/playbooks").text
+    assert f'id="group-{group}"' in page and f"Approve all {len(mine):,}" in page
+    stale = browser.post("/playbooks/decide-group", data={"token": form_token(page), "playbook": group,
+                                                          "decision": "approve", "expected": len(mine) + 1})
+    assert stale.status_code == 422 and "look at them again" in stale.text
+    assert set(app.approvals(path).actions["action_id"]) == mine | others  # nothing moved
+    done = browser.post("/playbooks/decide-group", data={"token": form_token(page), "playbook": group,
+                                                         "decision": "approve", "expected": len(mine)})
+    assert done.status_code == 200 and f"Approved all {len(mine):,} actions of {group}" in done.text
+    assert set(app.approvals(path).actions["action_id"]) == others
+    statuses = dict(query(path, "SELECT action_id, status FROM outbox"))
+    assert {statuses[a] for a in mine} == {"queued"}

@@ -13,6 +13,7 @@ from regulars.app._playbook_file import read_playbooks
 from regulars.errors import SettingsError
 from regulars.store import (
     OUTBOX_COLUMNS,
+    customer_names,
     decide_actions,
     exclude_customer,
     open_workspace,
@@ -71,12 +72,32 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
 
 
 def approvals(workspace_path: str | Path) -> OutboxResult:
-    """The actions waiting for a person's approval, most valuable first."""
+    """The actions waiting for a person's approval, most valuable first, with each person's name."""
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
-        waiting = outbox_actions(store, ("needs approval",))
+        waiting = _shown(outbox_actions(store, ("needs approval",)))
         counts = outbox_counts(store)
-    return OutboxResult(counts=counts, actions=_shown(waiting))
+        waiting.insert(2, "name", waiting["customer_id"].map(customer_names(store, waiting["customer_id"].tolist())))
+    return OutboxResult(counts=counts, actions=waiting)
+
+
+def decide_playbook(workspace_path: str | Path, playbook: str, decision: str, *, expected: int, by: str,
+                    why: str | None = None) -> DecisionResult:
+    """Approve or reject every action of ``playbook`` waiting for approval, at once. ``expected``
+    is how many the person saw: when more or fewer wait now, nothing is decided and the error
+    says how many (the queue moved since the page was drawn)."""
+    if decision not in ("approve", "reject"):
+        raise SettingsError("a group is approved or rejected; edit one action at a time")
+    workspace = open_workspace(workspace_path)
+    with workspace.store() as store:
+        waiting = outbox_actions(store, ("needs approval",))
+        ids = waiting.loc[waiting["playbook"] == playbook, "action_id"].tolist()
+        if len(ids) != expected:
+            raise SettingsError(f"{len(ids):,} actions of {playbook!r} wait for approval now, not {expected:,}: "
+                                "look at them again before deciding")
+        if ids:
+            decide_actions(store, ids, decision, by, why=why)
+    return DecisionResult(decision=decision, by=by, actions=ids)
 
 
 def decide(workspace_path: str | Path, ids: list[str], decision: str, *, by: str, subject: str | None = None,

@@ -73,7 +73,8 @@ def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
                 matches=matches)
 
 
-def _playbooks(request: Request, message: str = "", preview: Any = None, edited: Any = None) -> HTMLResponse:
+def _playbooks(request: Request, message: str = "", preview: Any = None, edited: Any = None,
+               all: str = "") -> HTMLResponse:  # noqa: A002 - the query parameter's name
     from regulars import app
 
     session = session_of(request)
@@ -82,7 +83,7 @@ def _playbooks(request: Request, message: str = "", preview: Any = None, edited:
     results = app.playbook_results(workspace_of(request)).to_dict()
     listed = app.playbooks(workspace_of(request)).to_dict()
     return page(request, "playbooks.html", session, waiting=waiting, outbox=outbox, results=results,
-                 listed=listed, message=message, preview=preview, edited=edited or {})
+                 listed=listed, message=message, preview=preview, edited=edited or {}, show_all=all[:200])
 
 
 async def _edit(request: Request) -> Response:
@@ -118,14 +119,25 @@ def _edited(request: Request, form: Any) -> Response:
 
 
 def _decide(request: Request, action_id: str, decision: str, token: str, subject: str | None, body: str | None,
-            why: str | None) -> RedirectResponse:
+            why: str | None, playbook: str = "", about: str = "") -> RedirectResponse:
     from regulars import app
 
     session = form_checked(request, token, "decide")
     app.decide(workspace_of(request), [action_id], decision, by=f"dashboard:{session.caller.name}",
                subject=subject or None, body=body or None, why=why or None)
-    done = {"approve": "approved", "reject": "rejected", "edit": "edited"}[decision]
-    return RedirectResponse(f"/playbooks?message={quote(f'{action_id} {done}')}", status_code=303)
+    done = {"approve": "Approved", "reject": "Rejected", "edit": "Edited"}[decision]
+    said = f"{done}: {playbook or 'the action'} for {about or 'this customer'}"
+    return RedirectResponse(f"/playbooks?message={quote(said)}#group-{quote(playbook)}", status_code=303)
+
+
+def _decide_group(request: Request, playbook: str, decision: str, expected: int, token: str) -> RedirectResponse:
+    from regulars import app
+
+    session = form_checked(request, token, "decide")
+    done = app.decide_playbook(workspace_of(request), playbook, decision, expected=expected,
+                               by=f"dashboard:{session.caller.name}")
+    said = f"{'Approved' if decision == 'approve' else 'Rejected'} all {len(done.actions):,} actions of {playbook}"
+    return RedirectResponse(f"/playbooks?message={quote(said)}#approvals", status_code=303)
 
 
 def _data(request: Request, message: str = "") -> HTMLResponse:
@@ -272,8 +284,17 @@ def mount_dashboard(api: FastAPI) -> None:
                token: Annotated[str, Form(max_length=100)] = "",
                subject: Annotated[str | None, Form(max_length=500)] = None,
                body: Annotated[str | None, Form(max_length=50_000)] = None,
-               why: Annotated[str | None, Form(max_length=2_000)] = None) -> RedirectResponse:
-        return _decide(request, action_id, decision, token, subject, body, why)
+               why: Annotated[str | None, Form(max_length=2_000)] = None,
+               playbook: Annotated[str, Form(max_length=200)] = "",
+               about: Annotated[str, Form(max_length=300)] = "") -> RedirectResponse:
+        return _decide(request, action_id, decision, token, subject, body, why, playbook, about)
+
+    @api.post("/playbooks/decide-group", include_in_schema=False)
+    def decide_group(request: Request, playbook: Annotated[str, Form(min_length=1, max_length=200)],
+                     decision: Annotated[str, Form(pattern="^(approve|reject)$")],
+                     expected: Annotated[int, Form(ge=0)], token: Annotated[str, Form(max_length=100)] = ""
+                     ) -> RedirectResponse:
+        return _decide_group(request, playbook, decision, expected, token)
 
     from regulars.web import _import, _models
 

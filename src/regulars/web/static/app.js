@@ -19,3 +19,14 @@
     }, 300);
   });
 })();
+
+// A bulk decision is confirmed first, in words: "Approve all 45 actions of vip-recognition?"
+(function () {
+  document.querySelectorAll("form.bulk").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var verb = button && button.value === "reject" ? "Reject" : "Approve";
+      if (!window.confirm(verb + " all " + form.dataset.confirm + "?")) { event.preventDefault(); }
+    });
+  });
+})();
