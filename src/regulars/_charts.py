@@ -1,68 +1,116 @@
 """Charts as inline SVG, drawn here: nothing is loaded from the internet, the same drawing
 serves the dashboard and the emailed report (so it is a shared module), and every label is
-escaped (text from data is never markup)."""
+escaped (text from data is never markup). Each chart has a y axis with round ticks and
+gridlines, month labels a person reads ("Jan 2024", then "Feb"), a legend of coloured keys,
+and every bar and point says its value on hover (an SVG title)."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["bars", "line"]
+__all__ = ["bars", "line", "ticks"]
 
-WIDTH, HEIGHT, PAD = 640, 220, 36
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 52, 12, 28, 30
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _scale(values: Sequence[float]) -> float:
-    top = max((v for v in values if v is not None), default=0.0)
-    return top if top > 0 else 1.0
+def ticks(top: float, most: int = 5) -> list[float]:
+    """Round values from 0 to at least ``top`` (1, 2 or 5 times a power of ten apart)."""
+    if not top or top <= 0 or not math.isfinite(top):
+        return [0.0, 1.0]
+    rough = top / most
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    return [i * step for i in range(math.ceil(top / step - 1e-9) + 1)]
 
 
 def _short(v: float) -> str:
     for size, unit in ((1e6, "M"), (1e3, "k")):
         if abs(v) >= size:
-            return f"{v / size:.1f}{unit}"
-    return f"{v:.0f}" if abs(v) >= 10 else f"{v:.2g}"
+            return f"{v / size:.1f}".rstrip("0").rstrip(".") + unit
+    return f"{v:.0f}" if abs(v) >= 10 or v == int(v) else f"{v:.2g}"
+
+
+def _said(label: str, first: bool) -> str:
+    """A month "2024-01" as "Jan 2024" when it starts a year or the chart, else "Feb"; other labels as given."""
+    found = _YEAR_MONTH.match(str(label))
+    if not found:
+        return str(label)
+    year, month = found.group(1), int(found.group(2))
+    return f"{_MONTHS[month - 1]} {year}" if first or month == 1 else _MONTHS[month - 1]
+
+
+def _frame(title: str, top: float, unit: str) -> tuple[list[str], float]:
+    """The SVG's opening, its gridlines and y ticks; the value at the top of the plot."""
+    marks = ticks(top)
+    high = marks[-1] or 1.0
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
+             f'<title>{escape(title)}</title>']
+    for mark in marks:
+        y = _y(mark, high)
+        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+                     f'class="{"axis" if mark == 0 else "grid"}"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" class="label" text-anchor="end">'
+                     f'{escape(_short(mark))}</text>')
+    if unit:
+        parts.append(f'<text x="{LEFT - 6}" y="{TOP - 14}" class="label" text-anchor="end">{escape(unit)}</text>')
+    return parts, high
+
+
+def _y(value: float, high: float) -> float:
+    return HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * max(value, 0) / high
+
+
+def _x_labels(labels: Sequence[str], centre: Sequence[float]) -> list[str]:
+    every = max(1, math.ceil(len(labels) / 12))
+    return [f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" class="label" text-anchor="middle">'
+            f'{escape(_said(label, i == 0))}</text>'
+            for i, (label, x) in enumerate(zip(labels, centre, strict=True)) if i % every == 0]
 
 
 def bars(labels: Sequence[str], values: Sequence[float | None], *, title: str, unit: str = "") -> str:
-    """A bar chart with its title, each bar's label below and value in its tooltip."""
-    n, top = max(len(values), 1), _scale([v or 0 for v in values])
-    step = (WIDTH - 2 * PAD) / n
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
-             f'<title>{escape(title)}</title>',
-             f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>',
-             f'<text x="{PAD}" y="14" class="label">{escape(_short(top))} {escape(unit)}</text>']
-    for i, (label, value) in enumerate(zip(labels, values)):
-        h = 0 if value is None else (HEIGHT - 2 * PAD) * max(value, 0) / top
-        x = PAD + i * step + step * 0.15
-        parts.append(f'<rect x="{x:.1f}" y="{HEIGHT - PAD - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
-                     f'class="bar"><title>{escape(label)}: {escape(_short(value or 0))} {escape(unit)}</title></rect>')
-        if n <= 12 or i % max(n // 12, 1) == 0:
-            parts.append(f'<text x="{x + step * 0.35:.1f}" y="{HEIGHT - PAD + 14}" class="label" '
-                         f'text-anchor="middle">{escape(label[-5:])}</text>')
+    """A bar chart with its title, round ticks, each bar's label below and value in its tooltip."""
+    n = max(len(values), 1)
+    parts, high = _frame(title, max((v or 0 for v in values), default=0), unit)
+    step = (WIDTH - LEFT - RIGHT) / n
+    centres = []
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = LEFT + i * step + step * 0.15
+        y = _y(value or 0, high)
+        centres.append(x + step * 0.35)
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{HEIGHT - BOTTOM - y:.1f}" '
+                     f'class="bar"><title>{escape(_said(label, True))}: {escape(_short(value or 0))} '
+                     f'{escape(unit)}</title></rect>')
+    parts += _x_labels(labels, centres)
     parts.append("</svg>")
     return "".join(parts)
 
 
 def line(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, title: str, unit: str = "",
          top: float | None = None) -> str:
-    """A line chart of one or more series over the same labels, with a legend."""
+    """A line chart of one or more series over the same labels, with a legend of coloured keys
+    and a point per value that says it on hover."""
     n = max(len(labels), 2)
-    top = top or _scale([v for values in series.values() for v in values if v is not None])
-    step = (WIDTH - 2 * PAD) / (n - 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
-             f'<title>{escape(title)}</title>',
-             f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>',
-             f'<text x="{PAD}" y="14" class="label">{escape(_short(top))} {escape(unit)}</text>']
+    parts, high = _frame(title, top or max((v for vs in series.values() for v in vs if v is not None), default=0),
+                         unit)
+    step = (WIDTH - LEFT - RIGHT) / (n - 1)
+    key_x = LEFT
     for k, (name, values) in enumerate(series.items()):
-        points = [f"{PAD + i * step:.1f},{HEIGHT - PAD - (HEIGHT - 2 * PAD) * v / top:.1f}"
-                  for i, v in enumerate(values) if v is not None]
-        parts.append(f'<polyline points="{" ".join(points)}" class="series s{k}" fill="none"/>')
-        parts.append(f'<text x="{WIDTH - PAD}" y="{16 + 14 * k}" class="label s{k}" '
-                     f'text-anchor="end">{escape(name)}</text>')
-    for i, label in enumerate(labels):
-        if len(labels) <= 12 or i % max(len(labels) // 12, 1) == 0:
-            parts.append(f'<text x="{PAD + i * step:.1f}" y="{HEIGHT - PAD + 14}" class="label" '
-                         f'text-anchor="middle">{escape(str(label)[-5:])}</text>')
+        shown = [(i, v) for i, v in enumerate(values) if v is not None]
+        points = " ".join(f"{LEFT + i * step:.1f},{_y(v, high):.1f}" for i, v in shown)
+        parts.append(f'<polyline points="{points}" class="series s{k}" fill="none"/>')
+        for i, v in shown:
+            parts.append(f'<circle cx="{LEFT + i * step:.1f}" cy="{_y(v, high):.1f}" r="3" class="point s{k}">'
+                         f'<title>{escape(name)}, {escape(_said(labels[i], True))}: {escape(_short(v))} '
+                         f'{escape(unit)}</title></circle>')
+        if len(series) > 1:  # a legend: a coloured key and the name, side by side along the top
+            parts.append(f'<rect x="{key_x}" y="6" width="12" height="12" class="key s{k}"/>'
+                         f'<text x="{key_x + 16}" y="16" class="label">{escape(name)}</text>')
+            key_x += 16 + 7 * len(name) + 18
+    parts += _x_labels(labels, [LEFT + i * step for i in range(len(labels))])
     parts.append("</svg>")
     return "".join(parts)

@@ -173,9 +173,10 @@ def _segment(request: Request, name: str) -> HTMLResponse:
     session = session_of(request)
     found = app.segment(workspace_of(request), name, top=200).to_dict()
     history = app.segment_history_of(workspace_of(request), name).to_dict()["runs"]
+    # a line needs a few points to show a trend; two or fewer runs read better as a table
     chart = _charts.line([str(h["cutoff"]) for h in history], {"customers": [h["size"] for h in history]},
-                         title=f"{name}: customers per run") if len(history) > 1 else None
-    return page(request, "segment.html", session, s=found, chart=chart)
+                         title=f"{name}: customers per run") if len(history) > 2 else None
+    return page(request, "segment.html", session, s=found, chart=chart, history=history)
 
 
 def _check_rule(request: Request, rule: str = "") -> dict[str, Any]:
