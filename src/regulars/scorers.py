@@ -19,7 +19,7 @@ from typing import Any
 from regulars.errors import SettingsError
 
 __all__ = ["DEFAULT_ORDER", "Measure", "ScorerSpec", "drift_columns", "make_scorer", "register", "registered",
-           "scorer_names", "sort_words", "sorts", "unregister", "wide_columns"]
+           "probability_columns", "scorer_names", "sort_words", "sorts", "unregister", "wide_columns"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,11 @@ def wide_columns() -> tuple[tuple[str, str, str, str], ...]:
     """The wide ``scores`` view's columns: (column, scorer, measure, type), scorer by scorer in
     the order they were registered."""
     return tuple((m.column, spec.name, m.name, m.kind) for spec in _REGISTRY.values() for m in spec.measures)
+
+
+def probability_columns() -> frozenset[str]:
+    """The wide columns that hold a chance (0 to 1), which people write as percentages."""
+    return frozenset(m.column for spec in _REGISTRY.values() for m in spec.measures if m.unit == "probability")
 
 
 def drift_columns() -> tuple[str, ...]:

@@ -21,6 +21,15 @@ def test_a_playbook_is_switched_and_its_threshold_moved_in_place():
     assert parse_playbooks(after).playbooks["churn-nurture"].trigger.options["at_least"] == 0.4  # others untouched
 
 
+def test_a_chance_threshold_takes_a_percentage_as_the_owner_writes_it():
+    as_percent = set_threshold(STARTER_YAML, "churn-win-back", "above", 80)
+    assert parse_playbooks(as_percent).playbooks["churn-win-back"].trigger.options["above"] == 0.8
+    as_share = set_threshold(STARTER_YAML, "churn-win-back", "above", 0.8)
+    assert parse_playbooks(as_share).playbooks["churn-win-back"].trigger.options["above"] == 0.8
+    with pytest.raises(SettingsError, match="a chance is between 0 and 100%"):
+        set_threshold(STARTER_YAML, "churn-win-back", "above", 180)
+
+
 def test_a_template_is_rewritten_as_a_quoted_string():
     after = set_template(STARTER_YAML, "win-back", 'Hello "{{ name }}": 20% off', "Line one\nline two")
     template = parse_playbooks(after).templates["win-back"]

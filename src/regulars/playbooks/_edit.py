@@ -9,6 +9,7 @@ import json
 import re
 
 from regulars.errors import SettingsError
+from regulars.scorers import probability_columns
 
 __all__ = ["THRESHOLDS", "set_enabled", "set_template", "set_threshold"]
 
@@ -60,11 +61,26 @@ def set_threshold(text: str, playbook: str, key: str, value: float) -> str:
     head, end = _block(lines, "playbooks", playbook)
     for i in range(head + 1, end):
         if re.match(r"    trigger:\s*\{", lines[i]):
+            value = _as_chance(value, key) if _field(lines[i]) in probability_columns() else value
             changed, n = re.subn(rf"(\b{key}:\s*)-?[0-9.]+", lambda m: f"{m.group(1)}{value:g}", lines[i])
             if not n:
                 raise SettingsError(f"playbook {playbook!r}: its trigger has no {key} to change")
             return "\n".join(lines[:i] + [changed] + lines[i + 1:]) + "\n"
     raise SettingsError(f"playbook {playbook!r}: its trigger is not on one line; edit playbooks.yaml itself")
+
+
+def _field(trigger: str) -> str | None:
+    found = re.search(r"\b(?:score|field):\s*['\"]?([\w.]+)", trigger)
+    return found.group(1) if found else None
+
+
+def _as_chance(value: float, key: str) -> float:
+    """A threshold on a chance as the owner writes it: 0.8 or 80 (percent) both mean 80%."""
+    if 1 < value <= 100:
+        return round(value / 100, 6)
+    if not 0 <= value <= 100:
+        raise SettingsError(f"{key.replace('_', ' ')} {value:g}: a chance is between 0 and 100%")
+    return value
 
 
 def set_template(text: str, template: str, subject: str | None, body: str | None) -> str:
