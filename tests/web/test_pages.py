@@ -245,3 +245,21 @@ def test_a_playbook_s_approvals_are_decided_together_and_only_they_move(shop):
     assert set(app.approvals(path).actions["action_id"]) == others
     statuses = dict(query(path, "SELECT action_id, status FROM outbox"))
     assert {statuses[a] for a in mine} == {"queued"}
+
+
+def test_the_customers_list_pages_filters_by_segment_and_exports(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    first = browser.get("/customers?sort=clv").text
+    total = int(query(path, "SELECT customers FROM runs ORDER BY created_at DESC LIMIT 1")[0][0])
+    assert f"Showing 1–100 of {total:,}" in first and "page=2" in first
+    second = browser.get("/customers?sort=clv&page=2").text
+    assert f"Showing 101–200 of {total:,}" in second
+    ids = lambda page: re.findall(r'href="/customers/(C\d+)"', page)  # noqa: E731
+    assert not set(ids(first)) & set(ids(second))
+    champions = browser.get("/customers?sort=clv&segment=Champions").text
+    members = {r[0] for r in query(path, "SELECT customer_id FROM segment_members WHERE list_contains(segments, "
+                                         "'Champions') AND run_id = (SELECT max(run_id) FROM runs)")}
+    assert f"of {len(members):,}" in champions and set(ids(champions)) <= members
+    exported = browser.get("/customers.csv?sort=clv&segment=Champions").text.splitlines()
+    assert exported[0].startswith("customer_id,name") and len(exported) - 1 == len(members)

@@ -26,8 +26,7 @@ CustomerId = Annotated[str, Query(min_length=1, max_length=200)]
 
 
 #: Answers several routes share.
-_SCORES = model_of(_app.ScoresResult, drop=("top", "customers", "horizons", "clv_months"), customers=int,
-                   horizons=dict[str, int], clv_months=int, rows=list[dict[str, Any]])
+_SCORES = model_of(_app.ScoresResult, drop=("top", "customers"), customers=int, rows=list[dict[str, Any]])
 _PLAN = model_of(_app.PlanResult, actions_total=int)
 _OUTBOX = model_of(_app.OutboxResult)
 

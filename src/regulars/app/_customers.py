@@ -18,6 +18,7 @@ from regulars.store import (
     latest_scores,
     open_workspace,
     run_cards,
+    run_customers,
     run_scores,
     top_scores,
 )
@@ -70,13 +71,17 @@ def customer_scores(workspace_path: str | Path, customer_id: str) -> dict[str, A
             "horizons": {label: run.horizon(label) for label in ("churn", "conversion", "support")}}
 
 
-def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only_top: bool = False) -> ScoresResult:
+def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only_top: bool = False,
+           offset: int = 0, segment: str | None = None) -> ScoresResult:
     """The latest run's scores for every customer, with model versions, sorted (missing values
-    last); with ``only_top``, only the first ``top`` are read (a page's worth, quickly)."""
+    last); with ``only_top``, only ``top`` are read (a page's worth, quickly), after ``offset``,
+    of ``segment``'s members when one is named."""
     if sort not in SCORE_SORTS:
         raise SettingsError(f"--sort must be one of {', '.join(SCORE_SORTS)}, got {sort!r}")
-    if top < 1:
-        raise SettingsError(f"--top must be at least 1, got {top}")
+    if top < 1 or offset < 0:
+        raise SettingsError(f"--top must be at least 1 and the offset at least 0, got {top} and {offset}")
+    if segment is not None and not only_top:
+        raise SettingsError("a segment's members are listed a page at a time")
     workspace = open_workspace(workspace_path)
     column, ascending = SCORE_SORTS[sort]
     said = {"horizons": {label: workspace.settings.run.horizon(label) for label in ("churn", "conversion", "support")},
@@ -86,13 +91,16 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
         if only_top:
             import pandas as pd
 
-            frame = pd.DataFrame(top_scores(store, latest["run_id"], column, ascending, top)).drop(
+            frame = pd.DataFrame(top_scores(store, latest["run_id"], column, ascending, top, offset=offset,
+                                            segment=segment)).drop(
                 columns="run_id", errors="ignore")  # a run that scored nobody (a till) has no rows
             frame["cutoff"] = latest["cutoff"]
             if len(frame):
                 frame.insert(1, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
             return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), frame=frame,
-                                top=top, customers=int(run_cards(store, latest["run_id"])["customers"] or 0), **said)
+                                top=top, customers=int(run_customers(store, latest["run_id"], segment) if segment
+                                                       else run_cards(store, latest["run_id"])["customers"] or 0),
+                                offset=offset, segment=segment, **said)
         frame = run_scores(store, latest["run_id"])
         frame.insert(1, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
     frame["cutoff"] = latest["cutoff"]

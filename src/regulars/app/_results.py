@@ -133,12 +133,15 @@ class ScoresResult(Result):
     #: the days each chance speaks of (churn, conversion, support), and the months value does
     horizons: dict[str, int] = field(default_factory=dict)
     clv_months: int = 12
+    #: the rows start after this many (a page of a long list), of this segment's members (None: everyone)
+    offset: int = 0
+    segment: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"sort": self.sort, "run_id": self.run_id, "cutoff": self.cutoff,
                          "customers": len(self.frame) if self.customers is None else self.customers,
-                         "horizons": self.horizons, "clv_months": self.clv_months,
-                         "rows": self.frame.head(self.top)})
+                         "horizons": self.horizons, "clv_months": self.clv_months, "offset": self.offset,
+                         "segment": self.segment, "rows": self.frame.head(self.top)})
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from regulars.store._store import Store
 
 __all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
-           "run_scores", "segment_rules"]
+           "run_customers", "run_scores", "segment_rules"]
 
 
 
@@ -130,22 +130,32 @@ def scores_of(store: Store, run_id: str, customer_ids: list[str]) -> list[dict[s
     return [_lay_out(run_id, c, rows[c]) for c in customer_ids if c in rows]
 
 
-def top_scores(store: Store, run_id: str, column: str, ascending: bool, top: int) -> list[dict[str, Any]]:
-    """The first ``top`` customers of run ``run_id`` by a wide column (missing values last, then
-    by id), laid out as rows of the wide view."""
+def top_scores(store: Store, run_id: str, column: str, ascending: bool, top: int, *, offset: int = 0,
+               segment: str | None = None) -> list[dict[str, Any]]:
+    """Customers ``offset`` to ``offset + top`` of run ``run_id`` (of ``segment``'s members, when
+    given) by a wide column (missing values last, then by id), laid out as rows of the wide view."""
     from regulars.scorers import wide_columns
 
     scorer, measure = next((s, m) for c, s, m, _ in wide_columns() if c == column)
     ids = [r[0] for r in store.con.execute(
-        f"""SELECT r.customer_id FROM results r JOIN run_measures n USING (run_id, scorer)
-            WHERE r.run_id = $1 AND r.scorer = $2
-            ORDER BY r.measures[list_position(n.measures, $3)] {'ASC' if ascending else 'DESC'} NULLS LAST,
-                     r.customer_id LIMIT $4""", [run_id, scorer, measure, top]).fetchall()]
-    if len(ids) < top:  # customers without the measure come last, by id
-        ids += [r[0] for r in store.con.execute(
-            "SELECT DISTINCT customer_id FROM results WHERE run_id = $1 AND customer_id NOT IN "
-            "(SELECT unnest($2::VARCHAR[])) ORDER BY customer_id LIMIT $3", [run_id, ids, top - len(ids)]).fetchall()]
+        f"""WITH who AS ({_RUN_CUSTOMERS}),
+                 v AS (SELECT r.customer_id, r.measures[list_position(n.measures, $3)] AS v
+                       FROM results r JOIN run_measures n USING (run_id, scorer) WHERE r.run_id = $1 AND r.scorer = $2)
+            SELECT w.customer_id FROM who w LEFT JOIN v USING (customer_id)
+            ORDER BY v.v {'ASC' if ascending else 'DESC'} NULLS LAST, w.customer_id LIMIT $4 OFFSET $5""",
+        [run_id, scorer, measure, top, offset, segment]).fetchall()]
     return scores_of(store, run_id, ids)
+
+
+def run_customers(store: Store, run_id: str, segment: str | None = None) -> int:
+    """How many customers run ``run_id`` scored (of ``segment``'s members, when given)."""
+    return store.con.execute(f"WITH who AS ({_RUN_CUSTOMERS.replace('$6', '$2')}) SELECT count(*) FROM who",
+                             [run_id, segment]).fetchone()[0]
+
+
+#: The customers of run $1 (the members of segment $6 when it is not null).
+_RUN_CUSTOMERS = ("SELECT DISTINCT customer_id FROM results WHERE run_id = $1 AND ($6::VARCHAR IS NULL OR customer_id "
+                  "IN (SELECT customer_id FROM segment_members WHERE run_id = $1 AND list_contains(segments, $6)))")
 
 
 def segment_rules(store: Store) -> dict[str, str]:

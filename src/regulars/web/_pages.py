@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -57,7 +57,12 @@ def _customer(request: Request, customer_id: str) -> HTMLResponse:
     return page(request, "customer.html", session, c=found, segments=segments, recommended=recommended)
 
 
-def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
+#: Customers per page of the customers list.
+PAGE_SIZE = 100
+
+
+def _customers(request: Request, sort: str = "churn", q: str = "", page_no: int = Query(1, alias="page", ge=1),
+               segment: str = "") -> Response:
     from regulars import app
     from regulars.app import SCORE_SORTS, SORT_WORDS
 
@@ -68,9 +73,25 @@ def _customers(request: Request, sort: str = "churn", q: str = "") -> Response:
         if len(matches) == 1:
             return RedirectResponse(f"/customers/{quote(matches[0]['customer_id'], safe='')}", status_code=303)
     sort = sort if sort in SCORE_SORTS else "churn"
-    found = app.scores(workspace_of(request), sort=sort, top=100, only_top=True).to_dict()
+    segments = [s["segment"] for s in app.segments(workspace_of(request)).segments if s["size"]]
+    segment = segment if segment in segments else ""
+    found = app.scores(workspace_of(request), sort=sort, top=PAGE_SIZE, only_top=True,
+                       offset=(page_no - 1) * PAGE_SIZE, segment=segment or None).to_dict()
     return page(request, "customers.html", session, found=found, sort=sort, sorts=SORT_WORDS, q=q[:200],
-                matches=matches)
+                matches=matches, segments=segments, segment=segment, page_no=page_no, page_size=PAGE_SIZE)
+
+
+def _customers_csv(request: Request, sort: str = "churn", segment: str = "") -> Response:
+    """The customers list as it is sorted and filtered, every page of it, as a CSV file."""
+    from regulars import app
+    from regulars.app import SCORE_SORTS
+    from regulars.exports import safe_csv_text
+
+    session_of(request)
+    sort = sort if sort in SCORE_SORTS else "churn"
+    found = app.scores(workspace_of(request), sort=sort, top=10_000_000, only_top=True, segment=segment[:200] or None)
+    return Response(safe_csv_text(found.frame), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="customers.csv"'})
 
 
 def _playbooks(request: Request, message: str = "", preview: Any = None, edited: Any = None,
@@ -259,6 +280,7 @@ def mount_dashboard(api: FastAPI) -> None:
 
     api.add_api_route("/", _home, methods=["GET"], include_in_schema=False)
     api.add_api_route("/customers", _customers, methods=["GET"], include_in_schema=False)
+    api.add_api_route("/customers.csv", _customers_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/customers/{customer_id}", _customer, methods=["GET"], include_in_schema=False)
     api.add_api_route("/playbooks", _playbooks, methods=["GET"], include_in_schema=False)
     api.add_api_route("/data", _data, methods=["GET"], include_in_schema=False)
