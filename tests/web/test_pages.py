@@ -263,3 +263,31 @@ def test_the_customers_list_pages_filters_by_segment_and_exports(shop):
     assert f"of {len(members):,}" in champions and set(ids(champions)) <= members
     exported = browser.get("/customers.csv?sort=clv&segment=Champions").text.splitlines()
     assert exported[0].startswith("customer_id,name") and len(exported) - 1 == len(members)
+
+
+def test_a_template_with_a_mistake_keeps_the_edit_and_says_where_without_a_server_path(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    page = browser.get("/playbooks").text
+    name = re.search(r'id="template-([^"]+)"', page).group(1)
+    broken = "Hello {{ name }, we miss you"
+    answer = browser.post("/playbooks/edit", data={"token": form_token(page), "template": name, "subject": "Hi",
+                                                   "body": broken, "do": "save"})
+    assert answer.status_code == 422 and "not saved" in answer.text
+    assert "we miss you</textarea>" in answer.text  # the edit is kept to fix
+    assert 'class="error"' in answer.text and str(path) not in answer.text and "/tmp/" not in answer.text
+    assert broken not in (path / "playbooks.yaml").read_text()
+
+
+def test_a_template_is_previewed_for_a_chosen_customer_with_the_fields_it_may_use(shop):
+    path, _ = shop
+    app.run_playbooks(path, by="test")  # today's plan is queued: the preview still shows someone
+    customer, name = query(path, "SELECT customer_id, name FROM customers WHERE name IS NOT NULL "
+                                 "ORDER BY customer_id LIMIT 1")[0]
+    browser = signed_in(path)
+    page = browser.get("/playbooks").text
+    template = re.search(r'id="template-([^"]+)"', page).group(1)
+    shown = browser.get(f"/playbooks/preview?template={template}&customer={customer}").text
+    assert f"as {name} would read it" in shown and "{{ name }}" in shown and "{{ clv }}" in shown
+    assert name in shown.split("What a template may use")[1]  # the field's value is this customer's
+    assert browser.get("/playbooks/preview?template=nope").status_code == 422

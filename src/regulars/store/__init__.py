@@ -3,7 +3,7 @@
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
 from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
 from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
-from regulars.store._find import customer_named, customer_names, find_customers
+from regulars.store._find import customer_named, customer_names, find_customers, product_names
 from regulars.store._keys import (
     ROLES,
     add_key,
@@ -138,6 +138,7 @@ __all__ = [
     "previous_run",
     "previous_segment_run",
     "previous_source_batch",
+    "product_names",
     "product_neighbours",
     "quarantine_rows",
     "queue_actions",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["customer_named", "customer_names", "find_customers"]
+__all__ = ["customer_named", "customer_names", "find_customers", "product_names"]
 
 
 def find_customers(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -64,3 +64,11 @@ def customer_names(store: Store, ids: list[str]) -> dict[str, str]:
         "SELECT m.resolved_id, min(c.name) FROM customer_map m JOIN customers c USING (customer_id) "
         "WHERE m.resolved_id IN (SELECT unnest(?::VARCHAR[])) AND c.name IS NOT NULL AND trim(c.name) <> '' "
         "GROUP BY 1", [list(dict.fromkeys(ids))]).fetchall())
+
+
+def product_names(store: Store, ids: list[str]) -> dict[str, str]:
+    """The name of each of ``ids`` (product ids) that has one."""
+    if not ids:
+        return {}
+    return dict(store.con.execute("SELECT product_id, name FROM products WHERE name IS NOT NULL AND product_id IN "
+                                  "(SELECT unnest(?::VARCHAR[]))", [list(dict.fromkeys(ids))]).fetchall())

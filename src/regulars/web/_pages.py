@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from regulars import _charts
 from regulars.api import Denied
+from regulars.errors import RegularsError
 from regulars.web._render import MENU, SignIn, form_checked, page, session_of, templates, workspace_of
 from regulars.web._session import COOKIE, Sessions
 
@@ -107,6 +108,15 @@ def _playbooks(request: Request, message: str = "", preview: Any = None, edited:
                  listed=listed, message=message, preview=preview, edited=edited or {}, show_all=all[:200])
 
 
+def _template_preview(request: Request, template: str = "", customer: str = "") -> HTMLResponse:
+    """A template as one chosen customer would read it, with the fields it may use."""
+    from regulars import app
+
+    session = session_of(request)
+    found = app.template_preview(workspace_of(request), template[:200], customer[:200] or None)
+    return page(request, "template_preview.html", session, t=found, customer=customer[:200])
+
+
 async def _edit(request: Request) -> Response:
     """A playbook switched on or off or its threshold moved, or a template rewritten: previewed
     (what it would send to whom), or saved; planned in the thread pool."""
@@ -127,11 +137,19 @@ def _edited(request: Request, form: Any) -> Response:
             raise Denied(422, f"{key}: a threshold is a number, got {str(value)!r}") from None
     enabled = {"on": True, "off": False}.get(field.get("enabled", ""))
     save = field.get("do") == "save"
-    done = app.edit_playbooks(workspace_of(request), playbook=playbook, enabled=enabled, thresholds=thresholds,
-                              template=template, subject=field.get("subject") if template else None,
-                              body=field.get("body") if template else None, save=save,
-                              by=f"dashboard:{session.caller.name}")
     what = playbook or f"template {template}"
+    try:
+        done = app.edit_playbooks(workspace_of(request), playbook=playbook, enabled=enabled, thresholds=thresholds,
+                                  template=template, subject=field.get("subject") if template else None,
+                                  body=field.get("body") if template else None, save=save,
+                                  by=f"dashboard:{session.caller.name}")
+    except RegularsError as exc:  # shown beside the edit, which is kept; nothing was saved
+        folder = str(Path(workspace_of(request)).resolve())
+        said = str(exc).replace(folder + "/", "").replace(str(workspace_of(request)).rstrip("/") + "/", "")
+        answer = _playbooks(request, message=f"{what} not saved: {said}",
+                            edited=field | {"thresholds": thresholds, "error": said})
+        answer.status_code = 422  # the page again, the edit in it, and what to fix
+        return answer
     if save:
         said = f"{what} saved: {done.actions:,} actions in the plan now"
         return RedirectResponse(f"/playbooks?message={quote(said)}", status_code=303)
@@ -300,6 +318,7 @@ def mount_dashboard(api: FastAPI) -> None:
         return RedirectResponse(f"/segments?message={quote(said)}", status_code=303)
 
     api.add_api_route("/playbooks/edit", _edit, methods=["POST"], include_in_schema=False)
+    api.add_api_route("/playbooks/preview", _template_preview, methods=["GET"], include_in_schema=False)
 
     @api.post("/playbooks/decide", include_in_schema=False)
     def decide(request: Request, action_id: Annotated[str, Form(max_length=200)],
