@@ -155,3 +155,15 @@ def test_bad_segment_input_is_refused_and_nothing_changes(bakery):
         with pytest.raises((SettingsError, RuleError), match=says):
             call()
     assert snapshot(bakery) == before
+
+
+def test_every_built_in_segment_says_what_it_is(bakery):
+    """A label an owner reads comes with its definition, from the settings that draw it."""
+    app.run(bakery)
+    found = app.segments(bakery).segments
+    built_in = [s for s in found if s["family"] in ("rfm", "lifecycle", "behaviour", "value", "engagement")]
+    assert built_in and all(s["description"] for s in built_in), [s["segment"] for s in built_in
+                                                                   if not s["description"]]
+    said = {s["segment"]: s["description"] for s in found}
+    assert said["Loyal"].startswith("recency 3-4 and orders-and-spend 4-5 of 5")
+    assert said["lifecycle: churned"].startswith("no order for 365 days")  # the settings' numbers

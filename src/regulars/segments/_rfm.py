@@ -19,13 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["RFM_SEGMENTS", "quintile_scores", "rfm_segments"]
+__all__ = ["GRID", "RFM_SEGMENTS", "quintile_scores", "rfm_segments"]
 
 RFM_SEGMENTS = ("Champions", "Loyal", "Potential loyalist", "New", "Promising", "Need attention",
                 "About to sleep", "At risk", "Can't lose them", "Hibernating", "Lost")
 
-# _GRID[r - 1][fm - 1]: the segment of R score r and FM score fm
-_GRID = (
+# GRID[r - 1][fm - 1]: the segment of R score r and FM score fm
+GRID = (
     ("Lost", "Lost", "At risk", "At risk", "Can't lose them"),
     ("Hibernating", "Hibernating", "At risk", "At risk", "Can't lose them"),
     ("About to sleep", "About to sleep", "Need attention", "Loyal", "Loyal"),
@@ -49,6 +49,6 @@ def rfm_segments(days_since_last: np.ndarray, orders: np.ndarray, spend: np.ndar
     f = quintile_scores(orders)
     m = quintile_scores(spend)
     fm = np.floor((f + m) / 2 + 0.5).astype(int)
-    grid = np.array(_GRID, dtype=object)
+    grid = np.array(GRID, dtype=object)
     names = grid[r - 1, fm - 1] if len(r) else np.array([], dtype=object)
     return pd.DataFrame({"r_score": r, "f_score": f, "m_score": m, "rfm_segment": names})

@@ -152,6 +152,7 @@ class SegmentScorer:
         import pyarrow as pa
 
         from regulars.scores import Scored, fingerprint
+        from regulars.segments._definitions import definitions
         from regulars.segments._interests import interests
 
         settings = ctx.settings.segments
@@ -162,6 +163,10 @@ class SegmentScorer:
         seg = Segmentation.compute(features, ctx.scored, interests(ctx.tables, ctx.cutoff, settings.interest_days,
                                                                    features.index), settings, weekend,
                                    ctx.previous_clusters)
+        defined = definitions(settings, ctx.settings.engagement)  # every built-in segment says what it is
+        for family in seg.families:
+            family.descriptions.update({n: defined[n] for n in family.names
+                                        if not family.descriptions.get(n) and n in defined})
         other_pins = apply_pins(seg, ctx.segment_pins)
         pairs = membership(seg.frame, {}, seg.interests)
         if ctx.segment_rules:
