@@ -61,6 +61,8 @@ def test_the_starter_set_runs_end_to_end_on_the_demo_shop(demo_shop, tmp_path):
     app.decide(path, ["all"], "approve", by="anna")
     delivered = app.deliver(path)
     assert delivered.outcomes["sent"] == queued.queued - 1 and delivered.files
+    sent = app.todays_actions(path).sent  # the home page says what went out since yesterday
+    assert sum(x["sent"] for x in sent) == delivered.outcomes["sent"]
     assert app.deliver(path).outcomes == {}
     results = {p["playbook"]: p for p in app.playbook_results(path).playbooks}
     assert results["churn-nurture"]["still_open"] > 0  # just sent: its window is still open

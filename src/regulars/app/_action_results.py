@@ -47,7 +47,8 @@ class TodayResult(Result):
     actions in the outbox wait for a person. ``planned`` is False when no plan was worked out
     for the latest run and the playbook file as it is now (the page says how to get one).
     ``queued``: how many of the plan's actions are in the outbox already; ``playbooks_on``: how
-    many playbooks the plan evaluated."""
+    many playbooks the plan evaluated; ``sent``: what went out in the last 24 hours (per playbook
+    and channel)."""
 
     run_id: str | None
     at: Any
@@ -57,6 +58,7 @@ class TodayResult(Result):
     actions: list[dict[str, Any]]
     queued: int = 0
     playbooks_on: int = 0
+    sent: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ and checked against the fields, segments and template variables of the latest ru
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,15 @@ def todays_actions(workspace_path: str | Path, *, top: int = 15) -> TodayResult:
     daily run or the demo) for the latest run and the playbook file as it is, less those already
     in the outbox; and how many actions wait for approval. Reads only: quick enough for a page."""
     from regulars.errors import InsufficientDataError
-    from regulars.store import customer_names, latest_plan, latest_run, open_workspace, outbox_counts, outbox_keys
+    from regulars.store import (
+        customer_names,
+        latest_plan,
+        latest_run,
+        open_workspace,
+        outbox_counts,
+        outbox_keys,
+        sent_since,
+    )
 
     workspace = open_workspace(workspace_path)
     path = workspace.path / PLAYBOOKS_FILE
@@ -88,16 +96,17 @@ def todays_actions(workspace_path: str | Path, *, top: int = 15) -> TodayResult:
             run_id = None
         kept = latest_plan(store, run_id) if run_id else None
         waiting = sum(c["actions"] for c in outbox_counts(store) if c["status"] == "needs approval")
+        sent = sent_since(store, datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=1))
         queued = outbox_keys(store) if kept is not None else set()
         if kept is None or kept["file_hash"] != current:
-            return TodayResult(run_id=run_id, at=None, planned=False, total=0, waiting=waiting, actions=[])
+            return TodayResult(run_id=run_id, at=None, planned=False, total=0, waiting=waiting, actions=[], sent=sent)
         todo = kept["actions"][~kept["actions"]["action_id"].isin(queued)]
         rows = todo.head(top).astype(object).where(todo.head(top).notna(), None).to_dict("records")
         names = customer_names(store, [r["customer_id"] for r in rows])
     for row in rows:
         row["name"] = names.get(row["customer_id"])
     return TodayResult(run_id=run_id, at=kept["at"], planned=True, total=len(todo), waiting=waiting, actions=rows,
-                       queued=len(kept["actions"]) - len(todo), playbooks_on=len(kept["counts"]))
+                       queued=len(kept["actions"]) - len(todo), playbooks_on=len(kept["counts"]), sent=sent)
 
 
 def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, enabled: bool | None = None,

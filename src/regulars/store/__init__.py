@@ -26,6 +26,7 @@ from regulars.store._outbox import (
     outbox_keys,
     queue_actions,
     retry_actions,
+    sent_since,
     unconfirmed_count,
 )
 from regulars.store._owner import claim_workspace, release_workspace, served_by
@@ -162,6 +163,7 @@ __all__ = [
     "segment_pins",
     "segment_rules",
     "segment_run",
+    "sent_since",
     "served_by",
     "start_job",
     "status",

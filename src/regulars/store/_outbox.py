@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "exclude_customer",
-           "due_actions", "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "outbox_keys", "queue_actions",
-           "retry_actions", "unconfirmed_count"]
+__all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "due_actions", "exclude_customer", "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "outbox_keys", "queue_actions", "retry_actions", "sent_since", "unconfirmed_count"]
 
 OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
                   "template", "subject", "body", "url", "owner", "due_on", "priority", "value", "cost", "why",
@@ -97,6 +95,12 @@ def unconfirmed_count(store: Store) -> int:
 def outbox_keys(store: Store) -> set[str]:
     """The idempotency key of every action ever queued (whatever became of it)."""
     return {r[0] for r in store.con.execute("SELECT action_id FROM outbox").fetchall()}
+
+
+def sent_since(store: Store, since: Any) -> list[dict[str, Any]]:
+    """Actions sent at or after ``since`` per playbook and channel, most first."""
+    return store.rows("SELECT playbook, channel, count(*) AS sent FROM outbox WHERE status = 'sent' AND sent_at >= ? "
+                      "GROUP BY ALL ORDER BY sent DESC, playbook, channel", [since])
 
 
 def outbox_counts(store: Store) -> list[dict[str, Any]]:
