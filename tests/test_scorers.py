@@ -80,6 +80,6 @@ def test_an_unknown_scorer_is_an_error_naming_the_known_ones(workspace):
 
 def test_the_wide_view_and_the_sorts_come_from_the_registry(toy):
     assert ("toy_lucky", "toy", "lucky", "DOUBLE") in wide_columns()
-    assert list(app.SCORE_SORTS) == ["churn", "conversion", "support", "clv", "engagement", "p_alive"]
+    assert list(app.SCORE_SORTS) == ["at_stake", "churn", "conversion", "support", "clv", "engagement", "p_alive"]
     with pytest.raises(SettingsError, match="built-in"):
         unregister("churn")

@@ -105,6 +105,8 @@ for _spec in (
         Measure("r_score", "r_score", "BIGINT"),
         Measure("f_score", "f_score", "BIGINT"),
         Measure("m_score", "m_score", "BIGINT"),
+        Measure("value_at_stake", "value_at_stake", unit="currency", words="most valuable at risk",
+                sort=("at_stake", False)),
         Measure("reasons", "lifecycle_reason", "VARCHAR")), words="segments"),
     ScorerSpec("recommend", "regulars.scores._recommend:RecommendScorer", (
         Measure("next_product", "next_product", "VARCHAR"),
@@ -164,7 +166,7 @@ def drift_columns() -> tuple[str, ...]:
 
 
 #: The order sorts are offered in (the risks first); sorts registered later follow.
-_SORT_ORDER = ("churn", "conversion", "support", "clv", "engagement", "p_alive")
+_SORT_ORDER = ("at_stake", "churn", "conversion", "support", "clv", "engagement", "p_alive")
 
 
 def sort_words() -> dict[str, str]:

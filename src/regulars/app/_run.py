@@ -126,6 +126,8 @@ _SHOWN = {"most_valuable": _VALUE, "most_likely_lapsed": _VALUE,
 
 def _lists(wide: pd.DataFrame, top: int) -> dict[str, list[str]]:
     """The few customers to look at first (their ids, by list), from whichever scores the run has."""
+    from regulars.segments import at_stake
+
     out: dict[str, list[str]] = {}
 
     def first(frame: pd.DataFrame, by: str | list[str]) -> list[str]:
@@ -142,7 +144,7 @@ def _lists(wide: pd.DataFrame, top: int) -> dict[str, list[str]]:
     risky = wide[wide["churn_probability"].notna()]
     if len(risky):
         # likely to leave soon: the value a departure would cost, not the long gone
-        stake = risky["churn_probability"] * risky["clv"].fillna(0)
+        stake = at_stake(risky["churn_probability"], risky["clv"].fillna(0))
         risky = risky[risky["orders"].fillna(2) > 1].assign(_stake=stake)
         out["churn_risk"] = first(risky, ["_stake", "churn_probability"])
     leads = wide[wide["conversion_probability"].notna()]

@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
+from regulars.segments import at_stake
 
 __all__ = ["KEPT_TOP", "first_of", "run_figures"]
 
@@ -25,7 +26,7 @@ def run_figures(scores: ir.Table, run_id: str, top: int = KEPT_TOP) -> dict[str,
     figures = rows(figures)[0]
     risky = s.filter((s.churn_probability >= 0.5) & (s.clv > 0))
     risky = risky.select("customer_id", "churn_probability", "clv", "churn_reasons",
-                         at_stake=risky.clv * risky.churn_probability)
+                         at_stake=at_stake(risky.churn_probability, risky.clv))
     figures["at_risk_valuable"] = rows(risky.order_by([ibis.desc("at_stake"), "customer_id"]).limit(top))
     # leads who have not bought: likely to by the conversion model, or hot by their points
     leads = s.filter(((s.conversion_probability >= 0.5) | (s.engagement_tier == "hot")) & (s.orders.fill_null(0) == 0))

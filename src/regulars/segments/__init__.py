@@ -11,6 +11,7 @@ __all__ = [
     "RFM_SEGMENTS",
     "SegmentScorer",
     "Segmentation",
+    "at_stake",
     "check_rule",
     "evaluate_rules",
     "field_kinds",
@@ -26,7 +27,7 @@ _HOMES = {
     "_clusters": ("Clusters",),
     "_lifecycle": ("LIFECYCLE_STAGES", "lifecycle_stages"),
     "_rfm": ("RFM_SEGMENTS", "quintile_scores", "rfm_segments"),
-    "_scorer": ("SegmentScorer", "check_rule", "evaluate_rules", "field_kinds", "rule_fields"),
+    "_scorer": ("SegmentScorer", "at_stake", "check_rule", "evaluate_rules", "field_kinds", "rule_fields"),
     "_assign": ("EXCLUSIVE", "Segmentation"),
     "_why": ("why_member",),
 }

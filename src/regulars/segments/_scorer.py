@@ -138,6 +138,24 @@ def member_lists(pairs: pd.DataFrame, index: pd.Index) -> Any:
                      "segments": pa.ListArray.from_arrays(pa.array(offsets), names)})
 
 
+def at_stake(chance: Any, value: Any) -> Any:
+    """What a customer leaving would cost: their chance of leaving x their predicted value. The
+    one definition, for arrays and for Ibis columns alike: "most valuable at risk" sorts by it."""
+    return chance * value
+
+
+def value_at_stake(scored: dict[str, pd.DataFrame], customers: pd.Series) -> np.ndarray:
+    """``at_stake`` of each of ``customers`` from this run's churn and lifetime value (NaN where
+    either is unknown)."""
+    def column(scorer: str, name: str) -> np.ndarray:
+        frame = scored.get(scorer)
+        if frame is None or name not in frame:
+            return np.full(len(customers), np.nan)
+        return frame.set_index("customer_id")[name].reindex(customers).to_numpy(dtype=float)
+
+    return at_stake(column("churn", "churn_probability"), column("clv", "clv"))
+
+
 class SegmentScorer:
     """RFM, lifecycle, behaviour, value and engagement tiers, interests, clusters and rules."""
 
@@ -183,6 +201,7 @@ class SegmentScorer:
                               ("description", pa.string())]), preserve_index=False)
         frame = seg.frame.drop(columns=["engagement_tier", "engagement_tier_relative"], errors="ignore")
         frame = frame.rename(columns={"lifecycle_reason": "reasons"}).rename_axis("customer_id").reset_index()
+        frame["value_at_stake"] = value_at_stake(ctx.scored, frame["customer_id"])
         card: dict[str, Any] = {"notes": seg.notes, "families": {f.family: len(f.names) for f in seg.families},
                                 "rules": dict(ctx.segment_rules), "pins": len(ctx.segment_pins),
                                 "interest_days": settings.interest_days, "clusters": seg.clusters}

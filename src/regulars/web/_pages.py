@@ -62,7 +62,7 @@ def _customer(request: Request, customer_id: str) -> HTMLResponse:
 PAGE_SIZE = 100
 
 
-def _customers(request: Request, sort: str = "churn", q: str = "", page_no: int = Query(1, alias="page", ge=1),
+def _customers(request: Request, sort: str = "at_stake", q: str = "", page_no: int = Query(1, alias="page", ge=1),
                segment: str = "") -> Response:
     from regulars import app
     from regulars.app import SCORE_SORTS, SORT_WORDS
@@ -73,7 +73,7 @@ def _customers(request: Request, sort: str = "churn", q: str = "", page_no: int 
         matches = app.find(workspace_of(request), q[:200])
         if len(matches) == 1:
             return RedirectResponse(f"/customers/{quote(matches[0]['customer_id'], safe='')}", status_code=303)
-    sort = sort if sort in SCORE_SORTS else "churn"
+    sort = sort if sort in SCORE_SORTS else "at_stake"
     segments = [s["segment"] for s in app.segments(workspace_of(request)).segments if s["size"]]
     segment = segment if segment in segments else ""
     found = app.scores(workspace_of(request), sort=sort, top=PAGE_SIZE, only_top=True,
@@ -82,14 +82,14 @@ def _customers(request: Request, sort: str = "churn", q: str = "", page_no: int 
                 matches=matches, segments=segments, segment=segment, page_no=page_no, page_size=PAGE_SIZE)
 
 
-def _customers_csv(request: Request, sort: str = "churn", segment: str = "") -> Response:
+def _customers_csv(request: Request, sort: str = "at_stake", segment: str = "") -> Response:
     """The customers list as it is sorted and filtered, every page of it, as a CSV file."""
     from regulars import app
     from regulars.app import SCORE_SORTS
     from regulars.exports import safe_csv_text
 
     session_of(request)
-    sort = sort if sort in SCORE_SORTS else "churn"
+    sort = sort if sort in SCORE_SORTS else "at_stake"
     found = app.scores(workspace_of(request), sort=sort, top=10_000_000, only_top=True, segment=segment[:200] or None)
     return Response(safe_csv_text(found.frame), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="customers.csv"'})
