@@ -28,3 +28,11 @@ def test_the_gap_since_the_last_order_is_said_once(demo_copy):
     rhythm = ("no order for", "their usual gap", "usually orders every", "gaps between orders vary")
     assert all(sum(part in text for part in rhythm) <= 1 for text in rows), [
         t for t in rows if sum(p in t for p in rhythm) > 1][:3]
+
+
+def test_the_customers_list_starts_with_the_most_valuable_at_risk(demo_copy):
+    app.run(demo_copy)
+    rows = app.scores(demo_copy, sort="at_stake", top=20, only_top=True).frame
+    stake = rows["churn_probability"] * rows["clv"]
+    assert rows["value_at_stake"].notna().all()
+    assert (abs(rows["value_at_stake"] - stake) < 1e-9).all() and rows["value_at_stake"].is_monotonic_decreasing

@@ -153,7 +153,7 @@ def value_at_stake(scored: dict[str, pd.DataFrame], customers: pd.Series) -> np.
             return np.full(len(customers), np.nan)
         return frame.set_index("customer_id")[name].reindex(customers).to_numpy(dtype=float)
 
-    return at_stake(column("churn", "churn_probability"), column("clv", "clv"))
+    return at_stake(column("churn", "probability"), column("clv", "clv"))
 
 
 class SegmentScorer:
