@@ -30,6 +30,8 @@ def shop(workspace, write):
     ("chen", ["c2", "c1"]),  # part of a name: both, by name
     ("lind", ["c3"]),
     ("nobody", []),
+    ("%%", []),  # taken literally: not "every name"
+    ("_e", []),
 ])
 def test_a_customer_is_found_by_id_email_phone_or_name(shop, text, who):
     assert [f["customer_id"] for f in app.find(shop, text)] == who

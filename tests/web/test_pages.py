@@ -261,6 +261,7 @@ def test_the_customers_list_pages_filters_by_segment_and_exports(shop):
     members = {r[0] for r in query(path, "SELECT customer_id FROM segment_members WHERE list_contains(segments, "
                                          "'Champions') AND run_id = (SELECT max(run_id) FROM runs)")}
     assert f"of {len(members):,}" in champions and set(ids(champions)) <= members
+    assert browser.get("/customers?segment=nope").status_code == 404  # said, not everyone shown instead
     exported = browser.get("/customers.csv?sort=clv&segment=Champions").text.splitlines()
     assert exported[0].startswith("customer_id,name") and len(exported) - 1 == len(members)
 

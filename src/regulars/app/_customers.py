@@ -7,7 +7,7 @@ from typing import Any
 
 from regulars.app._choices import SCORE_SORTS
 from regulars.app._results import CustomerResult, ScoresResult
-from regulars.errors import SettingsError
+from regulars.errors import NotFoundError, SettingsError
 from regulars.store import (
     customer_named,
     customer_names,
@@ -20,6 +20,7 @@ from regulars.store import (
     run_cards,
     run_customers,
     run_scores,
+    segment_names,
     top_scores,
 )
 
@@ -88,6 +89,8 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
             "clv_months": workspace.settings.clv.months}
     with workspace.store(read_only=True) as store:
         latest = latest_run(store)
+        if segment is not None and segment not in segment_names(store):
+            raise NotFoundError(f"no segment {segment!r}; `regulars segments DIR list` shows them")
         if only_top:
             import pandas as pd
 

@@ -22,6 +22,7 @@ def find_customers(store: Store, text: str, limit: int = 20) -> list[dict[str, A
         return []
     phone = normalise_phones([text], store.settings.ingest.phone_region).get(text) if any(
         ch.isdigit() for ch in text) else None
+    part = text.replace("%", "").replace("_", "")  # a name's part, taken literally
     return store.rows(
         """WITH hits AS (
                SELECT m.resolved_id, 0 AS how FROM customer_map m WHERE m.customer_id = $1
@@ -32,12 +33,12 @@ def find_customers(store: Store, text: str, limit: int = 20) -> list[dict[str, A
                UNION ALL SELECT m.resolved_id, 1 FROM customers c JOIN customer_map m USING (customer_id)
                          WHERE $2 IS NOT NULL AND c.phone_norm = $2
                UNION ALL SELECT m.resolved_id, 2 FROM customers c JOIN customer_map m USING (customer_id)
-                         WHERE length($1) >= 2 AND c.name ILIKE '%' || replace(replace($1, '%', ''), '_', '') || '%'),
+                         WHERE length($4) >= 2 AND contains(lower(c.name), lower($4))),
              best AS (SELECT resolved_id, min(how) AS how FROM hits GROUP BY 1)
            SELECT b.resolved_id AS customer_id, any_value(c.name) AS name, any_value(c.email) AS email
            FROM best b JOIN customer_map m ON m.resolved_id = b.resolved_id JOIN customers c USING (customer_id)
            GROUP BY b.resolved_id, b.how ORDER BY b.how, any_value(c.name), b.resolved_id LIMIT $3""",
-        [text, phone, int(limit)])
+        [text, phone, int(limit), part])
 
 
 def customer_named(store: Store, text: str) -> str:

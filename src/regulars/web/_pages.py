@@ -75,7 +75,7 @@ def _customers(request: Request, sort: str = "at_stake", q: str = "", page_no: i
             return RedirectResponse(f"/customers/{quote(matches[0]['customer_id'], safe='')}", status_code=303)
     sort = sort if sort in SCORE_SORTS else "at_stake"
     segments = [s["segment"] for s in app.segments(workspace_of(request)).segments if s["size"]]
-    segment = segment if segment in segments else ""
+    segment = segment[:200]  # an unknown one is answered with what to do (404)
     found = app.scores(workspace_of(request), sort=sort, top=PAGE_SIZE, only_top=True,
                        offset=(page_no - 1) * PAGE_SIZE, segment=segment or None).to_dict()
     return page(request, "customers.html", session, found=found, sort=sort, sorts=SORT_WORDS, q=q[:200],
