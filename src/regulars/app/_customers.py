@@ -91,6 +91,7 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
         latest = latest_run(store)
         if segment is not None and segment not in segment_names(store):
             raise NotFoundError(f"no segment {segment!r}; `regulars segments DIR list` shows them")
+        said["currency"] = next(iter(store.currencies()), None)
         if only_top:
             import pandas as pd
 

@@ -136,12 +136,14 @@ class ScoresResult(Result):
     #: the rows start after this many (a page of a long list), of this segment's members (None: everyone)
     offset: int = 0
     segment: str | None = None
+    #: the currency values are in (the one most sales are in; None when there are none)
+    currency: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"sort": self.sort, "run_id": self.run_id, "cutoff": self.cutoff,
                          "customers": len(self.frame) if self.customers is None else self.customers,
                          "horizons": self.horizons, "clv_months": self.clv_months, "offset": self.offset,
-                         "segment": self.segment, "rows": self.frame.head(self.top)})
+                         "segment": self.segment, "currency": self.currency, "rows": self.frame.head(self.top)})
 
 
 @dataclass(frozen=True)
