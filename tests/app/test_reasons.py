@@ -31,7 +31,6 @@ def test_the_gap_since_the_last_order_is_said_once(demo_copy):
 
 
 def test_the_customers_list_starts_with_the_most_valuable_at_risk(demo_copy):
-    app.run(demo_copy)
     rows = app.scores(demo_copy, sort="at_stake", top=20, only_top=True).frame
     stake = rows["churn_probability"] * rows["clv"]
     assert rows["value_at_stake"].notna().all()
