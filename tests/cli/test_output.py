@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import typer
@@ -154,3 +155,16 @@ def test_a_bug_is_one_line_and_exit_70_and_debug_shows_the_cause(tmp_path, monke
     assert "Traceback" not in plain.output and "a bug deep inside" not in plain.output
     debug = run("--debug", "status", shop)
     assert debug.exit_code == INTERNAL_ERROR and "Traceback" in debug.output and "a bug deep inside" in debug.output
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_narrow_terminals_keep_the_id_and_currency_columns(shop, width):
+    """Tables fit the terminal, and what names a row (a customer, a currency) is never cut."""
+    env = {"COLUMNS": str(width)}
+    status = CliRunner().invoke(cli, ["status", str(shop)], env=env)
+    scores = CliRunner().invoke(cli, ["scores", str(shop), "--top", "3"], env=env)
+    assert status.exit_code == 0 and scores.exit_code == 0
+    drawn = [line for text in (status.output, scores.output) for line in text.splitlines() if line[:1] in "┏┃│└┡"]
+    assert drawn and all(len(line) <= width for line in drawn)
+    assert "GBP" in status.output and "last 30" in status.output  # every column of the sales table
+    assert re.search(r"│ C\d{5}", scores.output) and "leaves" in scores.output  # the chance says its horizon

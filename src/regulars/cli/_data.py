@@ -141,8 +141,8 @@ def print_status(data: Any) -> None:
         columns = ["currency", "orders", "revenue", "of which anonymous", "last 30 days"]
         out.print(table("Sales (purchases; anonymous sales are those without a customer)", columns,
                         [[s["currency"] or "-", f"{s['orders']:,}", f"{s['revenue']:,.2f}",
-                          f"{s['anonymous_revenue']:,.2f} ({s['anonymous_orders']:,} orders)",
-                          f"{s['revenue_30d']:,.2f} ({s['orders_30d']:,} orders)"] for s in data.sales],
+                          f"{s['anonymous_revenue']:,.2f}\n{s['anonymous_orders']:,} orders",
+                          f"{s['revenue_30d']:,.2f}\n{s['orders_30d']:,} orders"] for s in data.sales],
                         right=columns[1:]))
     _print_batches(data.batches)
     q = data.quarantine

@@ -53,7 +53,8 @@ def table(title: str, columns: list[str], rows: list[list[Any]], *, right: tuple
     first column names the row (a customer, a segment): it keeps its width in a narrow terminal."""
     shown = Table(title=Text(title), title_justify="left")
     for i, name in enumerate(columns):
-        widest = max([len(str(r[i])) for r in rows if len(r) > i and r[i] is not None] or [1])
+        widest = max([len(line) for r in rows if len(r) > i and r[i] is not None
+                      for line in str(r[i]).splitlines() or [""]] or [1])  # a cell may hold lines
         # numbers never wrap (their header may); the first column names the row and keeps up to 14
         least = widest if name in right else min(14, widest) if i == 0 else None
         shown.add_column(Text(name), justify="right" if name in right else "left",
