@@ -63,7 +63,7 @@ def browser():
     options = Options()
     options.binary_location = _binary("chromium", "chromium-browser")
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1400"):
+                "--window-size=1366,900"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(_binary("chromedriver")), options=options)

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "due_actions", "exclude_customer", "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts", "outbox_keys", "queue_actions", "retry_actions", "sent_since", "unconfirmed_count"]
+__all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "due_actions",
+           "exclude_customer", "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts",
+           "outbox_keys", "queue_actions", "retry_actions", "sent_since", "unconfirmed_count"]
 
 OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
                   "template", "subject", "body", "url", "owner", "due_on", "priority", "value", "cost", "why",
