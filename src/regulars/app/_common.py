@@ -10,7 +10,7 @@ from regulars._time import cutoff_day
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import CONTRACTS
 
-__all__ = ["SHOP_CLOCK", "Step", "check_search", "default_cutoff", "parse_cutoff", "quiet"]
+__all__ = ["SHOP_CLOCK", "Step", "check_search", "default_cutoff", "parse_cutoff", "quiet", "with_names"]
 
 #: A progress callback: told what is happening now ("reading", "scoring churn", ...).
 Step = Callable[[str], None]
@@ -51,3 +51,11 @@ def default_cutoff(store: Any, tables: tuple[str, ...] = SHOP_CLOCK) -> date:
 def check_search(seconds: float | None) -> None:
     if seconds is not None and not 0 < seconds <= 3600:
         raise SettingsError(f"--search must be a number of seconds above 0 and at most 3600, got {seconds:g}")
+
+
+def with_names(store: Any, frame: Any, at: int = 1) -> Any:
+    """``frame`` with each customer's name beside their id (column ``at``; None where they have none)."""
+    from regulars.store import customer_names
+
+    frame.insert(at, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
+    return frame

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from regulars.app._choices import SCORE_SORTS
+from regulars.app._common import with_names
 from regulars.app._results import CustomerResult, ScoresResult
 from regulars.errors import NotFoundError, SettingsError
 from regulars.store import (
     customer_named,
-    customer_names,
     customer_timeline,
     customer_view,
     find_customers,
@@ -100,13 +100,12 @@ def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only
                 columns="run_id", errors="ignore")  # a run that scored nobody (a till) has no rows
             frame["cutoff"] = latest["cutoff"]
             if len(frame):
-                frame.insert(1, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
+                with_names(store, frame)
             return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), frame=frame,
                                 top=top, customers=int(run_customers(store, latest["run_id"], segment) if segment
                                                        else run_cards(store, latest["run_id"])["customers"] or 0),
                                 offset=offset, segment=segment, **said)
-        frame = run_scores(store, latest["run_id"])
-        frame.insert(1, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
+        frame = with_names(store, run_scores(store, latest["run_id"]))
     frame["cutoff"] = latest["cutoff"]
     frame = frame.sort_values([column, "customer_id"], ascending=[ascending, True], na_position="last")
     return ScoresResult(sort=sort, run_id=latest["run_id"], cutoff=str(latest["cutoff"]),

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from regulars.app._action_results import DecisionResult, DeliveryResult, OutboxResult, QueueResult
+from regulars.app._common import with_names
 from regulars.app._plan import action_key, plan_of
 from regulars.app._playbook_file import read_playbooks
 from regulars.errors import SettingsError
 from regulars.store import (
     OUTBOX_COLUMNS,
-    customer_names,
     decide_actions,
     exclude_customer,
     open_workspace,
@@ -77,7 +77,7 @@ def approvals(workspace_path: str | Path) -> OutboxResult:
     with workspace.store(read_only=True) as store:
         waiting = _shown(outbox_actions(store, ("needs approval",)))
         counts = outbox_counts(store)
-        waiting.insert(2, "name", waiting["customer_id"].map(customer_names(store, waiting["customer_id"].tolist())))
+        with_names(store, waiting, at=2)
     return OutboxResult(counts=counts, actions=waiting)
 
 
