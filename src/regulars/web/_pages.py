@@ -314,7 +314,7 @@ def mount_dashboard(api: FastAPI) -> None:
 
         session = form_checked(request, token, "analyse")
         made = app.define_segment(workspace_of(request), name, rule, by=f"dashboard:{session.caller.name}")
-        said = f"{made.name}: {made.size:,} customers now; they are its members now, and every run records it again"
+        said = f"{made.name}: {made.size:,} customers are its members now; every run records it again"
         return RedirectResponse(f"/segments?message={quote(said)}", status_code=303)
 
     api.add_api_route("/playbooks/edit", _edit, methods=["POST"], include_in_schema=False)
