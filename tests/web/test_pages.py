@@ -235,6 +235,12 @@ def test_a_playbook_s_approvals_are_decided_together_and_only_they_move(shop):
     browser = signed_in(path)
     page = browser.get("/playbooks").text
     assert f'id="group-{group}"' in page and f"Approve all {len(mine):,}" in page
+    sizes = waiting.groupby("playbook").size()
+    assert page.count('<tr id="action-') == sum(min(n, 20) for n in sizes)  # the first 20 of each group
+    big = sizes.idxmax()
+    assert sizes[big] > 20 and f"Show all {sizes[big]:,}" in page
+    assert browser.get(f"/playbooks?all={big}").text.count('<tr id="action-') == sum(
+        n if name == big else min(n, 20) for name, n in sizes.items())
     stale = browser.post("/playbooks/decide-group", data={"token": form_token(page), "playbook": group,
                                                           "decision": "approve", "expected": len(mine) + 1})
     assert stale.status_code == 422 and "look at them again" in stale.text
