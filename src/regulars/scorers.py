@@ -18,8 +18,8 @@ from typing import Any
 
 from regulars.errors import SettingsError
 
-__all__ = ["DEFAULT_ORDER", "Measure", "ScorerSpec", "drift_columns", "make_scorer", "register", "registered",
-           "probability_columns", "scorer_names", "sort_words", "sorts", "unregister", "wide_columns"]
+__all__ = ["DEFAULT_ORDER", "Measure", "ScorerSpec", "column_words", "drift_columns", "make_scorer", "register",
+           "registered", "probability_columns", "scorer_names", "sort_words", "sorts", "unregister", "wide_columns"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,11 @@ def probability_columns() -> frozenset[str]:
 def drift_columns() -> tuple[str, ...]:
     """The wide columns whose spread is compared between runs."""
     return tuple(m.column for spec in _REGISTRY.values() for m in spec.measures if m.drift)
+
+
+def column_words() -> dict[str, str]:
+    """Each wide column in words for people (its measure's words, else its name)."""
+    return {m.column: m.words or m.name.replace("_", " ") for spec in _REGISTRY.values() for m in spec.measures}
 
 
 #: The order sorts are offered in (the risks first); sorts registered later follow.

@@ -155,6 +155,7 @@ def test_the_no_code_prediction_learns_a_recorded_column_and_exports_the_scores(
     result = browser.post("/models/predict", data={"token": form_token(page), "label": "churned=yes"})
     assert result.status_code == 200 and "Left out as recorded after the outcome" in result.text
     assert "closed_reason" in result.text  # filled in only for those who left: it gives the answer away
+    assert "(answers)" in result.text and re.search(r'<a href="/customers/C\d+">[A-Z][a-z]+ [A-Z]', result.text)
     export = re.search(r'href="(/models/predictions/[^"]+\.csv)"', result.text).group(1)
     rows = browser.get(export).text.splitlines()
     profiles = query(path, "SELECT count(*) FROM customers WHERE NOT coalesce(is_stub, false)")[0][0]
@@ -166,7 +167,18 @@ def test_the_models_page_shows_drift_and_runs_a_backtest(shop):
     app.run(path, cutoff="2024-11-15")  # a second run: its scores against the first one's
     browser = signed_in(path)
     page = browser.get("/models").text
-    assert "Drift" in page and "stability index" in page and "churn_probability" in page
+    assert "Drift" in page and "stability index" in page and "chance of leaving" in page
+    assert "_probability" not in page and "days_since" not in page  # measures and features in words
+    # each card says which of the models compared answers, and its charts are that model's
+    cards = app.models(path).models
+    assert "churn" in cards
+    for name in {"churn", "conversion", "support"} & set(cards):
+        chosen, card = cards[name]["chosen"], cards[name]
+        assert f"<strong>{chosen['words']}" in page
+        answered = {"trees": "model", "logistic": "baseline_logistic"}.get(chosen["candidate"])
+        if answered:
+            assert round(card["metrics"][answered]["auc"], 4) == chosen["auc"]
+            assert card["calibration_table"] and card["deciles"]
     result = browser.post("/models/backtest", data={"token": form_token(page), "model": "churn",
                                                     "cutoff": "2024-09-01", "horizon": "90"})
     assert result.status_code == 200 and "Trained on" in result.text and "<svg" in result.text
@@ -298,3 +310,17 @@ def test_a_template_is_previewed_for_a_chosen_customer_with_the_fields_it_may_us
     assert f"as {name} would read it" in shown and "{{ name }}" in shown and "{{ clv }}" in shown
     assert name in shown.split("What a template may use")[1]  # the field's value is this customer's
     assert browser.get("/playbooks/preview?template=nope").status_code == 422
+
+
+def test_a_segment_lists_its_members_by_name_and_exports_them_all(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    page = browser.get("/segments/Champions").text
+    size = int(query(path, "SELECT count(*) FROM segment_members WHERE list_contains(segments, 'Champions') "
+                           "AND run_id = (SELECT max(run_id) FROM runs)")[0][0])
+    assert re.search(r'<a href="/customers/C\d+">[A-Z][a-z]+ [A-Z]', page) and f"export all {size:,} as CSV" in page
+    exported = browser.get("/segments.csv?name=Champions")
+    rows = exported.text.splitlines()
+    assert 'filename="Champions.csv"' in exported.headers["content-disposition"]
+    assert rows[0].startswith("customer_id,name") and len(rows) - 1 == size
+    assert browser.get("/segments.csv?name=nope").status_code == 404

@@ -10,7 +10,7 @@ from regulars._time import cutoff_day
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import CONTRACTS
 
-__all__ = ["SHOP_CLOCK", "Step", "check_search", "default_cutoff", "parse_cutoff", "quiet", "with_names"]
+__all__ = ["SHOP_CLOCK", "Step", "check_search", "default_cutoff", "in_words", "parse_cutoff", "quiet", "with_names"]
 
 #: A progress callback: told what is happening now ("reading", "scoring churn", ...).
 Step = Callable[[str], None]
@@ -59,3 +59,12 @@ def with_names(store: Any, frame: Any, at: int = 1) -> Any:
 
     frame.insert(at, "name", frame["customer_id"].map(customer_names(store, frame["customer_id"].tolist())))
     return frame
+
+
+def in_words(card: dict[str, Any]) -> dict[str, Any]:
+    """A model card with what weighs most in words ("orders in the last 90 days"), for people."""
+    from regulars.features import label_of
+
+    if not isinstance(card, dict) or not card.get("top_features"):
+        return card
+    return {**card, "weighs_most": [label_of(name) for name in card["top_features"]]}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from regulars.app._common import in_words
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError
 from regulars.store import (
@@ -84,7 +85,7 @@ class ModelsResult(Result):
 def models(workspace_path: str | Path) -> ModelsResult:
     """The model cards of the latest run, and how its scores moved since the run before."""
     from regulars.metrics import score_drift
-    from regulars.scorers import drift_columns
+    from regulars.scorers import column_words, drift_columns
 
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
@@ -93,5 +94,8 @@ def models(workspace_path: str | Path) -> ModelsResult:
         before = previous_run(store, run["run_id"])
         drift = (score_drift(stored_tables(store, "scores")["scores"], run["run_id"], before["run_id"],
                              tuple(drift_columns())) if before else [])
+    found["models"] = {name: in_words(card) for name, card in found["models"].items()}
+    words = column_words()
+    drift = [{**d, "what": words.get(d["score"], d["score"])} for d in drift]
     return ModelsResult(run_id=run["run_id"], **found, drift=drift,
                         drift_since=str(before["cutoff"]) if before else None)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from regulars.app._common import check_search
+from regulars.app._common import check_search, in_words, with_names
 from regulars.app._results import PredictResult
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.store import customer_profiles, label_columns, open_workspace, prediction_rows, write_predictions
@@ -33,9 +33,9 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
                                        allow=allow, score_all=score_all, search_seconds=search_seconds, seed=seed)
         with store.transaction():
             run_id = write_predictions(store, target, learned.card, learned.scored)
-    top = learned.scored.sort_values("probability", ascending=False).head(10).to_dict("records")
+        top = with_names(store, learned.scored.sort_values("probability", ascending=False).head(10)).to_dict("records")
     return PredictResult(run_id=run_id, target=target, positive=learned.positive, rows_known=learned.rows_known,
-                         rows_scored=len(learned.scored), holdout=holdout, card=learned.card, top=top)
+                         rows_scored=len(learned.scored), holdout=holdout, card=in_words(learned.card), top=top)
 
 
 def label_choices(workspace_path: str | Path) -> list[dict[str, Any]]:

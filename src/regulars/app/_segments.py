@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from regulars.app._common import with_names
 from regulars.app._fields import latest_fields
 from regulars.app._results import (
     CustomerSegmentsResult,
@@ -65,7 +66,7 @@ def segment(workspace_path: str | Path, name: str, *, top: int = 20) -> SegmentR
     workspace = open_workspace(workspace_path)
     with workspace.store(read_only=True) as store:
         latest = segment_run(store)
-        members = segment_members(store, latest["run_id"], name)
+        members = with_names(store, segment_members(store, latest["run_id"], name))
         info = run_segments(store, latest["run_id"]).get(name) or {"family": "", "size": 0,
                                                                    "description": "not in the latest run"}
     return SegmentResult(name=name, run_id=latest["run_id"], cutoff=str(latest["cutoff"]), family=info["family"],

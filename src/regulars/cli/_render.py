@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -48,10 +48,15 @@ def warn(text: str) -> None:
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]], *, right: tuple[str, ...] = (),
-          fold: tuple[str, ...] = ()) -> Table:
+          fold: tuple[str, ...] = ()) -> Group:
     """A table whose every cell is plain text; ``right`` columns are right-aligned (numbers). The
-    first column names the row (a customer, a segment): it keeps its width in a narrow terminal."""
-    shown = Table(title=Text(title), title_justify="left")
+    first column names the row (a customer, a segment): it keeps its width in a narrow terminal.
+    A column with nothing in any row (a measure this shop's data cannot give) is left out. The
+    title is a line of its own, as wide as the terminal (a table wraps its title to its width)."""
+    empty = [i for i in range(1, len(columns)) if rows and all(len(r) <= i or r[i] in (None, "") for r in rows)]
+    columns = [c for i, c in enumerate(columns) if i not in empty]
+    rows = [[c for i, c in enumerate(r) if i not in empty] for r in rows]
+    shown = Table()
     for i, name in enumerate(columns):
         widest = max([len(line) for r in rows if len(r) > i and r[i] is not None
                       for line in str(r[i]).splitlines() or [""]] or [1])  # a cell may hold lines
@@ -61,7 +66,7 @@ def table(title: str, columns: list[str], rows: list[list[Any]], *, right: tuple
                          overflow="fold" if name in fold else "ellipsis", min_width=least)
     for row in rows:
         shown.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
-    return shown
+    return Group(Text(title, style="italic"), shown)
 
 
 def known(value: Any) -> bool:

@@ -16,7 +16,7 @@ from regulars.features._purchases import (
     shop_purchases,
     stored_sales_sql,
 )
-from regulars.features._registry import FEATURES, Feature, phrase
+from regulars.features._registry import FEATURES, Feature, label_of, phrase
 from regulars.features._transactions import (
     TIME_UNITS,
     summary_frame,
@@ -35,6 +35,7 @@ __all__ = [
     "completed",
     "customer_features",
     "known_orders",
+    "label_of",
     "merchandise",
     "one_in",
     "phrase",

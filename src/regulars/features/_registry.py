@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["FEATURES", "Feature", "phrase"]
+__all__ = ["FEATURES", "Feature", "label_of", "phrase"]
 
 Kind = Literal["count", "amount", "days", "ratio", "score", "category", "flag"]
 Say = Callable[[float, Mapping[str, Any]], str]
@@ -72,12 +72,12 @@ _DECLARED = (
     _count("orders_total", lambda v, row: f"{_n(v, 'order')} in all"),
     _count("orders_30d", lambda v, row: f"{_n(v, 'order')} in the last 30 days"),
     _count("orders_90d", lambda v, row: f"{_n(v, 'order')} in the last 90 days"),
-    _count("orders_prev_90d", lambda v, row: f"{_n(v, 'order')} in the 90 days before that"),
+    _count("orders_prev_90d", lambda v, row: f"{_n(v, 'order')} in the 90 days before the last 90"),
     _count("order_trend_90d", lambda v, row: "ordering more than the 90 days before" if v > 0
            else "ordering less than the 90 days before" if v < 0 else "ordering as often as the 90 days before"),
     Feature("spend_total", "amount", lambda v, row: f"spent {v:,.0f} in all", fill=0),
     Feature("spend_90d", "amount", lambda v, row: f"spent {v:,.0f} in the last 90 days", fill=0),
-    Feature("spend_prev_90d", "amount", lambda v, row: f"spent {v:,.0f} in the 90 days before that", fill=0),
+    Feature("spend_prev_90d", "amount", lambda v, row: f"spent {v:,.0f} in the 90 days before the last 90", fill=0),
     Feature("avg_order_value", "amount", lambda v, row: f"average order {v:,.0f}", missing=NO_ORDERS),
     _count("refunds_total", lambda v, row: "no refunds" if v == 0 else _n(v, "refund")),
     Feature("refund_amount", "amount", lambda v, row: "no refunds" if v == 0 else f"refunds worth {v:,.0f}", fill=0),
@@ -99,7 +99,7 @@ _DECLARED = (
     _count("events_90d", lambda v, row: f"{_n(v, 'web or email action')} in the last 90 days"),
     _count("events_30d", lambda v, row: f"{_n(v, 'web or email action')} in the last 30 days"),
     _count("web_visits_30d", lambda v, row: f"{_n(v, 'visit')} in the last 30 days"),
-    _count("web_visits_prev_30d", lambda v, row: f"{_n(v, 'visit')} in the 30 days before that"),
+    _count("web_visits_prev_30d", lambda v, row: f"{_n(v, 'visit')} in the 30 days before the last 30"),
     _count("pricing_views_30d", _times("viewed pricing", "did not view pricing", "30 days")),
     _count("demo_requests_30d", _times("asked for a demo", "no demo request", "30 days")),
     _count("contact_forms_30d", _times("sent the contact form", "no contact form", "30 days")),
@@ -150,3 +150,16 @@ def phrase(name: str, value: Any, row: Mapping[str, Any]) -> str | None:
     if not _known(value):
         return spec.missing
     return spec.say(float(value), row) if spec.say else None
+
+
+_PERIODS = (("_prev_90d", " in the 90 days before the last 90"), ("_prev_30d", " in the 30 days before the last 30"),
+            ("_90d", " in the last 90 days"), ("_30d", " in the last 30 days"))
+
+
+def label_of(name: str) -> str:
+    """A feature's (or a business's own column's) name in words: "orders_90d" reads "orders in
+    the last 90 days", "Account_Status" "Account Status"."""
+    for suffix, words in _PERIODS:
+        if name.endswith(suffix):
+            return name[: -len(suffix)].replace("_", " ") + words
+    return str(name).replace("_", " ")

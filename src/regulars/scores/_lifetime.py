@@ -29,14 +29,15 @@ def _explain(scores: pd.DataFrame, currency: str, months: int, model: str = "BG/
     alive = ((scores["p_alive"].fillna(0) * 100).round().astype(int).astype(str) + "% likely still a customer; ")
     alive = alive.where(known, "")
     value = scores["clv"].fillna(0).round().astype(int).map(lambda v: f"{currency}{v:,}")
-    repeat = (orders.astype(str) + " orders, the last " + since.astype(str) + " days ago (usually every "
+    when = since.map(lambda d: "today" if d < 1 else "yesterday" if d == 1 else f"{d} days ago")
+    repeat = (orders.astype(str) + " orders, the last " + when + " (usually every "
               + gap.astype(str) + " days): " + alive + "worth about "
               + value + f" over the next {months} months")
     expected = ("expected " + scores["expected_orders_90d"].round(1).astype(str)
                 + f" orders in the next {HORIZON_DAYS} days")
     # BG/NBD cannot see a one-time buyer leave (they drop out only after a repeat purchase)
     once_alive = alive if model != "BG/NBD" else alive.str.slice(0, 0)
-    once = ("1 order so far, " + since.astype(str) + " days ago: " + once_alive
+    once = ("1 order so far, " + when + ": " + once_alive
             + ("" if model != "BG/NBD" else "whether they will return cannot be told from one order yet; ")
             + expected)
     return repeat.where(orders > 1, once)

@@ -26,8 +26,10 @@ from regulars.features import FeatureFrames
 from regulars.models.propensity import (
     BASELINES,
     CANDIDATES,
+    OUTCOMES,
     NoBetterThanChance,
     PropensityModel,
+    answered_by,
     choose_model,
     labelled_features,
     model_card,
@@ -115,8 +117,9 @@ def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: 
         model = PropensityModel(predictor=chosen["candidate"]).fit(X[keep], y)
     card = model_card(model, target=label, metrics=metrics, evaluated_on=evaluated_on,
                       data_window={"features_as_of": str(start), "outcomes_between": f"{start} and {cutoff}"})
-    card["horizon_days"] = horizon_days
-    card["chosen"] = chosen
+    card = answered_by({**card, "horizon_days": horizon_days}, metrics, chosen)
+    if chosen["candidate"] == "rule":
+        card["model"] = f"the simple rule: {BASELINES[label][1]}"
     return model, card
 
 
@@ -156,7 +159,7 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)
     X = now.reindex(columns=model.feature_names_in_)
     p = model.predict_positive(X) if len(X) else np.zeros(0)
-    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": p, f"{label}_reasons": model.reason_text(X, p=p)})
+    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": p, f"{label}_reasons": model.reason_text(X, p=p, outcome=OUTCOMES.get(label))})
     return out, card
 
 

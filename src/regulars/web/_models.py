@@ -23,7 +23,7 @@ def _models(request: Request) -> HTMLResponse:
     found = app.models(workspace_of(request)).to_dict()
     charts = {}
     for name, card in found["models"].items():
-        if "calibration_table" not in card:
+        if not card.get("calibration_table"):
             continue
         bands = card["calibration_table"]
         deciles = card.get("deciles") or []

@@ -4,6 +4,7 @@ as in the API. The Models page and the import page have modules of their own."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -218,6 +219,18 @@ def _segment(request: Request, name: str) -> HTMLResponse:
     return page(request, "segment.html", session, s=found, chart=chart, history=history)
 
 
+def _segment_csv(request: Request, name: str) -> Response:
+    """Every member of a segment, with their headline scores, as a CSV file."""
+    from regulars import app
+    from regulars.exports import safe_csv_text
+
+    session_of(request)
+    found = app.segment(workspace_of(request), name)
+    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "segment"
+    return Response(safe_csv_text(found.members), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
 def _check_rule(request: Request, rule: str = "") -> dict[str, Any]:
     """The rule editor's live check: the count it would hold now, or what is wrong."""
     from regulars import app
@@ -305,6 +318,7 @@ def mount_dashboard(api: FastAPI) -> None:
     api.add_api_route("/data/quarantine.csv", _quarantine_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/segments", _segments, methods=["GET"], include_in_schema=False)
     api.add_api_route("/segments/check", _check_rule, methods=["GET"], include_in_schema=False)
+    api.add_api_route("/segments.csv", _segment_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/segments/{name}", _segment, methods=["GET"], include_in_schema=False)
 
     @api.post("/segments/define", include_in_schema=False)

@@ -8,7 +8,7 @@ import pytest
 
 from regulars.errors import InsufficientDataError, ModelFileError
 from regulars.models.clv import NotFittedError
-from regulars.models.propensity import PropensityModel, evaluate, leakage_flags
+from regulars.models.propensity import OUTCOMES, Outcome, PropensityModel, evaluate, leakage_flags
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,36 @@ def test_reasons_point_the_way_the_score_does(data):
                                                + "; ".join(r) for a, g, r in zip(above[:2], agree[:2], reasons[:2], strict=True)]
     assert model.predict_proba(head).shape == (300, 2) and list(model.classes_) == [0, 1]
     np.testing.assert_allclose(model.predict_proba(head).sum(axis=1), 1)
+
+
+def test_a_feature_that_is_no_cause_is_said_as_the_pattern_it_is(data):
+    """Of an outcome, the features an owner reads as its causes raise or lower the chance; the
+    others are said as what the model saw ("customers like this ... more often"), the same way
+    round as their effect, and the text's direction is unchanged."""
+    X, y = data
+    model = PropensityModel().fit(X, y)
+    head = X.head(300)
+    plain = model.reasons(head)
+    said = model.reasons(head, outcome=Outcome("write to support", frozenset({"recency"})))
+    patterns = 0
+    for before, after in zip(plain, said, strict=True):
+        for a, b in zip(before, after, strict=True):
+            if "recency" in a:
+                assert a == b
+            else:
+                patterns += 1
+                way = "more" if a.endswith("(raises the chance)") else "less"
+                assert b == a.rsplit(" (", 1)[0] + f" (customers like this write to support {way} often)"
+    assert patterns > 100
+    assert [t.split(":")[0] for t in model.reason_text(head, outcome=OUTCOMES["support"])] == [
+        t.split(":")[0] for t in model.reason_text(head)]
+
+
+def test_each_label_reads_its_own_causes_as_causes():
+    """Spend is no cause of a support ticket, tickets are; the gap since the last order moves churn."""
+    assert "spend_total" not in OUTCOMES["support"].direct and "tickets_90d" in OUTCOMES["support"].direct
+    assert "days_since_last_order" in OUTCOMES["churn"].direct
+    assert OUTCOMES["support"].effect("spend_total", True) == " (customers like this write to support more often)"
 
 
 def test_unseen_categories_and_persistence(data, tmp_path):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.features import attribute_frame
-from regulars.models.propensity._card import model_card
+from regulars.models.propensity._card import answered_by, model_card
 from regulars.models.propensity._choose import choose_model
 from regulars.models.propensity._evaluate import evaluate
 from regulars.models.propensity._leakage import leakage_flags
@@ -82,6 +82,7 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
     metrics = {"model": evaluate(test_y, model.predict_positive(test_X)),
                "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X))}
     chosen = choose_model(metrics, ("model", "baseline_logistic"))
+    model.set_params(predictor=chosen["candidate"])  # the model that ranked best answers
     # the records the outcome applies to: those with something known besides it (not a record
     # made only because an order named the customer)
     applies = X.notna().any(axis=1).to_numpy()
@@ -95,7 +96,7 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
         model, target=f"{target} = {wanted}", metrics=metrics, leakage_flags=flags, excluded=exclude,
         data_window={"customers_with_known_value": int(known.sum()), "holdout_share": holdout, "seed": seed},
         evaluated_on=f"a stratified {holdout:.0%} holdout ({len(test_y):,} customers) kept out of training")
-    card["chosen"] = chosen
+    card = answered_by(card, metrics, chosen)
     if not chosen["beats_chance"]:
         low, high = chosen["auc_interval"]
         card["no_better_than_chance"] = (

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from regulars.models.propensity._choose import ANSWERS, CANDIDATES
 from regulars.models.propensity._model import FORMAT_VERSION, PropensityModel
 
-__all__ = ["model_card", "summary_metrics"]
+__all__ = ["answered_by", "model_card", "summary_metrics"]
 
 
 def summary_metrics(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -54,3 +55,16 @@ def model_card(model: PropensityModel, *, target: str, data_window: dict[str, An
         card["metrics"] = None
         card["evaluated_on"] = evaluated_on or "not evaluated"
     return card
+
+
+def answered_by(card: dict[str, Any], metrics: dict[str, dict[str, Any]], chosen: dict[str, Any]) -> dict[str, Any]:
+    """``card`` with the model that answers (``choose_model``'s choice) and its charts: the
+    calibration and deciles are that model's on the holdout (the simple rule ranks customers,
+    so it has none), and every candidate's figures are listed for comparison."""
+    answers = metrics[ANSWERS[chosen["candidate"]]]
+    compared = [{"model": words + (f": {metrics[key]['rule']}" if metrics[key].get("rule") else ""),
+                 "answers": kind == chosen["candidate"],
+                 **{k: metrics[key].get(k) for k in ("auc", "pr_auc", "brier", "calibration_error")}}
+                for key, (kind, words) in CANDIDATES.items() if key in metrics]
+    return {**card, "chosen": chosen, "candidates": compared, "calibration_table": answers.get("calibration", []),
+            "deciles": answers.get("deciles", [])}

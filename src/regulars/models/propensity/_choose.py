@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["CANDIDATES", "auc_interval", "choose_model"]
+__all__ = ["ANSWERS", "CANDIDATES", "auc_interval", "choose_model"]
 
 #: The holdout's metric names of each candidate, and its words.
 CANDIDATES = {"model": ("trees", "LightGBM"), "baseline_logistic": ("logistic", "logistic regression"),
               "baseline_rule": ("rule", "the simple rule")}
+#: The holdout's metric name of each kind of model that may answer.
+ANSWERS = {kind: key for key, (kind, _) in CANDIDATES.items()}
 #: A simpler candidate within this much AUC of a more complex one is preferred.
 SIMPLER_WITHIN = 0.005
 

@@ -20,6 +20,7 @@ from regulars.features import FEATURES, phrase
 from regulars.models.propensity._baseline import LinearBaseline
 from regulars.models.propensity._calibration import Isotonic, Platt, calibrator_from_state
 from regulars.models.propensity._explain import TreeExplainer
+from regulars.models.propensity._outcome import LOWERS, RAISES, Outcome
 
 __all__ = ["FORMAT_VERSION", "NoBetterThanChance", "PropensityModel"]
 
@@ -220,8 +221,11 @@ class PropensityModel(BaseEstimator):
         self._check()
         return self.baseline_.predict(self._prepare(X))
 
-    def reasons(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None) -> list[list[str]]:
-        """Up to ``top`` reasons per row, in words, each saying whether it raises or lowers the chance.
+    def reasons(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None,
+                outcome: Outcome | None = None) -> list[list[str]]:
+        """Up to ``top`` reasons per row, in words, each saying whether it raises or lowers the chance
+        (or, for a feature ``outcome`` does not read as a cause, the pattern: "customers like
+        this write to support more often").
 
         A chance above the shop's average (``positive_rate_``) is explained by what raises it most;
         one below by what lowers it most, so a loyal customer's low risk reads as what keeps it
@@ -229,6 +233,12 @@ class PropensityModel(BaseEstimator):
         other. Features that say one thing together (a ``family``: the gap since the last order,
         the usual gap, their ratio) give one reason. ``p``: the chances shown, when known.
         """
+        words, _ = self._reasons(X, top, p, outcome)
+        return words
+
+    def _reasons(self, X: pd.DataFrame, top: int, p: np.ndarray | None, outcome: Outcome | None
+                 ) -> tuple[list[list[str]], np.ndarray]:
+        """The reasons in words, and whether each raises the chance (rows x reasons)."""
         self._check()
         prepared = self._prepare(X)
         if self.predictor == "logistic":  # the reasons of the model that answers
@@ -239,19 +249,24 @@ class PropensityModel(BaseEstimator):
                 explainer = self._explainer = TreeExplainer(self.booster_)
             contrib = explainer.contributions(prepared)
         p = self.predict_positive(X) if p is None else np.asarray(p)
-        n = len(prepared)
         direction = np.where(p >= self.positive_rate_, 1.0, -1.0)[:, None]
         chosen = _one_per_family(np.argsort(-contrib * direction, axis=1, kind="stable"), self.feature_names_in_, top)
-        k = chosen.shape[1]
-        effect = np.where(np.take_along_axis(contrib, chosen, axis=1) > 0, " (raises the chance)",
-                          " (lowers the chance)").astype(object)
-        words = np.empty((n, k), dtype=object)
+        raises = np.take_along_axis(contrib, chosen, axis=1) > 0
+        words = np.empty(chosen.shape, dtype=object)
         for j in np.unique(chosen):
+            name = self.feature_names_in_[j]
             rows, slots = np.nonzero(chosen == j)
-            words[rows, slots] = self._feature_words(self.feature_names_in_[j], prepared, rows)
-        return (words + effect).tolist()
+            said = self._feature_words(name, prepared, rows)
+            up = raises[rows, slots]
+            if outcome is None:
+                words[rows, slots] = said + np.where(up, RAISES, LOWERS).astype(object)
+            else:
+                words[rows, slots] = said + np.array([outcome.effect(name, True), outcome.effect(name, False)],
+                                                     dtype=object)[(~up).astype(int)]
+        return words.tolist(), raises
 
-    def reason_text(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None) -> list[str]:
+    def reason_text(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None,
+                    outcome: Outcome | None = None) -> list[str]:
         """One string per row (what scores store): where the chance stands against the shop's
         average (above, below, or close to it when no factor moves it the way it went), then
         ``reasons`` joined with "; "."""
@@ -259,11 +274,13 @@ class PropensityModel(BaseEstimator):
             return []
         p = self.predict_positive(X) if p is None else np.asarray(p)
         average = f"the shop's average of {self.positive_rate_:.0%}"
+        words, raises = self._reasons(X, top, p, outcome)
         out = []
-        for chance, said in zip(p, self.reasons(X, top, p), strict=True):
+        for chance, said, first_raises in zip(p, words, raises[:, 0] if raises.shape[1] else [None] * len(p),
+                                              strict=True):
             up = chance >= self.positive_rate_
             # no factor moves it the way it went (the calibration's doing, near the average): say so
-            agrees = bool(said) and said[0].endswith(" (raises the chance)") == up
+            agrees = first_raises is not None and bool(first_raises) == up
             out.append(f"{('above' if up else 'below') if agrees else 'close to'} {average}: " + "; ".join(said))
         return out
 
