@@ -253,6 +253,8 @@ def test_a_playbook_s_approvals_are_decided_together_and_only_they_move(shop):
     assert sizes[big] > 20 and f"Show all {sizes[big]:,}" in page
     assert browser.get(f"/playbooks?all={big}").text.count('<tr id="action-') == sum(
         n if name == big else min(n, 20) for name, n in sizes.items())
+    exported = browser.get("/playbooks/approvals.csv").text.splitlines()
+    assert len(exported) - 1 == len(waiting) and "name" in exported[0].split(",")
     stale = browser.post("/playbooks/decide-group", data={"token": form_token(page), "playbook": group,
                                                           "decision": "approve", "expected": len(mine) + 1})
     assert stale.status_code == 422 and "look at them again" in stale.text
@@ -279,7 +281,8 @@ def test_the_customers_list_pages_filters_by_segment_and_exports(shop):
     members = {r[0] for r in query(path, "SELECT customer_id FROM segment_members WHERE list_contains(segments, "
                                          "'Champions') AND run_id = (SELECT max(run_id) FROM runs)")}
     assert f"of {len(members):,}" in champions and set(ids(champions)) <= members
-    assert browser.get("/customers?segment=nope").status_code == 404  # said, not everyone shown instead
+    missing = browser.get("/customers?segment=nope")  # said, not everyone shown instead
+    assert missing.status_code == 404 and "no segment" in missing.text and "regulars segments" not in missing.text
     exported = browser.get("/customers.csv?sort=clv&segment=Champions").text.splitlines()
     assert exported[0].startswith("customer_id,name") and len(exported) - 1 == len(members)
 

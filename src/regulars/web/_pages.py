@@ -109,6 +109,16 @@ def _playbooks(request: Request, message: str = "", preview: Any = None, edited:
                  listed=listed, message=message, preview=preview, edited=edited or {}, show_all=all[:200])
 
 
+def _approvals_csv(request: Request) -> Response:
+    """Every action waiting for approval, with whom it is for and why, as a CSV file."""
+    from regulars import app
+    from regulars.exports import safe_csv_text
+
+    session_of(request)
+    return Response(safe_csv_text(app.approvals(workspace_of(request)).actions), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="approvals.csv"'})
+
+
 def _template_preview(request: Request, template: str = "", customer: str = "") -> HTMLResponse:
     """A template as one chosen customer would read it, with the fields it may use."""
     from regulars import app
@@ -246,13 +256,23 @@ def _check_rule(request: Request, rule: str = "") -> dict[str, Any]:
     return {"ok": True, "size": found.size, "cutoff": found.cutoff}
 
 
+_COMMAND_ASIDE = re.compile(r"\s*\([^()]*`regulars [^()]*\)")
+
+
+def for_the_page(message: str) -> str:
+    """An error's words without the command-line hints meant for the CLI ("; `regulars segments
+    DIR list` shows them"): the dashboard's own pages show what they point to."""
+    kept = "; ".join(part for part in _COMMAND_ASIDE.sub("", message).split("; ") if "`regulars " not in part)
+    return kept or message
+
+
 def _errorpage(request: Request, status: int, message: str) -> HTMLResponse:
     heading = {401: "Sign in first", 403: "Not allowed", 404: "Not found", 413: "Too large",
                422: "That did not work", 409: "Not yet"}.get(status, "Something went wrong")
     session = request.app.state.sessions.get(request.cookies.get(COOKIE))
     return templates.TemplateResponse(request, "error.html", {"menu": MENU if session else (), "session": session,
                                                               "path": request.url.path, "status": status,
-                                                              "heading": heading, "error": message},
+                                                              "heading": heading, "error": for_the_page(message)},
                                       status_code=status)
 
 
@@ -314,6 +334,7 @@ def mount_dashboard(api: FastAPI) -> None:
     api.add_api_route("/customers.csv", _customers_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/customers/{customer_id}", _customer, methods=["GET"], include_in_schema=False)
     api.add_api_route("/playbooks", _playbooks, methods=["GET"], include_in_schema=False)
+    api.add_api_route("/playbooks/approvals.csv", _approvals_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/data", _data, methods=["GET"], include_in_schema=False)
     api.add_api_route("/data/quarantine.csv", _quarantine_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/segments", _segments, methods=["GET"], include_in_schema=False)
