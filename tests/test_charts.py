@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from regulars._charts import bars, line, ticks
+from regulars._charts import band, bars, line, ticks
 
 
 def test_ticks_are_round_and_reach_the_top():
@@ -28,3 +28,8 @@ def test_a_line_chart_has_a_legend_and_says_each_value_on_hover():
     assert svg.count('class="key s') == 2 and "&lt;b&gt;bought before&lt;/b&gt;" in svg and "<b>" not in svg
     assert "<title>buyers, Jan 2024: 12 </title>" in svg and svg.count("<circle") == 5
     assert ">Dec 2023<" in svg and ">Jan 2024<" in svg
+
+
+def test_a_band_of_chances_reads_as_percentages():
+    assert band("(-0.001, 0.1]") == "0-10%" and band("(0.9, 1.0]") == "90-100%"
+    assert band("(0.25, 0.375]") == "25-38%" and band("all") == "all"

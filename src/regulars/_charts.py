@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["bars", "line", "ticks"]
+__all__ = ["band", "bars", "line", "ticks"]
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 52, 12, 28, 30
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -26,6 +26,17 @@ def ticks(top: float, most: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(rough))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
     return [i * step for i in range(math.ceil(top / step - 1e-9) + 1)]
+
+
+def band(interval: str) -> str:
+    """A band of chances as people write it: "(-0.001, 0.1]" reads "0-10%"."""
+    import re
+
+    ends = re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", interval)
+    if len(ends) != 2:
+        return interval
+    low, high = (min(max(float(e), 0.0), 1.0) for e in ends)
+    return f"{low:.0%}-{high:.0%}".replace("%-", "-")
 
 
 def _short(v: float) -> str:

@@ -84,7 +84,7 @@ _DECLARED = (
     Feature("discount_share", "ratio", lambda v, row: f"{v:.0%} of orders discounted", missing=NO_ORDERS),
     Feature("days_since_last_order", "days", _last_order, missing=NO_ORDERS, context=("mean_days_between_orders",),
             family="rhythm"),
-    Feature("days_since_first_order", "days", lambda v, row: f"first order {v:.0f} days ago", missing=NO_ORDERS),
+    Feature("days_since_first_order", "days", lambda v, row: f"first order {_days(v)}", missing=NO_ORDERS),
     Feature("mean_days_between_orders", "days", lambda v, row: f"usually orders every {v:.0f} days",
             missing="only one purchase day so far", family="rhythm"),
     Feature("std_days_between_orders", "days", lambda v, row: f"gaps between orders vary by about {v:.0f} days",
@@ -92,7 +92,7 @@ _DECLARED = (
     Feature("lateness", "ratio", lambda v, row: f"{v:.1f} times their usual gap since the last order" if v >= 1.05
             else "ordered within their usual gap", missing=RHYTHM, family="rhythm"),
     # basket
-    Feature("items_per_order", "ratio", lambda v, row: f"{v:.1f} items per order", missing=NO_ORDERS),
+    Feature("items_per_order", "ratio", lambda v, row: f"{v:,.1f} items per order", missing=NO_ORDERS),
     Feature("distinct_products", "count", lambda v, row: f"bought {v:.0f} different products"),
     Feature("distinct_categories", "count", lambda v, row: f"bought from {v:.0f} categories"),
     # web and email
@@ -156,9 +156,31 @@ _PERIODS = (("_prev_90d", " in the 90 days before the last 90"), ("_prev_30d", "
             ("_90d", " in the last 90 days"), ("_30d", " in the last 30 days"))
 
 
+#: Features whose names do not read as words once their underscores are spaces.
+_LABELS = {
+    "orders_total": "orders in all", "spend_total": "total spend", "avg_order_value": "average order value",
+    "order_trend_90d": "ordering more or less than before", "refunds_total": "refunds",
+    "refund_amount": "refund value", "discount_share": "share of orders discounted",
+    "days_since_last_order": "time since the last order", "days_since_first_order": "time since the first order",
+    "mean_days_between_orders": "usual gap between orders",
+    "std_days_between_orders": "how much the gaps between orders vary",
+    "lateness": "time since the last order against their usual gap", "distinct_products": "different products bought",
+    "distinct_categories": "categories bought from", "events_90d": "web or email actions in the last 90 days",
+    "events_30d": "web or email actions in the last 30 days", "messages_90d": "emails sent to them in the last 90 days",
+    "email_open_rate_90d": "share of emails opened", "email_click_rate_90d": "share of emails clicked",
+    "days_since_last_event": "time since their last web or email action", "tickets_total": "support tickets in all",
+    "tickets_open": "open support tickets", "hours_to_resolve": "hours their tickets took to resolve",
+    "ticket_csat": "ticket satisfaction", "latest_nps": "last NPS answer", "latest_csat": "last satisfaction score",
+    "feedback_total": "survey answers", "days_since_signup": "time since signing up",
+    "consent_email": "agreed to receive email",
+}
+
+
 def label_of(name: str) -> str:
     """A feature's (or a business's own column's) name in words: "orders_90d" reads "orders in
     the last 90 days", "Account_Status" "Account Status"."""
+    if name in _LABELS:
+        return _LABELS[name]
     for suffix, words in _PERIODS:
         if name.endswith(suffix):
             return name[: -len(suffix)].replace("_", " ") + words

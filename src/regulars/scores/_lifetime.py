@@ -30,7 +30,7 @@ def _explain(scores: pd.DataFrame, currency: str, months: int, model: str = "BG/
     alive = alive.where(known, "")
     value = scores["clv"].fillna(0).round().astype(int).map(lambda v: f"{currency}{v:,}")
     when = since.map(lambda d: "today" if d < 1 else "yesterday" if d == 1 else f"{d} days ago")
-    repeat = (orders.astype(str) + " orders, the last " + when + " (usually every "
+    repeat = (orders.astype(str) + " orders, the last one " + when + " (usually every "
               + gap.astype(str) + " days): " + alive + "worth about "
               + value + f" over the next {months} months")
     expected = ("expected " + scores["expected_orders_90d"].round(1).astype(str)

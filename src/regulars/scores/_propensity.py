@@ -159,7 +159,8 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)
     X = now.reindex(columns=model.feature_names_in_)
     p = model.predict_positive(X) if len(X) else np.zeros(0)
-    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": p, f"{label}_reasons": model.reason_text(X, p=p, outcome=OUTCOMES.get(label))})
+    out = pd.DataFrame({"customer_id": X.index, f"{label}_probability": p, f"{label}_reasons": model.reason_text(
+        X, p=p, outcome=OUTCOMES.get(label), horizon_days=horizon_days)})
     return out, card
 
 

@@ -28,7 +28,7 @@ def _models(request: Request) -> HTMLResponse:
         bands = card["calibration_table"]
         deciles = card.get("deciles") or []
         charts[name] = {
-            "calibration": _charts.line([b["range"] for b in bands],
+            "calibration": _charts.line([_charts.band(b["range"]) for b in bands],
                                         {"predicted": [b["mean_predicted"] for b in bands],
                                          "happened": [b["actual_rate"] for b in bands]},
                                         title=f"{name}: calibration", top=1.0),
@@ -93,7 +93,7 @@ def _backtested(request: Request, form: Any) -> HTMLResponse:
                              title="Repeat orders, week by week after the cutoff")
     elif details.get("card", {}).get("calibration_table"):
         bands = details["card"]["calibration_table"]
-        chart = _charts.line([b["range"] for b in bands], {"predicted": [b["mean_predicted"] for b in bands],
+        chart = _charts.line([_charts.band(b["range"]) for b in bands], {"predicted": [b["mean_predicted"] for b in bands],
                                                            "happened": [b["actual_rate"] for b in bands]},
                              title="Calibration on the test customers", top=1.0)
     return page(request, "backtest.html", session, b=found, chart=chart)

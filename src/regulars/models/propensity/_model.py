@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 from regulars._files import atomic_write_text
 from regulars._version import __version__
 from regulars.errors import InsufficientDataError, ModelFileError, NotFittedError
-from regulars.features import FEATURES, phrase
+from regulars.features import FEATURES, label_of, phrase
 from regulars.models.propensity._baseline import LinearBaseline
 from regulars.models.propensity._calibration import Isotonic, Platt, calibrator_from_state
 from regulars.models.propensity._explain import TreeExplainer
@@ -266,14 +266,17 @@ class PropensityModel(BaseEstimator):
         return words.tolist(), raises
 
     def reason_text(self, X: pd.DataFrame, top: int = 3, p: np.ndarray | None = None,
-                    outcome: Outcome | None = None) -> list[str]:
-        """One string per row (what scores store): where the chance stands against the shop's
-        average (above, below, or close to it when no factor moves it the way it went), then
-        ``reasons`` joined with "; "."""
+                    outcome: Outcome | None = None, horizon_days: int | None = None) -> list[str]:
+        """One string per row (what scores store): where the chance stands against the rate it
+        learned from (above, below, or close to it when no factor moves it the way it went), then
+        ``reasons`` joined with "; ". With ``outcome`` and ``horizon_days`` that rate is said as
+        what happened ("the 43% of buyers who did not order in the last 90 days"); otherwise
+        as the shop's average."""
         if not len(X):
             return []
         p = self.predict_positive(X) if p is None else np.asarray(p)
-        average = f"the shop's average of {self.positive_rate_:.0%}"
+        average = (outcome.base(self.positive_rate_, horizon_days) if outcome and outcome.had and horizon_days
+                   else f"the shop's average of {self.positive_rate_:.0%}")
         words, raises = self._reasons(X, top, p, outcome)
         out = []
         for chance, said, first_raises in zip(p, words, raises[:, 0] if raises.shape[1] else [None] * len(p),
@@ -305,7 +308,7 @@ class PropensityModel(BaseEstimator):
         said = phrase(name, value, row)
         if said is not None:
             return said
-        label = str(name).replace("_", " ")
+        label = label_of(name)
         if value is None:
             return f"{label} unknown"
         if name in self.categories_:

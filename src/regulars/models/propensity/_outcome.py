@@ -20,6 +20,12 @@ class Outcome:
     happens: str
     #: features whose effect an owner reads as cause and effect
     direct: frozenset[str]
+    #: who had the outcome, completing "the 43% ... in the last 90 days" (what the model learned from)
+    had: str = ""
+
+    def base(self, rate: float, horizon_days: int) -> str:
+        """The baseline a chance is compared with, in words an owner can check against the shop."""
+        return f"the {rate:.0%} {self.had} in the last {horizon_days} days"
 
     def effect(self, feature: str, raises: bool) -> str:
         """What ``feature`` does to the chance, in words."""
@@ -39,9 +45,10 @@ _SERVICE = {"tickets_total", "tickets_90d", "tickets_open", "hours_to_resolve", 
 _INTENT = {"pricing_views_30d", "demo_requests_30d", "contact_forms_30d", "faq_views_30d", "downloads_30d"}
 
 OUTCOMES = {
-    "churn": Outcome("leave", frozenset(_RHYTHM | _RECENT_ORDERS | _ACTIVITY | _SERVICE)),
-    "purchase": Outcome("order", frozenset(_RHYTHM | _RECENT_ORDERS | _ACTIVITY | _SERVICE)),
-    "conversion": Outcome("become buyers", frozenset(_ACTIVITY | _INTENT)),
+    "churn": Outcome("leave", frozenset(_RHYTHM | _RECENT_ORDERS | _ACTIVITY | _SERVICE),
+                     "of buyers who did not order"),
+    "purchase": Outcome("order", frozenset(_RHYTHM | _RECENT_ORDERS | _ACTIVITY | _SERVICE), "of buyers who ordered"),
+    "conversion": Outcome("become buyers", frozenset(_ACTIVITY | _INTENT), "of leads who bought"),
     "support": Outcome("write to support", frozenset(_SERVICE | {"orders_30d", "orders_90d", "contact_forms_30d",
-                                                                 "faq_views_30d"})),
+                                                                 "faq_views_30d"}), "of customers who wrote to support"),
 }
