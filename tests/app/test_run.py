@@ -33,6 +33,16 @@ def test_online_retail_backtest_beats_both_baselines(online_retail):
 
 
 @pytest.mark.slow
+def test_two_runs_on_unchanged_data_move_nobody_between_segments(online_retail):
+    """Clusters included: the second run starts from the first one's centres, a fixed point."""
+    app.run(online_retail)
+    app.run(online_retail)
+    segments = app.segments(online_retail).segments
+    assert any(s["segment"].startswith("cluster") for s in segments)
+    assert [(s["segment"], s["entered"], s["left"]) for s in segments if s["entered"] or s["left"]] == []
+
+
+@pytest.mark.slow
 def test_run_scores_every_customer_with_a_reason(online_retail):
     result = app.run(online_retail)
     assert result.cutoff == "2011-12-10"
@@ -52,7 +62,7 @@ def test_run_scores_every_customer_with_a_reason(online_retail):
     # the leads (customers whose orders were all cancelled) are too few to check a model on
     assert "cannot be checked" in result.skipped["conversion"]
     top = result.most_valuable[0]
-    assert "orders, the last" in top["reason"] and top["reason"].count("£") == 1
+    assert "orders, the last one" in top["reason"] and top["reason"].count("£") == 1
     one = app.customer(online_retail, top["customer_id"])
     assert one.scores["run_id"] == result.run_id and one.orders["count"] > 1
 

@@ -57,7 +57,8 @@ def _last_order(v: float, row: Mapping[str, Any]) -> str:
         return f"no order for {v:.0f} days"
     if v >= 1.05 * usual:
         return f"no order for {v:.0f} days, {v / usual:.1f} times their usual {usual:.0f}"
-    return f"no order for {v:.0f} days (usually every {usual:.0f})"
+    return f"no order for {v:.0f} days (usually every {usual:.0f})" if usual >= 1.5 else \
+        f"no order for {v:.0f} days (usually every day)"
 
 
 def _count(name: str, say: Say) -> Feature:

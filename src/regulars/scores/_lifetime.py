@@ -30,8 +30,9 @@ def _explain(scores: pd.DataFrame, currency: str, months: int, model: str = "BG/
     alive = alive.where(known, "")
     value = scores["clv"].fillna(0).round().astype(int).map(lambda v: f"{currency}{v:,}")
     when = since.map(lambda d: "today" if d < 1 else "yesterday" if d == 1 else f"{d} days ago")
-    repeat = (orders.astype(str) + " orders, the last one " + when + " (usually every "
-              + gap.astype(str) + " days): " + alive + "worth about "
+    every = gap.map(lambda d: "every day" if d <= 1 else f"every {d} days")
+    repeat = (orders.astype(str) + " orders, the last one " + when + " (usually " + every + "): " + alive
+              + "worth about "
               + value + f" over the next {months} months")
     expected = ("expected " + scores["expected_orders_90d"].round(1).astype(str)
                 + f" orders in the next {HORIZON_DAYS} days")

@@ -66,7 +66,9 @@ class Clusters:
         pick = rng.choice(len(X), min(len(X), self.sample), replace=False)
         best = None
         for k in range(2, min(self.max_k, len(pick) - 1) + 1):
-            model = KMeans(n_clusters=k, n_init=4, random_state=self.random_state).fit(X[pick])
+            # tol=0: iterate until no customer moves, so the centres kept for the next run are a
+            # fixed point there (on unchanged data it converges at once: nobody changes cluster)
+            model = KMeans(n_clusters=k, n_init=4, tol=0, random_state=self.random_state).fit(X[pick])
             if len(set(model.labels_)) < 2:
                 continue
             self.scores_[k] = float(silhouette_score(X[pick], model.labels_))
@@ -76,7 +78,7 @@ class Clusters:
             raise ValueError("too few distinct customers to cluster")
         before = self._previous_centres(previous)
         if before is not None and len(before) < len(pick):
-            kept = KMeans(n_clusters=len(before), init=before, n_init=1).fit(X[pick])
+            kept = KMeans(n_clusters=len(before), init=before, n_init=1, tol=0).fit(X[pick])
             if len(set(kept.labels_)) == len(before):
                 score = float(silhouette_score(X[pick], kept.labels_))
                 if self.scores_[best[0]] < score + CLEARLY_BETTER:  # not clearly better: keep the clusters
@@ -134,7 +136,8 @@ class Clusters:
             traits = [CLUSTER_FEATURES[c][0 if centre[c] > 0 else 1]
                       for c in centre.abs().sort_values(ascending=False).index if abs(centre[c]) >= 0.4][:3]
             typical = frame[members]
-            facts = f"{int(members.sum()):,} customers; median {typical['orders_total'].median():.0f} orders"
+            orders = typical["orders_total"].median()
+            facts = f"{int(members.sum()):,} customers; median {orders:.0f} order{'' if round(orders) == 1 else 's'}"
             if "avg_order_value" in typical:
                 facts += f", {typical['avg_order_value'].median():,.2f} per order"
             out[k] = f"{', '.join(traits) or 'typical customers'} ({facts})"

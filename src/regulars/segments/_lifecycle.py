@@ -28,7 +28,8 @@ LIFECYCLE_STAGES = ("prospect", "new", "active", "loyal", "at risk", "lapsed", "
 
 
 def _days(days: np.ndarray, index: pd.Index) -> pd.Series:
-    return pd.Series(np.nan_to_num(days).round().astype(int), index=index).astype(str) + " days"
+    whole = pd.Series(np.nan_to_num(days).round().astype(int), index=index)
+    return (whole.astype(str) + " days").where(whole != 1, "1 day")
 
 
 def lifecycle_stages(features: pd.DataFrame, p_alive: pd.Series | None,

@@ -15,7 +15,9 @@ def why_member(name: str, family: str, description: str | None, s: dict[str, Any
     if family == "lifecycle":
         return s.get("lifecycle_reason") or "no order yet"
     if family == "value" and s.get("clv") is not None:
-        return f"predicted value {s['clv']:,.0f} ({name.split(': ')[1]} 20/30/50% of customers by value)"
+        tier = {"top": "among the top 20%", "middle": "among the next 30%", "low": "in the bottom half"}.get(
+            name.split(": ")[-1], name)
+        return f"predicted value {s['clv']:,.0f}, {tier} of customers by predicted value"
     if family.startswith("engagement") and s.get("engagement") is not None:
         return f"{s['engagement']:.0f} engagement points"
     return description or family

@@ -64,7 +64,8 @@ def customer_view(store: Store, customer_id: str) -> dict[str, Any]:
         """WITH mine AS (SELECT status, amount FROM orders WHERE customer_id IN
                             (SELECT customer_id FROM customer_map WHERE resolved_id = $1)),
                 bought AS (SELECT count(*) AS count, sum(amount) AS total, min(ordered_at) AS first,
-                                  max(ordered_at) AS last FROM purchases WHERE customer_id = $1),
+                                  max(ordered_at) AS last, upper(mode(currency)) AS currency
+                             FROM purchases WHERE customer_id = $1),
                 back AS (SELECT count(*) FILTER (status = 'refunded') AS refunds,
                                 count(*) FILTER (status = 'cancelled') AS cancelled,
                                 coalesce(-sum(amount) FILTER (status = 'refunded'), 0) AS refunded FROM mine)

@@ -17,7 +17,7 @@ def customer_timeline(store: Store, resolved_id: str, limit: int = 200) -> list[
         """WITH ids AS (SELECT customer_id FROM customer_map WHERE resolved_id = $1)
            SELECT * FROM (
              SELECT ordered_at AS happened, 'order' AS kind,
-                    concat(order_id, ': ', status, ', ', CAST(round(amount, 2) AS VARCHAR), ' ' || currency) AS what
+                    concat(order_id, ': ', status, ', ', format('{:,.2f}', amount), ' ' || upper(currency)) AS what
                FROM orders WHERE customer_id IN (SELECT customer_id FROM ids)
              UNION ALL
              SELECT occurred_at, 'event',
