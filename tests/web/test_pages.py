@@ -111,7 +111,10 @@ def test_the_rule_check_answers_with_a_count_or_what_is_wrong(shop):
 def test_a_playbook_change_is_previewed_then_saved_with_the_file_s_comments(shop):
     path, keys = shop
     browser = signed_in(path)
-    token = form_token(browser.get("/playbooks").text)
+    page = browser.get("/playbooks").text
+    token = form_token(page)
+    # a threshold on a chance is shown as the owner writes it: 70%, not 0.7
+    assert re.search(r'id="book-churn-win-back".*?name="threshold_value" size="5" value="70"[^>]*>%', page, re.S)
     before = (path / "playbooks.yaml").read_text()
     preview = browser.post("/playbooks/edit", data={"token": token, "playbook": "churn-win-back", "enabled": "on",
                                                     "threshold_key": "above", "threshold_value": "0.9",

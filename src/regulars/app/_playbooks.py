@@ -41,12 +41,13 @@ def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksRe
         with workspace.store(read_only=True) as store:
             latest, *_, not_applicable = checked(workspace, store, found, path)
             run_id = latest["run_id"]
-    from regulars.playbooks import THRESHOLDS
+    from regulars.playbooks import THRESHOLDS, on_a_chance
 
     rows = [{"playbook": p.name, "enabled": p.enabled, "trigger": _summary(p.trigger), "channel": p.action.channel,
              "template": p.action.template, "holdout": p.holdout, "review": p.review,
              "follow_ups": len(p.follow_ups), "description": p.description,
              "thresholds": {k: v for k, v in p.trigger.options.items() if k in THRESHOLDS},
+             "in_percent": on_a_chance(p.trigger.options),
              "not_applicable": not_applicable.get(p.name)}
             for p in found.playbooks.values()]
     texts = {name: {"subject": t.subject, "body": t.body} for name, t in sorted(found.templates.items())}

@@ -2,7 +2,7 @@
 caps, quiet hours, suppression, holdouts) and, where it matters, a person's approval."""
 
 from regulars.playbooks._applies import absent_names
-from regulars.playbooks._edit import THRESHOLDS, set_enabled, set_template, set_threshold
+from regulars.playbooks._edit import THRESHOLDS, on_a_chance, set_enabled, set_template, set_threshold
 from regulars.playbooks._guards import (
     CONSENT,
     GLOBAL_CONTROL,
@@ -53,6 +53,7 @@ __all__ = [
     "due_follow_ups",
     "in_band",
     "in_holdout",
+    "on_a_chance",
     "parse_playbooks",
     "plan",
     "recent_sends",

@@ -11,7 +11,7 @@ import re
 from regulars.errors import SettingsError
 from regulars.scorers import probability_columns
 
-__all__ = ["THRESHOLDS", "set_enabled", "set_template", "set_threshold"]
+__all__ = ["THRESHOLDS", "on_a_chance", "set_enabled", "set_template", "set_threshold"]
 
 #: The trigger keys a threshold may be changed for.
 THRESHOLDS = ("above", "below", "at_least", "at_most")
@@ -67,6 +67,11 @@ def set_threshold(text: str, playbook: str, key: str, value: float) -> str:
                 raise SettingsError(f"playbook {playbook!r}: its trigger has no {key} to change")
             return "\n".join(lines[:i] + [changed] + lines[i + 1:]) + "\n"
     raise SettingsError(f"playbook {playbook!r}: its trigger is not on one line; edit playbooks.yaml itself")
+
+
+def on_a_chance(options: dict) -> bool:
+    """Whether a trigger's thresholds are on a chance (0 to 1), which people write as percentages."""
+    return (options.get("score") or options.get("field")) in probability_columns()
 
 
 def _field(trigger: str) -> str | None:

@@ -16,6 +16,21 @@ from regulars.web._render import form_checked, page, session_of, workspace_of
 __all__ = ["mount"]
 
 
+#: A band of the calibration chart needs this many customers to say anything.
+MIN_BAND = 20
+
+
+def _calibration(bands: list[dict[str, Any]], title: str) -> tuple[str | None, str]:
+    """The calibration chart of the bands with enough customers, and what was left out, in words."""
+    shown = [b for b in bands if b.get("customers", MIN_BAND) >= MIN_BAND]
+    few = sum(b["customers"] for b in bands if b.get("customers", MIN_BAND) < MIN_BAND)
+    chart = _charts.line([_charts.band(b["range"]) for b in shown],
+                         {"predicted": [b["mean_predicted"] for b in shown],
+                          "happened": [b["actual_rate"] for b in shown]}, title=title, top=1.0) if shown else None
+    said = (f"; bands of fewer than {MIN_BAND} customers are left out ({few:,} customers in all)" if few else "")
+    return chart, said
+
+
 def _models(request: Request) -> HTMLResponse:
     from regulars import app
 
@@ -25,13 +40,10 @@ def _models(request: Request) -> HTMLResponse:
     for name, card in found["models"].items():
         if not card.get("calibration_table"):
             continue
-        bands = card["calibration_table"]
         deciles = card.get("deciles") or []
+        calibration, left_out = _calibration(card["calibration_table"], f"{name}: calibration")
         charts[name] = {
-            "calibration": _charts.line([_charts.band(b["range"]) for b in bands],
-                                        {"predicted": [b["mean_predicted"] for b in bands],
-                                         "happened": [b["actual_rate"] for b in bands]},
-                                        title=f"{name}: calibration", top=1.0),
+            "calibration": calibration, "left_out": left_out,
             "lift": _charts.bars([str(d["decile"]) for d in deciles], [d["lift"] for d in deciles],
                                  title=f"{name}: lift by tenth", unit="x"),
         }
@@ -92,10 +104,7 @@ def _backtested(request: Request, form: Any) -> HTMLResponse:
                                                                  "predicted": [c["predicted"] for c in curve]},
                              title="Repeat orders, week by week after the cutoff")
     elif details.get("card", {}).get("calibration_table"):
-        bands = details["card"]["calibration_table"]
-        chart = _charts.line([_charts.band(b["range"]) for b in bands], {"predicted": [b["mean_predicted"] for b in bands],
-                                                           "happened": [b["actual_rate"] for b in bands]},
-                             title="Calibration on the test customers", top=1.0)
+        chart, _ = _calibration(details["card"]["calibration_table"], "Calibration on the test customers")
     return page(request, "backtest.html", session, b=found, chart=chart)
 
 
