@@ -142,4 +142,6 @@ missing_customer_warn_share = 0.05
 not_products = ["postage", "carriage", "shipping", "delivery charge", "fee", "fees", "bank charges", "discount",
                 "manual", "adjust", "adjustment", "commission", "samples", "gift card", "voucher", "deposit",
                 "service charge", "tip", "surcharge"]
+# Products a run keeps per customer, best first: the most `regulars recommend DIR ID --top N` answers.
+keep = 10
 """

@@ -99,6 +99,8 @@ class SegmentSettings:
 class RecommendSettings:
     #: words naming order lines that are no products (postage, fees, ...): never recommended or restocked
     not_products: list = field(default_factory=lambda: list(NOT_PRODUCTS))
+    #: products a run keeps per customer (the most ``recommend --top`` can answer)
+    keep: int = 10
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ _RANGES = {
     ("segments", "relative_top_share"): (0, 1, True),
     ("segments", "interest_days"): (1, None, False),
     ("segments", "max_clusters"): (2, 20, False),
+    ("recommend", "keep"): (1, 100, False),
     ("delivery", "smtp_port"): (1, 65535, False),
     ("delivery", "timeout_seconds"): (0, 600, True),
     ("delivery", "retry_after_seconds"): (0, None, False),

@@ -213,3 +213,19 @@ def test_the_api_docs_load_from_the_server_itself(workspace):
     assets = re.findall(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""", page.text)
     assert len(assets) >= 3 and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
     assert all(api.get(a).status_code == 200 for a in assets)
+
+
+def test_recommendations_answer_as_many_products_as_asked_up_to_what_the_run_keeps(shop):
+    from regulars import app
+    from regulars.errors import SettingsError
+
+    path, keys = shop
+    buyer = query(path, "SELECT customer_id FROM recommendations WHERE len(products) = 10 LIMIT 1")[0][0]
+    api = client(path)
+    ten = api.get(f"/api/v1/customers/{buyer}/recommendations?top=10", headers=auth(keys["read-only"])).json()
+    five = app.recommend(path, buyer).products
+    assert len(ten["products"]) == 10 and len({p["product_id"] for p in ten["products"]}) == 10
+    assert [p["product_id"] for p in ten["products"][:5]] == [p["product_id"] for p in five]
+    with pytest.raises(SettingsError, match="a run keeps 10 products per customer: recommend.keep"):
+        app.recommend(path, buyer, top=11)
+    assert api.get(f"/api/v1/customers/{buyer}/recommendations?top=0", headers=auth(keys["read-only"])).status_code == 422

@@ -93,10 +93,11 @@ def customer_segments(request: Request, customer_id: str, _: Reader) -> dict[str
 @router.get("/customers/{customer_id}/recommendations", tags=["customers"],
             response_model=model_of(_app.RecommendResult),
             summary="A customer's next products, cross-sell and replenishment, with reasons")
-def recommendations(request: Request, customer_id: str, _: Reader) -> dict[str, Any]:
+def recommendations(request: Request, customer_id: str, _: Reader,
+                    top: Annotated[int, Query(ge=1, le=100, description="Products to list")] = 5) -> dict[str, Any]:
     from regulars import app
 
-    return app.recommend(_workspace(request), customer_id).to_dict()
+    return app.recommend(_workspace(request), customer_id, top=top).to_dict()
 
 
 @router.get("/segments", tags=["segments"], summary="Every segment with its size and change since the last run", response_model=model_of(_app.SegmentsResult))

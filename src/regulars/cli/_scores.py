@@ -230,6 +230,7 @@ def recommend(
     workspace: WorkspaceArg,
     customer_id: Annotated[str | None, typer.Argument(help="The customer (any id or email linked to them).")] = None,
     product: Annotated[str | None, typer.Option(help="Instead: what sells with this product (id or name).")] = None,
+    top: Annotated[int, typer.Option(help="Products to list (up to the run's recommend.keep).")] = 5,
     as_json: AsJson = False,
 ) -> None:
     """What to offer one customer next and why: products bought by customers like them (popular
@@ -242,7 +243,7 @@ def recommend(
         raise SettingsError("name a customer (regulars recommend DIR CUSTOMER) or a product (--product NAME)")
     if product is not None:
         return _print_pairs(app.sells_with(workspace, product), as_json)
-    result = app.recommend(workspace, customer_id)
+    result = app.recommend(workspace, customer_id, top=top)
     if as_json:
         return json_out(result)
     line(f"{result.customer_id}: recommendations as of {result.cutoff} (run {result.run_id})", style="bold")

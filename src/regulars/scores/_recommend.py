@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RecommendScorer"]
 
-#: Products listed per customer.
-TOP = 5
 #: A cross-sell follows a purchase by at most this many days.
 LAG_DAYS = 30
 
@@ -68,7 +66,7 @@ class RecommendScorer:
         baskets = PurchaseHistory.anonymous_baskets(ctx.tables, ctx.cutoff, history.products,
                                                     not_products=not_products)
         model = CoPurchase().fit_history(history, baskets)
-        row, rank, item, _, because = model.top(np.arange(len(population)), TOP)
+        row, rank, item, _, because = model.top(np.arange(len(population)), ctx.settings.recommend.keep)
         ids = pa.array(history.products.to_numpy(), pa.string())
         names = pa.array(_namer(ctx.tables)(history.products.to_numpy()), pa.string())
         # one sentence per product that led to a recommendation; the last one for popular products

@@ -89,6 +89,36 @@ def test_bgbb_reproduces_the_donations_paper(donations):
     assert ahead[0] > ahead[1] > 0
 
 
+def test_bgbb_on_the_22_rows_with_their_weights_reproduces_the_paper():
+    """As lifetimes takes them: each row with how many donors it stands for. A count column
+    the fit is not told about is refused, not silently ignored (which fits the wrong parameters)."""
+    rows = pd.read_csv(FIXTURES / "donations_rf.csv")
+    for model in (BetaGeoBetaBinomFitter().fit(rows, weights="donors"),
+                  BetaGeoBetaBinomFitter().fit(rows.drop(columns="donors"), weights=rows["donors"].to_numpy()),
+                  BetaGeoBetaBinomFitter().fit(rows.rename(columns={"donors": "weights"}))):
+        got = [model.params_[k] for k in ("alpha", "beta", "gamma", "delta")]
+        np.testing.assert_allclose(got, [1.204, 0.750, 0.657, 2.783], atol=2e-3)
+        assert model.n_customers_ == 11_104 and model.n_rows_ == 22
+    with pytest.raises(ValueError, match="'donors' looks like how many customers each row stands for"):
+        BetaGeoBetaBinomFitter().fit(rows)
+    with pytest.raises(ValueError, match="weights must be finite, not negative"):
+        BetaGeoBetaBinomFitter().fit(rows, weights=-rows["donors"])
+
+
+def test_every_fitter_takes_weights_as_repeated_rows():
+    """Weights of 2 fit exactly as every row twice, for each lifetime-value fitter."""
+    from regulars.models.clv import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+
+    summary = pd.DataFrame({"frequency": [0, 1, 2, 5, 3, 0, 1], "recency": [0, 10, 20, 40, 35, 0, 5],
+                            "T": [50, 50, 45, 50, 40, 30, 20], "monetary_value": [0, 20, 35, 18, 50, 0, 12]})
+    doubled = pd.concat([summary, summary], ignore_index=True)
+    for fitter in (BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter, GammaGammaFitter):
+        once = fitter(penalizer=0.01).fit(summary, weights=np.full(len(summary), 2.0))
+        twice = fitter(penalizer=0.01).fit(doubled)
+        for k, v in twice.params_.items():
+            assert once.params_[k] == pytest.approx(v, rel=1e-4), (fitter.__name__, k)
+
+
 def test_bgbb_refuses_impossible_histories():
     bad = pd.DataFrame({"frequency": [3], "recency": [2], "n_periods": [6]})
     with pytest.raises(ValueError, match="frequency <= recency <= n_periods"):

@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator
 from regulars._files import atomic_write_text
 from regulars.errors import ConvergenceError, ModelFileError, NotFittedError
 
-__all__ = ["ConvergenceError", "FIT_LIMIT", "FORMAT_VERSION", "NotFittedError", "ClvFitter", "compress", "fit_sample"]
+__all__ = ["ConvergenceError", "FIT_LIMIT", "FORMAT_VERSION", "NotFittedError", "ClvFitter", "compress", "fit_sample", "weights_of"]
 
 FORMAT_VERSION = 1
 
@@ -44,12 +44,49 @@ def check_columns(data: pd.DataFrame, required: tuple[str, ...], who: str) -> No
         raise ValueError(f"{who}: {', '.join(required)} must be finite numbers (found NaN or infinity)")
 
 
-def compress(data: pd.DataFrame, columns: tuple[str, ...], sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``columns`` (as a 2-D float array) and how many customers share each.
+#: Column names that say how many customers a row stands for: read as ``weights`` when no
+#: weights are given (lifetimes' name), refused rather than silently ignored otherwise.
+_COUNT_LIKE = ("weights", "weight", "count", "counts", "n_customers", "customers", "donors", "number", "num")
+
+
+def weights_of(data: pd.DataFrame, weights: Any, who: str) -> pd.Series | None:
+    """How many customers each row of ``data`` stands for: ``weights`` (an array or a column's
+    name), else a ``weights`` column, else one each (None). A column that looks like a count
+    but is not named as the weights is refused: fitting without it would be silently wrong."""
+    if weights is None:
+        if "weights" in data.columns:
+            weights = "weights"
+        else:
+            counts = [c for c in data.columns if str(c).lower() in _COUNT_LIKE]
+            if counts:
+                raise ValueError(f"{who}: column {counts[0]!r} looks like how many customers each row stands for; "
+                                 f"pass it as weights={counts[0]!r} (a fit would otherwise ignore it)")
+            return None
+    if isinstance(weights, str):
+        if weights not in data.columns:
+            raise ValueError(f"{who}: no column {weights!r} to take the weights from")
+        weights = data[weights]
+    values = np.asarray(weights, dtype=float)
+    if values.shape != (len(data),):
+        raise ValueError(f"{who}: weights need one value per row ({len(data)}), got {values.shape}")
+    if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
+        raise ValueError(f"{who}: weights must be finite, not negative, and not all zero")
+    return pd.Series(values, index=data.index)
+
+
+def compress(data: pd.DataFrame, columns: tuple[str, ...], sort: bool = True,
+             weights: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``columns`` (as a 2-D float array) and how many customers share each
+    (the sum of their ``weights``, when rows stand for several customers).
 
     Sorted rows keep the likelihood's look-ups in cache; a model without such look-ups skips the sort.
     """
-    counts = data.astype({c: float for c in columns}).groupby(list(columns), sort=sort).size()
+    frame = data[list(columns)].astype(float)
+    if weights is not None:  # (by index: a fitter may leave rows out, as Gamma-Gamma does one-time buyers)
+        w = weights.loc[frame.index].to_numpy()
+        counts = frame[w > 0].assign(_w=w[w > 0]).groupby(list(columns), sort=sort)["_w"].sum()
+    else:
+        counts = frame.groupby(list(columns), sort=sort).size()
     unique = np.column_stack([counts.index.get_level_values(i).to_numpy(dtype=float) for i in range(len(columns))])
     return unique, counts.to_numpy(dtype=float)
 
@@ -112,11 +149,14 @@ class ClvFitter(BaseEstimator):
         """Precompute what the likelihood needs from the rows (once per fit)."""
         return rows
 
-    def fit(self, data: pd.DataFrame) -> ClvFitter:
-        """Maximum likelihood fit on a per-customer summary; returns ``self``."""
+    def fit(self, data: pd.DataFrame, weights: Any = None) -> ClvFitter:
+        """Maximum likelihood fit on a per-customer summary; returns ``self``. ``weights``: how
+        many customers each row stands for (an array or a column's name; a ``weights`` column
+        is read by itself), as lifetimes takes them."""
         self._check_params()
         check_columns(data, self._columns, type(self).__name__)
-        rows, weights = compress(self._validate(data), self._columns, self._sort_rows)
+        counts = weights_of(data, weights, type(self).__name__)
+        rows, weights = compress(self._validate(data), self._columns, self._sort_rows, counts)
         rows = self._prepare(rows)
 
         def solve(x0: np.ndarray):
