@@ -1,0 +1,98 @@
+"""Every starter playbook fires at its boundary and not before, on a small made situation, and
+the seeds' engagement tier boundaries hold as values (70 hot, 69 warm, 40 warm, 39 cold)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regulars.config import EngagementSettings
+from regulars.models.engagement import EngagementScore
+from regulars.playbooks import STARTER_YAML, parse_playbooks, plan
+from tests.playbooks.test_plan import AT, situation, starter
+
+
+def fired(playbook: str, s) -> list[str]:
+    got = plan(starter(playbook), s)
+    return sorted(got.loc[(got["playbook"] == playbook) & got["status"].isin(["planned", "needs approval"]),
+                          "customer_id"])
+
+
+def test_every_starter_playbook_has_a_boundary_test_here_or_in_the_planner_s():
+    here = {"hot-lead-handoff", "warm-lead-nurture", "welcome-series", "second-purchase-nudge", "vip-recognition",
+            "abandoned-cart", "thank-you-review", "birthday", "browse-without-buying", "replenishment",
+            "proactive-help"}
+    planner_s = {"churn-win-back", "churn-nurture", "we-miss-you", "lagged-cross-sell", "ticket-help",
+                 "complaint-recovery", "new-arrivals"}  # tests/playbooks/test_plan.py
+    assert set(parse_playbooks(STARTER_YAML).playbooks) == here | planner_s
+
+
+@pytest.mark.parametrize("playbook, segment", [
+    ("hot-lead-handoff", "engagement: hot"), ("warm-lead-nurture", "engagement: warm"),
+    ("welcome-series", "lifecycle: new"), ("second-purchase-nudge", "behaviour: one-time"),
+    ("vip-recognition", "Champions")])
+def test_a_segment_play_fires_for_those_who_just_entered(playbook, segment):
+    s = situation(4)
+    # c0 was in it already, c1 and c3 have just entered, c2 is not in it; all are prospects but c3
+    prospect = "lifecycle: prospect"
+    s.pairs = pd.DataFrame({"row": [0, 1, 3, 0, 1, 2], "segment": pd.Categorical(
+        [segment, segment, segment, prospect, prospect, prospect])})
+    s.segment_names = [segment, prospect]
+    s.previous = pd.DataFrame({"customer_id": ["c0"], "segment": [segment]})
+    leads_only = playbook in ("hot-lead-handoff", "warm-lead-nurture")  # a lead's tier: prospects only
+    assert fired(playbook, s) == (["c1"] if leads_only else ["c1", "c3"])
+
+
+def _events(*rows: tuple[str, str, float]) -> pd.DataFrame:
+    """(customer, event type, hours before now)."""
+    return pd.DataFrame({"customer_id": [r[0] for r in rows], "event_type": [r[1] for r in rows],
+                         "occurred_at": pd.to_datetime([AT - timedelta(hours=r[2]) for r in rows]).astype("datetime64[us]")})
+
+
+def test_an_abandoned_cart_within_a_day_and_no_order_since():
+    s = situation(3)
+    s.events = _events(("c0", "cart_abandon", 23), ("c1", "cart_abandon", 25), ("c2", "cart_abandon", 5))
+    s.orders = pd.DataFrame({"customer_id": ["c2"], "ordered_at": pd.to_datetime([AT - timedelta(hours=2)]).astype(
+        "datetime64[us]")})
+    assert fired("abandoned-cart", s) == ["c0"]  # c1: over a day ago; c2 bought since
+
+
+def test_the_thank_you_comes_on_the_seventh_day_after_an_order():
+    s = situation(3, days_since_last_order=[6.0, 7.0, 8.0])
+    assert fired("thank-you-review", s) == ["c1"]
+
+
+def test_a_birthday_on_its_day():
+    s = situation(3)
+    s.profile["birthday"] = [AT.replace(year=1990).date(), (AT - timedelta(days=1)).replace(year=1985).date(), None]
+    assert fired("birthday", s) == ["c0"]
+
+
+@pytest.mark.parametrize("playbook, event", [("browse-without-buying", "product_view"), ("proactive-help", "faq_view")])
+def test_three_views_in_seven_days(playbook, event):
+    s = situation(4)
+    s.events = _events(*[("c0", event, h) for h in (1, 50, 160)],  # three within the week
+                       *[("c1", event, h) for h in (1, 50)],  # two
+                       *[("c2", event, h) for h in (1, 50, 170)],  # the third over seven days ago
+                       *[("c3", event, h) for h in (1, 2, 3)])
+    s.orders = pd.DataFrame({"customer_id": ["c3"], "ordered_at": pd.to_datetime([AT - timedelta(days=5)]).astype(
+        "datetime64[us]")})
+    # browsing without buying holds back c3, who bought this week; help with the FAQ does not ask that
+    assert fired(playbook, s) == (["c0"] if playbook == "browse-without-buying" else ["c0", "c3"])
+
+
+def test_replenishment_from_three_days_before_it_is_due():
+    s = situation(4, replenish_in_days=[4.0, 3.0, 0.0, -1.0])
+    assert fired("replenishment", s) == ["c1", "c2"]
+
+
+def test_the_seeds_tier_boundaries_as_values():
+    defaults = EngagementSettings()
+    model = EngagementScore(points={"x": 1.0}, cap=100, hot=defaults.hot, warm=defaults.warm, half_life_days=30)
+    activity = pd.DataFrame({"x": [70.0, 69.0, 40.0, 39.0]}, index=pd.Index(["a", "b", "c", "d"]))
+    tiers = model.score(activity)["tier"]
+    assert list(tiers) == ["hot", "warm", "warm", "cold"] and (defaults.hot, defaults.warm) == (70, 40)
+    assert np.allclose(model.score(activity)["engagement"], [70, 69, 40, 39])
