@@ -136,6 +136,17 @@ future_tolerance_days = 1
 # Warn when more than this share of a file's rows lack a customer id.
 missing_customer_warn_share = 0.05
 
+[events.pages]
+# Page views whose address matches one of these patterns (* is anything, any case) count as the
+# more telling event on the left, as they load (from GA4, Matomo, the API or the site's snippet);
+# {category} takes the category from the address. Triggers may use these events.
+comparison_view = ["*/compare*", "*/comparison*", "*-vs-*", "*/vs/*", "*/alternatives*"]
+pricing_view = ["*/pricing*", "*/plans*", "*/prices*"]
+faq_view = ["*/faq*", "*/help*", "*/support*"]
+cart_view = ["*/cart", "*/cart?*", "*/cart/*", "*/basket*"]
+checkout_start = ["*/checkout*"]
+category_view = ["*/collections/{category}", "*/category/{category}", "*/categories/{category}"]
+
 [recommend]
 # Order lines whose product id or name holds one of these words (whole words, any case) are no
 # products: postage, fees, discounts, manual adjustments. They are never recommended or restocked.

@@ -56,6 +56,24 @@ class EngagementSettings:
     warm: float = 40.0
 
 
+#: Page views whose address matches one of an event type's patterns (``*`` is anything; a
+#: ``{category}`` part names the category) count as that more telling event.
+PAGE_RULES = {
+    "comparison_view": ["*/compare*", "*/comparison*", "*-vs-*", "*/vs/*", "*/alternatives*"],
+    "pricing_view": ["*/pricing*", "*/plans*", "*/prices*"],
+    "faq_view": ["*/faq*", "*/help*", "*/support*"],
+    "cart_view": ["*/cart", "*/cart?*", "*/cart/*", "*/basket*"],
+    "checkout_start": ["*/checkout*"],
+    "category_view": ["*/collections/{category}", "*/category/{category}", "*/categories/{category}"],
+}
+
+
+@dataclass(frozen=True)
+class EventsSettings:
+    #: event type -> the page addresses that mean it
+    pages: dict = field(default_factory=lambda: {k: list(v) for k, v in PAGE_RULES.items()})
+
+
 #: The scorers a run holds unless ``[run] scorers`` says otherwise (``regulars.scorers`` knows them all).
 SCORERS = DEFAULT_ORDER
 
@@ -159,12 +177,13 @@ class Settings:
     serve: ServeSettings = field(default_factory=ServeSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
     recommend: RecommendSettings = field(default_factory=RecommendSettings)
+    events: EventsSettings = field(default_factory=EventsSettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
              "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
              "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings,
-             "recommend": RecommendSettings}
+             "recommend": RecommendSettings, "events": EventsSettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
@@ -265,7 +284,9 @@ def _section(cls: type, name: str, raw: Any, where: str) -> Any:
             raise SettingsError(
                 f"{where}: {name}.{key} must be a {expected.__name__}, got {value!r}"
             )
-        if expected is dict:
+        if (name, key) == ("events", "pages"):
+            value = _page_rules(value, f"{where}: {name}.{key}")
+        elif expected is dict:
             bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0]
             if bad:
                 raise SettingsError(f"{where}: {name}.{key}.{bad[0]} must be a number >= 0, got {value[bad[0]]!r}")
@@ -279,6 +300,24 @@ def _section(cls: type, name: str, raw: Any, where: str) -> Any:
             )
         values[key] = value
     return replace(cls(), **values)
+
+
+def _page_rules(value: dict, where: str) -> dict[str, list[str]]:
+    """Page rules: a snake_case event type -> a list of address patterns (at most one {category})."""
+    out = {}
+    for kind, patterns in value.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(kind)):
+            raise SettingsError(f"{where}: {kind!r} is no event type (snake_case words, such as comparison_view)")
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
+            raise SettingsError(f"{where}.{kind} must be a list of address patterns such as \"*/compare*\"")
+        odd = [p for p in patterns if p.count("{") != p.count("}") or re.search(r"\{(?!category\})", p)
+               or p.count("{category}") > 1]
+        if odd:
+            raise SettingsError(f"{where}.{kind}: {odd[0]!r}: the one part a pattern may name is {{category}}")
+        out[str(kind)] = [p.strip() for p in patterns]
+    return out
 
 
 def parse_settings(text: str, where: str = SETTINGS_FILE) -> Settings:

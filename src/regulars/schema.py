@@ -86,6 +86,7 @@ EVENT_TYPES = (
     "faq_view", "email_sent", "email_open", "email_click", "email_bounce", "email_unsubscribe",
     "cart_add", "cart_abandon", "checkout_start", "checkout", "search", "product_view", "login",
     "social_engagement", "webinar_attend", "lead_created", "lead_converted", "sms_click",
+    "comparison_view", "category_view", "cart_view",
 )
 
 _ORDER_STATUS = (
@@ -191,6 +192,8 @@ CONTRACTS: dict[str, TableContract] = {
                 Column("channel", "text"),
                 Column("campaign_id", "id"),
                 Column("url", "text"),
+                Column("title", "text"),
+                Column("category", "text"),
                 Column("product_id", "id"),
                 Column("event_id", "id"),
             ),

@@ -11,20 +11,11 @@ from typer.testing import CliRunner
 from regulars import app
 from regulars.cli import app as cli
 from regulars.errors import InsufficientDataError, SettingsError
-from tests.segments.test_scorer import PRODUCTS, load, tiny_shop
-
-
-@pytest.fixture
-def bakery_run(workspace, write):
-    app.ingest(workspace, [write("products.csv", PRODUCTS)], table="products")
-    load(workspace, write, tiny_shop())
-    app.run(workspace)
-    return workspace
 
 
 def test_the_starter_set_is_written_once_and_fits_a_run(bakery_run):
     first = app.playbooks(bakery_run, check=True)
-    assert first.created and first.checked_against and len(first.playbooks) == 18
+    assert first.created and first.checked_against and len(first.playbooks) == 19
     assert not any(p["enabled"] for p in first.playbooks)
     win_back = next(p for p in first.playbooks if p["playbook"] == "churn-win-back")
     assert win_back["trigger"] == "churn_probability > 0.7" and win_back["holdout"] == 0.1

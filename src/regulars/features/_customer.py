@@ -30,7 +30,8 @@ WEB_KEYS = {
     "cart_abandons": ("cart_abandon",),
     "downloads": ("download",),
 }
-WEB_VISITS = ("page_view", "product_view", "pricing_view", "faq_view", "search", "login")
+WEB_VISITS = ("page_view", "product_view", "pricing_view", "faq_view", "search", "login", "comparison_view",
+              "category_view", "cart_view")
 
 
 def _ts(cutoff: date | datetime) -> ir.TimestampScalar:

@@ -70,6 +70,12 @@ def text_sql(spec: FieldSpec, source: str | None, row_id_prefix: str) -> str:
         s = f"lower({s})"
     elif spec.transform == "unquote":
         s = f"NULLIF(ltrim({s}, chr(39)), '')"
+    elif spec.transform and spec.transform.startswith("param:"):  # GA4's event_params: one key's value
+        found = (f"list_filter(CASE WHEN json_type({s}) = 'ARRAY' THEN json_extract({s}, '$[*]') ELSE "
+                 f"json_extract({s}, '$.event_params[*]') END, e -> json_extract_string(e, '$.key') = "
+                 f"{lit(spec.transform.removeprefix('param:'))})[1]")
+        s = (f"(CASE WHEN json_valid({s}) THEN NULLIF(coalesce(json_extract_string({found}, '$.value.string_value'), "
+             f"json_extract_string({found}, '$.value.int_value')), '') END)")
     if spec.values or spec.prefixes or spec.otherwise is not None:
         whens = [f"WHEN lower({s}) = {lit(k.lower())} THEN {lit(v)}" for k, v in spec.values]
         whens += [f"WHEN starts_with({s}, {lit(k)}) THEN {lit(v)}" for k, v in spec.prefixes]

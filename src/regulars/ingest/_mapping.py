@@ -21,8 +21,9 @@ Field options: ``from`` (name or list), ``concat`` (list joined with a space), `
 format or list), ``decimal``, ``values`` (value map, case-insensitive), ``prefixes`` (value
 prefix map), ``otherwise`` (value when no map entry matches), ``default`` (value when
 blank), ``fallback`` (columns whose value is used, in order, on rows where the column is
-blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs", or "unquote":
-drop the apostrophe Shopify puts before ids, zip codes and phones to keep spreadsheets off them),
+blank), ``true``/``false`` (boolean words), ``transform`` ("email", "lower", "abs", "unquote":
+drop the apostrophe Shopify puts before ids, zip codes and phones to keep spreadsheets off them;
+"param:KEY": the value of GA4's event parameter KEY in an event_params column),
 ``by_header`` (column = value, in order: the first column the file has decides every row's value,
 as which of a vendor's files it is; none of them leaves the field unknown), ``minus`` (a number
 column subtracted where it has a value: an amount net of its refunded part).
@@ -252,7 +253,7 @@ def _field(mapping_name: str, table: str, shape: Shape, target: str, raw: Any) -
         raise SettingsError(f"{where}: give exactly one of from, concat, constant, generate or by_header")
     if raw.get("generate") not in (None, "row"):
         raise SettingsError(f"{where}: generate must be \"row\", got {raw['generate']!r}")
-    if raw.get("transform") not in (None, *_TRANSFORMS):
+    if raw.get("transform") not in (None, *_TRANSFORMS) and not str(raw.get("transform")).startswith("param:"):
         raise SettingsError(f"{where}: transform must be one of {sorted(_TRANSFORMS)}")
     if raw.get("decimal") not in (None, "auto", ".", ","):
         raise SettingsError(f"{where}: decimal must be \"auto\", \".\" or \",\"")

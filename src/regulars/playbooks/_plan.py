@@ -47,7 +47,7 @@ class Situation:
     customer_id) with every rule field of the latest run; ``pairs``: its (row, segment)
     memberships; ``previous``: (customer_id, segment) of the run before (None on a first run);
     ``profile``: customers' name, country, consent_email, consent_sms, birthday (index
-    customer_id); ``events``: customer_id, event_type, occurred_at; ``orders``: customer_id,
+    customer_id); ``events``: customer_id, event_type, occurred_at, url; ``orders``: customer_id,
     ordered_at; ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
     ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
@@ -61,7 +61,7 @@ class Situation:
     previous: pd.DataFrame | None = None
     profile: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"customer_id": [], "event_type": [], "occurred_at": pd.Series([], dtype="datetime64[us]")}))
+        {"customer_id": [], "event_type": [], "occurred_at": pd.Series([], dtype="datetime64[us]"), "url": []}))
     orders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"customer_id": [], "ordered_at": pd.Series([], dtype="datetime64[us]")}))
     sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
@@ -143,7 +143,13 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
         return rows["customer_id"].value_counts().reindex(index).fillna(0).to_numpy() >= o["at_least"]
     if kind == "event":
         since = s.at - timedelta(days=o["within_days"])
-        hit = _counts_since(s.events, "occurred_at", since, s.at, index, o["event"]) >= o["at_least"]
+        events = s.events
+        if o.get("page"):  # only views of pages whose address matches
+            from regulars._pages import page_pattern
+
+            urls = events["url"] if "url" in events else pd.Series(None, index=events.index, dtype=object)
+            events = events[urls.fillna("").str.fullmatch(page_pattern(o["page"]).removeprefix("(?i)"), case=False)]
+        hit = _counts_since(events, "occurred_at", since, s.at, index, o["event"]) >= o["at_least"]
         if o["without"] == "order":
             hit &= _counts_since(s.orders, "ordered_at", since, s.at, index) == 0
         elif o["without"]:

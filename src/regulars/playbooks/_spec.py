@@ -181,16 +181,19 @@ def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
         r.known(t, "a segment trigger", (kind,))
         return Trigger("segment", {"change": {"segment": "in"}.get(kind, kind), "segment": r.text(t, kind)}, t.line)
     if kind == "event":
-        r.known(t, "an event trigger", ("event", "at_least", "within_days", "without"))
+        r.known(t, "an event trigger", ("event", "at_least", "within_days", "without", "page"))
         event = r.text(t, "event")
         if event not in EVENT_TYPES:
             close = difflib.get_close_matches(event, EVENT_TYPES, n=1)
             raise r.fail(t.lines["event"], f"unknown event type {event!r}" + (f" (did you mean {close[0]!r}?)"
                                                                               if close else ""))
         without = r.text(t, "without", None, ("order", *EVENT_TYPES))
+        page = r.text(t, "page", None)
+        if page is not None and not page.strip():
+            raise r.fail(t.lines["page"], "a page is an address pattern such as \"*/compare/*\"")
         return Trigger("event", {"event": event, "at_least": r.number(t, "at_least", 1, low=1, whole=True),
-                                 "within_days": float(r.number(t, "within_days", 7, low=0.01)), "without": without},
-                       t.line)
+                                 "within_days": float(r.number(t, "within_days", 7, low=0.01)), "without": without,
+                                 "page": page}, t.line)
     if kind == "ticket":
         r.known(t, "a ticket trigger", ("ticket", "at_least", "within_days"))
         which = r.text(t, "ticket", choices=TICKET_TRIGGERS)

@@ -119,6 +119,12 @@ playbooks:
     trigger: {event: faq_view, at_least: 3, within_days: 7}
     holdout: 0.0
     action: {channel: email, template: help, priority: 65, cost: 0.01}
+  comparison-guide:
+    description: three views of comparison pages in a week and no order - a comparison guide
+    enabled: false
+    trigger: {event: comparison_view, at_least: 3, within_days: 7, without: order}
+    holdout: 0.1
+    action: {channel: email, template: comparison-guide, priority: 70, cost: 0.02}
   ticket-help:
     description: a support ticket still open after two days - a person checks in
     enabled: false
@@ -191,6 +197,10 @@ templates:
   help:
     subject: "Can we help?"
     body: "Hello {{ name }}, we saw you looking for answers. Reply and a person will help."
+  comparison-guide:
+    subject: "Comparing your options?"
+    body: "Hello {{ name }}, choosing is easier side by side: here is our guide to how we compare, with what customers chose and why."
+    framing: social proof
   ticket-help:
     body: "Check in with {{ name }} ({{ email }}): their ticket is still open."
   complaint-call:

@@ -207,7 +207,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "previous": store.frame("SELECT customer_id, unnest(segments) AS segment FROM segment_members "
                                 "WHERE run_id = ?", [previous_run_id]) if previous_run_id else None,
         "events": store.frame(
-            f"SELECT m.resolved_id AS customer_id, e.event_type, e.occurred_at FROM events e "
+            f"SELECT m.resolved_id AS customer_id, e.event_type, e.occurred_at, e.url FROM events e "
             f"JOIN customer_map m USING (customer_id) WHERE e.occurred_at < ? "
             f"AND (e.occurred_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY OR e.event_type LIKE '%unsubscribe')",
             since),

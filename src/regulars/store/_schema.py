@@ -28,7 +28,7 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     as of a cutoff without working the shares out on every query.
 #: 11: ``run_features``: the features the latest run scored its customers on (its columns
 #:     those of the shop's features; made empty here, replaced by each run).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -191,6 +191,7 @@ def ddl() -> list[str]:
     out += [f"CREATE TABLE IF NOT EXISTS {name} (run_id VARCHAR, {', '.join(f'{c} {k}' for c, k in cols)})"
             for name, cols in RUN_TABLES.items()]
     added.append(("runs", "figures", "VARCHAR"))  # 8: the run's headline figures, worked out once
+    added += [("events", "title", "VARCHAR"), ("events", "category", "VARCHAR")]  # 12: a page's title, category
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added

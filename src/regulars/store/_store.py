@@ -23,6 +23,7 @@ from regulars.schema import CONTRACTS
 from regulars.store._checkouts import orders_from_checkouts
 from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
+from regulars.store._pages import type_pages
 from regulars.store._sales import SALES_TABLES, ensure_purchases, refresh_purchases
 from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
@@ -220,6 +221,7 @@ class Store:
             if created:
                 written["customers"] = created
         if staged.table == "events":
+            type_pages(con, self.settings.events.pages, batch_id)
             made = orders_from_checkouts(con, batch_id)
             if made:
                 written["orders (from checkout events)"] = made
@@ -264,17 +266,14 @@ class Store:
 
     def _insert(self, tmp: str, table: str, batch_id: str) -> int:
         cols = ", ".join(quote(c) for c in self._columns(table))
-        return self.con.execute(
-            f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp}", [batch_id]
-        ).fetchone()[0]
+        return self.con.execute(f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp}",
+                                [batch_id]).fetchone()[0]
 
     def _insert_new(self, tmp: str, table: str, key: str, batch_id: str) -> int:
         cols = ", ".join(quote(c) for c in self._columns(table))
         return self.con.execute(
             f"INSERT INTO {table} ({cols}, batch_id) SELECT {cols}, ? FROM {tmp} t "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.{key} = t.{key})",
-            [batch_id],
-        ).fetchone()[0]
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.{key} = t.{key})", [batch_id]).fetchone()[0]
 
     def _email_norm(self) -> str:
         from regulars.ingest import email_norm_sql
