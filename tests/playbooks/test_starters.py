@@ -97,3 +97,31 @@ def test_the_seeds_tier_boundaries_as_values():
     tiers = model.score(activity)["tier"]
     assert list(tiers) == ["hot", "warm", "warm", "cold"] and (defaults.hot, defaults.warm) == (70, 40)
     assert np.allclose(model.score(activity)["engagement"], [70, 69, 40, 39])
+
+
+def test_an_exact_day_missed_is_caught_up_once_and_said_late():
+    """Plans were last queued three days ago, so days 30 to 32 without activity fire today (two
+    days reached while no plan ran), day 33 does not (its day had a plan), nor does day 29."""
+    s = situation(6, days_since_last_order=[29.0, 30.0, 31.0, 32.0, 33.0, 31.0],
+                  days_since_last_event=[40.0, 40.0, 40.0, 40.0, 40.0, 40.0])
+    assert fired("we-miss-you", s) == ["c1"]  # with no record of earlier plans: the day itself only
+    s.last_queued = AT - timedelta(days=3)
+    assert fired("we-miss-you", s) == ["c1", "c2", "c3", "c5"]
+    got = plan(starter("we-miss-you"), s).set_index("customer_id")["why"]
+    assert "late" not in got["c1"]  # its day is today
+    assert got["c3"].endswith("(2 days late: no plan was queued on its day)")
+    # once: a customer this playbook reached since (its message on the way) is not reached again
+    s.sent = pd.DataFrame({"customer_id": ["c2"], "channel": ["email"], "playbook": ["we-miss-you"],
+                           "variant": ["treatment"], "sent_at": pd.to_datetime([AT - timedelta(days=1)]).astype(
+                               "datetime64[us]")})
+    assert fired("we-miss-you", s) == ["c1", "c3", "c5"]
+
+
+def test_a_birthday_missed_over_new_year_is_caught_up():
+    s = situation(2)
+    s.at = AT.replace(month=1, day=2)
+    s.profile["birthday"] = [AT.replace(year=1990, month=12, day=31).date(), AT.replace(year=1990, month=12,
+                                                                                          day=20).date()]
+    assert fired("birthday", s) == []
+    s.last_queued = s.at - timedelta(days=4)
+    assert fired("birthday", s) == ["c0"]  # 31 December fell on a day with no plan; the 20th did not

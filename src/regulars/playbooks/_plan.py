@@ -38,6 +38,9 @@ __all__ = ["COOL_DOWN_DAYS", "Situation", "due_follow_ups", "plan", "triggered"]
 
 #: A playbook does not reach the same customer again within this many days.
 COOL_DOWN_DAYS = 30
+#: The most days an exact-day trigger (a birthday, day 30 without activity) is caught up after
+#: days with no queued plan.
+MAX_CATCH_UP_DAYS = 7
 PLANNED, HELD_OUT, REVIEW, HELD_BACK = "planned", "held out", "needs approval", "held back"
 
 
@@ -52,7 +55,8 @@ class Situation:
     ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
     playbook, step) of actions already in the outbox; ``rejected``: (customer_id, playbook,
-    step) of actions a person rejected (never planned again)."""
+    step) of actions a person rejected (never planned again); ``last_queued``: when a plan was last
+    queued before ``at``'s day."""
 
     at: datetime
     fields: pd.DataFrame
@@ -73,6 +77,15 @@ class Situation:
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"playbook": [], "customer_id": []}))
     queued: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
+    last_queued: datetime | None = None
+
+    @property
+    def missed_days(self) -> int:
+        """Days between the last queued plan and this one that had none (at most a week): an
+        exact-day trigger reached on one of them still fires now, once, a day or more late."""
+        if self.last_queued is None:
+            return 0
+        return int(min(MAX_CATCH_UP_DAYS, max(0, (self.at.date() - pd.Timestamp(self.last_queued).date()).days - 1)))
 
     def column(self, name: str) -> np.ndarray:
         """A field per customer (NaN or None where missing or unknown)."""
@@ -121,6 +134,26 @@ def _last(frame: pd.DataFrame, when: str, at: datetime, index: pd.Index) -> np.n
                                                                                      ).to_numpy()
 
 
+def late_days(book: Playbook, s: Situation) -> np.ndarray:
+    """For an exact-day trigger, how many days after its day each customer is (0: on the day):
+    the days no plan was queued are caught up."""
+    o, n = book.trigger.options, len(s.fields)
+    if book.trigger.kind != "date" or o["date"] not in ("birthday", "days_after_order", "days_without_activity"):
+        return np.zeros(n)
+    if o["date"] == "birthday":
+        born = pd.to_datetime(pd.Series(s.column("birthday")), errors="coerce")
+        since = []
+        for year in (s.at.year, s.at.year - 1):  # a birthday on 31 December is caught up on 2 January
+            day = pd.to_datetime({"year": np.full(n, year), "month": born.dt.month, "day": born.dt.day}, errors="coerce")
+            since.append((pd.Timestamp(s.at.date()) - day).dt.days.to_numpy(dtype=float))
+        this_year, last_year = since
+        return np.nan_to_num(np.where(this_year >= 0, this_year, last_year), nan=-1.0)
+    if o["date"] == "days_after_order":
+        return _days(s.column("days_since_last_order")) - o["days"]
+    quiet = np.fmin(_days(s.column("days_since_last_order")), _days(s.column("days_since_last_event")))
+    return quiet - o["days"]
+
+
 def triggered(book: Playbook, s: Situation) -> np.ndarray:
     """Which customers the playbook's trigger selects as of ``s.at``."""
     o, index = book.trigger.options, s.fields.index
@@ -156,14 +189,11 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
             hit &= _counts_since(s.events, "occurred_at", since, s.at, index, o["without"]) == 0
         return hit
     date = o["date"]
-    if date == "birthday":
-        born = pd.to_datetime(pd.Series(s.column("birthday")), errors="coerce")
-        return ((born.dt.month == s.at.month) & (born.dt.day == s.at.day)).to_numpy(dtype=bool)
-    if date == "days_after_order":
-        return _days(s.column("days_since_last_order")) == o["days"]
-    if date == "days_without_activity":
-        quiet = np.fmin(_days(s.column("days_since_last_order")), _days(s.column("days_since_last_event")))
-        return quiet == o["days"]  # on the day it is reached: 29 days is nothing yet
+    if date in ("birthday", "days_after_order", "days_without_activity"):
+        # on the day it is reached (29 days without activity is nothing yet), or on a day since the
+        # last queued plan; a later order or visit starts the count again, so a moot one never fires
+        late = late_days(book, s)
+        return (late >= 0) & (late <= s.missed_days)
     if date == "replenishment_due":
         due = _days(s.column("replenish_in_days"))
         return (due >= 0) & (due <= o["days_before"])
@@ -286,7 +316,11 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
                                               else False)
         status[(status == PLANNED) & review] = REVIEW
         when = np.array([deferred[zones[r]] or s.at for r in rows], dtype=object)
-        why = book.description or book.name
+        why: Any = book.description or book.name
+        late = late_days(book, s)[rows] if step == 0 else np.zeros(len(rows))
+        if (late > 0).any():
+            said = [f"{why} ({d:.0f} day{'s' if d > 1 else ''} late: no plan was queued on its day)" for d in late]
+            why = np.where(late > 0, np.array(said, dtype=object), why)
         if step:
             follow = book.follow_ups[step - 1]
             why = f"{why}; follow-up {step}: {follow.if_.replace('_', ' ')} after {follow.after_days:g} days"

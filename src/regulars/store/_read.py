@@ -190,13 +190,13 @@ def customer_recommendations(store: Store, customer_id: str, run_id: str) -> dic
             "reason": wide[0]["recommend_reason"] if wide else None}
 
 
-def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: int = 60) -> dict[str, pd.DataFrame]:
+def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: int = 60) -> dict[str, Any]:
     """What the playbook planner reads besides a run's fields, by resolved customer id: profile
     (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
     ``at``, every action recorded (messages, and the outbox's still on their way), the steps
     queued per customer and playbook and those a person rejected, exclusions by a person, tickets (negative: a complaint
-    category or rated 1-2) and each product's category and first sale (arrivals)."""
+    category or rated 1-2), each product's category and first sale (arrivals), and when a plan was last queued."""
     since = [at, at]
     return {
         "profile": store.frame(
@@ -232,6 +232,9 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             "JOIN products p USING (product_id) WHERE o.ordered_at < ? AND p.category IS NOT NULL "
             "GROUP BY p.product_id, p.category", [at]),
         "product_names": store.frame("SELECT product_id, name FROM products WHERE name IS NOT NULL"),
+        # the last day before ``at``'s on which a plan was queued (exact-day triggers catch up after it)
+        "last_queued": store.con.execute("SELECT max(planned_at) FROM outbox WHERE planned_at < CAST(? AS DATE)",
+                                         [at]).fetchone()[0],
     }
 
 
