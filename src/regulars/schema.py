@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CONTRACTS", "PURCHASE", "Column", "EVENT_TYPES", "TableContract", "contract_for"]
+__all__ = ["CONTRACTS", "PURCHASE", "SENDING_CHANNELS", "Column", "EVENT_TYPES", "TableContract", "contract_for"]
 
 #: The order status that makes an order a purchase; an order without a status has it. The rule
 #: itself (net of refunds) is ``features.purchases``; the store's readers count sales from its
@@ -88,6 +88,9 @@ EVENT_TYPES = (
     "social_engagement", "webinar_attend", "lead_created", "lead_converted", "sms_click",
     "comparison_view", "category_view", "cart_view",
 )
+
+#: The channels a message reaches a person by (and a customer's best channel is one of).
+SENDING_CHANNELS = ("email", "sms")
 
 _ORDER_STATUS = (
     ("paid", "completed"), ("complete", "completed"), ("fulfilled", "completed"),

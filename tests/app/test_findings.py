@@ -37,6 +37,18 @@ def test_timing_without_any_channel(tmp_path):
     shop = _shop(tmp_path, Shape(channels=False, events=True, tickets=False))
     result = app.run(shop)
     assert "timing" in result.models and not result.failed
+    # visits and orders say when, not how to reach someone: no best channel, and the reason says none
+    said = query(shop, f"SELECT DISTINCT best_channel FROM scores WHERE run_id = '{result.run_id}' "
+                       "AND best_hour IS NOT NULL")
+    assert said == [(None,)]
+    assert not query(shop, "SELECT 1 FROM scores WHERE timing_reason LIKE '%by web%' OR timing_reason LIKE '%by order%'")
+
+
+def test_the_best_channel_is_one_a_message_goes_by(demo_copy):
+    result = app.run(demo_copy)
+    channels = {r[0] for r in query(demo_copy, f"SELECT DISTINCT best_channel FROM scores WHERE run_id = "
+                                               f"'{result.run_id}' AND best_hour IS NOT NULL")}
+    assert channels and channels <= {"email", "sms"}
 
 
 def test_a_part_that_fails_stops_only_itself(tmp_path, monkeypatch):

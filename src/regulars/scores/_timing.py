@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from regulars.models.timing import PRIOR, activity, activity_counts, group_prior, shrunk_best
+from regulars.schema import SENDING_CHANNELS
 from regulars.scores._scorer import RunContext, Scored
 
 __all__ = ["TimingScorer"]
@@ -37,7 +38,13 @@ class TimingScorer:
             raise InsufficientDataError(f"no opens, clicks, visits or orders before {ctx.cutoff}")
         channel_counts, hours = counts["channel"], counts["hour"]
         main = channel_counts.argmax(axis=1)  # the group: customers whose main channel is the same
-        best_channel, channel_share = shrunk_best(channel_counts, group_prior(channel_counts, main))
+        # the best channel is one a message can go by: visits ("web") and orders show when, not how to reach
+        reach = [i for i, c in enumerate(channels) if str(c).lower() in SENDING_CHANNELS]
+        if reach:
+            pick, channel_share = shrunk_best(channel_counts[:, reach], group_prior(channel_counts[:, reach], main))
+            best_channel = np.array([str(channels[i]).lower() for i in reach], dtype=object)[pick]
+        else:
+            best_channel, channel_share = np.full(len(index), None, dtype=object), np.full(len(index), np.nan)
         best_hour, _ = shrunk_best(hours, group_prior(hours, main))
         best_day, _ = shrunk_best(counts["weekday"], group_prior(counts["weekday"], main))
         order_days = counts["order_weekday"]
@@ -48,7 +55,7 @@ class TimingScorer:
             "customer_id": index,
             "best_hour": best_hour.astype(float),
             "best_weekday": np.array(WEEKDAYS)[best_day],
-            "best_channel": np.array(channels, dtype=object)[best_channel],
+            "best_channel": best_channel,
             "channel_share": channel_share,
             "events_used": events,
             "weekend_share": weekend,
@@ -58,7 +65,7 @@ class TimingScorer:
         frame["reasons"] = _reasons(frame)
         card = {"prior_events": PRIOR, "channels": channels, "events": int(events.sum()),
                 "customers_with_few_events": int((events < PRIOR).sum()), "time_zone": "UTC (store time)"}
-        return Scored(frame=frame, card=card, version=fingerprint(timing=[PRIOR, channels]))
+        return Scored(frame=frame, card=card, version=fingerprint(timing=[PRIOR, channels, SENDING_CHANNELS]))
 
 
 def _reasons(frame: pd.DataFrame) -> pd.Series:
@@ -70,9 +77,11 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     rests = np.where(events < PRIOR, " (mostly from customers like them: only ", " (from their own ")
     hour = pc.utf8_lpad(pa.array(frame["best_hour"].to_numpy().astype(np.int64)).cast(pa.string()), 2, "0")
     habit = frame["habit"].to_numpy(dtype=object)
+    channel = frame["best_channel"].to_numpy(dtype=object)
+    by = np.where(pd.isna(channel), "", ", by " + channel.astype(str))
     text = pc.binary_join_element_wise(
-        "best around ", hour, ":00 on ", pa.array(frame["best_weekday"].to_numpy(dtype=object), pa.string()), "s, by ",
-        pa.array(frame["best_channel"].astype(str).to_numpy(dtype=object), pa.string()), pa.array(rests, pa.string()),
+        "best around ", hour, ":00 on ", pa.array(frame["best_weekday"].to_numpy(dtype=object), pa.string()), "s",
+        pa.array(by, pa.string()), pa.array(rests, pa.string()),
         pa.array(events).cast(pa.string()), pa.array(np.where(events == 1, " event)", " events)"), pa.string()),
         pa.array(np.where(habit != "", "; " + habit, ""), pa.string()), "")
     return text.to_pandas()
