@@ -53,6 +53,9 @@ def test_recent_sends_over_a_window():
     # c's was a text; d was held out (recorded, not sent)
     assert recent_sends(["a", "b", "c", "d"], "email", sent, NOW, timedelta(hours=16)).tolist() == [1, 0, 0, 0]
     assert recent_sends(["b"], "email", sent, NOW, timedelta(hours=48)).tolist() == [2]
+    later = pd.DataFrame({"customer_id": ["e"], "channel": ["email"], "variant": ["treatment"],
+                          "sent_at": [NOW + timedelta(hours=9)]})  # queued for e's best hour tonight
+    assert recent_sends(["e"], "email", later, NOW, timedelta(hours=16)).tolist() == [1]
 
 
 def test_shop_cap_keeps_the_highest_priority_then_value():

@@ -125,3 +125,26 @@ def test_a_birthday_missed_over_new_year_is_caught_up():
     assert fired("birthday", s) == []
     s.last_queued = s.at - timedelta(days=4)
     assert fired("birthday", s) == ["c0"]  # 31 December fell on a day with no plan; the 20th did not
+
+
+def test_timing_best_sends_at_each_customer_s_hour_in_their_zone():
+    """At 10:00 UTC (a fake clock): best hour 18 in London is 18:00 today, 9 is 09:00 tomorrow,
+    10 is now, 23 is in the quiet hours (so now), 20 in Tokyo is 11:00 UTC, an unknown hour is now; a fixed
+    playbook goes when planned."""
+    s = situation(6, best_hour=[18.0, 9.0, 10.0, 23.0, 20.0, np.nan])
+    s.profile["country"] = ["GB", "GB", "GB", "GB", "JP", "GB"]
+    got = plan(starter("churn-win-back"), s).set_index("customer_id")["deliver_at"]
+    day = AT.replace(hour=0)
+    assert list(got.reindex([f"c{i}" for i in range(6)])) == [
+        day.replace(hour=18), day.replace(hour=9) + timedelta(days=1), AT, AT, day.replace(hour=11), AT]
+    fixed = starter("churn-win-back")
+    book = fixed.playbooks["churn-win-back"]
+    fixed.playbooks["churn-win-back"] = book.__class__(**{**book.__dict__, "timing": "fixed"})
+    assert (plan(fixed, s)["deliver_at"] == AT).all()
+
+
+def test_timing_is_best_or_fixed():
+    old = "    holdout: 0.1\n    action: {channel: email, template: win-back"
+    text = STARTER_YAML.replace(old, "    timing: whenever\n" + old, 1)
+    with pytest.raises(Exception, match="timing.*best.*fixed|best, fixed"):
+        parse_playbooks(text)

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CONSENT", "GLOBAL_CONTROL", "consented", "deferred_from_quiet_hours", "in_holdout", "recent_sends",
-           "shop_cap", "suppressed", "zone_for"]
+__all__ = ["CONSENT", "GLOBAL_CONTROL", "at_best_hour", "consented", "deferred_from_quiet_hours", "in_holdout",
+           "recent_sends", "shop_cap", "suppressed", "zone_for"]
 
 #: The consent an action on each channel needs (the customers column that records it); tasks
 #: for a person and webhooks to the shop's own systems message nobody by themselves.
@@ -61,11 +61,11 @@ def consented(channel: str, consent: Sequence[Any], unsubscribed: Sequence[bool]
 
 def recent_sends(customers: Sequence[str], channel: str, sent: pd.DataFrame, now: datetime, window: timedelta
                  ) -> np.ndarray:
-    """How many messages each customer got on ``channel`` within ``window`` before ``now``
+    """How many messages each customer got on ``channel`` within ``window`` before ``now``, or
+    has queued for later (a message waiting for the customer's best hour is as good as sent)
     (``sent``: customer_id, channel, variant, sent_at of earlier actions; holdout records are
     not messages). A frequency cap of N holds back customers at N or more."""
-    recent = sent[(sent["channel"] == channel) & (sent["variant"] != "holdout") & (sent["sent_at"] > now - window)
-                  & (sent["sent_at"] <= now)]
+    recent = sent[(sent["channel"] == channel) & (sent["variant"] != "holdout") & (sent["sent_at"] > now - window)]
     return recent["customer_id"].value_counts().reindex(pd.Index(customers)).fillna(0).to_numpy(dtype=float, copy=True)
 
 
@@ -109,6 +109,38 @@ def deferred_from_quiet_hours(now: datetime, zones: Sequence[str], start: int = 
         day = local.date() + timedelta(days=1) if start > end and local.hour >= start else local.date()
         morning = pytz.timezone(zone).localize(datetime(day.year, day.month, day.day, end))
         out.append(morning.astimezone(pytz.utc).replace(tzinfo=None))
+    return out
+
+
+def at_best_hour(now: datetime, zones: Sequence[str], hours: Sequence[float], start: int = 21, end: int = 8
+                 ) -> list[datetime | None]:
+    """For each customer: when (UTC, naive) their zone's clock next shows their best hour (now,
+    within that hour); None where the hour is unknown or falls in the quiet hours [start, end)
+    (the action then goes as it would without it). Worked out once per zone and hour."""
+    import pytz
+
+    utc = pytz.utc.localize(now)
+    seen: dict[tuple[str, int], datetime | None] = {}
+
+    def when(zone: str, h: int) -> datetime | None:
+        if (h >= start or h < end) if start > end else start <= h < end:
+            return None
+        local = utc.astimezone(pytz.timezone(zone))
+        if local.hour == h:
+            return now
+        day = local.date() if local.hour < h else local.date() + timedelta(days=1)
+        return pytz.timezone(zone).localize(datetime(day.year, day.month, day.day, h)).astimezone(pytz.utc).replace(
+            tzinfo=None)
+
+    out: list[datetime | None] = []
+    for zone, hour in zip(zones, hours, strict=True):
+        if hour is None or hour != hour:
+            out.append(None)
+            continue
+        key = (zone, int(hour) % 24)
+        if key not in seen:
+            seen[key] = when(*key)
+        out.append(seen[key])
     return out
 
 

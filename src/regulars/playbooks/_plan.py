@@ -23,6 +23,7 @@ import pandas as pd
 from regulars.playbooks._guards import (
     CONSENT,
     GLOBAL_CONTROL,
+    at_best_hour,
     consented,
     deferred_from_quiet_hours,
     in_holdout,
@@ -33,6 +34,7 @@ from regulars.playbooks._guards import (
 )
 from regulars.playbooks._spec import Playbook, PlaybookSet
 from regulars.playbooks._triggers import in_band
+from regulars.schema import SENDING_CHANNELS
 
 __all__ = ["COOL_DOWN_DAYS", "Situation", "due_follow_ups", "plan", "triggered"]
 
@@ -261,6 +263,7 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
     zones = zone_for(list(s.column("country")), g.time_zone)
     deferred = dict(zip(sorted(set(zones)), deferred_from_quiet_hours(s.at, sorted(set(zones)), g.quiet_start,
                                                                        g.quiet_end), strict=True))
+    best_times = at_best_hour(s.at, zones, list(s.column("best_hour")), g.quiet_start, g.quiet_end)
     none = np.full(len(index), None, dtype=object)
     last_order = _last(s.orders, "ordered_at", s.at, index)
     last_complaint = _last(s.tickets[s.tickets["negative"].astype(bool)], "opened_at", s.at, index)
@@ -315,7 +318,8 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
         review = (book.review or sensitive) | ((worth[rows] > g.review_value_above) if g.review_value_above is not None
                                               else False)
         status[(status == PLANNED) & review] = REVIEW
-        when = np.array([deferred[zones[r]] or s.at for r in rows], dtype=object)
+        best = book.timing == "best" and channel in SENDING_CHANNELS
+        when = np.array([(best and best_times[r]) or deferred[zones[r]] or s.at for r in rows], dtype=object)
         why: Any = book.description or book.name
         late = late_days(book, s)[rows] if step == 0 else np.zeros(len(rows))
         if (late > 0).any():

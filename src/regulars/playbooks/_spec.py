@@ -113,6 +113,8 @@ class Playbook:
     review: bool = False
     follow_ups: tuple[FollowUp, ...] = ()
     when_line: int = 0
+    #: "best": each message goes at the customer's best hour in their zone; "fixed": when planned
+    timing: str = "best"
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def _action(r: Reader, raw: Any, line: int) -> Action:
 def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
     p = r.table(raw, f"playbook {name!r}", line)
     r.known(p, f"playbook {name!r}", ("description", "enabled", "trigger", "when", "holdout", "review", "action",
-                                      "follow_ups"))
+                                      "follow_ups", "timing"))
     for needed in ("trigger", "action"):
         if needed not in p:
             raise r.fail(p.line, f"playbook {name!r} needs a {needed}")
@@ -254,7 +256,8 @@ def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
                     action=_action(r, p["action"], p.lines["action"]), line=p.line,
                     description=r.text(p, "description", ""), enabled=r.flag(p, "enabled", True),
                     when=r.text(p, "when"), holdout=float(r.number(p, "holdout", 0.1, low=0, below=1)),
-                    review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line))
+                    review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line),
+                    timing=r.text(p, "timing", "best", ("best", "fixed")))
 
 
 def _template(r: Reader, name: str, raw: Any, line: int) -> Template:

@@ -16,7 +16,8 @@ guards:
   sms_hours: 72
   sms_per_window: 1
   quiet_start: 21                 # nothing lands between 21:00 and 08:00 in the customer's zone
-  quiet_end: 8
+  quiet_end: 8                    # an email or text goes at the customer's best hour in their zone;
+                                  # a playbook with `timing: fixed` sends it when planned
   time_zone: UTC                  # for customers whose country is unknown
   suppress_after_purchase_days: 3
   suppress_after_complaint_days: 14
@@ -56,6 +57,7 @@ playbooks:
     description: left a cart without ordering
     enabled: false
     trigger: {event: cart_abandon, within_days: 1, without: order}
+    timing: fixed                 # while the cart is fresh, not at tomorrow's best hour
     holdout: 0.1
     action: {channel: email, template: cart-reminder, priority: 85, cost: 0.01}
   welcome-series:

@@ -214,9 +214,11 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "orders": store.frame(
             f"SELECT customer_id, ordered_at FROM purchases WHERE customer_id IS NOT NULL AND ordered_at < ? "
             f"AND ordered_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY", since),
+        # messages up to a day after ``at`` too: one that went at the customer's best hour later
+        # that day still counts against the frequency cap of a plan made earlier in it
         "sent": store.frame(
             "SELECT m.resolved_id AS customer_id, s.channel, s.playbook, s.variant, s.sent_at FROM messages s "
-            "JOIN customer_map m USING (customer_id) WHERE s.sent_at <= ? UNION ALL "
+            "JOIN customer_map m USING (customer_id) WHERE s.sent_at <= ?::TIMESTAMP + INTERVAL 1 DAY UNION ALL "
             "SELECT customer_id, channel, playbook, 'treatment', coalesce(deliver_at, planned_at) FROM outbox "
             f"WHERE status IN ({', '.join(repr(p) for p in PENDING)}) AND planned_at <= ?", since),
         "excluded": store.frame("SELECT DISTINCT playbook, m.resolved_id AS customer_id FROM playbook_exclusions "
