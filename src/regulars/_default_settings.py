@@ -129,6 +129,9 @@ report_day = ""
 report_at = "08:00"
 # Who the weekly report is emailed to (through [delivery]'s SMTP server); empty = written only.
 report_to = ""
+# Event and ticket playbooks react to what arrives (API events, small loads) within a second or
+# two, not only in the daily plan.
+react = true
 
 [quality]
 # Dates later than this many days after the load are reported as "in the future".

@@ -162,6 +162,7 @@ class ServeSettings:
     report_day: str = ""
     report_at: str = "08:00"
     report_to: str = ""
+    react: bool = True
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from regulars.store import (
     retry_actions,
 )
 
-__all__ = ["approvals", "decide", "deliver", "exclude", "outbox", "retry", "run_playbooks"]
+__all__ = ["approvals", "decide", "deliver", "exclude", "outbox", "outbox_rows", "retry", "run_playbooks"]
 
 
 def _now() -> datetime:
@@ -35,40 +35,45 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
     """Plan the enabled playbooks as of ``at`` (as ``plan_playbooks``) and queue the result:
     planned actions wait for delivery, the rest for a person's approval, and held-out customers
     are recorded as such (like a send) so results can compare them. Idempotent per day."""
-    import pandas as pd
-
     found, result = plan_of(workspace_path, at)
     a = result.actions
-    todo = a[a["status"].isin(["planned", "needs approval"])]
-    steps = [found.playbooks[p].action if s == 0 else found.playbooks[p].follow_ups[s - 1].action
-             for p, s in zip(todo["playbook"], todo["step"], strict=True)]
-    keys = [action_key(p, c, int(s), result.at) for p, c, s in zip(todo["playbook"], todo["customer_id"], todo["step"],
-                                                                  strict=True)]
-    rows = pd.DataFrame({
-        "action_id": keys, "created_at": _now(), "planned_at": result.at, "run_id": result.run_id,
-        "customer_id": todo["customer_id"].to_numpy(), "playbook": todo["playbook"].to_numpy(),
-        "step": todo["step"].to_numpy(dtype="int32"), "channel": todo["channel"].to_numpy(),
-        "template": todo["template"].to_numpy(), "subject": todo["subject"].to_numpy(),
-        "body": todo["body"].to_numpy(), "url": [s.url for s in steps], "owner": [s.owner for s in steps],
-        "due_on": [(result.at + timedelta(days=s.due_days)).date() if s.due_days is not None else None for s in steps],
-        "priority": todo["priority"].to_numpy(dtype=float), "value": todo["value"].to_numpy(dtype=float),
-        "cost": todo["cost"].to_numpy(dtype=float), "why": todo["why"].to_numpy(),
-        "deliver_at": pd.to_datetime(todo["deliver_at"]).to_numpy(),
-        "status": todo["status"].map({"planned": "queued"}).fillna("needs approval").to_numpy(), "attempts": 0})
-    held = a[a["status"] == "held out"]
-    holdouts = pd.DataFrame({
-        "action_id": [action_key(p, c, 0, result.at) for p, c in zip(held["playbook"], held["customer_id"],
-                                                                    strict=True)],
-        "customer_id": held["customer_id"].to_numpy(), "playbook": held["playbook"].to_numpy(),
-        "channel": held["channel"].to_numpy(), "planned_at": result.at})
+    rows, holdouts = outbox_rows(found, a, result.at, result.run_id)
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
-        counts = queue_actions(store, rows.reindex(columns=[c for c in OUTBOX_COLUMNS if c in rows.columns]),
-                               holdouts, actor=by)
+        counts = queue_actions(store, rows, holdouts, actor=by)
     return QueueResult(file=result.file, run_id=result.run_id, at=result.at, plan=result.counts,
                        queued=counts["queued"], waiting_for_approval=counts["waiting"],
                        already_queued=counts["already queued"] + int((a["status"] == "already queued").sum()),
                        held_out=counts["held out"])
+
+
+def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str) -> tuple[Any, Any]:
+    """A plan's actions to do as outbox rows (each keyed by ``action_key``), and its held-out
+    customers as the records results compare the treated with."""
+    import pandas as pd
+
+    todo = actions[actions["status"].isin(["planned", "needs approval"])]
+    steps = [found.playbooks[p].action if s == 0 else found.playbooks[p].follow_ups[s - 1].action
+             for p, s in zip(todo["playbook"], todo["step"], strict=True)]
+    keys = [action_key(p, c, int(s), at) for p, c, s in zip(todo["playbook"], todo["customer_id"], todo["step"],
+                                                            strict=True)]
+    rows = pd.DataFrame({
+        "action_id": keys, "created_at": _now(), "planned_at": at, "run_id": run_id,
+        "customer_id": todo["customer_id"].to_numpy(), "playbook": todo["playbook"].to_numpy(),
+        "step": todo["step"].to_numpy(dtype="int32"), "channel": todo["channel"].to_numpy(),
+        "template": todo["template"].to_numpy(), "subject": todo["subject"].to_numpy(),
+        "body": todo["body"].to_numpy(), "url": [s.url for s in steps], "owner": [s.owner for s in steps],
+        "due_on": [(at + timedelta(days=s.due_days)).date() if s.due_days is not None else None for s in steps],
+        "priority": todo["priority"].to_numpy(dtype=float), "value": todo["value"].to_numpy(dtype=float),
+        "cost": todo["cost"].to_numpy(dtype=float), "why": todo["why"].to_numpy(),
+        "deliver_at": pd.to_datetime(todo["deliver_at"]).to_numpy(),
+        "status": todo["status"].map({"planned": "queued"}).fillna("needs approval").to_numpy(), "attempts": 0})
+    held = actions[actions["status"] == "held out"]
+    holdouts = pd.DataFrame({
+        "action_id": [action_key(p, c, 0, at) for p, c in zip(held["playbook"], held["customer_id"], strict=True)],
+        "customer_id": held["customer_id"].to_numpy(), "playbook": held["playbook"].to_numpy(),
+        "channel": held["channel"].to_numpy(), "planned_at": at})
+    return rows.reindex(columns=[c for c in OUTBOX_COLUMNS if c in rows.columns]), holdouts
 
 
 def approvals(workspace_path: str | Path) -> OutboxResult:

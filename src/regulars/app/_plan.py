@@ -17,7 +17,7 @@ from regulars.errors import SettingsError
 from regulars.schema import contract_for
 from regulars.store import outbox_keys, playbook_inputs, previous_segment_run, save_plan
 
-__all__ = ["action_key", "plan_of"]
+__all__ = ["action_key", "checked", "plan_of", "situated", "with_messages"]
 
 #: What a template may use besides a customer's rule fields: their profile and recommendations.
 RECOMMENDATION_FIELDS = ("next_product", "cross_sell_product", "replenish_product", "interest", "segments")
@@ -30,14 +30,20 @@ def action_key(playbook: str, customer_id: str, step: int, at: datetime) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def checked(workspace: Any, store: Any, found: Any, path: Path
-             ) -> tuple[dict[str, Any], Any, Any, list[str], dict[str, str]]:
+def checked(workspace: Any, store: Any, found: Any, path: Path, cache: dict[str, Any] | None = None
+            ) -> tuple[dict[str, Any], Any, Any, list[str], dict[str, str]]:
     """The latest run, its fields and memberships, after checking ``found`` against them, and
-    the playbooks that do not apply to this shop (name -> why)."""
+    the playbooks that do not apply to this shop (name -> why). A run's fields never change:
+    ``cache`` (a dict a long-lived caller keeps) holds the latest run's."""
     from regulars.playbooks import absent_names, check_playbooks
-    from regulars.store import run_cards
+    from regulars.store import run_cards, segment_run
 
-    latest, fields, pairs, names, kinds = latest_fields(store, workspace, "the playbooks")
+    if cache is not None and cache.get("run_id") == segment_run(store)["run_id"]:
+        latest, fields, pairs, names, kinds = cache["fields"]
+    else:
+        latest, fields, pairs, names, kinds = latest_fields(store, workspace, "the playbooks")
+        if cache is not None:
+            cache.update(run_id=latest["run_id"], fields=(latest, fields, pairs, names, kinds))
     cards = run_cards(store, latest["run_id"])
     profile = {c.name for c in contract_for("customers").columns}
     not_applicable = check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS),
@@ -45,31 +51,46 @@ def checked(workspace: Any, store: Any, found: Any, path: Path
     return latest, fields, pairs, names, not_applicable
 
 
+def situated(store: Any, found: Any, latest: dict[str, Any], fields: Any, pairs: Any, names: list[str],
+             at: datetime, path: Path, *, follow_ups: bool = True, cap_used: int = 0) -> tuple[Any, Any, Any]:
+    """The plan of ``found`` over ``fields``' customers as of ``at`` (actions already in the
+    outbox marked so), with the profile and product names its messages are written from;
+    ``cap_used``: actions queued earlier that day, against the shop-wide cap."""
+    from regulars.playbooks import Situation, plan
+
+    before = previous_segment_run(store, latest["run_id"])
+    inputs = playbook_inputs(store, before["run_id"] if before else None, at)
+    queued_keys = outbox_keys(store)
+    profile = inputs.pop("profile").set_index("customer_id")
+    product_names = inputs.pop("product_names")
+    try:
+        actions = plan(found, Situation(at=at, fields=fields, pairs=pairs, segment_names=names, profile=profile,
+                                        cap_used=cap_used, **inputs), follow_ups=follow_ups)
+    except ValueError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    _mark_queued(actions, at, queued_keys)
+    return actions, profile, product_names
+
+
+def with_messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any, product_names: Any) -> None:
+    """Each action's rendered subject and body, and the message a list shows (the subject, else
+    the body)."""
+    actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs, product_names)
+    actions["message"] = actions["subject"].where(actions["subject"] != "", actions["body"])
+
+
 def plan_of(workspace_path: str | Path, at: datetime | None, text: str | None = None) -> tuple[Any, PlanResult]:
     """The playbook file's contents (or ``text``'s) and the plan (each action with its rendered
     subject and body)."""
-    from regulars.playbooks import Situation, plan
-
     workspace, path, _, found, version = read_playbooks(workspace_path, text)
     with workspace.store(read_only=True) as store:
         latest, fields, pairs, names, not_applicable = checked(workspace, store, found, path)
         found = found.without(not_applicable)  # not applicable to this shop: skipped, and said
         cutoff = latest["cutoff"]
         at = at or datetime(cutoff.year, cutoff.month, cutoff.day, 10)
-        before = previous_segment_run(store, latest["run_id"])
-        inputs = playbook_inputs(store, before["run_id"] if before else None, at)
-        queued_keys = outbox_keys(store)
-    profile = inputs.pop("profile").set_index("customer_id")
-    product_names = inputs.pop("product_names")
-    try:
-        actions = plan(found, Situation(at=at, fields=fields, pairs=pairs, segment_names=names, profile=profile,
-                                        **inputs))
-    except ValueError as exc:
-        raise SettingsError(f"{path}: {exc}") from None
-    _mark_queued(actions, at, queued_keys)
-    actions["subject"], actions["body"] = _messages(actions, found, fields, profile, pairs, product_names)
+        actions, profile, product_names = situated(store, found, latest, fields, pairs, names, at, path)
+    with_messages(actions, found, fields, profile, pairs, product_names)
     actions["expected_value"] = _expected(workspace, found, actions, fields)
-    actions["message"] = actions["subject"].where(actions["subject"] != "", actions["body"])
     counts = []
     for name, book in found.playbooks.items():
         if not book.enabled:

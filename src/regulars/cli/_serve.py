@@ -98,10 +98,12 @@ def serve(
         line(f"Open the dashboard, signed in as the owner: {url}/login?token={api.state.sessions.sign_in_token}")
         stop = app.start_scheduler(workspace, lambda job: line(
             f"{job['job']} ({job['slot']:%Y-%m-%d %H:%M}): {job['outcome']}: {job['detail']}"))
+        stops = [stop] + ([app.start_reactor(workspace, line)] if settings.react else [])
         try:
             uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
         finally:
-            stop.set()
+            for each in stops:
+                each.set()
 
 
 @command()

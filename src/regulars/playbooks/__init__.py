@@ -17,6 +17,7 @@ from regulars.playbooks._guards import (
 from regulars.playbooks._plan import COOL_DOWN_DAYS, Situation, due_follow_ups, plan, triggered
 from regulars.playbooks._spec import (
     CHANNELS,
+    REACTIVE_TRIGGERS,
     Action,
     FollowUp,
     Guards,
@@ -41,6 +42,7 @@ __all__ = [
     "Guards",
     "Playbook",
     "PlaybookSet",
+    "REACTIVE_TRIGGERS",
     "STARTER_YAML",
     "Situation",
     "THRESHOLDS",

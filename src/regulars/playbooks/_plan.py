@@ -80,6 +80,9 @@ class Situation:
     queued: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
     last_queued: datetime | None = None
+    #: actions queued earlier on ``at``'s day that count against the shop-wide cap (a reaction's
+    #: plan; the daily plan is the day's first and counts its own)
+    cap_used: int = 0
 
     @property
     def missed_days(self) -> int:
@@ -247,13 +250,14 @@ def due_follow_ups(book: Playbook, s: Situation) -> list[tuple[int, np.ndarray]]
     return out
 
 
-def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
+def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool = True) -> pd.DataFrame:
     """One row per (customer, enabled playbook, step) selected by its trigger and condition (step
     0) or a due follow-up (step 1, 2, ...): customer_id, playbook, step, channel, template,
     priority, status (planned, held out, needs approval, held back), guard (what held it back),
     deliver_at (UTC; later than ``at`` when quiet hours defer it), value (the customer's
     ``value`` field), cost and why (the trigger in words). Planned actions come first, by
-    priority then value."""
+    priority then value. Without ``follow_ups`` only new sequences start (a reaction to events
+    as they arrive; follow-ups are the daily plan's)."""
     from regulars.segments import evaluate_rules
 
     g, index = found.guards, s.fields.index
@@ -336,7 +340,7 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
 
     parts = []
     books = sorted((b for b in found.playbooks.values() if b.enabled), key=lambda b: (-b.action.priority, b.name))
-    for book in books:  # follow-ups of sequences already under way come before new sequences
+    for book in books if follow_ups else ():  # follow-ups of sequences under way come before new ones
         for step, due in due_follow_ups(book, s):
             if due.any():
                 parts.append(guarded(book, step, np.flatnonzero(due)))
@@ -351,7 +355,9 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv") -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     if g.shop_daily_cap is not None:
         active = np.flatnonzero(out["status"].isin([PLANNED, REVIEW]).to_numpy())
-        kept = shop_cap(out["priority"].to_numpy()[active], out["value"].to_numpy()[active], g.shop_daily_cap)
+        room = g.shop_daily_cap - s.cap_used
+        kept = (shop_cap(out["priority"].to_numpy()[active], out["value"].to_numpy()[active], room) if room > 0
+                else np.zeros(len(active), dtype=bool))
         over = active[~kept]
         out.loc[over, "status"], out.loc[over, "guard"], out.loc[over, "deliver_at"] = HELD_BACK, "shop-wide cap", None
     rank = out["status"].map({PLANNED: 0, REVIEW: 1, HELD_OUT: 2, HELD_BACK: 3})

@@ -30,7 +30,7 @@ from regulars.errors import SettingsError
 from regulars.playbooks._reader import Located, Reader, load_located
 from regulars.schema import EVENT_TYPES
 
-__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet",
+__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet", "REACTIVE_TRIGGERS",
            "Template", "Trigger", "check_playbooks", "parse_playbooks"]
 
 CHANNELS = ("email", "sms", "task", "webhook", "audience")
@@ -46,6 +46,10 @@ BOUNDS = ("above", "at_least", "below", "at_most")
 FRAMINGS = ("social proof", "reciprocity", "loss aversion", "scarcity")
 FOLLOW_UP_IF = ("opened", "not_opened", "no_response")
 
+
+#: Triggers that fire on something a customer did (an event, a ticket): evaluated as it arrives,
+#: as well as in the daily plan; the others (scores, segments, dates) only in the daily plan.
+REACTIVE_TRIGGERS = ("event", "ticket")
 
 @dataclass(frozen=True)
 class Guards:
@@ -131,6 +135,11 @@ class PlaybookSet:
     guards: Guards = field(default_factory=Guards)
     playbooks: dict[str, Playbook] = field(default_factory=dict)
     templates: dict[str, Template] = field(default_factory=dict)
+
+    def reactive(self) -> PlaybookSet:
+        """The enabled playbooks an arriving event or ticket can start (``REACTIVE_TRIGGERS``)."""
+        return self.without({k for k, v in self.playbooks.items()
+                             if not v.enabled or v.trigger.kind not in REACTIVE_TRIGGERS})
 
     def without(self, names: dict[str, str] | set[str]) -> PlaybookSet:
         """The same set less the playbooks ``names`` (those that do not apply to this shop)."""

@@ -31,6 +31,14 @@ from regulars.store._outbox import (
 )
 from regulars.store._owner import claim_workspace, release_workspace, served_by
 from regulars.store._plans import PLAN_COLUMNS, latest_plan, save_plan
+from regulars.store._reactions import (
+    REACTING_TABLES,
+    queued_on,
+    reaction_log,
+    reaction_mark,
+    reaction_pending,
+    start_reactions,
+)
 from regulars.store._read import (
     customer_profiles,
     customer_recommendations,
@@ -86,6 +94,7 @@ __all__ = [
     "OUTBOX_COLUMNS",
     "PLAN_COLUMNS",
     "Place",
+    "REACTING_TABLES",
     "ROLES",
     "ResultPart",
     "Store",
@@ -143,6 +152,10 @@ __all__ = [
     "product_neighbours",
     "quarantine_rows",
     "queue_actions",
+    "queued_on",
+    "reaction_log",
+    "reaction_mark",
+    "reaction_pending",
     "record_external_ids",
     "release_workspace",
     "resolved_id",
@@ -166,6 +179,7 @@ __all__ = [
     "sent_since",
     "served_by",
     "start_job",
+    "start_reactions",
     "status",
     "stored_tables",
     "text_rows",

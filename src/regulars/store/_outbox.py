@@ -15,6 +15,7 @@ compare them with the treated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -38,12 +39,13 @@ OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_i
 PENDING = ("needs approval", "queued", "sending", "unconfirmed")
 
 
-def queue_actions(store: Store, actions: pd.DataFrame, holdouts: pd.DataFrame, actor: str) -> dict[str, int]:
+def queue_actions(store: Store, actions: pd.DataFrame, holdouts: pd.DataFrame, actor: str,
+                  then: Callable[[Any, dict[str, int]], None] | None = None) -> dict[str, int]:
     """Add ``actions`` (the outbox columns from action_id to status) to the outbox and record
     ``holdouts`` (action_id, customer_id, playbook, channel, planned_at) in messages, in one
-    transaction. An action whose key is already there is skipped: running a plan twice queues
-    nothing twice. Returns counts of what was new (queued, of which waiting for approval, and
-    held out) and of what was there already."""
+    transaction (``then`` runs in it last, given the counts). An action whose key is already
+    there is skipped: running a plan twice queues nothing twice. Returns counts of what was new
+    (queued, of which waiting for approval, and held out) and of what was there already."""
     given = [c for c in OUTBOX_COLUMNS if c in actions.columns]
     before = store.count("outbox")
     held = waiting = 0
@@ -63,9 +65,13 @@ def queue_actions(store: Store, actions: pd.DataFrame, holdouts: pd.DataFrame, a
                 "batch_id) SELECT action_id, customer_id, planned_at, channel, playbook, playbook, 'holdout', "
                 "'playbooks' FROM new_holdouts WHERE action_id NOT IN (SELECT message_id FROM messages)").fetchone()[0]
             con.unregister("new_holdouts")
-        store.audit("queue actions", {"queued": int(queued), "held_out": int(held)}, actor=actor)
-    return {"queued": int(queued), "waiting": int(waiting), "already queued": int(len(actions) - queued),
-            "held out": int(held)}
+        counts = {"queued": int(queued), "waiting": int(waiting), "already queued": int(len(actions) - queued),
+                  "held out": int(held)}
+        if queued or held:
+            store.audit("queue actions", {"queued": int(queued), "held_out": int(held)}, actor=actor)
+        if then is not None:
+            then(con, counts)
+    return counts
 
 
 def outbox_actions(store: Store, statuses: tuple[str, ...] = (), ids: list[str] | None = None) -> pd.DataFrame:

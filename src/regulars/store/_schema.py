@@ -28,7 +28,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     as of a cutoff without working the shares out on every query.
 #: 11: ``run_features``: the features the latest run scored its customers on (its columns
 #:     those of the shop's features; made empty here, replaced by each run).
-SCHEMA_VERSION = 12
+#: 13: ``reactions``: the batches whose customers' event and ticket playbooks were evaluated as
+#:     they arrived, through which batch (``store_meta`` reacted_through_seq holds the mark).
+SCHEMA_VERSION = 13
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -115,6 +117,9 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS api_keys (
         key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR, secret_hash VARCHAR, created_at TIMESTAMP,
         created_by VARCHAR, revoked_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS reactions (
+        through_seq BIGINT, reacted_at TIMESTAMP, batches INTEGER, customers INTEGER, queued INTEGER,
+        waiting INTEGER, held_out INTEGER)""",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )
