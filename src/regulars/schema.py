@@ -199,6 +199,7 @@ CONTRACTS: dict[str, TableContract] = {
                 Column("category", "text"),
                 Column("product_id", "id"),
                 Column("event_id", "id"),
+                Column("visitor_id", "id"),
             ),
         ),
         TableContract(

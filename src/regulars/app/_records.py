@@ -15,7 +15,7 @@ from typing import Any
 from regulars.app._results import Result
 from regulars.errors import SettingsError
 from regulars.schema import contract_for
-from regulars.store import BatchResult, known_event_ids, open_workspace
+from regulars.store import BatchResult, identify_visitors, known_event_ids, open_workspace
 
 __all__ = ["RecordResult", "record", "record_messages"]
 
@@ -115,10 +115,13 @@ def record_messages(workspace_path: str | Path, messages: Any) -> RecordResult:
 
     if not isinstance(messages, list) or not messages:
         raise SettingsError("send a message object, or a batch: a non-empty list of messages")
-    events, customers = message_rows(messages)
+    events, customers, links = message_rows(messages)
     batches, resent = [], 0
     if customers:
         batches += record(workspace_path, "customers", customers, mode="upsert").batches
+    if links:
+        with open_workspace(workspace_path).store() as store:
+            identify_visitors(store, links, batches[-1].batch_id if batches else None)
     if events:
         done = record(workspace_path, "events", events)
         batches += done.batches

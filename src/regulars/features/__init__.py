@@ -4,7 +4,7 @@ from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
 from regulars.features._frames import FeatureFrames, one_in
 from regulars.features._labels import LABELS, time_labels
-from regulars.features._population import seen_before
+from regulars.features._population import as_known, seen_before
 from regulars.features._products import NOT_PRODUCTS, merchandise
 from regulars.features._purchases import (
     completed,
@@ -31,6 +31,7 @@ __all__ = [
     "LABELS",
     "NOT_PRODUCTS",
     "TIME_UNITS",
+    "as_known",
     "attribute_frame",
     "completed",
     "customer_features",

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
-from regulars.features._population import seen_before
+from regulars.features._population import as_known, seen_before
 from regulars.features._purchases import purchases
 from regulars.features._registry import FEATURES
 
@@ -99,6 +99,7 @@ def _order_features(orders: ir.Table, items: ir.Table | None, cutoff, shares: ir
 
 
 def _event_features(events: ir.Table, messages: ir.Table | None, cutoff) -> ir.Table:
+    events = as_known(events, cutoff)
     ev = events.filter(events.occurred_at < cutoff)
     overall = ev.group_by("customer_id").aggregate(
         email_unsubscribes=ev.count(where=ev.event_type == "email_unsubscribe"),

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
-from regulars.features._population import seen_before
+from regulars.features._population import as_known, seen_before
 from regulars.features._purchases import purchases_of
 from regulars.schema import CONTRACTS
 
@@ -80,6 +80,7 @@ def _conversion(tables: dict[str, ir.Table], start, end) -> ir.Table:
     done = purchases_of(tables, end)
     won = [done.filter(done.ordered_at >= start).select("customer_id")]
     if events is not None:
+        events = as_known(events, end)
         marked = events.filter((events.event_type == "lead_converted") & (events.occurred_at >= start)
                                & (events.occurred_at < end))
         won.append(marked.select("customer_id"))

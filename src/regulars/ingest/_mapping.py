@@ -371,8 +371,10 @@ def name_candidates(table: str, column: str, columns: list[str]) -> list[tuple[s
     emails = {normal_name(e) for e in EMAIL_NAMES}
     for name in SYNONYMS.get(table, {}).get(column, ()):
         key = normal_name(name)
-        # a column another canonical name claims is not borrowed, except an email as the customer id
-        if key not in by_normal or (key in exact and not (column == "customer_id" and key in emails)):
+        # a column another canonical name claims is not borrowed, except an email or a visitor's
+        # id as the customer id (a visitor with no user id is their own anonymous customer)
+        lent = column == "customer_id" and (key in emails or key == normal_name("visitor_id"))
+        if key not in by_normal or (key in exact and not lent):
             continue
         source = by_normal[key]
         if all(source != s for s, _, _ in out):

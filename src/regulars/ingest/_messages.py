@@ -3,7 +3,9 @@ as rows of the canonical tables: what a shop's site or a customer-data tool send
 
 A track's ``messageId`` becomes the event's id, so a resent message is recognised; its
 ``properties`` are kept as the row's attributes; the spec's event names are put in regulars'
-words (others are kept as they are). An identify's traits fill the customer's profile."""
+words (others are kept as they are). An identify's traits fill the customer's profile. A
+message with both ``userId`` and ``anonymousId`` links the browser to the customer: what it did
+before, anonymously, is theirs from then on."""
 
 from __future__ import annotations
 
@@ -43,10 +45,12 @@ def as_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def message_rows(messages: list[dict[str, Any]]) -> tuple[list[dict[str, str | None]], list[dict[str, str | None]]]:
-    """(event rows, customer rows) from Segment-style messages; a message that cannot be one
-    (no type, no user) is an error naming its position, so nothing of the request is stored."""
-    events, customers = [], []
+def message_rows(messages: list[dict[str, Any]]
+                 ) -> tuple[list[dict[str, str | None]], list[dict[str, str | None]], list[tuple[str, str, str | None]]]:
+    """(event rows, customer rows, visitor links: anonymous id, user id, when) from Segment-style
+    messages; a message that cannot be one (no type, no user) is an error naming its position,
+    so nothing of the request is stored."""
+    events, customers, links = [], [], []
     for i, m in enumerate(messages):
         where = f"messages[{i}]"
         if not isinstance(m, dict):
@@ -56,12 +60,16 @@ def message_rows(messages: list[dict[str, Any]]) -> tuple[list[dict[str, str | N
         if not isinstance(who, (str, int)) or isinstance(who, bool) or not str(who).strip():
             raise SettingsError(f"{where}: give userId (or anonymousId) for the customer")
         props = m.get("properties") if isinstance(m.get("properties"), dict) else {}
+        visitor = m.get("anonymousId") if m.get("userId") else None
+        visitor = str(visitor).strip() if isinstance(visitor, (str, int)) and not isinstance(visitor, bool) else None
         if kind in ("track", "page"):
             name = m.get("event") if kind == "track" else "Page Viewed"
             if not isinstance(name, str) or not name.strip():
                 raise SettingsError(f"{where}: a track message names its event (\"event\": \"Product Viewed\")")
             row = {"customer_id": str(who), "occurred_at": as_text(m.get("timestamp") or m.get("sentAt")),
                    "event_type": SEGMENT_EVENTS.get(name, name), "event_id": as_text(m.get("messageId"))}
+            if visitor:
+                row["visitor_id"] = visitor
             row |= {target: as_text(props.get(key)) for key, target in _PROPERTIES.items() if key in props}
             if kind == "page" and "url" not in row:
                 row["url"] = as_text(props.get("path") or m.get("name"))
@@ -72,6 +80,8 @@ def message_rows(messages: list[dict[str, Any]]) -> tuple[list[dict[str, str | N
             row = {"customer_id": str(who)} | {TRAITS[k]: as_text(v) for k, v in traits.items() if k in TRAITS}
             row |= {f"traits.{k}": as_text(v) for k, v in traits.items() if k not in TRAITS}
             customers.append(row)
+            if visitor:
+                links.append((visitor, str(who), as_text(m.get("timestamp") or m.get("sentAt"))))
         else:
             raise SettingsError(f"{where}: type {kind!r} is not taken; send track, page or identify")
-    return events, customers
+    return events, customers, links

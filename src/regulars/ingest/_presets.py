@@ -168,6 +168,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "columns": {
             # the shop's own user id where it sets one, else GA4's pseudonymous browser id
             "customer_id": {"from": "user_id", "fallback": ["user_pseudo_id"]},
+            # the browser's id on every row: where user_id appears, its earlier browsing becomes theirs
+            "visitor_id": "user_pseudo_id",
             "occurred_at": {"from": "event_timestamp", "format": "epoch_us"},
             "event_type": {"from": "event_name", "values": GA4_EVENTS},
             "url": {"from": "event_params", "transform": "param:page_location"},
@@ -183,6 +185,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "columns": {
             # the shop's own user id where the site sets one, else Matomo's visitor id
             "customer_id": {"from": "userId", "fallback": ["visitorId"]},
+            "visitor_id": "visitorId",
             "occurred_at": {"from": "Action timestamp", "format": "epoch_s"},
             "event_type": {"from": "Action type", "values": {"action": "page_view", "search": "search",
                                                               "download": "download", "goal": "form_submit",

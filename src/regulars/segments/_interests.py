@@ -24,7 +24,7 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, custo
     import pandas as pd
     import pyarrow as pa
 
-    from regulars.features import purchases_of
+    from regulars.features import as_known, purchases_of
 
     end = ibis.literal(cutoff_start(cutoff))
     start = ibis.literal(cutoff_start(cutoff - timedelta(days=window_days)))
@@ -42,7 +42,7 @@ def interests(tables: dict[str, ir.Table], cutoff: date, window_days: int, custo
             lines = lines.mutate(category=lines.category.fill_null(lines.product_category))
         parts.append(lines.select("customer_id", "category", bought=ibis.literal(1), viewed=ibis.literal(0)))
     if "events" in tables and products is not None:
-        ev = tables["events"]
+        ev = as_known(tables["events"], end)
         ev = ev.filter(ev.product_id.notnull() & (ev.occurred_at >= start) & (ev.occurred_at < end))
         seen = ev.join(products.select("product_id", "category"), "product_id")
         parts.append(seen.select("customer_id", "category", bought=ibis.literal(0), viewed=ibis.literal(1)))

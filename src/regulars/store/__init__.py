@@ -4,6 +4,7 @@ from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undecl
 from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
 from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
 from regulars.store._find import customer_named, customer_names, find_customers, product_names
+from regulars.store._identity import identify_visitors
 from regulars.store._keys import (
     ROLES,
     add_key,
@@ -123,6 +124,7 @@ __all__ = [
     "finish_actions",
     "finish_job",
     "freshness",
+    "identify_visitors",
     "init_workspace",
     "interrupted_actions",
     "keep_figures",

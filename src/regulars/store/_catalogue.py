@@ -36,6 +36,8 @@ CATALOGUE: tuple[Place, ...] = (
     Place("identity_links", "table", ("customer_id", "resolved_id"), what="identity links and what matched"),
     Place("identity_ranks", "table", ("customer_id",), what="the order records were first seen in"),
     Place("external_ids", "table", ("customer_id",), ("external_id",), what="ids in the shop's other systems"),
+    Place("visitor_links", "table", ("visitor_id", "customer_id"), what="browsers linked to the customer they "
+          "signed in as"),
     Place("orders", "table", ("customer_id",), json=("attributes",), what="orders"),
     Place("events", "table", ("customer_id",), ("url",), ("attributes",), "web, email and app activity"),
     Place("tickets", "table", ("customer_id",), ("text",), ("attributes",), "support tickets"),

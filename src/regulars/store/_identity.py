@@ -5,14 +5,17 @@ that share a normalised email or phone, or a platform's id from one source (the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from regulars._sql import quote
 from regulars.schema import CONTRACTS
 
-__all__ = ["insert_stubs", "mark_first_seen", "normalise_phones", "refresh_identities"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["identify_visitors", "insert_stubs", "link_visitors", "mark_first_seen", "normalise_phones", "refresh_identities"]
 
 
 def normalise_phones(con: duckdb.DuckDBPyConnection, settings: Any, batch_id: str) -> None:
@@ -34,34 +37,92 @@ def normalise_phones(con: duckdb.DuckDBPyConnection, settings: Any, batch_id: st
 
 def refresh_identities(con: duckdb.DuckDBPyConnection, seq: int) -> None:
     """Recompute links between customers sharing an email, a phone or a platform id (ids stay
-    stable: the record loaded first names the group)."""
+    stable: the record loaded first names the group), then the visitors linked to a customer."""
+    import pandas as pd
+
     from regulars.ingest import resolve_identities
 
     keyed = "c.email_norm IS NOT NULL OR c.phone_norm IS NOT NULL OR c.customer_id IN (SELECT customer_id FROM shared)"
     shared = """WITH shared AS (SELECT DISTINCT customer_id, source || ':' || external_id AS key FROM external_ids
                                 WHERE (source, external_id) IN (SELECT source, external_id FROM external_ids
                                     GROUP BY ALL HAVING count(DISTINCT customer_id) > 1))"""
-    if not con.execute(f"{shared} SELECT count(*) FROM customers c WHERE {keyed}").fetchone()[0]:
-        con.execute("DELETE FROM identity_links")  # nobody can be linked (e.g. orders alone)
-        return
-    records = con.execute(
-        f"""{shared} SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
-           FROM customers c
-           LEFT JOIN (SELECT customer_id, first_seq FROM identity_ranks) l USING (customer_id)
-           LEFT JOIN batches b ON b.batch_id = c.batch_id
-           WHERE {keyed}""", [seq]).fetch_df()
-    platform_ids = con.execute(f"{shared} SELECT customer_id, key FROM shared").fetch_df()
-    links = resolve_identities(records, platform_ids)
-    links = links[links["customer_id"] != links["resolved_id"]]
-    con.register("_records", records[["customer_id", "rank"]])
-    con.execute("INSERT INTO identity_ranks SELECT customer_id, rank FROM _records r "
-                "WHERE NOT EXISTS (SELECT 1 FROM identity_ranks i WHERE i.customer_id = r.customer_id)")
-    con.unregister("_records")
+    links = pd.DataFrame({"customer_id": [], "resolved_id": [], "matched_on": []})
+    if con.execute(f"{shared} SELECT count(*) FROM customers c WHERE {keyed}").fetchone()[0]:
+        records = con.execute(
+            f"""{shared} SELECT c.customer_id, coalesce(l.first_seq, b.seq, ?) AS rank, c.email_norm, c.phone_norm
+               FROM customers c
+               LEFT JOIN (SELECT customer_id, first_seq FROM identity_ranks) l USING (customer_id)
+               LEFT JOIN batches b ON b.batch_id = c.batch_id
+               WHERE {keyed}""", [seq]).fetch_df()
+        platform_ids = con.execute(f"{shared} SELECT customer_id, key FROM shared").fetch_df()
+        links = resolve_identities(records, platform_ids)
+        links = links[links["customer_id"] != links["resolved_id"]]
+        con.register("_records", records[["customer_id", "rank"]])
+        con.execute("INSERT INTO identity_ranks SELECT customer_id, rank FROM _records r "
+                    "WHERE NOT EXISTS (SELECT 1 FROM identity_ranks i WHERE i.customer_id = r.customer_id)")
+        con.unregister("_records")
+    links = _with_visitors(con, links.assign(linked_at=pd.NaT))
     con.execute("DELETE FROM identity_links")
     if len(links):
         con.register("_links", links)
-        con.execute("INSERT INTO identity_links SELECT customer_id, resolved_id, matched_on FROM _links")
+        con.execute("INSERT INTO identity_links (customer_id, resolved_id, matched_on, linked_at) "
+                    "SELECT customer_id, resolved_id, matched_on, linked_at FROM _links")
         con.unregister("_links")
+
+
+def _with_visitors(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:
+    """``links`` and each visitor id's record linked to the customer it first identified as
+    (resolved as they are), from when it did: a browser's anonymous history is theirs from then on."""
+    import pandas as pd
+
+    visitors = con.execute(
+        """SELECT visitor_id, arg_min(customer_id, linked_at) AS customer_id, min(linked_at) AS linked_at
+           FROM visitor_links WHERE visitor_id IN (SELECT customer_id FROM customers) GROUP BY 1""").fetch_df()
+    if visitors.empty:
+        return links
+    resolved = dict(zip(links["customer_id"], links["resolved_id"]))
+    taken = set(links["customer_id"]) | set(links["resolved_id"])  # in a group already: an email said more
+    visitors["resolved_id"] = [resolved.get(c, c) for c in visitors["customer_id"]]
+    visitors = visitors[~visitors["visitor_id"].isin(taken) & (visitors["visitor_id"] != visitors["resolved_id"])]
+    added = visitors[["visitor_id", "resolved_id", "linked_at"]].rename(columns={"visitor_id": "customer_id"})
+    return pd.concat([links, added.assign(matched_on="visitor")], ignore_index=True)
+
+
+def link_visitors(con: duckdb.DuckDBPyConnection, batch_id: str | None,
+                  identified: list[tuple[str, str, str | None]] = ()) -> int:
+    """Visitor ids this batch's events name beside another customer id (a page view sent with
+    both a user id and GA4's pseudonymous id), from the first such event; or ``identified``
+    (visitor, customer, when: an identify that names both); new pairs only. The caller
+    resolves identities again when any were added."""
+    import pandas as pd
+
+    given = pd.DataFrame(list(identified), columns=["visitor_id", "customer_id", "linked_at"])
+    given["linked_at"] = pd.to_datetime(given["linked_at"], utc=True, errors="coerce", format="ISO8601").fillna(
+        pd.Timestamp.now(tz="UTC")).dt.tz_localize(None)
+    con.register("_identified", given)
+    try:
+        added = con.execute(
+            """INSERT INTO visitor_links
+               SELECT visitor_id, customer_id, min(linked_at), ? FROM (
+                   SELECT visitor_id, customer_id, occurred_at AS linked_at FROM events WHERE batch_id = ?
+                   UNION ALL SELECT visitor_id, customer_id, linked_at FROM _identified) n
+               WHERE visitor_id IS NOT NULL AND customer_id IS NOT NULL AND visitor_id <> customer_id
+                 AND NOT EXISTS (SELECT 1 FROM visitor_links v WHERE v.visitor_id = n.visitor_id
+                                 AND v.customer_id = n.customer_id)
+               GROUP BY visitor_id, customer_id""", [batch_id, batch_id]).fetchone()[0]
+    finally:
+        con.unregister("_identified")
+    return added
+
+
+def identify_visitors(store: Any, identified: list[tuple[str, str, str | None]], batch_id: str | None) -> int:
+    """Link each (visitor id, customer id, when) an identify named, in one transaction, and
+    resolve identities again; how many links were new."""
+    with store.transaction() as con:
+        added = link_visitors(con, batch_id, identified)
+        if added:
+            refresh_identities(con, con.execute("SELECT coalesce(max(seq), 0) + 1 FROM batches").fetchone()[0])
+    return added
 
 
 def mark_first_seen(con: duckdb.DuckDBPyConnection, table: str, batch_id: str | None = None) -> None:

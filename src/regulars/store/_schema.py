@@ -30,7 +30,7 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     those of the shop's features; made empty here, replaced by each run).
 #: 13: ``reactions``: the batches whose customers' event and ticket playbooks were evaluated as
 #:     they arrived, through which batch (``store_meta`` reacted_through_seq holds the mark).
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -117,6 +117,8 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS api_keys (
         key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR, secret_hash VARCHAR, created_at TIMESTAMP,
         created_by VARCHAR, revoked_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS visitor_links (
+        visitor_id VARCHAR, customer_id VARCHAR, linked_at TIMESTAMP, batch_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS reactions (
         through_seq BIGINT, reacted_at TIMESTAMP, batches INTEGER, customers INTEGER, queued INTEGER,
         waiting INTEGER, held_out INTEGER)""",
@@ -197,6 +199,7 @@ def ddl() -> list[str]:
             for name, cols in RUN_TABLES.items()]
     added.append(("runs", "figures", "VARCHAR"))  # 8: the run's headline figures, worked out once
     added += [("events", "title", "VARCHAR"), ("events", "category", "VARCHAR")]  # 12: a page's title, category
+    added += [("events", "visitor_id", "VARCHAR"), ("identity_links", "linked_at", "TIMESTAMP")]  # 14: visitors
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added

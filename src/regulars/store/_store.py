@@ -21,7 +21,13 @@ from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
 from regulars.store._checkouts import orders_from_checkouts
-from regulars.store._identity import insert_stubs, mark_first_seen, normalise_phones, refresh_identities
+from regulars.store._identity import (
+    insert_stubs,
+    link_visitors,
+    mark_first_seen,
+    normalise_phones,
+    refresh_identities,
+)
 from regulars.store._owner import busy_error
 from regulars.store._pages import type_pages
 from regulars.store._sales import SALES_TABLES, ensure_purchases, refresh_purchases
@@ -38,9 +44,11 @@ if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a fr
 
 __all__ = ["BatchResult", "Store"]
 
+#: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
+#: visitor as they were: anonymous); NULL for links by email, phone or platform id.
 _CUSTOMER_MAP_VIEW = """CREATE OR REPLACE VIEW customer_map AS
     SELECT c.customer_id, coalesce(l.resolved_id, c.customer_id) AS resolved_id,
-           coalesce(l.matched_on, 'self') AS matched_on
+           coalesce(l.matched_on, 'self') AS matched_on, l.linked_at
     FROM customers c LEFT JOIN identity_links l USING (customer_id)"""
 
 
@@ -225,6 +233,9 @@ class Store:
             made = orders_from_checkouts(con, batch_id)
             if made:
                 written["orders (from checkout events)"] = made
+            linked = link_visitors(con, batch_id)
+            if linked:
+                written["visitors linked"] = linked
         mark_first_seen(self.con, staged.table, batch_id)
         normalise_phones(self.con, self.settings, batch_id)
         con.execute(
@@ -245,7 +256,7 @@ class Store:
              "upsert" if staged.upsert else "insert", json.dumps(staged.header), json.dumps(staged.date_orders),
              json.dumps(changes or [])],
         )
-        if staged.table == "customers" or created:
+        if staged.table == "customers" or created or "visitors linked" in written:
             refresh_identities(self.con, seq)
         if staged.table in SALES_TABLES or created or "orders (from checkout events)" in written:
             refresh_purchases(self.con)
@@ -339,7 +350,13 @@ class Store:
             # nobody is linked to anyone, so every id is its own resolved id: skip joining every row
             return rows.filter(rows.customer_id.notnull())
         joined = rows.join(links, "customer_id")
-        return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
+        if table == "events" and self.con.execute(
+                "SELECT count(*) FROM identity_links WHERE linked_at IS NOT NULL").fetchone()[0]:
+            # a visitor's events are the customer's from when they identified: each row keeps
+            # its own id and that time, for features at an earlier cutoff (features.as_known)
+            joined = joined.mutate(own_id=joined.customer_id)
+            return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
+        return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on", "linked_at")
 
     def last_day(self, tables: tuple[str, ...]) -> date | None:
         """The last day any of ``tables`` has a row on (by each table's own time column)."""

@@ -59,6 +59,7 @@ def undo_batch(store: Store, batch_id: str, actor: str) -> dict[str, Any]:
         "batch_id = NULL WHERE batch_id = ?", [batch_id]).fetchone()[0]
     con.execute("DROP TABLE _still_named")
     con.execute("DELETE FROM external_ids WHERE batch_id = ?", [batch_id])
+    con.execute("DELETE FROM visitor_links WHERE batch_id = ?", [batch_id])
     removed["quarantined rows"] = con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id]).fetchone()[0]
     con.execute("INSERT INTO store_meta SELECT 'undone_batch_seq', CAST(seq AS VARCHAR) FROM batches WHERE batch_id = ?",
                 [batch_id])

@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 
 from regulars._time import cutoff_start
 from regulars.errors import InsufficientDataError
+from regulars.features import as_known
 
 __all__ = ["EngagementScore", "decayed_activity"]
 
@@ -23,6 +24,7 @@ def decayed_activity(events: ir.Table, cutoff: date | datetime, half_life_days: 
     """Per customer and event type, the count of events before ``cutoff``, each weighted by
     0.5 ** (age in days / half-life). Columns are event types."""
     start = ibis.literal(cutoff_start(cutoff))
+    events = as_known(events, start)
     before = events.filter(events.occurred_at < start)
     age = (start.epoch_seconds() - before.occurred_at.epoch_seconds()) / 86400.0
     weight = ibis.literal(0.5).pow(age / half_life_days)

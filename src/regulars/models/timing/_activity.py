@@ -25,12 +25,12 @@ def activity(tables: dict[str, ir.Table], cutoff) -> ir.Table | None:
     import ibis
 
     from regulars._time import cutoff_start
-    from regulars.features import purchases_of
+    from regulars.features import as_known, purchases_of
 
     end = ibis.literal(cutoff_start(cutoff))
     parts = []
     if "events" in tables:
-        ev = tables["events"]
+        ev = as_known(tables["events"], end)
         ev = ev.filter((ev.occurred_at < end) & ev.event_type.isin(RESPONSES))
         channel = ev.channel.fill_null("web") if "channel" in ev.columns else ibis.literal("web")
         parts.append(ev.select("customer_id", at=ev.occurred_at, channel=channel.cast("string"),
