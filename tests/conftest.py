@@ -112,7 +112,7 @@ def loaded(workspace: Path, write) -> Path:
     return workspace
 
 
-ROLES = ("owner", "analyst", "integrator", "read-only")
+ROLES = ("owner", "analyst", "integrator", "read-only", "site")
 
 
 @pytest.fixture(scope="session")

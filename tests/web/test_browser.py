@@ -178,3 +178,49 @@ def test_the_rule_editor_checks_as_one_types(served, browser):
     WebDriverWait(browser, 10).until(lambda d: "customers now" in d.find_element("id", "rule-check").text)
     shot(browser, "segments-rule")
     assert console_errors(browser) == []
+
+
+def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in(shop, browser, tmp_path):
+    """The shop's own pages (another origin, as a real shop's are) carry the snippet: a visitor
+    browses anonymously, signs in, and their earlier views become theirs."""
+    import functools
+    import threading
+    import time
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import duckdb
+
+    from tests.api.test_serve import start
+
+    path, keys = shop
+    server, url = start(path)
+    site = tmp_path / "site"
+    (site / "compare").mkdir(parents=True)
+    icon = '<link rel="icon" href="data:,">'
+    tag = f'<script src="{url}/api/v1/snippet.js" data-key="{keys["site"]}"{{}} async></script>'
+    (site / "compare" / "a-vs-b.html").write_text(f"<title>A or B?</title>{icon}<p>compare</p>{tag.format('')}")
+    (site / "account.html").write_text(f"<title>Account</title>{icon}<p>signed in</p>{tag.format(' data-user-id=C00001')}")
+    pages = ThreadingHTTPServer(("127.0.0.1", free_port()),
+                                functools.partial(SimpleHTTPRequestHandler, directory=str(site)))
+    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    shop_url = f"http://localhost:{pages.server_address[1]}"  # another origin than the server's
+    try:
+        for page in ("compare/a-vs-b.html", "compare/a-vs-b.html", "account.html"):
+            browser.get(f"{shop_url}/{page}")
+            browser.execute_script("return document.readyState")
+            assert not console_errors(browser)
+        cookie = browser.get_cookie("rg_vid")
+        assert cookie and cookie["sameSite"] == "Lax"
+        browser.get("about:blank")
+        time.sleep(1.5)  # a beacon may still be on its way
+    finally:
+        pages.shutdown()
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    with duckdb.connect(str(path / "regulars.duckdb"), read_only=True) as con:
+        views = con.execute("SELECT customer_id, event_type, title FROM events WHERE url LIKE ? ORDER BY occurred_at",
+                            [f"{shop_url}/%"]).fetchall()
+        linked = con.execute("SELECT resolved_id, matched_on FROM customer_map WHERE customer_id = ?",
+                             [cookie["value"]]).fetchall()
+    assert views == [(cookie["value"], "comparison_view", "A or B?")] * 2 + [("C00001", "page_view", "Account")]
+    assert linked == [("C00001", "visitor")]

@@ -90,4 +90,5 @@ def needs(permission: str) -> Any:
 
 
 _WORDS = {"read": "read", "data": "send data in", "analyse": "run models or change segments",
-          "decide": "approve actions or change playbooks", "admin": "manage API keys"}
+          "decide": "approve actions or change playbooks", "admin": "manage API keys",
+          "collect": "send page views from the shop's pages"}

@@ -105,7 +105,7 @@ def identify(request: Request, _: Writer, body: Annotated[dict[str, Any], Body()
 class NewKey(BaseModel):
     model_config = {"extra": "forbid"}
     name: str = Field(min_length=1, max_length=100)
-    role: Literal["owner", "analyst", "integrator", "read-only"]
+    role: Literal["owner", "analyst", "integrator", "read-only", "site"]
 
 
 @router.get("/keys", tags=["keys"], summary="The API keys (never their secrets) and what each role may do", response_model=_KEYS)

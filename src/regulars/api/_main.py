@@ -78,7 +78,7 @@ def create_app(workspace_path: str | Path, *, max_body_mb: float | None = None) 
     """The API for the workspace at ``workspace_path`` (its keys read now)."""
     from regulars import app as use_cases
     from regulars._version import __version__
-    from regulars.api import _data, _read
+    from regulars.api import _collect, _data, _read
 
     workspace = str(workspace_path)
     from fastapi_offline import FastAPIOffline
@@ -86,7 +86,8 @@ def create_app(workspace_path: str | Path, *, max_body_mb: float | None = None) 
     # the API docs' scripts and styles are served from the package, not a CDN: /docs works offline
     api = FastAPIOffline(title="regulars", version=__version__, static_url="/docs-assets",
                   description="Customers, scores, segments, actions and results of one shop; data in by events and "
-                              "records. Every route but /api/v1/health needs an API key (`Authorization: Bearer KEY`).",
+                              "records. Every route but /api/v1/health, /api/v1/snippet.js and /api/v1/collect (a site "
+                              "key in the body) needs an API key (`Authorization: Bearer KEY`).",
                   docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
     api.state.workspace = workspace
     api.state.keys = KeyRing(workspace)
@@ -124,6 +125,7 @@ def create_app(workspace_path: str | Path, *, max_body_mb: float | None = None) 
 
     api.include_router(_read.router, prefix="/api/v1")
     api.include_router(_data.router, prefix="/api/v1")
+    api.include_router(_collect.router, prefix="/api/v1")
     limit = max_body_mb if max_body_mb is not None else use_cases.serve_settings(workspace).max_body_mb
     api.add_middleware(BodyLimit, limit=int(limit * 1e6))
     return api

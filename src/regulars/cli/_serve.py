@@ -46,7 +46,8 @@ def list_keys(ctx: typer.Context, as_json: AsJson = False) -> None:
 def create_key(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="Who or what uses the key.")],
-    role: Annotated[str, typer.Option(help="owner, analyst, integrator (sends data in) or read-only.")] = "read-only",
+    role: Annotated[str, typer.Option(help="owner, analyst, integrator (sends data in), read-only, or site "
+                                                    "(the page-view snippet's key: it may do nothing else).")] = "read-only",
     as_json: AsJson = False,
 ) -> None:
     """A new key with a role, shown once (copy it now)."""

@@ -31,7 +31,8 @@ TRAITS = {"email": "email", "phone": "phone", "name": "name", "createdAt": "crea
           "title": "job_title", "industry": "industry", "birthday": "birthday", "country": "country",
           "city": "city", "state": "region"}
 
-_PROPERTIES = {"url": "url", "product_id": "product_id", "campaign_id": "campaign_id", "channel": "channel"}
+_PROPERTIES = {"url": "url", "title": "title", "product_id": "product_id", "campaign_id": "campaign_id",
+               "channel": "channel"}
 
 
 def as_text(value: Any) -> str | None:

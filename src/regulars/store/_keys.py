@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 __all__ = ["ROLES", "add_key", "key_rows", "keys_in_force", "match_key", "revoke_key"]
 
 #: Who may do what: read everything; write data (events, records); analyse (runs, segments,
-#: models); decide (approve actions, playbooks, delivery); admin (keys).
+#: models); decide (approve actions, playbooks, delivery); admin (keys); collect (page views
+#: from the shop's own pages: a site key is in every page's source, so it may do nothing else).
 ROLES: dict[str, frozenset[str]] = {
-    "owner": frozenset({"read", "data", "analyse", "decide", "admin"}),
+    "owner": frozenset({"read", "data", "collect", "analyse", "decide", "admin"}),
     "analyst": frozenset({"read", "analyse"}),
-    "integrator": frozenset({"read", "data"}),
+    "integrator": frozenset({"read", "data", "collect"}),
     "read-only": frozenset({"read"}),
+    "site": frozenset({"collect"}),
 }
 
 

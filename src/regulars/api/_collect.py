@@ -1,0 +1,96 @@
+"""Page views from the shop's own pages: a small first-party script (``/snippet.js``, no
+third-party code) keeps a visitor id in a cookie on the shop's domain and sends each page
+view here, with the shop's user id when the page knows who is signed in (which links the
+visitor's earlier browsing to them). The key in the page is a ``site`` key: anyone can read
+it, so it may do nothing but send page views."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from regulars.api._auth import Denied
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+#: The most a page view's body may hold (a long address and title fit many times over).
+MOST_BYTES = 16_000
+
+SNIPPET = """/* regulars page views: first-party, no third-party code. A visitor id in a cookie on this
+   site (rg_vid, a year); the page's address and title, and data-user-id when someone is signed
+   in. Nothing is sent when the browser asks for no tracking (Global Privacy Control). */
+(function () {
+  var script = document.currentScript, data = script && script.dataset;
+  if (!data || !data.key || navigator.globalPrivacyControl) { return; }
+  function uuid() {
+    return window.crypto && crypto.randomUUID ? crypto.randomUUID()
+      : Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+  var found = document.cookie.match(/(?:^|; )rg_vid=([A-Za-z0-9-]{8,64})/), visitor = found ? found[1] : uuid();
+  document.cookie = "rg_vid=" + visitor + "; Max-Age=31536000; Path=/; SameSite=Lax"
+    + (location.protocol === "https:" ? "; Secure" : "");
+  var body = JSON.stringify({key: data.key, anonymousId: visitor, userId: data.userId || null,
+    url: location.href, title: document.title || null, referrer: document.referrer || null,
+    timestamp: new Date().toISOString(), messageId: uuid()});
+  var to = __COLLECT__;
+  if (!(navigator.sendBeacon && navigator.sendBeacon(to, new Blob([body], {type: "text/plain"})))) {
+    fetch(to, {method: "POST", body: body, keepalive: true, mode: "no-cors"});
+  }
+})();
+"""
+
+
+class PageView(BaseModel):
+    """One page view as the snippet sends it (text/plain, so the browser sends it without asking
+    the server first)."""
+
+    model_config = {"extra": "forbid"}
+    key: str = Field(min_length=1, max_length=200)
+    anonymousId: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")  # noqa: N815 - the spec's name
+    userId: str | None = Field(default=None, min_length=1, max_length=200)  # noqa: N815
+    url: str = Field(min_length=1, max_length=2_000, pattern=r"^https?://")
+    title: str | None = Field(default=None, max_length=500)
+    referrer: str | None = Field(default=None, max_length=2_000)
+    timestamp: str = Field(min_length=1, max_length=40)
+    messageId: str = Field(min_length=1, max_length=100)  # noqa: N815
+
+
+# for browsers, not integrators: left out of the JSON API's schema, documented in the README
+@router.get("/snippet.js", include_in_schema=False)
+def snippet(request: Request) -> Response:
+    collect = json.dumps(str(request.url_for("collect")))
+    return Response(SNIPPET.replace("__COLLECT__", collect), media_type="text/javascript",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.post("/collect", include_in_schema=False)
+async def collect(request: Request) -> Response:
+    from regulars import app
+    from regulars.app import ROLES
+    from regulars.errors import SettingsError
+
+    raw = await request.body()
+    if len(raw) > MOST_BYTES:
+        raise SettingsError(f"a page view is at most {MOST_BYTES:,} bytes; this was {len(raw):,}")
+    try:
+        view = PageView.model_validate(json.loads(raw))
+    except (ValueError, ValidationError) as exc:
+        problems = exc.errors()[:5] if isinstance(exc, ValidationError) else []
+        said = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems) or "the body is not JSON"
+        raise SettingsError(f"not a page view: {said}") from None
+    caller = request.app.state.keys.match(view.key)
+    if caller is None or "collect" not in ROLES[caller.role]:
+        raise Denied(401, "this key may not send page views; make a site key (`regulars keys DIR create --role site`)")
+    message: dict[str, Any] = {"type": "page", "anonymousId": view.anonymousId, "timestamp": view.timestamp,
+                               "messageId": view.messageId,
+                               "properties": {"url": view.url, "title": view.title, "referrer": view.referrer,
+                                              "channel": "web"}}
+    if view.userId:
+        message["userId"] = view.userId
+    app.record_messages(request.app.state.workspace, [message])
+    return Response(status_code=204, headers={"Access-Control-Allow-Origin": "*"})
