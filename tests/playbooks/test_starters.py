@@ -146,5 +146,53 @@ def test_timing_best_sends_at_each_customer_s_hour_in_their_zone():
 def test_timing_is_best_or_fixed():
     old = "    holdout: 0.1\n    action: {channel: email, template: win-back"
     text = STARTER_YAML.replace(old, "    timing: whenever\n" + old, 1)
-    with pytest.raises(Exception, match="timing.*best.*fixed|best, fixed"):
+    with pytest.raises(Exception, match="timing must be one of best, fixed, split"):
         parse_playbooks(text)
+
+
+def _with(found, name: str, **changes):
+    book = found.playbooks[name]
+    found.playbooks[name] = book.__class__(**{**book.__dict__, **changes})
+    return found
+
+
+def test_timing_split_sends_half_at_the_best_hour_and_half_when_planned_the_same_half_each_time():
+    s = situation(400, best_hour=np.full(400, 18.0))
+    found = _with(starter("churn-win-back"), "churn-win-back", timing="split")
+    got = plan(found, s).set_index("customer_id")
+    best_hour = AT.replace(hour=18)
+    assert set(got["timing"]) == {"best", "fixed"} and 160 < (got["timing"] == "best").sum() < 240
+    assert (got.loc[got["timing"] == "best", "deliver_at"] == best_hour).all()
+    assert (got.loc[got["timing"] == "fixed", "deliver_at"] == AT).all()
+    assert (plan(found, s).set_index("customer_id")["timing"] == got["timing"]).all()  # drawn once per customer
+
+
+def test_several_channels_each_customer_s_best_one_they_agreed_to():
+    """c0 is best by SMS and agreed: SMS; c1 is best by SMS but said no to it: email; c2 is best by
+    email: email; c3 agreed to neither: held back for want of the first channel's consent."""
+    s = situation(4, best_channel=["sms", "sms", "email", "sms"])
+    s.profile["consent_sms"] = [True, False, True, False]
+    s.profile["consent_email"] = [True, True, True, False]
+    found = starter("churn-win-back")
+    book = found.playbooks["churn-win-back"]
+    found = _with(found, "churn-win-back", action=book.action.__class__(
+        **{**book.action.__dict__, "channels": ("email", "sms")}))
+    got = plan(found, s).set_index("customer_id")
+    assert got["channel"].to_dict() == {"c0": "sms", "c1": "email", "c2": "email", "c3": "email"}
+    assert got.loc["c3", "status"] == "held back" and got.loc["c3", "guard"] == "no consent on email"
+
+
+@pytest.mark.parametrize("channel, words", [
+    ("[email]", "two or more of email, sms"), ("[email, email]", "each once"), ("[email, task]", "email, sms"),
+])
+def test_a_list_of_channels_is_checked(channel, words):
+    old = "action: {channel: email, template: win-back"
+    with pytest.raises(Exception, match=words):
+        parse_playbooks(STARTER_YAML.replace(old, f"action: {{channel: {channel}, template: win-back", 1))
+
+
+def test_a_list_of_channels_reads():
+    old = "action: {channel: email, template: win-back"
+    found = parse_playbooks(STARTER_YAML.replace(old, "action: {channel: [sms, email], template: win-back", 1))
+    action = found.playbooks["churn-win-back"].action
+    assert action.channels == ("sms", "email") and action.channel == "sms"

@@ -67,6 +67,7 @@ def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str) -> tuple[An
         "priority": todo["priority"].to_numpy(dtype=float), "value": todo["value"].to_numpy(dtype=float),
         "cost": todo["cost"].to_numpy(dtype=float), "why": todo["why"].to_numpy(),
         "deliver_at": pd.to_datetime(todo["deliver_at"]).to_numpy(),
+        "timing": todo["timing"].to_numpy() if "timing" in todo else None,
         "status": todo["status"].map({"planned": "queued"}).fillna("needs approval").to_numpy(), "attempts": 0})
     held = actions[actions["status"] == "held out"]
     holdouts = pd.DataFrame({

@@ -156,10 +156,12 @@ def print_results(result: Any, as_json: bool) -> None:
              + (f", {p['still_open']:,} still inside their window" if p["still_open"] else ""), style="bold")
         if "effects" not in p:
             line(f"  {p['verdict']}")
-            continue
-        for effect in p["effects"]:
-            line(f"  {effect['verdict']}")
-        line(f"  {p['roi']}")
+        else:
+            for effect in p["effects"]:
+                line(f"  {effect['verdict']}")
+            line(f"  {p['roi']}")
+        if "timing" in p:
+            line(f"  {p['timing']['sentence']}")
     return None
 
 

@@ -34,17 +34,20 @@ def playbook_outcomes(tables: dict[str, ir.Table], days: int) -> tuple[pd.DataFr
     (the first message or holdout record; for the outbox's actions, the time they were planned,
     which treated and held-out customers share), then within ``days`` after it: converted
     (ordered), revenue, retained (ordered or visited), unsubscribed; messages (treatment
-    messages), cost (of the outbox's sent actions; NaN for messages recorded elsewhere), and closed: whether the window has ended by the last recorded order or event.
+    messages), timing (best or fixed, of the outbox's messages), cost (of the outbox's sent
+    actions; NaN for messages recorded elsewhere), and closed: whether the window has ended by
+    the last recorded order or event.
     Also returns that last time."""
     until = _latest(tables)
     window = ibis.interval(days=int(days))
     links, outbox, events = tables["customer_map"], tables["outbox"], tables["events"]
     sent = tables["messages"]
     sent = sent.filter(sent.playbook.notnull() & sent.variant.isin(("treatment", "holdout")))
-    sent = sent.join(links, "customer_id").left_join(outbox.select("action_id", "planned_at"),
+    sent = sent.join(links, "customer_id").left_join(outbox.select("action_id", "planned_at", "timing"),
                                                     sent.message_id == outbox.action_id)
     reach = sent.group_by("playbook", "variant", customer_id=sent.resolved_id).aggregate(
-        first_at=sent.planned_at.coalesce(sent.sent_at).min(), messages=sent.count(where=sent.variant == "treatment"))
+        first_at=sent.planned_at.coalesce(sent.sent_at).min(), messages=sent.count(where=sent.variant == "treatment"),
+        timing=sent.timing.max())
     keys = ("playbook", "customer_id", "variant")
 
     def within(at: ir.TimestampValue) -> ir.BooleanValue:
@@ -66,7 +69,7 @@ def playbook_outcomes(tables: dict[str, ir.Table], days: int) -> tuple[pd.DataFr
     rows = rows.left_join(spent, ["playbook", "customer_id"])
     orders = rows.orders.fill_null(0)
     out = rows.select(
-        "playbook", "customer_id", "variant", "first_at", "messages",
+        "playbook", "customer_id", "variant", "first_at", "messages", "timing",
         converted=(orders > 0).cast("int32"), revenue=rows.revenue.fill_null(0),
         retained=((orders > 0) | (rows.visits.fill_null(0) > 0)).cast("int32"),
         unsubscribed=(rows.unsubscribes.fill_null(0) > 0).cast("int32"),

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CONSENT", "GLOBAL_CONTROL", "at_best_hour", "consented", "deferred_from_quiet_hours", "in_holdout",
-           "recent_sends", "shop_cap", "suppressed", "zone_for"]
+__all__ = ["CONSENT", "GLOBAL_CONTROL", "at_best_hour", "chosen_channels", "consented", "deferred_from_quiet_hours",
+           "in_holdout", "recent_sends", "shop_cap", "suppressed", "zone_for"]
 
 #: The consent an action on each channel needs (the customers column that records it); tasks
 #: for a person and webhooks to the shop's own systems message nobody by themselves.
@@ -57,6 +57,19 @@ def consented(channel: str, consent: Sequence[Any], unsubscribed: Sequence[bool]
     answer = pd.Series(consent, dtype=object)
     yes = answer.map(lambda v: unknown_is_yes if pd.isna(v) else bool(v))
     return yes.to_numpy(dtype=bool) & ~np.asarray(unsubscribed, dtype=bool)
+
+
+def chosen_channels(channels: Sequence[str], best: Sequence[Any], agreed: dict[str, np.ndarray]) -> np.ndarray:
+    """Per customer, the channel of ``channels`` a message goes by: their ``best`` channel when it
+    is one of them and they agreed to it (``agreed``: per channel, per customer), else the first
+    they agreed to, else the first (whose consent guard then holds it back)."""
+    best = np.asarray(best, dtype=object)
+    out = np.full(len(best), channels[0], dtype=object)
+    for channel in reversed(channels):  # the first agreed-to channel, by the playbook's order
+        out[agreed[channel]] = channel
+    for channel in channels:
+        out[(best == channel) & agreed[channel]] = channel
+    return out
 
 
 def recent_sends(customers: Sequence[str], channel: str, sent: pd.DataFrame, now: datetime, window: timedelta

@@ -24,6 +24,7 @@ from regulars.playbooks._guards import (
     CONSENT,
     GLOBAL_CONTROL,
     at_best_hour,
+    chosen_channels,
     consented,
     deferred_from_quiet_hours,
     in_holdout,
@@ -262,7 +263,7 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
 
     g, index = found.guards, s.fields.index
     columns = ["customer_id", "playbook", "step", "channel", "template", "priority", "status", "guard", "deliver_at",
-               "value", "cost", "why"]
+               "timing", "value", "cost", "why"]
     control = in_holdout(index, GLOBAL_CONTROL, g.global_control) if g.global_control else np.zeros(len(index), bool)
     zones = zone_for(list(s.column("country")), g.time_zone)
     deferred = dict(zip(sorted(set(zones)), deferred_from_quiet_hours(s.at, sorted(set(zones)), g.quiet_start,
@@ -281,10 +282,28 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
     window_sends = {channel: recent_sends(index, channel, s.sent, s.at, span) for channel, (span, _) in windows.items()}
     unsubscribed = {c: _counts_since(s.events, "occurred_at", datetime(1900, 1, 1), s.at + timedelta(days=1), index,
                                      f"{c}_unsubscribe") > 0 for c in ("email", "sms")}
+    agreed_to: dict[str, np.ndarray] = {}
+
+    def agreed(need: str) -> np.ndarray:
+        """Whether each customer agreed to messages on ``need`` (and did not unsubscribe since)."""
+        if need not in agreed_to:
+            agreed_to[need] = consented(need, s.consent(CONSENT[need]), unsubscribed[need],
+                                        unknown_is_yes=g.unknown_consent == "yes")
+        return agreed_to[need]
 
     def guarded(book: Playbook, step: int, rows: np.ndarray) -> pd.DataFrame:
+        """The step's actions for ``rows``, each on its channel: the action's, or of several the
+        customer's best one they agreed to."""
         action = book.action if step == 0 else book.follow_ups[step - 1].action
-        channel = action.channel
+        if len(action.channels) < 2:
+            return on_channel(book, step, rows, action.channel)
+        pick = chosen_channels(action.channels, s.column("best_channel")[rows],
+                               {c: agreed(c)[rows] for c in action.channels})
+        return pd.concat([on_channel(book, step, rows[pick == c], c) for c in action.channels if (pick == c).any()],
+                         ignore_index=True)
+
+    def on_channel(book: Playbook, step: int, rows: np.ndarray, channel: str) -> pd.DataFrame:
+        action = book.action if step == 0 else book.follow_ups[step - 1].action
         guard = np.full(len(rows), "", dtype=object)
 
         def hold(mask: np.ndarray, reason: str) -> None:
@@ -297,9 +316,7 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
         hold(index[rows].isin(no["customer_id"]), "rejected by a person before")
         need = action.consent or (("sms" if channel == "sms" else "email") if channel in CONSENT else None)
         if need:
-            yes = consented(need, s.consent(CONSENT[need])[rows], unsubscribed[need][rows],
-                            unknown_is_yes=g.unknown_consent == "yes")
-            hold(~yes, f"no consent on {need}")
+            hold(~agreed(need)[rows], f"no consent on {need}")
         about_tickets = book.trigger.kind == "ticket"  # help with a ticket is service, not marketing
         if not about_tickets:
             hold(recent_order[rows], "suppressed: ordered recently")
@@ -322,8 +339,11 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
         review = (book.review or sensitive) | ((worth[rows] > g.review_value_above) if g.review_value_above is not None
                                               else False)
         status[(status == PLANNED) & review] = REVIEW
-        best = book.timing == "best" and channel in SENDING_CHANNELS
-        when = np.array([(best and best_times[r]) or deferred[zones[r]] or s.at for r in rows], dtype=object)
+        timing = np.full(len(rows), book.timing if channel in SENDING_CHANNELS else None, dtype=object)
+        if book.timing == "split" and channel in SENDING_CHANNELS:  # half each way, the same half every time
+            timing = np.where(in_holdout(index[rows], f"{book.name}: timing", 0.5), "fixed", "best").astype(object)
+        when = np.array([(t == "best" and best_times[r]) or deferred[zones[r]] or s.at for r, t in zip(rows, timing)],
+                        dtype=object)
         why: Any = book.description or book.name
         late = late_days(book, s)[rows] if step == 0 else np.zeros(len(rows))
         if (late > 0).any():
@@ -335,7 +355,8 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
         return pd.DataFrame({
             "customer_id": index[rows], "playbook": book.name, "step": step, "channel": channel,
             "template": action.template, "priority": action.priority, "status": status, "guard": guard,
-            "deliver_at": np.where(np.isin(status, [PLANNED, REVIEW]), when, None), "value": worth[rows],
+            "deliver_at": np.where(np.isin(status, [PLANNED, REVIEW]), when, None), "timing": timing,
+            "value": worth[rows],
             "cost": action.cost, "why": why})
 
     parts = []

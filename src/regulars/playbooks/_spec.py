@@ -28,12 +28,15 @@ from typing import Any
 
 from regulars.errors import SettingsError
 from regulars.playbooks._reader import Located, Reader, load_located
-from regulars.schema import EVENT_TYPES
+from regulars.schema import EVENT_TYPES, SENDING_CHANNELS
 
 __all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet", "REACTIVE_TRIGGERS",
-           "Template", "Trigger", "check_playbooks", "parse_playbooks"]
+           "TIMINGS", "Template", "Trigger", "check_playbooks", "parse_playbooks"]
 
 CHANNELS = ("email", "sms", "task", "webhook", "audience")
+#: When a message goes: at each customer's best hour, when planned, or half each way (a test of
+#: which works better, measured on the results page).
+TIMINGS = ("best", "fixed", "split")
 #: Date triggers and the numbers each takes.
 DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buying": ("days", "product"),
                  "replenishment_due": ("days_before",), "days_without_activity": ("days",), "cross_sell_due": (),
@@ -82,6 +85,10 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Action:
+    """What a playbook does. ``channels``: where a message may go when the playbook lists several
+    (``channel: [email, sms]``): each customer gets their best channel among them that they
+    agreed to; ``channel`` is the first."""
+
     channel: str
     template: str | None
     priority: float
@@ -91,6 +98,7 @@ class Action:
     owner: str | None = None
     due_days: float | None = None
     consent: str | None = None
+    channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,8 @@ class Playbook:
     review: bool = False
     follow_ups: tuple[FollowUp, ...] = ()
     when_line: int = 0
-    #: "best": each message goes at the customer's best hour in their zone; "fixed": when planned
+    #: "best": each message goes at the customer's best hour in their zone; "fixed": when planned;
+    #: "split": half of the customers each way, drawn once per customer (results compare them)
     timing: str = "best"
 
 
@@ -226,7 +235,19 @@ def _action(r: Reader, raw: Any, line: int) -> Action:
     r.known(a, "an action", ("channel", "template", "priority", "cost", "url", "owner", "due_days", "consent"))
     if "channel" not in a:
         raise r.fail(a.line, f"an action needs a channel: {', '.join(CHANNELS)}")
-    channel = r.text(a, "channel", choices=CHANNELS)
+    channels: tuple[str, ...] = ()
+    if isinstance(a["channel"], list):  # several: each customer's best one they agreed to
+        listed = a["channel"]
+        if len(listed) < 2 or len(set(map(str, listed))) < len(listed) or any(c not in SENDING_CHANNELS
+                                                                              for c in listed):
+            raise r.fail(a.lines["channel"], f"a list of channels names two or more of {', '.join(SENDING_CHANNELS)}, "
+                                             f"each once; got {listed!r}")
+        if "consent" in a:
+            raise r.fail(a.lines["consent"], "with several channels each takes its own consent; leave consent out")
+        channels = tuple(listed)
+        channel = channels[0]
+    else:
+        channel = r.text(a, "channel", choices=CHANNELS)
     url = r.text(a, "url")
     if channel == "webhook":
         from urllib.parse import urlsplit
@@ -239,7 +260,8 @@ def _action(r: Reader, raw: Any, line: int) -> Action:
         raise r.fail(a.line, f"an {channel} action needs a template")
     return Action(channel=channel, template=template, priority=float(r.number(a, "priority", 50, low=0, high=100)),
                   cost=float(r.number(a, "cost", 0.0, low=0)), line=a.line, url=url, owner=r.text(a, "owner"),
-                  due_days=r.number(a, "due_days", None, low=0), consent=r.text(a, "consent", None, ("email", "sms")))
+                  due_days=r.number(a, "due_days", None, low=0), consent=r.text(a, "consent", None, ("email", "sms")),
+                  channels=channels or (channel,))
 
 
 def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
@@ -266,7 +288,7 @@ def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
                     description=r.text(p, "description", ""), enabled=r.flag(p, "enabled", True),
                     when=r.text(p, "when"), holdout=float(r.number(p, "holdout", 0.1, low=0, below=1)),
                     review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line),
-                    timing=r.text(p, "timing", "best", ("best", "fixed")))
+                    timing=r.text(p, "timing", "best", TIMINGS))
 
 
 def _template(r: Reader, name: str, raw: Any, line: int) -> Template:

@@ -17,7 +17,9 @@ guards:
   sms_per_window: 1
   quiet_start: 21                 # nothing lands between 21:00 and 08:00 in the customer's zone
   quiet_end: 8                    # an email or text goes at the customer's best hour in their zone;
-                                  # a playbook with `timing: fixed` sends it when planned
+                                  # a playbook with `timing: fixed` sends it when planned, and with
+                                  # `timing: split` half each way (results compare the two);
+                                  # `channel: [email, sms]` sends by each one's best channel
   time_zone: UTC                  # for customers whose country is unknown
   suppress_after_purchase_days: 3
   suppress_after_complaint_days: 14

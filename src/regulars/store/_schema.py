@@ -30,7 +30,7 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     those of the shop's features; made empty here, replaced by each run).
 #: 13: ``reactions``: the batches whose customers' event and ticket playbooks were evaluated as
 #:     they arrived, through which batch (``store_meta`` reacted_through_seq holds the mark).
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -200,6 +200,7 @@ def ddl() -> list[str]:
     added.append(("runs", "figures", "VARCHAR"))  # 8: the run's headline figures, worked out once
     added += [("events", "title", "VARCHAR"), ("events", "category", "VARCHAR")]  # 12: a page's title, category
     added += [("events", "visitor_id", "VARCHAR"), ("identity_links", "linked_at", "TIMESTAMP")]  # 14: visitors
+    added.append(("outbox", "timing", "VARCHAR"))  # 15: a message's timing (best or fixed), for results
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added
