@@ -89,29 +89,33 @@ def _with_visitors(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.Da
 
 
 def link_visitors(con: duckdb.DuckDBPyConnection, batch_id: str | None,
-                  identified: list[tuple[str, str, str | None]] = ()) -> int:
-    """Visitor ids this batch's events name beside another customer id (a page view sent with
-    both a user id and GA4's pseudonymous id), from the first such event; or ``identified``
-    (visitor, customer, when: an identify that names both); new pairs only. The caller
-    resolves identities again when any were added."""
-    import pandas as pd
+                  identified: list[tuple[str, str, str | None]] = (), staged: str | None = None) -> int:
+    """Visitor ids a batch's events (``staged``: their staged table) name beside another
+    customer id (a page view sent with both a user id and GA4's pseudonymous id), from the first
+    such event; or ``identified`` (visitor, customer, when: an identify that names both); new
+    pairs only. The caller resolves identities again when any were added."""
+    parts = [f"SELECT visitor_id, customer_id, occurred_at AS linked_at FROM {staged}"] if staged else []
+    if identified:
+        import pandas as pd
 
-    given = pd.DataFrame(list(identified), columns=["visitor_id", "customer_id", "linked_at"])
-    given["linked_at"] = pd.to_datetime(given["linked_at"], utc=True, errors="coerce", format="ISO8601").fillna(
-        pd.Timestamp.now(tz="UTC")).dt.tz_localize(None)
-    con.register("_identified", given)
+        given = pd.DataFrame(list(identified), columns=["visitor_id", "customer_id", "linked_at"])
+        given["linked_at"] = pd.to_datetime(given["linked_at"], utc=True, errors="coerce", format="ISO8601").fillna(
+            pd.Timestamp.now(tz="UTC")).dt.tz_localize(None)
+        con.register("_identified", given)
+        parts.append("SELECT visitor_id, customer_id, linked_at FROM _identified")
+    if not parts:
+        return 0
     try:
         added = con.execute(
-            """INSERT INTO visitor_links
-               SELECT visitor_id, customer_id, min(linked_at), ? FROM (
-                   SELECT visitor_id, customer_id, occurred_at AS linked_at FROM events WHERE batch_id = ?
-                   UNION ALL SELECT visitor_id, customer_id, linked_at FROM _identified) n
+            f"""INSERT INTO visitor_links
+               SELECT visitor_id, customer_id, min(linked_at), ? FROM ({' UNION ALL '.join(parts)}) n
                WHERE visitor_id IS NOT NULL AND customer_id IS NOT NULL AND visitor_id <> customer_id
                  AND NOT EXISTS (SELECT 1 FROM visitor_links v WHERE v.visitor_id = n.visitor_id
                                  AND v.customer_id = n.customer_id)
-               GROUP BY visitor_id, customer_id""", [batch_id, batch_id]).fetchone()[0]
+               GROUP BY visitor_id, customer_id""", [batch_id]).fetchone()[0]
     finally:
-        con.unregister("_identified")
+        if identified:
+            con.unregister("_identified")
     return added
 
 

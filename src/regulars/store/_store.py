@@ -233,7 +233,7 @@ class Store:
             made = orders_from_checkouts(con, batch_id)
             if made:
                 written["orders (from checkout events)"] = made
-            linked = link_visitors(con, batch_id)
+            linked = link_visitors(con, batch_id, staged=staged.outputs["events"])
             if linked:
                 written["visitors linked"] = linked
         mark_first_seen(self.con, staged.table, batch_id)
