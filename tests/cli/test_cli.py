@@ -151,3 +151,14 @@ def test_rolling_churn_backtest(demo_copy):
     assert "Rolling cutoffs" in shown.output and "By tenth of customers" in shown.output
     assert "Model card: churn" in shown.output and "Calibration: predicted vs actual" in shown.output
     assert run("backtest", shop, "--cutoff", "2024-10-01", "--model", "churn", "--rolling", "0").exit_code == 2
+
+
+def test_a_site_key_comes_with_the_snippet_to_put_on_the_shop_s_pages(tmp_path):
+    shop = tmp_path / "shop"
+    assert run("init", shop).exit_code == 0
+    made = run("keys", shop, "create", "--name", "pages", "--role", "site")
+    assert made.exit_code == 0, made.output
+    key = made.output.splitlines()[1]
+    assert f'<script src="https://REGULARS/api/v1/snippet.js" data-key="{key}" async></script>' in made.output
+    other = run("keys", shop, "create", "--name", "till", "--role", "integrator")
+    assert "snippet" not in other.output

@@ -58,6 +58,10 @@ def create_key(
         return json_out(made)
     line(f"Key {made.key_id} for {made.name} ({made.role}); copy it now, it is not shown again:")
     out.print(made.key, markup=False, highlight=False)
+    if made.role == "site":  # what it is for: the page-view snippet on every page of the shop
+        line("Add to every page of the shop, with the address visitors' browsers reach regulars at:")
+        out.print(f'<script src="https://REGULARS/api/v1/snippet.js" data-key="{made.key}" async></script>',
+                  markup=False, highlight=False, soft_wrap=True)
     return None
 
 
