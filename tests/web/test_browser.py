@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +50,12 @@ def served(shop):
     if link is None:
         server.kill()
         pytest.fail(f"serve printed no sign-in address: {server.stderr.read()}")
+    for _ in range(100):  # it prints the address just before it listens
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.1)
     yield path, keys, f"http://127.0.0.1:{port}", link
     server.send_signal(signal.SIGINT)
     server.wait(timeout=30)
@@ -185,7 +192,6 @@ def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in
     browses anonymously, signs in, and their earlier views become theirs."""
     import functools
     import threading
-    import time
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     import duckdb

@@ -99,11 +99,11 @@ def serve(
     url = f"http://{host}:{port}"
     with app.serving(workspace, url):
         api = create_site(workspace)
-        line(f"Serving {workspace} at {url} (API docs at {url}/docs); Ctrl+C stops it")
-        line(f"Open the dashboard, signed in as the owner: {url}/login?token={api.state.sessions.sign_in_token}")
         stop = app.start_scheduler(workspace, lambda job: line(
             f"{job['job']} ({job['slot']:%Y-%m-%d %H:%M}): {job['outcome']}: {job['detail']}"))
         stops = [stop] + ([app.start_reactor(workspace, line)] if settings.react else [])
+        line(f"Serving {workspace} at {url} (API docs at {url}/docs); Ctrl+C stops it")
+        line(f"Open the dashboard, signed in as the owner: {url}/login?token={api.state.sessions.sign_in_token}")
         try:
             uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
         finally:

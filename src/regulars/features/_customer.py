@@ -163,10 +163,18 @@ def _feedback_features(feedback: ir.Table, cutoff) -> ir.Table:
 
 
 def _profile(customers: ir.Table, cutoff) -> ir.Table:
-    """One profile per resolved customer: its full (non-minimal) record first."""
+    """One profile per resolved customer: each field from a record that has it, full
+    (non-minimal) records first, then the record naming the customer, then by id: the same
+    answer however the rows are scanned (a shop's record and a newsletter's both say where a
+    customer came from)."""
     known = seen_before(customers, cutoff)
-    rank = ibis.ifelse(known.is_stub.fill_null(False), 1, 0)
-    pick = {c: known[c].argmin(rank) for c in ("country", "region", "lead_source", "industry", "company_size")}
+
+    def flag(condition: ir.BooleanValue) -> ir.StringValue:
+        return ibis.ifelse(condition, "1", "0")
+
+    order = flag(known.is_stub.fill_null(False)) + flag(known.customer_id != known.resolved_id) + known.customer_id
+    pick = {c: known[c].argmin(flag(known[c].isnull()) + order)
+            for c in ("country", "region", "lead_source", "industry", "company_size")}
     out = known.group_by(customer_id=known.resolved_id).aggregate(
         **pick,
         consent_email=known.consent_email.max(),
