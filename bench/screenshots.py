@@ -64,10 +64,11 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     try:
         driver.get(link)
-        first = driver.find_element("css selector", "main table a[href^='/customers/']").get_attribute("href")
-        PAGES["customer"] = "/customers/" + first.rsplit("/", 1)[-1]
+        found = driver.find_elements("css selector", "main table a[href^='/customers/']")
+        if found:  # a small shop's home may list nobody to open
+            PAGES["customer"] = "/customers/" + found[0].get_attribute("href").rsplit("/", 1)[-1]
         for size, (width, height) in SIZES.items():
-            for name, page in PAGES.items():
+            for name, page in ((n, p) for n, p in PAGES.items() if p):
                 driver.set_window_size(width, height)
                 driver.get(url + page)
                 full = driver.execute_script("return document.documentElement.scrollHeight")

@@ -123,3 +123,15 @@ def test_bad_serve_settings_are_named(shop, setting):
     settings.write_text(re.sub(rf"(?m)^{key} = .*$", setting, settings.read_text(), count=1))
     refused = regulars("serve", str(path))
     assert refused.returncode == 2 and "serve." in plain(refused)
+
+
+def test_a_port_in_use_is_said_plainly_and_the_workspace_stays_free(shop):
+    path, _ = shop
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = regulars("serve", str(path), "--port", str(port))
+    assert refused.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in plain(refused)
+    assert "choose another with --port" in refused.stderr
+    assert not (path / "serving.json").exists()

@@ -43,7 +43,8 @@ def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksRe
             run_id = latest["run_id"]
     from regulars.playbooks import THRESHOLDS, on_a_chance
 
-    rows = [{"playbook": p.name, "enabled": p.enabled, "trigger": _summary(p.trigger), "channel": p.action.channel,
+    rows = [{"playbook": p.name, "enabled": p.enabled, "trigger": _summary(p.trigger),
+             "channel": " or ".join(p.action.channels or (p.action.channel,)),
              "template": p.action.template, "holdout": p.holdout, "review": p.review,
              "follow_ups": len(p.follow_ups), "description": p.description,
              "thresholds": {k: v for k, v in p.trigger.options.items() if k in THRESHOLDS},

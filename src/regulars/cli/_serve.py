@@ -97,6 +97,7 @@ def serve(
     settings = app.serve_settings(workspace)
     host, port = host or settings.host, port or settings.port
     url = f"http://{host}:{port}"
+    listening = _listen(host, port)  # first: a browser sent to the address it prints is never refused
     with app.serving(workspace, url):
         api = create_site(workspace)
         stop = app.start_scheduler(workspace, lambda job: line(
@@ -105,10 +106,25 @@ def serve(
         line(f"Serving {workspace} at {url} (API docs at {url}/docs); Ctrl+C stops it")
         line(f"Open the dashboard, signed in as the owner: {url}/login?token={api.state.sessions.sign_in_token}")
         try:
-            uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
+            uvicorn.Server(uvicorn.Config(api, log_level="warning", access_log=False)).run(sockets=[listening])
         finally:
             for each in stops:
                 each.set()
+
+
+def _listen(host: str, port: int) -> object:
+    """A socket listening on ``host``:``port`` (connections wait in its queue until the server
+    takes them), or the reason it cannot be in words."""
+    import socket
+
+    from regulars.errors import SettingsError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise SettingsError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); another program may be "
+                            "using the port: choose another with --port or serve.port") from None
 
 
 @command()
