@@ -25,6 +25,7 @@ __all__ = [
     "KeyResult",
     "KeysResult",
     "MappingResult",
+    "MetricsResult",
     "ModelsResult",
     "OutboxResult",
     "OverviewResult",
@@ -79,6 +80,7 @@ __all__ = [
     "keys",
     "label_choices",
     "match_key",
+    "metrics",
     "models",
     "outbox",
     "overview",
@@ -149,6 +151,7 @@ _HOMES = {
     "_schedule": ("ScheduleResult", "run_due"),
     "_records": ("RecordResult", "record", "record_messages"),
     "_react": ("ReactResult", "react", "start_reactor"),
+    "_metrics": ("MetricsResult", "metrics"),
     "_run": ("run",),
     "_status": ("quarantine", "status"),
 }

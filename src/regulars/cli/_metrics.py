@@ -1,0 +1,87 @@
+"""``metrics DIR [NAME]``: the shop's KPIs per period with their change, and one KPI's history
+with its interval and formula."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from regulars.cli._app import command
+from regulars.cli._options import AsJson, WorkspaceArg
+from regulars.cli._render import json_out, line, out, table
+
+__all__: list[str] = []
+
+
+def _shown(value: Any, unit: str) -> str:
+    if value is None:
+        return ""
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "money":
+        return f"{value:,.2f}"
+    if unit == "count":
+        return f"{value:,}"
+    return f"{value:,.2f}"
+
+
+def _period(row: dict[str, Any]) -> str:
+    """The period's name, and the day a period still under way runs to."""
+    return row["label"] + (f" (to {row['through']:%d %b})" if row.get("through") else "")
+
+
+def _change(now: Any, before: Any, unit: str) -> str:
+    """Against the period before: points for a share, per cent otherwise."""
+    if now is None or before is None:
+        return ""
+    if unit == "share":
+        return f"{(now - before) * 100:+.1f} pts"
+    return f"{(now - before) / before * 100:+.0f}%" if before else ""
+
+
+@command()
+def metrics(
+    workspace: WorkspaceArg,
+    name: Annotated[str | None, typer.Argument(help="One measure (e.g. retention_rate) for its history, "
+                                                    "interval and formula; every KPI without it.")] = None,
+    by: Annotated[str, typer.Option("--by", help="day, week, month or quarter.")] = "month",
+    periods: Annotated[int, typer.Option(help="How many periods up to the latest sale.")] = 6,
+    as_json: AsJson = False,
+) -> None:
+    """The shop's KPIs per period (revenue, orders, average order value, new and returning
+    customers, repeat-purchase, retention and churn rates, purchase frequency), each with its
+    formula and its change against the period before."""
+    from regulars import app
+
+    found = app.metrics(workspace, name, by=by, periods=periods if name or as_json else max(periods, 2))
+    if as_json:
+        return json_out(found)
+    if not found.series:
+        line("no sales yet: load orders (regulars ingest DIR FILE) and the KPIs follow")
+        return None
+    money = f" (money in {found.currency})" if found.currency else ""
+    if name:
+        kpi = found.kpis[0]
+        rows, before = [], None
+        for row in found.series:
+            value, of = row[name], row.get(f"{name}_of") or {}
+            interval = (f"{of['low'] * 100:.1f}-{of['high'] * 100:.1f}%" if of.get("low") is not None else "")
+            change = "" if row.get("through") else _change(value, before, kpi["unit"])  # a part against a whole
+            rows.append([_period(row), _shown(value, kpi["unit"]), change,
+                         interval, f"{of['hits']:,} of {of['n']:,}" if of else ""])
+            before = value
+        out.print(table(f"{kpi['title']} by {by}{money}", [by, "value", "change", "95% interval", "counted"], rows,
+                        right=("value", "change", "95% interval", "counted")))
+        line(f"{kpi['title']} = {kpi['formula']}")
+    else:
+        last, previous = found.series[-1], found.series[-2] if len(found.series) > 1 else {}
+        rows = [[k["title"], _shown(previous.get(k["name"]), k["unit"]), _shown(last[k["name"]], k["unit"]),
+                 "" if last.get("through") else _change(last[k["name"]], previous.get(k["name"]), k["unit"])]
+                for k in found.kpis]
+        columns = ["measure", _period(previous) if previous else "", _period(last), "change"]
+        out.print(table(f"KPIs by {by}{money}", columns, rows, right=tuple(columns[1:])))
+        line("`regulars metrics DIR NAME` shows one measure's history, interval and formula")
+    if found.other_currency_orders:
+        line(f"{found.other_currency_orders:,} sales in other currencies are left out")
+    return None

@@ -1,0 +1,156 @@
+"""The shop's KPIs per period, each defined once: a name, its formula in words, its unit and the
+Ibis expression that computes it from ``purchases`` (the one purchase rule: completed orders net
+of their refunds, anonymous sales included) with customer ids resolved. Every period from the
+first sale to the last is listed, an empty one with its zeros; a rate on customers carries its
+numerator and denominator, so its interval (Wilson's) and its change are worked out alike."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from regulars.metrics._query import rows
+
+__all__ = ["GRAINS", "KPIS", "Kpi", "kpi_series", "period_label"]
+
+#: Period lengths a measure may be given by, with the truncation unit of each.
+GRAINS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A shop-level measure: ``formula`` says in words what ``compute`` does; ``unit`` is money,
+    count, share (0-1) or number; a share has a numerator and a denominator (customers)."""
+
+    name: str
+    title: str
+    formula: str
+    unit: str
+
+
+KPIS = {k.name: k for k in (
+    Kpi("revenue", "Revenue", "sum of the amounts of purchases in the period (completed orders net of their "
+        "refunds, anonymous sales included), in the shop's main currency", "money"),
+    Kpi("orders", "Orders", "number of purchases in the period (anonymous sales included)", "count"),
+    Kpi("average_order_value", "Average order value", "revenue / orders", "money"),
+    Kpi("active_customers", "Active customers", "customers with at least one purchase in the period", "count"),
+    Kpi("new_customers", "New customers", "customers whose first purchase ever is in the period (acquisition)",
+        "count"),
+    Kpi("returning_customers", "Returning customers", "active customers whose first purchase was before the "
+        "period", "count"),
+    Kpi("repeat_purchase_rate", "Repeat-purchase rate", "returning customers / active customers", "share"),
+    Kpi("retention_rate", "Retention rate", "customers active in both the period and the one before / "
+        "customers active in the one before", "share"),
+    Kpi("churn_rate", "Churn rate", "1 - retention rate: customers active in the period before and not in this "
+        "one / customers active in the one before", "share"),
+    Kpi("purchase_frequency", "Purchase frequency", "purchases by known customers / active customers",
+        "number"),
+)}
+
+
+def _periods(first: date, last: date, grain: str, more: int = 0) -> list[date]:
+    """Every period start from ``first`` (a period's start) to ``last``, and ``more`` after."""
+    import pandas as pd
+
+    freq = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS"}[grain]
+    found = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq=freq)
+    if more:
+        found = found.append(pd.date_range(found[-1], periods=more + 1, freq=freq)[1:])
+    return [d.date() for d in found]
+
+
+def period_label(start: date, grain: str) -> str:
+    """A period as an owner names it: 2024-11, 2024 Q4, the week of 2024-11-04, 2024-11-05."""
+    if grain == "month":
+        return f"{start:%Y-%m}"
+    if grain == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    return f"week of {start:%Y-%m-%d}" if grain == "week" else f"{start:%Y-%m-%d}"
+
+
+def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
+    """Wilson's 95% interval for a share of ``hits`` in ``n``."""
+    if n == 0:
+        return None, None
+    p = hits / n
+    middle = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, middle - half), min(1.0, middle + half)
+
+
+def kpi_series(purchases: ir.Table, links: ir.Table, grain: str = "month", currency: str | None = None
+               ) -> list[dict[str, Any]]:
+    """Every KPI per period (``grain``) from the first sale to the last: one dict per period
+    with each KPI's value, and for shares their numerator, denominator and interval. Customer
+    ids are resolved through ``links`` (``customer_map``), so two records of one person count
+    once. Sales in another currency than ``currency`` are left out of money and counts."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(GRAINS)}, got {grain!r}")
+    sold = purchases if currency is None else purchases.filter(purchases.currency == currency)
+    joined = sold.left_join(links.select("customer_id", "resolved_id"), "customer_id")
+    sold = joined.select(who=joined.resolved_id.coalesce(joined.customer_id), at=joined.ordered_at,
+                         amount=joined.amount)
+    sold = sold.mutate(period=sold.at.truncate(GRAINS[grain]).cast("date"))
+    known = sold.filter(sold.who.notnull())
+    firsts = known.group_by("who").aggregate(first=known.period.min())
+    per = rows(sold.group_by("period").aggregate(revenue=sold.amount.sum(), orders=sold.count(),
+                                                 known_orders=sold.count(where=sold.who.notnull()),
+                                                 last_sale=sold.at.max().cast("date"))
+               .order_by("period"))
+    if not per:
+        return []
+    active = known.select("who", "period").distinct()
+    marked = active.join(firsts, "who")
+    counts = {r["period"]: r for r in rows(marked.group_by("period").aggregate(
+        active=marked.count(), new=marked.count(where=marked.first == marked.period)))}
+    spine = _periods(per[0]["period"], per[-1]["period"], grain)
+    following = dict(zip(spine, spine[1:], strict=False))
+    # customers active in a period and in the one before it: the period's active joined to the next's
+    stayed: dict[date, int] = {}
+    if following:
+        import pyarrow as pa
+
+        step = ibis.memtable(pa.table({"period": pa.array(list(following), pa.date32()),
+                                       "next_period": pa.array(list(following.values()), pa.date32())}))
+        before = active.join(step, "period")
+        kept = before.join(active.select(who="who", next_period="period"), ["who", "next_period"])
+        stayed = {r["next_period"]: r["n"] for r in rows(kept.group_by("next_period").aggregate(n=kept.count()))}
+    sales = {r["period"]: r for r in per}
+    through = per[-1]["last_sale"]
+    ends = dict(zip(spine, [*spine[1:], _periods(spine[-1], spine[-1], grain, 1)[-1]], strict=True))
+    out, previous_active = [], None
+    for period in spine:
+        s, c = sales.get(period, {}), counts.get(period, {})
+        revenue, orders = float(s.get("revenue") or 0.0), int(s.get("orders") or 0)
+        act, new = int(c.get("active") or 0), int(c.get("new") or 0)
+        row: dict[str, Any] = {
+            "period": period, "label": period_label(period, grain),
+            # the last period may be under way: its sales so far, said with the day they run to
+            "through": through if ends[period] > through + timedelta(days=1) else None,
+            "revenue": round(revenue, 2), "orders": orders,
+            "average_order_value": round(revenue / orders, 2) if orders else None,
+            "active_customers": act, "new_customers": new, "returning_customers": act - new,
+            "purchase_frequency": round(int(s.get("known_orders") or 0) / act, 4) if act else None,
+        }
+        _share(row, "repeat_purchase_rate", act - new, act)
+        if previous_active is None:  # the first period has none before it
+            row["retention_rate"] = row["churn_rate"] = None
+        else:
+            held = int(stayed.get(period, 0))
+            _share(row, "retention_rate", held, previous_active)
+            _share(row, "churn_rate", previous_active - held, previous_active)
+        out.append(row)
+        previous_active = act
+    return out
+
+
+def _share(row: dict[str, Any], name: str, hits: int, n: int) -> None:
+    """A share with its numerator, denominator and Wilson interval (None when nobody to count)."""
+    low, high = _wilson(hits, n)
+    row[name] = round(hits / n, 4) if n else None
+    row[f"{name}_of"] = {"hits": hits, "n": n, "low": low, "high": high}
