@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check browser bench lock clean
+.PHONY: demo test check browser bench lock docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ lock:
 	(echo "# Versions the tests last passed with (make installs with -c constraints.txt); refresh with make lock."; \
 	 .lock-venv/bin/pip freeze --exclude-editable | grep -v '^#') > constraints.txt
 	rm -rf .lock-venv
+
+docs: $(STAMP)
+	$(VENV)/bin/python -c "from regulars.metrics import formulas_page; open('docs/metrics.md', 'w').write(formulas_page())"
 
 clean:
 	rm -rf $(VENV) demo-shop

@@ -230,3 +230,20 @@ def test_recommendations_answer_as_many_products_as_asked_up_to_what_the_run_kee
     with pytest.raises(SettingsError, match="a run keeps 10 products per customer: recommend.keep"):
         app.recommend(path, buyer, top=11)
     assert api.get(f"/api/v1/customers/{buyer}/recommendations?top=0", headers=auth(keys["read-only"])).status_code == 422
+
+
+def test_the_kpis_by_period_and_one_with_its_interval(shop):
+    path, keys = shop
+    api = client(path)
+    every = api.get("/api/v1/metrics?by=quarter&periods=2", headers=auth(keys["read-only"]))
+    assert every.status_code == 200
+    body = every.json()
+    assert body["grain"] == "quarter" and len(body["series"]) == 2 and len(body["kpis"]) >= 10
+    assert body["series"][-1]["label"].endswith(("Q1", "Q2", "Q3", "Q4")) and body["series"][-1]["revenue"] > 0
+    one = api.get("/api/v1/metrics/retention_rate", headers=auth(keys["read-only"])).json()
+    assert one["kpis"][0]["formula"].startswith("customers active in both")
+    assert all(0 <= r["retention_rate_of"]["low"] <= r["retention_rate"] <= r["retention_rate_of"]["high"] <= 1
+               for r in one["series"] if r["retention_rate"] is not None)
+    missing = api.get("/api/v1/metrics/retention", headers=auth(keys["read-only"]))
+    assert missing.status_code == 404 and "did you mean retention_rate" in missing.json()["error"]
+    assert api.get("/api/v1/metrics?by=year", headers=auth(keys["read-only"])).status_code == 422

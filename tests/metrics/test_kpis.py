@@ -107,3 +107,13 @@ def test_the_command_shows_the_kpis_with_their_change_and_one_with_its_formula(h
     assert [r["repeat_purchase_rate"] for r in data["series"]] == [0, 0.5, None, 1]
     bad = run("nothing")
     assert bad.exit_code != 0 and "no measure 'nothing'" in bad.output
+
+
+def test_the_formulas_page_is_written_from_the_measures():
+    from pathlib import Path
+
+    from regulars.metrics import KPIS, formulas_page
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert page == formulas_page(), "docs/metrics.md is out of date: run make docs"
+    assert all(f"`{name}`" in page for name in KPIS)

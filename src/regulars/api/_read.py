@@ -184,3 +184,23 @@ def results(request: Request, _: Reader) -> dict[str, Any]:
     from regulars import app
 
     return app.playbook_results(_workspace(request)).to_dict()
+
+
+Grain = Annotated[Literal["day", "week", "month", "quarter"], Query(description="The period each value covers.")]
+Periods = Annotated[int, Query(ge=1, le=1_000, description="Periods up to the latest sale.")]
+
+
+@router.get("/metrics", tags=["business"], response_model=model_of(_app.MetricsResult),
+            summary="Every KPI per period, each with its formula in words")
+def metrics(request: Request, _: Reader, by: Grain = "month", periods: Periods = 12) -> dict[str, Any]:
+    from regulars import app
+
+    return app.metrics(_workspace(request), by=by, periods=periods).to_dict()
+
+
+@router.get("/metrics/{name}", tags=["business"], response_model=model_of(_app.MetricsResult),
+            summary="One KPI per period, with its interval where it is a share of customers")
+def metric(request: Request, name: str, _: Reader, by: Grain = "month", periods: Periods = 12) -> dict[str, Any]:
+    from regulars import app
+
+    return app.metrics(_workspace(request), name, by=by, periods=periods).to_dict()

@@ -4,7 +4,7 @@ a run's headline figures, how scores moved between runs, and what followed each 
 messages. The store keeps the tables; the application layer hands them here."""
 
 from regulars.metrics._drift import population_stability, score_drift
-from regulars.metrics._kpis import GRAINS, KPIS, Kpi, kpi_series
+from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly
@@ -18,6 +18,7 @@ __all__ = [
     "OUTCOME_INPUTS",
     "activity",
     "first_of",
+    "formulas_page",
     "kpi_series",
     "main_currency",
     "monthly",

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
 
-__all__ = ["GRAINS", "KPIS", "Kpi", "kpi_series", "period_label"]
+__all__ = ["GRAINS", "KPIS", "Kpi", "formulas_page", "kpi_series", "period_label"]
 
 #: Period lengths a measure may be given by, with the truncation unit of each.
 GRAINS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
@@ -154,3 +154,20 @@ def _share(row: dict[str, Any], name: str, hits: int, n: int) -> None:
     low, high = _wilson(hits, n)
     row[name] = round(hits / n, 4) if n else None
     row[f"{name}_of"] = {"hits": hits, "n": n, "low": low, "high": high}
+
+
+def formulas_page() -> str:
+    """docs/metrics.md: every KPI's formula, unit and periods, written from ``KPIS`` (a test keeps
+    the file in step; ``make docs`` writes it)."""
+    units = {"money": "money, in the shop's main currency", "count": "a count", "share": "a share (0-100%) "
+             "of customers, with Wilson's 95% interval", "number": "a number"}
+    lines = ["# The KPIs and their formulas", "",
+             "Written by `make docs` from `regulars.metrics.KPIS`; do not edit by hand. Each is worked out per "
+             f"period ({', '.join(GRAINS)}) from the first sale to the last, from purchases: completed orders net "
+             "of their refunds, a refund counted in the month of the purchase it refunds, anonymous sales "
+             "included in revenue and orders. A customer is a person: records linked by email, phone or a "
+             "platform id count once. `regulars metrics DIR [NAME] --by month`, `GET /api/v1/metrics` and "
+             "`GET /api/v1/metrics/{name}` answer them.", "",
+             "| measure | name | formula | unit |", "| --- | --- | --- | --- |"]
+    lines += [f"| {k.title} | `{k.name}` | {k.formula} | {units[k.unit]} |" for k in KPIS.values()]
+    return "\n".join(lines) + "\n"
