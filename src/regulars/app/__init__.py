@@ -12,6 +12,7 @@ from regulars._lazy import lazy_names
 __all__ = [
     "BACKTEST_MODELS",
     "BacktestResult",
+    "CohortsResult",
     "CustomerResult",
     "CustomerSegmentsResult",
     "DecisionResult",
@@ -60,6 +61,7 @@ __all__ = [
     "UndoResult",
     "approvals",
     "backtest",
+    "cohorts",
     "create_key",
     "customer",
     "customer_scores",
@@ -151,7 +153,7 @@ _HOMES = {
     "_schedule": ("ScheduleResult", "run_due"),
     "_records": ("RecordResult", "record", "record_messages"),
     "_react": ("ReactResult", "react", "start_reactor"),
-    "_metrics": ("MetricsResult", "metrics"),
+    "_metrics": ("CohortsResult", "MetricsResult", "cohorts", "metrics"),
     "_run": ("run",),
     "_status": ("quarantine", "status"),
 }

@@ -11,7 +11,7 @@ from regulars.app._results import Result
 from regulars.errors import NotFoundError, SettingsError
 from regulars.store import open_workspace, stored_tables
 
-__all__ = ["MetricsResult", "metrics"]
+__all__ = ["CohortsResult", "MetricsResult", "cohorts", "metrics"]
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,32 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
     shown = [{k: v for k, v in row.items() if k in keep} for row in series[-periods:]]
     return MetricsResult(grain=by, currency=currency, kpis=[dict(k.__dict__) for k in chosen], series=shown,
                          other_currency_orders=others)
+
+
+@dataclass(frozen=True)
+class CohortsResult(Result):
+    """Cohorts (by first-purchase period, or by acquisition source) with, per period since the
+    first purchase, N-period retention (``retention``: bought in that period), unbounded
+    retention (``retention_on_or_after``: in that period or later) and revenue per customer."""
+
+    grain: str
+    by_source: bool
+    currency: str | None
+    cohorts: list[dict[str, Any]]
+
+
+def cohorts(workspace_path: str | Path, *, by: str = "month", source: bool = False, last: int = 12
+            ) -> CohortsResult:
+    """The last ``last`` cohorts by first-purchase ``by`` period (or every acquisition source)."""
+    from regulars.metrics import GRAINS, cohort_table, main_currency
+
+    if by not in GRAINS:
+        raise SettingsError(f"--by must be one of {', '.join(GRAINS)}; got {by!r}")
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        tables = stored_tables(store, "purchases", "customer_map", "customers")
+        currency = main_currency(tables["purchases"])
+        people = tables["customers"]
+        found = cohort_table(tables["purchases"], tables["customer_map"], by, currency,
+                             people.select("customer_id", source=people.lead_source) if source else None)
+    return CohortsResult(grain=by, by_source=source, currency=currency,
+                         cohorts=found if source else found[-last:])

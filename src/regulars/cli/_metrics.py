@@ -85,3 +85,35 @@ def metrics(
     if found.other_currency_orders:
         line(f"{found.other_currency_orders:,} sales in other currencies are left out")
     return None
+
+
+@command()
+def cohorts(
+    workspace: WorkspaceArg,
+    by: Annotated[str, typer.Option("--by", help="day, week, month or quarter.")] = "month",
+    source: Annotated[bool, typer.Option("--source", help="One cohort per acquisition source (lead_source) "
+                                                          "instead of per first-purchase period.")] = False,
+    on_or_after: Annotated[bool, typer.Option("--on-or-after", help="Unbounded retention: bought in that period "
+                                                                    "or any later one.")] = False,
+    last: Annotated[int, typer.Option(help="How many of the latest cohorts.")] = 12,
+    as_json: AsJson = False,
+) -> None:
+    """Who came back: each cohort's customers and the share who bought again 1, 2, ... periods
+    after their first purchase (N-period retention, or --on-or-after for unbounded)."""
+    from regulars import app
+
+    found = app.cohorts(workspace, by=by, source=source, last=last)
+    if as_json:
+        return json_out(found)
+    if not found.cohorts:
+        line("no customers with purchases yet: load orders and the cohorts follow")
+        return None
+    kind = "retention_on_or_after" if on_or_after else "retention"
+    shown = min(7, max(len(c[kind]) for c in found.cohorts))  # what fits 80 columns
+    columns = ["source" if source else "cohort", "customers", *[str(k) for k in range(shown)]]
+    rows = [[c["cohort"], f"{c['customers']:,}", *[f"{x * 100:.0f}%" for x in c[kind][:shown]]]
+            for c in found.cohorts]
+    words = "in that period or later" if on_or_after else "in that period"
+    out.print(table(f"Customers who bought again {words}, by {by}s since their first purchase", columns, rows,
+                    right=tuple(columns[1:])))
+    return None

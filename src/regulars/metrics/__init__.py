@@ -3,6 +3,7 @@ tables (so it runs on any backend the features run on): sales by month and recen
 a run's headline figures, how scores moved between runs, and what followed each playbook's
 messages. The store keeps the tables; the application layer hands them here."""
 
+from regulars.metrics._cohorts import cohort_table
 from regulars.metrics._drift import population_stability, score_drift
 from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
@@ -17,6 +18,7 @@ __all__ = [
     "Kpi",
     "OUTCOME_INPUTS",
     "activity",
+    "cohort_table",
     "first_of",
     "formulas_page",
     "kpi_series",
