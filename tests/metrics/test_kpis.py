@@ -117,3 +117,34 @@ def test_the_formulas_page_is_written_from_the_measures():
     page = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
     assert page == formulas_page(), "docs/metrics.md is out of date: run make docs"
     assert all(f"`{name}`" in page for name in KPIS)
+
+
+FEEDBACK = """customer_id,submitted_at,kind,score
+c1,2024-01-10,nps,10
+c2,2024-01-11,nps,9
+c3,2024-01-12,nps,8
+c1,2024-01-13,nps,7
+c2,2024-01-14,nps,6
+c3,2024-01-15,nps,0
+c1,2024-02-01,csat,5
+c2,2024-02-02,csat,4
+c3,2024-02-03,csat,3
+c1,2024-02-04,csat,1
+c1,2024-02-05,ces,2
+c2,2024-02-06,ces,4
+"""
+TICKETS = "ticket_id,customer_id,opened_at\nt1,c1,2024-01-03\nt2,c2,2024-01-04\nt3,c2,2024-01-30\n"
+
+
+def test_nps_csat_ces_and_tickets_by_hand(hand_shop, write):
+    assert [k["name"] for k in app.metrics(hand_shop).kpis][-1] == "purchase_frequency"  # nothing said yet
+    with pytest.raises(Exception, match="Net Promoter Score needs its survey answers; none are loaded"):
+        app.metrics(hand_shop, "nps")
+    app.ingest(hand_shop, [write("feedback.csv", FEEDBACK)], table="feedback")
+    app.ingest(hand_shop, [write("tickets.csv", TICKETS)], table="tickets")
+    jan, feb, mar, _ = app.metrics(hand_shop).series
+    # January: 2 promoters (10, 9), 2 detractors (6, 0) of 6 answers: NPS 0, with its interval
+    assert jan["nps"] == 0 and jan["nps_of"]["n"] == 6 and -70 < jan["nps_of"]["low"] < 0 < jan["nps_of"]["high"] < 70
+    assert (feb["csat"], feb["csat_of"]["n"], feb["ces"]) == (0.5, 4, 3.0)  # 5 and 4 of 5, 4, 3, 1; mean of 2 and 4
+    assert (jan["tickets"], feb["tickets"], mar["tickets"]) == (3, 0, 0)
+    assert jan["csat"] is None and feb["nps"] is None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from regulars.app._results import Result
-from regulars.errors import NotFoundError, SettingsError
+from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.store import open_workspace, stored_tables
 
 __all__ = ["CohortsResult", "MetricsResult", "cohorts", "metrics"]
@@ -43,13 +43,20 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
         hint = f"; did you mean {close[0]}?" if close else f"; the measures are {', '.join(KPIS)}"
         raise NotFoundError(f"no measure {name!r}{hint}")
     with open_workspace(workspace_path).store(read_only=True) as store:
-        tables = stored_tables(store, "purchases", "customer_map")
+        tables = stored_tables(store, "purchases", "customer_map", "feedback", "tickets")
         sold = tables["purchases"]
         currency = main_currency(sold)
-        series = kpi_series(sold, tables["customer_map"], by, currency)
+        said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
+        series = kpi_series(sold, tables["customer_map"], by, currency, **said)
         others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
-    chosen = [KPIS[name]] if name else list(KPIS.values())
-    keep = {"period", "label", "through"} | {k.name for k in chosen} | {f"{k.name}_of" for k in chosen if k.unit == "share"}
+    known = set(series[0]) if series else set(KPIS)
+    # a survey measure nobody answered is left out, not shown as empty rows
+    known -= {k for k in ("nps", "csat", "ces") if not any(row.get(k) is not None for row in series)}
+    if name is not None and name not in known:
+        needs = "tickets" if name == "tickets" else "its survey answers"
+        raise InsufficientDataError(f"{KPIS[name].title} needs {needs}; none are loaded")
+    chosen = [KPIS[name]] if name else [k for k in KPIS.values() if k.name in known]
+    keep = {"period", "label", "through"} | {k.name for k in chosen} | {f"{k.name}_of" for k in chosen}
     shown = [{k: v for k, v in row.items() if k in keep} for row in series[-periods:]]
     return MetricsResult(grain=by, currency=currency, kpis=[dict(k.__dict__) for k in chosen], series=shown,
                          other_currency_orders=others)

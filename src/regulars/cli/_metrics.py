@@ -19,6 +19,8 @@ def _shown(value: Any, unit: str) -> str:
         return ""
     if unit == "share":
         return f"{value * 100:.1f}%"
+    if unit == "score":
+        return f"{value:+.0f}"
     if unit == "money":
         return f"{value:,.2f}"
     if unit == "count":
@@ -37,6 +39,8 @@ def _change(now: Any, before: Any, unit: str) -> str:
         return ""
     if unit == "share":
         return f"{(now - before) * 100:+.1f} pts"
+    if unit == "score":
+        return f"{now - before:+.0f} pts"
     return f"{(now - before) / before * 100:+.0f}%" if before else ""
 
 
@@ -66,10 +70,15 @@ def metrics(
         rows, before = [], None
         for row in found.series:
             value, of = row[name], row.get(f"{name}_of") or {}
-            interval = (f"{of['low'] * 100:.1f}-{of['high'] * 100:.1f}%" if of.get("low") is not None else "")
             change = "" if row.get("through") else _change(value, before, kpi["unit"])  # a part against a whole
-            rows.append([_period(row), _shown(value, kpi["unit"]), change,
-                         interval, f"{of['hits']:,} of {of['n']:,}" if of else ""])
+            if of.get("low") is None:
+                interval = ""
+            elif kpi["unit"] == "score":
+                interval = f"{of['low']:+.0f} to {of['high']:+.0f}"
+            else:
+                interval = f"{of['low'] * 100:.1f}-{of['high'] * 100:.1f}%"
+            counted = f"{of['hits']:,} of {of['n']:,}" if "hits" in of else f"{of['n']:,} answers" if of else ""
+            rows.append([_period(row), _shown(value, kpi["unit"]), change, interval, counted])
             before = value
         out.print(table(f"{kpi['title']} by {by}{money}", [by, "value", "change", "95% interval", "counted"], rows,
                         right=("value", "change", "95% interval", "counted")))

@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
+from regulars.metrics._voice import voice_by_period
 
 __all__ = ["GRAINS", "KPIS", "Kpi", "formulas_page", "kpi_series", "period_label"]
 
@@ -24,8 +25,8 @@ GRAINS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
 
 @dataclass(frozen=True)
 class Kpi:
-    """A shop-level measure: ``formula`` says in words what ``compute`` does; ``unit`` is money,
-    count, share (0-1) or number; a share has a numerator and a denominator (customers)."""
+    """A shop-level measure: ``formula`` says in words how it is worked out; ``unit`` is money,
+    count, share (0-1), score (NPS) or number; a share has a numerator and a denominator."""
 
     name: str
     title: str
@@ -50,6 +51,11 @@ KPIS = {k.name: k for k in (
         "one / customers active in the one before", "share"),
     Kpi("purchase_frequency", "Purchase frequency", "purchases by known customers / active customers",
         "number"),
+    Kpi("nps", "Net Promoter Score", "% of NPS answers 9-10 (promoters) minus % of 0-6 (detractors), "
+        "from -100 to 100", "score"),
+    Kpi("csat", "Customer satisfaction (CSAT)", "CSAT answers of 4 or 5 / CSAT answers on the 1-5 scale", "share"),
+    Kpi("ces", "Customer effort (CES)", "mean of CES answers on the 1-7 scale", "number"),
+    Kpi("tickets", "Support tickets", "support tickets opened in the period", "count"),
 )}
 
 
@@ -83,12 +89,13 @@ def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | N
     return max(0.0, middle - half), min(1.0, middle + half)
 
 
-def kpi_series(purchases: ir.Table, links: ir.Table, grain: str = "month", currency: str | None = None
-               ) -> list[dict[str, Any]]:
+def kpi_series(purchases: ir.Table, links: ir.Table, grain: str = "month", currency: str | None = None,
+               feedback: ir.Table | None = None, tickets: ir.Table | None = None) -> list[dict[str, Any]]:
     """Every KPI per period (``grain``) from the first sale to the last: one dict per period
     with each KPI's value, and for shares their numerator, denominator and interval. Customer
     ids are resolved through ``links`` (``customer_map``), so two records of one person count
-    once. Sales in another currency than ``currency`` are left out of money and counts."""
+    once. Sales in another currency than ``currency`` are left out of money and counts. With
+    ``feedback`` and ``tickets``, also NPS, CSAT, CES and tickets (``_voice``)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}, got {grain!r}")
     sold = purchases if currency is None else purchases.filter(purchases.currency == currency)
@@ -121,6 +128,7 @@ def kpi_series(purchases: ir.Table, links: ir.Table, grain: str = "month", curre
         kept = before.join(active.select(who="who", next_period="period"), ["who", "next_period"])
         stayed = {r["next_period"]: r["n"] for r in rows(kept.group_by("next_period").aggregate(n=kept.count()))}
     sales = {r["period"]: r for r in per}
+    voice = voice_by_period(feedback, tickets, GRAINS[grain])
     through = per[-1]["last_sale"]
     ends = dict(zip(spine, [*spine[1:], _periods(spine[-1], spine[-1], grain, 1)[-1]], strict=True))
     out, previous_active = [], None
@@ -138,6 +146,12 @@ def kpi_series(purchases: ir.Table, links: ir.Table, grain: str = "month", curre
             "purchase_frequency": round(int(s.get("known_orders") or 0) / act, 4) if act else None,
         }
         _share(row, "repeat_purchase_rate", act - new, act)
+        said = voice.get(period, {})
+        if feedback is not None:
+            row |= {k: said.get(k) for k in ("nps", "nps_of", "ces", "ces_of")}
+            _share(row, "csat", *said.get("csat_counts", (0, 0)))
+        if tickets is not None:
+            row["tickets"] = int(said.get("tickets", 0))
         if previous_active is None:  # the first period has none before it
             row["retention_rate"] = row["churn_rate"] = None
         else:
@@ -159,8 +173,8 @@ def _share(row: dict[str, Any], name: str, hits: int, n: int) -> None:
 def formulas_page() -> str:
     """docs/metrics.md: every KPI's formula, unit and periods, written from ``KPIS`` (a test keeps
     the file in step; ``make docs`` writes it)."""
-    units = {"money": "money, in the shop's main currency", "count": "a count", "share": "a share (0-100%) "
-             "of customers, with Wilson's 95% interval", "number": "a number"}
+    units = {"money": "money, in the shop's main currency", "count": "a count", "share": "a share (0-100%), "
+             "with Wilson's 95% interval", "number": "a number", "score": "points, with a 95% interval"}
     lines = ["# The KPIs and their formulas", "",
              "Written by `make docs` from `regulars.metrics.KPIS`; do not edit by hand. Each is worked out per "
              f"period ({', '.join(GRAINS)}) from the first sale to the last, from purchases: completed orders net "
