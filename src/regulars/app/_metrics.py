@@ -4,6 +4,7 @@ and the pages show them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from regulars.app._results import Result
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.store import open_workspace, stored_tables
 
-__all__ = ["CohortsResult", "MetricsResult", "cohorts", "metrics"]
+__all__ = ["CohortsResult", "FunnelResult", "MetricsResult", "cohorts", "funnel", "metrics"]
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,39 @@ def cohorts(workspace_path: str | Path, *, by: str = "month", source: bool = Fal
                              people.select("customer_id", source=people.lead_source) if source else None)
     return CohortsResult(grain=by, by_source=source, currency=currency,
                          cohorts=found if source else found[-last:])
+
+
+@dataclass(frozen=True)
+class FunnelResult(Result):
+    """Customers whose first visit fell in [since, until), and how far each got within
+    ``window_days`` of it: per stage, how many, the share of those who entered and of the stage
+    before, how many dropped out, and the median hours from the stage before."""
+
+    since: str
+    until: str
+    window_days: float
+    strict: bool
+    stages: list[dict[str, Any]]
+
+
+def funnel(workspace_path: str | Path, *, days: int = 90, window: float = 14, strict: bool = False
+           ) -> FunnelResult:
+    """The funnel of the last ``days`` days up to the latest event or sale, with a conversion
+    window of ``window`` days (the span starts that much earlier, so every visit has its window)."""
+    from datetime import timedelta
+
+    from regulars.metrics import funnel as worked_out
+
+    if days < 1 or not 0 < window <= 365:
+        raise SettingsError("--days must be 1 or more and --window between 0 and 365 days")
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        last = store.last_day(("events", "orders"))
+        if last is None or not store.count("events"):
+            raise InsufficientDataError("a funnel needs web events (visits, product views, carts); none are loaded")
+        tables = stored_tables(store, "events", "purchases", "customer_map")
+        until = datetime.combine(last, datetime.min.time()) + timedelta(days=1) - timedelta(days=window)
+        since = until - timedelta(days=days)
+        stages = worked_out(tables["events"], tables["purchases"], tables["customer_map"], since, until, window,
+                            strict)
+    return FunnelResult(since=f"{since:%Y-%m-%d}", until=f"{until:%Y-%m-%d}", window_days=window, strict=strict,
+                        stages=stages)

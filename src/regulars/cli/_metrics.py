@@ -126,3 +126,33 @@ def cohorts(
     out.print(table(f"Customers who bought again {words}, by {by}s since their first purchase", columns, rows,
                     right=tuple(columns[1:])))
     return None
+
+
+@command()
+def funnel(
+    workspace: WorkspaceArg,
+    days: Annotated[int, typer.Option(help="Customers whose first visit is in this many days.")] = 90,
+    window: Annotated[float, typer.Option(help="Days after the first visit each stage may be reached in.")] = 14,
+    strict: Annotated[bool, typer.Option("--strict", help="A stage counts only if no other funnel stage comes "
+                                                          "between it and the one before.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Where visitors drop out: visit, product view, cart, checkout, purchase, repeat purchase,
+    each within the window of the first visit, with the median time between stages."""
+    from regulars import app
+
+    found = app.funnel(workspace, days=days, window=window, strict=strict)
+    if as_json:
+        return json_out(found)
+    rows = [[s["stage"], f"{s['customers']:,}", "" if s["of_entered"] is None else f"{s['of_entered'] * 100:.1f}%",
+             "" if not i or s["of_previous"] is None else f"{s['of_previous'] * 100:.1f}%",
+             "" if s["median_hours"] is None else _hours(s["median_hours"])]
+            for i, s in enumerate(found.stages)]
+    columns = ["stage", "customers", "of all", "of the stage before", "median time"]
+    out.print(table(f"First visits {found.since} to {found.until}, each followed for {found.window_days:g} days"
+                    + (" (strict order)" if found.strict else ""), columns, rows, right=tuple(columns[1:])))
+    return None
+
+
+def _hours(hours: float) -> str:
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"

@@ -5,6 +5,7 @@ messages. The store keeps the tables; the application layer hands them here."""
 
 from regulars.metrics._cohorts import cohort_table
 from regulars.metrics._drift import population_stability, score_drift
+from regulars.metrics._funnel import STAGES, funnel
 from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
@@ -17,10 +18,12 @@ __all__ = [
     "KPIS",
     "Kpi",
     "OUTCOME_INPUTS",
+    "STAGES",
     "activity",
     "cohort_table",
     "first_of",
     "formulas_page",
+    "funnel",
     "kpi_series",
     "main_currency",
     "monthly",
