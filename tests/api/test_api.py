@@ -247,3 +247,15 @@ def test_the_kpis_by_period_and_one_with_its_interval(shop):
     missing = api.get("/api/v1/metrics/retention", headers=auth(keys["read-only"]))
     assert missing.status_code == 404 and "did you mean retention_rate" in missing.json()["error"]
     assert api.get("/api/v1/metrics?by=year", headers=auth(keys["read-only"])).status_code == 422
+
+
+def test_cohorts_and_the_funnel(shop):
+    path, keys = shop
+    api = client(path)
+    cohorts = api.get("/api/v1/cohorts?by=quarter&last=3", headers=auth(keys["read-only"])).json()
+    assert len(cohorts["cohorts"]) == 3 and all(c["retention"][0] == 1 for c in cohorts["cohorts"])
+    by_source = api.get("/api/v1/cohorts?source=true", headers=auth(keys["read-only"])).json()
+    assert by_source["by_source"] and len(by_source["cohorts"]) >= 2
+    funnel = api.get("/api/v1/funnel?days=60&strict=true", headers=auth(keys["read-only"])).json()
+    assert funnel["strict"] and funnel["stages"][0]["stage"] == "visit" and funnel["stages"][0]["customers"] > 0
+    assert api.get("/api/v1/funnel?window=0", headers=auth(keys["read-only"])).status_code == 422

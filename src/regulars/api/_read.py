@@ -204,3 +204,21 @@ def metric(request: Request, name: str, _: Reader, by: Grain = "month", periods:
     from regulars import app
 
     return app.metrics(_workspace(request), name, by=by, periods=periods).to_dict()
+
+
+@router.get("/cohorts", tags=["business"], response_model=model_of(_app.CohortsResult),
+            summary="Who came back: retention (N-period and on-or-after) by first-purchase period or source")
+def cohorts(request: Request, _: Reader, by: Grain = "month", source: bool = False,
+            last: Annotated[int, Query(ge=1, le=1_000)] = 12) -> dict[str, Any]:
+    from regulars import app
+
+    return app.cohorts(_workspace(request), by=by, source=source, last=last).to_dict()
+
+
+@router.get("/funnel", tags=["business"], response_model=model_of(_app.FunnelResult),
+            summary="Visit to repeat purchase: customers at each stage within a window of their first visit")
+def funnel(request: Request, _: Reader, days: Annotated[int, Query(ge=1, le=3_650)] = 90,
+           window: Annotated[float, Query(gt=0, le=365)] = 14, strict: bool = False) -> dict[str, Any]:
+    from regulars import app
+
+    return app.funnel(_workspace(request), days=days, window=window, strict=strict).to_dict()
