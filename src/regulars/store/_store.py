@@ -21,13 +21,7 @@ from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
 from regulars.store._checkouts import orders_from_checkouts
-from regulars.store._identity import (
-    insert_stubs,
-    link_visitors,
-    mark_first_seen,
-    normalise_phones,
-    refresh_identities,
-)
+from regulars.store._identity import insert_stubs, link_visitors, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
 from regulars.store._pages import type_pages
 from regulars.store._sales import SALES_TABLES, ensure_purchases, refresh_purchases
@@ -350,13 +344,12 @@ class Store:
             # nobody is linked to anyone, so every id is its own resolved id: skip joining every row
             return rows.filter(rows.customer_id.notnull())
         joined = rows.join(links, "customer_id")
-        if table == "events" and self.con.execute(
-                "SELECT count(*) FROM identity_links WHERE linked_at IS NOT NULL").fetchone()[0]:
-            # a visitor's events are the customer's from when they identified: each row keeps
-            # its own id and that time, for features at an earlier cutoff (features.as_known)
-            joined = joined.mutate(own_id=joined.customer_id)
-            return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
-        return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on", "linked_at")
+        # a visitor's events are the customer's from when they identified: each row keeps its
+        # own id and that time, for features at an earlier cutoff (features.as_known)
+        visitors = table == "events" and self.con.execute(
+            "SELECT count(*) FROM identity_links WHERE linked_at IS NOT NULL").fetchone()[0]
+        joined = joined.mutate(own_id=joined.customer_id) if visitors else joined.drop("linked_at")
+        return joined.mutate(customer_id=joined.resolved_id).drop("resolved_id", "matched_on")
 
     def last_day(self, tables: tuple[str, ...]) -> date | None:
         """The last day any of ``tables`` has a row on (by each table's own time column)."""
