@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regulars.errors import SettingsError
+from regulars.playbooks._action import CHANNELS, Action, parse_action
 from regulars.playbooks._reader import Located, Reader, load_located
-from regulars.schema import EVENT_TYPES, SENDING_CHANNELS
+from regulars.schema import EVENT_TYPES
 
 __all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet", "REACTIVE_TRIGGERS",
            "TIMINGS", "Template", "Trigger", "check_playbooks", "parse_playbooks"]
 
-CHANNELS = ("email", "sms", "task", "webhook", "audience")
 #: When a message goes: at each customer's best hour, when planned, or half each way (a test of
 #: which works better, measured on the results page).
 TIMINGS = ("best", "fixed", "split")
@@ -81,24 +81,6 @@ class Trigger:
     kind: str
     options: dict[str, Any]
     line: int
-
-
-@dataclass(frozen=True)
-class Action:
-    """What a playbook does. ``channels``: where a message may go when the playbook lists several
-    (``channel: [email, sms]``): each customer gets their best channel among them that they
-    agreed to; ``channel`` is the first."""
-
-    channel: str
-    template: str | None
-    priority: float
-    cost: float
-    line: int
-    url: str | None = None
-    owner: str | None = None
-    due_days: float | None = None
-    consent: str | None = None
-    channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,40 +212,6 @@ def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
     return Trigger("date", options, t.line)
 
 
-def _action(r: Reader, raw: Any, line: int) -> Action:
-    a = r.table(raw, "action", line)
-    r.known(a, "an action", ("channel", "template", "priority", "cost", "url", "owner", "due_days", "consent"))
-    if "channel" not in a:
-        raise r.fail(a.line, f"an action needs a channel: {', '.join(CHANNELS)}")
-    channels: tuple[str, ...] = ()
-    if isinstance(a["channel"], list):  # several: each customer's best one they agreed to
-        listed = a["channel"]
-        if len(listed) < 2 or len(set(map(str, listed))) < len(listed) or any(c not in SENDING_CHANNELS
-                                                                              for c in listed):
-            raise r.fail(a.lines["channel"], f"a list of channels names two or more of {', '.join(SENDING_CHANNELS)}, "
-                                             f"each once; got {listed!r}")
-        if "consent" in a:
-            raise r.fail(a.lines["consent"], "with several channels each takes its own consent; leave consent out")
-        channels = tuple(listed)
-        channel = channels[0]
-    else:
-        channel = r.text(a, "channel", choices=CHANNELS)
-    url = r.text(a, "url")
-    if channel == "webhook":
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(url or "")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise r.fail(a.lines.get("url", a.line), f"a webhook needs an http(s) url, got {url!r}")
-    template = r.text(a, "template")
-    if channel in ("email", "sms", "task") and template is None:
-        raise r.fail(a.line, f"an {channel} action needs a template")
-    return Action(channel=channel, template=template, priority=float(r.number(a, "priority", 50, low=0, high=100)),
-                  cost=float(r.number(a, "cost", 0.0, low=0)), line=a.line, url=url, owner=r.text(a, "owner"),
-                  due_days=r.number(a, "due_days", None, low=0), consent=r.text(a, "consent", None, ("email", "sms")),
-                  channels=channels or (channel,))
-
-
 def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
     p = r.table(raw, f"playbook {name!r}", line)
     r.known(p, f"playbook {name!r}", ("description", "enabled", "trigger", "when", "holdout", "review", "action",
@@ -281,10 +229,10 @@ def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
         if "action" not in s or "after_days" not in s:
             raise r.fail(s.line, "a follow-up needs after_days and an action")
         steps.append(FollowUp(float(r.number(s, "after_days", None, low=0.01, required=True)),
-                              r.text(s, "if", "no_response", FOLLOW_UP_IF), _action(r, s["action"], s.lines["action"]),
-                              s.line))
+                              r.text(s, "if", "no_response", FOLLOW_UP_IF),
+                              parse_action(r, s["action"], s.lines["action"]), s.line))
     return Playbook(name=name, trigger=_trigger(r, p["trigger"], p.lines["trigger"]),
-                    action=_action(r, p["action"], p.lines["action"]), line=p.line,
+                    action=parse_action(r, p["action"], p.lines["action"]), line=p.line,
                     description=r.text(p, "description", ""), enabled=r.flag(p, "enabled", True),
                     when=r.text(p, "when"), holdout=float(r.number(p, "holdout", 0.1, low=0, below=1)),
                     review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line),

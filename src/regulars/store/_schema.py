@@ -6,7 +6,8 @@ from regulars._sql import quote
 from regulars.schema import CONTRACTS
 from regulars.scorers import wide_columns
 
-__all__ = ["PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "ddl", "migrate_wide_scores", "scores_view"]
+__all__ = ["CUSTOMER_MAP_VIEW", "PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "ddl", "migrate_wide_scores",
+           "scores_view"]
 
 #: What a scorer hands the store per customer: its numbers, its words (such as a tier), and
 #: its reasons. Which number is which is recorded once per run and scorer in ``run_measures``.
@@ -31,6 +32,13 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 13: ``reactions``: the batches whose customers' event and ticket playbooks were evaluated as
 #:     they arrived, through which batch (``store_meta`` reacted_through_seq holds the mark).
 SCHEMA_VERSION = 15
+
+#: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
+#: visitor as they were: anonymous); NULL for links by email, phone or platform id.
+CUSTOMER_MAP_VIEW = """CREATE OR REPLACE VIEW customer_map AS
+    SELECT c.customer_id, coalesce(l.resolved_id, c.customer_id) AS resolved_id,
+           coalesce(l.matched_on, 'self') AS matched_on, l.linked_at
+    FROM customers c LEFT JOIN identity_links l USING (customer_id)"""
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {

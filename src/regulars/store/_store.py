@@ -7,7 +7,6 @@ all or nothing: a process killed half-way leaves the file as it was before the l
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -20,12 +19,13 @@ from regulars._sql import quote
 from regulars.config import Settings
 from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
+from regulars.store._batch_result import BatchResult
 from regulars.store._checkouts import orders_from_checkouts
 from regulars.store._identity import insert_stubs, link_visitors, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
 from regulars.store._pages import type_pages
 from regulars.store._sales import SALES_TABLES, ensure_purchases, refresh_purchases
-from regulars.store._schema import SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
+from regulars.store._schema import CUSTOMER_MAP_VIEW, SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
 from regulars.store._words import unknown_words
 
@@ -37,39 +37,6 @@ if TYPE_CHECKING:  # pandas and the ingest helpers load only when a load or a fr
     from regulars.ingest import Staged
 
 __all__ = ["BatchResult", "Store"]
-
-#: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
-#: visitor as they were: anonymous); NULL for links by email, phone or platform id.
-_CUSTOMER_MAP_VIEW = """CREATE OR REPLACE VIEW customer_map AS
-    SELECT c.customer_id, coalesce(l.resolved_id, c.customer_id) AS resolved_id,
-           coalesce(l.matched_on, 'self') AS matched_on, l.linked_at
-    FROM customers c LEFT JOIN identity_links l USING (customer_id)"""
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """The record of one load, as stored in ``batches``."""
-
-    batch_id: str
-    table: str
-    source_name: str
-    rows_read: int
-    rows_accepted: int
-    rows_quarantined: int
-    rows_unchanged: int
-    customers_created: int
-    written: dict[str, int]
-    already_loaded: bool = False
-    loaded_at: str = ""
-    rows_anonymous: int = 0
-    rows_updated: int = 0
-    changes: list[str] = field(default_factory=list)
-    #: earlier batches of the same file this load replaced (``ingest --replace``)
-    replaced: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 def now() -> datetime:
     """The time stored in bookkeeping rows: UTC, whole seconds."""
@@ -138,7 +105,7 @@ class Store:
         with self.transaction():
             for statement in ddl():
                 self.con.execute(statement)
-            self.con.execute(_CUSTOMER_MAP_VIEW)
+            self.con.execute(CUSTOMER_MAP_VIEW)
             ensure_purchases(self.con)
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
