@@ -116,6 +116,16 @@ ROLES = ("owner", "analyst", "integrator", "read-only", "site")
 
 
 @pytest.fixture(scope="session")
+def online_retail(tmp_path_factory) -> Path:
+    """UCI Online Retail loaded with its preset, once per test run (per worker); tests that
+    change it (a run) leave what the others read (sales) as it was."""
+    path = tmp_path_factory.mktemp("uci") / "shop"
+    app.init(path)
+    app.ingest(path, [SHARED_DATA / "online_retail" / "online_retail.csv.gz"], preset_name="online-retail")
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """A scored demo shop of 400 customers, built once per test run (per worker): copy it
     (``demo_copy``) before changing it."""

@@ -9,15 +9,7 @@ import pytest
 
 from regulars import app
 from regulars.errors import InsufficientDataError, SettingsError
-from tests.conftest import SHARED_DATA, query
-
-
-@pytest.fixture(scope="module")
-def online_retail(tmp_path_factory):
-    path = tmp_path_factory.mktemp("uci") / "shop"
-    app.init(path)
-    app.ingest(path, [SHARED_DATA / "online_retail" / "online_retail.csv.gz"], preset_name="online-retail")
-    return path
+from tests.conftest import query
 
 
 @pytest.mark.slow

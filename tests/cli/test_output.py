@@ -86,6 +86,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "metrics": [shop, "--by", "week"],
         "cohorts": [shop, "--source"],
         "funnel": [shop, "--strict"],
+        "forecast": [shop, "revenue", "--by", "week", "--horizon", "2"],
         "keys create": [shop, "create", "--name", "till", "--role", "integrator"],
         "keys list": [shop, "list"],
         "keys revoke": [shop, "revoke", "--id", "KEY"],

@@ -21,6 +21,7 @@ __all__ = [
     "DemoResult",
     "EngagementResult",
     "EnrichResult",
+    "ForecastResult",
     "FunnelResult",
     "IngestResult",
     "InitResult",
@@ -77,6 +78,7 @@ __all__ = [
     "enrich",
     "exclude",
     "find",
+    "forecast",
     "funnel",
     "ingest",
     "init",
@@ -156,6 +158,7 @@ _HOMES = {
     "_records": ("RecordResult", "record", "record_messages"),
     "_react": ("ReactResult", "react", "start_reactor"),
     "_metrics": ("CohortsResult", "FunnelResult", "MetricsResult", "cohorts", "funnel", "metrics"),
+    "_forecast": ("ForecastResult", "forecast"),
     "_run": ("run",),
     "_status": ("quarantine", "status"),
 }

@@ -4,7 +4,9 @@ a run's headline figures, how scores moved between runs, and what followed each 
 messages. The store keeps the tables; the application layer hands them here."""
 
 from regulars.metrics._cohorts import cohort_table
+from regulars.metrics._days import DAILY_MEASURES, ShopDays, daily_measure, read_days, weekly
 from regulars.metrics._drift import population_stability, score_drift
+from regulars.metrics._forecast import Forecast, holdout_check, predict_series
 from regulars.metrics._funnel import STAGES, funnel
 from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
@@ -13,22 +15,30 @@ from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthl
 
 __all__ = [
     "ACTIVE_DAYS",
+    "DAILY_MEASURES",
+    "Forecast",
     "GRAINS",
     "KEPT_TOP",
     "KPIS",
     "Kpi",
     "OUTCOME_INPUTS",
     "STAGES",
+    "ShopDays",
     "activity",
     "cohort_table",
+    "daily_measure",
     "first_of",
     "formulas_page",
     "funnel",
+    "holdout_check",
     "kpi_series",
     "main_currency",
     "monthly",
     "playbook_outcomes",
     "population_stability",
+    "predict_series",
+    "read_days",
     "run_figures",
     "score_drift",
+    "weekly",
 ]
