@@ -44,7 +44,7 @@ def forecast(workspace_path: str | Path, measure: str = "orders", *, by: str = "
              cutoff: str | date | None = None) -> ForecastResult:
     """Forecast ``measure`` (orders, revenue or tickets) ``horizon`` days or weeks ahead, as of
     ``cutoff`` (from the data before it) or after the latest data."""
-    from regulars.metrics import DAILY_MEASURES, daily_measure, main_currency, predict_series, read_days, weekly
+    from regulars.metrics import DAILY_MEASURES
 
     if measure not in DAILY_MEASURES:
         raise NotFoundError(f"no forecast of {measure!r}; the measures are {', '.join(DAILY_MEASURES)}")
@@ -53,12 +53,20 @@ def forecast(workspace_path: str | Path, measure: str = "orders", *, by: str = "
     if not 1 <= horizon <= (90 if by == "day" else 26):
         raise SettingsError(f"--horizon must be 1 to {90 if by == 'day' else 26} {by}s; got {horizon}")
     cutoff = parse_cutoff(cutoff)
-    before = datetime.combine(cutoff, datetime.min.time()) if cutoff else None
     with open_workspace(workspace_path).store(read_only=True) as store:
-        tables = stored_tables(store, "purchases", "tickets")
-        currency = main_currency(tables["purchases"]) if measure != "tickets" else None
-        values, counts = daily_measure(measure, tables["purchases"], tables["tickets"], currency, before)
-        after = daily_measure(measure, tables["purchases"], tables["tickets"], currency)[0] if cutoff else {}
+        return ForecastResult(**forecast_of(store, measure, by, horizon, cutoff))
+
+
+def forecast_of(store: Any, measure: str, by: str = "day", horizon: int = 14, cutoff: date | None = None
+                ) -> dict[str, Any]:
+    """A forecast's fields (``ForecastResult``) from a store."""
+    from regulars.metrics import daily_measure, main_currency, predict_series, read_days, weekly
+
+    before = datetime.combine(cutoff, datetime.min.time()) if cutoff else None
+    tables = stored_tables(store, "purchases", "tickets")
+    currency = main_currency(tables["purchases"]) if measure != "tickets" else None
+    values, counts = daily_measure(measure, tables["purchases"], tables["tickets"], currency, before)
+    after = daily_measure(measure, tables["purchases"], tables["tickets"], currency)[0] if cutoff else {}
     shop = read_days(values, counts)
     periods, series = (shop.days, shop.values) if by == "day" else weekly(shop)
     if len(series) < 2:
@@ -77,7 +85,7 @@ def forecast(workspace_path: str | Path, measure: str = "orders", *, by: str = "
                for p, v, f in zip(periods, series, shop.filled if by == "day" else [False] * len(series),
                                   strict=True)][-HISTORY[by]:]
     last = shop.days[-1] if shop.days else cutoff
-    return ForecastResult(
+    return dict(
         measure=measure, unit="money" if measure == "revenue" else "count", grain=by,
         cutoff=f"{cutoff or last + timedelta(days=1):%Y-%m-%d}", currency=currency, model=made.model,
         season_length=made.season_length, baseline_mase=made.baseline_mase, candidates=made.candidates,

@@ -28,12 +28,25 @@ class MetricsResult(Result):
     other_currency_orders: int
 
 
+def kpi_rows(store: Any, by: str) -> tuple[str | None, list[dict[str, Any]], int]:
+    """(main currency, every KPI per ``by`` period, sales in other currencies) from a store."""
+    from regulars.metrics import kpi_series, main_currency
+
+    tables = stored_tables(store, "purchases", "customer_map", "feedback", "tickets")
+    sold = tables["purchases"]
+    currency = main_currency(sold)
+    said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
+    series = kpi_series(sold, tables["customer_map"], by, currency, **said)
+    others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
+    return currency, series, others
+
+
 def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "month", periods: int = 12
             ) -> MetricsResult:
     """Every KPI (or the one ``name``d) per ``by`` period: day, week, month or quarter."""
     import difflib
 
-    from regulars.metrics import GRAINS, KPIS, kpi_series, main_currency
+    from regulars.metrics import GRAINS, KPIS
 
     if by not in GRAINS:
         raise SettingsError(f"--by must be one of {', '.join(GRAINS)}; got {by!r}")
@@ -44,12 +57,7 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
         hint = f"; did you mean {close[0]}?" if close else f"; the measures are {', '.join(KPIS)}"
         raise NotFoundError(f"no measure {name!r}{hint}")
     with open_workspace(workspace_path).store(read_only=True) as store:
-        tables = stored_tables(store, "purchases", "customer_map", "feedback", "tickets")
-        sold = tables["purchases"]
-        currency = main_currency(sold)
-        said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
-        series = kpi_series(sold, tables["customer_map"], by, currency, **said)
-        others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
+        currency, series, others = kpi_rows(store, by)
     known = set(series[0]) if series else set(KPIS)
     # a survey measure nobody answered is left out, not shown as empty rows
     known -= {k for k in ("nps", "csat", "ces") if not any(row.get(k) is not None for row in series)}
@@ -75,19 +83,26 @@ class CohortsResult(Result):
     cohorts: list[dict[str, Any]]
 
 
+def cohort_rows(store: Any, by: str, source: bool = False) -> tuple[str | None, list[dict[str, Any]]]:
+    """(main currency, the cohorts by first-purchase ``by`` period or by acquisition source)."""
+    from regulars.metrics import cohort_table, main_currency
+
+    tables = stored_tables(store, "purchases", "customer_map", "customers")
+    currency = main_currency(tables["purchases"])
+    people = tables["customers"]
+    return currency, cohort_table(tables["purchases"], tables["customer_map"], by, currency,
+                                  people.select("customer_id", source=people.lead_source) if source else None)
+
+
 def cohorts(workspace_path: str | Path, *, by: str = "month", source: bool = False, last: int = 12
             ) -> CohortsResult:
     """The last ``last`` cohorts by first-purchase ``by`` period (or every acquisition source)."""
-    from regulars.metrics import GRAINS, cohort_table, main_currency
+    from regulars.metrics import GRAINS
 
     if by not in GRAINS:
         raise SettingsError(f"--by must be one of {', '.join(GRAINS)}; got {by!r}")
     with open_workspace(workspace_path).store(read_only=True) as store:
-        tables = stored_tables(store, "purchases", "customer_map", "customers")
-        currency = main_currency(tables["purchases"])
-        people = tables["customers"]
-        found = cohort_table(tables["purchases"], tables["customer_map"], by, currency,
-                             people.select("customer_id", source=people.lead_source) if source else None)
+        currency, found = cohort_rows(store, by, source)
     return CohortsResult(grain=by, by_source=source, currency=currency,
                          cohorts=found if source else found[-last:])
 
@@ -109,20 +124,27 @@ def funnel(workspace_path: str | Path, *, days: int = 90, window: float = 14, st
            ) -> FunnelResult:
     """The funnel of the last ``days`` days up to the latest event or sale, with a conversion
     window of ``window`` days (the span starts that much earlier, so every visit has its window)."""
+    if days < 1 or not 0 < window <= 365:
+        raise SettingsError("--days must be 1 or more and --window between 0 and 365 days")
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        found = funnel_rows(store, days, window, strict)
+    if found is None:
+        raise InsufficientDataError("a funnel needs web events (visits, product views, carts); none are loaded")
+    return FunnelResult(**found)
+
+
+def funnel_rows(store: Any, days: int = 90, window: float = 14, strict: bool = False) -> dict[str, Any] | None:
+    """The funnel's span and stages from a store (None when no web event is loaded)."""
     from datetime import timedelta
 
     from regulars.metrics import funnel as worked_out
 
-    if days < 1 or not 0 < window <= 365:
-        raise SettingsError("--days must be 1 or more and --window between 0 and 365 days")
-    with open_workspace(workspace_path).store(read_only=True) as store:
-        last = store.last_day(("events", "orders"))
-        if last is None or not store.count("events"):
-            raise InsufficientDataError("a funnel needs web events (visits, product views, carts); none are loaded")
-        tables = stored_tables(store, "events", "purchases", "customer_map")
-        until = datetime.combine(last, datetime.min.time()) + timedelta(days=1) - timedelta(days=window)
-        since = until - timedelta(days=days)
-        stages = worked_out(tables["events"], tables["purchases"], tables["customer_map"], since, until, window,
-                            strict)
-    return FunnelResult(since=f"{since:%Y-%m-%d}", until=f"{until:%Y-%m-%d}", window_days=window, strict=strict,
-                        stages=stages)
+    last = store.last_day(("events", "orders"))
+    if last is None or not store.count("events"):
+        return None
+    tables = stored_tables(store, "events", "purchases", "customer_map")
+    until = datetime.combine(last, datetime.min.time()) + timedelta(days=1) - timedelta(days=window)
+    since = until - timedelta(days=days)
+    stages = worked_out(tables["events"], tables["purchases"], tables["customer_map"], since, until, window, strict)
+    return {"since": f"{since:%Y-%m-%d}", "until": f"{until:%Y-%m-%d}", "window_days": window, "strict": strict,
+            "stages": stages}

@@ -91,6 +91,8 @@ class RunResult(Result):
     #: Segment sizes with entered / left since ``segments_since`` (the run before with segments).
     segments: list[dict[str, Any]] = field(default_factory=list)
     segments_since: dict[str, Any] | None = None
+    #: Alerts this run found that no run before it had (a daily measure beyond its expected range).
+    new_alerts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

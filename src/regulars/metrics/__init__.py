@@ -3,6 +3,7 @@ tables (so it runs on any backend the features run on): sales by month and recen
 a run's headline figures, how scores moved between runs, and what followed each playbook's
 messages. The store keeps the tables; the application layer hands them here."""
 
+from regulars.metrics._anomalies import Anomaly, episodes, find_anomalies
 from regulars.metrics._cohorts import cohort_table
 from regulars.metrics._days import DAILY_MEASURES, ShopDays, daily_measure, read_days, weekly
 from regulars.metrics._drift import population_stability, score_drift
@@ -12,9 +13,12 @@ from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly
+from regulars.metrics._watch import COUNTED, alert_words, alerts_in
 
 __all__ = [
     "ACTIVE_DAYS",
+    "Anomaly",
+    "COUNTED",
     "DAILY_MEASURES",
     "Forecast",
     "GRAINS",
@@ -25,8 +29,12 @@ __all__ = [
     "STAGES",
     "ShopDays",
     "activity",
+    "alert_words",
+    "alerts_in",
     "cohort_table",
     "daily_measure",
+    "episodes",
+    "find_anomalies",
     "first_of",
     "formulas_page",
     "funnel",

@@ -1,5 +1,14 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
+from regulars.store._business import (
+    clear_target,
+    keep_alerts,
+    keep_business,
+    kept_business,
+    set_target,
+    stored_alerts,
+    targets_set,
+)
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
 from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
 from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
@@ -103,6 +112,7 @@ __all__ = [
     "add_key",
     "claim_actions",
     "claim_workspace",
+    "clear_target",
     "customer_named",
     "customer_names",
     "customer_profiles",
@@ -127,8 +137,11 @@ __all__ = [
     "identify_visitors",
     "init_workspace",
     "interrupted_actions",
+    "keep_alerts",
+    "keep_business",
     "keep_figures",
     "keep_run_features",
+    "kept_business",
     "kept_figures",
     "key_rows",
     "keys_in_force",
@@ -180,10 +193,13 @@ __all__ = [
     "segment_run",
     "sent_since",
     "served_by",
+    "set_target",
     "start_job",
     "start_reactions",
     "status",
+    "stored_alerts",
     "stored_tables",
+    "targets_set",
     "text_rows",
     "top_scores",
     "unconfirmed_count",

@@ -31,7 +31,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     those of the shop's features; made empty here, replaced by each run).
 #: 13: ``reactions``: the batches whose customers' event and ticket playbooks were evaluated as
 #:     they arrived, through which batch (``store_meta`` reacted_through_seq holds the mark).
-SCHEMA_VERSION = 15
+#: 16: the business at a glance: ``runs.business`` (KPIs, cohorts, funnel and forecasts kept with
+#:     each run), ``alerts`` (days a measure moved beyond its expected range) and ``targets``.
+SCHEMA_VERSION = 16
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -127,6 +129,11 @@ _BOOKKEEPING = (
         created_by VARCHAR, revoked_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS visitor_links (
         visitor_id VARCHAR, customer_id VARCHAR, linked_at TIMESTAMP, batch_id VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS alerts (
+        measure VARCHAR, since DATE, until DATE, direction VARCHAR, observed DOUBLE, expected DOUBLE, low DOUBLE,
+        high DOUBLE, days INTEGER, found_at TIMESTAMP, run_id VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS targets (
+        measure VARCHAR, value DOUBLE, by_date DATE, grain VARCHAR, set_by VARCHAR, set_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS reactions (
         through_seq BIGINT, reacted_at TIMESTAMP, batches INTEGER, customers INTEGER, queued INTEGER,
         waiting INTEGER, held_out INTEGER)""",
@@ -209,6 +216,7 @@ def ddl() -> list[str]:
     added += [("events", "title", "VARCHAR"), ("events", "category", "VARCHAR")]  # 12: a page's title, category
     added += [("events", "visitor_id", "VARCHAR"), ("identity_links", "linked_at", "TIMESTAMP")]  # 14: visitors
     added.append(("outbox", "timing", "VARCHAR"))  # 15: a message's timing (best or fixed), for results
+    added.append(("runs", "business", "VARCHAR"))  # 16: the shop's KPIs, cohorts, funnel and forecasts
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added

@@ -11,6 +11,7 @@ from tests.conftest import FIXTURES
 @pytest.fixture(scope="session")
 def uci_lines() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(train, test): lines before and from 2011-10-01."""
-    frame = pd.read_csv(FIXTURES / "uci_lines.csv.gz", dtype=str, parse_dates=["ordered_at"])
+    frame = pd.read_csv(FIXTURES / "uci_lines.csv.gz", dtype=str)
+    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])  # pandas 2 keeps dtype=str columns as text
     split = pd.Timestamp("2011-10-01")
     return frame[frame["ordered_at"] < split], frame[frame["ordered_at"] >= split]

@@ -1,0 +1,189 @@
+"""The business at a glance: worked out at each run and kept with it (KPIs by month, cohorts,
+the funnel, forecasts, and the alert watch over every daily measure's whole history), read back
+by the Business page, the report and the API; and the owner's targets with their progress."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from regulars.app._common import parse_cutoff
+from regulars.app._results import Result
+from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
+from regulars.store import open_workspace, stored_tables
+
+__all__ = ["AlertsResult", "BusinessResult", "TargetsResult", "alerts", "business", "keep_business_figures",
+           "set_target", "targets"]
+
+_log = logging.getLogger("regulars.business")
+
+#: Days ahead the forecasts kept with a run speak of.
+FORECAST_DAYS = 14
+#: KPIs a lower value of is better (a target for them is met from above).
+LOWER_IS_BETTER = {"churn_rate", "tickets", "ces"}
+
+
+def keep_business_figures(store: Any, run_id: str, at: datetime) -> list[dict[str, Any]]:
+    """Work out and keep with the run the shop's figures, and store the alerts found over the
+    whole history of each daily measure; the alerts new at this run (each also in the audit log)."""
+    from regulars.app._forecast import forecast_of
+    from regulars.app._metrics import cohort_rows, funnel_rows, kpi_rows
+    from regulars.metrics import DAILY_MEASURES, KPIS, alerts_in, daily_measure, main_currency, read_days
+    from regulars.store import keep_alerts, keep_business
+
+    currency, series, others = kpi_rows(store, "month")
+    figures: dict[str, Any] = {
+        "kpis": {"grain": "month", "currency": currency, "series": series[-13:], "other_currency_orders": others},
+        "cohorts": cohort_rows(store, "month")[1][-12:], "funnel": funnel_rows(store), "forecasts": {}}
+    tables = stored_tables(store, "purchases", "tickets")
+    found = []
+    for measure in DAILY_MEASURES:
+        try:
+            figures["forecasts"][measure] = forecast_of(store, measure, "day", FORECAST_DAYS)
+        except InsufficientDataError:
+            continue
+        values, counts = daily_measure(measure, tables["purchases"], tables["tickets"],
+                                       None if measure == "tickets" else main_currency(tables["purchases"]))
+        found += alerts_in(measure, read_days(values, counts))
+    new = keep_alerts(store, found, run_id, at)
+    for alert in new:
+        store.audit("alert", {**alert, "title": KPIS[alert["measure"]].title}, actor="run")
+    keep_business(store, run_id, figures)
+    return new
+
+
+@dataclass(frozen=True)
+class AlertsResult(Result):
+    """Alerts (a daily measure beyond its expected range), latest first: each with its measure,
+    first and last day, direction, the value seen on its most outlying day, the expected value
+    and range, and the words an owner reads."""
+
+    alerts: list[dict[str, Any]]
+
+
+def alerts(workspace_path: str | Path, *, since: str | date | None = None) -> AlertsResult:
+    """The alerts kept by the runs (those running on to ``since`` or later)."""
+    from regulars.metrics import KPIS, alert_words
+    from regulars.store import stored_alerts
+
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        found = stored_alerts(store, parse_cutoff(since, "--since"))
+        money = _symbol(store)
+    return AlertsResult(alerts=[{**a, "words": alert_words(a, KPIS[a["measure"]].title,
+                                                          money if a["measure"] == "revenue" else "")}
+                                for a in found])
+
+
+def _symbol(store: Any) -> str:
+    from regulars.metrics import main_currency
+
+    currency = main_currency(stored_tables(store, "purchases")["purchases"])
+    return {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency or "", "")
+
+
+@dataclass(frozen=True)
+class TargetsResult(Result):
+    """Each target (a KPI's value in the month holding ``by_date``) with its progress: the value
+    in the latest complete month (``current``, ``met``), the value a straight line through the
+    last six months reaches by then (``projected``) and whether that meets the target
+    (``on_track``; None with fewer than three months)."""
+
+    targets: list[dict[str, Any]]
+
+
+def _progress(target: dict[str, Any], series: list[dict[str, Any]]) -> dict[str, Any]:
+    """How a target stands against a measure's monthly values (the month under way left out)."""
+    name, goal = target["measure"], float(target["value"])
+    done = [r for r in series if not r.get("through") and r.get(name) is not None]
+    now = done[-1][name] if done else None
+    last = done[-6:]
+    projected = None
+    if len(last) >= 3:
+        import numpy as np
+
+        x = np.arange(len(last), dtype=float)
+        slope, level = np.polyfit(x, [float(r[name]) for r in last], 1)
+        by, latest = target["by_date"], last[-1]["period"]
+        ahead = max(0, (by.year - latest.year) * 12 + by.month - latest.month)  # months from the latest
+        projected = round(float(level + slope * (len(last) - 1 + ahead)), 4)
+    lower = name in LOWER_IS_BETTER
+    on_track = None if projected is None else (projected <= goal if lower else projected >= goal)
+    met = None if now is None else (now <= goal if lower else now >= goal)
+    return {**target, "current": now, "current_period": done[-1]["label"] if done else None,
+            "projected": projected, "on_track": on_track, "met": met, "lower_is_better": lower}
+
+
+def targets(workspace_path: str | Path) -> TargetsResult:
+    """Every target the owner set, with where its measure stands and whether it is on track."""
+    from regulars.app._metrics import kpi_rows
+    from regulars.store import targets_set
+
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        found = targets_set(store)
+        series = kpi_rows(store, "month")[1] if found else []
+    return TargetsResult(targets=[_progress(t, series) for t in found])
+
+
+def set_target(workspace_path: str | Path, measure: str, value: float | None, *, by: str | date | None = None,
+               actor: str = "cli") -> TargetsResult:
+    """Set (or, with ``value`` None, clear) the target for a KPI: its value in the month that
+    holds ``by``; the targets as they then stand."""
+    import math
+
+    from regulars.metrics import KPIS
+    from regulars.store import clear_target
+    from regulars.store import set_target as keep
+
+    if measure not in KPIS:
+        raise NotFoundError(f"no measure {measure!r}; the measures are {', '.join(KPIS)}")
+    with open_workspace(workspace_path).store() as store:
+        if value is None:
+            if not clear_target(store, measure, actor):
+                raise NotFoundError(f"{measure} has no target to clear")
+        else:
+            when = parse_cutoff(by, "--by")
+            if when is None:
+                raise SettingsError("a target needs the date to reach it by (--by YYYY-MM-DD)")
+            if not math.isfinite(value) or (KPIS[measure].unit == "share" and not 0 <= value <= 1):
+                raise SettingsError(f"a target for {measure} must be a number"
+                                    + (" from 0 to 1 (a share: 0.35 is 35%)" if KPIS[measure].unit == "share" else ""))
+            keep(store, measure, float(value), when, "month", actor)
+    return targets(workspace_path)
+
+
+@dataclass(frozen=True)
+class BusinessResult(Result):
+    """What the Business page shows: the figures kept with the latest run (KPIs by month,
+    cohorts, the funnel, forecasts), the latest alerts and the targets with their progress."""
+
+    run_id: str | None
+    figures: dict[str, Any] | None
+    alerts: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+
+
+def business(workspace_path: str | Path, *, alerts_shown: int = 10) -> BusinessResult:
+    """The Business page's content, read (never worked out) so the page answers at once."""
+    from regulars.metrics import KPIS, alert_words
+    from regulars.store import kept_business, latest_run, stored_alerts, targets_set
+
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        try:
+            run: dict[str, Any] | None = latest_run(store)
+        except InsufficientDataError:
+            run = None
+        figures = kept_business(store, run["run_id"]) if run else None
+        found = stored_alerts(store)[:alerts_shown]
+        money = _symbol(store)
+        aims = targets_set(store)
+    series = (figures or {}).get("kpis", {}).get("series", [])
+    for row in series:
+        row["period"] = date.fromisoformat(row["period"]) if isinstance(row["period"], str) else row["period"]
+    shown = [_progress(t, series) for t in aims]
+    return BusinessResult(run_id=run["run_id"] if run else None, figures=figures,
+                          alerts=[{**a, "words": alert_words(a, KPIS[a["measure"]].title,
+                                                            money if a["measure"] == "revenue" else "")}
+                                  for a in found], targets=shown)

@@ -1,0 +1,78 @@
+"""The business at a glance as kept with each run (its KPIs, cohorts, funnel and forecasts, so a
+page reads them at once), the alerts found in the measures' daily series, and the owner's targets."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from regulars._json import dumps
+
+if TYPE_CHECKING:
+    from regulars.store._store import Store
+
+__all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "set_target", "stored_alerts",
+           "targets_set"]
+
+_ALERT_COLUMNS = ("measure", "since", "until", "direction", "observed", "expected", "low", "high", "days")
+
+
+def keep_business(store: Store, run_id: str, figures: dict[str, Any]) -> None:
+    """Keep the shop's figures worked out at a run with it."""
+    store.con.execute("UPDATE runs SET business = ? WHERE run_id = ?", [dumps(figures), run_id])
+
+
+def kept_business(store: Store, run_id: str) -> dict[str, Any] | None:
+    """The shop's figures kept with a run (None before schema 16, or when none could be worked out)."""
+    kept = store.con.execute("SELECT business FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    return json.loads(kept[0]) if kept and kept[0] else None
+
+
+def keep_alerts(store: Store, found: list[dict[str, Any]], run_id: str | None, at: datetime) -> list[dict[str, Any]]:
+    """Store the alerts found over the whole history: one that is already kept (the same measure,
+    start and direction) has its end and figures brought up to date; the new ones are returned."""
+    kept = {(r["measure"], r["since"], r["direction"]) for r in store.rows(
+        "SELECT measure, since, direction FROM alerts")}
+    new = [a for a in found if (a["measure"], a["since"], a["direction"]) not in kept]
+    for a in found:
+        if (a["measure"], a["since"], a["direction"]) in kept:
+            store.con.execute("UPDATE alerts SET until = ?, observed = ?, expected = ?, low = ?, high = ?, days = ? "
+                              "WHERE measure = ? AND since = ? AND direction = ?",
+                              [a["until"], a["observed"], a["expected"], a["low"], a["high"], a["days"],
+                               a["measure"], a["since"], a["direction"]])
+    if new:
+        store.con.executemany(f"INSERT INTO alerts ({', '.join(_ALERT_COLUMNS)}, found_at, run_id) VALUES "
+                              f"({', '.join('?' * (len(_ALERT_COLUMNS) + 2))})",
+                              [[a[c] for c in _ALERT_COLUMNS] + [at, run_id] for a in new])
+    return new
+
+
+def stored_alerts(store: Store, since: date | None = None) -> list[dict[str, Any]]:
+    """The alerts kept, latest first (those that ran on to ``since`` or later when given)."""
+    where, params = ("WHERE until >= ?", [since]) if since else ("", [])
+    return store.rows(f"SELECT {', '.join(_ALERT_COLUMNS)}, found_at FROM alerts {where} "
+                      "ORDER BY until DESC, measure", params)
+
+
+def set_target(store: Store, measure: str, value: float, by: date, grain: str, actor: str) -> None:
+    """The owner's target for a measure (replacing the one before), kept with who set it."""
+    with store.transaction():
+        store.con.execute("DELETE FROM targets WHERE measure = ?", [measure])
+        store.con.execute("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)",
+                          [measure, value, by, grain, actor, datetime.now()])
+        store.audit("set a target", {"measure": measure, "value": value, "by": str(by), "grain": grain}, actor)
+
+
+def clear_target(store: Store, measure: str, actor: str) -> int:
+    """Remove a measure's target; how many were removed (0 or 1)."""
+    with store.transaction():
+        gone = store.con.execute("DELETE FROM targets WHERE measure = ? RETURNING measure", [measure]).fetchall()
+        if gone:
+            store.audit("cleared a target", {"measure": measure}, actor)
+    return len(gone)
+
+
+def targets_set(store: Store) -> list[dict[str, Any]]:
+    """Every target, by measure."""
+    return store.rows("SELECT measure, value, by_date, grain, set_by, set_at FROM targets ORDER BY measure")
