@@ -44,7 +44,7 @@ PUBLISHED = {
 }
 
 
-def _read(key: str) -> tuple[list[datetime], list[float]]:
+def read_series(key: str) -> tuple[list[datetime], list[float]]:
     with gzip.open(NAB / "data" / (key + ".gz"), "rt") as f:
         next(f)
         rows = [line.strip().split(",") for line in f if line.strip()]
@@ -92,7 +92,7 @@ def main() -> None:
     print(f"{'series':<48} {'found':>7} {'false':>6} {'raw':>7} {'ADVec':>7} {'wGauss':>7} {'s':>5}")
     totals = [0, 0, 0, 0.0, 0.0, 0.0]
     for key, (per_day, counts) in SERIES.items():
-        stamps, values = _read(key)
+        stamps, values = read_series(key)
         started = time.perf_counter()
         found = find_anomalies(values, per_day, counts=counts, piece=14 * per_day, min_history=per_day)
         took = time.perf_counter() - started

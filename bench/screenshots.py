@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PAGES = {"home": "/", "customers": "/customers", "customer": None, "segments": "/segments",
+PAGES = {"home": "/", "business": "/business", "customers": "/customers", "customer": None, "segments": "/segments",
          "playbooks": "/playbooks", "models": "/models", "data": "/data"}
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 

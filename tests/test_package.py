@@ -19,7 +19,7 @@ BOXES = ("ingest", "store", "enrich", "features", "models", "scores", "segments"
          "metrics", "report", "demo", "app", "api", "web", "cli")
 #: Small modules every box may use.
 SHARED = {"errors", "config", "schema", "exports", "_time", "_sql", "_files", "_json", "_lazy", "_faults", "_version",
-          "_charts", "_default_settings"}
+          "_charts", "_glance", "_default_settings"}
 #: Interfaces call only the application layer (and the shared modules); the dashboard also
 #: uses the API's public names (its keys and errors), being served beside it.
 INTERFACES = {"api", "web", "cli"}

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["band", "bars", "line", "ticks"]
+__all__ = ["band", "bars", "forecast", "line", "ticks"]
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 52, 12, 28, 30
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -123,5 +123,44 @@ def line(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, ti
                          f'<text x="{key_x + 16}" y="16" class="label">{escape(name)}</text>')
             key_x += 16 + 7 * len(name) + 18
     parts += _x_labels(labels, [LEFT + i * step for i in range(len(labels))])
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def forecast(labels: Sequence[str], history: Sequence[float | None], ahead: Sequence[dict[str, float]], *,
+             title: str, unit: str = "") -> str:
+    """What happened, then the forecast with its 95% and 80% intervals as shaded bands (each
+    point says its value and interval on hover); ``labels`` name the history's periods, then
+    the forecast's."""
+    n = max(len(labels), 2)
+    top = max([*(v for v in history if v is not None), *(p["high_95"] for p in ahead)], default=0)
+    parts, high = _frame(title, top, unit)
+    step = (WIDTH - LEFT - RIGHT) / (n - 1)
+    first = len(history)
+
+    def x(i: int) -> float:
+        return LEFT + i * step
+
+    for level, css in (("95", "band95"), ("80", "band80")):
+        upper = [f"{x(first + i):.1f},{_y(p[f'high_{level}'], high):.1f}" for i, p in enumerate(ahead)]
+        lower = [f"{x(first + i):.1f},{_y(p[f'low_{level}'], high):.1f}" for i, p in enumerate(ahead)]
+        parts.append(f'<polygon points="{" ".join(upper + lower[::-1])}" class="{css}"/>')
+    seen = [(i, v) for i, v in enumerate(history) if v is not None]
+    parts.append(f'<polyline points="{" ".join(f"{x(i):.1f},{_y(v, high):.1f}" for i, v in seen)}" '
+                 f'class="series s0" fill="none"/>')
+    ahead_line = " ".join(f"{x(first + i):.1f},{_y(p['value'], high):.1f}" for i, p in enumerate(ahead))
+    parts.append(f'<polyline points="{ahead_line}" class="series s1 dashed" fill="none"/>')
+    for i, p in enumerate(ahead):
+        parts.append(f'<circle cx="{x(first + i):.1f}" cy="{_y(p["value"], high):.1f}" r="2.5" class="point s1">'
+                     f'<title>{escape(str(labels[first + i]))}: {escape(_short(p["value"]))} {escape(unit)} '
+                     f'(80%: {escape(_short(p["low_80"]))}-{escape(_short(p["high_80"]))}, 95%: '
+                     f'{escape(_short(p["low_95"]))}-{escape(_short(p["high_95"]))})</title></circle>')
+    key_x = LEFT
+    for k, name in enumerate(("what happened", "forecast", "80% and 95% intervals")):
+        css = f"key s{k}" if k < 2 else "key band80"
+        parts.append(f'<rect x="{key_x}" y="6" width="12" height="12" class="{css}"/>'
+                     f'<text x="{key_x + 16}" y="16" class="label">{escape(name)}</text>')
+        key_x += 16 + 7 * len(name) + 18
+    parts += _x_labels(labels, [x(i) for i in range(len(labels))])
     parts.append("</svg>")
     return "".join(parts)

@@ -259,3 +259,28 @@ def test_cohorts_and_the_funnel(shop):
     funnel = api.get("/api/v1/funnel?days=60&strict=true", headers=auth(keys["read-only"])).json()
     assert funnel["strict"] and funnel["stages"][0]["stage"] == "visit" and funnel["stages"][0]["customers"] > 0
     assert api.get("/api/v1/funnel?window=0", headers=auth(keys["read-only"])).status_code == 422
+
+
+def test_the_business_forecasts_alerts_and_targets(shop):
+    path, keys = shop
+    api = client(path)
+    found = api.get("/api/v1/business", headers=auth(keys["read-only"])).json()
+    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts"} and found["alerts"] == []
+    assert set(found["figures"]["forecasts"]) == {"orders", "revenue", "tickets"}
+    ahead = api.get("/api/v1/forecast/orders?by=week&horizon=3", headers=auth(keys["read-only"])).json()
+    assert len(ahead["points"]) == 3 and ahead["model"] and ahead["points"][0]["low_80"] <= ahead["points"][0]["value"]
+    assert api.get("/api/v1/forecast/visits", headers=auth(keys["read-only"])).status_code == 422
+    assert api.get("/api/v1/alerts?since=2024-01-01", headers=auth(keys["read-only"])).json() == {"alerts": []}
+    target = {"value": 0.4, "by": "2025-03-31"}
+    denied = api.put("/api/v1/targets/retention_rate", json=target, headers=auth(keys["read-only"]))
+    assert denied.status_code == 403
+    set_ = api.put("/api/v1/targets/retention_rate", json=target, headers=auth(keys["owner"])).json()["targets"]
+    assert [(t["measure"], t["value"], t["title"]) for t in set_] == [("retention_rate", 0.4, "Retention rate")]
+    assert set_[0]["on_track"] in (True, False) and set_[0]["current"] is not None
+    assert api.put("/api/v1/targets/retention_rate", json={"value": 40, "by": "2025-03-31"},
+                   headers=auth(keys["owner"])).status_code == 422  # a share is 0-1
+    assert api.put("/api/v1/targets/visits", json=target, headers=auth(keys["owner"])).status_code == 404
+    assert api.get("/api/v1/business", headers=auth(keys["read-only"])).json()["targets"][0]["measure"] == \
+        "retention_rate"
+    assert api.delete("/api/v1/targets/retention_rate", headers=auth(keys["owner"])).json() == {"targets": []}
+    assert api.delete("/api/v1/targets/retention_rate", headers=auth(keys["owner"])).status_code == 404

@@ -109,3 +109,14 @@ def test_a_forecast_as_of_a_past_date_shows_what_then_happened(online_retail):
     values, _ = _series(online_retail, "orders")
     assert [p["actual"] for p in found.points] == [values[p["period"]] for p in found.points]
     assert all(p["low_95"] <= p["low_80"] <= p["value"] <= p["high_80"] <= p["high_95"] for p in found.points)
+
+
+def test_a_series_mostly_of_zeros_is_forecast_with_intermittent_demand_models():
+    import numpy as np
+
+    sold = [float(x) for x in np.random.default_rng(7).poisson(0.6, 200)]
+    days = [MONDAY + timedelta(days=i) for i in range(200)]
+    made = predict_series(days, sold, "day", 14)
+    assert {c["model"] for c in made.candidates} == {"Seasonal naive", "Croston", "ADIDA"}
+    assert "have none: models for intermittent demand" in made.notes[0]
+    assert len(made.points) == 14 and all(0 <= p["low_95"] <= p["value"] <= p["high_95"] for p in made.points)

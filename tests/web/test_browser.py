@@ -100,7 +100,7 @@ def test_every_page_loads_without_console_errors(served, browser):
     customer = browser.find_element("css selector", "main table a[href^='/customers/']").get_attribute("href").rsplit("/", 1)[-1]
     browser.get(url + "/playbooks")
     template = browser.find_element("css selector", "[id^='template-']").get_attribute("id").removeprefix("template-")
-    pages = {"home": "/", "customers": "/customers?sort=churn", "customer": f"/customers/{customer}",
+    pages = {"home": "/", "business": "/business", "customers": "/customers?sort=churn", "customer": f"/customers/{customer}",
              "search": "/customers?q=smith", "segments": "/segments", "segment": "/segments/Champions",
              "playbooks": "/playbooks", "preview": f"/playbooks/preview?template={template}", "data": "/data",
              "import": "/data/import", "models": "/models"}

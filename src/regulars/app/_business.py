@@ -26,19 +26,45 @@ FORECAST_DAYS = 14
 LOWER_IS_BETTER = {"churn_rate", "tickets", "ces"}
 
 
-def keep_business_figures(store: Any, run_id: str, at: datetime) -> list[dict[str, Any]]:
-    """Work out and keep with the run the shop's figures, and store the alerts found over the
-    whole history of each daily measure; the alerts new at this run (each also in the audit log)."""
+def keep_business_figures(workspace_path: str | Path, store: Any, run_id: str, at: datetime) -> list[dict[str, Any]]:
+    """Work out the shop's figures and look for alerts over the whole history of each daily
+    measure; then, in one transaction, keep the figures with the run, store the alerts, log the
+    new ones in the audit log and queue the tasks of the playbooks they trigger (so a run killed
+    half-way leaves no alert without its task). The alerts new at this run."""
+    import pandas as pd
+
+    from regulars._json import jsonable
+    from regulars.store import keep_alerts, keep_business, queue_actions, stored_alerts
+
+    figures, found = _figures(store)
+    kept = {(a["measure"], a["since"], a["direction"]) for a in stored_alerts(store)}
+    new = [a for a in found if (a["measure"], a["since"], a["direction"]) not in kept]
+    tasks = _alert_tasks(workspace_path, new, run_id, at)
+
+    def write(_: Any, __: Any) -> None:
+        from regulars.metrics import KPIS
+
+        keep_alerts(store, found, run_id, at)
+        for alert in new:
+            store.audit("alert", jsonable({**alert, "title": KPIS[alert["measure"]].title}), actor="run")
+        keep_business(store, run_id, figures)
+
+    queue_actions(store, pd.DataFrame(tasks), pd.DataFrame(), actor="run", then=write)
+    return new
+
+
+def _figures(store: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the figures kept with a run, every alert in the daily measures' whole history)."""
     from regulars.app._forecast import forecast_of
     from regulars.app._metrics import cohort_rows, funnel_rows, kpi_rows
-    from regulars.metrics import DAILY_MEASURES, KPIS, alerts_in, daily_measure, main_currency, read_days
-    from regulars.store import keep_alerts, keep_business
+    from regulars.metrics import DAILY_MEASURES, alerts_in, daily_measure, read_days, sale_amounts
 
     currency, series, others = kpi_rows(store, "month")
     figures: dict[str, Any] = {
         "kpis": {"grain": "month", "currency": currency, "series": series[-13:], "other_currency_orders": others},
         "cohorts": cohort_rows(store, "month")[1][-12:], "funnel": funnel_rows(store), "forecasts": {}}
     tables = stored_tables(store, "purchases", "tickets")
+    amounts = sale_amounts(tables["purchases"], currency)
     found = []
     for measure in DAILY_MEASURES:
         try:
@@ -46,13 +72,44 @@ def keep_business_figures(store: Any, run_id: str, at: datetime) -> list[dict[st
         except InsufficientDataError:
             continue
         values, counts = daily_measure(measure, tables["purchases"], tables["tickets"],
-                                       None if measure == "tickets" else main_currency(tables["purchases"]))
-        found += alerts_in(measure, read_days(values, counts))
-    new = keep_alerts(store, found, run_id, at)
-    for alert in new:
-        store.audit("alert", {**alert, "title": KPIS[alert["measure"]].title}, actor="run")
-    keep_business(store, run_id, figures)
-    return new
+                                       None if measure == "tickets" else currency)
+        found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)
+    return figures, found
+
+
+def _alert_tasks(workspace_path: str | Path, new: list[dict[str, Any]], run_id: str, at: datetime
+                 ) -> list[dict[str, Any]]:
+    """For each new alert, a task from each enabled playbook whose metric trigger it matches
+    (``{metric: tickets, direction: up}``), keyed by the alert so a run again queues nothing
+    twice; waiting for approval when the playbook says ``review``."""
+    from datetime import timedelta
+
+    from regulars.app._plan import action_key
+    from regulars.app._playbook_file import read_playbooks
+    from regulars.metrics import KPIS, alert_words
+
+    if not new:
+        return []
+    _, _, _, found, _ = read_playbooks(workspace_path)
+    rows = []
+    for book in found.playbooks.values():
+        o = book.trigger.options
+        if not book.enabled or book.trigger.kind != "metric":
+            continue
+        for alert in new:
+            if alert["measure"] != o["metric"] or o["direction"] not in ("either", alert["direction"]):
+                continue
+            words = alert_words(alert, KPIS[alert["measure"]].title)
+            template = found.templates.get(book.action.template)
+            rows.append({"action_id": action_key(book.name, f"alert {alert['measure']} {alert['since']}", 0,
+                                                 datetime.combine(alert["since"], datetime.min.time())),
+                         "created_at": at, "planned_at": at, "run_id": run_id, "customer_id": None,
+                         "playbook": book.name, "step": 0, "channel": "task", "template": book.action.template,
+                         "subject": words, "body": template.body if template else words, "url": None,
+                         "owner": book.action.owner, "due_on": (at + timedelta(days=book.action.due_days or 0)).date(),
+                         "priority": book.action.priority, "value": 0.0, "cost": book.action.cost, "why": words,
+                         "deliver_at": at, "status": "needs approval" if book.review else "queued"})
+    return rows
 
 
 @dataclass(frozen=True)
@@ -96,6 +153,8 @@ class TargetsResult(Result):
 
 def _progress(target: dict[str, Any], series: list[dict[str, Any]]) -> dict[str, Any]:
     """How a target stands against a measure's monthly values (the month under way left out)."""
+    from regulars.metrics import KPIS
+
     name, goal = target["measure"], float(target["value"])
     done = [r for r in series if not r.get("through") and r.get(name) is not None]
     now = done[-1][name] if done else None
@@ -112,7 +171,8 @@ def _progress(target: dict[str, Any], series: list[dict[str, Any]]) -> dict[str,
     lower = name in LOWER_IS_BETTER
     on_track = None if projected is None else (projected <= goal if lower else projected >= goal)
     met = None if now is None else (now <= goal if lower else now >= goal)
-    return {**target, "current": now, "current_period": done[-1]["label"] if done else None,
+    return {**target, "title": KPIS[name].title, "unit": KPIS[name].unit, "current": now,
+            "current_period": done[-1]["label"] if done else None,
             "projected": projected, "on_track": on_track, "met": met, "lower_is_better": lower}
 
 
@@ -163,6 +223,8 @@ class BusinessResult(Result):
     figures: dict[str, Any] | None
     alerts: list[dict[str, Any]]
     targets: list[dict[str, Any]]
+    #: Every KPI by name: its title, formula in words and unit.
+    measures: dict[str, dict[str, str]]
 
 
 def business(workspace_path: str | Path, *, alerts_shown: int = 10) -> BusinessResult:
@@ -186,4 +248,6 @@ def business(workspace_path: str | Path, *, alerts_shown: int = 10) -> BusinessR
     return BusinessResult(run_id=run["run_id"] if run else None, figures=figures,
                           alerts=[{**a, "words": alert_words(a, KPIS[a["measure"]].title,
                                                             money if a["measure"] == "revenue" else "")}
-                                  for a in found], targets=shown)
+                                  for a in found], targets=shown,
+                          measures={k.name: {"title": k.title, "formula": k.formula, "unit": k.unit}
+                                    for k in KPIS.values()})

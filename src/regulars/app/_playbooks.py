@@ -23,6 +23,9 @@ def _summary(trigger: Any) -> str:
     if trigger.kind == "ticket":
         times = f"{o['at_least']}+ " if o["at_least"] > 1 else "a "
         return f"{times}{o['ticket']} ticket{'s' if o['at_least'] > 1 else ''} within {o['within_days']:g} days"
+    if trigger.kind == "metric":
+        moves = {"up": "up", "down": "down", "either": "up or down"}[o["direction"]]
+        return f"an alert that {o['metric']} went {moves} beyond the expected range"
     if trigger.kind == "event":
         times = f"{o['at_least']}x " if o["at_least"] > 1 else ""
         without = f" without {o['without']}" if o["without"] else ""

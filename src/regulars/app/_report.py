@@ -26,6 +26,7 @@ def report(workspace_path: str | Path, html: str | Path, *, email_to: list[str] 
     """Write the report to ``html``; with ``email_to``, also send it (as the message's HTML)
     through ``[delivery]``'s SMTP server."""
     from regulars._files import atomic_write_text
+    from regulars.app._business import business
     from regulars.app._measure import playbook_results
     from regulars.app._overview import overview
     from regulars.app._segments import segments
@@ -44,7 +45,8 @@ def report(workspace_path: str | Path, html: str | Path, *, email_to: list[str] 
     except InsufficientDataError:
         moved = None
     made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    text = render_report(workspace.path.name, found, moved, playbook_results(workspace_path).to_dict(), made_at)
+    text = render_report(workspace.path.name, found, moved, playbook_results(workspace_path).to_dict(), made_at,
+                         business(workspace_path).to_dict())
     atomic_write_text(target, text)
     sent = []
     if email_to:

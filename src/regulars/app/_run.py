@@ -88,7 +88,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
             keep_figures(store, run_id, run_figures(stored_tables(store, "scores")["scores"], run_id))
             keep_run_features(store, run_id, ctx.frames.at(when))  # what planning evaluates against
         step("the business at a glance: KPIs, forecasts, alerts")
-        new_alerts = _business(store, run_id, failed)
+        new_alerts = _business(workspace_path, store, run_id, failed)
         step("reading what the run shows")
         numbers = run_scores(store, run_id, RANKED_BY)
         picked = _lists(numbers, top)
@@ -107,17 +107,17 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                      new_alerts=new_alerts, **lists)
 
 
-def _business(store: Any, run_id: str, failed: dict[str, str]) -> list[dict[str, Any]]:
-    """The shop's figures and alerts kept with the run; a failure there is told, never the run's."""
+def _business(workspace_path: str | Path, store: Any, run_id: str, failed: dict[str, str]) -> list[dict[str, Any]]:
+    """The shop's figures and alerts kept with the run, and the tasks of playbooks with a metric
+    trigger a new alert matches; a failure there is told, never the run's."""
     from datetime import datetime
 
     from regulars.app._business import keep_business_figures
 
     try:
-        with store.transaction():
-            return keep_business_figures(store, run_id, datetime.now())
+        return keep_business_figures(workspace_path, store, run_id, datetime.now())
     except Exception as exc:  # noqa: BLE001 - the scores are stored; say what failed and go on
-        _log.exception("the business figures failed")
+        _log.error("the business figures failed", exc_info=exc)
         failed["business"] = f"failed with an internal error ({type(exc).__name__}); the scores were stored"
         return []
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +48,24 @@ def _root(
 ) -> None:
     """Know your regulars."""
     _state["debug"] = debug
+    _log_plainly()
+
+
+class _OneLine(logging.Handler):
+    """What regulars logs (a part of a run that failed) reaches the terminal as one line; its
+    traceback only with --debug. Written to the stderr of the moment (a test swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        said = f"{record.levelname.lower()}: {record.getMessage()}"
+        if _state["debug"] and record.exc_info:
+            said += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        sys.stderr.write(said + "\n")
+
+
+def _log_plainly() -> None:
+    log = logging.getLogger("regulars")
+    if not any(isinstance(h, _OneLine) for h in log.handlers):
+        log.addHandler(_OneLine(logging.WARNING))
 
 
 def debugging() -> bool:

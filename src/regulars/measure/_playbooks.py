@@ -39,7 +39,7 @@ def playbook_effects(outcomes: pd.DataFrame, cost_per_message: dict[str, float],
             continue
         effects = [compare(treated[column].to_numpy(), held[column].to_numpy(), label, level=level)
                    for column, label in MEASURES]
-        cost = float(treated["cost"].fillna(treated["messages"] * cost_per_message.get(name, 0.0)).sum())
+        cost = float(treated["cost"].astype(float).fillna(treated["messages"] * cost_per_message.get(name, 0.0)).sum())
         revenue = effects[1]
         benefit = revenue.difference * len(treated) * margin
         entry.update({

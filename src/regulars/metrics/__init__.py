@@ -12,7 +12,7 @@ from regulars.metrics._funnel import STAGES, funnel
 from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
-from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly
+from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "predict_series",
     "read_days",
     "run_figures",
+    "sale_amounts",
     "score_drift",
     "weekly",
 ]

@@ -87,11 +87,12 @@ def _esd(r: Any, floor: float, alpha: float, max_outliers: int) -> tuple[list[in
 
 def find_anomalies(values: list[float], period: int, *, counts: bool, alpha: float = ALPHA,
                    piece: int | None = None, min_history: int | None = None,
-                   skip: set[int] | None = None) -> list[Anomaly]:
+                   skip: set[int] | None = None, spread: float = 1.0) -> list[Anomaly]:
     """The outlying points of ``values`` (a seasonal cycle of ``period`` points), oldest first.
     ``counts``: the values are counts (Anscombe scale, spread at least that of a Poisson count);
     ``piece``: points judged together (12 cycles, at least 60, by default); ``skip``: positions
-    never flagged (days filled in for a closure)."""
+    never flagged (days filled in for a closure); ``spread``: a count's least spread on the
+    Anscombe scale (1 for a Poisson count; more for sums of uneven amounts)."""
     import numpy as np
 
     x = np.asarray(values, float)
@@ -108,7 +109,7 @@ def find_anomalies(values: list[float], period: int, *, counts: bool, alpha: flo
         if stop - start < piece // 2 and start:  # a short tail joins the piece before it
             start = max(0, stop - piece)
         part = y[start:stop] - expected[start:stop]
-        flagged, centre, scale, critical = _esd(part, 1.0 if counts else 0.0, alpha,
+        flagged, centre, scale, critical = _esd(part, spread if counts else 0.0, alpha,
                                                 max(3, int(MAX_SHARE * len(part))))
         for j in flagged:
             i = start + j

@@ -48,7 +48,7 @@ def next_periods(last: date, grain: str, horizon: int, closed_weekdays: tuple[in
     return out
 
 
-def _models(names: list[str], season: int, yearly: int) -> list[Any]:
+def _models(names: list[str], season: int, yearly: int, horizon: int) -> list[Any]:
     from statsforecast import models as m
     from statsforecast.utils import ConformalIntervals
 
@@ -65,8 +65,8 @@ def _models(names: list[str], season: int, yearly: int) -> list[Any]:
                                alias="MSTL"),
         # no interval of their own: conformal ones from their errors in two past windows
         "Croston": lambda: m.CrostonOptimized(alias="Croston",
-                                              prediction_intervals=ConformalIntervals(h=season, n_windows=2)),
-        "ADIDA": lambda: m.ADIDA(alias="ADIDA", prediction_intervals=ConformalIntervals(h=season, n_windows=2)),
+                                              prediction_intervals=ConformalIntervals(h=horizon, n_windows=2)),
+        "ADIDA": lambda: m.ADIDA(alias="ADIDA", prediction_intervals=ConformalIntervals(h=horizon, n_windows=2)),
     }
     return [made[n]() for n in names]
 
@@ -97,7 +97,7 @@ def _cross_validated(names: list[str], season: int, yearly: int, values: list[fl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _back(StatsForecast(models=_models(names, season, yearly), freq=1, n_jobs=1).cross_validation(
+        return _back(StatsForecast(models=_models(names, season, yearly, horizon), freq=1, n_jobs=1).cross_validation(
             df=_frame(values), h=horizon, step_size=horizon, n_windows=windows, level=list(LEVELS)))
 
 
@@ -158,7 +158,7 @@ def predict_series(periods: list[date], values: list[float], grain: str, horizon
             cv = _cross_validated(names, season, yearly, values, horizon, WINDOWS)
             candidates = _scored(cv, names, scale)
             chosen = min(candidates, key=lambda c: c["mase"])["model"]
-        ahead = _back(StatsForecast(models=_models([chosen], season, yearly), freq=1, n_jobs=1).forecast(
+        ahead = _back(StatsForecast(models=_models([chosen], season, yearly, horizon), freq=1, n_jobs=1).forecast(
             df=_frame(values), h=horizon, level=list(LEVELS)))
     when = next_periods(periods[-1], grain, horizon, closed_weekdays)
     points = [{"period": d, **{k: max(0.0, round(float(ahead[c].iloc[i]), 2)) for k, c in (

@@ -11,7 +11,7 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows, value
 
-__all__ = ["ACTIVE_DAYS", "activity", "main_currency", "monthly"]
+__all__ = ["ACTIVE_DAYS", "activity", "main_currency", "monthly", "sale_amounts"]
 
 #: A customer is active when they bought within this many days.
 ACTIVE_DAYS = 90
@@ -22,6 +22,13 @@ def main_currency(purchases: ir.Table) -> str | None:
     found = rows(purchases.group_by("currency").aggregate(n=purchases.count())
                  .order_by([ibis.desc("n"), "currency"]).limit(1))
     return found[0]["currency"] if found else None
+
+
+def sale_amounts(purchases: ir.Table, currency: str | None) -> tuple[float, float] | None:
+    """The mean and standard deviation of a sale's amount in ``currency`` (None without sales)."""
+    sold = purchases.filter(purchases.currency == currency)
+    found = rows(sold.aggregate(mean=sold.amount.mean(), std=sold.amount.std()))
+    return (float(found[0]["mean"]), float(found[0]["std"] or 0.0)) if found and found[0]["mean"] else None
 
 
 def monthly(purchases: ir.Table, currency: str | None, months: int) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ much against the range, and since when. Days the shop was shut are never alerts.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from regulars.metrics._anomalies import episodes, find_anomalies
@@ -15,28 +16,44 @@ __all__ = ["COUNTED", "alerts_in", "alert_words"]
 COUNTED = {"orders", "tickets", "new_customers"}
 
 
-def alerts_in(measure: str, shop: ShopDays) -> list[dict[str, Any]]:
+def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None = None) -> list[dict[str, Any]]:
     """The alerts in one measure's days, oldest first: per episode its first and last day, the
-    direction, and on its most outlying day the value seen and the expected value and range."""
+    direction, and on its most outlying day the value seen and the expected value and range.
+
+    Money (``amounts``: the mean and standard deviation of a sale's amount) is judged as a count
+    of typical sales: a day's revenue is a sum of a Poisson number of uneven amounts, whose
+    spread on the Anscombe scale is sqrt(1 + cv^2) (cv: the amounts' coefficient of variation),
+    so one large order on a quiet day is not a spike in a small shop."""
     skip = {i for i, f in enumerate(shop.filled) if f}
-    found = find_anomalies(shop.values, max(shop.open_per_week, 1), counts=measure in COUNTED, skip=skip)
+    cycle = max(shop.open_per_week, 1)
+    unit = 1.0
+    if measure in COUNTED:
+        found = find_anomalies(shop.values, cycle, counts=True, skip=skip)
+    elif amounts and amounts[0] > 0:
+        unit, cv = amounts[0], amounts[1] / amounts[0]
+        found = find_anomalies([v / unit for v in shop.values], cycle, counts=True, skip=skip,
+                               spread=math.sqrt(1 + cv * cv))
+    else:
+        found = find_anomalies(shop.values, cycle, counts=False, skip=skip)
     out = []
     for group in episodes(found, gap=1):
         peak = max(group, key=lambda a: abs(a.observed - a.expected))
         out.append({"measure": measure, "since": shop.days[group[0].index], "until": shop.days[group[-1].index],
-                    "direction": peak.direction, "observed": round(peak.observed, 2), "expected": peak.expected,
-                    "low": peak.low, "high": peak.high, "days": len(group)})
+                    "direction": peak.direction, "observed": round(peak.observed * unit, 2),
+                    "expected": round(peak.expected * unit, 2), "low": round(peak.low * unit, 2),
+                    "high": round(peak.high * unit, 2), "days": len(group)})
     return out
 
 
 def alert_words(alert: dict[str, Any], title: str, money: str = "") -> str:
-    """An alert as an owner reads it: 'Support tickets up: 31 on 2024-06-03, against 2-9 expected
-    (usually 5); since 2024-06-02, 2 days.'"""
+    """An alert as an owner reads it: 'Support tickets up: 33 on 2024-12-16, where 5 is usual
+    and more than 19 unlikely' (over several days: the most outlying day's value)."""
     def n(v: float) -> str:
-        return f"{money}{v:,.0f}" if money or v >= 100 else f"{v:,.1f}".removesuffix(".0")
+        return f"{money}{v:,.0f}" if money or v >= 10 else f"{v:,.1f}".removesuffix(".0")
 
-    since = alert["since"]
-    days = alert["days"]
-    span = f"since {since:%Y-%m-%d}, {days} days" if days > 1 else f"on {since:%Y-%m-%d}"
-    return (f"{title} {alert['direction']}: {n(alert['observed'])} against {n(alert['low'])}-{n(alert['high'])} "
-            f"expected (usually {n(alert['expected'])}); {span}")
+    up = alert["direction"] == "up"
+    when = (f" since {alert['since']:%Y-%m-%d} ({alert['days']} days): {n(alert['observed'])} at the "
+            f"{'highest' if up else 'lowest'}," if alert["days"] > 1
+            else f": {n(alert['observed'])} on {alert['since']:%Y-%m-%d},")
+    bound = f"more than {n(alert['high'])}" if up else f"{'less' if money else 'fewer'} than {n(alert['low'])}"
+    return f"{title} {alert['direction']}{when} where {n(alert['expected'])} is usual and {bound} unlikely"

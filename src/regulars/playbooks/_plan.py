@@ -164,6 +164,8 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
     """Which customers the playbook's trigger selects as of ``s.at``."""
     o, index = book.trigger.options, s.fields.index
     kind = book.trigger.kind
+    if kind == "metric":  # acted on by the run when its alert watch finds a move, never per customer
+        return np.zeros(len(index), dtype=bool)
     if kind == "score":
         return in_band(_days(s.column(o["field"])), o)
     if kind == "segment":
@@ -371,6 +373,7 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
             hit &= evaluate_rules({book.name: book.when}, s.fields, s.pairs, s.segment_names)[book.name]
         if hit.any():
             parts.append(guarded(book, 0, np.flatnonzero(hit)))
+    parts = [p for p in parts if len(p)]  # (pandas warns on joining an empty frame)
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)

@@ -31,7 +31,7 @@ from regulars.playbooks._action import CHANNELS, Action, parse_action
 from regulars.playbooks._reader import Located, Reader, load_located
 from regulars.schema import EVENT_TYPES
 
-__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet", "REACTIVE_TRIGGERS",
+__all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "METRIC_TRIGGERS", "TICKET_TRIGGERS", "Action", "FollowUp", "Guards", "Playbook", "PlaybookSet", "REACTIVE_TRIGGERS",
            "TIMINGS", "Template", "Trigger", "check_playbooks", "parse_playbooks"]
 
 #: When a message goes: at each customer's best hour, when planned, or half each way (a test of
@@ -44,6 +44,9 @@ DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buyi
 #: Ticket triggers: one still open, several within the days, or a negative one (a complaint
 #: category or a rating of 1-2: sensitive, so a person approves each action).
 TICKET_TRIGGERS = ("open", "repeated", "negative")
+#: Measures a metric trigger watches (the alert watch's daily series), and the moves it fires on.
+METRIC_TRIGGERS = ("orders", "revenue", "tickets")
+DIRECTIONS = ("up", "down", "either")
 BOUNDS = ("above", "at_least", "below", "at_most")
 #: Behavioural framings a template may declare; scarcity needs stock data to be true.
 FRAMINGS = ("social proof", "reciprocity", "loss aversion", "scarcity")
@@ -169,10 +172,15 @@ def _zone(r: Reader, raw: Located) -> str:
 
 def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
     t = r.table(raw, "trigger", line)
-    kinds = [k for k in ("score", "segment", "enters", "leaves", "event", "ticket", "date") if k in t]
+    kinds = [k for k in ("score", "segment", "enters", "leaves", "event", "ticket", "date", "metric") if k in t]
     if len(kinds) != 1:
-        raise r.fail(t.line, "a trigger names exactly one of: score, enters, leaves, segment, event, ticket, date")
+        raise r.fail(t.line, "a trigger names exactly one of: score, enters, leaves, segment, event, ticket, date, "
+                             "metric")
     kind = kinds[0]
+    if kind == "metric":  # an alert on a shop measure (the run's alert watch), not a customer
+        r.known(t, "a metric trigger", ("metric", "direction"))
+        return Trigger("metric", {"metric": r.text(t, "metric", choices=METRIC_TRIGGERS),
+                                  "direction": r.text(t, "direction", "up", DIRECTIONS)}, t.line)
     if kind == "score":
         r.known(t, "a score trigger", ("score", *BOUNDS))
         bounds = {b: float(r.number(t, b, None, required=True)) for b in BOUNDS if b in t}
@@ -231,8 +239,11 @@ def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
         steps.append(FollowUp(float(r.number(s, "after_days", None, low=0.01, required=True)),
                               r.text(s, "if", "no_response", FOLLOW_UP_IF),
                               parse_action(r, s["action"], s.lines["action"]), s.line))
-    return Playbook(name=name, trigger=_trigger(r, p["trigger"], p.lines["trigger"]),
-                    action=parse_action(r, p["action"], p.lines["action"]), line=p.line,
+    trigger, action = _trigger(r, p["trigger"], p.lines["trigger"]), parse_action(r, p["action"], p.lines["action"])
+    if trigger.kind == "metric" and (action.channel != "task" or steps or "when" in p):
+        raise r.fail(p.lines["action"], f"playbook {name!r}: an alert is about the shop, not a customer, so its "
+                                        "action is a task for a person (channel: task), with no when or follow-ups")
+    return Playbook(name=name, trigger=trigger, action=action, line=p.line,
                     description=r.text(p, "description", ""), enabled=r.flag(p, "enabled", True),
                     when=r.text(p, "when"), holdout=float(r.number(p, "holdout", 0.1, low=0, below=1)),
                     review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line),

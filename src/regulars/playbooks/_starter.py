@@ -141,6 +141,12 @@ playbooks:
     trigger: {ticket: negative, within_days: 3}
     holdout: 0.0
     action: {channel: task, template: complaint-call, owner: support, due_days: 1, priority: 95}
+  ticket-spike:
+    description: support tickets well above their usual range - the support lead looks into why
+    enabled: false
+    trigger: {metric: tickets, direction: up}
+    holdout: 0.0
+    action: {channel: task, template: ticket-spike, owner: support lead, due_days: 1, priority: 90}
   new-arrivals:
     description: new products in a category they are interested in
     enabled: false
@@ -209,6 +215,8 @@ templates:
     body: "Check in with {{ name }} ({{ email }}): their ticket is still open."
   complaint-call:
     body: "Call {{ name }} ({{ phone }}): a complaint or a poor rating in the last days; put it right."
+  ticket-spike:
+    body: "More tickets than usual: read the latest ones for a shared cause (an order, a product, a delivery) and answer the waiting customers first."
   new-arrivals:
     subject: "New in {{ interest }}"
     body: "Fresh arrivals in {{ interest }}, picked for you."

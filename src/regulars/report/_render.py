@@ -19,11 +19,20 @@ def _env() -> Any:
     env.filters["pct"] = lambda v, d=0: "" if v is None else f"{v * 100:.{d}f}%"
     env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
     env.filters["num"] = lambda v, d=0: "" if v is None else f"{v:,.{d}f}"
+    env.filters["kpi"] = _kpi
     return env
 
 
+def _kpi(v: float | None, unit: str) -> str:
+    """A KPI's value as its unit reads: 35.2%, 1,234.00, +12 (NPS), 1,234."""
+    if v is None:
+        return ""
+    return {"share": f"{v * 100:.1f}%", "money": f"{v:,.2f}", "score": f"{v:+.0f}", "count": f"{v:,.0f}"}.get(
+        unit, f"{v:,.2f}")
+
+
 def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] | None,
-                  results: dict[str, Any], made_at: str) -> str:
+                  results: dict[str, Any], made_at: str, business: dict[str, Any] | None = None) -> str:
     """The report as one HTML document; every value from data is escaped."""
     months = [m["month"] for m in overview["monthly"]]
     charts = {
@@ -35,6 +44,10 @@ def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] 
     }
     moved = sorted((s for s in (segments or {}).get("segments", []) if s.get("entered") is not None),
                    key=lambda s: -abs((s["entered"] or 0) - (s["left"] or 0)))[:12]
+    from regulars._glance import glance_view
+
+    business = business or {"alerts": [], "targets": []}
     return _env().get_template("report.html").render(shop=shop, o=overview, charts=charts, moved=moved,
+                                                     business=business, glance=glance_view(business),
                                                      segments=segments, results=results, made_at=made_at,
                                                      styles=(HERE / "templates" / "report.css").read_text())

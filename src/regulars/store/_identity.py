@@ -85,6 +85,8 @@ def _with_visitors(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.Da
     visitors["resolved_id"] = [resolved.get(c, c) for c in visitors["customer_id"]]
     visitors = visitors[~visitors["visitor_id"].isin(taken) & (visitors["visitor_id"] != visitors["resolved_id"])]
     added = visitors[["visitor_id", "resolved_id", "linked_at"]].rename(columns={"visitor_id": "customer_id"})
+    if added.empty:  # (pandas warns on joining an empty frame)
+        return links
     return pd.concat([links, added.assign(matched_on="visitor")], ignore_index=True)
 
 

@@ -39,7 +39,8 @@ def _home(request: Request) -> HTMLResponse:
                                title="Buyers per month"),
     }
     today = app.todays_actions(workspace_of(request), top=15).to_dict()
-    return page(request, "home.html", session, o=found, charts=charts, today=today)
+    glance = app.business(workspace_of(request), alerts_shown=3).to_dict()
+    return page(request, "home.html", session, o=found, charts=charts, today=today, glance=glance)
 
 
 def _customer(request: Request, customer_id: str) -> HTMLResponse:
@@ -373,10 +374,11 @@ def mount_dashboard(api: FastAPI) -> None:
                      ) -> RedirectResponse:
         return _decide_group(request, playbook, decision, expected, token)
 
-    from regulars.web import _import, _models
+    from regulars.web import _business, _import, _models
 
     _import.mount(api)
     _models.mount(api)
+    _business.mount(api)
     _html_errors(api)
 
 

@@ -32,7 +32,7 @@ def test_counts_match_pandas():
     seen = events[(events["occurred_at"] < cutoff) & (events["event_type"] != "email_sent")]
     seen = seen.assign(channel=seen["channel"].fillna("web"))
     bought = orders[orders["ordered_at"] < cutoff].rename(columns={"ordered_at": "occurred_at"})
-    rows = pd.concat([seen, bought.assign(order=True)]).fillna({"order": False})
+    rows = pd.concat([seen.assign(order=False), bought.assign(order=True)])
     assert channels == ["email", "shop", "sms", "web"]
     assert list(index) == sorted(rows["customer_id"].unique(), key=int)
 

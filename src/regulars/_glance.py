@@ -1,0 +1,61 @@
+"""The business at a glance as pages show it (the dashboard's Business page and the report):
+the KPIs of the last complete month beside the month before, each forecast's chart with its
+record in words, and the cohorts' heatmap width; from what ``app.business`` read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regulars import _charts
+
+__all__ = ["glance_view"]
+
+_TITLES = {"orders": "Orders a day", "revenue": "Revenue a day", "tickets": "Support tickets a day"}
+
+
+def _forecast_charts(forecasts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per measure: its chart (the last six weeks, then the next two) and its record in words."""
+    out = []
+    for measure, f in forecasts.items():
+        labels = [str(h["period"])[5:] for h in f["history"]] + [str(p["period"])[5:] for p in f["points"]]
+        unit = (f.get("currency") or "") if f["unit"] == "money" else ""
+        chosen = next((c for c in f["candidates"] if c["model"] == f["model"]), None)
+        if chosen and f.get("baseline_mase") is not None:
+            record = (f"{f['model']}, chosen by testing on past fortnights: MASE {chosen['mase']:.2f} against "
+                      f"{f['baseline_mase']:.2f} for repeating the last week (lower is better); its 80% intervals "
+                      f"held {chosen['coverage_80']:.0%} of what happened, its 95% ones {chosen['coverage_95']:.0%}")
+        else:
+            record = f"{f['model']}"
+        notes = "; ".join(f["notes"])
+        out.append({"measure": measure, "title": _TITLES[measure], "record": record, "notes": notes,
+                    "chart": _charts.forecast(labels, [h["value"] for h in f["history"]], f["points"],
+                                              title=f"{_TITLES[measure]}: the last six weeks and the next two",
+                                              unit=unit)})
+    return out
+
+
+def _kpi_rows(kpis: dict[str, Any], measures: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """The KPIs of the last complete month beside the month before, with the change."""
+    done = [r for r in kpis.get("series", []) if not r.get("through")]
+    if not done:
+        return []
+    now, before = done[-1], done[-2] if len(done) > 1 else {}
+    rows = []
+    for name, k in measures.items():
+        if now.get(name) is None:
+            continue
+        of = now.get(f"{name}_of") or {}
+        rows.append({**k, "now": now[name], "before": before.get(name), "low": of.get("low"), "high": of.get("high"),
+                     "hits": of.get("hits"), "n": of.get("n")})
+    return [{**r, "month": now["label"], "month_before": before.get("label")} for r in rows]
+
+
+
+def glance_view(found: dict[str, Any]) -> dict[str, Any]:
+    """What a page needs beside ``found`` (``BusinessResult.to_dict()``): figures, KPI rows,
+    forecast charts, cohorts and how many months of them fit."""
+    figures = found.get("figures") or {}
+    cohorts = figures.get("cohorts") or []
+    return {"figures": figures, "kpis": _kpi_rows(figures.get("kpis") or {}, found.get("measures") or {}),
+            "forecasts": _forecast_charts(figures.get("forecasts") or {}), "cohorts": cohorts,
+            "width": min(7, max((len(c["retention"]) for c in cohorts), default=0))}
