@@ -230,3 +230,23 @@ def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in
                              [cookie["value"]]).fetchall()
     assert views == [(cookie["value"], "comparison_view", "A or B?")] * 2 + [("C00001", "page_view", "Account")]
     assert linked == [("C00001", "visitor")]
+
+
+def test_the_owner_sets_a_target_on_the_business_page(served, browser):
+    path, keys, url, link = served
+    browser.get(link)
+    browser.get(url + "/business")
+    assert len(browser.find_elements("css selector", "svg polygon.band80")) == 3  # orders, revenue and tickets ahead
+    assert "MASE" in browser.find_element("css selector", "section.charts figcaption").text
+    form = browser.find_element("css selector", "form[action='/business/target']")
+    form.find_element("css selector", "select[name=measure] option[value=repeat_purchase_rate]").click()
+    form.find_element("name", "value").send_keys("35%")
+    browser.execute_script("arguments[0].value = '2030-06-30'", form.find_element("name", "by"))
+    form.find_element("css selector", "button[type=submit]").click()
+    assert "target for Repeat-purchase rate is set" in browser.find_element("css selector", "p.note").text
+    row = browser.find_element("xpath", "//td[normalize-space()='Repeat-purchase rate']/..").text
+    assert "35.0% by 2030-06-30" in row and any(w in row for w in ("on track", "behind", "too early"))
+    shot(browser, "business-target")
+    browser.get(url + "/")
+    assert "Repeat-purchase rate: " in browser.find_element("xpath", "//h2[starts-with(., 'Alerts and targets')]/..").text
+    assert console_errors(browser) == []
