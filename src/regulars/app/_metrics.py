@@ -36,7 +36,7 @@ def kpi_rows(store: Any, by: str) -> tuple[str | None, list[dict[str, Any]], int
     sold = tables["purchases"]
     currency = main_currency(sold)
     said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
-    series = kpi_series(sold, tables["customer_map"], by, currency, **said)
+    series = kpi_series(sold, by, currency, **said)
     others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
     return currency, series, others
 

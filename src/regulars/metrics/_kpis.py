@@ -89,44 +89,38 @@ def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | N
     return max(0.0, middle - half), min(1.0, middle + half)
 
 
-def kpi_series(purchases: ir.Table, links: ir.Table, grain: str = "month", currency: str | None = None,
+def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None = None,
                feedback: ir.Table | None = None, tickets: ir.Table | None = None) -> list[dict[str, Any]]:
     """Every KPI per period (``grain``) from the first sale to the last: one dict per period
-    with each KPI's value, and for shares their numerator, denominator and interval. Customer
-    ids are resolved through ``links`` (``customer_map``), so two records of one person count
-    once. Sales in another currency than ``currency`` are left out of money and counts. With
+    with each KPI's value, and for shares their numerator, denominator and interval. A
+    purchase's customer is the person (``purchases`` is kept with ids resolved), so two records
+    of one person count once. Sales in another currency than ``currency`` are left out of money and counts. With
     ``feedback`` and ``tickets``, also NPS, CSAT, CES and tickets (``_voice``)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}, got {grain!r}")
     sold = purchases if currency is None else purchases.filter(purchases.currency == currency)
-    joined = sold.left_join(links.select("customer_id", "resolved_id"), "customer_id")
-    sold = joined.select(who=joined.resolved_id.coalesce(joined.customer_id), at=joined.ordered_at,
-                         amount=joined.amount)
+    sold = sold.select(who=sold.customer_id, at=sold.ordered_at, amount=sold.amount)
     sold = sold.mutate(period=sold.at.truncate(GRAINS[grain]).cast("date"))
     known = sold.filter(sold.who.notnull())
-    firsts = known.group_by("who").aggregate(first=known.period.min())
     per = rows(sold.group_by("period").aggregate(revenue=sold.amount.sum(), orders=sold.count(),
                                                  known_orders=sold.count(where=sold.who.notnull()),
                                                  last_sale=sold.at.max().cast("date"))
                .order_by("period"))
     if not per:
         return []
+    # each customer's periods with a purchase, their first, and the one before (one pass, no join):
+    # new in a period = it is their first; stayed = they also bought in the period just before
     active = known.select("who", "period").distinct()
-    marked = active.join(firsts, "who")
-    counts = {r["period"]: r for r in rows(marked.group_by("period").aggregate(
-        active=marked.count(), new=marked.count(where=marked.first == marked.period)))}
+    whose = ibis.window(group_by="who", order_by="period")
+    active = active.mutate(first=active.period.min().over(ibis.window(group_by="who")),
+                           before=active.period.lag().over(whose))
+    step = {"day": ibis.interval(days=1), "week": ibis.interval(days=7), "month": ibis.interval(months=1),
+            "quarter": ibis.interval(months=3)}[grain]
+    counts = {r["period"]: r for r in rows(active.group_by("period").aggregate(
+        active=active.count(), new=active.count(where=active.first == active.period),
+        stayed=active.count(where=active.before == (active.period - step).cast("date"))))}
     spine = _periods(per[0]["period"], per[-1]["period"], grain)
-    following = dict(zip(spine, spine[1:], strict=False))
-    # customers active in a period and in the one before it: the period's active joined to the next's
-    stayed: dict[date, int] = {}
-    if following:
-        import pyarrow as pa
-
-        step = ibis.memtable(pa.table({"period": pa.array(list(following), pa.date32()),
-                                       "next_period": pa.array(list(following.values()), pa.date32())}))
-        before = active.join(step, "period")
-        kept = before.join(active.select(who="who", next_period="period"), ["who", "next_period"])
-        stayed = {r["next_period"]: r["n"] for r in rows(kept.group_by("next_period").aggregate(n=kept.count()))}
+    stayed = {p: int(r["stayed"]) for p, r in counts.items()}
     sales = {r["period"]: r for r in per}
     voice = voice_by_period(feedback, tickets, GRAINS[grain])
     through = per[-1]["last_sale"]
