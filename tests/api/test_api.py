@@ -3,6 +3,8 @@ bad and oversized bodies refused without changing anything."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from regulars.app import SCORE_SORTS
@@ -284,3 +286,20 @@ def test_the_business_forecasts_alerts_and_targets(shop):
         "retention_rate"
     assert api.delete("/api/v1/targets/retention_rate", headers=auth(keys["owner"])).json() == {"targets": []}
     assert api.delete("/api/v1/targets/retention_rate", headers=auth(keys["owner"])).status_code == 404
+
+
+def test_a_kpi_sliced_by_segment_counts_only_its_members(shop):
+    path, keys = shop
+    api = client(path)
+    everyone = api.get("/api/v1/metrics/revenue?periods=6", headers=auth(keys["read-only"])).json()["series"]
+    parts = [api.get(f"/api/v1/metrics/revenue?periods=6&segment={quote(s)}", headers=auth(keys["read-only"])).json()
+             for s in ("value: low", "value: middle", "value: top")]
+    assert all(p["segment"] for p in parts)
+    by_month = [{r["label"]: r["revenue"] for r in p["series"]} for p in parts]
+    for period in everyone:  # the value segments split the customers who bought: no more than all
+        assert sum(p.get(period["label"], 0) for p in by_month) <= period["revenue"] + 0.01
+    last = everyone[-1]
+    assert any(0 < p.get(last["label"], 0) < last["revenue"] for p in by_month)  # a part: not nothing, not all
+    assert sum(p.get(last["label"], 0) for p in by_month) > 0.5 * last["revenue"]
+    missing = api.get("/api/v1/metrics?segment=Champion", headers=auth(keys["read-only"]))
+    assert missing.status_code == 404 and "did you mean 'Champions'" in missing.json()["error"]

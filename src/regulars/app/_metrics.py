@@ -26,24 +26,46 @@ class MetricsResult(Result):
     kpis: list[dict[str, Any]]
     series: list[dict[str, Any]]
     other_currency_orders: int
+    #: The segment whose members' purchases, tickets and answers were counted (None: everyone's).
+    segment: str | None = None
 
 
-def kpi_rows(store: Any, by: str) -> tuple[str | None, list[dict[str, Any]], int]:
-    """(main currency, every KPI per ``by`` period, sales in other currencies) from a store."""
-    from regulars.metrics import kpi_series, main_currency
+def kpi_rows(store: Any, by: str, segment: str | None = None) -> tuple[str | None, list[dict[str, Any]], int]:
+    """(main currency, every KPI per ``by`` period, sales in other currencies) from a store;
+    with ``segment``, of its members in the latest run only (anonymous sales left out)."""
+    from regulars.metrics import kpi_series, main_currency, of_members
 
-    tables = stored_tables(store, "purchases", "customer_map", "feedback", "tickets")
+    tables = stored_tables(store, "purchases", "feedback", "tickets", "segment_members")
     sold = tables["purchases"]
     currency = main_currency(sold)
     said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
+    if segment is not None:
+        run_id = _segment_run(store, segment)
+        sold, said = of_members(tables["segment_members"], run_id, segment, sold, said)
     series = kpi_series(sold, by, currency, **said)
     others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
     return currency, series, others
 
 
-def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "month", periods: int = 12
-            ) -> MetricsResult:
-    """Every KPI (or the one ``name``d) per ``by`` period: day, week, month or quarter."""
+def _segment_run(store: Any, segment: str) -> str:
+    """The latest run, when it has ``segment`` (else what to do, naming the segments there are)."""
+    import difflib
+
+    from regulars.store import latest_run, segment_names
+
+    run_id = latest_run(store)["run_id"]
+    known = segment_names(store)
+    if segment not in known:
+        close = difflib.get_close_matches(segment, sorted(known), n=1)
+        raise NotFoundError(f"no segment {segment!r}" + (f"; did you mean {close[0]!r}?" if close else
+                                                         "; `regulars segments DIR list` lists them"))
+    return run_id
+
+
+def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "month", periods: int = 12,
+            segment: str | None = None) -> MetricsResult:
+    """Every KPI (or the one ``name``d) per ``by`` period: day, week, month or quarter; with
+    ``segment``, of that segment's members (as of the latest run)."""
     import difflib
 
     from regulars.metrics import GRAINS, KPIS
@@ -57,7 +79,7 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
         hint = f"; did you mean {close[0]}?" if close else f"; the measures are {', '.join(KPIS)}"
         raise NotFoundError(f"no measure {name!r}{hint}")
     with open_workspace(workspace_path).store(read_only=True) as store:
-        currency, series, others = kpi_rows(store, by)
+        currency, series, others = kpi_rows(store, by, segment)
     known = set(series[0]) if series else set(KPIS)
     # a survey measure nobody answered is left out, not shown as empty rows
     known -= {k for k in ("nps", "csat", "ces") if not any(row.get(k) is not None for row in series)}
@@ -68,7 +90,7 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
     keep = {"period", "label", "through"} | {k.name for k in chosen} | {f"{k.name}_of" for k in chosen}
     shown = [{k: v for k, v in row.items() if k in keep} for row in series[-periods:]]
     return MetricsResult(grain=by, currency=currency, kpis=[dict(k.__dict__) for k in chosen], series=shown,
-                         other_currency_orders=others)
+                         other_currency_orders=others, segment=segment)
 
 
 @dataclass(frozen=True)

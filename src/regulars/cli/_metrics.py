@@ -51,6 +51,8 @@ def metrics(
                                                     "interval and formula; every KPI without it.")] = None,
     by: Annotated[str, typer.Option("--by", help="day, week, month or quarter.")] = "month",
     periods: Annotated[int, typer.Option(help="How many periods up to the latest sale.")] = 6,
+    segment: Annotated[str | None, typer.Option(help="Only this segment's members (as of the latest run): "
+                                                     "their purchases, tickets and answers.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """The shop's KPIs per period (revenue, orders, average order value, new and returning
@@ -58,13 +60,14 @@ def metrics(
     formula and its change against the period before."""
     from regulars import app
 
-    found = app.metrics(workspace, name, by=by, periods=periods if name or as_json else max(periods, 2))
+    found = app.metrics(workspace, name, by=by, periods=periods if name or as_json else max(periods, 2),
+                        segment=segment)
     if as_json:
         return json_out(found)
     if not found.series:
         line("no sales yet: load orders (regulars ingest DIR FILE) and the KPIs follow")
         return None
-    money = f" (money in {found.currency})" if found.currency else ""
+    money = (f" of {segment}" if segment else "") + (f" (money in {found.currency})" if found.currency else "")
     if name:
         kpi = found.kpis[0]
         rows, before = [], None

@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 from regulars.metrics._query import rows
 from regulars.metrics._voice import voice_by_period
 
-__all__ = ["GRAINS", "KPIS", "Kpi", "formulas_page", "kpi_series", "period_label"]
+__all__ = ["GRAINS", "KPIS", "Kpi", "formulas_page", "kpi_series", "of_members", "period_label"]
 
 #: Period lengths a measure may be given by, with the truncation unit of each.
 GRAINS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
@@ -77,6 +77,15 @@ def period_label(start: date, grain: str) -> str:
     if grain == "quarter":
         return f"{start.year} Q{(start.month - 1) // 3 + 1}"
     return f"week of {start:%Y-%m-%d}" if grain == "week" else f"{start:%Y-%m-%d}"
+
+
+def of_members(members: ir.Table, run_id: str, segment: str, purchases: ir.Table,
+               said: dict[str, ir.Table | None]) -> tuple[ir.Table, dict[str, ir.Table | None]]:
+    """Purchases (and tickets and feedback) of the customers in ``segment`` at run ``run_id``
+    (``segment_members``): a KPI sliced by segment. Anonymous sales belong to no segment."""
+    inside = members.filter((members.run_id == run_id) & members.segments.contains(segment)).select("customer_id")
+    return (purchases.semi_join(inside, "customer_id"),
+            {k: (t.semi_join(inside, "customer_id") if t is not None else None) for k, t in said.items()})
 
 
 def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
