@@ -303,3 +303,21 @@ def test_a_kpi_sliced_by_segment_counts_only_its_members(shop):
     assert sum(p.get(last["label"], 0) for p in by_month) > 0.5 * last["revenue"]
     missing = api.get("/api/v1/metrics?segment=Champion", headers=auth(keys["read-only"]))
     assert missing.status_code == 404 and "did you mean 'Champions'" in missing.json()["error"]
+
+
+def test_a_kpi_sliced_by_channel_source_or_country(shop):
+    path, keys = shop
+    api = client(path)
+
+    def revenue(query_: str = "") -> dict[str, float]:
+        found = api.get(f"/api/v1/metrics/revenue?periods=4{query_}", headers=auth(keys["read-only"])).json()
+        return {r["label"]: r["revenue"] for r in found["series"]}
+
+    everyone = revenue()
+    channels = [revenue(f"&channel={c}") for c in ("web", "SHOP", "phone")]  # case does not matter
+    for label, total in everyone.items():  # every demo sale has a channel: the channels add up to all
+        assert sum(c.get(label, 0) for c in channels) == pytest.approx(total, abs=0.05)
+    gb, nowhere = revenue("&country=gb"), revenue("&country=Atlantis")
+    assert 0 < sum(gb.values()) < sum(everyone.values()) and sum(nowhere.values()) == 0
+    found = api.get("/api/v1/metrics?source=referral&periods=1", headers=auth(keys["read-only"])).json()
+    assert found["only"] == {"source": "referral"} and found["series"][0]["active_customers"] > 0

@@ -190,24 +190,28 @@ Grain = Annotated[Literal["day", "week", "month", "quarter"], Query(description=
 Periods = Annotated[int, Query(ge=1, le=1_000, description="Periods up to the latest sale.")]
 Segment = Annotated[str | None, Query(min_length=1, max_length=200,
                                       description="Only this segment's members (as of the latest run).")]
+Slice = Annotated[str | None, Query(min_length=1, max_length=200,
+                                    description="Only this channel's sales, or this source's or country's customers.")]
 
 
 @router.get("/metrics", tags=["business"], response_model=model_of(_app.MetricsResult),
             summary="Every KPI per period, each with its formula in words")
-def metrics(request: Request, _: Reader, by: Grain = "month", periods: Periods = 12,
-            segment: Segment = None) -> dict[str, Any]:
+def metrics(request: Request, _: Reader, by: Grain = "month", periods: Periods = 12, segment: Segment = None,
+            channel: Slice = None, source: Slice = None, country: Slice = None) -> dict[str, Any]:
     from regulars import app
 
-    return app.metrics(_workspace(request), by=by, periods=periods, segment=segment).to_dict()
+    return app.metrics(_workspace(request), by=by, periods=periods, segment=segment, channel=channel, source=source,
+                       country=country).to_dict()
 
 
 @router.get("/metrics/{name}", tags=["business"], response_model=model_of(_app.MetricsResult),
             summary="One KPI per period, with its interval where it is a share of customers")
-def metric(request: Request, name: str, _: Reader, by: Grain = "month", periods: Periods = 12,
-           segment: Segment = None) -> dict[str, Any]:
+def metric(request: Request, name: str, _: Reader, by: Grain = "month", periods: Periods = 12, segment: Segment = None,
+           channel: Slice = None, source: Slice = None, country: Slice = None) -> dict[str, Any]:
     from regulars import app
 
-    return app.metrics(_workspace(request), name, by=by, periods=periods, segment=segment).to_dict()
+    return app.metrics(_workspace(request), name, by=by, periods=periods, segment=segment, channel=channel,
+                       source=source, country=country).to_dict()
 
 
 @router.get("/cohorts", tags=["business"], response_model=model_of(_app.CohortsResult),

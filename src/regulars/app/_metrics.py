@@ -28,20 +28,26 @@ class MetricsResult(Result):
     other_currency_orders: int
     #: The segment whose members' purchases, tickets and answers were counted (None: everyone's).
     segment: str | None = None
+    #: The channel, acquisition source or country the figures were sliced by.
+    only: dict[str, str] | None = None
 
 
-def kpi_rows(store: Any, by: str, segment: str | None = None) -> tuple[str | None, list[dict[str, Any]], int]:
+def kpi_rows(store: Any, by: str, segment: str | None = None, only: dict[str, str] | None = None
+             ) -> tuple[str | None, list[dict[str, Any]], int]:
     """(main currency, every KPI per ``by`` period, sales in other currencies) from a store;
-    with ``segment``, of its members in the latest run only (anonymous sales left out)."""
-    from regulars.metrics import kpi_series, main_currency, of_members
+    with ``segment``, of its members in the latest run only (anonymous sales left out); with
+    ``only`` (``SLICES`` name -> value), of that channel, source or country."""
+    from regulars.metrics import kpi_series, main_currency, of_kind, of_members
 
-    tables = stored_tables(store, "purchases", "feedback", "tickets", "segment_members")
+    tables = stored_tables(store, "purchases", "feedback", "tickets", "segment_members", "customers")
     sold = tables["purchases"]
     currency = main_currency(sold)
     said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
     if segment is not None:
         run_id = _segment_run(store, segment)
         sold, said = of_members(tables["segment_members"], run_id, segment, sold, said)
+    for name, wanted in (only or {}).items():
+        sold, said = of_kind(name, wanted, sold, tables["customers"], said)
     series = kpi_series(sold, by, currency, **said)
     others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
     return currency, series, others
@@ -63,9 +69,11 @@ def _segment_run(store: Any, segment: str) -> str:
 
 
 def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "month", periods: int = 12,
-            segment: str | None = None) -> MetricsResult:
+            segment: str | None = None, channel: str | None = None, source: str | None = None,
+            country: str | None = None) -> MetricsResult:
     """Every KPI (or the one ``name``d) per ``by`` period: day, week, month or quarter; with
-    ``segment``, of that segment's members (as of the latest run)."""
+    ``segment``, of that segment's members (as of the latest run); with ``channel``, of the
+    sales through it; with ``source`` or ``country``, of the customers from it."""
     import difflib
 
     from regulars.metrics import GRAINS, KPIS
@@ -79,7 +87,8 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
         hint = f"; did you mean {close[0]}?" if close else f"; the measures are {', '.join(KPIS)}"
         raise NotFoundError(f"no measure {name!r}{hint}")
     with open_workspace(workspace_path).store(read_only=True) as store:
-        currency, series, others = kpi_rows(store, by, segment)
+        only = {k: v for k, v in (("channel", channel), ("source", source), ("country", country)) if v}
+        currency, series, others = kpi_rows(store, by, segment, only)
     known = set(series[0]) if series else set(KPIS)
     # a survey measure nobody answered is left out, not shown as empty rows
     known -= {k for k in ("nps", "csat", "ces") if not any(row.get(k) is not None for row in series)}
@@ -90,7 +99,7 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
     keep = {"period", "label", "through"} | {k.name for k in chosen} | {f"{k.name}_of" for k in chosen}
     shown = [{k: v for k, v in row.items() if k in keep} for row in series[-periods:]]
     return MetricsResult(grain=by, currency=currency, kpis=[dict(k.__dict__) for k in chosen], series=shown,
-                         other_currency_orders=others, segment=segment)
+                         other_currency_orders=others, segment=segment, only=only or None)
 
 
 @dataclass(frozen=True)

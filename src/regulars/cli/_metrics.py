@@ -53,6 +53,9 @@ def metrics(
     periods: Annotated[int, typer.Option(help="How many periods up to the latest sale.")] = 6,
     segment: Annotated[str | None, typer.Option(help="Only this segment's members (as of the latest run): "
                                                      "their purchases, tickets and answers.")] = None,
+    channel: Annotated[str | None, typer.Option(help="Only sales through this channel (web, shop, ...).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only customers from this acquisition source.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only customers in this country.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """The shop's KPIs per period (revenue, orders, average order value, new and returning
@@ -61,13 +64,15 @@ def metrics(
     from regulars import app
 
     found = app.metrics(workspace, name, by=by, periods=periods if name or as_json else max(periods, 2),
-                        segment=segment)
+                        segment=segment, channel=channel, source=source, country=country)
     if as_json:
         return json_out(found)
     if not found.series:
         line("no sales yet: load orders (regulars ingest DIR FILE) and the KPIs follow")
         return None
-    money = (f" of {segment}" if segment else "") + (f" (money in {found.currency})" if found.currency else "")
+    sliced = [f"of {segment}"] if segment else []
+    sliced += [f"{k} {v}" for k, v in (found.only or {}).items()]
+    money = (", " + ", ".join(sliced) if sliced else "") + (f" (money in {found.currency})" if found.currency else "")
     if name:
         kpi = found.kpis[0]
         rows, before = [], None

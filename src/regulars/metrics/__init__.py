@@ -9,7 +9,7 @@ from regulars.metrics._days import DAILY_MEASURES, ShopDays, daily_measure, read
 from regulars.metrics._drift import population_stability, score_drift
 from regulars.metrics._forecast import Forecast, holdout_check, predict_series
 from regulars.metrics._funnel import STAGES, funnel
-from regulars.metrics._kpis import GRAINS, KPIS, Kpi, formulas_page, kpi_series, of_members
+from regulars.metrics._kpis import GRAINS, KPIS, SLICES, Kpi, formulas_page, kpi_series, of_kind, of_members
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
@@ -26,6 +26,7 @@ __all__ = [
     "KPIS",
     "Kpi",
     "OUTCOME_INPUTS",
+    "SLICES",
     "STAGES",
     "ShopDays",
     "activity",
@@ -42,6 +43,7 @@ __all__ = [
     "kpi_series",
     "main_currency",
     "monthly",
+    "of_kind",
     "of_members",
     "playbook_outcomes",
     "population_stability",

@@ -17,7 +17,11 @@ import ibis.expr.types as ir
 from regulars.metrics._query import rows
 from regulars.metrics._voice import voice_by_period
 
-__all__ = ["GRAINS", "KPIS", "Kpi", "formulas_page", "kpi_series", "of_members", "period_label"]
+__all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "formulas_page", "kpi_series", "of_kind", "of_members", "period_label"]
+
+#: What else a KPI may be sliced by besides a segment: the purchase's channel, or the customer's
+#: acquisition source or country (as the shop records them; case does not matter).
+SLICES = {"channel": "purchases", "source": "lead_source", "country": "country"}
 
 #: Period lengths a measure may be given by, with the truncation unit of each.
 GRAINS = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
@@ -84,6 +88,19 @@ def of_members(members: ir.Table, run_id: str, segment: str, purchases: ir.Table
     """Purchases (and tickets and feedback) of the customers in ``segment`` at run ``run_id``
     (``segment_members``): a KPI sliced by segment. Anonymous sales belong to no segment."""
     inside = members.filter((members.run_id == run_id) & members.segments.contains(segment)).select("customer_id")
+    return (purchases.semi_join(inside, "customer_id"),
+            {k: (t.semi_join(inside, "customer_id") if t is not None else None) for k, t in said.items()})
+
+
+def of_kind(slice_: str, value: str, purchases: ir.Table, customers: ir.Table,
+            said: dict[str, ir.Table | None]) -> tuple[ir.Table, dict[str, ir.Table | None]]:
+    """Purchases (and tickets and feedback) of one ``SLICES`` value: sales through a channel (the
+    tickets and answers of everyone), or of the customers from an acquisition source or country."""
+    wanted = value.strip().lower()
+    if slice_ == "channel":
+        return purchases.filter(purchases.channel.lower().strip() == wanted), said
+    column = customers[SLICES[slice_]]
+    inside = customers.filter(column.lower().strip() == wanted).select("customer_id")
     return (purchases.semi_join(inside, "customer_id"),
             {k: (t.semi_join(inside, "customer_id") if t is not None else None) for k, t in said.items()})
 
