@@ -201,7 +201,9 @@ def formulas_page() -> str:
              "of their refunds, a refund counted in the month of the purchase it refunds, anonymous sales "
              "included in revenue and orders. A customer is a person: records linked by email, phone or a "
              "platform id count once. `regulars metrics DIR [NAME] --by month`, `GET /api/v1/metrics` and "
-             "`GET /api/v1/metrics/{name}` answer them.", "",
+             "`GET /api/v1/metrics/{name}` answer them; `--segment`, `--channel`, `--source` and `--country` "
+             "(the same query parameters) count only a segment's members (as of the latest run), a channel's "
+             "sales, or the customers from a source or country.", "",
              "| measure | name | formula | unit |", "| --- | --- | --- | --- |"]
     lines += [f"| {k.title} | `{k.name}` | {k.formula} | {units[k.unit]} |" for k in KPIS.values()]
     return "\n".join(lines) + "\n"
