@@ -27,6 +27,7 @@ def _forecast_charts(forecasts: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             record = f"{f['model']}"
         notes = "; ".join(f["notes"])
+        notes = notes[:1].upper() + notes[1:]
         out.append({"measure": measure, "title": _TITLES[measure], "record": record, "notes": notes,
                     "chart": _charts.forecast(labels, [h["value"] for h in f["history"]], f["points"],
                                               title=f"{_TITLES[measure]}: the last six weeks and the next two",
@@ -56,6 +57,9 @@ def glance_view(found: dict[str, Any]) -> dict[str, Any]:
     forecast charts, cohorts and how many months of them fit."""
     figures = found.get("figures") or {}
     cohorts = figures.get("cohorts") or []
+    series = (figures.get("kpis") or {}).get("series") or []
+    if series and series[-1].get("through"):  # the latest month is under way: its share would read low
+        cohorts = [{**c, "retention": c["retention"][:-1]} for c in cohorts if len(c["retention"]) > 1]
     return {"figures": figures, "kpis": _kpi_rows(figures.get("kpis") or {}, found.get("measures") or {}),
             "forecasts": _forecast_charts(figures.get("forecasts") or {}), "cohorts": cohorts,
             "width": min(7, max((len(c["retention"]) for c in cohorts), default=0))}
