@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from regulars.app._common import parse_cutoff
+from regulars.app._common import CURRENCY_SYMBOLS, parse_cutoff
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError, NotFoundError, SettingsError
 from regulars.store import open_workspace, stored_tables
@@ -134,11 +134,13 @@ def alerts(workspace_path: str | Path, *, since: str | date | None = None) -> Al
                                 for a in found])
 
 
-def _symbol(store: Any) -> str:
+def _symbol(store: Any, figures: dict[str, Any] | None = None) -> str:
+    """The main currency's symbol: as kept with the run's figures, else from the sales."""
     from regulars.metrics import main_currency
 
-    currency = main_currency(stored_tables(store, "purchases")["purchases"])
-    return {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency or "", "")
+    kept = (figures or {}).get("kpis", {}).get("currency")
+    currency = kept or main_currency(stored_tables(store, "purchases")["purchases"])
+    return CURRENCY_SYMBOLS.get(currency or "", "")
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,7 @@ def business(workspace_path: str | Path, *, alerts_shown: int = 10) -> BusinessR
             run = None
         figures = kept_business(store, run["run_id"]) if run else None
         found = stored_alerts(store)[:alerts_shown]
-        money = _symbol(store)
+        money = _symbol(store, figures)
         aims = targets_set(store)
     series = (figures or {}).get("kpis", {}).get("series", [])
     for row in series:

@@ -10,7 +10,10 @@ from regulars._time import cutoff_day
 from regulars.errors import InsufficientDataError, SettingsError
 from regulars.schema import CONTRACTS
 
-__all__ = ["SHOP_CLOCK", "Step", "check_search", "default_cutoff", "in_words", "parse_cutoff", "quiet", "with_names"]
+__all__ = ["CURRENCY_SYMBOLS", "SHOP_CLOCK", "Step", "check_search", "default_cutoff", "in_words", "parse_cutoff", "quiet", "with_names"]
+
+#: How money in these currencies is written before the amount.
+CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 #: A progress callback: told what is happening now ("reading", "scoring churn", ...).
 Step = Callable[[str], None]

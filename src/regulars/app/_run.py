@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regulars.app._common import Step, default_cutoff, parse_cutoff, quiet
+from regulars.app._common import CURRENCY_SYMBOLS, Step, default_cutoff, parse_cutoff, quiet
 from regulars.app._results import RunResult
 from regulars.errors import InsufficientDataError
 from regulars.store import (
@@ -36,7 +36,6 @@ _log = logging.getLogger("regulars.run")
 NO_CUSTOMERS = ("no sale names a customer (a till's export): scores, segments and playbooks need customers; "
                 "what sells together is in `regulars recommend DIR --product NAME`, sales in `regulars status`")
 
-_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: int = 10,
@@ -54,7 +53,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
         currencies = list(store.currencies())
         ctx = RunContext(tables=store.feature_inputs(), cutoff=when, settings=settings,
                          cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
-                         currency=_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
+                         currency=CURRENCY_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
                          currencies=currencies, segment_rules=segment_rules(store),
                          segment_pins=segment_pins(store), previous_clusters=last_clusters(store))
         models: dict[str, Any] = {}
