@@ -4,6 +4,8 @@ and the support lead's task, once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from regulars import app
@@ -81,3 +83,9 @@ def test_a_spike_in_tickets_raises_an_alert_and_the_support_lead_s_task_once(dem
     assert delivered.outcomes.get("sent", 0) >= 1 and len(tasks) == 1
     listed = open(tasks[0], encoding="utf-8-sig").read()
     assert "support lead" in listed and said[0]["words"] in listed
+    # the run's mean predicted value is the predicted CLV of the month its data ends in
+    cutoff, average = query(demo_copy, "SELECT cutoff, CAST(json_extract(figures, '$.clv_average') AS DOUBLE) "
+                                       "FROM runs ORDER BY created_at DESC LIMIT 1")[0]
+    said = {row["period"]: row["predicted_clv"] for row in app.metrics(demo_copy, "predicted_clv", periods=48).series}
+    assert said[(cutoff - timedelta(days=1)).replace(day=1)] == round(average, 2) > 0
+    assert sum(v is not None for v in said.values()) == 1  # one cutoff, one month

@@ -137,7 +137,7 @@ TICKETS = "ticket_id,customer_id,opened_at\nt1,c1,2024-01-03\nt2,c2,2024-01-04\n
 
 
 def test_nps_csat_ces_and_tickets_by_hand(hand_shop, write):
-    assert [k["name"] for k in app.metrics(hand_shop).kpis][-1] == "purchase_frequency"  # nothing said yet
+    assert [k["name"] for k in app.metrics(hand_shop).kpis][-1] == "historical_clv"  # nothing said yet
     with pytest.raises(Exception, match="Net Promoter Score needs its survey answers; none are loaded"):
         app.metrics(hand_shop, "nps")
     app.ingest(hand_shop, [write("feedback.csv", FEEDBACK)], table="feedback")
@@ -148,3 +148,42 @@ def test_nps_csat_ces_and_tickets_by_hand(hand_shop, write):
     assert (feb["csat"], feb["csat_of"]["n"], feb["ces"]) == (0.5, 4, 3.0)  # 5 and 4 of 5, 4, 3, 1; mean of 2 and 4
     assert (jan["tickets"], feb["tickets"], mar["tickets"]) == (3, 0, 0)
     assert jan["csat"] is None and feb["nps"] is None
+
+
+def test_historical_clv_is_revenue_of_known_customers_so_far_per_customer_so_far(hand_shop):
+    jan, feb, mar, apr = (row["historical_clv"] for row in app.metrics(hand_shop).series)
+    # 50 from 2 customers; then 80 more (the anonymous 5 left out) and a third; none in March; then 40
+    assert (jan, feb, mar, apr) == (25, round(130 / 3, 2), round(130 / 3, 2), round(170 / 3, 2))
+    with pytest.raises(Exception, match="Predicted CLV needs a run that scored lifetime value"):
+        app.metrics(hand_shop, "predicted_clv")
+
+
+EVENTS = """customer_id,occurred_at,event_type
+c1,2024-01-05 09:00,page_view
+c1,2024-01-05 09:05,cart_add
+c1-shop,2024-01-05 11:00,page_view
+c2,2024-01-19 20:00,page_view
+c2,2024-01-19 20:01,cart_add
+c3,2024-01-10 12:00,product_view
+c3,2024-01-10 12:02,cart_add
+v9,2024-01-11 08:00,page_view
+v9,2024-01-11 18:00,page_view
+v9,2024-01-12 08:00,page_view
+v8,2024-01-15 08:00,cart_add
+v8,2024-01-15 08:09,checkout
+c2,2024-01-25 08:00,email_open
+c3,2024-02-10 09:00,page_view
+"""
+
+
+def test_web_visits_conversion_and_cart_abandonment_by_hand(hand_shop, write):
+    app.ingest(hand_shop, [write("events.csv", EVENTS)], table="events")
+    jan, feb, mar, _ = app.metrics(hand_shop).series
+    # visits (a person's web day): c1 and c1-shop on the 5th are one; v9 twice; the email open is none
+    assert jan["web_visits"] == 6 and feb["web_visits"] == 1 and mar["web_visits"] == 0
+    # bought the day of the visit: c1 (order o1) and v8 (a checkout); c2 ordered the next day
+    assert jan["conversion_rate"] == round(2 / 6, 4) and jan["conversion_rate_of"]["n"] == 6
+    assert feb["conversion_rate"] == 1 and mar["conversion_rate"] is None
+    # carts: c1 (bought), c2 (bought the next day), c3 (nothing followed), v8 (checked out)
+    assert jan["cart_abandonment_rate"] == 0.25 and jan["cart_abandonment_rate_of"]["n"] == 4
+    assert feb["cart_abandonment_rate"] is None  # no cart, no rate

@@ -37,18 +37,22 @@ def kpi_rows(store: Any, by: str, segment: str | None = None, only: dict[str, st
     """(main currency, every KPI per ``by`` period, sales in other currencies) from a store;
     with ``segment``, of its members in the latest run only (anonymous sales left out); with
     ``only`` (``SLICES`` name -> value), of that channel, source or country."""
-    from regulars.metrics import kpi_series, main_currency, of_kind, of_members
+    from regulars.metrics import as_people, kpi_series, main_currency, of_kind, of_members
+    from regulars.store import predicted_values
 
-    tables = stored_tables(store, "purchases", "feedback", "tickets", "segment_members", "customers")
+    tables = stored_tables(store, "purchases", "feedback", "tickets", "segment_members", "customers", "events",
+                           "customer_map")
     sold = tables["purchases"]
     currency = main_currency(sold)
     said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
+    said["events"] = as_people(tables["events"], tables["customer_map"]) if store.count("events") else None
     if segment is not None:
         run_id = _segment_run(store, segment)
         sold, said = of_members(tables["segment_members"], run_id, segment, sold, said)
     for name, wanted in (only or {}).items():
         sold, said = of_kind(name, wanted, sold, tables["customers"], said)
-    series = kpi_series(sold, by, currency, **said)
+    series = kpi_series(sold, by, currency, **said, 
+                        predicted_clv=None if segment or only else predicted_values(store) or None)
     others = 0 if currency is None else int(sold.count(where=sold.currency != currency).to_pyarrow().as_py())
     return currency, series, others
 
@@ -91,10 +95,13 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
         currency, series, others = kpi_rows(store, by, segment, only)
     known = set(series[0]) if series else set(KPIS)
     # a survey measure nobody answered is left out, not shown as empty rows
-    known -= {k for k in ("nps", "csat", "ces") if not any(row.get(k) is not None for row in series)}
+    known -= {k for k in ("nps", "csat", "ces", "predicted_clv") if not any(row.get(k) is not None for row in series)}
     if name is not None and name not in known:
-        needs = "tickets" if name == "tickets" else "its survey answers"
-        raise InsufficientDataError(f"{KPIS[name].title} needs {needs}; none are loaded")
+        needs = {"tickets": "tickets; none are loaded", "predicted_clv": "a run that scored lifetime value "
+                 "(`regulars run DIR`); it is not sliced", "web_visits": "web events; none are loaded",
+                 "conversion_rate": "web events; none are loaded",
+                 "cart_abandonment_rate": "web events; none are loaded"}.get(name, "its survey answers; none are loaded")
+        raise InsufficientDataError(f"{KPIS[name].title} needs {needs}")
     chosen = [KPIS[name]] if name else [k for k in KPIS.values() if k.name in known]
     keep = {"period", "label", "through"} | {k.name for k in chosen} | {f"{k.name}_of" for k in chosen}
     shown = [{k: v for k, v in row.items() if k in keep} for row in series[-periods:]]

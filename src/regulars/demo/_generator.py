@@ -292,6 +292,23 @@ def _newsletter_signups(rng: np.random.Generator, customers: pd.DataFrame) -> pd
     })
 
 
+def _shopping_visits(rng: np.random.Generator, orders: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Most web orders follow a visit that day: a product looked at, put in the cart, the checkout
+    begun minutes before the order (so conversion and cart abandonment read as a web shop's)."""
+    web = orders[(orders["channel"] == "web") & (orders["status"] == "completed")]
+    web = web[rng.random(len(web)) < 0.8]
+    first_item = items.drop_duplicates("order_id").set_index("order_id")["product_id"]
+    steps = (("product_view", 40), ("cart_add", 15), ("checkout_start", 4))
+    out = []
+    for kind, minutes in steps:
+        before = pd.to_timedelta(minutes * (0.5 + rng.random(len(web))), unit="min")
+        out.append(pd.DataFrame({"customer_id": web["customer_id"].to_numpy(),
+                                 "occurred_at": (web["ordered_at"] - before).dt.floor("s").to_numpy(),
+                                 "event_type": kind, "channel": "web", "campaign_id": "", "url": f"/{kind}",
+                                 "product_id": first_item.reindex(web["order_id"]).to_numpy()}))
+    return pd.concat(out, ignore_index=True)
+
+
 def _truth(ids: np.ndarray, hidden: dict[str, np.ndarray], buys: dict[str, np.ndarray]) -> pd.DataFrame:
     death = buys["death"]
     return pd.DataFrame({
@@ -324,7 +341,8 @@ def generate_shop(customers: int = 5000, seed: int = 7) -> DemoShop:
     orders = pd.concat([orders, past["orders"]], ignore_index=True)
     items = pd.concat([items, past["order_items"]], ignore_index=True)
     messages = pd.concat([messages, past["messages"]], ignore_index=True)
-    events = pd.concat([events, past["events"]], ignore_index=True).sort_values("occurred_at", kind="stable")
+    shopping = _shopping_visits(np.random.default_rng(seed + 2), orders, items)
+    events = pd.concat([events, past["events"], shopping], ignore_index=True).sort_values("occurred_at", kind="stable")
     # A few rows a real export would have wrong, so the quarantine has something to show.
     orders = orders.astype({"amount": object})
     orders.iloc[[10, 200, 3000 % max(len(orders), 1)], orders.columns.get_loc("amount")] = "n/a"

@@ -14,6 +14,7 @@ from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
+from regulars.metrics._web import WEB_EVENTS, as_people, web_by_period
 
 __all__ = [
     "ACTIVE_DAYS",
@@ -29,9 +30,11 @@ __all__ = [
     "SLICES",
     "STAGES",
     "ShopDays",
+    "WEB_EVENTS",
     "activity",
     "alert_words",
     "alerts_in",
+    "as_people",
     "cohort_table",
     "daily_measure",
     "episodes",
@@ -52,5 +55,6 @@ __all__ = [
     "run_figures",
     "sale_amounts",
     "score_drift",
+    "web_by_period",
     "weekly",
 ]

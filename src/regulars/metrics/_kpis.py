@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
 from regulars.metrics._voice import voice_by_period
+from regulars.metrics._web import web_by_period
 
 __all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "formulas_page", "kpi_series", "of_kind", "of_members", "period_label"]
 
@@ -55,6 +56,17 @@ KPIS = {k.name: k for k in (
         "one / customers active in the one before", "share"),
     Kpi("purchase_frequency", "Purchase frequency", "purchases by known customers / active customers",
         "number"),
+    Kpi("historical_clv", "Historical CLV", "revenue from known customers from the first sale to the end of the "
+        "period / customers with a first purchase by then (the average customer's value so far)", "money"),
+    Kpi("predicted_clv", "Predicted CLV", "mean predicted value of the next months (the lifetime-value model's "
+        "horizon) of the customers scored by the latest run whose data ends in the period (the day before its "
+        "cutoff)", "money"),
+    Kpi("web_visits", "Web visits", "visits: a visitor's web activity on one day (page, product, cart or "
+        "checkout events), a visitor's records and devices counted as one person", "count"),
+    Kpi("conversion_rate", "Conversion rate", "visits with a purchase that day (an order or a completed "
+        "checkout) / visits", "share"),
+    Kpi("cart_abandonment_rate", "Cart-abandonment rate", "visits with an item added to the cart that no "
+        "purchase followed that day or the next / visits with an item added to the cart", "share"),
     Kpi("nps", "Net Promoter Score", "% of NPS answers 9-10 (promoters) minus % of 0-6 (detractors), "
         "from -100 to 100", "score"),
     Kpi("csat", "Customer satisfaction (CSAT)", "CSAT answers of 4 or 5 / CSAT answers on the 1-5 scale", "share"),
@@ -116,12 +128,16 @@ def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | N
 
 
 def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None = None,
-               feedback: ir.Table | None = None, tickets: ir.Table | None = None) -> list[dict[str, Any]]:
+               feedback: ir.Table | None = None, tickets: ir.Table | None = None, events: ir.Table | None = None,
+               predicted_clv: dict[date, float] | None = None) -> list[dict[str, Any]]:
     """Every KPI per period (``grain``) from the first sale to the last: one dict per period
     with each KPI's value, and for shares their numerator, denominator and interval. A
     purchase's customer is the person (``purchases`` is kept with ids resolved), so two records
     of one person count once. Sales in another currency than ``currency`` are left out of money and counts. With
-    ``feedback`` and ``tickets``, also NPS, CSAT, CES and tickets (``_voice``)."""
+    ``feedback`` and ``tickets``, also NPS, CSAT, CES and tickets (``_voice``); with ``events`` (ids
+    of people, ``as_people``), web visits, conversion and cart abandonment (``_web``); with
+    ``predicted_clv`` (a run's cutoff -> its mean predicted value), the latest run whose data
+    (up to the day before its cutoff) ends in the period."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}, got {grain!r}")
     sold = purchases if currency is None else purchases.filter(purchases.currency == currency)
@@ -130,6 +146,7 @@ def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None =
     known = sold.filter(sold.who.notnull())
     per = rows(sold.group_by("period").aggregate(revenue=sold.amount.sum(), orders=sold.count(),
                                                  known_orders=sold.count(where=sold.who.notnull()),
+                                                 known_revenue=sold.amount.sum(where=sold.who.notnull()),
                                                  last_sale=sold.at.max().cast("date"))
                .order_by("period"))
     if not per:
@@ -149,13 +166,15 @@ def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None =
     stayed = {p: int(r["stayed"]) for p, r in counts.items()}
     sales = {r["period"]: r for r in per}
     voice = voice_by_period(feedback, tickets, GRAINS[grain])
+    web = web_by_period(events, purchases, GRAINS[grain]) if events is not None else {}
     through = per[-1]["last_sale"]
     ends = dict(zip(spine, [*spine[1:], _periods(spine[-1], spine[-1], grain, 1)[-1]], strict=True))
-    out, previous_active = [], None
+    out, previous_active, so_far, customers = [], None, 0.0, 0
     for period in spine:
         s, c = sales.get(period, {}), counts.get(period, {})
         revenue, orders = float(s.get("revenue") or 0.0), int(s.get("orders") or 0)
         act, new = int(c.get("active") or 0), int(c.get("new") or 0)
+        so_far, customers = so_far + float(s.get("known_revenue") or 0.0), customers + new
         row: dict[str, Any] = {
             "period": period, "label": period_label(period, grain),
             # the last period may be under way: its sales so far, said with the day they run to
@@ -164,7 +183,16 @@ def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None =
             "average_order_value": round(revenue / orders, 2) if orders else None,
             "active_customers": act, "new_customers": new, "returning_customers": act - new,
             "purchase_frequency": round(int(s.get("known_orders") or 0) / act, 4) if act else None,
+            "historical_clv": round(so_far / customers, 2) if customers else None,
         }
+        if predicted_clv is not None:
+            said_then = [v for at, v in sorted(predicted_clv.items()) if period < at <= ends[period]]
+            row["predicted_clv"] = round(said_then[-1], 2) if said_then else None
+        if events is not None:
+            w = web.get(period, {})
+            row["web_visits"] = int(w.get("visits") or 0)
+            _share(row, "conversion_rate", int(w.get("bought") or 0), row["web_visits"])
+            _share(row, "cart_abandonment_rate", int(w.get("abandoned") or 0), int(w.get("carts") or 0))
         _share(row, "repeat_purchase_rate", act - new, act)
         said = voice.get(period, {})
         if feedback is not None:

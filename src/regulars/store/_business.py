@@ -12,8 +12,8 @@ from regulars._json import dumps
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "set_target", "stored_alerts",
-           "targets_set"]
+__all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "predicted_values", "set_target",
+           "stored_alerts", "targets_set"]
 
 _ALERT_COLUMNS = ("measure", "since", "until", "direction", "observed", "expected", "low", "high", "days")
 
@@ -27,6 +27,14 @@ def kept_business(store: Store, run_id: str) -> dict[str, Any] | None:
     """The shop's figures kept with a run (None before schema 16, or when none could be worked out)."""
     kept = store.con.execute("SELECT business FROM runs WHERE run_id = ?", [run_id]).fetchone()
     return json.loads(kept[0]) if kept and kept[0] else None
+
+
+def predicted_values(store: Store) -> dict[date, float]:
+    """Each run's cutoff and the mean predicted lifetime value of the customers it scored (kept
+    with its figures); of two runs with one cutoff, the later."""
+    found = store.rows("SELECT cutoff, CAST(json_extract(figures, '$.clv_average') AS DOUBLE) AS clv FROM runs "
+                       "WHERE cutoff IS NOT NULL AND figures IS NOT NULL ORDER BY created_at")
+    return {r["cutoff"]: r["clv"] for r in found if r["clv"] is not None}
 
 
 def keep_alerts(store: Store, found: list[dict[str, Any]], run_id: str | None, at: datetime) -> list[dict[str, Any]]:
