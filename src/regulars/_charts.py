@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["band", "bars", "forecast", "line", "ticks"]
+__all__ = ["band", "bars", "flows", "forecast", "line", "ticks"]
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 52, 12, 28, 30
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -164,3 +164,50 @@ def forecast(labels: Sequence[str], history: Sequence[float | None], ahead: Sequ
     parts += _x_labels(labels, [x(i) for i in range(len(labels))])
     parts.append("</svg>")
     return "".join(parts)
+
+
+def flows(moves: Sequence[dict[str, object]], order: Sequence[str], *, title: str, before: str, after: str) -> str:
+    """A flow chart (a two-column Sankey) of how many moved from each stage ``was`` on the left
+    to each stage ``now`` on the right (``moves``: was, now, customers); stages in ``order``
+    first, any other after; a band's width is its count, and it says it on hover."""
+    total = sum(int(m["customers"]) for m in moves) or 1  # type: ignore[call-overload]
+    named = list(dict.fromkeys([*[s for s in order if any(s in (m["was"], m["now"]) for m in moves)],
+                                *[str(m[k]) for m in moves for k in ("was", "now")]]))
+    height, gap, top, left, right = 360, 6, 34, 150, WIDTH - 150
+    room = height - top - 10 - gap * len(named)
+    scale = room / total
+
+    def column(key: str) -> dict[str, float]:
+        sizes = {s: sum(int(m["customers"]) for m in moves if m[key] == s) for s in named}  # type: ignore
+        y, at = float(top), {}
+        for s in named:
+            if sizes[s]:
+                at[s] = y
+                y += sizes[s] * scale + gap
+        return at
+
+    was_at, now_at = column("was"), column("now")
+    parts = [f'<svg class="chart flows" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}">',
+             f'<title>{escape(title)}</title>',
+             f'<text x="{left - 8}" y="16" class="label" text-anchor="end">{escape(before)}</text>',
+             f'<text x="{right + 8}" y="16" class="label">{escape(after)}</text>']
+    out_y, in_y = dict(was_at), dict(now_at)
+    for m in sorted(moves, key=lambda m: (named.index(str(m["was"])), named.index(str(m["now"])))):
+        w = int(m["customers"]) * scale  # type: ignore[call-overload]
+        y0, y1 = out_y[str(m["was"])], in_y[str(m["now"])]
+        out_y[str(m["was"])] += w
+        in_y[str(m["now"])] += w
+        mid = (left + right) / 2
+        colour = named.index(str(m["now"])) % 7
+        parts.append(f'<path class="flow f{colour}" d="M{left},{y0:.1f} C{mid},{y0:.1f} {mid},{y1:.1f} {right},{y1:.1f} '
+                     f'L{right},{y1 + w:.1f} C{mid},{y1 + w:.1f} {mid},{y0 + w:.1f} {left},{y0 + w:.1f} Z">'
+                     f'<title>{escape(str(m["was"]))} → {escape(str(m["now"]))}: {int(m["customers"]):,}</title></path>')
+    for at, x, anchor in ((was_at, left - 8, "end"), (now_at, right + 8, "start")):
+        side = "was" if at is was_at else "now"
+        for s, y in at.items():
+            n = sum(int(m["customers"]) for m in moves if m[side] == s)  # type: ignore[call-overload]
+            parts.append(f'<rect x="{left - 4 if side == "was" else right}" y="{y:.1f}" width="4" '
+                         f'height="{max(n * scale, 1):.1f}" class="bar"></rect>')
+            parts.append(f'<text x="{x}" y="{y + n * scale / 2 + 4:.1f}" class="label" text-anchor="{anchor}">'
+                         f'{escape(s)} {n:,}</text>')
+    return "".join(parts) + "</svg>"

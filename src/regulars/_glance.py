@@ -52,6 +52,19 @@ def _kpi_rows(kpis: dict[str, Any], measures: dict[str, dict[str, str]]) -> list
 
 
 
+def _journeys(found: dict[str, Any] | None) -> dict[str, Any]:
+    """The paths as kept, and the stage flows' chart (when two runs give flows)."""
+    found = found or {}
+    stages = found.get("stages") or {}
+    chart = None
+    if stages.get("flows"):
+        chart = _charts.flows(stages["flows"], [r["stage"] for r in stages.get("stages", [])], before=f"run of {stages['from_cutoff']}",
+                              after=f"run of {stages['to_cutoff']}",
+                              title=f"Customers by lifecycle stage: the run of {stages['from_cutoff']} (left) "
+                                    f"and of {stages['to_cutoff']} (right)")
+    return {"paths": found.get("paths"), "stages": stages, "chart": chart}
+
+
 def glance_view(found: dict[str, Any]) -> dict[str, Any]:
     """What a page needs beside ``found`` (``BusinessResult.to_dict()``): figures, KPI rows,
     forecast charts, cohorts and how many months of them fit."""
@@ -62,4 +75,5 @@ def glance_view(found: dict[str, Any]) -> dict[str, Any]:
         cohorts = [{**c, "retention": c["retention"][:-1]} for c in cohorts if len(c["retention"]) > 1]
     return {"figures": figures, "kpis": _kpi_rows(figures.get("kpis") or {}, found.get("measures") or {}),
             "forecasts": _forecast_charts(figures.get("forecasts") or {}), "cohorts": cohorts,
-            "width": min(7, max((len(c["retention"]) for c in cohorts), default=0))}
+            "width": min(7, max((len(c["retention"]) for c in cohorts), default=0)),
+            "journeys": _journeys(figures.get("journeys"))}

@@ -83,9 +83,10 @@ class TableContract:
 #: The documented vocabulary of event types; other snake_case types are kept and reported.
 EVENT_TYPES = (
     "page_view", "pricing_view", "demo_request", "contact_form", "form_submit", "download",
-    "faq_view", "email_sent", "email_open", "email_click", "email_bounce", "email_unsubscribe",
+    "faq_view", "email_sent", "email_open", "email_click", "email_bounce", "email_unsubscribe", "email_complaint",
     "cart_add", "cart_abandon", "checkout_start", "checkout", "search", "product_view", "login",
-    "social_engagement", "webinar_attend", "lead_created", "lead_converted", "sms_click",
+    "social_engagement", "webinar_attend", "lead_created", "lead_converted", "sms_sent", "sms_click",
+    "sms_unsubscribe",
     "comparison_view", "category_view", "cart_view",
 )
 
@@ -116,6 +117,8 @@ _EVENT_NAMES = (
     ("checkout_completed", "checkout"), ("order_completed", "checkout"), ("purchase", "checkout"),
     ("search_submitted", "search"), ("products_searched", "search"), ("email_opened", "email_open"),
     ("email_clicked", "email_click"), ("email_link_clicked", "email_click"), ("unsubscribed", "email_unsubscribe"),
+    ("email_marked_as_spam", "email_complaint"), ("spam_report", "email_complaint"), ("email_spam", "email_complaint"),
+    ("complained", "email_complaint"), ("email_complained", "email_complaint"),
     ("form_submitted", "form_submit"), ("signed_up", "lead_created"), ("file_downloaded", "download"),
 )
 

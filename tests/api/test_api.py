@@ -267,7 +267,14 @@ def test_the_business_forecasts_alerts_and_targets(shop):
     path, keys = shop
     api = client(path)
     found = api.get("/api/v1/business", headers=auth(keys["read-only"])).json()
-    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts"} and found["alerts"] == []
+    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts", "messages", "journeys"}
+    assert found["alerts"] == []
+    said = api.get("/api/v1/messages?days=7", headers=auth(keys["read-only"])).json()["rows"]
+    assert [r["name"] for r in said][:2] == [r["name"] for r in found["figures"]["messages"]][:2]
+    assert said[0]["delivered"] > 0
+    assert api.get("/api/v1/messages?days=0", headers=auth(keys["read-only"])).status_code == 422
+    ways = api.get("/api/v1/journeys", headers=auth(keys["read-only"])).json()
+    assert ways["paths"]["first_purchase"]["paths"] and {s["stage"] for s in ways["stages"]["stages"]} >= {"loyal"}
     assert set(found["figures"]["forecasts"]) == {"orders", "revenue", "tickets"}
     ahead = api.get("/api/v1/forecast/orders?by=week&horizon=3", headers=auth(keys["read-only"])).json()
     assert len(ahead["points"]) == 3 and ahead["model"] and ahead["points"][0]["low_80"] <= ahead["points"][0]["value"]

@@ -31,6 +31,18 @@ def business(request: Request, _: Reader) -> dict[str, Any]:
     return _app.business(_workspace(request)).to_dict()
 
 
+@router.get("/messages", response_model=model_of(_app.MessagesResult),
+            summary="Per playbook and campaign: delivered, open, click, unsubscribe and complaint rates")
+def messages(request: Request, _: Reader, days: Annotated[int, Query(ge=1, le=90)] = 7) -> dict[str, Any]:
+    return _app.messages(_workspace(request), days=days).to_dict()
+
+
+@router.get("/journeys", response_model=model_of(_app.JourneysResult),
+            summary="Top paths before a first purchase and before churn; lifecycle stages and their flows")
+def journeys(request: Request, _: Reader) -> dict[str, Any]:
+    return _app.journeys(_workspace(request)).to_dict()
+
+
 @router.get("/forecast/{measure}", response_model=model_of(_app.ForecastResult),
             summary="Orders, revenue or tickets ahead, with 80% and 95% intervals and the model's record")
 def forecast(request: Request, measure: Literal["orders", "revenue", "tickets"], _: Reader,

@@ -36,7 +36,7 @@ def keep_business_figures(workspace_path: str | Path, store: Any, run_id: str, a
     from regulars._json import jsonable
     from regulars.store import keep_alerts, keep_business, queue_actions, stored_alerts
 
-    figures, found = _figures(store)
+    figures, found = _figures(store, open_workspace(workspace_path).settings.run.churn_horizon_days)
     kept = {(a["measure"], a["since"], a["direction"]) for a in stored_alerts(store)}
     new = [a for a in found if (a["measure"], a["since"], a["direction"]) not in kept]
     tasks = _alert_tasks(workspace_path, new, run_id, at)
@@ -53,16 +53,20 @@ def keep_business_figures(workspace_path: str | Path, store: Any, run_id: str, a
     return new
 
 
-def _figures(store: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(the figures kept with a run, every alert in the daily measures' whole history)."""
+def _figures(store: Any, quiet_days: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the figures kept with a run, every alert in the daily measures' whole history);
+    ``quiet_days``: how long without a purchase a customer has churned, for their journeys."""
     from regulars.app._forecast import forecast_of
+    from regulars.app._journeys import journey_rows
+    from regulars.app._messages import message_rows
     from regulars.app._metrics import cohort_rows, funnel_rows, kpi_rows
     from regulars.metrics import DAILY_MEASURES, alerts_in, daily_measure, read_days, sale_amounts
 
     currency, series, others = kpi_rows(store, "month")
     figures: dict[str, Any] = {
         "kpis": {"grain": "month", "currency": currency, "series": series[-13:], "other_currency_orders": others},
-        "cohorts": cohort_rows(store, "month")[1][-12:], "funnel": funnel_rows(store), "forecasts": {}}
+        "cohorts": cohort_rows(store, "month")[1][-12:], "funnel": funnel_rows(store), "forecasts": {},
+        "messages": _latest_messages(message_rows(store)), "journeys": journey_rows(store, quiet_days)}
     tables = stored_tables(store, "purchases", "tickets")
     amounts = sale_amounts(tables["purchases"], currency)
     found = []
@@ -75,6 +79,11 @@ def _figures(store: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                                        None if measure == "tickets" else currency)
         found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)
     return figures, found
+
+
+def _latest_messages(rows: list[dict[str, Any]], campaigns: int = 6) -> list[dict[str, Any]]:
+    """Every playbook's messages, and the latest ``campaigns`` campaigns'."""
+    return [r for r in rows if r["kind"] == "playbook"] + [r for r in rows if r["kind"] != "playbook"][:campaigns]
 
 
 def _alert_tasks(workspace_path: str | Path, new: list[dict[str, Any]], run_id: str, at: datetime

@@ -164,3 +164,68 @@ def funnel(
 
 def _hours(hours: float) -> str:
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+@command()
+def messages(
+    workspace: WorkspaceArg,
+    days: Annotated[int, typer.Option(help="Days after a message its opens, clicks and unsubscribes count in.")] = 7,
+    last: Annotated[int, typer.Option(help="How many of the latest campaigns (every playbook is shown).")] = 10,
+    as_json: AsJson = False,
+) -> None:
+    """How people answered the email and SMS sent, per playbook and campaign: delivered, opened,
+    clicked, unsubscribed and complained, as shares of what was delivered."""
+    from regulars import app
+
+    found = app.messages(workspace, days=days)
+    if as_json:
+        return json_out(found)
+    books = [r for r in found.rows if r["kind"] == "playbook"]
+    shown = books + [r for r in found.rows if r["kind"] != "playbook"][:last]
+
+    def rate(r: dict[str, Any], name: str) -> str:
+        return "" if r.get(f"{name}_rate") is None else f"{r[f'{name}_rate'] * 100:.1f}%"
+
+    columns = ["playbook or campaign", "by", "delivered", "opened", "clicked", "unsub.", "spam"]
+    rows = [[r["name"], r["channel"], f"{r['delivered']:,}", *[rate(r, n) for n in
+                                                              ("opened", "clicked", "unsubscribed", "complained")]]
+            for r in shown]
+    out.print(table(f"Messages and what their readers did within {found.days} days", columns, rows,
+                    right=tuple(columns[2:])))
+    if len(shown) < len(found.rows):
+        line(f"{len(found.rows) - len(shown):,} older campaigns left out (--last, or --json for all)")
+    return None
+
+
+@command()
+def journeys(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
+    """The paths people take before their first purchase and before they stop buying, and how
+    customers moved between lifecycle stages from the run before to the latest."""
+    from regulars import app
+
+    found = app.journeys(workspace)
+    if as_json:
+        return json_out(found)
+    if found.paths:
+        p = found.paths
+        for key, heading in (("first_purchase", f"Before a first purchase ({p['look_days']} days before it)"),
+                             ("churn", f"Before they stopped buying (no purchase for {p['quiet_days']} days)")):
+            said = p[key]
+            rows = [[r["path"], f"{r['people']:,}", f"{r['share'] * 100:.1f}%"] for r in said["paths"]]
+            out.print(table(f"{heading}: {said['people']:,} people", ["path", "people", "share"], rows,
+                            right=("people", "share")))
+    s = found.stages
+    if s and s["stages"]:
+        rows = [[r["stage"], f"{r['customers']:,}", f"{r['median_days']:.0f}"
+                 + (" or more" if r["since_first_run"] * 2 > r["customers"] else "")] for r in s["stages"]]
+        out.print(table(f"Lifecycle stages at the run of {s['to_cutoff']}", ["stage", "customers",
+                                                                            "days in it (median)"], rows,
+                        right=("customers", "days in it (median)")))
+        moved = [f for f in s["flows"] if f["was"] != f["now"]][:10]
+        if moved:
+            rows = [[f["was"], f["now"], f"{f['customers']:,}"] for f in moved]
+            out.print(table(f"Who moved between the runs of {s['from_cutoff']} and {s['to_cutoff']}",
+                            ["from", "to", "customers"], rows, right=("customers",)))
+        else:
+            line("the flows between stages appear after the second run")
+    return None

@@ -132,8 +132,8 @@ def report(
     workspace: WorkspaceArg,
     html: Annotated[Path, typer.Option("--html", help="Write the report to this HTML file.")],
     email_to: Annotated[list[str] | None, typer.Option("--email-to", help="Also email it to this address "
-                                                                           "(repeat for several), by [delivery]'s "
-                                                                           "SMTP server.")] = None,
+                                                                           "(repeat for several), by the SMTP server "
+                                                                           "set in regulars.toml.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """One self-contained HTML file (styles and charts inline, nothing fetched) with the shop's

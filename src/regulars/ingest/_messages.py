@@ -22,6 +22,7 @@ SEGMENT_EVENTS = {
     "Product Clicked": "product_view", "Product Added": "cart_add", "Cart Viewed": "page_view",
     "Checkout Started": "checkout_start", "Email Delivered": "email_sent", "Email Opened": "email_open",
     "Email Link Clicked": "email_click", "Email Bounced": "email_bounce", "Unsubscribed": "email_unsubscribe",
+    "Email Marked as Spam": "email_complaint",
     "Signed In": "login", "Signed Up": "lead_created", "Form Submitted": "form_submit",
     "Demo Requested": "demo_request", "Lead Created": "lead_created", "Lead Converted": "lead_converted",
 }

@@ -9,7 +9,9 @@ from regulars.metrics._days import DAILY_MEASURES, ShopDays, daily_measure, read
 from regulars.metrics._drift import population_stability, score_drift
 from regulars.metrics._forecast import Forecast, holdout_check, predict_series
 from regulars.metrics._funnel import STAGES, funnel
+from regulars.metrics._journeys import STEPS, paths_before, stage_flows
 from regulars.metrics._kpis import GRAINS, KPIS, SLICES, Kpi, formulas_page, kpi_series, of_kind, of_members
+from regulars.metrics._messages import RESPONSES, message_engagement
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
@@ -27,8 +29,10 @@ __all__ = [
     "KPIS",
     "Kpi",
     "OUTCOME_INPUTS",
+    "RESPONSES",
     "SLICES",
     "STAGES",
+    "STEPS",
     "ShopDays",
     "WEB_EVENTS",
     "activity",
@@ -45,9 +49,11 @@ __all__ = [
     "holdout_check",
     "kpi_series",
     "main_currency",
+    "message_engagement",
     "monthly",
     "of_kind",
     "of_members",
+    "paths_before",
     "playbook_outcomes",
     "population_stability",
     "predict_series",
@@ -55,6 +61,7 @@ __all__ = [
     "run_figures",
     "sale_amounts",
     "score_drift",
+    "stage_flows",
     "web_by_period",
     "weekly",
 ]

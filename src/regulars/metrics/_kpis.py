@@ -18,7 +18,8 @@ from regulars.metrics._query import rows
 from regulars.metrics._voice import voice_by_period
 from regulars.metrics._web import web_by_period
 
-__all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "formulas_page", "kpi_series", "of_kind", "of_members", "period_label"]
+__all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "formulas_page", "kpi_series", "of_kind", "of_members", "period_label",
+           "wilson"]
 
 #: What else a KPI may be sliced by besides a segment: the purchase's channel, or the customer's
 #: acquisition source or country (as the shop records them; case does not matter).
@@ -117,7 +118,7 @@ def of_kind(slice_: str, value: str, purchases: ir.Table, customers: ir.Table,
             {k: (t.semi_join(inside, "customer_id") if t is not None else None) for k, t in said.items()})
 
 
-def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
     """Wilson's 95% interval for a share of ``hits`` in ``n``."""
     if n == 0:
         return None, None
@@ -213,7 +214,7 @@ def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None =
 
 def _share(row: dict[str, Any], name: str, hits: int, n: int) -> None:
     """A share with its numerator, denominator and Wilson interval (None when nobody to count)."""
-    low, high = _wilson(hits, n)
+    low, high = wilson(hits, n)
     row[name] = round(hits / n, 4) if n else None
     row[f"{name}_of"] = {"hits": hits, "n": n, "low": low, "high": high}
 

@@ -126,10 +126,10 @@ def _days(values: Any) -> np.ndarray:
 
 
 def _counts_since(frame: pd.DataFrame, when: str, since: datetime, at: datetime, index: pd.Index,
-                  event: str | None = None) -> np.ndarray:
+                  event: str | tuple[str, ...] | None = None) -> np.ndarray:
     rows = frame[(frame[when] >= since) & (frame[when] < at)]
     if event is not None:
-        rows = rows[rows["event_type"] == event]
+        rows = rows[rows["event_type"].isin((event,) if isinstance(event, str) else event)]
     return rows["customer_id"].value_counts().reindex(index).fillna(0).to_numpy()
 
 
@@ -282,8 +282,9 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
                "sms": (timedelta(hours=g.sms_hours), g.sms_per_window)}
     # sends in each channel's window, by customer, counting this plan's own as they are made
     window_sends = {channel: recent_sends(index, channel, s.sent, s.at, span) for channel, (span, _) in windows.items()}
+    # a complaint (marked as spam) stops messages as an unsubscribe does
     unsubscribed = {c: _counts_since(s.events, "occurred_at", datetime(1900, 1, 1), s.at + timedelta(days=1), index,
-                                     f"{c}_unsubscribe") > 0 for c in ("email", "sms")}
+                                     (f"{c}_unsubscribe", f"{c}_complaint")) > 0 for c in ("email", "sms")}
     agreed_to: dict[str, np.ndarray] = {}
 
     def agreed(need: str) -> np.ndarray:

@@ -12,7 +12,7 @@ from regulars._json import dumps
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "predicted_values", "set_target",
+__all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "predicted_values", "run_cutoffs", "set_target",
            "stored_alerts", "targets_set"]
 
 _ALERT_COLUMNS = ("measure", "since", "until", "direction", "observed", "expected", "low", "high", "days")
@@ -27,6 +27,13 @@ def kept_business(store: Store, run_id: str) -> dict[str, Any] | None:
     """The shop's figures kept with a run (None before schema 16, or when none could be worked out)."""
     kept = store.con.execute("SELECT business FROM runs WHERE run_id = ?", [run_id]).fetchone()
     return json.loads(kept[0]) if kept and kept[0] else None
+
+
+def run_cutoffs(store: Store) -> list[tuple[str, date]]:
+    """Each cutoff's run (of two with one cutoff, the later), oldest cutoff first."""
+    found = store.rows("SELECT run_id, cutoff FROM runs WHERE cutoff IS NOT NULL ORDER BY cutoff, created_at")
+    latest = {r["cutoff"]: r["run_id"] for r in found}
+    return [(run_id, cutoff) for cutoff, run_id in sorted(latest.items())]
 
 
 def predicted_values(store: Store) -> dict[date, float]:

@@ -209,7 +209,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "events": store.frame(
             f"SELECT m.resolved_id AS customer_id, e.event_type, e.occurred_at, e.url FROM events e "
             f"JOIN customer_map m USING (customer_id) WHERE e.occurred_at < ? "
-            f"AND (e.occurred_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY OR e.event_type LIKE '%unsubscribe')",
+            f"AND (e.occurred_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY OR e.event_type LIKE '%unsubscribe' OR e.event_type LIKE '%complaint')",
             since),
         "orders": store.frame(
             f"SELECT customer_id, ordered_at FROM purchases WHERE customer_id IS NOT NULL AND ordered_at < ? "
