@@ -13,25 +13,31 @@ __all__ = ["glance_view"]
 _TITLES = {"orders": "Orders a day", "revenue": "Revenue a day", "tickets": "Support tickets a day"}
 
 
-def _forecast_charts(forecasts: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per measure: its chart (the last six weeks, then the next two) and its record in words."""
+def _forecast_charts(forecasts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per forecast: its chart (the last periods kept, then those ahead) and its record in words."""
     out = []
-    for measure, f in forecasts.items():
+    for f in forecasts:
+        measure = f["measure"]
+        weekly = f["grain"] == "week"
+        title = (f"Units of {f.get('product_name') or f.get('product')} a week" if measure == "demand"
+                 else _TITLES[measure])
+        shown = (f"{title}: the last {len(f['history'])} weeks and the next {len(f['points'])}" if weekly
+                 else f"{title}: the last six weeks and the next two")
         labels = [str(h["period"])[5:] for h in f["history"]] + [str(p["period"])[5:] for p in f["points"]]
         unit = (f.get("currency") or "") if f["unit"] == "money" else ""
         chosen = next((c for c in f["candidates"] if c["model"] == f["model"]), None)
         if chosen and f.get("baseline_mase") is not None:
-            record = (f"{f['model']}, chosen by testing on past fortnights: MASE {chosen['mase']:.2f} against "
-                      f"{f['baseline_mase']:.2f} for repeating the last week (lower is better); its 80% intervals "
+            record = (f"{f['model']}, chosen by testing on past {'weeks' if weekly else 'fortnights'}: MASE "
+                      f"{chosen['mase']:.2f} against {f['baseline_mase']:.2f} for repeating the last "
+                      f"{'year' if weekly and f['season_length'] > 1 else 'week'} (lower is better); its 80% intervals "
                       f"held {chosen['coverage_80']:.0%} of what happened, its 95% ones {chosen['coverage_95']:.0%}")
         else:
             record = f"{f['model']}"
         notes = "; ".join(f["notes"])
         notes = notes[:1].upper() + notes[1:]
-        out.append({"measure": measure, "title": _TITLES[measure], "record": record, "notes": notes,
+        out.append({"measure": measure, "title": title, "record": record, "notes": notes,
                     "chart": _charts.forecast(labels, [h["value"] for h in f["history"]], f["points"],
-                                              title=f"{_TITLES[measure]}: the last six weeks and the next two",
-                                              unit=unit)})
+                                              title=shown, unit=unit)})
     return out
 
 
@@ -65,15 +71,18 @@ def _journeys(found: dict[str, Any] | None) -> dict[str, Any]:
     return {"paths": found.get("paths"), "stages": stages, "chart": chart}
 
 
-def glance_view(found: dict[str, Any]) -> dict[str, Any]:
+def glance_view(found: dict[str, Any], sliced: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What a page needs beside ``found`` (``BusinessResult.to_dict()``): figures, KPI rows,
-    forecast charts, cohorts and how many months of them fit."""
+    forecast charts, cohorts and how many months of them fit; ``sliced``: the monthly KPI
+    series of a slice (``MetricsResult.series``), shown instead of the shop's."""
     figures = found.get("figures") or {}
     cohorts = figures.get("cohorts") or []
     series = (figures.get("kpis") or {}).get("series") or []
     if series and series[-1].get("through"):  # the latest month is under way: its share would read low
         cohorts = [{**c, "retention": c["retention"][:-1]} for c in cohorts if len(c["retention"]) > 1]
-    return {"figures": figures, "kpis": _kpi_rows(figures.get("kpis") or {}, found.get("measures") or {}),
-            "forecasts": _forecast_charts(figures.get("forecasts") or {}), "cohorts": cohorts,
+    kpis = {"series": sliced} if sliced is not None else figures.get("kpis") or {}
+    return {"figures": figures, "kpis": _kpi_rows(kpis, found.get("measures") or {}),
+            "forecasts": _forecast_charts(list((figures.get("forecasts") or {}).values())),
+            "demand": _forecast_charts(figures.get("demand") or []), "cohorts": cohorts,
             "width": min(7, max((len(c["retention"]) for c in cohorts), default=0)),
             "journeys": _journeys(figures.get("journeys"))}

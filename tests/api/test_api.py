@@ -267,7 +267,7 @@ def test_the_business_forecasts_alerts_and_targets(shop):
     path, keys = shop
     api = client(path)
     found = api.get("/api/v1/business", headers=auth(keys["read-only"])).json()
-    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts", "messages", "journeys"}
+    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts", "messages", "journeys", "demand"}
     assert found["alerts"] == []
     said = api.get("/api/v1/messages?days=7", headers=auth(keys["read-only"])).json()["rows"]
     assert [r["name"] for r in said][:2] == [r["name"] for r in found["figures"]["messages"]][:2]
@@ -279,6 +279,11 @@ def test_the_business_forecasts_alerts_and_targets(shop):
     ahead = api.get("/api/v1/forecast/orders?by=week&horizon=3", headers=auth(keys["read-only"])).json()
     assert len(ahead["points"]) == 3 and ahead["model"] and ahead["points"][0]["low_80"] <= ahead["points"][0]["value"]
     assert api.get("/api/v1/forecast/visits", headers=auth(keys["read-only"])).status_code == 422
+    best = found["figures"]["demand"][0]  # the best seller's units a week, kept with the run
+    units = api.get(f"/api/v1/forecast/demand?by=week&horizon=8&product={best['product']}",
+                    headers=auth(keys["read-only"])).json()
+    assert units["points"] == best["points"] and units["product_name"] and units["grain"] == "week"
+    assert api.get("/api/v1/forecast/demand?product=nothing-sold", headers=auth(keys["read-only"])).status_code == 404
     assert api.get("/api/v1/alerts?since=2024-01-01", headers=auth(keys["read-only"])).json() == {"alerts": []}
     target = {"value": 0.4, "by": "2025-03-31"}
     denied = api.put("/api/v1/targets/retention_rate", json=target, headers=auth(keys["read-only"]))

@@ -120,3 +120,33 @@ def test_a_series_mostly_of_zeros_is_forecast_with_intermittent_demand_models():
     assert {c["model"] for c in made.candidates} == {"Seasonal naive", "Croston", "ADIDA"}
     assert "have none: models for intermittent demand" in made.notes[0]
     assert len(made.points) == 14 and all(0 <= p["low_95"] <= p["value"] <= p["high_95"] for p in made.points)
+
+
+def test_a_product_s_demand_is_its_units_on_the_days_the_shop_traded(workspace, write):
+    from regulars.metrics import product_units, top_products
+
+    with pytest.raises(InsufficientDataError, match="needs order lines"):
+        app.forecast(workspace, "demand")
+    orders = "order_id,customer_id,ordered_at,amount,status\n" + "".join(
+        f"O{d},c{d % 3},2024-03-{d:02d} 10:00,10,completed\n" for d in range(1, 29)) + \
+        "X1,c1,2024-03-05 12:00,10,cancelled\n"
+    lines = "order_id,product_id,quantity,unit_price\n" + "".join(
+        f"O{d},bread,{1 + d % 2},2\nO{d},{'cake' if d in (7, 14, 21) else 'milk'},1,3\n" for d in range(1, 29)) + \
+        "X1,cake,50,3\n"
+    app.ingest(workspace, [write("orders.csv", orders)], table="orders")
+    app.ingest(workspace, [write("lines.csv", lines)], table="order_items")
+    with open_workspace(workspace).store(read_only=True) as store:
+        t = stored_tables(store, "purchases", "order_items")
+        units, traded = product_units(t["purchases"], t["order_items"], "cake")
+        best = top_products(t["purchases"], t["order_items"], top=2)
+    # cake sold on the 7th, 14th and 21st, none to the 28th; the cancelled order's 50 are no sale
+    assert units == {**{date(2024, 3, d): 1.0 for d in (7, 14, 21)}, date(2024, 3, 28): 0.0} and len(traded) == 28
+    assert [(b["product_id"], b["units"]) for b in best] == [("bread", 42), ("milk", 25)]
+    found = app.forecast(workspace, "demand", horizon=7)  # the best seller when none is named
+    assert found.product == "bread" and len(found.points) == 7 and found.measure == "demand"
+    cake = app.forecast(workspace, "demand", product="cake", horizon=7)
+    assert [h["value"] for h in cake.history][-8:] == [1, 0, 0, 0, 0, 0, 0, 0]  # days without cake are zeros
+    with pytest.raises(NotFoundError, match="no sale of a product 'tea'"):
+        app.forecast(workspace, "demand", product="tea")
+    with pytest.raises(SettingsError, match="--product goes with the demand forecast"):
+        app.forecast(workspace, "orders", product="cake")

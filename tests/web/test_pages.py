@@ -330,3 +330,17 @@ def test_a_segment_lists_its_members_by_name_and_exports_them_all(shop):
     assert 'filename="Champions.csv"' in exported.headers["content-disposition"]
     assert rows[0].startswith("customer_id,name") and len(rows) - 1 == size
     assert browser.get("/segments.csv?name=nope").status_code == 404
+
+
+def test_the_business_page_slices_the_kpis_by_segment_channel_or_country(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    whole = browser.get("/business").text
+    assert '<select name="segment">' in whole and '<option value="lifecycle: loyal">' in whole
+    loyal = browser.get("/business?segment=lifecycle: loyal")
+    assert loyal.status_code == 200 and "KPIs of the segment lifecycle: loyal" in loyal.text
+    said = app.metrics(path, "revenue", periods=2, segment="lifecycle: loyal").series
+    assert f"{said[-1]['revenue']:,.2f}" in loyal.text  # the slice's figures, not the shop's
+    web = browser.get("/business?channel=web").text
+    assert "KPIs of channel web" in web and "the whole shop</a>" in web
+    assert browser.get("/business?segment=nobody").status_code == 404

@@ -22,6 +22,8 @@ _log = logging.getLogger("regulars.business")
 
 #: Days ahead the forecasts kept with a run speak of.
 FORECAST_DAYS = 14
+#: How many best sellers' demand is forecast at each run, and how many weeks ahead.
+DEMAND_PRODUCTS, DEMAND_WEEKS = 3, 8
 #: KPIs a lower value of is better (a target for them is met from above).
 LOWER_IS_BETTER = {"churn_rate", "tickets", "ces"}
 
@@ -78,7 +80,37 @@ def _figures(store: Any, quiet_days: int) -> tuple[dict[str, Any], list[dict[str
         values, counts = daily_measure(measure, tables["purchases"], tables["tickets"],
                                        None if measure == "tickets" else currency)
         found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)
+    figures["demand"] = _demand(store)
+    figures["slices"] = _slices(store)
     return figures, found
+
+
+def _slices(store: Any) -> dict[str, list[str]]:
+    """What the Business page offers to slice the KPIs by: the segments of the latest run, and
+    the commonest channels, acquisition sources and countries."""
+    from regulars.metrics import slice_values
+    from regulars.store import segment_names
+
+    tables = stored_tables(store, "purchases", "customers")
+    return {"segment": sorted(segment_names(store)), **slice_values(tables["purchases"], tables["customers"])}
+
+
+def _demand(store: Any) -> list[dict[str, Any]]:
+    """Weekly forecasts of the units of the best sellers of the last 90 days (those with enough
+    weeks of sales to forecast)."""
+    from regulars.app._forecast import forecast_of
+    from regulars.metrics import top_products
+
+    if not store.count("order_items"):
+        return []
+    tables = stored_tables(store, "purchases", "order_items")
+    out = []
+    for best in top_products(tables["purchases"], tables["order_items"], top=DEMAND_PRODUCTS):
+        try:
+            out.append(forecast_of(store, "demand", "week", DEMAND_WEEKS, product=str(best["product_id"])))
+        except InsufficientDataError:
+            continue
+    return out
 
 
 def _latest_messages(rows: list[dict[str, Any]], campaigns: int = 6) -> list[dict[str, Any]]:

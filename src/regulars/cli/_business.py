@@ -18,18 +18,21 @@ __all__: list[str] = []
 @command()
 def forecast(
     workspace: WorkspaceArg,
-    measure: Annotated[str, typer.Argument(help="orders, revenue or tickets.")] = "orders",
+    measure: Annotated[str, typer.Argument(help="orders, revenue, tickets, or demand (units of a product).")
+                       ] = "orders",
     by: Annotated[str, typer.Option("--by", help="day or week.")] = "day",
     horizon: Annotated[int, typer.Option(help="How many days or weeks ahead.")] = 14,
     cutoff: Cutoff = None,
+    product: Annotated[str | None, typer.Option(help="The product whose demand to forecast (the best seller of "
+                                                     "the last 90 days when not given).")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Forecast orders, revenue or tickets with 80% and 95% intervals. The model is chosen by
-    comparing several on the shop's own past; --cutoff forecasts from the data before a date,
-    beside what then happened, so anyone can check it."""
+    """Forecast orders, revenue, tickets or a product's demand with 80% and 95% intervals. The
+    model is chosen by comparing several on the shop's own past; --cutoff forecasts from the
+    data before a date, beside what then happened, so anyone can check it."""
     from regulars import app
 
-    found = app.forecast(workspace, measure, by=by, horizon=horizon, cutoff=cutoff)
+    found = app.forecast(workspace, measure, by=by, horizon=horizon, cutoff=cutoff, product=product)
     if as_json:
         return json_out(found)
     money = found.unit == "money"
@@ -41,6 +44,8 @@ def forecast(
              f"{shown(p['low_80'])}-{shown(p['high_80'])}", f"{shown(p['low_95'])}-{shown(p['high_95'])}",
              shown(p.get("actual"))] for p in found.points]
     what = measure.capitalize() + (f" ({found.currency})" if money and found.currency else "")
+    if found.product:
+        what = f"Units of {found.product_name or found.product}" + (f" ({found.product})" if found.product_name else "")
     columns = [by, "forecast", "80% interval", "95% interval", "what happened"]
     out.print(table(f"{what} by {by} from {found.cutoff}: {found.model}", columns, rows,
                     right=tuple(columns[1:])))

@@ -5,12 +5,30 @@ messages. The store keeps the tables; the application layer hands them here."""
 
 from regulars.metrics._anomalies import Anomaly, episodes, find_anomalies
 from regulars.metrics._cohorts import cohort_table
-from regulars.metrics._days import DAILY_MEASURES, ShopDays, daily_measure, read_days, weekly
+from regulars.metrics._days import (
+    DAILY_MEASURES,
+    ShopDays,
+    daily_measure,
+    product_units,
+    read_days,
+    top_products,
+    weekly,
+)
 from regulars.metrics._drift import population_stability, score_drift
 from regulars.metrics._forecast import Forecast, holdout_check, predict_series
 from regulars.metrics._funnel import STAGES, funnel
 from regulars.metrics._journeys import STEPS, paths_before, stage_flows
-from regulars.metrics._kpis import GRAINS, KPIS, SLICES, Kpi, formulas_page, kpi_series, of_kind, of_members
+from regulars.metrics._kpis import (
+    GRAINS,
+    KPIS,
+    SLICES,
+    Kpi,
+    formulas_page,
+    kpi_series,
+    of_kind,
+    of_members,
+    slice_values,
+)
 from regulars.metrics._messages import RESPONSES, message_engagement
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
@@ -57,11 +75,14 @@ __all__ = [
     "playbook_outcomes",
     "population_stability",
     "predict_series",
+    "product_units",
     "read_days",
     "run_figures",
     "sale_amounts",
     "score_drift",
+    "slice_values",
     "stage_flows",
+    "top_products",
     "web_by_period",
     "weekly",
 ]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-__all__ = ["CLOSED_WEEKDAY_SHARE", "DAILY_MEASURES", "ShopDays", "daily_measure", "read_days", "weekly"]
+__all__ = ["CLOSED_WEEKDAY_SHARE", "DAILY_MEASURES", "ShopDays", "daily_measure", "product_units", "read_days",
+           "top_products", "weekly"]
 
 #: The shop's daily series a forecast or the alert watch reads, and what each counts.
 DAILY_MEASURES = {
@@ -140,3 +141,35 @@ def daily_measure(measure: str, purchases: Any, tickets: Any, currency: str | No
     found = rows(sold.group_by(day=sold.ordered_at.date()).aggregate(n=sold.count(), revenue=sold.amount.sum()))
     counts = {r["day"]: float(r["n"]) for r in found}
     return ({r["day"]: float(r["revenue"] or 0) for r in found} if measure == "revenue" else counts), counts
+
+
+def product_units(purchases: Any, items: Any, product: str, before: datetime | None = None
+                  ) -> tuple[dict[date, float], dict[date, float]]:
+    """(units of ``product`` sold per day, the shop's sales per day) from the purchases' order
+    lines, only before ``before`` when given: the shop's sales, not the product's, say which
+    days it traded (a product not sold on a day the shop was open sold none), to the shop's last."""
+    from regulars.metrics._query import rows
+
+    sold = purchases if before is None else purchases.filter(purchases.ordered_at < before)
+    counts = {r["day"]: float(r["n"]) for r in rows(sold.group_by(day=sold.ordered_at.date())
+                                                     .aggregate(n=sold.count()))}
+    lines = items.filter(items.product_id == product)
+    lines = lines.join(sold.select("order_id", "ordered_at"), "order_id")
+    found = rows(lines.group_by(day=lines.ordered_at.date()).aggregate(units=lines.quantity.fill_null(1).sum()))
+    units = {r["day"]: float(r["units"] or 0) for r in found}
+    if units and counts:  # the days since its last sale up to the shop's last are days it sold none
+        units.setdefault(max(counts), 0.0)
+    return units, counts
+
+
+def top_products(purchases: Any, items: Any, days: int = 90, top: int = 3) -> list[dict[str, Any]]:
+    """The ``top`` products by units sold in the last ``days`` of sales, with their units."""
+    import ibis
+
+    from regulars.metrics._query import rows
+
+    last = purchases.ordered_at.max()
+    recent = purchases.filter(purchases.ordered_at >= last - ibis.interval(days=days)).select("order_id")
+    lines = items.filter(items.product_id.notnull()).semi_join(recent, "order_id")
+    found = lines.group_by("product_id").aggregate(units=lines.quantity.fill_null(1).sum())
+    return rows(found.order_by([ibis.desc("units"), "product_id"]).limit(top))

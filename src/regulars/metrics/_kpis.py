@@ -19,7 +19,7 @@ from regulars.metrics._voice import voice_by_period
 from regulars.metrics._web import web_by_period
 
 __all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "formulas_page", "kpi_series", "of_kind", "of_members", "period_label",
-           "wilson"]
+           "slice_values", "wilson"]
 
 #: What else a KPI may be sliced by besides a segment: the purchase's channel, or the customer's
 #: acquisition source or country (as the shop records them; case does not matter).
@@ -116,6 +116,18 @@ def of_kind(slice_: str, value: str, purchases: ir.Table, customers: ir.Table,
     inside = customers.filter(column.lower().strip() == wanted).select("customer_id")
     return (purchases.semi_join(inside, "customer_id"),
             {k: (t.semi_join(inside, "customer_id") if t is not None else None) for k, t in said.items()})
+
+
+def slice_values(purchases: ir.Table, customers: ir.Table, top: int = 12) -> dict[str, list[str]]:
+    """The ``top`` most common values of each ``SLICES`` dimension (as the shop writes them,
+    lower-cased): what a page offers to slice the KPIs by."""
+    out = {}
+    for name, column in SLICES.items():
+        table = purchases if column == "purchases" else customers
+        value = (table.channel if column == "purchases" else table[column]).lower().strip()
+        found = table.filter(value.notnull() & (value != "")).group_by(value=value).aggregate(n=ibis._.count())
+        out[name] = [r["value"] for r in rows(found.order_by([ibis.desc("n"), "value"]).limit(top))]
+    return out
 
 
 def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from regulars._glance import glance_view
@@ -16,14 +16,22 @@ from regulars.web._render import form_checked, page, session_of, workspace_of
 
 __all__ = ["mount"]
 
-def _business(request: Request, message: str = "") -> HTMLResponse:
+#: A slice of the KPIs asked for in the address (a segment, channel, source or country).
+Slice = Annotated[str, Query(max_length=200)]
+
+def _business(request: Request, message: str = "", segment: Slice = "", channel: Slice = "", source: Slice = "",
+              country: Slice = "") -> HTMLResponse:
     from regulars import app
     from regulars.app import ROLES
 
     session = session_of(request)
     found = app.business(workspace_of(request)).to_dict()
-    return page(request, "business.html", session, b=found, message=message, **glance_view(found),
-                measures={k: v["title"] for k, v in found["measures"].items()},
+    chosen = {k: v for k, v in (("segment", segment), ("channel", channel), ("source", source),
+                                ("country", country)) if v}
+    sliced = (app.metrics(workspace_of(request), by="month", periods=13, **chosen).to_dict()["series"]
+              if chosen else None)
+    return page(request, "business.html", session, b=found, message=message, **glance_view(found, sliced),
+                chosen=chosen, measures={k: v["title"] for k, v in found["measures"].items()},
                 today=date.today().isoformat(), may_decide="decide" in ROLES[session.caller.role])
 
 
