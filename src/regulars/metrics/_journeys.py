@@ -1,9 +1,13 @@
 """Customer journeys: the paths people take before their first purchase and before they stop
 buying, and how they move between lifecycle stages from run to run.
 
-A path is the last ``STEPS`` things a person did (web events by type and page group, support
-tickets, orders), a step repeated in a row counted once. A stage is the lifecycle segment a run
-put the customer in (``segment_members``); the time in a stage is what the runs saw of it."""
+A path is the last four things a person did (web events by type and page group, support
+tickets, orders), a step repeated in a row counted once: before a first purchase, those in the
+30 days before it; before churn (no purchase for the churn horizon, 90 days by default), those
+from 30 days before their last order until they were last heard from. A stage is the lifecycle
+segment a run put the customer in; the time in a stage is what the runs saw of it (since the
+first run in an unbroken line of runs putting them there), and the flows count the customers
+going from each stage at the run before the latest to each stage at the latest."""
 
 from __future__ import annotations
 

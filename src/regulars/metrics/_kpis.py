@@ -18,7 +18,7 @@ from regulars.metrics._query import rows
 from regulars.metrics._voice import voice_by_period
 from regulars.metrics._web import web_by_period
 
-__all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "formulas_page", "kpi_series", "of_kind", "of_members", "period_label",
+__all__ = ["GRAINS", "KPIS", "Kpi", "SLICES", "kpi_series", "of_kind", "of_members", "period_label",
            "slice_values", "wilson"]
 
 #: What else a KPI may be sliced by besides a segment: the purchase's channel, or the customer's
@@ -229,22 +229,3 @@ def _share(row: dict[str, Any], name: str, hits: int, n: int) -> None:
     low, high = wilson(hits, n)
     row[name] = round(hits / n, 4) if n else None
     row[f"{name}_of"] = {"hits": hits, "n": n, "low": low, "high": high}
-
-
-def formulas_page() -> str:
-    """docs/metrics.md: every KPI's formula, unit and periods, written from ``KPIS`` (a test keeps
-    the file in step; ``make docs`` writes it)."""
-    units = {"money": "money, in the shop's main currency", "count": "a count", "share": "a share (0-100%), "
-             "with Wilson's 95% interval", "number": "a number", "score": "points, with a 95% interval"}
-    lines = ["# The KPIs and their formulas", "",
-             "Written by `make docs` from `regulars.metrics.KPIS`; do not edit by hand. Each is worked out per "
-             f"period ({', '.join(GRAINS)}) from the first sale to the last, from purchases: completed orders net "
-             "of their refunds, a refund counted in the month of the purchase it refunds, anonymous sales "
-             "included in revenue and orders. A customer is a person: records linked by email, phone or a "
-             "platform id count once. `regulars metrics DIR [NAME] --by month`, `GET /api/v1/metrics` and "
-             "`GET /api/v1/metrics/{name}` answer them; `--segment`, `--channel`, `--source` and `--country` "
-             "(the same query parameters) count only a segment's members (as of the latest run), a channel's "
-             "sales, or the customers from a source or country.", "",
-             "| measure | name | formula | unit |", "| --- | --- | --- | --- |"]
-    lines += [f"| {k.title} | `{k.name}` | {k.formula} | {units[k.unit]} |" for k in KPIS.values()]
-    return "\n".join(lines) + "\n"
