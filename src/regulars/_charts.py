@@ -173,7 +173,7 @@ def flows(moves: Sequence[dict[str, object]], order: Sequence[str], *, title: st
     total = sum(int(m["customers"]) for m in moves) or 1  # type: ignore[call-overload]
     named = list(dict.fromkeys([*[s for s in order if any(s in (m["was"], m["now"]) for m in moves)],
                                 *[str(m[k]) for m in moves for k in ("was", "now")]]))
-    height, gap, top, left, right = 360, 6, 34, 150, WIDTH - 150
+    height, gap, top, left, right = 360, 6, 34, 190, WIDTH - 190  # room for a label at a phone's font size
     room = height - top - 10 - gap * len(named)
     scale = room / total
 

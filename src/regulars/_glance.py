@@ -64,8 +64,8 @@ def _journeys(found: dict[str, Any] | None) -> dict[str, Any]:
     stages = found.get("stages") or {}
     chart = None
     if stages.get("flows"):
-        chart = _charts.flows(stages["flows"], [r["stage"] for r in stages.get("stages", [])], before=f"run of {stages['from_cutoff']}",
-                              after=f"run of {stages['to_cutoff']}",
+        order = [r["stage"] for r in stages.get("stages", [])]
+        chart = _charts.flows(stages["flows"], order, before=str(stages["from_cutoff"]), after=str(stages["to_cutoff"]),
                               title=f"Customers by lifecycle stage: the run of {stages['from_cutoff']} (left) "
                                     f"and of {stages['to_cutoff']} (right)")
     return {"paths": found.get("paths"), "stages": stages, "chart": chart}

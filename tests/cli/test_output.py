@@ -87,6 +87,8 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "cohorts": [shop, "--source"],
         "funnel": [shop, "--strict"],
         "forecast": [shop, "revenue", "--by", "week", "--horizon", "2"],
+        "messages": [shop, "--days", "3"],
+        "journeys": [shop],
         "alerts": [shop, "--since", "2024-01-01"],
         "targets set": [shop, "set", "revenue", "5000", "--by", "2025-03-31"],
         "targets list": [shop, "list"],

@@ -154,7 +154,7 @@ def test_historical_clv_is_revenue_of_known_customers_so_far_per_customer_so_far
     jan, feb, mar, apr = (row["historical_clv"] for row in app.metrics(hand_shop).series)
     # 50 from 2 customers; then 80 more (the anonymous 5 left out) and a third; none in March; then 40
     assert (jan, feb, mar, apr) == (25, round(130 / 3, 2), round(130 / 3, 2), round(170 / 3, 2))
-    with pytest.raises(Exception, match="Predicted CLV needs a run that scored lifetime value"):
+    with pytest.raises(Exception, match="Predicted CLV ahead needs a run that scored lifetime value"):
         app.metrics(hand_shop, "predicted_clv")
 
 

@@ -216,16 +216,18 @@ def journeys(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
                             right=("people", "share")))
     s = found.stages
     if s and s["stages"]:
-        rows = [[r["stage"], f"{r['customers']:,}", f"{r['median_days']:.0f}"
-                 + (" or more" if r["since_first_run"] * 2 > r["customers"] else "")] for r in s["stages"]]
-        out.print(table(f"Lifecycle stages at the run of {s['to_cutoff']}", ["stage", "customers",
-                                                                            "days in it (median)"], rows,
-                        right=("customers", "days in it (median)")))
+        seen = s["runs"] > 1  # one run says nothing of how long anyone has been in a stage
+        rows = [[r["stage"], f"{r['customers']:,}", *([f"{r['median_days']:.0f}" + (
+            " or more" if r["since_first_run"] * 2 > r["customers"] else "")] if seen else [])] for r in s["stages"]]
+        columns = ["stage", "customers", *(["days in it (median)"] if seen else [])]
+        out.print(table(f"Lifecycle stages at the run of {s['to_cutoff']}", columns, rows, right=tuple(columns[1:])))
         moved = [f for f in s["flows"] if f["was"] != f["now"]][:10]
-        if moved:
+        if not seen:
+            line("the flows between stages, and how long customers stay in each, appear after the second run")
+        elif moved:
             rows = [[f["was"], f["now"], f"{f['customers']:,}"] for f in moved]
             out.print(table(f"Who moved between the runs of {s['from_cutoff']} and {s['to_cutoff']}",
                             ["from", "to", "customers"], rows, right=("customers",)))
         else:
-            line("the flows between stages appear after the second run")
+            line(f"nobody moved between stages from the run of {s['from_cutoff']} to that of {s['to_cutoff']}")
     return None

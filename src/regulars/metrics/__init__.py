@@ -16,9 +16,9 @@ from regulars.metrics._days import (
 )
 from regulars.metrics._drift import population_stability, score_drift
 from regulars.metrics._forecast import Forecast, holdout_check, predict_series
+from regulars.metrics._formulas import formulas_page
 from regulars.metrics._funnel import STAGES, funnel
 from regulars.metrics._journeys import STEPS, paths_before, stage_flows
-from regulars.metrics._formulas import formulas_page
 from regulars.metrics._kpis import (
     GRAINS,
     KPIS,

@@ -57,9 +57,9 @@ KPIS = {k.name: k for k in (
         "one / customers active in the one before", "share"),
     Kpi("purchase_frequency", "Purchase frequency", "purchases by known customers / active customers",
         "number"),
-    Kpi("historical_clv", "Historical CLV", "revenue from known customers from the first sale to the end of the "
+    Kpi("historical_clv", "Historical CLV to date", "revenue from known customers from the first sale to the end of the "
         "period / customers with a first purchase by then (the average customer's value so far)", "money"),
-    Kpi("predicted_clv", "Predicted CLV", "mean predicted value of the next months (the lifetime-value model's "
+    Kpi("predicted_clv", "Predicted CLV ahead", "mean predicted value of the next months (the lifetime-value model's "
         "horizon) of the customers scored by the latest run whose data ends in the period (the day before its "
         "cutoff)", "money"),
     Kpi("web_visits", "Web visits", "visits: a visitor's web activity on one day (page, product, cart or "
