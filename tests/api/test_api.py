@@ -267,7 +267,8 @@ def test_the_business_forecasts_alerts_and_targets(shop):
     path, keys = shop
     api = client(path)
     found = api.get("/api/v1/business", headers=auth(keys["read-only"])).json()
-    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts", "messages", "journeys", "demand"}
+    assert set(found["figures"]) == {"kpis", "cohorts", "funnel", "forecasts", "messages", "journeys", "demand",
+                                     "slices"}
     assert found["alerts"] == []
     said = api.get("/api/v1/messages?days=7", headers=auth(keys["read-only"])).json()["rows"]
     assert [r["name"] for r in said][:2] == [r["name"] for r in found["figures"]["messages"]][:2]

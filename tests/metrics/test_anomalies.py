@@ -67,6 +67,21 @@ def test_days_the_shop_was_shut_are_never_alerts_and_days_in_a_row_make_one():
     assert "is usual and more than" in words and words.endswith("unlikely")
 
 
+def test_the_last_day_may_be_cut_short_so_only_a_rise_on_it_is_an_alert():
+    start = date(2024, 1, 1)
+
+    def shop(values):
+        return ShopDays(days=[start + timedelta(days=i) for i in range(len(values))], values=values,
+                        filled=[False] * len(values), closed_weekdays=(), closures=[])
+
+    visits = _poisson(80, 120, seed=5)
+    assert alerts_in("web_visits", shop([*visits[:-1], 8.0])) == []  # an export taken in the morning
+    middle = [*visits]
+    middle[100] = 8.0
+    assert [a["direction"] for a in alerts_in("web_visits", shop(middle))] == ["down"]
+    assert [a["direction"] for a in alerts_in("web_visits", shop([*visits[:-1], 300.0]))] == ["up"]
+
+
 def test_alert_words_for_a_drop_in_money():
     alert = {"direction": "down", "since": date(2024, 6, 3), "days": 1, "observed": 120.0, "expected": 2400.0,
              "low": 900.0, "high": 4000.0}

@@ -236,7 +236,9 @@ def test_the_owner_sets_a_target_on_the_business_page(served, browser):
     path, keys, url, link = served
     browser.get(link)
     browser.get(url + "/business")
-    assert len(browser.find_elements("css selector", "svg polygon.band80")) == 3  # orders, revenue and tickets ahead
+    assert len(browser.find_elements("css selector", "section.charts svg polygon.band80")) == 3  # orders, revenue, tickets
+    demand = browser.find_element("xpath", "//h2[starts-with(., 'Demand for the best sellers')]/..")
+    assert len(demand.find_elements("css selector", "svg polygon.band80")) == 3 and "Units of " in demand.text
     assert "MASE" in browser.find_element("css selector", "section.charts figcaption").text
     assert browser.title == "Business · regulars"  # nothing of the page leaked into its title
     ways = browser.find_element("xpath", "//h2[starts-with(., 'Journeys')]/..").text

@@ -20,8 +20,9 @@ __all__ = ["AlertsResult", "BusinessResult", "TargetsResult", "alerts", "busines
 
 _log = logging.getLogger("regulars.business")
 
-#: Days ahead the forecasts kept with a run speak of.
-FORECAST_DAYS = 14
+#: Days ahead the forecasts kept with a run speak of, and the daily measures forecast (every
+#: daily measure is watched for alerts; web visits are forecast on demand only).
+FORECAST_DAYS, FORECAST_MEASURES = 14, ("orders", "revenue", "tickets")
 #: How many best sellers' demand is forecast at each run, and how many weeks ahead.
 DEMAND_PRODUCTS, DEMAND_WEEKS = 3, 8
 #: KPIs a lower value of is better (a target for them is met from above).
@@ -62,24 +63,28 @@ def _figures(store: Any, quiet_days: int) -> tuple[dict[str, Any], list[dict[str
     from regulars.app._journeys import journey_rows
     from regulars.app._messages import message_rows
     from regulars.app._metrics import cohort_rows, funnel_rows, kpi_rows
-    from regulars.metrics import DAILY_MEASURES, alerts_in, daily_measure, read_days, sale_amounts
+    from regulars.metrics import DAILY_MEASURES, alerts_in, as_people, daily_measure, read_days, sale_amounts
 
     currency, series, others = kpi_rows(store, "month")
     figures: dict[str, Any] = {
         "kpis": {"grain": "month", "currency": currency, "series": series[-13:], "other_currency_orders": others},
         "cohorts": cohort_rows(store, "month")[1][-12:], "funnel": funnel_rows(store), "forecasts": {},
         "messages": _latest_messages(message_rows(store)), "journeys": journey_rows(store, quiet_days)}
-    tables = stored_tables(store, "purchases", "tickets")
+    tables = stored_tables(store, "purchases", "tickets", "events", "customer_map")
     amounts = sale_amounts(tables["purchases"], currency)
+    events = as_people(tables["events"], tables["customer_map"])
     found = []
     for measure in DAILY_MEASURES:
-        try:
-            figures["forecasts"][measure] = forecast_of(store, measure, "day", FORECAST_DAYS)
-        except InsufficientDataError:
-            continue
+        if measure in FORECAST_MEASURES:
+            try:
+                figures["forecasts"][measure] = forecast_of(store, measure, "day", FORECAST_DAYS)
+            except InsufficientDataError:
+                continue
         values, counts = daily_measure(measure, tables["purchases"], tables["tickets"],
-                                       None if measure == "tickets" else currency)
-        found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)
+                                       None if measure in ("tickets", "web_visits") else currency,
+                                       events=events)
+        if values:
+            found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)
     figures["demand"] = _demand(store)
     figures["slices"] = _slices(store)
     return figures, found

@@ -87,24 +87,33 @@ def _product(store: Any, product: str | None) -> str:
 def forecast_of(store: Any, measure: str, by: str = "day", horizon: int = 14, cutoff: date | None = None,
                 product: str | None = None) -> dict[str, Any]:
     """A forecast's fields (``ForecastResult``) from a store (``product``: of the demand)."""
-    from regulars.metrics import daily_measure, main_currency, predict_series, product_units, read_days, weekly
+    from regulars.metrics import (
+        as_people,
+        daily_measure,
+        main_currency,
+        predict_series,
+        product_units,
+        read_days,
+        weekly,
+    )
     from regulars.store import product_names
 
     before = datetime.combine(cutoff, datetime.min.time()) if cutoff else None
-    tables = stored_tables(store, "purchases", "tickets", "order_items")
+    tables = stored_tables(store, "purchases", "tickets", "order_items", "events", "customer_map")
     currency = main_currency(tables["purchases"]) if measure in ("orders", "revenue") else None
+    events = as_people(tables["events"], tables["customer_map"])
 
     def daily(before: datetime | None) -> tuple[dict[date, float], dict[date, float]]:
         if measure == "demand":
             return product_units(tables["purchases"], tables["order_items"], str(product), before)
-        return daily_measure(measure, tables["purchases"], tables["tickets"], currency, before)
+        return daily_measure(measure, tables["purchases"], tables["tickets"], currency, before, events)
 
     values, counts = daily(before)
     after = daily(None)[0] if cutoff else {}
     shop = read_days(values, counts)
     periods, series = (shop.days, shop.values) if by == "day" else weekly(shop)
     if len(series) < 2:
-        what = {"tickets": "tickets", "demand": f"sales of {product}"}.get(measure, "sales")
+        what = {"tickets": "tickets", "web_visits": "web visits", "demand": f"sales of {product}"}.get(measure, "sales")
         raise InsufficientDataError(f"a forecast needs at least two {by}s of {what}"
                                     + (f" before {cutoff}" if cutoff else "") + f"; there are {len(series)}")
     made = predict_series(periods, series, by, horizon, shop.closed_weekdays)

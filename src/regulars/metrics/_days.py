@@ -18,6 +18,7 @@ DAILY_MEASURES = {
     "orders": "purchases (completed orders net of refunds, anonymous sales included) per day",
     "revenue": "revenue of those purchases per day, in the shop's main currency",
     "tickets": "support tickets opened per day",
+    "web_visits": "visits (a visitor's web activity on one day, their devices counted as one person) per day",
 }
 
 #: A weekday with no sale on this share of its dates or more is a day the shop does not trade.
@@ -126,10 +127,19 @@ def weekly(shop: ShopDays) -> tuple[list[date], list[float]]:
 
 
 def daily_measure(measure: str, purchases: Any, tickets: Any, currency: str | None,
-                  before: datetime | None = None) -> tuple[dict[date, float], dict[date, float]]:
+                  before: datetime | None = None, events: Any = None) -> tuple[dict[date, float], dict[date, float]]:
     """(value per day, sales per day that say whether the shop traded) of a ``DAILY_MEASURES``
-    measure from the stored tables (Ibis), only what happened before ``before`` when given."""
+    measure from the stored tables (Ibis), only what happened before ``before`` when given
+    (``events``, with people's ids, for web visits)."""
     from regulars.metrics._query import rows
+    from regulars.metrics._web import WEB_EVENTS
+
+    if measure == "web_visits":
+        web = events.filter(events.event_type.isin(WEB_EVENTS))
+        web = web if before is None else web.filter(web.occurred_at < before)
+        found = rows(web.group_by(day=web.occurred_at.date()).aggregate(n=web.customer_id.nunique()))
+        counts = {r["day"]: float(r["n"]) for r in found}
+        return counts, counts
 
     if measure == "tickets":
         t = tickets if before is None else tickets.filter(tickets.opened_at < before)

@@ -13,7 +13,7 @@ from regulars.metrics._days import ShopDays
 __all__ = ["COUNTED", "alerts_in", "alert_words"]
 
 #: Measures that count things (judged on the scale where a count's spread is known).
-COUNTED = {"orders", "tickets", "new_customers"}
+COUNTED = {"orders", "tickets", "new_customers", "web_visits"}
 
 
 def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None = None) -> list[dict[str, Any]]:
@@ -23,7 +23,8 @@ def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None 
     Money (``amounts``: the mean and standard deviation of a sale's amount) is judged as a count
     of typical sales: a day's revenue is a sum of a Poisson number of uneven amounts, whose
     spread on the Anscombe scale is sqrt(1 + cv^2) (cv: the amounts' coefficient of variation),
-    so one large order on a quiet day is not a spike in a small shop."""
+    so one large order on a quiet day is not a spike in a small shop. The last day may be cut
+    short by the export, so a drop on it is not an alert."""
     skip = {i for i, f in enumerate(shop.filled) if f}
     cycle = max(shop.open_per_week, 1)
     unit = 1.0
@@ -35,6 +36,9 @@ def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None 
                                spread=math.sqrt(1 + cv * cv))
     else:
         found = find_anomalies(shop.values, cycle, counts=False, skip=skip)
+    # an export taken during its last day reads as a drop that day: only a rise is judged there
+    last = len(shop.values) - 1
+    found = [a for a in found if not (a.index == last and a.direction == "down")]
     out = []
     for group in episodes(found, gap=1):
         peak = max(group, key=lambda a: abs(a.observed - a.expected))
