@@ -101,8 +101,9 @@ def _slices(store: Any) -> dict[str, list[str]]:
 
 
 def _demand(store: Any) -> list[dict[str, Any]]:
-    """Weekly forecasts of the units of the best sellers of the last 90 days (those with enough
-    weeks of sales to forecast)."""
+    """Weekly forecasts of the units of the best sellers of the last 90 days: the first
+    ``DEMAND_PRODUCTS`` of the top ten with weeks enough to test models on (a product new this
+    season gets no chart it could not back)."""
     from regulars.app._forecast import forecast_of
     from regulars.metrics import top_products
 
@@ -110,11 +111,15 @@ def _demand(store: Any) -> list[dict[str, Any]]:
         return []
     tables = stored_tables(store, "purchases", "order_items")
     out = []
-    for best in top_products(tables["purchases"], tables["order_items"], top=DEMAND_PRODUCTS):
+    for best in top_products(tables["purchases"], tables["order_items"], top=10):
         try:
-            out.append(forecast_of(store, "demand", "week", DEMAND_WEEKS, product=str(best["product_id"])))
+            made = forecast_of(store, "demand", "week", DEMAND_WEEKS, product=str(best["product_id"]))
         except InsufficientDataError:
             continue
+        if made["candidates"]:
+            out.append(made)
+        if len(out) == DEMAND_PRODUCTS:
+            break
     return out
 
 

@@ -18,7 +18,7 @@ __all__ = ["JourneysResult", "journey_rows", "journeys"]
 @dataclass(frozen=True)
 class JourneysResult(Result):
     """``paths``: the top paths before a first purchase and before churn (their span, the people
-    in each and the paths with how many took them); ``stages``: per lifecycle stage the customers
+    in each and the paths with how many took them; None without web events or tickets); ``stages``: per lifecycle stage the customers
     in it at the latest run and the days they have been in it as far as the runs saw, and the
     flows from the run before (None before the first run)."""
 
@@ -34,7 +34,8 @@ def journey_rows(store: Any, quiet_days: int = 90) -> dict[str, Any]:
     t = stored_tables(store, "events", "purchases", "tickets", "customer_map", "segment_members")
     last = store.last_day(("events", "orders", "tickets"))
     paths = None
-    if last is not None and store.count("orders"):
+    # orders alone make no path: every one would read "order"
+    if last is not None and store.count("orders") and (store.count("events") or store.count("tickets")):
         people = {n: as_people(t[n], t["customer_map"]) for n in ("events", "tickets")}
         paths = paths_before(people["events"], t["purchases"], people["tickets"] if store.count("tickets") else None,
                              datetime.combine(last, datetime.min.time()) + timedelta(days=1), quiet_days=quiet_days)
@@ -48,6 +49,6 @@ def journeys(workspace_path: str | Path) -> JourneysResult:
     with workspace.store(read_only=True) as store:
         found = journey_rows(store, workspace.settings.run.churn_horizon_days)
     if found["paths"] is None and found["stages"] is None:
-        raise InsufficientDataError("journeys need orders (and events or tickets for the steps before them); "
-                                    "load an orders export first")
+        raise InsufficientDataError("journeys need orders with web events or tickets (the steps before them), "
+                                    "or a run (`regulars run DIR`) for the lifecycle stages")
     return JourneysResult(**found)

@@ -211,9 +211,14 @@ def journeys(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
         for key, heading in (("first_purchase", f"Before a first purchase ({p['look_days']} days before it)"),
                              ("churn", f"Before they stopped buying (no purchase for {p['quiet_days']} days)")):
             said = p[key]
+            if not said["paths"]:
+                line(f"{heading}: {said['people']:,} people, none with a recorded step")
+                continue
             rows = [[r["path"], f"{r['people']:,}", f"{r['share'] * 100:.1f}%"] for r in said["paths"]]
             out.print(table(f"{heading}: {said['people']:,} people", ["path", "people", "share"], rows,
                             right=("people", "share")))
+    else:
+        line("no paths: they are made of web events and tickets, and none are loaded")
     s = found.stages
     if s and s["stages"]:
         seen = s["runs"] > 1  # one run says nothing of how long anyone has been in a stage
