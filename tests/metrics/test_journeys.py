@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import ibis
+import pytest
 
 from regulars import app
+from regulars.errors import InsufficientDataError
 from regulars.metrics import stage_flows
 
 ORDERS = """order_id,customer_id,ordered_at,amount
@@ -66,3 +68,9 @@ def test_stages_and_the_flows_between_the_last_two_runs():
         ("active", "active", 1), ("active", "at risk", 1), ("prospect", "prospect", 1)}
     first = stage_flows(members, runs[:1])
     assert first["flows"] == [] and first["stages"][0]["since_first_run"] == 1
+
+
+def test_orders_alone_make_no_paths(workspace, write):
+    app.ingest(workspace, [write("orders.csv", ORDERS)], table="orders")
+    with pytest.raises(InsufficientDataError, match="journeys need orders with web events or tickets"):
+        app.journeys(workspace)
