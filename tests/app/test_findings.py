@@ -24,6 +24,7 @@ def _shop(tmp_path, shape: Shape):
     return path
 
 
+@pytest.mark.slow  # a whole run on a generated shop
 def test_recommendations_need_no_product_names_and_no_repeat_buys(tmp_path):
     """Finding 1: a product list without names, and no product bought twice, crashed the run."""
     shop = _shop(tmp_path, Shape(product_names=False, repeat_products=False, events=False, tickets=False))
@@ -33,6 +34,7 @@ def test_recommendations_need_no_product_names_and_no_repeat_buys(tmp_path):
     assert rows == [(0,)]  # nothing bought twice: nothing to replenish, and no crash
 
 
+@pytest.mark.slow  # a whole run on a generated shop
 def test_timing_without_any_channel(tmp_path):
     """Finding 2: activity without channels (a till, web analytics) crashed timing."""
     shop = _shop(tmp_path, Shape(channels=False, events=True, tickets=False))
@@ -114,6 +116,7 @@ def test_an_audience_file_of_no_known_kind_gives_no_consent(workspace, write):
     assert query(workspace, "SELECT consent_email FROM customers") == [(None,)]  # unknown: the guards say no
 
 
+@pytest.mark.slow  # a whole run on a generated shop
 def test_currency_codes_are_one_whatever_their_case(tmp_path):
     """Finding 13: Stripe's "usd" and Shopify's "USD" were two currencies, so lifetime value was skipped."""
     shop = _shop(tmp_path, Shape(currency="mixed", events=False, tickets=False))
@@ -122,6 +125,7 @@ def test_currency_codes_are_one_whatever_their_case(tmp_path):
     assert "clv" in result.models, result.skipped.get("clv")
 
 
+@pytest.mark.slow  # a whole run on a generated shop
 def test_starters_the_shop_has_no_data_for_are_skipped_not_errors(tmp_path):
     """Finding 9: on a shop without web or email events, validate, plan and today exited 2
     because of a switched-off playbook needing engagement, one error at a time."""
@@ -136,6 +140,7 @@ def test_starters_the_shop_has_no_data_for_are_skipped_not_errors(tmp_path):
     assert app.today(shop).not_applicable == plan.not_applicable
 
 
+@pytest.mark.slow  # a whole run on a generated shop
 def test_validate_reports_every_problem_at_once(tmp_path):
     shop = _shop(tmp_path, Shape(customers=60, events=False, tickets=False, leads=False))
     app.run(shop)
@@ -322,6 +327,7 @@ def test_emails_name_products_and_postage_is_no_product(workspace, write):
     assert len(bodies) and all("Time to restock Sourdough loaf." == b for b in bodies if b), bodies.tolist()
 
 
+@pytest.mark.slow  # a whole run on a generated shop
 def test_on_a_small_shop_the_model_that_ranks_best_answers_and_chance_is_said(tmp_path):
     """Finding 6: on 150 customers the churn trees were AUC 0.50 and gave every buyer 64.7% while
     the logistic regression they carried scored 0.86; nothing warned."""

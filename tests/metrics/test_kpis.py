@@ -187,3 +187,15 @@ def test_web_visits_conversion_and_cart_abandonment_by_hand(hand_shop, write):
     # carts: c1 (bought), c2 (bought the next day), c3 (nothing followed), v8 (checked out)
     assert jan["cart_abandonment_rate"] == 0.25 and jan["cart_abandonment_rate_of"]["n"] == 4
     assert feb["cart_abandonment_rate"] is None  # no cart, no rate
+
+
+def test_new_customers_a_day_are_first_purchases_of_people(hand_shop):
+    from regulars.metrics import daily_measure
+    from regulars.store import open_workspace, stored_tables
+
+    with open_workspace(hand_shop).store(read_only=True) as store:
+        t = stored_tables(store, "purchases", "tickets")
+        firsts, traded = daily_measure("new_customers", t["purchases"], t["tickets"], None)
+    # c1 (and c1-shop, the same person) on 5 January, c2 on the 20th, c3 on 10 February; none after
+    assert firsts == {date(2024, 1, 5): 1, date(2024, 1, 20): 1, date(2024, 2, 10): 1}
+    assert len(traded) == 9  # every day with a sale: the anonymous one and the dollar one too

@@ -45,7 +45,7 @@ def journeys(request: Request, _: Reader) -> dict[str, Any]:
 
 @router.get("/forecast/{measure}", response_model=model_of(_app.ForecastResult),
             summary="Orders, revenue, tickets or a product's demand ahead, with 80% and 95% intervals")
-def forecast(request: Request, measure: Literal["orders", "revenue", "tickets", "web_visits", "demand"], _: Reader,
+def forecast(request: Request, measure: Literal["orders", "revenue", "tickets", "web_visits", "new_customers", "demand"], _: Reader,
              by: Annotated[Literal["day", "week"], Query()] = "day",
              horizon: Annotated[int, Query(ge=1, le=90)] = 14, cutoff: date | None = None,
              product: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def _figures(store: Any, quiet_days: int) -> tuple[dict[str, Any], list[dict[str
             except InsufficientDataError:
                 continue
         values, counts = daily_measure(measure, tables["purchases"], tables["tickets"],
-                                       None if measure in ("tickets", "web_visits") else currency,
+                                       currency if measure in ("orders", "revenue") else None,
                                        events=events)
         if values:
             found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)

@@ -113,7 +113,8 @@ def forecast_of(store: Any, measure: str, by: str = "day", horizon: int = 14, cu
     shop = read_days(values, counts)
     periods, series = (shop.days, shop.values) if by == "day" else weekly(shop)
     if len(series) < 2:
-        what = {"tickets": "tickets", "web_visits": "web visits", "demand": f"sales of {product}"}.get(measure, "sales")
+        what = {"tickets": "tickets", "web_visits": "web visits", "new_customers": "first purchases",
+                "demand": f"sales of {product}"}.get(measure, "sales")
         raise InsufficientDataError(f"a forecast needs at least two {by}s of {what}"
                                     + (f" before {cutoff}" if cutoff else "") + f"; there are {len(series)}")
     made = predict_series(periods, series, by, horizon, shop.closed_weekdays)

@@ -18,7 +18,8 @@ __all__: list[str] = []
 @command()
 def forecast(
     workspace: WorkspaceArg,
-    measure: Annotated[str, typer.Argument(help="orders, revenue, tickets, web_visits, or demand (units of a product).")
+    measure: Annotated[str, typer.Argument(help="orders, revenue, tickets, web_visits, new_customers, or demand "
+                                                "(units of a product).")
                        ] = "orders",
     by: Annotated[str, typer.Option("--by", help="day or week.")] = "day",
     horizon: Annotated[int, typer.Option(help="How many days or weeks ahead.")] = 14,

@@ -19,6 +19,7 @@ DAILY_MEASURES = {
     "revenue": "revenue of those purchases per day, in the shop's main currency",
     "tickets": "support tickets opened per day",
     "web_visits": "visits (a visitor's web activity on one day, their devices counted as one person) per day",
+    "new_customers": "customers whose first purchase ever was that day",
 }
 
 #: A weekday with no sale on this share of its dates or more is a day the shop does not trade.
@@ -150,6 +151,10 @@ def daily_measure(measure: str, purchases: Any, tickets: Any, currency: str | No
     sold = sold if before is None else sold.filter(sold.ordered_at < before)
     found = rows(sold.group_by(day=sold.ordered_at.date()).aggregate(n=sold.count(), revenue=sold.amount.sum()))
     counts = {r["day"]: float(r["n"]) for r in found}
+    if measure == "new_customers":  # the shop's sales say which days it traded
+        known = sold.filter(sold.customer_id.notnull())
+        firsts = known.group_by("customer_id").aggregate(day=known.ordered_at.min().date())
+        return {r["day"]: float(r["n"]) for r in rows(firsts.group_by("day").aggregate(n=firsts.count()))}, counts
     return ({r["day"]: float(r["revenue"] or 0) for r in found} if measure == "revenue" else counts), counts
 
 
