@@ -21,7 +21,7 @@ __all__ = ["AlertsResult", "BusinessResult", "TargetsResult", "alerts", "busines
 _log = logging.getLogger("regulars.business")
 
 #: Days ahead the forecasts kept with a run speak of, and the daily measures forecast (every
-#: daily measure is watched for alerts; web visits are forecast on demand only).
+#: daily measure is watched for alerts; web visits and new customers are forecast on asking).
 FORECAST_DAYS, FORECAST_MEASURES = 14, ("orders", "revenue", "tickets")
 #: How many best sellers' demand is forecast at each run, and how many weeks ahead.
 DEMAND_PRODUCTS, DEMAND_WEEKS = 3, 8
