@@ -62,6 +62,9 @@ def test_a_ten_point_series_falls_back_and_says_so():
     assert "only 10 days of history" in made.notes[0] and "repeats the last value" in made.notes[0]
     assert [p["value"] for p in made.points] == [7.0, 7.0, 7.0]
     assert all(p["low_80"] <= p["value"] <= p["high_80"] <= p["high_95"] for p in made.points)
+    assert made.points[0]["low_95"] >= 5 and made.points[0]["high_95"] <= 9  # the range so far, not a random walk's
+    jumped = predict_series(days, [0, 0, 0, 0, 0, 0, 0, 0, 3000, 2800], "day", 3)
+    assert max(p["high_95"] for p in jumped.points) <= 3000 and "range of the values so far" in jumped.notes[-1]
     assert [p["period"] for p in made.points] == [days[-1] + timedelta(days=k) for k in (1, 2, 3)]
 
 

@@ -166,9 +166,22 @@ def predict_series(periods: list[date], values: list[float], grain: str, horizon
     points = [{"period": d, **{k: max(0.0, round(float(ahead[c].iloc[i]), 2)) for k, c in (
         ("value", chosen), ("low_80", f"{chosen}-lo-80"), ("high_80", f"{chosen}-hi-80"),
         ("low_95", f"{chosen}-lo-95"), ("high_95", f"{chosen}-hi-95"))}} for i, d in enumerate(when)]
+    if not candidates:  # no model could be tested: the band is what the periods so far have been
+        points = [{**p, **_range_so_far(values, p["value"])} for p in points]
+        notes.append("its intervals are the range of the values so far")
     base = next((c["mase"] for c in candidates if c["model"] == "Seasonal naive"), None)
     return Forecast(grain=grain, season_length=season, model=chosen, baseline_mase=base, candidates=candidates,
                     points=points, notes=notes)
+
+
+def _range_so_far(values: list[float], value: float) -> dict[str, float]:
+    """80% and 95% bands from the series' own quantiles (widened to hold ``value``): a random
+    walk's intervals grow without bound on a short series that jumped from nothing."""
+    import numpy as np
+
+    q = np.quantile(np.asarray(values, float), [0.025, 0.1, 0.9, 0.975])
+    return {"low_95": round(float(min(q[0], value)), 2), "low_80": round(float(min(q[1], value)), 2),
+            "high_80": round(float(max(q[2], value)), 2), "high_95": round(float(max(q[3], value)), 2)}
 
 
 def holdout_check(periods: list[date], values: list[float], grain: str, holdout: int, step: int,
