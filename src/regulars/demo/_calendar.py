@@ -11,8 +11,7 @@ __all__ = ["DAYS", "END", "START", "dates"]
 
 START = datetime(2023, 1, 1)
 END = datetime(2024, 12, 31, 23, 59)
-#: Days in the two years, the last (31 December) included: a time is a day offset below this.
-DAYS = (END - START).days + 1
+DAYS = (END - START).days
 
 
 def dates(offsets_days: np.ndarray) -> pd.Series:
