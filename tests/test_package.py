@@ -170,7 +170,7 @@ def test_every_dependency_imported_is_declared():
 
     declared = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]
     names = {d.split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower().replace("-", "_") for d in declared}
-    aliases = {"ibis_framework": "ibis", "pyyaml": "yaml", "scikit_learn": "sklearn"}
+    aliases = {"ibis_framework": "ibis", "pyyaml": "yaml", "scikit_learn": "sklearn", "vadersentiment": "vaderSentiment"}
     names = {aliases.get(n, n) for n in names}
     used = set()
     for path in _modules():

@@ -150,6 +150,11 @@ cart_view = ["*/cart", "*/cart?*", "*/cart/*", "*/basket*"]
 checkout_start = ["*/checkout*"]
 category_view = ["*/collections/{category}", "*/category/{category}", "*/categories/{category}"]
 
+[voice]
+# Words and phrases your customers use, with how they feel, from -4 (very negative) to 4 (very
+# positive), added to the sentiment lexicon: e.g. words = { "sold out" = -1.5, "back in stock" = 2 }
+words = {}
+
 [recommend]
 # Order lines whose product id or name holds one of these words (whole words, any case) are no
 # products: postage, fees, discounts, manual adjustments. They are never recommended or restocked.

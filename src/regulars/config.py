@@ -166,6 +166,12 @@ class ServeSettings:
 
 
 @dataclass(frozen=True)
+class VoiceSettings:
+    #: the shop's own words for the sentiment lexicon: word or phrase -> valence from -4 to 4
+    words: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -179,12 +185,13 @@ class Settings:
     quality: QualitySettings = field(default_factory=QualitySettings)
     recommend: RecommendSettings = field(default_factory=RecommendSettings)
     events: EventsSettings = field(default_factory=EventsSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
              "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
              "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings,
-             "recommend": RecommendSettings, "events": EventsSettings}
+             "recommend": RecommendSettings, "events": EventsSettings, "voice": VoiceSettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
@@ -287,6 +294,13 @@ def _section(cls: type, name: str, raw: Any, where: str) -> Any:
             )
         if (name, key) == ("events", "pages"):
             value = _page_rules(value, f"{where}: {name}.{key}")
+        elif (name, key) == ("voice", "words"):
+            bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))
+                   or not -4 <= v <= 4 or not str(k).strip()]
+            if bad:
+                raise SettingsError(f"{where}: {name}.{key}.{bad[0]!r} must be a number from -4 (very negative) "
+                                    f"to 4 (very positive), got {value[bad[0]]!r}")
+            value = {str(k): float(v) for k, v in value.items()}
         elif expected is dict:
             bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0]
             if bad:

@@ -64,6 +64,7 @@ __all__ = [
     "TABLES",
     "TargetsResult",
     "TemplatePreviewResult",
+    "TextsResult",
     "TodayResult",
     "UndoResult",
     "alerts",
@@ -132,6 +133,7 @@ __all__ = [
     "suggest_mapping",
     "targets",
     "template_preview",
+    "texts",
     "today",
     "todays_actions",
     "undo",
@@ -174,6 +176,7 @@ _HOMES = {
     "_journeys": ("JourneysResult", "journeys"),
     "_business": ("AlertsResult", "BusinessResult", "TargetsResult", "alerts", "business", "set_target", "targets"),
     "_run": ("run",),
+    "_voice": ("TextsResult", "texts"),
     "_status": ("quarantine", "status"),
 }
 

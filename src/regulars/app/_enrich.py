@@ -6,35 +6,47 @@ from pathlib import Path
 from typing import Any
 
 from regulars.app._results import EnrichResult
-from regulars.store import enriched_keys, open_workspace, text_rows, write_enrichments
+from regulars.store import (
+    enriched_keys,
+    keep_sentiment_check,
+    open_workspace,
+    sentiment_check,
+    text_rows,
+    write_enrichments,
+)
 
 __all__ = ["enrich"]
 
 
-def _default_enrichers() -> list[Any]:
-    from regulars.enrich import TextSize
-
-    return [TextSize("tickets"), TextSize("feedback")]
-
-
 def enrich(workspace_path: str | Path, enrichers: list[Any] | None = None) -> EnrichResult:
     """Each enricher over its table's rows not yet enriched by its version (all of them once, then
-    only new rows); per enricher and table, how many rows were enriched now and before."""
-    from regulars.enrich import row_keys
+    only new rows); per enricher and table, how many rows were enriched now and before. By
+    default: the sentiment of every ticket and feedback text, with the engine the shop's held-out
+    check chose (kept, and reported as ``check``)."""
+    from regulars.enrich import ENRICHABLE, Sentiment, SentimentReader, rated_texts
 
     workspace = open_workspace(workspace_path)
     counts = []
     with workspace.store() as store:
-        for enricher in enrichers if enrichers is not None else _default_enrichers():
-            if not store.count(enricher.table):
+        rows = {table: text_rows(store, table) for table in ENRICHABLE if store.count(table)}
+        reader = None
+        if enrichers is None:
+            reader = SentimentReader(rated_texts(rows), workspace.settings.voice.words)
+            reader.check = sentiment_check(store, reader.version)
+            enrichers = [Sentiment(table, reader) for table in rows]
+        for enricher in enrichers:
+            if enricher.table not in rows:
                 continue
-            rows = text_rows(store, enricher.table)
-            rows["row_key"] = row_keys(rows, enricher.table)
+            table_rows = rows[enricher.table]
             done = enriched_keys(store, enricher.name, enricher.version, enricher.table)
-            todo = rows[~rows["row_key"].isin(done)].drop_duplicates("row_key")
+            todo = table_rows[~table_rows["row_key"].isin(done)].drop_duplicates("row_key")
             added = enricher.enrich(todo) if len(todo) else None
             stored = write_enrichments(store, enricher.name, enricher.version, enricher.table, added,
                                        enricher.numbers, enricher.words) if added is not None else 0
             counts.append({"enricher": enricher.name, "table": enricher.table, "version": enricher.version,
                            "enriched": stored, "already": len(done)})
-    return EnrichResult(enrichers=counts)
+        if reader is not None and rows and reader.check is None:
+            reader.engine()  # the card says which engine reads this shop, even when nothing was new
+        if reader is not None and reader.checked_now:
+            keep_sentiment_check(store, reader.version, reader.check)
+    return EnrichResult(enrichers=counts, check=reader.check if reader is not None else None)

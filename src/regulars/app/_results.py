@@ -281,9 +281,11 @@ class RecommendResult(Result):
 
 @dataclass(frozen=True)
 class EnrichResult(Result):
-    """Per enricher and table: how many rows it enriched now and how many it had before."""
+    """Per enricher and table: how many rows it enriched now and how many it had before; the
+    held-out check that chose the sentiment engine (which engine, each engine's figures)."""
 
     enrichers: list[dict[str, Any]]
+    check: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
 
     workspace = open_workspace(workspace_path)
     settings = workspace.settings
+    failed: dict[str, str] = {}
+    _read_texts(workspace_path, step, failed)
     with workspace.store() as store:
         when = parse_cutoff(cutoff) or default_cutoff(store)
         currencies = list(store.currencies())
@@ -58,7 +60,6 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          segment_pins=segment_pins(store), previous_clusters=last_clusters(store))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
-        failed: dict[str, str] = {}
         parts = []
         nobody = ctx.frames.at(when).empty  # sales that name no customer (a till): what sells together only
         for scorer in scorers(settings.run.scorers):
@@ -104,6 +105,19 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
                      new_alerts=new_alerts, **lists)
+
+
+def _read_texts(workspace_path: str | Path, step: Step, failed: dict[str, str]) -> None:
+    """The sentiment of the texts not read yet (features and the voice figures use it); a failure
+    there is told, never the run's."""
+    from regulars.app._enrich import enrich
+
+    step("reading customers' texts")
+    try:
+        enrich(workspace_path)
+    except Exception as exc:  # noqa: BLE001 - the scores do not need the texts' sentiment
+        _log.error("reading the texts failed", exc_info=exc)
+        failed["texts"] = f"failed with an internal error ({type(exc).__name__}); the scores were stored"
 
 
 def _business(workspace_path: str | Path, store: Any, run_id: str, failed: dict[str, str]) -> list[dict[str, Any]]:

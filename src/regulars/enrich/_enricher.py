@@ -5,25 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from regulars.store import ROW_KEYS
+
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ENRICHABLE", "Enricher", "TextSize", "row_keys"]
+__all__ = ["ENRICHABLE", "Enricher", "TextSize"]
 
-#: Tables whose rows carry text, and the columns that make a row's key (feedback has no id of its
-#: own: its customer, time, kind and text make one).
-ENRICHABLE = {"tickets": ("ticket_id",), "feedback": ("customer_id", "submitted_at", "kind", "text")}
-
-
-def row_keys(rows: pd.DataFrame, table: str) -> pd.Series:
-    """Each row's key: its id where the table has one, else a digest of the columns that make it."""
-    import hashlib
-
-    columns = ENRICHABLE[table]
-    if len(columns) == 1:
-        return rows[columns[0]].astype(str)
-    text = rows[list(columns)].astype("string").fillna("").agg("\x1f".join, axis=1)
-    return text.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()[:24])
+#: Tables whose rows carry text (each row's key is the store's: ``store.ROW_KEYS``).
+ENRICHABLE = tuple(ROW_KEYS)
 
 
 class Enricher(Protocol):

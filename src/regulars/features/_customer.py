@@ -162,6 +162,17 @@ def _feedback_features(feedback: ir.Table, cutoff) -> ir.Table:
     )
 
 
+def _text_features(texts: ir.Table, cutoff) -> ir.Table:
+    """How what a customer wrote (tickets, reviews, survey answers) reads: unhappy texts lately,
+    and the mean sentiment (-1 to 1) of the last 90 days."""
+    t = texts.filter(texts.written_at < cutoff)
+    recent = _within(t.written_at, cutoff, 90)
+    return t.group_by("customer_id").aggregate(
+        negative_texts_30d=t.count(where=(t.label == "negative") & _within(t.written_at, cutoff, 30)),
+        sentiment_90d=ibis.ifelse(recent, t.sentiment, ibis.null()).mean(),
+    )
+
+
 def _profile(customers: ir.Table, cutoff) -> ir.Table:
     """One profile per resolved customer: each field from a record that has it, full
     (non-minimal) records first, then the record naming the customer, then by id: the same
@@ -199,6 +210,8 @@ def customer_features(tables: dict[str, ir.Table], cutoff: date | datetime) -> i
         groups.append(_ticket_features(tables["tickets"], cut))
     if "feedback" in tables:
         groups.append(_feedback_features(tables["feedback"], cut))
+    if "texts" in tables:
+        groups.append(_text_features(tables["texts"], cut))
     if not groups:
         raise InsufficientDataError("no orders, events, tickets or feedback to compute features from")
     if "customers" in tables:  # a lead with a profile and no activity yet still has features

@@ -129,6 +129,11 @@ _DECLARED = (
     Feature("latest_csat", "score", lambda v, row: f"last satisfaction score {v:.1f}",
             missing="never answered a satisfaction survey"),
     _count("feedback_total", lambda v, row: _n(v, "survey answer")),
+    _count("negative_texts_30d", lambda v, row: "nothing unhappy written in the last 30 days" if v == 0
+           else f"{_n(v, 'unhappy message')} (tickets, reviews or answers) in the last 30 days"),
+    Feature("sentiment_90d", "score", lambda v, row: f"what they wrote in the last 90 days reads "
+            f"{'unhappy' if v < -0.05 else 'happy' if v > 0.05 else 'neutral'} ({v:+.2f} on -1 to 1)",
+            missing="wrote nothing in the last 90 days"),
     # profile
     Feature("days_since_signup", "days", lambda v, row: f"signed up {_days(v)}", missing="signup date unknown"),
     Feature("consent_email", "flag", lambda v, row: "agreed to receive email" if v else "has not agreed to receive email"),
@@ -173,7 +178,8 @@ _LABELS = {
     "tickets_open": "open support tickets", "hours_to_resolve": "hours their tickets took to resolve",
     "ticket_csat": "ticket satisfaction", "latest_nps": "last NPS answer", "latest_csat": "last satisfaction score",
     "feedback_total": "survey answers", "days_since_signup": "time since signing up",
-    "consent_email": "agreed to receive email",
+    "consent_email": "agreed to receive email", "negative_texts_30d": "unhappy messages in the last 30 days",
+    "sentiment_90d": "how what they wrote lately reads",
 }
 
 

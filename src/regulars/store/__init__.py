@@ -12,7 +12,16 @@ from regulars.store._business import (
     targets_set,
 )
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
-from regulars.store._enrichments import enriched_keys, enrichments, text_rows, write_enrichments
+from regulars.store._enrichments import (
+    ROW_KEYS,
+    enriched_keys,
+    enrichments,
+    keep_sentiment_check,
+    sentiment_check,
+    stored_texts,
+    text_rows,
+    write_enrichments,
+)
 from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
 from regulars.store._find import customer_named, customer_names, find_customers, product_names
 from regulars.store._identity import identify_visitors
@@ -108,6 +117,7 @@ __all__ = [
     "Place",
     "REACTING_TABLES",
     "ROLES",
+    "ROW_KEYS",
     "ResultPart",
     "Store",
     "Workspace",
@@ -143,6 +153,7 @@ __all__ = [
     "keep_business",
     "keep_figures",
     "keep_run_features",
+    "keep_sentiment_check",
     "kept_business",
     "kept_figures",
     "key_rows",
@@ -196,6 +207,7 @@ __all__ = [
     "segment_rules",
     "segment_run",
     "sent_since",
+    "sentiment_check",
     "served_by",
     "set_target",
     "start_job",
@@ -203,6 +215,7 @@ __all__ = [
     "status",
     "stored_alerts",
     "stored_tables",
+    "stored_texts",
     "targets_set",
     "text_rows",
     "top_scores",

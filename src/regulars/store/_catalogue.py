@@ -54,6 +54,7 @@ CATALOGUE: tuple[Place, ...] = (
     Place("predictions", "table", ("customer_id",), ("reasons",), what="no-code predictions"),
     Place("recommendations", "table", ("customer_id",), ("reasons",), what="recommended products"),
     Place("replenishment", "table", ("customer_id",), what="products due again"),
+    Place("texts", "view", ("customer_id",), ("text",), what="every ticket's and review's text with its sentiment"),
     Place("enrichments", "table", ("row_key",), ("words",), what="what enrichers read in tickets' and reviews' text"),
     Place("quarantine", "table", (), json=("original",), what="rows refused at load, as they were read"),
     Place("row_history", "table", ("row_key",), json=("old_row",), what="rows replaced by an update"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from regulars.store._schema import ROW_KEYS, TEXTS_VIEW
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -12,12 +13,45 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["enriched_keys", "enrichments", "text_rows", "write_enrichments"]
-
+__all__ = ["enriched_keys", "enrichments", "keep_sentiment_check", "sentiment_check",
+           "stored_texts", "text_rows", "write_enrichments"]
 
 def text_rows(store: Store, table: str) -> pd.DataFrame:
-    """Every row of ``table`` (a table with text), its own columns."""
-    return store.frame(f"SELECT * EXCLUDE (attributes, batch_id) FROM {table}")
+    """Every row of ``table`` (a table with text), its own columns and its ``row_key``."""
+    return store.frame(f"SELECT * EXCLUDE (attributes, batch_id), {ROW_KEYS[table]} AS row_key FROM {table}")
+
+
+def stored_texts(store: Store, source: str | None = None, customer_ids: list[str] | None = None,
+                 limit: int | None = None) -> pd.DataFrame:
+    """The texts (newest first) with their sentiment, from one ``source`` table or both, of some
+    customers (resolved ids) or all; each under its customer's resolved id; empty texts left out."""
+    where, params = ["text IS NOT NULL", "trim(text) <> ''"], []
+    if source:
+        where.append("source = ?")
+        params.append(source)
+    if customer_ids is not None:
+        where.append("list_contains(?, customer_id)")
+        params.append(list(customer_ids))
+    tail = f" LIMIT {int(limit)}" if limit else ""
+    return store.frame("SELECT * FROM (SELECT t.* REPLACE (coalesce(m.resolved_id, t.customer_id) AS customer_id) "
+                       "FROM texts t LEFT JOIN customer_map m USING (customer_id)) "
+                       f"WHERE {' AND '.join(where)} ORDER BY written_at DESC, row_key{tail}", params)
+
+
+def sentiment_check(store: Store, version: str) -> dict | None:
+    """The held-out check that chose the sentiment engine for this version, if it was made."""
+    import json
+
+    row = store.con.execute("SELECT figures FROM sentiment_checks WHERE version = ? ORDER BY checked_at DESC LIMIT 1",
+                            [version]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def keep_sentiment_check(store: Store, version: str, figures: dict) -> None:
+    """Keep the check that chose the engine, for the card and for the runs that follow."""
+    import json
+
+    store.con.execute("INSERT INTO sentiment_checks VALUES (?, ?, ?)", [version, json.dumps(figures), now()])
 
 
 def enriched_keys(store: Store, enricher: str, version: str, table: str) -> set[str]:

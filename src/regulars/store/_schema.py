@@ -6,7 +6,7 @@ from regulars._sql import quote
 from regulars.schema import CONTRACTS
 from regulars.scorers import wide_columns
 
-__all__ = ["CUSTOMER_MAP_VIEW", "PART_COLUMNS", "RUN_TABLES", "SCHEMA_VERSION", "ddl", "migrate_wide_scores",
+__all__ = ["CUSTOMER_MAP_VIEW", "PART_COLUMNS", "ROW_KEYS", "RUN_TABLES", "SCHEMA_VERSION", "TEXTS_VIEW", "ddl", "migrate_wide_scores",
            "scores_view"]
 
 #: What a scorer hands the store per customer: its numbers, its words (such as a tier), and
@@ -33,7 +33,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     they arrived, through which batch (``store_meta`` reacted_through_seq holds the mark).
 #: 16: the business at a glance: ``runs.business`` (KPIs, cohorts, funnel and forecasts kept with
 #:     each run), ``alerts`` (days a measure moved beyond its expected range) and ``targets``.
-SCHEMA_VERSION = 16
+#: 17: the voice of the customer: ``texts`` (a view of every ticket's and review's text with its
+#:     sentiment) and ``sentiment_checks`` (the held-out check that chose a shop's engine).
+SCHEMA_VERSION = 17
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -41,6 +43,32 @@ CUSTOMER_MAP_VIEW = """CREATE OR REPLACE VIEW customer_map AS
     SELECT c.customer_id, coalesce(l.resolved_id, c.customer_id) AS resolved_id,
            coalesce(l.matched_on, 'self') AS matched_on, l.linked_at
     FROM customers c LEFT JOIN identity_links l USING (customer_id)"""
+
+#: Tables whose rows carry text, and how a row is known again (its key), in SQL so a query can
+#: join what enrichers said to the rows: a ticket by its id; feedback, which has no id of its own,
+#: by a digest of its customer, time, kind and text.
+ROW_KEYS = {
+    "tickets": "CAST(ticket_id AS VARCHAR)",
+    "feedback": "substr(sha256(concat_ws(chr(31), customer_id, CAST(submitted_at AS VARCHAR), kind, "
+                "coalesce(text, ''))), 1, 24)",
+}
+
+#: Every text customers wrote (tickets and feedback), one row each, with its sentiment (score
+#: -1 to 1, label, engine) once the sentiment enricher has read it.
+TEXTS_VIEW = f"""CREATE OR REPLACE VIEW texts AS
+    WITH sentiment AS (
+        SELECT table_name, row_key, numbers[1] AS sentiment, words[1] AS label, words[2] AS engine
+        FROM enrichments WHERE enricher = 'sentiment'),
+    rows AS (
+        SELECT 'tickets' AS source, {ROW_KEYS["tickets"]} AS row_key, CAST(ticket_id AS VARCHAR) AS source_id,
+               customer_id, opened_at AS written_at, 'ticket' AS kind, channel, category AS topic, csat AS rating, text
+        FROM tickets
+        UNION ALL
+        SELECT 'feedback', {ROW_KEYS["feedback"]}, NULL, customer_id, submitted_at, kind, NULL, NULL, score, text
+        FROM feedback)
+    SELECT r.*, s.sentiment, s.label, s.engine
+    FROM rows r LEFT JOIN sentiment s ON s.table_name = r.source AND s.row_key = r.row_key"""
+
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
 RUN_TABLES = {
@@ -111,6 +139,7 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS enrichments (
         enricher VARCHAR, version VARCHAR, table_name VARCHAR, row_key VARCHAR, numbers DOUBLE[], words VARCHAR[],
         enriched_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS sentiment_checks (version VARCHAR, figures VARCHAR, checked_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS plans (
         plan_id VARCHAR, run_id VARCHAR, planned_for TIMESTAMP, file_hash VARCHAR, created_at TIMESTAMP, counts VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS plan_actions (

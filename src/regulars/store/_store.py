@@ -25,7 +25,7 @@ from regulars.store._identity import insert_stubs, link_visitors, mark_first_see
 from regulars.store._owner import busy_error
 from regulars.store._pages import type_pages
 from regulars.store._sales import SALES_TABLES, ensure_purchases, refresh_purchases
-from regulars.store._schema import CUSTOMER_MAP_VIEW, SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
+from regulars.store._schema import CUSTOMER_MAP_VIEW, TEXTS_VIEW, SCHEMA_VERSION, ddl, migrate_wide_scores, scores_view
 from regulars.store._upsert import update_rows
 from regulars.store._words import unknown_words
 
@@ -106,6 +106,7 @@ class Store:
             for statement in ddl():
                 self.con.execute(statement)
             self.con.execute(CUSTOMER_MAP_VIEW)
+            self.con.execute(TEXTS_VIEW)
             ensure_purchases(self.con)
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
@@ -337,7 +338,8 @@ class Store:
 
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows
-        without a customer left out); ``refund_shares`` with the orders (``features.purchases``
+        without a customer left out); ``texts``: tickets' and feedback's texts with their sentiment;
+        ``refund_shares`` with the orders (``features.purchases``
         nets refunds with them); ``anonymous_orders``: the sales without a customer."""
         backend = self.ibis
         out = {}
@@ -345,6 +347,9 @@ class Store:
             if not self.count(name):
                 continue
             out[name] = self.resolved(name) if "customer_id" in contract.names else backend.table(name)
+        if "tickets" in out or "feedback" in out:  # what customers wrote, with its sentiment once read
+            texts = self.resolved("texts")
+            out["texts"] = texts.filter(texts.label.notnull())
         if "orders" in out:  # what each refund takes from each purchase, for netting as of a cutoff
             out["refund_shares"] = backend.table("refund_shares")
         if "customers" in out:  # one profile per resolved customer: the fullest, earliest record
