@@ -59,7 +59,8 @@ def test_by_default_every_text_gets_its_sentiment_and_the_texts_view_shows_it(wo
     app.ingest(workspace, [write("tickets.csv", TICKETS)], table="tickets")
     app.ingest(workspace, [write("feedback.csv", FEEDBACK)], table="feedback")
     result = app.enrich(workspace)
-    assert [(e["table"], e["enriched"]) for e in result.enrichers] == [("tickets", 3), ("feedback", 2)]
+    assert [(e["enricher"], e["table"], e["enriched"]) for e in result.enrichers] == [
+        ("sentiment", "tickets", 3), ("sentiment", "feedback", 2), ("theme", "tickets", 3), ("theme", "feedback", 2)]
     assert result.check["engine"] == "lexicon"  # two rated texts: nothing to learn from yet
     with open_workspace(workspace).store(read_only=True) as store:
         texts = stored_texts(store)
@@ -68,4 +69,5 @@ def test_by_default_every_text_gets_its_sentiment_and_the_texts_view_shows_it(wo
                     "Lovely bread": "positive"}  # empty texts are no texts
     assert set(texts["engine"]) == {"lexicon"}
     assert texts.loc[texts["source"] == "tickets", "source_id"].tolist() == ["T3", "T1"]  # newest first
-    assert [e["enriched"] for e in app.enrich(workspace).enrichers] == [0, 0]
+    assert set(texts["theme"].isna()) == {True}  # three texts make no themes
+    assert [e["enriched"] for e in app.enrich(workspace).enrichers] == [0, 0, 0, 0]

@@ -12,6 +12,7 @@ from regulars.store import (
     open_workspace,
     sentiment_check,
     text_rows,
+    theme_names,
     write_enrichments,
 )
 
@@ -21,9 +22,9 @@ __all__ = ["enrich"]
 def enrich(workspace_path: str | Path, enrichers: list[Any] | None = None) -> EnrichResult:
     """Each enricher over its table's rows not yet enriched by its version (all of them once, then
     only new rows); per enricher and table, how many rows were enriched now and before. By
-    default: the sentiment of every ticket and feedback text, with the engine the shop's held-out
+    default: the sentiment and theme of every ticket and feedback text, with the sentiment engine the shop's held-out
     check chose (kept, and reported as ``check``)."""
-    from regulars.enrich import ENRICHABLE, Sentiment, SentimentReader, rated_texts
+    from regulars.enrich import ENRICHABLE, Sentiment, SentimentReader, Themes, rated_texts
 
     workspace = open_workspace(workspace_path)
     counts = []
@@ -33,7 +34,9 @@ def enrich(workspace_path: str | Path, enrichers: list[Any] | None = None) -> En
         if enrichers is None:
             reader = SentimentReader(rated_texts(rows), workspace.settings.voice.words)
             reader.check = sentiment_check(store, reader.version)
-            enrichers = [Sentiment(table, reader) for table in rows]
+            corpus = [t for frame in rows.values() for t in frame["text"].dropna().astype(str) if t.strip()]
+            previous = theme_names(store)
+            enrichers = [Sentiment(table, reader) for table in rows] + [Themes(t, corpus, previous) for t in rows]
         for enricher in enrichers:
             if enricher.table not in rows:
                 continue

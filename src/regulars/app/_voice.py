@@ -19,7 +19,7 @@ __all__ = ["TEXT_SOURCES", "TextsResult", "engine_words", "texts"]
 TEXT_SOURCES = ("tickets", "feedback")
 #: The columns of a text, in the order a listing and an export give them.
 TEXT_COLUMNS = ("source", "source_id", "customer_id", "customer", "written_at", "kind", "label", "sentiment",
-                "engine", "text")
+                "engine", "theme", "text")
 
 
 @dataclass(frozen=True)

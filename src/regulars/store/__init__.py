@@ -20,6 +20,7 @@ from regulars.store._enrichments import (
     sentiment_check,
     stored_texts,
     text_rows,
+    theme_names,
     write_enrichments,
 )
 from regulars.store._figures import freshness, keep_figures, kept_figures, stored_tables
@@ -218,6 +219,7 @@ __all__ = [
     "stored_texts",
     "targets_set",
     "text_rows",
+    "theme_names",
     "top_scores",
     "unconfirmed_count",
     "undeclared_tables",

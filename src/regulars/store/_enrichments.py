@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from regulars.store._store import Store
 
 __all__ = ["enriched_keys", "enrichments", "keep_sentiment_check", "sentiment_check",
-           "stored_texts", "text_rows", "write_enrichments"]
+           "stored_texts", "text_rows", "theme_names", "write_enrichments"]
 
 def text_rows(store: Store, table: str) -> pd.DataFrame:
     """Every row of ``table`` (a table with text), its own columns and its ``row_key``."""
@@ -36,6 +36,13 @@ def stored_texts(store: Store, source: str | None = None, customer_ids: list[str
     return store.frame("SELECT * FROM (SELECT t.* REPLACE (coalesce(m.resolved_id, t.customer_id) AS customer_id) "
                        "FROM texts t LEFT JOIN customer_map m USING (customer_id)) "
                        f"WHERE {' AND '.join(where)} ORDER BY written_at DESC, row_key{tail}", params)
+
+
+def theme_names(store: Store) -> list[str]:
+    """The names themes were given so far (a run that finds one again keeps its name)."""
+    return [r[0] for r in store.con.execute(
+        "SELECT words[1] FROM enrichments WHERE enricher = 'theme' AND words[1] <> '' GROUP BY 1 "
+        "ORDER BY max(enriched_at) DESC, 1").fetchall()]
 
 
 def sentiment_check(store: Store, version: str) -> dict | None:

@@ -54,11 +54,13 @@ ROW_KEYS = {
 }
 
 #: Every text customers wrote (tickets and feedback), one row each, with its sentiment (score
-#: -1 to 1, label, engine) once the sentiment enricher has read it.
+#: -1 to 1, label, engine) and theme once the enrichers have read it.
 TEXTS_VIEW = f"""CREATE OR REPLACE VIEW texts AS
     WITH sentiment AS (
         SELECT table_name, row_key, numbers[1] AS sentiment, words[1] AS label, words[2] AS engine
         FROM enrichments WHERE enricher = 'sentiment'),
+    themes AS (
+        SELECT table_name, row_key, nullif(words[1], '') AS theme FROM enrichments WHERE enricher = 'theme'),
     rows AS (
         SELECT 'tickets' AS source, {ROW_KEYS["tickets"]} AS row_key, CAST(ticket_id AS VARCHAR) AS source_id,
                customer_id, opened_at AS written_at, 'ticket' AS kind, channel, category AS topic, csat AS rating, text
@@ -66,8 +68,9 @@ TEXTS_VIEW = f"""CREATE OR REPLACE VIEW texts AS
         UNION ALL
         SELECT 'feedback', {ROW_KEYS["feedback"]}, NULL, customer_id, submitted_at, kind, NULL, NULL, score, text
         FROM feedback)
-    SELECT r.*, s.sentiment, s.label, s.engine
-    FROM rows r LEFT JOIN sentiment s ON s.table_name = r.source AND s.row_key = r.row_key"""
+    SELECT r.*, s.sentiment, s.label, s.engine, h.theme
+    FROM rows r LEFT JOIN sentiment s ON s.table_name = r.source AND s.row_key = r.row_key
+    LEFT JOIN themes h ON h.table_name = r.source AND h.row_key = r.row_key"""
 
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.
