@@ -334,3 +334,22 @@ def test_a_kpi_sliced_by_channel_source_or_country(shop):
     assert 0 < sum(gb.values()) < sum(everyone.values()) and sum(nowhere.values()) == 0
     found = api.get("/api/v1/metrics?source=referral&periods=1", headers=auth(keys["read-only"])).json()
     assert found["only"] == {"source": "referral"} and found["series"][0]["active_customers"] > 0
+
+
+def test_the_voice_of_the_customer(shop):
+    path, keys = shop
+    api = client(path)
+    said = api.get("/api/v1/voice?by=month", headers=auth(keys["read-only"])).json()
+    assert said["total"] == sum(said["labels"].values()) > 0 and said["themes"] and said["check"]["engine"]
+    assert sum(p.get("texts") or 0 for p in said["periods"]) == said["total"]
+    assert said["themes"][0]["examples"][0]["text"]
+    texts = api.get("/api/v1/texts?table=tickets&limit=5", headers=auth(keys["read-only"])).json()
+    assert len(texts["rows"]) == 5 and {r["source"] for r in texts["rows"]} == {"tickets"}
+    assert {r["label"] for r in texts["rows"]} <= {"negative", "neutral", "positive"}
+    assert all(-1 <= r["sentiment"] <= 1 and r["source_id"].startswith("T") for r in texts["rows"])
+    one = texts["rows"][0]["customer_id"]
+    theirs = api.get(f"/api/v1/texts?customer={one}", headers=auth(keys["read-only"])).json()
+    assert theirs["rows"] and {r["customer_id"] for r in theirs["rows"]} == {one}
+    assert api.get("/api/v1/texts?table=orders", headers=auth(keys["read-only"])).status_code == 422
+    assert api.get("/api/v1/voice?by=day", headers=auth(keys["read-only"])).status_code == 422
+    assert api.get("/api/v1/voice").status_code == 401

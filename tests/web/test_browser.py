@@ -100,7 +100,8 @@ def test_every_page_loads_without_console_errors(served, browser):
     customer = browser.find_element("css selector", "main table a[href^='/customers/']").get_attribute("href").rsplit("/", 1)[-1]
     browser.get(url + "/playbooks")
     template = browser.find_element("css selector", "[id^='template-']").get_attribute("id").removeprefix("template-")
-    pages = {"home": "/", "business": "/business", "customers": "/customers?sort=churn", "customer": f"/customers/{customer}",
+    pages = {"home": "/", "business": "/business", "voice": "/voice", "customers": "/customers?sort=churn",
+             "customer": f"/customers/{customer}",
              "search": "/customers?q=smith", "segments": "/segments", "segment": "/segments/Champions",
              "playbooks": "/playbooks", "preview": f"/playbooks/preview?template={template}", "data": "/data",
              "import": "/data/import", "models": "/models"}
@@ -256,4 +257,22 @@ def test_the_owner_sets_a_target_on_the_business_page(served, browser):
     shot(browser, "business-target")
     browser.get(url + "/")
     assert "Repeat-purchase rate: " in browser.find_element("xpath", "//h2[starts-with(., 'Alerts and targets')]/..").text
+    assert console_errors(browser) == []
+
+
+def test_the_voice_page_shows_how_texts_read_and_what_they_are_about(served, browser):
+    path, _, url, link = served
+    browser.get(link)
+    browser.get(url + "/voice?by=week")
+    assert browser.title.startswith("Voice")
+    assert browser.find_elements("css selector", "main figure svg polyline")  # the share unhappy and happy
+    themes = browser.find_elements("xpath", "//h2[starts-with(., 'What they write about')]/following::table[1]"
+                                            "/tbody/tr")
+    assert len(themes) >= 2 and all(t.find_elements("css selector", "q") for t in themes)
+    unhappy = browser.find_element("xpath", "//strong[.='Unhappy about lately:']/..").text
+    assert "(" in unhappy  # a theme and how many unhappy texts
+    shot(browser, "voice")
+    customer = browser.find_element("css selector", "main a[href='/voice?by=month']")
+    customer.click()
+    assert "month" in browser.find_element("css selector", "main table th").text
     assert console_errors(browser) == []

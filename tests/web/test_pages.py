@@ -3,6 +3,7 @@ must carry the session's token, errors as pages, and text from data shown as tex
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -344,3 +345,15 @@ def test_the_business_page_slices_the_kpis_by_segment_channel_or_country(shop):
     web = browser.get("/business?channel=web").text
     assert "KPIs of channel web" in web and "the whole shop</a>" in web
     assert browser.get("/business?segment=nobody").status_code == 404
+
+
+def test_the_voice_page_and_a_customers_texts(shop):
+    path, _ = shop
+    browser = signed_in(path)
+    page = browser.get("/voice").text
+    assert "What customers say" in page and "Read by" in page and "What they write about" in page
+    assert "<svg" in page and "Unhappy about lately" in page
+    said = app.texts(path, limit=1).rows.iloc[0]
+    customer = browser.get(f"/customers/{said['customer_id']}").text
+    assert "What they wrote" in customer and html.escape(said["text"], quote=False) in customer
+    assert browser.get("/voice?by=year").status_code == 422

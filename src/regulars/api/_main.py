@@ -78,7 +78,7 @@ def create_app(workspace_path: str | Path, *, max_body_mb: float | None = None) 
     """The API for the workspace at ``workspace_path`` (its keys read now)."""
     from regulars import app as use_cases
     from regulars._version import __version__
-    from regulars.api import _business, _collect, _data, _read
+    from regulars.api import _business, _collect, _data, _read, _voice
 
     workspace = str(workspace_path)
     from fastapi_offline import FastAPIOffline
@@ -127,6 +127,7 @@ def create_app(workspace_path: str | Path, *, max_body_mb: float | None = None) 
     api.include_router(_data.router, prefix="/api/v1")
     api.include_router(_collect.router, prefix="/api/v1")
     api.include_router(_business.router, prefix="/api/v1")
+    api.include_router(_voice.router, prefix="/api/v1")
     limit = max_body_mb if max_body_mb is not None else use_cases.serve_settings(workspace).max_body_mb
     api.add_middleware(BodyLimit, limit=int(limit * 1e6))
     return api

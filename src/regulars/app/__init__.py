@@ -67,6 +67,7 @@ __all__ = [
     "TextsResult",
     "TodayResult",
     "UndoResult",
+    "VoiceResult",
     "alerts",
     "approvals",
     "backtest",
@@ -137,6 +138,7 @@ __all__ = [
     "today",
     "todays_actions",
     "undo",
+    "voice",
 ]
 
 _HOMES = {
@@ -176,7 +178,7 @@ _HOMES = {
     "_journeys": ("JourneysResult", "journeys"),
     "_business": ("AlertsResult", "BusinessResult", "TargetsResult", "alerts", "business", "set_target", "targets"),
     "_run": ("run",),
-    "_voice": ("TextsResult", "texts"),
+    "_voice": ("TextsResult", "VoiceResult", "texts", "voice"),
     "_status": ("quarantine", "status"),
 }
 

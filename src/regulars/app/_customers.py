@@ -12,6 +12,7 @@ from regulars.errors import NotFoundError, SettingsError
 from regulars.store import (
     customer_named,
     customer_timeline,
+    stored_texts,
     customer_view,
     find_customers,
     latest_run,
@@ -34,6 +35,9 @@ def customer(workspace_path: str | Path, customer_id: str) -> CustomerResult:
     with workspace.store(read_only=True) as store:
         found = customer_view(store, customer_named(store, customer_id))
         found["timeline"] = customer_timeline(store, found["customer_id"])
+        said = stored_texts(store, customer_ids=[found["customer_id"]], limit=20)
+        said = said[["written_at", "kind", "label", "sentiment", "theme", "text"]]
+        found["texts"] = said.astype(object).where(said.notna(), None).to_dict("records")
     run = workspace.settings.run
     from regulars.scores import figures_disagree
 

@@ -115,6 +115,8 @@ class CustomerResult(Result):
     horizons: dict[str, int]
     external_ids: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    #: what they wrote (tickets, reviews, answers), newest first, with its sentiment and theme
+    texts: list[dict[str, Any]] = field(default_factory=list)
     #: why two figures shown together differ, where they seem to contradict each other
     notes: list[str] = field(default_factory=list)
     #: scorers registered besides the built-in ones: scorer, words, measures (words, value, unit), reasons

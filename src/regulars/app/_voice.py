@@ -1,22 +1,26 @@
-"""The voice of the customer: every text customers wrote, read for how it feels (``texts``)."""
+"""The voice of the customer: every text customers wrote, read for how it feels and what it is
+about (``texts``), and what they said as a whole, per period and theme (``voice``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from regulars.app._enrich import enrich
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError, SettingsError
-from regulars.store import customer_names, open_workspace, stored_texts
+from regulars.store import customer_names, open_workspace, stored_tables, stored_texts
 
-__all__ = ["TEXT_SOURCES", "TextsResult", "engine_words", "texts"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["TEXT_SOURCES", "TextsResult", "VoiceResult", "engine_words", "texts", "voice"]
 
 #: The tables whose texts are read, as a user names them.
 TEXT_SOURCES = ("tickets", "feedback")
+#: The measures whose alerts are the voice of the customer's.
+VOICE_MEASURES = ("tickets",)
 #: The columns of a text, in the order a listing and an export give them.
 TEXT_COLUMNS = ("source", "source_id", "customer_id", "customer", "written_at", "kind", "label", "sentiment",
                 "engine", "theme", "text")
@@ -70,3 +74,61 @@ def texts(workspace_path: str | Path, *, source: str | None = None, customer: st
     shown = found if limit is None else found.head(limit)
     return TextsResult(rows=shown[list(TEXT_COLUMNS)].reset_index(drop=True), total=len(found), labels=labels,
                        check=check, engine=engine_words(check))
+
+
+@dataclass(frozen=True)
+class VoiceResult(Result):
+    """What customers said: how many texts and how they read, the engine reading them, per
+    period the sentiment beside NPS, CSAT, CES and tickets, and the themes (largest first) with
+    their unhappy share, trend and examples; ``unhappy`` names the themes of the last four
+    weeks' negative texts, most first; the alerts on what customers said (tickets)."""
+
+    by: str
+    last_day: str | None
+    total: int
+    labels: dict[str, int]
+    engine: str
+    check: dict[str, Any] | None
+    periods: list[dict[str, Any]]
+    themes: list[dict[str, Any]]
+    unhappy: list[dict[str, Any]]
+    trend_days: int
+    alerts: list[dict[str, Any]]
+
+
+def voice(workspace_path: str | Path, *, by: str = "month") -> VoiceResult:
+    """The voice of the customer (texts not read yet are read first)."""
+    from regulars.metrics import TREND_DAYS, sentiment_by_period, theme_summary, voice_by_period
+
+    if by not in ("week", "month"):
+        raise SettingsError(f"--by must be week or month, got {by!r}")
+    check = enrich(workspace_path).check
+    with open_workspace(workspace_path).store(read_only=True) as store:
+        kept = [t for t in TEXT_SOURCES if store.count(t)]
+        if not kept:
+            raise InsufficientDataError("nothing customers said is loaded yet: load support tickets, reviews or "
+                                        "survey answers (`regulars ingest DIR FILE --table tickets` or "
+                                        "`--table feedback`)")
+        last = store.last_day(tuple(kept))
+        tables = stored_tables(store, "texts", *kept)
+        texts_read = tables["texts"]
+        periods = {r["period"]: r for r in sentiment_by_period(texts_read, by)}
+        scores = voice_by_period(tables.get("feedback"), tables.get("tickets"), by)
+        themes = theme_summary(texts_read, last)
+    labels = {k: sum(r[k] for r in periods.values()) for k in ("negative", "neutral", "positive")}
+    from regulars.app._business import alerts as kept_alerts
+
+    voiced = [a for a in kept_alerts(workspace_path).alerts if a["measure"] in VOICE_MEASURES]
+    rows = []
+    for period in sorted(set(periods) | set(scores)):
+        row = {"period": period, **{k: v for k, v in periods.get(period, {}).items() if k != "period"}}
+        row.update({k: scores.get(period, {}).get(k) for k in ("nps", "ces", "tickets")})
+        happy, n = scores.get(period, {}).get("csat_counts", (0, 0))
+        row["csat"] = round(happy / n * 100, 1) if n else None
+        rows.append(row)
+    unhappy = sorted((t for t in themes if t["negative_recent"]), key=lambda t: (-t["negative_recent"], t["theme"]))
+    return VoiceResult(by=by, last_day=str(last) if last else None, total=sum(labels.values()),
+                       labels=labels,
+                       engine=engine_words(check), check=check, periods=rows, themes=themes,
+                       unhappy=[{"theme": t["theme"], "negative": t["negative_recent"]} for t in unhappy],
+                       trend_days=TREND_DAYS, alerts=voiced)

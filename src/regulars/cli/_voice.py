@@ -49,3 +49,46 @@ def texts(
     if found.total > limit:
         line(f"... {found.total - limit:,} more; use --export FILE.csv to write them all")
     return None
+
+
+@command()
+def voice(
+    workspace: WorkspaceArg,
+    by: Annotated[str, typer.Option("--by", help="week or month.")] = "month",
+    last: Annotated[int, typer.Option(help="Periods to show (the latest).")] = 12,
+    as_json: AsJson = False,
+) -> None:
+    """What customers said: how their tickets, reviews and answers read per period (beside NPS,
+    CSAT, CES and tickets), what they write about (themes) and what they are unhappy about lately."""
+    from regulars import app
+
+    found = app.voice(workspace, by=by)
+    if as_json:
+        return json_out(found)
+    counts = ", ".join(f"{n:,} {label}" for label, n in found.labels.items())
+    line(f"What customers said: {found.total:,} texts ({counts}) to {found.last_day}. Read by {found.engine}.")
+
+    def pct(v: float | None) -> str:
+        return "" if v is None else f"{v:.0%}"
+
+    def num(v: float | None, fmt: str = "{:+.0f}") -> str:
+        return "" if v is None else fmt.format(v)
+
+    rows = [[f"{p['period']:%b %Y}" if by == "month" else f"week of {p['period']:%d %b %Y}", f"{p.get('texts', 0):,}",
+             pct(p.get("negative_share")), num(p.get("sentiment"), "{:+.2f}"), num(p["nps"]),
+             num(p["csat"], "{:.0f}%"), num(p["ces"], "{:.1f}"), num(p["tickets"], "{:,}")]
+            for p in found.periods[-last:]]
+    columns = [by, "texts", "unhappy", "mean", "NPS", "CSAT", "CES", "tickets"]
+    out.print(table(f"How it read by {by} (mean sentiment from -1 to 1)", columns, rows, right=tuple(columns[1:])))
+    if found.unhappy:
+        line(f"Unhappy about in the last {found.trend_days} days: " + "; ".join(
+            f"{u['theme']} ({u['negative']:,})" for u in found.unhappy[:5]))
+    if found.themes:
+        rows = [[t["theme"], f"{t['texts']:,}", pct(t["negative_share"]), f"{t['recent']:,}", f"{t['before']:,}",
+                 t["examples"][0]["text"] if t["examples"] else ""] for t in found.themes]
+        columns = ["theme", "texts", "unhappy", f"last {found.trend_days}d", "before", "for example"]
+        out.print(table("What they write about", columns, rows, right=("texts", "unhappy", columns[3], "before"),
+                        fold=("for example",)))
+    else:
+        line("Themes come once there are 50 texts or more.")
+    return None

@@ -71,7 +71,17 @@ class ThemeModel:
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.nmf_ = NMF(n_components=k, init="nndsvda", random_state=self.seed, max_iter=400).fit(words)
         vocabulary = np.array(self.vectorizer_.get_feature_names_out())
-        self.top_words_ = [list(vocabulary[c.argsort()[::-1][:8]]) for c in self.nmf_.components_]
+        weights = self.nmf_.transform(words)
+        best = weights.argmax(axis=1)
+        present = words > 0
+        self.top_words_ = []
+        for k, component in enumerate(self.nmf_.components_):
+            top = component.argsort()[::-1][:8]
+            # a theme is named by its distinctive words that its own texts use (one in five at least)
+            mine = present[best == k]
+            used = np.asarray(mine[:, top].mean(axis=0)).ravel() if mine.shape[0] else np.zeros(len(top))
+            self.top_words_.append([vocabulary[i] for i, share in zip(top, used, strict=True) if share >= 0.2]
+                                   or [vocabulary[top[0]]])
         self.labels_ = self._names(previous or [])
         return self
 
@@ -79,7 +89,7 @@ class ThemeModel:
         names, taken = [], set()
         for top in self.top_words_:
             kept = next((p for p in previous if p not in taken
-                         and sum(w in top for w in p.split(", ")) >= 2), None)
+                         and sum(w in top for w in p.split(", ")) >= min(2, len(top))), None)
             name = kept or ", ".join(top[:3])
             taken.add(name)
             names.append(name)

@@ -33,6 +33,8 @@ from regulars.metrics._messages import RESPONSES, message_engagement
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
+from regulars.metrics._texts import TREND_DAYS, sentiment_by_period, theme_summary
+from regulars.metrics._voice import voice_by_period
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
 from regulars.metrics._web import WEB_EVENTS, as_people, web_by_period
 
@@ -52,6 +54,7 @@ __all__ = [
     "STAGES",
     "STEPS",
     "ShopDays",
+    "TREND_DAYS",
     "WEB_EVENTS",
     "activity",
     "alert_words",
@@ -80,9 +83,12 @@ __all__ = [
     "run_figures",
     "sale_amounts",
     "score_drift",
+    "sentiment_by_period",
     "slice_values",
     "stage_flows",
+    "theme_summary",
     "top_products",
+    "voice_by_period",
     "web_by_period",
     "weekly",
 ]

@@ -24,8 +24,8 @@ def text_rows(store: Store, table: str) -> pd.DataFrame:
 def stored_texts(store: Store, source: str | None = None, customer_ids: list[str] | None = None,
                  limit: int | None = None) -> pd.DataFrame:
     """The texts (newest first) with their sentiment, from one ``source`` table or both, of some
-    customers (resolved ids) or all; each under its customer's resolved id; empty texts left out."""
-    where, params = ["text IS NOT NULL", "trim(text) <> ''"], []
+    customers (resolved ids) or all; each under its customer's resolved id."""
+    where, params = ["TRUE"], []
     if source:
         where.append("source = ?")
         params.append(source)

@@ -53,7 +53,7 @@ ROW_KEYS = {
                 "coalesce(text, ''))), 1, 24)",
 }
 
-#: Every text customers wrote (tickets and feedback), one row each, with its sentiment (score
+#: Every text customers wrote (tickets and feedback; an empty one is no text), one row each, with its sentiment (score
 #: -1 to 1, label, engine) and theme once the enrichers have read it.
 TEXTS_VIEW = f"""CREATE OR REPLACE VIEW texts AS
     WITH sentiment AS (
@@ -70,7 +70,8 @@ TEXTS_VIEW = f"""CREATE OR REPLACE VIEW texts AS
         FROM feedback)
     SELECT r.*, s.sentiment, s.label, s.engine, h.theme
     FROM rows r LEFT JOIN sentiment s ON s.table_name = r.source AND s.row_key = r.row_key
-    LEFT JOIN themes h ON h.table_name = r.source AND h.row_key = r.row_key"""
+    LEFT JOIN themes h ON h.table_name = r.source AND h.row_key = r.row_key
+    WHERE r.text IS NOT NULL AND trim(r.text) <> ''"""
 
 
 #: Tables a scorer may add rows to for its run, beyond ``results``: name -> columns after run_id.

@@ -32,7 +32,7 @@ templates.env.filters["day"] = lambda v: "" if v is None else str(v)[:10]
 templates.env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
 
 #: The pages in the menu: (path, label).
-MENU = (("/", "Home"), ("/business", "Business"), ("/customers", "Customers"), ("/segments", "Segments"), ("/playbooks", "Playbooks"),
+MENU = (("/", "Home"), ("/business", "Business"), ("/voice", "Voice"), ("/customers", "Customers"), ("/segments", "Segments"), ("/playbooks", "Playbooks"),
         ("/data", "Data"), ("/models", "Models"))
 
 

@@ -1,0 +1,61 @@
+"""How what customers wrote reads, per period and theme: texts and their labels, the mean
+sentiment (-1 to 1), and each theme's size, unhappy share and trend (the last four weeks against
+the four before), from the ``texts`` view the enrichers fill."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from regulars.metrics._query import rows
+
+__all__ = ["TREND_DAYS", "sentiment_by_period", "theme_summary"]
+
+#: A theme's trend compares the texts of the last this many days with the same span before.
+TREND_DAYS = 28
+
+
+def sentiment_by_period(texts: ir.Table, unit: str) -> list[dict[str, Any]]:
+    """Per period start (truncated by ``unit``), oldest first: texts read, how many are negative,
+    neutral and positive, the negative share and the mean score."""
+    t = texts.filter(texts.label.notnull())
+    t = t.mutate(period=t.written_at.truncate(unit).cast("date"))
+    found = rows(t.group_by("period").aggregate(
+        texts=t.count(), negative=t.count(where=t.label == "negative"), neutral=t.count(where=t.label == "neutral"),
+        positive=t.count(where=t.label == "positive"), sentiment=t.sentiment.mean()).order_by("period"))
+    for r in found:
+        r["negative_share"] = r["negative"] / r["texts"]
+        r["sentiment"] = round(r["sentiment"], 3)
+    return found
+
+
+def theme_summary(texts: ir.Table, last_day: date, examples: int = 2) -> list[dict[str, Any]]:
+    """Per theme, largest first: its texts, the negative share, its texts (and negative ones) in
+    the last ``TREND_DAYS`` days to ``last_day`` and its texts in the same span before, and ``examples`` of its texts (the newest
+    unhappy ones first, then the newest), each with its label and date."""
+    t = texts.filter(texts.theme.notnull() & texts.label.notnull())
+    end = ibis.timestamp(last_day + timedelta(days=1))
+    recent = t.written_at >= end - ibis.interval(days=TREND_DAYS)
+    before = (t.written_at < end - ibis.interval(days=TREND_DAYS)) & (t.written_at >= end - ibis.interval(
+        days=2 * TREND_DAYS))
+    found = rows(t.group_by("theme").aggregate(
+        texts=t.count(), negative=t.count(where=t.label == "negative"), recent=t.count(where=recent),
+        negative_recent=t.count(where=recent & (t.label == "negative")), before=t.count(where=before)).order_by([ibis.desc("texts"), "theme"]))
+    if not found:
+        return []
+    said = t.group_by(["theme", "text"]).aggregate(written_at=t.written_at.max(),
+                                                   label=t.label.argmax(t.written_at))  # a text said twice: once
+    unhappy_first = ibis.ifelse(said.label == "negative", 0, 1)
+    ranked = said.mutate(n=ibis.row_number().over(group_by=said.theme,
+                                                  order_by=[unhappy_first, ibis.desc(said.written_at), said.text]))
+    shown: dict[str, list[dict[str, Any]]] = {}
+    for r in rows(ranked.filter(ranked.n < examples).select("theme", "text", "label", "written_at",
+                                                            "n").order_by(["theme", "n"])):
+        shown.setdefault(r["theme"], []).append({"text": r["text"], "label": r["label"], "written_at": r["written_at"]})
+    for r in found:
+        r["negative_share"] = r["negative"] / r["texts"]
+        r["examples"] = shown.get(r["theme"], [])
+    return found

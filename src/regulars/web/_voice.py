@@ -1,0 +1,38 @@
+"""The Voice page: how customers' tickets, reviews and answers read over time (beside NPS, CSAT,
+CES and tickets), what they write about and what they are unhappy about lately, and the alerts
+on what they said."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+
+from regulars import _charts
+from regulars.web._render import page, session_of, workspace_of
+
+__all__ = ["mount"]
+
+
+def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResponse:
+    from regulars import app
+    from regulars.errors import InsufficientDataError
+
+    session = session_of(request)
+    try:
+        found = app.voice(workspace_of(request), by=by)
+    except InsufficientDataError as exc:
+        return page(request, "voice.html", session, v=None, why=str(exc), by=by)
+    shown = [p for p in found.periods if p.get("texts")][-13 if by == "month" else -26:]
+    labels = [f"{p['period']:%b %Y}" if by == "month" else f"{p['period']:%d %b}" for p in shown]
+    chart = _charts.line(labels, {"unhappy": [p["negative"] / p["texts"] * 100 for p in shown],
+                                  "happy": [p["positive"] / p["texts"] * 100 for p in shown]},
+                         title=f"Share of texts that read unhappy and happy, by {by}", unit="%") if len(shown) > 1 \
+        else ""
+    return page(request, "voice.html", session, v=found, periods=shown, chart=chart, by=by)
+
+
+def mount(api: FastAPI) -> None:
+    """Add the Voice page's route to ``api``."""
+    api.add_api_route("/voice", _voice, methods=["GET"], include_in_schema=False)
