@@ -63,14 +63,23 @@ def _figures(store: Any, quiet_days: int) -> tuple[dict[str, Any], list[dict[str
     from regulars.app._journeys import journey_rows
     from regulars.app._messages import message_rows
     from regulars.app._metrics import cohort_rows, funnel_rows, kpi_rows
-    from regulars.metrics import DAILY_MEASURES, alerts_in, as_people, daily_measure, read_days, sale_amounts
+    from regulars.metrics import (
+        DAILY_MEASURES,
+        SOURCE_HISTORY_DAYS,
+        alerts_in,
+        as_people,
+        daily_measure,
+        read_days,
+        sale_amounts,
+        unhappy_days,
+    )
 
     currency, series, others = kpi_rows(store, "month")
     figures: dict[str, Any] = {
         "kpis": {"grain": "month", "currency": currency, "series": series[-13:], "other_currency_orders": others},
         "cohorts": cohort_rows(store, "month")[1][-12:], "funnel": funnel_rows(store), "forecasts": {},
         "messages": _latest_messages(message_rows(store)), "journeys": journey_rows(store, quiet_days)}
-    tables = stored_tables(store, "purchases", "tickets", "events", "customer_map")
+    tables = stored_tables(store, "purchases", "tickets", "events", "customer_map", "texts")
     amounts = sale_amounts(tables["purchases"], currency)
     events = as_people(tables["events"], tables["customer_map"])
     found = []
@@ -85,6 +94,9 @@ def _figures(store: Any, quiet_days: int) -> tuple[dict[str, Any], list[dict[str
                                        events=events)
         if values:
             found += alerts_in(measure, read_days(values, counts), amounts if measure == "revenue" else None)
+    for about, unhappy, written in unhappy_days(tables["texts"]):  # a crisis building: unhappy texts rising
+        found += alerts_in("unhappy_texts", read_days(unhappy, written), about=about,
+                           min_history=SOURCE_HISTORY_DAYS)
     figures["demand"] = _demand(store)
     figures["slices"] = _slices(store)
     return figures, found

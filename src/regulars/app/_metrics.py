@@ -41,11 +41,12 @@ def kpi_rows(store: Any, by: str, segment: str | None = None, only: dict[str, st
     from regulars.store import predicted_values
 
     tables = stored_tables(store, "purchases", "feedback", "tickets", "segment_members", "customers", "events",
-                           "customer_map")
+                           "customer_map", "texts")
     sold = tables["purchases"]
     currency = main_currency(sold)
     said = {t: tables[t] if store.count(t) else None for t in ("feedback", "tickets")}
     said["events"] = as_people(tables["events"], tables["customer_map"]) if store.count("events") else None
+    said["texts"] = tables["texts"] if said["feedback"] is not None or said["tickets"] is not None else None
     if segment is not None:
         run_id = _segment_run(store, segment)
         sold, said = of_members(tables["segment_members"], run_id, segment, sold, said)
@@ -90,8 +91,11 @@ def metrics(workspace_path: str | Path, name: str | None = None, *, by: str = "m
         close = difflib.get_close_matches(name, list(KPIS), n=1)
         hint = f"; did you mean {close[0]}?" if close else f"; the measures are {', '.join(KPIS)}"
         raise NotFoundError(f"no measure {name!r}{hint}")
+    only = {k: v for k, v in (("channel", channel), ("source", source), ("country", country)) if v}
+    for key, value in (({"segment": segment} if segment else {}) | only).items():
+        if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise SettingsError(f"--{key} holds a control character; give the {key} as the shop writes it")
     with open_workspace(workspace_path).store(read_only=True) as store:
-        only = {k: v for k, v in (("channel", channel), ("source", source), ("country", country)) if v}
         currency, series, others = kpi_rows(store, by, segment, only)
     known = set(series[0]) if series else set(KPIS)
     # a survey measure nobody answered is left out, not shown as empty rows

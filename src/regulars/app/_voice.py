@@ -20,7 +20,7 @@ __all__ = ["TEXT_SOURCES", "TextsResult", "VoiceResult", "engine_words", "texts"
 #: The tables whose texts are read, as a user names them.
 TEXT_SOURCES = ("tickets", "feedback")
 #: The measures whose alerts are the voice of the customer's.
-VOICE_MEASURES = ("tickets",)
+VOICE_MEASURES = ("tickets", "unhappy_texts")
 #: The columns of a text, in the order a listing and an export give them.
 TEXT_COLUMNS = ("source", "source_id", "customer_id", "customer", "written_at", "kind", "label", "sentiment",
                 "engine", "theme", "text")

@@ -33,7 +33,7 @@ from regulars.metrics._messages import RESPONSES, message_engagement
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
-from regulars.metrics._texts import TREND_DAYS, sentiment_by_period, theme_summary
+from regulars.metrics._texts import SOURCE_HISTORY_DAYS, TREND_DAYS, sentiment_by_period, theme_summary, unhappy_days
 from regulars.metrics._voice import voice_by_period
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
 from regulars.metrics._web import WEB_EVENTS, as_people, web_by_period
@@ -51,6 +51,7 @@ __all__ = [
     "OUTCOME_INPUTS",
     "RESPONSES",
     "SLICES",
+    "SOURCE_HISTORY_DAYS",
     "STAGES",
     "STEPS",
     "ShopDays",
@@ -88,6 +89,7 @@ __all__ = [
     "stage_flows",
     "theme_summary",
     "top_products",
+    "unhappy_days",
     "voice_by_period",
     "web_by_period",
     "weekly",

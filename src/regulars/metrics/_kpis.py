@@ -73,6 +73,8 @@ KPIS = {k.name: k for k in (
     Kpi("csat", "Customer satisfaction (CSAT)", "CSAT answers of 4 or 5 / CSAT answers on the 1-5 scale", "share"),
     Kpi("ces", "Customer effort (CES)", "mean of CES answers on the 1-7 scale", "number"),
     Kpi("tickets", "Support tickets", "support tickets opened in the period", "count"),
+    Kpi("unhappy_texts", "Unhappy texts", "tickets, reviews and survey answers written in the period whose text "
+        "reads negative (see the Voice page for the engine that reads them)", "count"),
 )}
 
 
@@ -142,12 +144,13 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float | None, float | No
 
 def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None = None,
                feedback: ir.Table | None = None, tickets: ir.Table | None = None, events: ir.Table | None = None,
-               predicted_clv: dict[date, float] | None = None) -> list[dict[str, Any]]:
+               texts: ir.Table | None = None, predicted_clv: dict[date, float] | None = None) -> list[dict[str, Any]]:
     """Every KPI per period (``grain``) from the first sale to the last: one dict per period
     with each KPI's value, and for shares their numerator, denominator and interval. A
     purchase's customer is the person (``purchases`` is kept with ids resolved), so two records
     of one person count once. Sales in another currency than ``currency`` are left out of money and counts. With
-    ``feedback`` and ``tickets``, also NPS, CSAT, CES and tickets (``_voice``); with ``events`` (ids
+    ``feedback`` and ``tickets``, also NPS, CSAT, CES and tickets (``_voice``); with ``texts``
+    (the texts read for sentiment), the unhappy ones; with ``events`` (ids
     of people, ``as_people``), web visits, conversion and cart abandonment (``_web``); with
     ``predicted_clv`` (a run's cutoff -> its mean predicted value), the latest run whose data
     (up to the day before its cutoff) ends in the period."""
@@ -178,7 +181,7 @@ def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None =
     spine = _periods(per[0]["period"], per[-1]["period"], grain)
     stayed = {p: int(r["stayed"]) for p, r in counts.items()}
     sales = {r["period"]: r for r in per}
-    voice = voice_by_period(feedback, tickets, GRAINS[grain])
+    voice = voice_by_period(feedback, tickets, GRAINS[grain], texts)
     web = web_by_period(events, purchases, GRAINS[grain]) if events is not None else {}
     through = per[-1]["last_sale"]
     ends = dict(zip(spine, [*spine[1:], _periods(spine[-1], spine[-1], grain, 1)[-1]], strict=True))
@@ -213,6 +216,8 @@ def kpi_series(purchases: ir.Table, grain: str = "month", currency: str | None =
             _share(row, "csat", *said.get("csat_counts", (0, 0)))
         if tickets is not None:
             row["tickets"] = int(said.get("tickets", 0))
+        if texts is not None:
+            row["unhappy_texts"] = int(said.get("unhappy_texts", 0))
         if previous_active is None:  # the first period has none before it
             row["retention_rate"] = row["churn_rate"] = None
         else:

@@ -12,10 +12,31 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
 
-__all__ = ["TREND_DAYS", "sentiment_by_period", "theme_summary"]
+__all__ = ["SOURCE_HISTORY_DAYS", "TREND_DAYS", "sentiment_by_period", "theme_summary", "unhappy_days"]
 
 #: A theme's trend compares the texts of the last this many days with the same span before.
 TREND_DAYS = 28
+#: Days of a source's texts before its unhappy ones can be judged: a source just added has no
+#: usual level yet, and a first month of reviews is no crisis.
+SOURCE_HISTORY_DAYS = 28
+#: How each source of texts is named in an alert.
+_SOURCE_WORDS = {"ticket": "tickets", "review": "reviews", "nps": "NPS answers", "csat": "CSAT answers",
+                 "ces": "CES answers", "survey": "survey answers"}
+
+
+def unhappy_days(texts: ir.Table) -> list[tuple[str, dict[date, float], dict[date, float]]]:
+    """Per source of texts (tickets, reviews, each kind of survey answer): its name, its unhappy
+    texts per day, and all its texts per day (the days it was written to). Each source is
+    watched on its own, so one just added does not read as a crisis in the others."""
+    found: dict[str, tuple[dict[date, float], dict[date, float]]] = {}
+    t = texts.filter(texts.label.notnull())
+    for r in rows(t.group_by(["kind", t.written_at.date().name("day")]).aggregate(
+            n=t.count(), unhappy=t.count(where=t.label == "negative")).order_by(["kind", "day"])):
+        name = _SOURCE_WORDS.get(r["kind"], r["kind"])
+        unhappy, written = found.setdefault(name, ({}, {}))
+        unhappy[r["day"]] = float(r["unhappy"])
+        written[r["day"]] = float(r["n"])
+    return [(name, unhappy, written) for name, (unhappy, written) in found.items()]
 
 
 def sentiment_by_period(texts: ir.Table, unit: str) -> list[dict[str, Any]]:

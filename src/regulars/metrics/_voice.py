@@ -23,10 +23,12 @@ def _nps_interval(promoters: int, detractors: int, n: int, z: float = 1.96) -> t
     return max(-100.0, score - half), min(100.0, score + half)
 
 
-def voice_by_period(feedback: ir.Table | None, tickets: ir.Table | None, unit: str) -> dict[date, dict[str, Any]]:
+def voice_by_period(feedback: ir.Table | None, tickets: ir.Table | None, unit: str,
+                    texts: ir.Table | None = None) -> dict[date, dict[str, Any]]:
     """Per period start (truncated by ``unit``): NPS (% of 9-10 minus % of 0-6, on nps answers),
     CSAT (share of 4-5 among csat answers on 1-5), CES (mean of ces answers on 1-7), each with
-    how many answers, and tickets opened; a table not given leaves its measures out."""
+    how many answers, tickets opened, and texts that read negative (``texts``: the read texts);
+    a table not given leaves its measures out."""
     out: dict[date, dict[str, Any]] = {}
     if feedback is not None:
         f = feedback.filter(feedback.score.notnull())
@@ -51,4 +53,9 @@ def voice_by_period(feedback: ir.Table | None, tickets: ir.Table | None, unit: s
         t = tickets.mutate(period=tickets.opened_at.truncate(unit).cast("date"))
         for r in rows(t.group_by("period").aggregate(n=t.count())):
             out.setdefault(r["period"], {})["tickets"] = r["n"]
+    if texts is not None:
+        t = texts.filter(texts.label == "negative")
+        t = t.mutate(period=t.written_at.truncate(unit).cast("date"))
+        for r in rows(t.group_by("period").aggregate(n=t.count())):
+            out.setdefault(r["period"], {})["unhappy_texts"] = r["n"]
     return out

@@ -13,10 +13,11 @@ from regulars.metrics._days import ShopDays
 __all__ = ["COUNTED", "alerts_in", "alert_words"]
 
 #: Measures that count things (judged on the scale where a count's spread is known).
-COUNTED = {"orders", "tickets", "new_customers", "web_visits"}
+COUNTED = {"orders", "tickets", "new_customers", "web_visits", "unhappy_texts"}
 
 
-def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None = None) -> list[dict[str, Any]]:
+def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None = None, *, about: str | None = None,
+              min_history: int | None = None) -> list[dict[str, Any]]:
     """The alerts in one measure's days, oldest first: per episode its first and last day, the
     direction, and on its most outlying day the value seen and the expected value and range.
 
@@ -24,12 +25,13 @@ def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None 
     of typical sales: a day's revenue is a sum of a Poisson number of uneven amounts, whose
     spread on the Anscombe scale is sqrt(1 + cv^2) (cv: the amounts' coefficient of variation),
     so one large order on a quiet day is not a spike in a small shop. The last day may be cut
-    short by the export, so a drop on it is not an alert."""
+    short by the export, so a drop on it is not an alert. ``about`` names the part of the measure
+    the days are (a source of texts); no day is judged before ``min_history`` days of it."""
     skip = {i for i, f in enumerate(shop.filled) if f}
     cycle = max(shop.open_per_week, 1)
     unit = 1.0
     if measure in COUNTED:
-        found = find_anomalies(shop.values, cycle, counts=True, skip=skip)
+        found = find_anomalies(shop.values, cycle, counts=True, skip=skip, min_history=min_history)
     elif amounts and amounts[0] > 0:
         unit, cv = amounts[0], amounts[1] / amounts[0]
         found = find_anomalies([v / unit for v in shop.values], cycle, counts=True, skip=skip,
@@ -45,7 +47,7 @@ def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None 
         out.append({"measure": measure, "since": shop.days[group[0].index], "until": shop.days[group[-1].index],
                     "direction": peak.direction, "observed": round(peak.observed * unit, 2),
                     "expected": round(peak.expected * unit, 2), "low": round(peak.low * unit, 2),
-                    "high": round(peak.high * unit, 2), "days": len(group)})
+                    "high": round(peak.high * unit, 2), "days": len(group), "about": about})
     return out
 
 
@@ -60,4 +62,6 @@ def alert_words(alert: dict[str, Any], title: str, money: str = "") -> str:
             f"{'highest' if up else 'lowest'}," if alert["days"] > 1
             else f": {n(alert['observed'])} on {alert['since']:%Y-%m-%d},")
     bound = f"more than {n(alert['high'])}" if up else f"{'less' if money else 'fewer'} than {n(alert['low'])}"
+    if alert.get("about"):
+        title = f"{title} ({alert['about']})"
     return f"{title} {alert['direction']}{when} where {n(alert['expected'])} is usual and {bound} unlikely"

@@ -45,7 +45,7 @@ DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buyi
 #: category or a rating of 1-2: sensitive, so a person approves each action).
 TICKET_TRIGGERS = ("open", "repeated", "negative")
 #: Measures a metric trigger watches (the alert watch's daily series), and the moves it fires on.
-METRIC_TRIGGERS = ("orders", "revenue", "tickets", "web_visits", "new_customers")
+METRIC_TRIGGERS = ("orders", "revenue", "tickets", "web_visits", "new_customers", "unhappy_texts")
 DIRECTIONS = ("up", "down", "either")
 BOUNDS = ("above", "at_least", "below", "at_most")
 #: Behavioural framings a template may declare; scarcity needs stock data to be true.

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "predicted_values", "run_cutoffs", "set_target",
            "stored_alerts", "targets_set"]
 
-_ALERT_COLUMNS = ("measure", "since", "until", "direction", "observed", "expected", "low", "high", "days")
+_ALERT_COLUMNS = ("measure", "since", "until", "direction", "observed", "expected", "low", "high", "days", "about")
 
 
 def keep_business(store: Store, run_id: str, figures: dict[str, Any]) -> None:
@@ -46,16 +46,18 @@ def predicted_values(store: Store) -> dict[date, float]:
 
 def keep_alerts(store: Store, found: list[dict[str, Any]], run_id: str | None, at: datetime) -> list[dict[str, Any]]:
     """Store the alerts found over the whole history: one that is already kept (the same measure,
-    start and direction) has its end and figures brought up to date; the new ones are returned."""
-    kept = {(r["measure"], r["since"], r["direction"]) for r in store.rows(
-        "SELECT measure, since, direction FROM alerts")}
-    new = [a for a in found if (a["measure"], a["since"], a["direction"]) not in kept]
+    part, start and direction) has its end and figures brought up to date; the new ones are returned."""
+    def key(a: dict[str, Any]) -> tuple:
+        return a["measure"], a.get("about") or "", a["since"], a["direction"]
+
+    kept = {key(r) for r in store.rows("SELECT measure, about, since, direction FROM alerts")}
+    found = [{**a, "about": a.get("about")} for a in found]
+    new = [a for a in found if key(a) not in kept]
     for a in found:
-        if (a["measure"], a["since"], a["direction"]) in kept:
+        if key(a) in kept:
             store.con.execute("UPDATE alerts SET until = ?, observed = ?, expected = ?, low = ?, high = ?, days = ? "
-                              "WHERE measure = ? AND since = ? AND direction = ?",
-                              [a["until"], a["observed"], a["expected"], a["low"], a["high"], a["days"],
-                               a["measure"], a["since"], a["direction"]])
+                              "WHERE measure = ? AND coalesce(about, '') = ? AND since = ? AND direction = ?",
+                              [a["until"], a["observed"], a["expected"], a["low"], a["high"], a["days"], *key(a)])
     if new:
         store.con.executemany(f"INSERT INTO alerts ({', '.join(_ALERT_COLUMNS)}, found_at, run_id) VALUES "
                               f"({', '.join('?' * (len(_ALERT_COLUMNS) + 2))})",

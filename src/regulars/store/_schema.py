@@ -34,7 +34,8 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 16: the business at a glance: ``runs.business`` (KPIs, cohorts, funnel and forecasts kept with
 #:     each run), ``alerts`` (days a measure moved beyond its expected range) and ``targets``.
 #: 17: the voice of the customer: ``texts`` (a view of every ticket's and review's text with its
-#:     sentiment) and ``sentiment_checks`` (the held-out check that chose a shop's engine).
+#:     sentiment) and ``sentiment_checks`` (the held-out check that chose a shop's engine);
+#:     ``alerts.about``: the part of a measure that moved (the unhappy texts of one source).
 SCHEMA_VERSION = 17
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
@@ -250,6 +251,7 @@ def ddl() -> list[str]:
     added += [("events", "visitor_id", "VARCHAR"), ("identity_links", "linked_at", "TIMESTAMP")]  # 14: visitors
     added.append(("outbox", "timing", "VARCHAR"))  # 15: a message's timing (best or fixed), for results
     added.append(("runs", "business", "VARCHAR"))  # 16: the shop's KPIs, cohorts, funnel and forecasts
+    added.append(("alerts", "about", "VARCHAR"))  # 17: what part of a measure moved (unhappy texts: their source)
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added

@@ -1,0 +1,44 @@
+"""The voice of the customer end to end: texts read as they arrive, a crisis raised by a burst of
+unhappy tickets and not by a source just added, and the listing an owner exports."""
+
+from __future__ import annotations
+
+import csv
+
+from regulars import app
+from tests.conftest import query
+
+
+def test_a_burst_of_unhappy_tickets_raises_a_crisis_alert_and_new_reviews_do_not(demo_copy, tmp_path):
+    last = query(demo_copy, "SELECT max(opened_at)::DATE FROM tickets")[0][0]
+    burst = tmp_path / "burst.csv"
+    burst.write_text("ticket_id,customer_id,opened_at,text\n" + "".join(
+        f"X{i},C{i + 1:05d},{last} 1{i % 10}:00,My parcel never arrived and nobody answers. Still waiting!\n"
+        for i in range(40)))
+    reviews = tmp_path / "reviews.csv"  # a review site connected today: ten days of mostly unhappy reviews
+    reviews.write_text("customer_id,submitted_at,kind,score,text\n" + "".join(
+        f"C{i + 100:05d},{last.replace(day=last.day - i // 6)} 12:00,review,1,Terrible. Stale bread and rude staff.\n"
+        for i in range(60)))
+    app.ingest(demo_copy, [burst], table="tickets")
+    app.ingest(demo_copy, [reviews], table="feedback")
+    result = app.run(demo_copy)
+    crisis = [a for a in result.new_alerts if a["measure"] == "unhappy_texts"]
+    assert [(a["about"], a["direction"], str(a["until"])) for a in crisis] == [("tickets", "up", str(last))]
+    said = app.voice(demo_copy)
+    assert any(a["measure"] == "unhappy_texts" and "Unhappy texts (tickets) up" in a["words"] for a in said.alerts)
+    assert said.periods[-1]["negative"] >= 40 + 60
+
+
+def test_texts_are_listed_and_exported_with_their_sentiment_and_theme(demo_copy, tmp_path):
+    found = app.texts(demo_copy, source="feedback", limit=3)
+    assert len(found.rows) == 3 and found.total > 3 and set(found.rows["source"]) == {"feedback"}
+    assert sum(found.labels.values()) == found.total
+    out = tmp_path / "texts.csv"
+    from regulars.exports import write_safe_csv
+
+    write_safe_csv(app.texts(demo_copy).rows, out)
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ["source", "source_id", "customer_id", "customer", "written_at", "kind", "label",
+                             "sentiment", "engine", "theme", "text"]
+    assert {r["label"] for r in rows} == {"negative", "neutral", "positive"}
+    assert sum(bool(r["theme"]) for r in rows) > 0.8 * len(rows)  # a text with none of the themes' words has none
