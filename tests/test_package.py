@@ -18,7 +18,7 @@ SRC = Path(regulars.__file__).parent
 BOXES = ("ingest", "store", "enrich", "features", "models", "scores", "segments", "playbooks", "outbox", "measure",
          "metrics", "report", "demo", "app", "api", "web", "cli")
 #: Small modules every box may use.
-SHARED = {"errors", "config", "schema", "exports", "_time", "_sql", "_files", "_json", "_lazy", "_faults", "_version",
+SHARED = {"errors", "config", "schema", "exports", "_time", "_hours", "_sql", "_files", "_json", "_lazy", "_faults", "_version",
           "_charts", "_glance", "_default_settings"}
 #: Interfaces call only the application layer (and the shared modules); the dashboard also
 #: uses the API's public names (its keys and errors), being served beside it.

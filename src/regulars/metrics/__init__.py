@@ -33,6 +33,15 @@ from regulars.metrics._messages import RESPONSES, message_engagement
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
+from regulars.metrics._service import (
+    SLA_METRICS,
+    STATUS_TIMES,
+    ServiceTargets,
+    service_backlog,
+    service_summary,
+    ticket_service,
+    unanswered,
+)
 from regulars.metrics._texts import SOURCE_HISTORY_DAYS, TREND_DAYS, sentiment_by_period, theme_summary, unhappy_days
 from regulars.metrics._voice import voice_by_period
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
@@ -50,10 +59,13 @@ __all__ = [
     "Kpi",
     "OUTCOME_INPUTS",
     "RESPONSES",
+    "SLA_METRICS",
     "SLICES",
     "SOURCE_HISTORY_DAYS",
     "STAGES",
+    "STATUS_TIMES",
     "STEPS",
+    "ServiceTargets",
     "ShopDays",
     "TREND_DAYS",
     "WEB_EVENTS",
@@ -84,11 +96,15 @@ __all__ = [
     "run_figures",
     "sale_amounts",
     "score_drift",
+    "service_backlog",
+    "service_summary",
     "sentiment_by_period",
     "slice_values",
     "stage_flows",
     "theme_summary",
+    "ticket_service",
     "top_products",
+    "unanswered",
     "unhappy_days",
     "voice_by_period",
     "web_by_period",
