@@ -155,6 +155,21 @@ category_view = ["*/collections/{category}", "*/category/{category}", "*/categor
 # positive), added to the sentiment lexicon: e.g. words = { "sold out" = -1.5, "back in stock" = 2 }
 words = {}
 
+[service]
+# When you answer customers, in your time zone ("always": every hour of every day), and the days
+# you are closed; service times and SLA targets count these business hours.
+hours = "mon-fri 09:00-17:00"
+time_zone = "UTC"
+holidays = []
+# A ticket still waiting for its first reply after this many hours raises an alert and a task.
+unanswered_hours = 24.0
+# SLA targets in minutes per priority (a ticket without a priority takes "normal"); empty = none.
+first_reply = { urgent = 60.0, high = 240.0, normal = 480.0, low = 960.0 }
+requester_wait = {}
+agent_work = {}
+# true: SLA targets count business hours; false: every minute.
+business_hours = true
+
 [recommend]
 # Order lines whose product id or name holds one of these words (whole words, any case) are no
 # products: postage, fees, discounts, manual adjustments. They are never recommended or restocked.

@@ -8,9 +8,18 @@ from typing import Any
 
 from regulars import _charts
 
-__all__ = ["glance_view"]
+__all__ = ["glance_view", "hours_words"]
 
 _TITLES = {"orders": "Orders a day", "revenue": "Revenue a day", "tickets": "Support tickets a day"}
+
+
+def hours_words(v: float | None) -> str:
+    """A service time in hours as an owner reads it: minutes under an hour, days beyond two."""
+    if v is None or v != v:
+        return ""
+    if v < 1:
+        return f"{v * 60:.0f} min"
+    return f"{v:.1f} h" if v < 48 else f"{v / 24:.1f} days"
 
 
 def _forecast_charts(forecasts: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -78,6 +78,11 @@ class BusinessHours:
     @classmethod
     def of(cls, hours: str, zone: str = "UTC", holidays: Any = (), where: str = "service") -> BusinessHours:
         """From settings: ``hours`` text, a zone name and holidays as ISO dates."""
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"{where}.time_zone: {zone!r} is no time zone; use a name such as "
+                                "\"Europe/London\"") from None
         days = []
         for h in holidays:
             try:
@@ -106,8 +111,14 @@ class BusinessHours:
         """The schedule in words, as the settings take it."""
         if self.weekly == ((0, WEEK),):
             return "every hour of every day"
-        parts = [f"{DAYS[s // 1440].title()} {_clock(s % 1440)}-{_clock(e - s // 1440 * 1440)}"
-                 for s, e in self.weekly]
+        runs: list[list[Any]] = []  # consecutive days open the same hours: "Mon-Fri 09:00-17:00"
+        for s, e in self.weekly:
+            day, hours = s // 1440, f"{_clock(s % 1440)}-{_clock(e - s // 1440 * 1440)}"
+            if runs and runs[-1][2] == hours and runs[-1][1] == day - 1:
+                runs[-1][1] = day
+            else:
+                runs.append([day, day, hours])
+        parts = [f"{DAYS[a].title()}{'-' + DAYS[b].title() if b > a else ''} {h}" for a, b, h in runs]
         return ", ".join(parts) + f" ({self.zone})" + (f", {len(self.holidays)} holidays" if self.holidays else "")
 
     def _raw(self, minutes: Any) -> Any:
@@ -152,16 +163,35 @@ class BusinessHours:
 
     def after(self, start: datetime, minutes: float) -> datetime:
         """The instant ``minutes`` business minutes after ``start`` (naive UTC in, naive UTC out)."""
-        base = float(self.minutes_until([start])[0])
-        low, high = 0.0, max(minutes, 1.0)
-        while float(self.minutes_until([start + timedelta(minutes=high)])[0]) - base < minutes:
-            low, high = high, high * 2
-            if high > 60 * 1440 * 366:
-                raise SettingsError("the business hours have no open minute in a year")
-        for _ in range(60):  # to well under a second
+        import pandas as pd
+
+        return pd.Timestamp(self.after_each([start], [minutes])[0]).to_pydatetime()
+
+    def after_each(self, starts: Any, minutes: Any) -> Any:
+        """For each start (naive UTC), the instant its ``minutes`` business minutes run out: a
+        search over all of them at once (to a millisecond)."""
+        import numpy as np
+        import pandas as pd
+
+        starts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+        need = np.asarray(minutes, dtype=float)
+        if not len(starts):
+            return starts.to_numpy()
+        base = self.minutes_until(starts)
+        low, high = np.zeros(len(starts)), np.maximum(need, 1.0)
+
+        def short(offset: Any) -> Any:
+            return self.minutes_until(starts + pd.to_timedelta(offset, unit="m")) - base < need
+
+        for _ in range(30):  # widen until every target fits (a year of closed days at most)
+            more = short(high)
+            if not more.any():
+                break
+            low, high = np.where(more, high, low), np.where(more, high * 2, high)
+        else:
+            raise SettingsError("the business hours have no open minute in a year")
+        for _ in range(50):
             mid = (low + high) / 2
-            if float(self.minutes_until([start + timedelta(minutes=mid)])[0]) - base < minutes:
-                low = mid
-            else:
-                high = mid
-        return start + timedelta(minutes=round(high * 60 * 1000) / 60_000)
+            more = short(mid)
+            low, high = np.where(more, mid, low), np.where(more, high, mid)
+        return (starts + pd.to_timedelta(np.round(high * 60_000) / 60_000, unit="m")).dt.round("ms").to_numpy()

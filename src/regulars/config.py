@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from regulars._default_settings import DEFAULT_TOML
+from regulars._hours import BusinessHours
 from regulars.errors import SettingsError
 from regulars.scorers import DEFAULT_ORDER, scorer_names
 
@@ -172,6 +173,22 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class ServiceSettings:
+    #: when the shop answers: days and hours in its time zone ("always": every hour), less holidays
+    hours: str = "mon-fri 09:00-17:00"
+    time_zone: str = "UTC"
+    holidays: list = field(default_factory=list)
+    #: a ticket with no first reply after this many hours raises an alert and a task
+    unanswered_hours: float = 24.0
+    #: SLA targets in minutes per priority (a ticket without one takes "normal")
+    first_reply: dict = field(default_factory=lambda: {"urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 960.0})
+    requester_wait: dict = field(default_factory=dict)
+    agent_work: dict = field(default_factory=dict)
+    #: SLA targets count business minutes (false: every minute)
+    business_hours: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -186,12 +203,14 @@ class Settings:
     recommend: RecommendSettings = field(default_factory=RecommendSettings)
     events: EventsSettings = field(default_factory=EventsSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
              "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
              "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings,
-             "recommend": RecommendSettings, "events": EventsSettings, "voice": VoiceSettings}
+             "recommend": RecommendSettings, "events": EventsSettings, "voice": VoiceSettings,
+             "service": ServiceSettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
@@ -237,6 +256,7 @@ _RANGES = {
     ("serve", "deliver_every_minutes"): (0, 10080, False),
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
+    ("service", "unanswered_hours"): (0, 8760, True),
 }
 
 
@@ -267,6 +287,8 @@ def _check_rules(settings: Settings, where: str) -> None:
         value = getattr(settings.serve, key)
         if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise SettingsError(f"{where}: serve.{key} must be a time as HH:MM (24-hour), got {value!r}")
+    v = settings.service
+    BusinessHours.of(v.hours, v.time_zone, v.holidays, where=f"{where}: service")
     unknown = [s for s in settings.run.scorers if s not in scorer_names()]
     if unknown:
         raise SettingsError(f"{where}: run.scorers may hold {', '.join(scorer_names())}; got {unknown[0]!r}")

@@ -225,6 +225,17 @@ CONTRACTS: dict[str, TableContract] = {
             key=("ticket_id",),
         ),
         TableContract(
+            "ticket_changes",
+            "one row per change of a ticket's status or priority, or a reply by the shop",
+            (
+                Column("ticket_id", "id", required=True),
+                Column("changed_at", "timestamp", required=True),
+                Column("field", "choice", required=True, choices=("status", "priority", "reply"),
+                       synonyms=(("public_reply", "reply"), ("agent_reply", "reply")), open_choices=True),
+                Column("value", "text"),
+            ),
+        ),
+        TableContract(
             "feedback",
             "one row per response",
             (

@@ -356,3 +356,14 @@ def test_the_voice_of_the_customer(shop):
     assert api.get("/api/v1/texts?table=orders", headers=auth(keys["read-only"])).status_code == 422
     assert api.get("/api/v1/voice?by=day", headers=auth(keys["read-only"])).status_code == 422
     assert api.get("/api/v1/voice").status_code == 401
+
+
+def test_service_times(shop):
+    path, keys = shop
+    api = client(path)
+    served = api.get("/api/v1/service?by=week", headers=auth(keys["read-only"])).json()
+    assert served["tickets"] == sum(r["tickets"] for r in served["by_channel"]) > 0
+    assert served["overall"]["first_reply_hours"] > 0 and 0 <= served["overall"]["first_reply_met_share"] <= 1
+    assert len(served["backlog"]) == 28 and served["hours"].startswith("Mon-Fri 09:00-17:00")
+    assert api.get("/api/v1/service?by=day", headers=auth(keys["read-only"])).status_code == 422
+    assert api.get("/api/v1/service").status_code == 401

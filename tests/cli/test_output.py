@@ -91,6 +91,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "journeys": [shop],
         "texts": [shop, "--table", "tickets"],
         "voice": [shop, "--by", "week"],
+        "service": [shop, "--by", "week"],
         "alerts": [shop, "--since", "2024-01-01"],
         "targets set": [shop, "set", "revenue", "5000", "--by", "2025-03-31"],
         "targets list": [shop, "list"],

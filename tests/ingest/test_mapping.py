@@ -49,7 +49,7 @@ def test_unparseable_mapping_file(tmp_path):
 
 def test_every_preset_is_valid():
     for name in PRESETS:
-        assert preset(name).table in ("orders", "events", "customers", "tickets")
+        assert preset(name).table in ("orders", "events", "customers", "tickets", "ticket_changes")
     with pytest.raises(SettingsError, match="unknown preset 'shopify'"):
         preset("shopify")
     with pytest.raises(SettingsError, match="loads table 'orders', but --table 'events'"):

@@ -357,3 +357,4 @@ def test_the_voice_page_and_a_customers_texts(shop):
     customer = browser.get(f"/customers/{said['customer_id']}").text
     assert "What they wrote" in customer and html.escape(said["text"], quote=False) in customer
     assert browser.get("/voice?by=year").status_code == 422
+    assert "How fast you answer" in page and "first reply on time" in page and "Tickets to expect" in page

@@ -30,3 +30,11 @@ def texts(request: Request, _: Reader, table: Literal["tickets", "feedback"] | N
             summary="What customers said: sentiment per period beside NPS, CSAT, CES and tickets; themes")
 def voice(request: Request, _: Reader, by: Literal["week", "month"] = "month") -> dict[str, Any]:
     return _app.voice(request.app.state.workspace, by=by).to_dict()
+
+
+@router.get("/service", response_model=model_of(_app.ServiceResult),
+            summary="How fast the shop answers: first reply and resolution times in calendar and business hours, "
+                    "SLAs met per priority, channel, issue type and period, backlog, tickets waiting for a first reply, "
+                    "tickets to expect per day")
+def service(request: Request, _: Reader, by: Literal["week", "month"] = "month") -> dict[str, Any]:
+    return _app.service(request.app.state.workspace, by=by).to_dict()

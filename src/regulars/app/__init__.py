@@ -126,6 +126,7 @@ __all__ = [
     "segments",
     "sells_with",
     "serve_settings",
+    "service",
     "serving",
     "set_target",
     "start_reactor",
@@ -151,7 +152,8 @@ _HOMES = {
     "_ingest": ("ingest", "suggest_mapping", "undo"),
     "_init": ("init",),
     "_serve": ("KeyResult", "KeysResult", "ROLES", "create_key", "key_table", "keys", "match_key", "revoke_key",
-               "serve_settings", "serving", "start_scheduler"),
+               "serve_settings",
+    "service", "serving", "start_scheduler"),
     "_playbooks": ("edit_playbooks", "plan_playbooks", "playbooks", "today", "todays_actions"),
     "_measure": ("playbook_results",),
     "_overview": ("ModelsResult", "OverviewResult", "models", "overview"),
@@ -179,6 +181,7 @@ _HOMES = {
     "_business": ("AlertsResult", "BusinessResult", "TargetsResult", "alerts", "business", "set_target", "targets"),
     "_run": ("run",),
     "_voice": ("TextsResult", "VoiceResult", "texts", "voice"),
+    "_service": ("ServiceResult", "service"),
     "_status": ("quarantine", "status"),
 }
 

@@ -37,12 +37,14 @@ def keep_business_figures(workspace_path: str | Path, store: Any, run_id: str, a
     import pandas as pd
 
     from regulars._json import jsonable
+    from regulars.app._service import unanswered_tasks
     from regulars.store import keep_alerts, keep_business, queue_actions, stored_alerts
 
     figures, found = _figures(store, open_workspace(workspace_path).settings.run.churn_horizon_days)
     kept = {(a["measure"], a["since"], a["direction"]) for a in stored_alerts(store)}
     new = [a for a in found if (a["measure"], a["since"], a["direction"]) not in kept]
-    tasks = _alert_tasks(workspace_path, new, run_id, at)
+    tasks = _alert_tasks(workspace_path, new, run_id, at) + unanswered_tasks(open_workspace(workspace_path), store,
+                                                                              run_id, at)
 
     def write(_: Any, __: Any) -> None:
         from regulars.metrics import KPIS

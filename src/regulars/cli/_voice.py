@@ -3,11 +3,13 @@ customers wrote with how it reads (label, score, engine)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from regulars._glance import hours_words
 from regulars.cli._app import command
 from regulars.cli._options import AsJson, WorkspaceArg
 from regulars.cli._render import json_out, line, out, table
@@ -91,4 +93,46 @@ def voice(
                         fold=("for example",)))
     else:
         line("Themes come once there are 50 texts or more.")
+    return None
+
+
+@command()
+def service(
+    workspace: WorkspaceArg,
+    by: Annotated[str, typer.Option("--by", help="week or month.")] = "month",
+    last: Annotated[int, typer.Option(help="Periods to show (the latest).")] = 6,
+    as_json: AsJson = False,
+) -> None:
+    """How fast and how well you answer: first reply and resolution times (calendar and business
+    hours), SLAs met per priority and channel, open tickets, tickets waiting for a first reply and
+    the tickets to expect in the next two weeks."""
+    from regulars import app
+
+    found = app.service(workspace, by=by)
+    if as_json:
+        return json_out(found)
+    line(f"Service to {found.as_of}: {found.tickets:,} tickets, business hours {found.hours}.")
+    columns = ["", "tickets", "1st reply", "(open h)", "solved in", "(open h)", "SLA met"]
+
+    def row(name: str, r: dict) -> list[str]:
+        return [name, f"{r['tickets']:,}", hours_words(r["first_reply_hours"]), hours_words(r["first_reply_business_hours"]),
+                hours_words(r["full_resolution_hours"]), hours_words(r["full_resolution_business_hours"]),
+                "" if r.get("first_reply_met_share") is None else f"{r['first_reply_met_share']:.0%}"]
+
+    rows = [row("all", found.overall)] + [row(r["group"], r) for r in found.by_priority]
+    out.print(table("Median times by priority (open h: business hours only), first reply SLA met",
+                    ["priority", *columns[1:]], rows, right=tuple(columns[1:])))
+    out.print(table("By channel", ["channel", *columns[1:]], [row(r["group"], r) for r in found.by_channel],
+                    right=tuple(columns[1:])))
+    rows = [row(f"{date.fromisoformat(r['group']):%b %Y}" if by == "month" else r["group"], r)
+            for r in found.by_period[-last:]]
+    out.print(table(f"By {by} opened", [by, *columns[1:]], rows, right=tuple(columns[1:])))
+    if found.unanswered_count:
+        line(f"{found.unanswered_count:,} tickets have waited more than {found.unanswered_hours:g} hours for a first "
+             "reply: " + "; ".join(f"{u['ticket_id']} ({u['customer'] or u['customer_id']}, {u['waited_hours']:g} h)"
+                                    for u in found.unanswered[:5]))
+    if found.staffing:
+        line("Tickets to expect: " + ", ".join(f"{s['weekday'][:3]} {s['expected']:.0f}" for s in found.staffing[:7]))
+    for what in found.cannot:
+        line(f"Not measured: {what}.")
     return None

@@ -239,6 +239,17 @@ PRESETS: dict[str, dict[str, Any]] = {
             "customer.name": ["Requester name", "Requester"],
         },
     },
+    "zendesk-ticket-history": {
+        "description": "Zendesk ticket field history (each change of a ticket's status, priority and other "
+                       "fields, as Fivetran's ticket_field_history holds it)",
+        "table": "ticket_changes",
+        "columns": {
+            "ticket_id": ["ticket_id", "Ticket ID"],
+            "changed_at": ["updated", "Updated", "created_at"],
+            "field": ["field_name", "Field"],
+            "value": ["value", "Value"],
+        },
+    },
     "woocommerce-orders": {
         "description": "WooCommerce orders from the Advanced Order Export plugin's default layout: a row per item",
         "table": "orders",

@@ -133,6 +133,10 @@ def _plan(values: list[float], grain: str, open_per_week: int, horizon: int) -> 
         return season, yearly, ["Naive"], (f"only {len(values)} {unit} of history, too few to compare models "
                                            f"(needs {enough}): the forecast repeats the last value")
     zeros = sum(1 for v in values if v == 0) / len(values)
+    if zeros >= INTERMITTENT_SHARE and len(values) - WINDOWS * horizon < 2 * horizon + 1:
+        return season, yearly, ["Seasonal naive"], (  # Croston's and ADIDA's conformal intervals need more
+            f"{zeros:.0%} of {'days' if grain == 'day' else 'weeks'} have none, and too few of them to test "
+            "models for intermittent demand: the forecast repeats the last season")
     if zeros >= INTERMITTENT_SHARE:
         return season, yearly, ["Seasonal naive", "Croston", "ADIDA"], (
             f"{zeros:.0%} of {'days' if grain == 'day' else 'weeks'} have none: models for intermittent demand")

@@ -28,8 +28,8 @@ import pandas as pd
 
 from regulars._hours import BusinessHours
 
-__all__ = ["SLA_METRICS", "STATUS_TIMES", "ServiceTargets", "service_backlog", "service_summary", "ticket_service",
-           "unanswered"]
+__all__ = ["SLA_METRICS", "STATUS_TIMES", "ServiceTargets", "latest_time", "service_backlog", "service_summary",
+           "ticket_service", "unanswered"]
 
 #: Which statuses each waiting time adds up (Zendesk's definitions; "on-hold" is read as "hold").
 STATUS_TIMES = {"requester_wait": ("new", "open", "hold"), "agent_wait": ("pending",),
@@ -91,13 +91,30 @@ def _counted(spans: pd.DataFrame, statuses: tuple[str, ...], hours: BusinessHour
     return out.groupby("ticket_id")[["calendar", "business"]].sum()
 
 
-def ticket_service(tickets: pd.DataFrame, changes: pd.DataFrame | None, hours: BusinessHours,
-                   now: datetime, targets: ServiceTargets | None = None) -> pd.DataFrame:
+def _frame(table: Any) -> pd.DataFrame | None:
+    """A table as a data frame (a stored table is read here)."""
+    return table.to_pandas() if hasattr(table, "to_pandas") else table
+
+
+def latest_time(tickets: pd.DataFrame, changes: pd.DataFrame | None) -> datetime | None:
+    """The latest moment the shop's service data speaks of: "now" for tickets still open."""
+    seen = [pd.to_datetime(tickets[c]).max() for c in ("opened_at", "resolved_at", "first_response_at") if c in tickets]
+    if changes is not None and len(changes):
+        seen.append(pd.to_datetime(changes["changed_at"]).max())
+    seen = [s for s in seen if pd.notna(s)]
+    return max(seen).to_pydatetime() if seen else None
+
+
+def ticket_service(tickets: Any, changes: Any, hours: BusinessHours, now: datetime | None = None,
+                   targets: ServiceTargets | None = None) -> pd.DataFrame:
     """One row per ticket: its reply, resolution and waiting times in calendar and business minutes,
     reopens, replies, one touch, and per SLA metric its target, breach time and status.
 
     ``tickets``: ticket_id, opened_at, resolved_at, first_response_at, priority, status, channel,
-    category; ``changes``: ticket_id, changed_at, field (status, priority, reply), value."""
+    category, text; ``changes``: ticket_id, changed_at, field (status, priority, reply), value
+    (data frames or stored tables); ``now``: the latest time in them when not given."""
+    tickets, changes = _frame(tickets), _frame(changes)
+    now = now or latest_time(tickets, changes) or datetime(2000, 1, 1)
     t = tickets.assign(ticket_id=tickets["ticket_id"].astype(str)).drop_duplicates("ticket_id").set_index("ticket_id")
     opened = pd.to_datetime(t["opened_at"])
     status, priority, replies = (_history(changes, n) for n in ("status", "priority", "reply"))
@@ -106,7 +123,7 @@ def ticket_service(tickets: pd.DataFrame, changes: pd.DataFrame | None, hours: B
     out = pd.DataFrame(index=t.index)
     out["opened_at"] = opened
     out["with_history"] = with_history
-    for c in ("channel", "category", "priority", "status"):
+    for c in ("customer_id", "channel", "category", "priority", "status", "text"):
         out[c] = t[c] if c in t else None
 
     # the priority the ticket had when opened: the last set at or before, else the first set
@@ -148,7 +165,9 @@ def ticket_service(tickets: pd.DataFrame, changes: pd.DataFrame | None, hours: B
         out[f"{name}_business_minutes"] = counted["business"].where(with_history)
     if targets is not None:
         _slas(out, spans, hours, targets, now)
-    return out.reset_index()
+    out = out.reset_index()
+    out.attrs["as_of"] = pd.Timestamp(now)
+    return out
 
 
 def _slas(out: pd.DataFrame, spans: pd.DataFrame, hours: BusinessHours, targets: ServiceTargets,
@@ -159,18 +178,21 @@ def _slas(out: pd.DataFrame, spans: pd.DataFrame, hours: BusinessHours, targets:
         target = out["priority_opened"].map(lambda p, m=metric: targets.target(m, p))
         breach = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
         done_at = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
-        for tid in out.index[target.notna()]:
-            start, minutes = out.at[tid, "opened_at"], float(target[tid])
-            if metric == "first_reply":
-                breach[tid] = counting.after(start, minutes)
-                done_at[tid] = out.at[tid, "first_reply_at"]
-            elif out.at[tid, "with_history"]:
-                breach[tid], done_at[tid] = _wait_breach(spans[spans["ticket_id"] == tid], STATUS_TIMES[metric],
-                                                         start, minutes, counting, now)
+        aimed = target.notna()
+        if metric == "first_reply":
+            if aimed.any():
+                breach[aimed] = counting.after_each(out.loc[aimed, "opened_at"], target[aimed])
+            done_at = out["first_reply_at"]
+        else:  # waiting is measured from the status history: a ticket without one has no such SLA
+            aimed &= out["with_history"]
+            by_ticket = dict(tuple(spans.groupby("ticket_id"))) if aimed.any() else {}
+            for tid in out.index[aimed]:
+                breach[tid], done_at[tid] = _wait_breach(by_ticket.get(tid, spans.head(0)), STATUS_TIMES[metric],
+                                                         out.at[tid, "opened_at"], float(target[tid]), counting, now)
         state = pd.Series(None, index=out.index, dtype=object)
-        for tid in out.index[target.notna()]:
+        for tid in out.index[aimed]:
             state[tid] = _state(breach[tid], done_at[tid], now)
-        out[f"{metric}_target"] = target
+        out[f"{metric}_target"] = target.where(aimed)
         out[f"{metric}_breach_at"] = breach
         out[f"{metric}_sla"] = state
 
@@ -223,9 +245,12 @@ def service_backlog(service: pd.DataFrame, days: list[Any]) -> list[dict[str, An
 
 
 def service_summary(service: pd.DataFrame, by: str | None = None) -> list[dict[str, Any]]:
-    """Per group (``by``: channel, category, priority, or None for all): tickets, median first reply
+    """Per group (``by``: channel, category, priority, week or month of opening, or None for all):
+    tickets, median first reply
     and full resolution (calendar and business hours), reopened and one-touch shares, and per SLA
     metric how many were achieved and breached."""
+    if by in ("week", "month"):
+        service = service.assign(**{by: service["opened_at"].dt.to_period(by[0].upper()).dt.start_time.dt.date})
     groups = [("all", service)] if by is None else [
         (str(k) if k == k and k is not None and str(k).strip() else "not given", g)
         for k, g in service.groupby(service[by].fillna(""), sort=True)]
@@ -244,9 +269,11 @@ def service_summary(service: pd.DataFrame, by: str | None = None) -> list[dict[s
         row["one_touch_share"] = round(float(touch.astype(bool).mean()), 3) if len(touch) else None
         for metric in SLA_METRICS:
             col = f"{metric}_sla"
-            if col in g:
+            if col in g and g[col].notna().any():
                 row[f"{metric}_achieved"] = int((g[col] == "achieved").sum())
                 row[f"{metric}_breached"] = int((g[col] == "breached").sum())
                 row[f"{metric}_pending"] = int((g[col] == "pending").sum())
+                decided = row[f"{metric}_achieved"] + row[f"{metric}_breached"]
+                row[f"{metric}_met_share"] = round(row[f"{metric}_achieved"] / decided, 3) if decided else None
         out.append(row)
     return out

@@ -36,7 +36,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 17: the voice of the customer: ``texts`` (a view of every ticket's and review's text with its
 #:     sentiment) and ``sentiment_checks`` (the held-out check that chose a shop's engine);
 #:     ``alerts.about``: the part of a measure that moved (the unhappy texts of one source).
-SCHEMA_VERSION = 17
+#: 18: ``ticket_changes``: each change of a ticket's status or priority, and the shop's replies
+#:     (service times and SLAs need them).
+SCHEMA_VERSION = 18
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from regulars._glance import hours_words
 from regulars.api import Denied
 from regulars.web._session import COOKIE, Session
 
@@ -28,6 +29,7 @@ def _number(v: Any) -> bool:
 templates.env.filters["pct"] = lambda v, d=0: f"{v * 100:.{d}f}%" if _number(v) else ""
 templates.env.filters["money"] = lambda v: f"{v:,.2f}" if _number(v) else ""
 templates.env.filters["num"] = lambda v, d=0: f"{v:,.{d}f}" if _number(v) else ""
+templates.env.filters["hours"] = hours_words
 templates.env.filters["day"] = lambda v: "" if v is None else str(v)[:10]
 templates.env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
 

@@ -1,6 +1,6 @@
 """The Voice page: how customers' tickets, reviews and answers read over time (beside NPS, CSAT,
-CES and tickets), what they write about and what they are unhappy about lately, and the alerts
-on what they said."""
+CES and tickets), what they write about and what they are unhappy about lately, the alerts on what
+they said, and how fast the shop answers them (service times, SLAs, backlog, unanswered tickets)."""
 
 from __future__ import annotations
 
@@ -21,16 +21,29 @@ def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResp
 
     session = session_of(request)
     try:
+        served = app.service(workspace_of(request), by=by)
+    except InsufficientDataError:
+        served = None
+    try:
         found = app.voice(workspace_of(request), by=by)
     except InsufficientDataError as exc:
-        return page(request, "voice.html", session, v=None, why=str(exc), by=by)
+        return page(request, "voice.html", session, v=None, why=str(exc), by=by, s=served, backlog="")
     shown = [p for p in found.periods if p.get("texts")][-13 if by == "month" else -26:]
     labels = [f"{p['period']:%b %Y}" if by == "month" else f"{p['period']:%d %b}" for p in shown]
     chart = _charts.line(labels, {"unhappy": [p["negative"] / p["texts"] * 100 for p in shown],
                                   "happy": [p["positive"] / p["texts"] * 100 for p in shown]},
                          title=f"Share of texts that read unhappy and happy, by {by}", unit="%") if len(shown) > 1 \
         else ""
-    return page(request, "voice.html", session, v=found, periods=shown, chart=chart, by=by)
+    return page(request, "voice.html", session, v=found, periods=shown, chart=chart, by=by, s=served,
+                backlog=_backlog(served))
+
+
+def _backlog(served: object) -> str:
+    """The open tickets at the end of each of the last weeks, as a chart."""
+    if served is None or len(served.backlog) < 2:
+        return ""
+    return _charts.line([f"{b['day']:%d %b}" for b in served.backlog], {"open": [b["open"] for b in served.backlog]},
+                        title="Tickets open at the end of each day")
 
 
 def mount(api: FastAPI) -> None:
