@@ -43,7 +43,7 @@ def keep_business_figures(workspace_path: str | Path, store: Any, run_id: str, a
     figures, found = _figures(store, open_workspace(workspace_path).settings.run.churn_horizon_days)
     kept = {(a["measure"], a["since"], a["direction"]) for a in stored_alerts(store)}
     new = [a for a in found if (a["measure"], a["since"], a["direction"]) not in kept]
-    tasks = _alert_tasks(workspace_path, new, run_id, at) + unanswered_tasks(open_workspace(workspace_path), store,
+    tasks = _alert_tasks(workspace_path, store, new, run_id, at) + unanswered_tasks(open_workspace(workspace_path), store,
                                                                               run_id, at)
 
     def write(_: Any, __: Any) -> None:
@@ -142,11 +142,13 @@ def _latest_messages(rows: list[dict[str, Any]], campaigns: int = 6) -> list[dic
     return [r for r in rows if r["kind"] == "playbook"] + [r for r in rows if r["kind"] != "playbook"][:campaigns]
 
 
-def _alert_tasks(workspace_path: str | Path, new: list[dict[str, Any]], run_id: str, at: datetime
+def _alert_tasks(workspace_path: str | Path, store: Any, new: list[dict[str, Any]], run_id: str, at: datetime
                  ) -> list[dict[str, Any]]:
     """For each new alert, a task from each enabled playbook whose metric trigger it matches
-    (``{metric: tickets, direction: up}``), keyed by the alert so a run again queues nothing
-    twice; waiting for approval when the playbook says ``review``."""
+    (``{metric: tickets, direction: up}``), and for each customer behind the alert what the
+    playbook's ``affected`` says (a pause of their marketing, a task such as a reply); keyed by
+    the alert so a run again queues nothing twice; waiting for approval when the playbook says
+    ``review``."""
     from datetime import timedelta
 
     from regulars.app._plan import action_key
@@ -165,15 +167,50 @@ def _alert_tasks(workspace_path: str | Path, new: list[dict[str, Any]], run_id: 
             if alert["measure"] != o["metric"] or o["direction"] not in ("either", alert["direction"]):
                 continue
             words = alert_words(alert, KPIS[alert["measure"]].title)
+            key = " ".join(str(part) for part in ("alert", alert["measure"], alert.get("about"), alert["since"]) if part)
+            since = datetime.combine(alert["since"], datetime.min.time())
+
+            def row(step: int, customer_id: str | None, channel: str, action: Any, subject: str, body: str,
+                    about: str = "") -> dict[str, Any]:
+                return {"action_id": action_key(book.name, f"{key} {about}".strip(), step, since),
+                        "created_at": at, "planned_at": at, "run_id": run_id, "customer_id": customer_id,
+                        "playbook": book.name, "step": step, "channel": channel, "template": action.template,
+                        "subject": subject, "body": body, "url": None, "owner": action.owner,
+                        "due_on": (at + timedelta(days=action.due_days or 0)).date(), "priority": action.priority,
+                        "value": 0.0, "cost": action.cost, "why": words, "deliver_at": at,
+                        "status": "needs approval" if book.review else "queued"}
+
             template = found.templates.get(book.action.template)
-            rows.append({"action_id": action_key(book.name, f"alert {alert['measure']} {alert['since']}", 0,
-                                                 datetime.combine(alert["since"], datetime.min.time())),
-                         "created_at": at, "planned_at": at, "run_id": run_id, "customer_id": None,
-                         "playbook": book.name, "step": 0, "channel": "task", "template": book.action.template,
-                         "subject": words, "body": template.body if template else words, "url": None,
-                         "owner": book.action.owner, "due_on": (at + timedelta(days=book.action.due_days or 0)).date(),
-                         "priority": book.action.priority, "value": 0.0, "cost": book.action.cost, "why": words,
-                         "deliver_at": at, "status": "needs approval" if book.review else "queued"})
+            rows.append(row(0, None, "task", book.action, words, template.body if template else words))
+            if book.affected is not None:
+                rows += _affected_rows(store, book, alert, found.templates, row)
+    return rows
+
+
+def _affected_rows(store: Any, book: Any, alert: dict[str, Any], templates: dict[str, Any], row: Any
+                   ) -> list[dict[str, Any]]:
+    """For each customer behind ``alert``: a pause of the marketing waiting for them (step 1)
+    and the playbook's task for them (step 2), its template filled in with their name, email
+    and what they wrote."""
+    from regulars.metrics import source_kinds
+    from regulars.playbooks import render
+    from regulars.store import alert_customers
+
+    who = alert_customers(store, alert["measure"], source_kinds(alert.get("about") or "tickets"), alert["since"],
+                          alert["until"])
+    rows, action = [], book.affected.action
+    for c in who.to_dict("records"):
+        c = {k: (None if v is None or v != v else v) for k, v in c.items()}
+        person = c["name"] or c["customer_id"]
+        wrote = f"wrote on {c['written_at']:%d %b %Y}: \"{' '.join(str(c['text']).split())[:200]}\""
+        if book.affected.pause_marketing:
+            words = f"Pause marketing to {person} while this is put right: they {wrote}"
+            # planned when they wrote (the shop's time line), so the plan holds them as after a complaint
+            rows.append({**row(1, c["customer_id"], "pause", book.action, words, words, c["customer_id"]),
+                         "template": None, "planned_at": c["written_at"]})
+        if action is not None:
+            _, body = render(templates[action.template], {**c, "name": person})
+            rows.append(row(2, c["customer_id"], "task", action, f"{person} {wrote}", body, c["customer_id"]))
     return rows
 
 

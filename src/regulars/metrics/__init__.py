@@ -43,7 +43,14 @@ from regulars.metrics._service import (
     ticket_service,
     unanswered,
 )
-from regulars.metrics._texts import SOURCE_HISTORY_DAYS, TREND_DAYS, sentiment_by_period, theme_summary, unhappy_days
+from regulars.metrics._texts import (
+    SOURCE_HISTORY_DAYS,
+    TREND_DAYS,
+    sentiment_by_period,
+    source_kinds,
+    theme_summary,
+    unhappy_days,
+)
 from regulars.metrics._voice import voice_by_period
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
 from regulars.metrics._web import WEB_EVENTS, as_people, web_by_period
@@ -102,6 +109,7 @@ __all__ = [
     "service_backlog",
     "service_summary",
     "slice_values",
+    "source_kinds",
     "stage_flows",
     "theme_summary",
     "ticket_service",

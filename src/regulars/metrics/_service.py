@@ -245,15 +245,17 @@ def service_backlog(service: pd.DataFrame, days: list[Any]) -> list[dict[str, An
 
 
 def service_summary(service: pd.DataFrame, by: str | None = None) -> list[dict[str, Any]]:
-    """Per group (``by``: channel, category, priority, week or month of opening, or None for all):
-    tickets, median first reply
-    and full resolution (calendar and business hours), reopened and one-touch shares, and per SLA
+    """Per group (``by``: channel, category, priority (most urgent first), week or month of
+    opening, or None for all): tickets, median first reply and full resolution (calendar and business hours), reopened and one-touch shares, and per SLA
     metric how many were achieved and breached."""
     if by in ("week", "month"):
         service = service.assign(**{by: service["opened_at"].dt.to_period(by[0].upper()).dt.start_time.dt.date})
     groups = [("all", service)] if by is None else [
         (str(k) if k == k and k is not None and str(k).strip() else "not given", g)
         for k, g in service.groupby(service[by].fillna(""), sort=True)]
+    if by == "priority_opened":  # most urgent first, as a support lead reads them
+        rank = {p: i for i, p in enumerate(("urgent", "high", "normal", "low"))}
+        groups.sort(key=lambda kg: rank.get(kg[0].lower(), len(rank)))
     out = []
     for name, g in groups:
         row: dict[str, Any] = {"group": name, "tickets": len(g)}

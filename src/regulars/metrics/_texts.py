@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
 
-__all__ = ["SOURCE_HISTORY_DAYS", "TREND_DAYS", "sentiment_by_period", "theme_summary", "unhappy_days"]
+__all__ = ["SOURCE_HISTORY_DAYS", "TREND_DAYS", "sentiment_by_period", "source_kinds", "theme_summary", "unhappy_days"]
 
 #: A theme's trend compares the texts of the last this many days with the same span before.
 TREND_DAYS = 28
@@ -22,6 +22,12 @@ SOURCE_HISTORY_DAYS = 28
 #: How each source of texts is named in an alert.
 _SOURCE_WORDS = {"ticket": "tickets", "review": "reviews", "nps": "NPS answers", "csat": "CSAT answers",
                  "ces": "CES answers", "survey": "survey answers"}
+
+
+def source_kinds(source: str) -> list[str]:
+    """The kinds of text a source's name stands for (``unhappy_days``' names): "tickets" ->
+    ["ticket"]; a kind with no name of its own is its own name."""
+    return [kind for kind, name in _SOURCE_WORDS.items() if name == source] or [source]
 
 
 def unhappy_days(texts: ir.Table) -> list[tuple[str, dict[date, float], dict[date, float]]]:

@@ -22,6 +22,7 @@ from regulars.store import (
     due_actions,
     finish_actions,
     interrupted_actions,
+    pause_marketing,
     unconfirmed_count,
 )
 
@@ -49,6 +50,9 @@ def deliver_due(store: Any, folder: Path, d: Any, unknown_is_yes: bool, at: date
         files.append(str(export_file))
     unconfirmed = unconfirmed_count(store)
     due = due_actions(store, at)
+    if (due["channel"] == "pause").any():  # first, so no paused message leaves in this round
+        _pause(store, due[due["channel"] == "pause"], at, tally)
+        due = due_actions(store, at)
     if len(due):
         contacts = delivery_contacts(store, due["customer_id"].unique().tolist()).set_index("customer_id")
         due = due.join(contacts, on="customer_id")
@@ -67,6 +71,17 @@ def deliver_due(store: Any, folder: Path, d: Any, unknown_is_yes: bool, at: date
 
 def _count(tally: dict[str, int], outcome: str, n: int = 1) -> None:
     tally[outcome] = tally.get(outcome, 0) + n
+
+
+def _pause(store: Any, pauses: Any, at: datetime, tally: dict[str, int]) -> None:
+    """Each approved pause takes effect: the marketing waiting for its customer is cancelled (the
+    plan then holds new marketing as after a complaint)."""
+    for row in pauses.itertuples():
+        claimed = claim_actions(store, [row.action_id], "pause", at)
+        if claimed:
+            paused = pause_marketing(store, [row.customer_id], f"paused by {row.playbook}")
+            finish_actions(store, claimed, "sent", f"{paused} waiting messages paused")
+            _count(tally, "paused", 1)
 
 
 def _stop_withdrawn(store: Any, due: Any, unknown_is_yes: bool, at: datetime, tally: dict[str, int]) -> Any:

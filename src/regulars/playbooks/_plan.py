@@ -58,7 +58,8 @@ class Situation:
     ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
     playbook, step) of actions already in the outbox; ``rejected``: (customer_id, playbook,
-    step) of actions a person rejected (never planned again); ``last_queued``: when a plan was last
+    step) of actions a person rejected (never planned again); ``paused``: customer_id, paused_at
+    (a crisis playbook paused their marketing: held as after a complaint); ``last_queued``: when a plan was last
     queued before ``at``'s day."""
 
     at: datetime
@@ -80,6 +81,8 @@ class Situation:
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"playbook": [], "customer_id": []}))
     queued: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"customer_id": [], "playbook": [], "step": []}))
+    paused: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"customer_id": [], "paused_at": pd.Series([], dtype="datetime64[us]")}))
     last_queued: datetime | None = None
     #: actions queued earlier on ``at``'s day that count against the shop-wide cap (a reaction's
     #: plan; the daily plan is the day's first and counts its own)
@@ -273,7 +276,10 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
     best_times = at_best_hour(s.at, zones, list(s.column("best_hour")), g.quiet_start, g.quiet_end)
     none = np.full(len(index), None, dtype=object)
     last_order = _last(s.orders, "ordered_at", s.at, index)
-    last_complaint = _last(s.tickets[s.tickets["negative"].astype(bool)], "opened_at", s.at, index)
+    complaints = s.tickets.loc[s.tickets["negative"].astype(bool), ["customer_id", "opened_at"]]
+    if len(s.paused):
+        complaints = pd.concat([complaints, s.paused.set_axis(["customer_id", "opened_at"], axis=1)])
+    last_complaint = _last(complaints, "opened_at", s.at, index)
     spans = (timedelta(days=g.suppress_after_purchase_days), timedelta(days=g.suppress_after_complaint_days))
     recent_order = suppressed(last_order, none, s.at, *spans)
     recent_complaint = suppressed(none, last_complaint, s.at, *spans)

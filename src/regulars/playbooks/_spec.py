@@ -46,6 +46,9 @@ DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buyi
 TICKET_TRIGGERS = ("open", "repeated", "negative")
 #: Measures a metric trigger watches (the alert watch's daily series), and the moves it fires on.
 METRIC_TRIGGERS = ("orders", "revenue", "tickets", "web_visits", "new_customers", "unhappy_texts")
+#: Alerts with customers behind them (who wrote the unhappy texts, who opened the tickets): a
+#: playbook on one of these may act for each of them (``affected``).
+AFFECTED_BY = ("tickets", "unhappy_texts")
 DIRECTIONS = ("up", "down", "either")
 BOUNDS = ("above", "at_least", "below", "at_most")
 #: Behavioural framings a template may declare; scarcity needs stock data to be true.
@@ -98,6 +101,16 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Affected:
+    """What an alert's playbook does for each customer behind the alert: pause the marketing
+    waiting for them (and hold new marketing as after a complaint), and a task such as a reply."""
+
+    pause_marketing: bool
+    action: Action | None
+    line: int
+
+
+@dataclass(frozen=True)
 class Playbook:
     name: str
     trigger: Trigger
@@ -113,6 +126,12 @@ class Playbook:
     #: "best": each message goes at the customer's best hour in their zone; "fixed": when planned;
     #: "split": half of the customers each way, drawn once per customer (results compare them)
     timing: str = "best"
+    affected: Affected | None = None
+
+    def actions(self) -> tuple[Action, ...]:
+        """Its action, each follow-up's and the task for each customer behind its alert."""
+        extra = (self.affected.action,) if self.affected and self.affected.action else ()
+        return (self.action, *(s.action for s in self.follow_ups), *extra)
 
 
 @dataclass(frozen=True)
@@ -223,7 +242,7 @@ def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
 def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
     p = r.table(raw, f"playbook {name!r}", line)
     r.known(p, f"playbook {name!r}", ("description", "enabled", "trigger", "when", "holdout", "review", "action",
-                                      "follow_ups", "timing"))
+                                      "follow_ups", "timing", "affected"))
     for needed in ("trigger", "action"):
         if needed not in p:
             raise r.fail(p.line, f"playbook {name!r} needs a {needed}")
@@ -243,11 +262,25 @@ def _playbook(r: Reader, name: str, raw: Any, line: int) -> Playbook:
     if trigger.kind == "metric" and (action.channel != "task" or steps or "when" in p):
         raise r.fail(p.lines["action"], f"playbook {name!r}: an alert is about the shop, not a customer, so its "
                                         "action is a task for a person (channel: task), with no when or follow-ups")
+    affected = _affected(r, name, p, trigger) if "affected" in p else None
     return Playbook(name=name, trigger=trigger, action=action, line=p.line,
                     description=r.text(p, "description", ""), enabled=r.flag(p, "enabled", True),
                     when=r.text(p, "when"), holdout=float(r.number(p, "holdout", 0.1, low=0, below=1)),
                     review=r.flag(p, "review", False), follow_ups=tuple(steps), when_line=p.lines.get("when", p.line),
-                    timing=r.text(p, "timing", "best", TIMINGS))
+                    timing=r.text(p, "timing", "best", TIMINGS), affected=affected)
+
+
+def _affected(r: Reader, name: str, p: Located, trigger: Trigger) -> Affected:
+    a = r.table(p["affected"], "affected", p.lines["affected"])
+    if trigger.kind != "metric" or trigger.options["metric"] not in AFFECTED_BY:
+        raise r.fail(a.line, f"playbook {name!r}: affected acts for the customers behind an alert on "
+                             f"{' or '.join(AFFECTED_BY)}; this trigger has none")
+    r.known(a, "affected", ("pause_marketing", "action"))
+    action = parse_action(r, a["action"], a.lines["action"]) if "action" in a else None
+    if action is not None and action.channel != "task":
+        raise r.fail(a.lines["action"], f"playbook {name!r}: an alert's customers get a task for a person "
+                                        "(channel: task); marketing to them is what pause_marketing stops")
+    return Affected(pause_marketing=r.flag(a, "pause_marketing", False), action=action, line=a.line)
 
 
 def _template(r: Reader, name: str, raw: Any, line: int) -> Template:
@@ -298,7 +331,7 @@ def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[s
             skipped[book.name] = missing
     users: dict[str | None, list[str]] = {}  # template -> the playbooks that apply and use it
     for book in found.playbooks.values():
-        for action in (book.action, *(s.action for s in book.follow_ups)):
+        for action in book.actions():
             if book.name not in skipped:
                 users.setdefault(action.template, []).append(book.name)
     for template in found.templates.values():
@@ -354,7 +387,7 @@ def _playbook_names(book: Playbook, found: PlaybookSet, fields: dict[str, str], 
                 missing = f"its condition needs what this shop's data does not give: {why}"
             else:
                 errors.append((book.when_line, f"playbook {book.name!r}, when: {exc}"))
-    for action in (book.action, *(s.action for s in book.follow_ups)):
+    for action in book.actions():
         if action.template is not None and action.template not in found.templates:
             errors.append((action.line, f"playbook {book.name!r}: no template {action.template!r}; "
                                         f"templates: {', '.join(sorted(found.templates)) or 'none'}"))

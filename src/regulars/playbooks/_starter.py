@@ -147,6 +147,16 @@ playbooks:
     trigger: {metric: tickets, direction: up}
     holdout: 0.0
     action: {channel: task, template: ticket-spike, owner: support lead, due_days: 1, priority: 90}
+  crisis-response:
+    description: unhappy texts well above their usual range - the owner is told; for each customer who wrote one, marketing pauses and a person replies (each step approved first)
+    enabled: false
+    trigger: {metric: unhappy_texts, direction: up}
+    holdout: 0.0
+    review: true
+    action: {channel: task, template: crisis-owner, owner: owner, due_days: 0, priority: 99}
+    affected:                     # each customer who wrote an unhappy text while it lasted
+      pause_marketing: true       # their waiting emails and texts are cancelled; no new ones for suppress_after_complaint_days
+      action: {channel: task, template: crisis-reply, owner: support, due_days: 1, priority: 95}
   new-arrivals:
     description: new products in a category they are interested in
     enabled: false
@@ -217,6 +227,10 @@ templates:
     body: "Call {{ name }} ({{ phone }}): a complaint or a poor rating in the last days; put it right."
   ticket-spike:
     body: "More tickets than usual: read the latest ones for a shared cause (an order, a product, a delivery) and answer the waiting customers first."
+  crisis-owner:
+    body: "Many more unhappy messages than usual: read them for a shared cause (a delivery, a product, a change), say what you will do, and approve the pauses and replies waiting for you."
+  crisis-reply:
+    body: "Reply to {{ name }} ({{ email }}): they wrote to us unhappy while many others did too; apologise, say what went wrong and what we are doing."
   new-arrivals:
     subject: "New in {{ interest }}"
     body: "Fresh arrivals in {{ interest }}, picked for you."

@@ -1,6 +1,7 @@
 """Store: the workspace's DuckDB file with canonical tables, batches, quarantine, links and runs."""
 
 from regulars.store._business import (
+    alert_customers,
     clear_target,
     keep_alerts,
     keep_business,
@@ -46,6 +47,7 @@ from regulars.store._outbox import (
     outbox_actions,
     outbox_counts,
     outbox_keys,
+    pause_marketing,
     queue_actions,
     retry_actions,
     sent_since,
@@ -123,6 +125,7 @@ __all__ = [
     "Store",
     "Workspace",
     "add_key",
+    "alert_customers",
     "claim_actions",
     "claim_workspace",
     "clear_target",
@@ -171,6 +174,7 @@ __all__ = [
     "outbox_actions",
     "outbox_counts",
     "outbox_keys",
+    "pause_marketing",
     "pin_customer",
     "playbook_inputs",
     "predicted_values",

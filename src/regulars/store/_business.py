@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 from regulars._json import dumps
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from regulars.store._store import Store
 
-__all__ = ["clear_target", "keep_alerts", "keep_business", "kept_business", "predicted_values", "run_cutoffs", "set_target",
+__all__ = ["alert_customers", "clear_target", "keep_alerts", "keep_business", "kept_business", "predicted_values", "run_cutoffs", "set_target",
            "stored_alerts", "targets_set"]
 
 _ALERT_COLUMNS = ("measure", "since", "until", "direction", "observed", "expected", "low", "high", "days", "about")
@@ -63,6 +65,23 @@ def keep_alerts(store: Store, found: list[dict[str, Any]], run_id: str | None, a
                               f"({', '.join('?' * (len(_ALERT_COLUMNS) + 2))})",
                               [[a[c] for c in _ALERT_COLUMNS] + [at, run_id] for a in new])
     return new
+
+
+def alert_customers(store: Store, measure: str, kinds: list[str], since: date, until: date) -> pd.DataFrame:
+    """The customers behind an alert, one row each by resolved id, with their name and email and
+    their latest text: who wrote an unhappy text of ``kinds`` (an ``unhappy_texts`` alert) or
+    opened a ticket (a ``tickets`` alert) from ``since`` to ``until``, both days included."""
+    written = ("SELECT customer_id, written_at, text FROM texts WHERE label = 'negative' "
+               "AND kind IN (SELECT unnest(?::VARCHAR[])) AND CAST(written_at AS DATE) BETWEEN ? AND ?"
+               if measure == "unhappy_texts" else
+               "SELECT customer_id, opened_at AS written_at, text FROM tickets WHERE CAST(opened_at AS DATE) BETWEEN ? AND ?")
+    return store.frame(
+        f"WITH w AS ({written}), profile AS (SELECT m.resolved_id AS customer_id, any_value(c.name) AS name, "
+        "any_value(c.email) AS email FROM customers c JOIN customer_map m USING (customer_id) GROUP BY 1) "
+        "SELECT m.resolved_id AS customer_id, any_value(p.name) AS name, any_value(p.email) AS email, "
+        "max(w.written_at) AS written_at, arg_max(w.text, w.written_at) AS text FROM w JOIN customer_map m USING (customer_id) "
+        "LEFT JOIN profile p ON p.customer_id = m.resolved_id GROUP BY m.resolved_id ORDER BY written_at, customer_id",
+        ([kinds] if measure == "unhappy_texts" else []) + [since, until])
 
 
 def stored_alerts(store: Store, since: date | None = None) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "delivery_contacts", "due_actions",
            "exclude_customer", "finish_actions", "interrupted_actions", "outbox_actions", "outbox_counts",
-           "outbox_keys", "queue_actions", "retry_actions", "sent_since", "unconfirmed_count"]
+           "outbox_keys", "pause_marketing", "queue_actions", "retry_actions", "sent_since", "unconfirmed_count"]
 
 OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
                   "template", "subject", "body", "url", "owner", "due_on", "priority", "value", "cost", "why",
@@ -170,6 +170,19 @@ def exclude_customer(store: Store, playbook: str, customer_id: str, by: str, why
     return int(cancelled)
 
 
+#: What a crisis pause stops for a customer: everything that would reach them (not a person's task).
+MARKETING_CHANNELS = ("email", "sms", "audience", "webhook")
+
+
+def pause_marketing(store: Store, customer_ids: list[str], why: str) -> int:
+    """Cancel the marketing still waiting for ``customer_ids`` (queued or awaiting approval),
+    saying ``why``. Returns how many were cancelled."""
+    return int(store.con.execute(
+        "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE customer_id IN (SELECT unnest(?::VARCHAR[])) "
+        f"AND channel IN ({', '.join(repr(c) for c in MARKETING_CHANNELS)}) "
+        "AND status IN ('needs approval', 'queued')", [why, customer_ids]).fetchone()[0])
+
+
 def claim_actions(store: Store, ids: list[str], method: str, at: datetime, export_file: str | None = None
                   ) -> dict[str, int]:
     """Mark queued actions as being sent and record each attempt, before anything leaves.
@@ -212,7 +225,7 @@ def finish_actions(store: Store, attempts: dict[str, int], outcome: str, detail:
                 "INSERT INTO messages (message_id, customer_id, sent_at, channel, campaign_id, playbook, variant, "
                 "batch_id) SELECT action_id, customer_id, coalesce(deliver_at, planned_at), channel, playbook, "
                 "playbook, 'treatment', 'outbox' FROM outbox WHERE action_id IN (SELECT unnest(?::VARCHAR[])) "
-                "AND action_id NOT IN (SELECT message_id FROM messages)", [ids])
+                "AND channel <> 'pause' AND action_id NOT IN (SELECT message_id FROM messages)", [ids])
 
 
 def interrupted_actions(store: Store) -> pd.DataFrame:

@@ -196,7 +196,7 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
     ``at``, every action recorded (messages, and the outbox's still on their way), the steps
     queued per customer and playbook and those a person rejected, exclusions by a person, tickets (negative: a complaint
-    category or rated 1-2), each product's category and first sale (arrivals), and when a plan was last queued."""
+    category or rated 1-2), customers paused in a crisis, each product's category and first sale (arrivals), and when a plan was last queued."""
     since = [at, at]
     return {
         "profile": store.frame(
@@ -229,6 +229,9 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
             "SELECT m.resolved_id AS customer_id, t.opened_at, coalesce(t.status, 'open') AS status, "
             "coalesce(t.category ILIKE '%complain%' OR t.csat <= 2, false) AS negative "
             "FROM tickets t JOIN customer_map m USING (customer_id) WHERE t.opened_at < ?", [at]),
+        # a crisis playbook's pause, once a person approved it and it took effect: held as a complaint is
+        "paused": store.frame("SELECT customer_id, planned_at AS paused_at FROM outbox WHERE channel = 'pause' "
+                              "AND status = 'sent' AND planned_at < ?", [at]),
         "arrivals": store.frame(
             "SELECT p.category, min(o.ordered_at) AS first_sold FROM order_items i JOIN purchases o USING (order_id) "
             "JOIN products p USING (product_id) WHERE o.ordered_at < ? AND p.category IS NOT NULL "

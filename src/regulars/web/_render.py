@@ -26,10 +26,21 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
 
 
+def _commands(text: str) -> Any:
+    """Text with what the owner would type (between backticks) shown as code; the rest escaped,
+    so words from data are never read as markup."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 templates.env.filters["pct"] = lambda v, d=0: f"{v * 100:.{d}f}%" if _number(v) else ""
 templates.env.filters["money"] = lambda v: f"{v:,.2f}" if _number(v) else ""
 templates.env.filters["num"] = lambda v, d=0: f"{v:,.{d}f}" if _number(v) else ""
 templates.env.filters["hours"] = hours_words
+templates.env.filters["commands"] = lambda v: _commands(str(v))
 templates.env.filters["day"] = lambda v: "" if v is None else str(v)[:10]
 templates.env.filters["when"] = lambda v: "" if v is None else str(v)[:16].replace("T", " ")
 
