@@ -132,6 +132,10 @@ report_to = ""
 # Event and ticket playbooks react to what arrives (API events, small loads) within a second or
 # two, not only in the daily plan.
 react = true
+# Where customers reach this server, for the survey links playbooks send (a survey is answered
+# on a one-question page here); empty = http://host:port. Links stay open survey_days days.
+public_url = ""
+survey_days = 30
 
 [quality]
 # Dates later than this many days after the load are reported as "in the future".

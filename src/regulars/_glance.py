@@ -8,7 +8,10 @@ from typing import Any
 
 from regulars import _charts
 
-__all__ = ["glance_view", "hours_words"]
+__all__ = ["SURVEY_WORDS", "glance_view", "hours_words"]
+
+#: How each survey is called on a page.
+SURVEY_WORDS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "win-back": "why did you stop"}
 
 _TITLES = {"orders": "Orders a day", "revenue": "Revenue a day", "tickets": "Support tickets a day"}
 

@@ -164,6 +164,10 @@ class ServeSettings:
     report_at: str = "08:00"
     report_to: str = ""
     react: bool = True
+    #: the address customers reach ``regulars serve`` at (survey links); empty: http://host:port
+    public_url: str = ""
+    #: how many days a survey link stays open
+    survey_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,7 @@ _RANGES = {
     ("serve", "port"): (1, 65535, False),
     ("serve", "max_body_mb"): (0, 1024, True),
     ("serve", "deliver_every_minutes"): (0, 10080, False),
+    ("serve", "survey_days"): (1, 365, False),
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
     ("service", "unanswered_hours"): (0, 8760, True),
@@ -287,6 +292,9 @@ def _check_rules(settings: Settings, where: str) -> None:
         value = getattr(settings.serve, key)
         if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise SettingsError(f"{where}: serve.{key} must be a time as HH:MM (24-hour), got {value!r}")
+    if settings.serve.public_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", settings.serve.public_url):
+        raise SettingsError(f"{where}: serve.public_url must be an http(s) address such as "
+                            f"\"https://shop.example.com/regulars\", got {settings.serve.public_url!r}")
     v = settings.service
     BusinessHours.of(v.hours, v.time_zone, v.holidays, where=f"{where}: service")
     unknown = [s for s in settings.run.scorers if s not in scorer_names()]

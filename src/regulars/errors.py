@@ -21,6 +21,7 @@ that reaches the CLI is a bug: it prints "internal error" and exits 70.
 from __future__ import annotations
 
 __all__ = [
+    "ClosedError",
     "ConvergenceError",
     "DeliveryError",
     "InsufficientDataError",
@@ -63,6 +64,10 @@ class SettingsError(RegularsError, ValueError):
 
 class NotFoundError(SettingsError):
     """The customer, segment or action asked for does not exist; the message says where to look."""
+
+
+class ClosedError(SettingsError):
+    """A link that worked once and no longer does: a survey already answered, or expired."""
 
 
 class SourceError(RegularsError, ValueError):

@@ -92,6 +92,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "texts": [shop, "--table", "tickets"],
         "voice": [shop, "--by", "week"],
         "service": [shop, "--by", "week"],
+        "surveys": [shop],
         "alerts": [shop, "--since", "2024-01-01"],
         "targets set": [shop, "set", "revenue", "5000", "--by", "2025-03-31"],
         "targets list": [shop, "list"],

@@ -24,7 +24,7 @@ def fired(playbook: str, s) -> list[str]:
 def test_every_starter_playbook_has_a_boundary_test_here_or_in_the_planner_s():
     here = {"hot-lead-handoff", "warm-lead-nurture", "welcome-series", "second-purchase-nudge", "vip-recognition",
             "abandoned-cart", "thank-you-review", "birthday", "browse-without-buying", "replenishment",
-            "proactive-help"}
+            "proactive-help", "nps-survey", "why-did-you-stop"}
     planner_s = {"churn-win-back", "churn-nurture", "we-miss-you", "lagged-cross-sell", "ticket-help",
                  "complaint-recovery", "new-arrivals"}  # tests/playbooks/test_plan.py
     from_pages = {"comparison-guide"}  # tests/app/test_intent.py, from the page views as they load
@@ -65,6 +65,18 @@ def test_an_abandoned_cart_within_a_day_and_no_order_since():
 def test_the_thank_you_comes_on_the_seventh_day_after_an_order():
     s = situation(3, days_since_last_order=[6.0, 7.0, 8.0])
     assert fired("thank-you-review", s) == ["c1"]
+
+
+def test_the_nps_survey_goes_on_the_fourteenth_day_after_an_order_and_asks_with_a_link():
+    s = situation(3, days_since_last_order=[13.0, 14.0, 15.0])
+    assert fired("nps-survey", s) == ["c1"]
+    book = parse_playbooks(STARTER_YAML).playbooks["nps-survey"]
+    assert book.action.survey == "nps" and "survey_link" in parse_playbooks(STARTER_YAML).templates["nps-survey"].body
+
+
+def test_why_did_you_stop_asks_only_the_very_likely_gone():
+    s = situation(3, churn_probability=[0.84, 0.86, 0.99])
+    assert fired("why-did-you-stop", s) == ["c1", "c2"]
 
 
 def test_a_birthday_on_its_day():

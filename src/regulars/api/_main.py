@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regulars.api._auth import Denied, KeyRing
 from regulars.errors import (
+    ClosedError,
     DeliveryError,
     InsufficientDataError,
     NotFoundError,
@@ -24,7 +25,7 @@ from regulars.errors import (
 __all__ = ["create_app"]
 
 #: The HTTP status of each error regulars raises on purpose (the first match wins).
-STATUS = ((NotFoundError, 404), (SettingsError, 422), (SourceError, 422), (InsufficientDataError, 409),
+STATUS = ((NotFoundError, 404), (ClosedError, 410), (SettingsError, 422), (SourceError, 422), (InsufficientDataError, 409),
           (WorkspaceBusyError, 503), (DeliveryError, 502), (RegularsError, 500))
 
 

@@ -1,11 +1,13 @@
-"""The voice of the customer by the API: every text with how it reads and what it is about, and
-what customers said per period and theme."""
+"""The voice of the customer by the API: every text with how it reads and what it is about,
+what customers said per period and theme, how fast the shop answers, and surveys: their results,
+and a customer's answer through the signed link."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from regulars import app as _app
 from regulars.api._auth import ERRORS, Caller, needs
@@ -38,3 +40,33 @@ def voice(request: Request, _: Reader, by: Literal["week", "month"] = "month") -
                     "tickets to expect per day")
 def service(request: Request, _: Reader, by: Literal["week", "month"] = "month") -> dict[str, Any]:
     return _app.service(request.app.state.workspace, by=by).to_dict()
+
+
+class SurveyAnswer(BaseModel):
+    """A customer's answer: a score on the survey's scale (none for a written-answer survey) and
+    any words."""
+
+    model_config = ConfigDict(extra="forbid")
+    score: float | None = None
+    comment: Annotated[str | None, Field(max_length=5000)] = None
+
+
+@router.get("/surveys", response_model=model_of(_app.SurveysResult),
+            summary="Each survey the playbooks sent: links sent, answers, response rate and score")
+def surveys(request: Request, _: Reader) -> dict[str, Any]:
+    return _app.surveys(request.app.state.workspace).to_dict()
+
+
+@router.get("/surveys/{token}", response_model=model_of(_app.SurveyQuestion),
+            summary="The question a survey link asks (no key: the signed link is the credential; 404 made up, "
+                    "410 answered or expired)")
+def survey_question(request: Request, token: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+    return _app.survey_question(request.app.state.workspace, token).to_dict()
+
+
+@router.post("/surveys/{token}", response_model=model_of(_app.SurveyAnswerResult), status_code=201,
+             summary="Answer a survey once (no key: the signed link is the credential; 404 made up, 410 answered "
+                     "or expired, 422 a score off the scale)")
+def answer_survey(request: Request, token: Annotated[str, Path(max_length=200)], answer: SurveyAnswer
+                  ) -> dict[str, Any]:
+    return _app.answer_survey(request.app.state.workspace, token, answer.score, answer.comment).to_dict()

@@ -3,6 +3,7 @@ delivery (the outbox package sends, records and retries)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,9 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
     are recorded as such (like a send) so results can compare them. Idempotent per day."""
     found, result = plan_of(workspace_path, at)
     a = result.actions
-    rows, holdouts = outbox_rows(found, a, result.at, result.run_id)
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
+        rows, holdouts = outbox_rows(found, a, result.at, result.run_id, survey_links(workspace, store))
         counts = queue_actions(store, rows, holdouts, actor=by)
     return QueueResult(file=result.file, run_id=result.run_id, at=result.at, plan=result.counts,
                        queued=counts["queued"], waiting_for_approval=counts["waiting"],
@@ -47,10 +48,26 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
                        held_out=counts["held out"])
 
 
-def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str) -> tuple[Any, Any]:
+def survey_links(workspace: Any, store: Any) -> Callable[[str, str], str]:
+    """The signed link of an action's survey, answered on ``regulars serve``'s survey page and
+    open for ``[serve] survey_days`` from now."""
+    from regulars.playbooks import sign_link
+    from regulars.store import survey_secret
+
+    serve = workspace.settings.serve
+    base = (serve.public_url or f"http://{serve.host}:{serve.port}").rstrip("/")
+    secret, expires = survey_secret(store), _now().date() + timedelta(days=serve.survey_days)
+    return lambda action_id, survey: f"{base}/survey/{sign_link(secret, action_id, survey, expires)}"
+
+
+def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str,
+                links: Callable[[str, str], str] | None = None) -> tuple[Any, Any]:
     """A plan's actions to do as outbox rows (each keyed by ``action_key``), and its held-out
-    customers as the records results compare the treated with."""
+    customers as the records results compare the treated with. An action asking a survey gets
+    its signed link (``links``) where its template says ``{{ survey_link }}``, else after the body."""
     import pandas as pd
+
+    from regulars.playbooks import LINK_PLACEHOLDER
 
     todo = actions[actions["status"].isin(["planned", "needs approval"])]
     steps = [found.playbooks[p].action if s == 0 else found.playbooks[p].follow_ups[s - 1].action
@@ -69,6 +86,18 @@ def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str) -> tuple[An
         "deliver_at": pd.to_datetime(todo["deliver_at"]).to_numpy(),
         "timing": todo["timing"].to_numpy() if "timing" in todo else None,
         "status": todo["status"].map({"planned": "queued"}).fillna("needs approval").to_numpy(), "attempts": 0})
+    surveys = [s.survey for s in steps]
+    if any(surveys):
+        if links is None:
+            raise ValueError("actions asking a survey need the shop's survey links")
+        bodies = rows["body"].astype(object).to_numpy()
+        for i, (key, survey) in enumerate(zip(keys, surveys, strict=True)):
+            if survey:
+                link = links(key, survey)
+                body = str(bodies[i] or "")
+                bodies[i] = body.replace(LINK_PLACEHOLDER, link) if LINK_PLACEHOLDER in body else f"{body}\n{link}"
+        rows["body"] = bodies
+    rows["survey"] = surveys
     held = actions[actions["status"] == "held out"]
     holdouts = pd.DataFrame({
         "action_id": [action_key(p, c, 0, at) for p, c in zip(held["playbook"], held["customer_id"], strict=True)],

@@ -152,7 +152,7 @@ def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any, p
     id only where the shop has no name for one)."""
     import pandas as pd
 
-    from regulars.playbooks import render
+    from regulars.playbooks import LINK_PLACEHOLDER, render
 
     todo = actions["status"].isin(["planned", "needs approval"]).to_numpy() & actions["template"].notna().to_numpy()
     subjects, bodies = [""] * len(actions), [""] * len(actions)
@@ -167,6 +167,7 @@ def _messages(actions: Any, found: Any, fields: Any, profile: Any, pairs: Any, p
     interested = [[s.removeprefix("interested in ") for s in member_of if s.startswith("interested in ")]
                   for member_of in values["segments"].map(lambda v: v if isinstance(v, list) else [])]
     values["interest"] = [i[0] if i else None for i in interested]
+    values["survey_link"] = LINK_PLACEHOLDER  # signed per action when it is queued
     names = product_names.set_index("product_id")["name"]
     for column in ("next_product", "cross_sell_product", "replenish_product"):
         if column in values:

@@ -88,7 +88,7 @@ def react(workspace_path: str | Path, *, at: datetime | None = None, cache: dict
     a long-lived caller keeps) spares reading the latest run's fields again."""
     import pandas as pd
 
-    from regulars.app._outbox import outbox_rows
+    from regulars.app._outbox import outbox_rows, survey_links
     from regulars.app._plan import checked, situated, with_messages
     from regulars.store import (
         open_workspace,
@@ -122,7 +122,6 @@ def react(workspace_path: str | Path, *, at: datetime | None = None, cache: dict
             actions, profile, product_names = situated(store, found, latest, fields, pairs, names, at, path,
                                                        follow_ups=False, cap_used=queued_on(store, at))
         with_messages(actions, found, fields, profile, pairs, product_names)
-        rows, holdouts = outbox_rows(found, actions, at, latest["run_id"])
     done: dict[str, int] = {}
 
     def log(con: Any, counts: dict[str, int]) -> None:
@@ -130,6 +129,8 @@ def react(workspace_path: str | Path, *, at: datetime | None = None, cache: dict
         reaction_log(con, through, batches, len(customers), counts)
 
     with workspace.store() as store:
+        if customers and found.playbooks:
+            rows, holdouts = outbox_rows(found, actions, at, latest["run_id"], survey_links(workspace, store))
         queue_actions(store, rows, holdouts, actor=by, then=log)
     return ReactResult(through=through, batches=batches, customers=len(customers), queued=done["queued"],
                        waiting=done["waiting"], held_out=done["held out"])

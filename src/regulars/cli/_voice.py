@@ -1,5 +1,6 @@
 """The voice of the customer from the terminal: ``texts DIR`` lists or exports every text
-customers wrote with how it reads (label, score, engine)."""
+customers wrote with how it reads (label, score, engine); ``voice``, ``service`` and ``surveys``
+show what they say, how fast the shop answers and what the surveys found."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from regulars._glance import hours_words
+from regulars._glance import SURVEY_WORDS, hours_words
 from regulars.cli._app import command
 from regulars.cli._options import AsJson, WorkspaceArg
 from regulars.cli._render import json_out, line, out, table
@@ -135,4 +136,27 @@ def service(
         line("Tickets to expect: " + ", ".join(f"{s['weekday'][:3]} {s['expected']:.0f}" for s in found.staffing[:7]))
     for what in found.cannot:
         line(f"Not measured: {what}.")
+    return None
+
+
+@command()
+def surveys(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
+    """The surveys your playbooks sent (a playbook action with `survey: nps`, csat, ces or
+    win-back): links sent, answers, response rate and score."""
+    from regulars import app
+
+    found = app.surveys(workspace)
+    if as_json:
+        return json_out(found)
+    if not found.surveys:
+        line("No surveys sent yet: give a playbook's action `survey: nps` (or csat, ces, win-back) and "
+             "{{ survey_link }} in its template; the starter nps-survey and why-did-you-stop do.")
+        return None
+    rows = [[SURVEY_WORDS.get(s["survey"], s["survey"]), f"{s['sent']:,}", f"{s['answered']:,}",
+             "" if s["response_rate"] is None else f"{s['response_rate']:.0%}",
+             "" if s["score"] is None else f"{s['score']:g}"] for s in found.surveys]
+    out.print(table("Surveys sent", ["survey", "sent", "answered", "response", "score"], rows,
+                    right=("sent", "answered", "response", "score")))
+    line("Scores: NPS % promoters (9-10) minus % detractors (0-6); CSAT % answering 4-5; CES the mean, 1 hard to "
+         "7 easy; win-back answers are words (regulars texts DIR --table feedback).")
     return None

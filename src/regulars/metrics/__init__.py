@@ -51,7 +51,7 @@ from regulars.metrics._texts import (
     theme_summary,
     unhappy_days,
 )
-from regulars.metrics._voice import voice_by_period
+from regulars.metrics._voice import answers_score, voice_by_period
 from regulars.metrics._watch import COUNTED, alert_words, alerts_in
 from regulars.metrics._web import WEB_EVENTS, as_people, web_by_period
 
@@ -80,6 +80,7 @@ __all__ = [
     "activity",
     "alert_words",
     "alerts_in",
+    "answers_score",
     "as_people",
     "cohort_table",
     "daily_measure",

@@ -11,7 +11,7 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
 
-__all__ = ["voice_by_period"]
+__all__ = ["answers_score", "voice_by_period"]
 
 
 def _nps_interval(promoters: int, detractors: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -21,6 +21,18 @@ def _nps_interval(promoters: int, detractors: int, n: int, z: float = 1.96) -> t
     half = z * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n) * 100
     score = (p - d) * 100
     return max(-100.0, score - half), min(100.0, score + half)
+
+
+def answers_score(kind: str, scores: list[float]) -> float | None:
+    """A set of answers' score, as ``voice_by_period`` scores a period's: NPS % of 9-10 minus %
+    of 0-6; CSAT % of 4-5; CES the mean (none for written answers, or none given)."""
+    if not scores or kind not in ("nps", "csat", "ces"):
+        return None
+    if kind == "nps":
+        return round((sum(v >= 9 for v in scores) - sum(v <= 6 for v in scores)) / len(scores) * 100, 1)
+    if kind == "csat":
+        return round(sum(v >= 4 for v in scores) / len(scores) * 100, 1)
+    return round(sum(scores) / len(scores), 2)
 
 
 def voice_by_period(feedback: ir.Table | None, tickets: ir.Table | None, unit: str,

@@ -29,6 +29,7 @@ from regulars.playbooks._spec import (
     parse_playbooks,
 )
 from regulars.playbooks._starter import STARTER_YAML, starter_yaml
+from regulars.playbooks._survey import LINK_PLACEHOLDER, SURVEYS, Survey, read_link, sign_link
 from regulars.playbooks._templates import render
 from regulars.playbooks._triggers import in_band
 
@@ -40,11 +41,14 @@ __all__ = [
     "FollowUp",
     "GLOBAL_CONTROL",
     "Guards",
+    "LINK_PLACEHOLDER",
     "Playbook",
     "PlaybookSet",
     "REACTIVE_TRIGGERS",
     "STARTER_YAML",
+    "SURVEYS",
     "Situation",
+    "Survey",
     "THRESHOLDS",
     "Template",
     "Trigger",
@@ -58,12 +62,14 @@ __all__ = [
     "on_a_chance",
     "parse_playbooks",
     "plan",
+    "read_link",
     "recent_sends",
     "render",
     "set_enabled",
     "set_template",
     "set_threshold",
     "shop_cap",
+    "sign_link",
     "starter_yaml",
     "suppressed",
     "triggered",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from regulars.playbooks._reader import Reader
+from regulars.playbooks._survey import SURVEYS
 from regulars.schema import SENDING_CHANNELS
 
 __all__ = ["CHANNELS", "Action", "parse_action"]
@@ -31,12 +32,16 @@ class Action:
     due_days: float | None = None
     consent: str | None = None
     channels: tuple[str, ...] = ()
+    #: a survey the message asks (nps, csat, ces, win-back): its signed link is the template's
+    #: ``{{ survey_link }}``, or goes after the body
+    survey: str | None = None
 
 
 
 def parse_action(r: Reader, raw: Any, line: int) -> Action:
     a = r.table(raw, "action", line)
-    r.known(a, "an action", ("channel", "template", "priority", "cost", "url", "owner", "due_days", "consent"))
+    r.known(a, "an action", ("channel", "template", "priority", "cost", "url", "owner", "due_days", "consent",
+                                   "survey"))
     if "channel" not in a:
         raise r.fail(a.line, f"an action needs a channel: {', '.join(CHANNELS)}")
     channels: tuple[str, ...] = ()
@@ -62,7 +67,10 @@ def parse_action(r: Reader, raw: Any, line: int) -> Action:
     template = r.text(a, "template")
     if channel in ("email", "sms", "task") and template is None:
         raise r.fail(a.line, f"an {channel} action needs a template")
+    survey = r.text(a, "survey", None, tuple(SURVEYS))
+    if survey is not None and not set(channels or (channel,)) <= {"email", "sms"}:
+        raise r.fail(a.lines["survey"], "a survey goes by email or text message (channel: email or sms)")
     return Action(channel=channel, template=template, priority=float(r.number(a, "priority", 50, low=0, high=100)),
                   cost=float(r.number(a, "cost", 0.0, low=0)), line=a.line, url=url, owner=r.text(a, "owner"),
                   due_days=r.number(a, "due_days", None, low=0), consent=r.text(a, "consent", None, ("email", "sms")),
-                  channels=channels or (channel,))
+                  channels=channels or (channel,), survey=survey)

@@ -321,6 +321,7 @@ def check_playbooks(found: PlaybookSet, fields: dict[str, str], segments: list[s
     as playbook -> reason, to be skipped, never an error. Every other problem is collected and
     raised at once, one line each."""
     r = Reader(where)
+    template_fields = template_fields | {"survey_link"}  # signed per action when queued
     problems: list[tuple[int, str]] = []
     skipped: dict[str, str] = {}
     for book in found.playbooks.values():
@@ -391,6 +392,11 @@ def _playbook_names(book: Playbook, found: PlaybookSet, fields: dict[str, str], 
         if action.template is not None and action.template not in found.templates:
             errors.append((action.line, f"playbook {book.name!r}: no template {action.template!r}; "
                                         f"templates: {', '.join(sorted(found.templates)) or 'none'}"))
+        elif action.template is not None and action.survey is None and "survey_link" in found.templates[
+                action.template].body:
+            errors.append((action.line, f"playbook {book.name!r}: its template {action.template!r} gives a "
+                                        "survey_link; say which survey the action sends (survey: nps, csat, ces "
+                                        "or win-back)"))
     return missing, errors
 
 

@@ -147,6 +147,18 @@ playbooks:
     trigger: {metric: tickets, direction: up}
     holdout: 0.0
     action: {channel: task, template: ticket-spike, owner: support lead, due_days: 1, priority: 90}
+  nps-survey:
+    description: two weeks after an order - one question, would they recommend us (answered on the survey page)
+    enabled: false
+    trigger: {date: days_after_order, days: 14}
+    holdout: 0.0
+    action: {channel: email, template: nps-survey, priority: 20, cost: 0.01, survey: nps}
+  why-did-you-stop:
+    description: very likely gone (churn probability above 85%) - ask what made them stop, no offer
+    enabled: false
+    trigger: {score: churn_probability, above: 0.85}
+    holdout: 0.0
+    action: {channel: email, template: why-did-you-stop, priority: 45, cost: 0.01, survey: win-back}
   crisis-response:
     description: unhappy texts well above their usual range - the owner is told; for each customer who wrote one, marketing pauses and a person replies (each step approved first)
     enabled: false
@@ -227,6 +239,12 @@ templates:
     body: "Call {{ name }} ({{ phone }}): a complaint or a poor rating in the last days; put it right."
   ticket-spike:
     body: "More tickets than usual: read the latest ones for a shared cause (an order, a product, a delivery) and answer the waiting customers first."
+  nps-survey:
+    subject: "{{ name }}, one quick question"
+    body: "How likely are you to recommend us to a friend? One tap: {{ survey_link }}"
+  why-did-you-stop:
+    subject: "Can we ask you something?"
+    body: "Hello {{ name }}, we have not seen you for a while. Would you tell us why? It takes a minute: {{ survey_link }}"
   crisis-owner:
     body: "Many more unhappy messages than usual: read them for a shared cause (a delivery, a product, a change), say what you will do, and approve the pauses and replies waiting for you."
   crisis-reply:

@@ -53,6 +53,7 @@ from regulars.store._outbox import (
     sent_since,
     unconfirmed_count,
 )
+from regulars.store._surveys import claim_answer, release_answer, survey_action, survey_counts, survey_secret
 from regulars.store._owner import claim_workspace, release_workspace, served_by
 from regulars.store._plans import PLAN_COLUMNS, latest_plan, save_plan
 from regulars.store._reactions import (
@@ -127,6 +128,7 @@ __all__ = [
     "add_key",
     "alert_customers",
     "claim_actions",
+    "claim_answer",
     "claim_workspace",
     "clear_target",
     "customer_named",
@@ -191,6 +193,7 @@ __all__ = [
     "reaction_mark",
     "reaction_pending",
     "record_external_ids",
+    "release_answer",
     "release_workspace",
     "resolved_id",
     "retry_actions",
@@ -221,6 +224,9 @@ __all__ = [
     "stored_alerts",
     "stored_tables",
     "stored_texts",
+    "survey_action",
+    "survey_counts",
+    "survey_secret",
     "targets_set",
     "text_rows",
     "theme_names",

@@ -34,7 +34,7 @@ __all__ = ["OUTBOX_COLUMNS", "PENDING", "claim_actions", "decide_actions", "deli
 OUTBOX_COLUMNS = ("action_id", "created_at", "planned_at", "run_id", "customer_id", "playbook", "step", "channel",
                   "template", "subject", "body", "url", "owner", "due_on", "priority", "value", "cost", "why",
                   "deliver_at", "status", "attempts", "next_attempt_at", "last_error", "decided_by", "decided_at",
-                  "sent_at", "method", "export_file", "timing")
+                  "sent_at", "method", "export_file", "timing", "survey")
 #: States an action is still on its way in: it counts against caps and cool-downs.
 PENDING = ("needs approval", "queued", "sending", "unconfirmed")
 

@@ -38,7 +38,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     ``alerts.about``: the part of a measure that moved (the unhappy texts of one source).
 #: 18: ``ticket_changes``: each change of a ticket's status or priority, and the shop's replies
 #:     (service times and SLAs need them).
-SCHEMA_VERSION = 18
+#: 19: surveys: ``outbox.survey`` (the survey an action's message asks) and ``survey_answers``
+#:     (each link answered, once); the shop's signing secret in ``store_meta``.
+SCHEMA_VERSION = 19
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -173,6 +175,8 @@ _BOOKKEEPING = (
     """CREATE TABLE IF NOT EXISTS reactions (
         through_seq BIGINT, reacted_at TIMESTAMP, batches INTEGER, customers INTEGER, queued INTEGER,
         waiting INTEGER, held_out INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS survey_answers (
+        action_id VARCHAR PRIMARY KEY, survey VARCHAR, customer_id VARCHAR, answered_at TIMESTAMP, score DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )
@@ -254,6 +258,7 @@ def ddl() -> list[str]:
     added.append(("outbox", "timing", "VARCHAR"))  # 15: a message's timing (best or fixed), for results
     added.append(("runs", "business", "VARCHAR"))  # 16: the shop's KPIs, cohorts, funnel and forecasts
     added.append(("alerts", "about", "VARCHAR"))  # 17: what part of a measure moved (unhappy texts: their source)
+    added.append(("outbox", "survey", "VARCHAR"))  # 19: the survey an action's message asks
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from regulars import _charts
+from regulars._glance import SURVEY_WORDS
 from regulars.web._render import page, session_of, workspace_of
 
 __all__ = ["mount"]
@@ -20,6 +21,7 @@ def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResp
     from regulars.errors import InsufficientDataError
 
     session = session_of(request)
+    sent = {"surveys": app.surveys(workspace_of(request)).surveys, "survey_words": SURVEY_WORDS}
     try:
         served = app.service(workspace_of(request), by=by)
     except InsufficientDataError:
@@ -27,7 +29,7 @@ def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResp
     try:
         found = app.voice(workspace_of(request), by=by)
     except InsufficientDataError as exc:
-        return page(request, "voice.html", session, v=None, why=str(exc), by=by, s=served, backlog="")
+        return page(request, "voice.html", session, v=None, why=str(exc), by=by, s=served, backlog="", **sent)
     shown = [p for p in found.periods if p.get("texts")][-13 if by == "month" else -26:]
     labels = [f"{p['period']:%b %Y}" if by == "month" else f"{p['period']:%d %b}" for p in shown]
     chart = _charts.line(labels, {"unhappy": [p["negative"] / p["texts"] * 100 for p in shown],
@@ -35,7 +37,7 @@ def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResp
                          title=f"Share of texts that read unhappy and happy, by {by}", unit="%") if len(shown) > 1 \
         else ""
     return page(request, "voice.html", session, v=found, periods=shown, chart=chart, by=by, s=served,
-                backlog=_backlog(served))
+                backlog=_backlog(served), **sent)
 
 
 def _backlog(served: object) -> str:

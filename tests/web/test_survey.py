@@ -1,0 +1,52 @@
+"""The survey page a customer opens from the message, and the same answer by the API: no
+sign-in, one answer per link, a clear page when the link is made up or used."""
+
+from __future__ import annotations
+
+from tests.app.test_surveys import surveyed
+from tests.conftest import query
+from tests.web.test_pages import site
+
+
+def test_the_survey_page_asks_once_without_signing_in(demo_copy):
+    tokens = surveyed(demo_copy)
+    browser = site(demo_copy)  # not signed in
+    asked = browser.get(f"/survey/{tokens[0]}")
+    assert asked.status_code == 200 and "recommend us to a friend" in asked.text
+    assert asked.text.count('type="radio" name="score"') == 11 and "0 is not at all likely" in asked.text
+    assert asked.headers["cache-control"] == "no-store"
+    missing = browser.post(f"/survey/{tokens[0]}", data={"comment": "no score"})
+    assert missing.status_code == 422 and "choose a score from 0 to 10" in missing.text
+    done = browser.post(f"/survey/{tokens[0]}", data={"score": "9", "comment": "<b>great</b>"})
+    assert done.status_code == 200 and "Thank you" in done.text
+    again = browser.post(f"/survey/{tokens[0]}", data={"score": "0"})
+    assert again.status_code == 410 and "This survey is closed" in again.text and "answered already" in again.text
+    made_up = browser.get(f"/survey/{tokens[0][:-2]}xx")
+    assert made_up.status_code == 404 and "This link does not work" in made_up.text
+    assert query(demo_copy, "SELECT text FROM feedback WHERE kind = 'nps' AND text = '<b>great</b>'") == [
+        ("<b>great</b>",)]  # kept as written; a page shows it as text
+
+    api = site(demo_copy)
+    question = api.get(f"/api/v1/surveys/{tokens[1]}")
+    assert question.status_code == 200 and question.json()["high"] == 10
+    answered = api.post(f"/api/v1/surveys/{tokens[1]}", json={"score": 6})
+    assert answered.status_code == 201 and answered.json()["survey"] == "nps"
+    twice = api.post(f"/api/v1/surveys/{tokens[1]}", json={"score": 6})
+    assert twice.status_code == 410 and "answered already" in twice.json()["error"]
+    assert api.post(f"/api/v1/surveys/{tokens[2]}", json={"score": "lots"}).status_code == 422
+    assert api.post("/api/v1/surveys/forged", json={"score": 6}).status_code == 404
+    assert api.get("/api/v1/surveys").status_code == 401  # the results need a key
+
+
+def test_the_voice_page_shows_the_surveys_sent_and_their_score(demo_copy):
+    from tests.web.test_pages import signed_in
+
+    empty = signed_in(demo_copy).get("/voice")
+    assert "No surveys sent yet" in empty.text and "{{ survey_link }}" in empty.text
+    tokens = surveyed(demo_copy)
+    from regulars import app
+
+    app.answer_survey(demo_copy, tokens[0], 10)
+    shown = signed_in(demo_copy).get("/voice")
+    row = shown.text.split('id="surveys"')[1].split("</tbody>")[0]
+    assert "<td>NPS</td>" in row and f">{len(tokens):,}<" in row and ">1<" in row and ">100.0<" in row
