@@ -21,6 +21,7 @@ def test_the_report_is_one_file_that_fetches_nothing(shop, tmp_path):
     assert not re.search(r"""(src|href)\s*=|@import|url\(|<link|<script""", text, re.I)  # nothing to fetch
     assert "Active customers" in text and "Revenue per month" in text and "<svg" in text
     assert "Playbook results" in text and "Valuable customers slipping away" in text
+    assert "What customers say" in text and "How fast you answer" in text  # the Voice page's figures too
     assert "<b>Bold</b>" not in text  # data is text, never markup (the name is escaped if shown)
 
 

@@ -30,6 +30,9 @@ def report(workspace_path: str | Path, html: str | Path, *, email_to: list[str] 
     from regulars.app._measure import playbook_results
     from regulars.app._overview import overview
     from regulars.app._segments import segments
+    from regulars.app._service import service
+    from regulars.app._surveys import surveys
+    from regulars.app._voice import voice
     from regulars.report import render_report
     from regulars.store import open_workspace
 
@@ -45,8 +48,14 @@ def report(workspace_path: str | Path, html: str | Path, *, email_to: list[str] 
     except InsufficientDataError:
         moved = None
     made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    said: dict[str, dict[str, Any] | None] = {}
+    for name, read in (("voice", voice), ("service", service)):
+        try:
+            said[name] = read(workspace_path).to_dict()
+        except InsufficientDataError:  # no texts, no tickets: the section is left out
+            said[name] = None
     text = render_report(workspace.path.name, found, moved, playbook_results(workspace_path).to_dict(), made_at,
-                         business(workspace_path).to_dict())
+                         business(workspace_path).to_dict(), surveys=surveys(workspace_path).surveys, **said)
     atomic_write_text(target, text)
     sent = []
     if email_to:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from regulars import _charts
+from regulars._glance import SURVEY_WORDS, hours_words
 
 __all__ = ["render_report"]
 
@@ -20,6 +21,7 @@ def _env() -> Any:
     env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
     env.filters["num"] = lambda v, d=0: "" if v is None else f"{v:,.{d}f}"
     env.filters["kpi"] = _kpi
+    env.filters["hours"] = hours_words
     return env
 
 
@@ -32,8 +34,12 @@ def _kpi(v: float | None, unit: str) -> str:
 
 
 def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] | None,
-                  results: dict[str, Any], made_at: str, business: dict[str, Any] | None = None) -> str:
-    """The report as one HTML document; every value from data is escaped."""
+                  results: dict[str, Any], made_at: str, business: dict[str, Any] | None = None,
+                  voice: dict[str, Any] | None = None, service: dict[str, Any] | None = None,
+                  surveys: list[dict[str, Any]] | None = None) -> str:
+    """The report as one HTML document; every value from data is escaped. ``voice``, ``service``
+    and ``surveys``: what customers said, how fast the shop answered, the surveys' results (each
+    left out when the shop has none)."""
     months = [m["month"] for m in overview["monthly"]]
     charts = {
         "revenue": _charts.bars(months, [m["revenue"] for m in overview["monthly"]], title="Revenue per month",
@@ -50,4 +56,6 @@ def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] 
     return _env().get_template("report.html").render(shop=shop, o=overview, charts=charts, moved=moved,
                                                      business=business, glance=glance_view(business),
                                                      segments=segments, results=results, made_at=made_at,
+                                                     voice=voice, service=service, surveys=surveys or [],
+                                                     survey_words=SURVEY_WORDS,
                                                      styles=(HERE / "templates" / "report.css").read_text())
