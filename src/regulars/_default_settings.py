@@ -158,6 +158,11 @@ category_view = ["*/collections/{category}", "*/category/{category}", "*/categor
 # Words and phrases your customers use, with how they feel, from -4 (very negative) to 4 (very
 # positive), added to the sentiment lexicon: e.g. words = { "sold out" = -1.5, "back in stock" = 2 }
 words = {}
+# The FAQ assistant (questions answered from the workspace's faq.yaml) answers when it is at
+# least this sure, 0 to 1, and hands the rest (and any angry question) to a person as a task; an
+# answered question counts as resolved when the customer opens no ticket within faq_ticket_days.
+faq_min_confidence = 0.5
+faq_ticket_days = 7
 
 [service]
 # When you answer customers, in your time zone ("always": every hour of every day), and the days

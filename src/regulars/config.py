@@ -174,6 +174,10 @@ class ServeSettings:
 class VoiceSettings:
     #: the shop's own words for the sentiment lexicon: word or phrase -> valence from -4 to 4
     words: dict = field(default_factory=dict)
+    #: the FAQ assistant answers when it is at least this sure (0-1), else a person does
+    faq_min_confidence: float = 0.5
+    #: an answered question counts as resolved when no ticket follows within these days
+    faq_ticket_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -259,6 +263,8 @@ _RANGES = {
     ("serve", "max_body_mb"): (0, 1024, True),
     ("serve", "deliver_every_minutes"): (0, 10080, False),
     ("serve", "survey_days"): (1, 365, False),
+    ("voice", "faq_min_confidence"): (0, 1, True),
+    ("voice", "faq_ticket_days"): (1, 90, False),
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
     ("service", "unanswered_hours"): (0, 8760, True),

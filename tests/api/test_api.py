@@ -367,3 +367,16 @@ def test_service_times(shop):
     assert len(served["backlog"]) == 28 and served["hours"].startswith("Mon-Fri 09:00-17:00")
     assert api.get("/api/v1/service?by=day", headers=auth(keys["read-only"])).status_code == 422
     assert api.get("/api/v1/service").status_code == 401
+
+
+def test_the_faq_assistant_answers_a_site_key_and_reports_to_a_reader(shop):
+    path, keys = shop
+    (path / "faq.yaml").write_text("- question: How long does delivery take?\n  answer: Two to four days.\n")
+    api = client(path)
+    asked = api.post("/api/v1/faq/ask", json={"question": "When will my parcel arrive?"}, headers=auth(keys["site"]))
+    assert asked.status_code == 200 and asked.json()["answer"] == "Two to four days." and not asked.json()["handed_over"]
+    assert api.post("/api/v1/faq/ask", json={"question": ""}, headers=auth(keys["site"])).status_code == 422
+    assert api.post("/api/v1/faq/ask", json={"question": "hi"}).status_code == 401
+    assert api.get("/api/v1/faq", headers=auth(keys["site"])).status_code == 403
+    found = api.get("/api/v1/faq", headers=auth(keys["read-only"])).json()
+    assert (found["asked"], found["answered"]) == (1, 1)

@@ -50,6 +50,9 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
     crm.write_text("customer_id,plan,visits,churned\n" + "".join(
         f"x{i},{'pro' if i % 3 else 'basic'},{i % 7},{'' if i % 10 == 0 else ('yes' if i % 4 == 0 else 'no')}\n"
         for i in range(300)))
+    from pathlib import Path
+
+    (Path(shop) / "faq.yaml").write_text("- question: How long does delivery take?\n  answer: Two to four days.\n")
     calls = {
         "init": [tmp_path / "fresh"],
         "ingest": [shop, crm, "--table", "customers"],
@@ -93,6 +96,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "voice": [shop, "--by", "week"],
         "service": [shop, "--by", "week"],
         "surveys": [shop],
+        "faq": [shop, "--ask", "When will my parcel arrive?", "--customer", "C00001"],
         "alerts": [shop, "--since", "2024-01-01"],
         "targets set": [shop, "set", "revenue", "5000", "--by", "2025-03-31"],
         "targets list": [shop, "list"],
@@ -115,6 +119,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
     # a label backtest and a customer with every kind of gap are JSON too
     strict(run("backtest", shop, "--cutoff", "2024-07-01", "--horizon", "90", "--model", "churn", "--json").stdout)
     strict(run("recommend", shop, "--product", "P101", "--json").stdout)
+    assert strict(run("faq", shop, "--json").stdout)["answered"] == 1
     assert strict(run("customer", shop, "x1", "--json").stdout)["scores"]["p_alive"] is None  # a lead: no NaN
 
 

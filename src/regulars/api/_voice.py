@@ -70,3 +70,24 @@ def survey_question(request: Request, token: Annotated[str, Path(max_length=200)
 def answer_survey(request: Request, token: Annotated[str, Path(max_length=200)], answer: SurveyAnswer
                   ) -> dict[str, Any]:
     return _app.answer_survey(request.app.state.workspace, token, answer.score, answer.comment).to_dict()
+
+
+class Question(BaseModel):
+    """A customer's question for the FAQ assistant, and who asks (their customer id, when known)."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: Annotated[str, Field(min_length=1, max_length=2000)]
+    customer_id: Annotated[str | None, Field(max_length=200)] = None
+
+
+@router.post("/faq/ask", response_model=model_of(_app.FaqAnswer),
+             summary="Answer a customer's question from the shop's FAQ, with how sure; unsure or angry ones go to a "
+                     "person as a task (a site key may ask, for a help widget)")
+def faq_ask(request: Request, _: Annotated[Caller, Depends(needs("collect"))], asked: Question) -> dict[str, Any]:
+    return _app.ask(request.app.state.workspace, asked.question, customer_id=asked.customer_id).to_dict()
+
+
+@router.get("/faq", response_model=model_of(_app.FaqResult),
+            summary="How the FAQ assistant served: questions answered, handed over, resolved without a ticket")
+def faq(request: Request, _: Reader) -> dict[str, Any]:
+    return _app.faq(request.app.state.workspace).to_dict()

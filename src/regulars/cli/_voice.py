@@ -160,3 +160,38 @@ def surveys(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
     line("Scores: NPS % promoters (9-10) minus % detractors (0-6); CSAT % answering 4-5; CES the mean, 1 hard to "
          "7 easy; win-back answers are words (regulars texts DIR --table feedback).")
     return None
+
+
+@command()
+def faq(
+    workspace: WorkspaceArg,
+    ask: Annotated[str | None, typer.Option("--ask", help="A customer's question to answer from faq.yaml.")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="Who asks (their customer id).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The FAQ assistant: with --ask, answer a question from the workspace's faq.yaml (or hand it
+    to a person as a task); without, how it served: answered, handed over, resolved without a
+    ticket."""
+    from regulars import app
+
+    if ask is not None:
+        said = app.ask(workspace, ask, customer_id=customer, channel="cli")
+        if as_json:
+            return json_out(said)
+        if said.handed_over:
+            line(f"Handed to a person ({said.why}); a task is queued for support.")
+        else:
+            line(f"{said.answer}" + (f" ({', '.join(said.links)})" if said.links else ""))
+            line(f"From the FAQ entry \"{said.matched}\": {said.why}.")
+        return None
+    found = app.faq(workspace)
+    if as_json:
+        return json_out(found)
+    line(f"{found.entries:,} FAQ entries; {found.asked:,} questions asked: {found.answered:,} answered, "
+         f"{found.handed_over:,} handed to a person (answers need {found.min_confidence:.0%} sure).")
+    if found.answered_known:
+        line(f"Of {found.answered_known:,} answered for a known customer, {found.resolved:,} "
+             f"({found.resolved_share:.0%}) were followed by no ticket within {found.ticket_days} days.")
+    for q in found.handed_over_questions[:5]:
+        line(f"Handed over {q['asked_at']:%d %b %H:%M}: {q['question']}")
+    return None

@@ -54,6 +54,7 @@ from regulars.store._outbox import (
     unconfirmed_count,
 )
 from regulars.store._surveys import claim_answer, release_answer, survey_action, survey_counts, survey_secret
+from regulars.store._faq import faq_outcomes, keep_question
 from regulars.store._owner import claim_workspace, release_workspace, served_by
 from regulars.store._plans import PLAN_COLUMNS, latest_plan, save_plan
 from regulars.store._reactions import (
@@ -148,6 +149,7 @@ __all__ = [
     "enriched_keys",
     "enrichments",
     "exclude_customer",
+    "faq_outcomes",
     "find_customers",
     "finish_actions",
     "finish_job",
@@ -158,6 +160,7 @@ __all__ = [
     "keep_alerts",
     "keep_business",
     "keep_figures",
+    "keep_question",
     "keep_run_features",
     "keep_sentiment_check",
     "kept_business",

@@ -47,6 +47,7 @@ CATALOGUE: tuple[Place, ...] = (
     Place("plan_actions", "table", ("customer_id",), ("why", "subject"), what="the day's plan as last worked out"),
     Place("delivery_attempts", "table", ("action_id",), ("detail",), what="delivery attempts (by outbox action)"),
     Place("playbook_exclusions", "table", ("customer_id",), ("why",), what="people excluded from a playbook"),
+    Place("faq_questions", "table", ("customer_id",), ("question",), what="questions put to the FAQ assistant"),
     Place("survey_answers", "table", ("customer_id",), what="survey links answered, with the score"),
     Place("segment_pins", "table", ("customer_id",), ("why",), what="people pinned into or out of a segment"),
     Place("segment_members", "table", ("customer_id",), what="segment memberships per run"),

@@ -40,7 +40,9 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     (service times and SLAs need them).
 #: 19: surveys: ``outbox.survey`` (the survey an action's message asks) and ``survey_answers``
 #:     (each link answered, once); the shop's signing secret in ``store_meta``.
-SCHEMA_VERSION = 19
+#: 20: ``faq_questions``: every question the FAQ assistant was asked, its answer and confidence,
+#:     and whether a person took it over.
+SCHEMA_VERSION = 20
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -177,6 +179,9 @@ _BOOKKEEPING = (
         waiting INTEGER, held_out INTEGER)""",
     """CREATE TABLE IF NOT EXISTS survey_answers (
         action_id VARCHAR PRIMARY KEY, survey VARCHAR, customer_id VARCHAR, answered_at TIMESTAMP, score DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS faq_questions (
+        question_id VARCHAR PRIMARY KEY, asked_at TIMESTAMP, customer_id VARCHAR, question VARCHAR, entry VARCHAR,
+        confidence DOUBLE, sentiment DOUBLE, outcome VARCHAR, channel VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS predictions (
         run_id VARCHAR, target VARCHAR, customer_id VARCHAR, probability DOUBLE, reasons VARCHAR)""",
 )
