@@ -50,3 +50,19 @@ def test_the_voice_page_shows_the_surveys_sent_and_their_score(demo_copy):
     shown = signed_in(demo_copy).get("/voice")
     row = shown.text.split('id="surveys"')[1].split("</tbody>")[0]
     assert "<td>NPS</td>" in row and f">{len(tokens):,}<" in row and ">1<" in row and ">100.0<" in row
+
+
+def test_the_voice_page_says_how_the_faq_assistant_served(demo_copy):
+    from regulars import app
+    from tests.web.test_pages import signed_in
+
+    assert "No FAQ yet" in signed_in(demo_copy).get("/voice").text
+    (demo_copy / "faq.yaml").write_text("- question: How long does delivery take?\n")
+    broken = signed_in(demo_copy).get("/voice")
+    assert broken.status_code == 200 and "The FAQ cannot be read" in broken.text and "entry 1 needs" in broken.text
+    (demo_copy / "faq.yaml").write_text("- question: How long does delivery take?\n  answer: Two to four days.\n")
+    app.ask(demo_copy, "When will my parcel arrive?", customer_id="C00001")
+    app.ask(demo_copy, "<script>alert(1)</script> what about the election", customer_id="C00002")
+    shown = signed_in(demo_copy).get("/voice").text.split('id="faq"')[1]
+    assert "1 entry. 2 questions asked: 1 answered, 1 handed to a person" in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown

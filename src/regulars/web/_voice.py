@@ -18,10 +18,16 @@ __all__ = ["mount"]
 
 def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResponse:
     from regulars import app
-    from regulars.errors import InsufficientDataError
+    from regulars.errors import InsufficientDataError, SettingsError
 
     session = session_of(request)
-    sent = {"surveys": app.surveys(workspace_of(request)).surveys, "survey_words": SURVEY_WORDS}
+    sent = {"surveys": app.surveys(workspace_of(request)).surveys, "survey_words": SURVEY_WORDS, "faq": None}
+    try:
+        sent["faq"] = app.faq(workspace_of(request))
+    except InsufficientDataError:  # no faq.yaml yet: the page says how to start one
+        pass
+    except SettingsError as exc:  # a faq.yaml with a mistake: said in its section, the page still shows
+        sent["faq_problem"] = str(exc)
     try:
         served = app.service(workspace_of(request), by=by)
     except InsufficientDataError:
