@@ -23,6 +23,12 @@ def test_default_file_parses_to_the_defaults():
         ("[run]\nchurn_horizon_days = 0", "run.churn_horizon_days must be at least 1"),
         ("[run]\nscorers = ['clv', 'vibes']", "run.scorers may hold clv, .*; got 'vibes'"),
         ("[clv]\nmonthly_discount = 1.5", "clv.monthly_discount must be at least 0 and at most 1"),
+        ("[voice]\nengagement_weights = { reach = 1 }", "engagement_weights names 'reach'; the measures are relevance"),
+        ("[voice]\nengagement_weights = { relevance = -1 }", "engagement_weights.relevance must be a number"),
+        ("[voice]\nengagement_weights = { relevance = 0, timeliness = 0, personalisation = 0, helpfulness = 0, "
+         "consistency = 0 }", "cannot all be 0"),
+        ("[voice]\nfaq_min_confidence = 0", "voice.faq_min_confidence must be above 0"),
+        ("[serve]\npublic_url = 'shop.example.com'", "serve.public_url must be an http"),
     ],
 )
 def test_bad_settings_name_the_key(text, message):

@@ -163,6 +163,10 @@ words = {}
 # answered question counts as resolved when the customer opens no ticket within faq_ticket_days.
 faq_min_confidence = 0.5
 faq_ticket_days = 7
+# Return on Engagement is the weighted mean of relevance, timeliness, personalisation,
+# helpfulness and consistency (`regulars quality DIR`); a measure left out weighs 1.
+# e.g. engagement_weights = { relevance = 2, consistency = 0.5 }
+engagement_weights = {}
 
 [service]
 # When you answer customers, in your time zone ("always": every hour of every day), and the days

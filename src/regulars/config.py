@@ -17,7 +17,7 @@ from regulars._hours import BusinessHours
 from regulars.errors import SettingsError
 from regulars.scorers import DEFAULT_ORDER, scorer_names
 
-__all__ = ["DEFAULT_TOML", "NOT_PRODUCTS", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
+__all__ = ["DEFAULT_TOML", "ENGAGEMENT_MEASURES", "NOT_PRODUCTS", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
            "QualitySettings", "RecommendSettings", "ResultsSettings", "RunSettings", "SegmentSettings", "ServeSettings", "Settings",
            "StoreSettings", "load_settings", "parse_settings"]
 
@@ -170,6 +170,10 @@ class ServeSettings:
     survey_days: int = 30
 
 
+#: The engagement-quality scorecard's measures (``metrics.QUALITY_MEASURES`` states each formula).
+ENGAGEMENT_MEASURES = ("relevance", "timeliness", "personalisation", "helpfulness", "consistency")
+
+
 @dataclass(frozen=True)
 class VoiceSettings:
     #: the shop's own words for the sentiment lexicon: word or phrase -> valence from -4 to 4
@@ -178,6 +182,8 @@ class VoiceSettings:
     faq_min_confidence: float = 0.5
     #: an answered question counts as resolved when no ticket follows within these days
     faq_ticket_days: int = 7
+    #: Return on Engagement's weights: measure -> weight (a measure left out weighs 1)
+    engagement_weights: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -301,6 +307,13 @@ def _check_rules(settings: Settings, where: str) -> None:
     if settings.serve.public_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", settings.serve.public_url):
         raise SettingsError(f"{where}: serve.public_url must be an http(s) address such as "
                             f"\"https://shop.example.com/regulars\", got {settings.serve.public_url!r}")
+    weights = settings.voice.engagement_weights
+    for name in weights:  # each a number from 0 up, as every table of numbers
+        if name not in ENGAGEMENT_MEASURES:
+            raise SettingsError(f"{where}: voice.engagement_weights names {name!r}; the measures are "
+                                f"{', '.join(ENGAGEMENT_MEASURES)}")
+    if weights and not any({**dict.fromkeys(ENGAGEMENT_MEASURES, 1.0), **weights}.values()):
+        raise SettingsError(f"{where}: voice.engagement_weights cannot all be 0")
     v = settings.service
     BusinessHours.of(v.hours, v.time_zone, v.holidays, where=f"{where}: service")
     unknown = [s for s in settings.run.scorers if s not in scorer_names()]

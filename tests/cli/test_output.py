@@ -96,6 +96,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "voice": [shop, "--by", "week"],
         "service": [shop, "--by", "week"],
         "surveys": [shop],
+        "quality": [shop, "--days", "60"],
         "faq": [shop, "--ask", "When will my parcel arrive?", "--customer", "C00001"],
         "alerts": [shop, "--since", "2024-01-01"],
         "targets set": [shop, "set", "revenue", "5000", "--by", "2025-03-31"],

@@ -91,3 +91,10 @@ def faq_ask(request: Request, _: Annotated[Caller, Depends(needs("collect"))], a
             summary="How the FAQ assistant served: questions answered, handed over, resolved without a ticket")
 def faq(request: Request, _: Reader) -> dict[str, Any]:
     return _app.faq(request.app.state.workspace).to_dict()
+
+
+@router.get("/engagement-quality", response_model=model_of(_app.QualityResult),
+            summary="The engagement-quality scorecard (relevance, timeliness, personalisation, helpfulness, "
+                    "consistency, each with its formula) and Return on Engagement, beside revenue-based ROI")
+def engagement_quality(request: Request, _: Reader, days: Annotated[int, Query(ge=7, le=730)] = 90) -> dict[str, Any]:
+    return _app.engagement_quality(request.app.state.workspace, days=days).to_dict()

@@ -195,3 +195,32 @@ def faq(
     for q in found.handed_over_questions[:5]:
         line(f"Handed over {q['asked_at']:%d %b %H:%M}: {q['question']}")
     return None
+
+
+@command()
+def quality(
+    workspace: WorkspaceArg,
+    days: Annotated[int, typer.Option(help="Days of messages to read, back from the latest.")] = 90,
+    as_json: AsJson = False,
+) -> None:
+    """The engagement-quality scorecard: relevance, timeliness, personalisation, helpfulness and
+    consistency, each with its formula, and Return on Engagement (their mean, weighted by
+    [voice] engagement_weights), beside each playbook's revenue-based return."""
+    from regulars import app
+
+    found = app.engagement_quality(workspace, days=days)
+    if as_json:
+        return json_out(found)
+    line(f"Engagement quality from {found.since} to {found.until}: {found.messages:,} messages "
+         f"({found.playbook_messages:,} from playbooks) to {found.people:,} people.")
+    rows = [[m["measure"], "not measured" if m["value"] is None else f"{m['value']:.0%}", f"{m['weight']:g}"]
+            for m in found.measures]
+    out.print(table("Scorecard", ["measure", "score", "weight"], rows, right=("score", "weight")))
+    if found.return_on_engagement is not None:
+        line(f"Return on Engagement: {found.return_on_engagement:.0%} (the weighted mean of the measured ones; "
+             "your weights, not a true number).")
+    for m in found.measures:
+        line(f"{m['measure']}: {m['formula']}.")
+    for r in found.roi:
+        line(f"Revenue-based, {r['playbook']}: {r['roi']}.")
+    return None

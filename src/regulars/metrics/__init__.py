@@ -31,6 +31,7 @@ from regulars.metrics._kpis import (
 )
 from regulars.metrics._messages import RESPONSES, message_engagement
 from regulars.metrics._outcomes import OUTCOME_INPUTS, playbook_outcomes
+from regulars.metrics._quality import QUALITY_MEASURES, engagement_quality
 from regulars.metrics._run import KEPT_TOP, first_of, run_figures
 from regulars.metrics._sales import ACTIVE_DAYS, activity, main_currency, monthly, sale_amounts
 from regulars.metrics._service import (
@@ -66,6 +67,7 @@ __all__ = [
     "KPIS",
     "Kpi",
     "OUTCOME_INPUTS",
+    "QUALITY_MEASURES",
     "RESPONSES",
     "SLA_METRICS",
     "SLICES",
@@ -84,6 +86,7 @@ __all__ = [
     "as_people",
     "cohort_table",
     "daily_measure",
+    "engagement_quality",
     "episodes",
     "find_anomalies",
     "first_of",

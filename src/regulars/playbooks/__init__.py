@@ -30,7 +30,7 @@ from regulars.playbooks._spec import (
 )
 from regulars.playbooks._starter import STARTER_YAML, starter_yaml
 from regulars.playbooks._survey import LINK_PLACEHOLDER, SURVEYS, Survey, read_link, sign_link
-from regulars.playbooks._templates import render
+from regulars.playbooks._templates import render, template_fields
 from regulars.playbooks._triggers import in_band
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "sign_link",
     "starter_yaml",
     "suppressed",
+    "template_fields",
     "triggered",
     "zone_for",
 ]

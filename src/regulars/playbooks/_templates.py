@@ -10,7 +10,7 @@ from typing import Any
 
 from regulars.playbooks._spec import Template
 
-__all__ = ["render"]
+__all__ = ["render", "template_fields"]
 
 
 def _blank(value: Any) -> Any:
@@ -38,3 +38,11 @@ def render(template: Template, values: dict[str, Any]) -> tuple[str | None, str]
     values lack is an error (the playbook check finds these before anything is planned)."""
     subject = _compiled(template.subject).render(values) if template.subject is not None else None
     return subject, _compiled(template.body).render(values)
+
+
+def template_fields(template: Template) -> set[str]:
+    """The names a template fills in (its subject's and body's), from Jinja2's own parse."""
+    from jinja2 import meta
+
+    return {name for part in (template.subject, template.body) if part is not None
+            for name in meta.find_undeclared_variables(_environment().parse(part))}

@@ -53,6 +53,7 @@ from regulars.store._outbox import (
     sent_since,
     unconfirmed_count,
 )
+from regulars.store._quality import csat_scores, latest_message_time, quality_messages
 from regulars.store._surveys import claim_answer, release_answer, survey_action, survey_counts, survey_secret
 from regulars.store._faq import faq_outcomes, keep_question
 from regulars.store._owner import claim_workspace, release_workspace, served_by
@@ -132,6 +133,7 @@ __all__ = [
     "claim_answer",
     "claim_workspace",
     "clear_target",
+    "csat_scores",
     "customer_named",
     "customer_names",
     "customer_profiles",
@@ -171,6 +173,7 @@ __all__ = [
     "label_columns",
     "last_clusters",
     "last_slots",
+    "latest_message_time",
     "latest_plan",
     "latest_run",
     "latest_scores",
@@ -189,6 +192,7 @@ __all__ = [
     "previous_source_batch",
     "product_names",
     "product_neighbours",
+    "quality_messages",
     "quarantine_rows",
     "queue_actions",
     "queued_on",
