@@ -66,3 +66,28 @@ def test_the_voice_page_says_how_the_faq_assistant_served(demo_copy):
     shown = signed_in(demo_copy).get("/voice").text.split('id="faq"')[1]
     assert "1 entry. 2 questions asked: 1 answered, 1 handed to a person" in shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown
+
+
+def test_the_help_page_answers_suggests_and_hands_over_without_signing_in(demo_copy):
+    from regulars.web import _help
+
+    (demo_copy / "faq.yaml").write_text("- question: How long does delivery take?\n  answer: Two to four days.\n"
+                                        "  links: [https://shop.example.com/delivery]\n")
+    browser = site(demo_copy)
+    suggested = browser.get("/help", params={"q": "Delivery times | Our shop"})
+    assert suggested.status_code == 200 and "You may be wondering" in suggested.text and "Two to four days" in suggested.text
+    assert query(demo_copy, "SELECT count(*) FROM faq_questions") == [(0,)]  # a suggestion keeps nothing
+    answered = browser.post("/help", data={"question": "when will my parcel arrive?"})
+    assert answered.status_code == 200 and "Two to four days" in answered.text
+    handed = browser.post("/help", data={"question": "do you sell gift cards for weddings", "contact": "a@b.example"})
+    assert "A person from our team will answer you at a@b.example" in handed.text
+    assert query(demo_copy, "SELECT channel, body LIKE '%Reply to: a@b.example%' FROM outbox "
+                            "WHERE playbook = 'faq assistant'") == [("task", True)]
+    assert browser.post("/help", data={"question": "  "}).status_code == 422
+    _help._asked["testclient"].extend([1e18] * _help.PER_HOUR)  # this address has asked its fill this hour
+    try:
+        assert browser.post("/help", data={"question": "delivery?"}).status_code == 429
+    finally:
+        _help._asked.clear()
+    snippet = browser.get("/api/v1/snippet.js").text
+    assert 'data.help !== "on"' in snippet and "/help?q=" in snippet

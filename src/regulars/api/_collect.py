@@ -41,6 +41,21 @@ SNIPPET = """/* regulars page views: first-party, no third-party code. A visitor
   if (!(navigator.sendBeacon && navigator.sendBeacon(to, new Blob([body], {type: "text/plain"})))) {
     fetch(to, {method: "POST", body: body, keepalive: true, mode: "no-cors"});
   }
+  /* data-help="on": after three help or FAQ pages in a week, offer the FAQ's answer to this page */
+  if (data.help !== "on" || !window.localStorage) { return; }
+  var week = Date.now() - 7 * 864e5, seen = [];
+  try { seen = JSON.parse(localStorage.getItem("rg_faq") || "[]").filter(function (t) { return t > week; }); }
+  catch (e) { seen = []; }
+  if (/\/(faq|help|support)/i.test(location.pathname)) { seen.push(Date.now()); }
+  localStorage.setItem("rg_faq", JSON.stringify(seen.slice(-20)));
+  if (seen.length < 3 || sessionStorage.getItem("rg_help")) { return; }
+  sessionStorage.setItem("rg_help", "1");
+  var link = document.createElement("a");
+  link.href = new URL(to).origin + "/help?q=" + encodeURIComponent(document.title || "");
+  link.target = "_blank"; link.rel = "noopener"; link.textContent = "Questions? Ask us";
+  link.setAttribute("style", "position:fixed;right:1rem;bottom:1rem;padding:.6rem 1rem;background:#2a6ccb;"
+    + "color:#fff;border-radius:6px;font:16px sans-serif;text-decoration:none;z-index:2147483647");
+  document.body.appendChild(link);
 })();
 """
 

@@ -67,8 +67,10 @@ def _entries(workspace: Any) -> list[Any]:
 
 
 def ask(workspace_path: str | Path, question: str, *, customer_id: str | None = None, channel: str = "api",
-        at: datetime | None = None) -> FaqAnswer:
-    """Answer ``question`` from the FAQ, or hand it to a person; kept either way."""
+        contact: str | None = None, at: datetime | None = None, keep: bool = True) -> FaqAnswer:
+    """Answer ``question`` from the FAQ, or hand it to a person (``contact``: how to reach the
+    asker, for the person's task); kept either way, unless ``keep`` is off (a suggestion shown
+    before anyone asked)."""
     from regulars.enrich.sentiment import LexiconSentiment, label_of
     from regulars.models.faq import FaqRetriever
     from regulars.store import keep_question
@@ -76,7 +78,7 @@ def ask(workspace_path: str | Path, question: str, *, customer_id: str | None = 
     question = " ".join(str(question or "").split())
     if not question:
         raise SettingsError("ask a question: it was empty")
-    if len(question) > MAX_QUESTION or "\x00" in question:
+    if len(question) > MAX_QUESTION or "\x00" in question or "\x00" in (contact or ""):
         raise SettingsError(f"a question is at most {MAX_QUESTION:,} characters of text")
     workspace = open_workspace(workspace_path)
     settings = workspace.settings.voice
@@ -98,19 +100,22 @@ def ask(workspace_path: str | Path, question: str, *, customer_id: str | None = 
     row = {"question_id": key, "asked_at": at, "customer_id": customer_id, "question": question,
            "entry": entry.question if entry else None, "confidence": confidence, "sentiment": round(feeling, 3),
            "outcome": "handed over" if handed else "answered", "channel": channel}
-    with workspace.store() as store:
-        keep_question(store, row, _task(key, at, customer_id, question, entry, why) if handed else None)
+    if keep:
+        with workspace.store() as store:
+            keep_question(store, row, _task(key, at, customer_id, question, entry, why, contact) if handed else None)
     return FaqAnswer(question=question, answer=None if handed else entry.answer, matched=entry.question if entry
                      else None, links=[] if handed else list(entry.links), confidence=confidence, handed_over=handed,
                      why=why)
 
 
-def _task(key: str, at: datetime, customer_id: str | None, question: str, entry: Any, why: str) -> Any:
-    """The person's task for a handed-over question: the question, and the nearest answer."""
+def _task(key: str, at: datetime, customer_id: str | None, question: str, entry: Any, why: str,
+          contact: str | None = None) -> Any:
+    """The person's task for a handed-over question: the question, how to reach the asker, and
+    the nearest answer."""
     import pandas as pd
 
-    body = f"A customer asked: \"{question}\"" + (f"\nNearest FAQ answer ({entry.question}): {entry.answer}"
-                                                  if entry else "")
+    body = (f"A customer asked: \"{question}\"" + (f"\nReply to: {contact}" if contact else "")
+            + (f"\nNearest FAQ answer ({entry.question}): {entry.answer}" if entry else ""))
     return pd.DataFrame([{
         "action_id": key, "created_at": at, "planned_at": at, "run_id": None, "customer_id": customer_id,
         "playbook": FAQ_TASKS, "step": 0, "channel": "task", "template": None,

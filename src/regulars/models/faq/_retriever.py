@@ -99,8 +99,9 @@ class FaqRetriever:
         expanded = list(dict.fromkeys(w2 for w in asked for w2 in (w, *sorted(_SYNONYMS.get(w, ())))))
         scores = np.asarray(self.bm25_.get_scores(expanded))
         best = int(np.argmax(scores))  # (a word in every entry scores nothing, so a one-entry FAQ scores 0)
-        # a word the FAQ never uses weighs half a rare one's: it may be the thing asked about, or a name
-        weights = np.array([max(self.bm25_.idf[w], 0.0) + 0.25 if w in self.bm25_.idf else 0.5 for w in asked])
+        # a word of the FAQ weighs 1, more the rarer it is in it; one the FAQ never uses weighs half
+        # (it may be the thing asked about, or only a name or a filler)
+        weights = np.array([1.0 + max(self.bm25_.idf[w], 0.0) if w in self.bm25_.idf else 0.5 for w in asked])
         covered = np.array([bool(({w} | _SYNONYMS.get(w, set())) & self.sets_[best]) for w in asked])
         if not covered.any():
             return None, 0.0
