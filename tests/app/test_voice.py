@@ -42,3 +42,17 @@ def test_texts_are_listed_and_exported_with_their_sentiment_and_theme(demo_copy,
                              "sentiment", "engine", "theme", "text"]
     assert {r["label"] for r in rows} == {"negative", "neutral", "positive"}
     assert sum(bool(r["theme"]) for r in rows) > 0.8 * len(rows)  # a text with none of the themes' words has none
+
+
+def test_texts_read_per_source_channel_and_issue_type(workspace, write):
+    tickets = ("ticket_id,customer_id,opened_at,channel,category,text\n"
+               "1,c1,2024-03-01,email,delivery,Still waiting for my parcel\n"
+               "2,c2,2024-03-02,chat,delivery,Parcel lost again\n"
+               "3,c3,2024-03-03,email,billing,Thank you so much for the quick help\n")
+    app.ingest(workspace, [write("t.csv", tickets)], table="tickets")
+    app.ingest(workspace, [write("f.csv", "customer_id,submitted_at,kind,score,text\nc1,2024-03-04,review,5,Love it\n")],
+               table="feedback")
+    found = app.voice(workspace).by_group
+    assert [(r["group"], r["texts"], r["negative"]) for r in found["source"]] == [("tickets", 3, 2), ("reviews", 1, 0)]
+    assert {r["group"]: r["negative_share"] for r in found["channel"]} == {"email": 0.5, "chat": 1.0}
+    assert {r["group"]: r["negative"] for r in found["issue type"]} == {"delivery": 2, "billing": 0}

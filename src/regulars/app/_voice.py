@@ -94,11 +94,13 @@ class VoiceResult(Result):
     unhappy: list[dict[str, Any]]
     trend_days: int
     alerts: list[dict[str, Any]]
+    #: how texts read per source, channel and issue type (each shown when it has two values or more)
+    by_group: dict[str, list[dict[str, Any]]]
 
 
 def voice(workspace_path: str | Path, *, by: str = "month") -> VoiceResult:
     """The voice of the customer (texts not read yet are read first)."""
-    from regulars.metrics import TREND_DAYS, sentiment_by_period, theme_summary, voice_by_period
+    from regulars.metrics import TREND_DAYS, sentiment_by, sentiment_by_period, theme_summary, voice_by_period
 
     if by not in ("week", "month"):
         raise SettingsError(f"--by must be week or month, got {by!r}")
@@ -115,6 +117,8 @@ def voice(workspace_path: str | Path, *, by: str = "month") -> VoiceResult:
         periods = {r["period"]: r for r in sentiment_by_period(texts_read, by)}
         scores = voice_by_period(tables.get("feedback"), tables.get("tickets"), by)
         themes = theme_summary(texts_read, last)
+        groups = {name: sentiment_by(texts_read, column) for name, column in
+                  (("source", "kind"), ("channel", "channel"), ("issue type", "topic"))}
     labels = {k: sum(r[k] for r in periods.values()) for k in ("negative", "neutral", "positive")}
     from regulars.app._business import alerts as kept_alerts
 
@@ -131,4 +135,5 @@ def voice(workspace_path: str | Path, *, by: str = "month") -> VoiceResult:
                        labels=labels,
                        engine=engine_words(check), check=check, periods=rows, themes=themes,
                        unhappy=[{"theme": t["theme"], "negative": t["negative_recent"]} for t in unhappy],
-                       trend_days=TREND_DAYS, alerts=voiced)
+                       trend_days=TREND_DAYS, alerts=voiced,
+                       by_group={k: v for k, v in groups.items() if len(v) > 1 or k == "source"})

@@ -83,6 +83,9 @@ def voice(
             for p in found.periods[-last:]]
     columns = [by, "texts", "unhappy", "mean", "NPS", "CSAT", "CES", "tickets"]
     out.print(table(f"How it read by {by} (mean sentiment from -1 to 1)", columns, rows, right=tuple(columns[1:])))
+    for name, groups in found.by_group.items():
+        line(f"Unhappy share by {name}: " + ", ".join(f"{g['group']} {g['negative_share']:.0%} of {g['texts']:,}"
+                                                       for g in groups[:6]))
     if found.unhappy:
         line(f"Unhappy about in the last {found.trend_days} days: " + "; ".join(
             f"{u['theme']} ({u['negative']:,})" for u in found.unhappy[:5]))

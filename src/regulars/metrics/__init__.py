@@ -47,6 +47,7 @@ from regulars.metrics._service import (
 from regulars.metrics._texts import (
     SOURCE_HISTORY_DAYS,
     TREND_DAYS,
+    sentiment_by,
     sentiment_by_period,
     source_kinds,
     theme_summary,
@@ -109,6 +110,7 @@ __all__ = [
     "run_figures",
     "sale_amounts",
     "score_drift",
+    "sentiment_by",
     "sentiment_by_period",
     "service_backlog",
     "service_summary",

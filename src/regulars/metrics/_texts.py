@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 
 from regulars.metrics._query import rows
 
-__all__ = ["SOURCE_HISTORY_DAYS", "TREND_DAYS", "sentiment_by_period", "source_kinds", "theme_summary", "unhappy_days"]
+__all__ = ["SOURCE_HISTORY_DAYS", "TREND_DAYS", "sentiment_by", "sentiment_by_period", "source_kinds", "theme_summary", "unhappy_days"]
 
 #: A theme's trend compares the texts of the last this many days with the same span before.
 TREND_DAYS = 28
@@ -43,6 +43,20 @@ def unhappy_days(texts: ir.Table) -> list[tuple[str, dict[date, float], dict[dat
         unhappy[r["day"]] = float(r["unhappy"])
         written[r["day"]] = float(r["n"])
     return [(name, unhappy, written) for name, (unhappy, written) in found.items()]
+
+
+def sentiment_by(texts: ir.Table, column: str) -> list[dict[str, Any]]:
+    """Per value of ``column`` (channel, topic, kind), most texts first: texts read, the negative
+    share and the mean score (texts without a value, such as a review's channel, are left out)."""
+    t = texts.filter(texts.label.notnull() & texts[column].notnull())
+    t = t.mutate(group=t[column].cast("string"))
+    found = rows(t.group_by("group").aggregate(texts=t.count(), negative=t.count(where=t.label == "negative"),
+                                               sentiment=t.sentiment.mean()).order_by([ibis.desc("texts"), "group"]))
+    for r in found:
+        r["group"] = _SOURCE_WORDS.get(r["group"], r["group"]) if column == "kind" else r["group"]
+        r["negative_share"] = r["negative"] / r["texts"]
+        r["sentiment"] = round(r["sentiment"], 3)
+    return found
 
 
 def sentiment_by_period(texts: ir.Table, unit: str) -> list[dict[str, Any]]:
