@@ -221,6 +221,7 @@ CONTRACTS: dict[str, TableContract] = {
                        synonyms=_TICKET_STATUS, open_choices=True),
                 Column("csat", "number", minimum=0, maximum=5),
                 Column("text", "text"),
+                Column("agent", "text"),
             ),
             key=("ticket_id",),
         ),
@@ -245,6 +246,7 @@ CONTRACTS: dict[str, TableContract] = {
                        choices=("nps", "csat", "ces", "review", "survey")),
                 Column("score", "number", minimum=0, maximum=10),
                 Column("text", "text"),
+                Column("product_id", "id"),
             ),
         ),
         TableContract(

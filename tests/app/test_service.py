@@ -12,10 +12,10 @@ from tests.conftest import SHARED_DATA, query
 HISTORY = SHARED_DATA / "zendesk_dbt_seeds" / "seeds" / "ticket_field_history_data.csv.gz"
 #: Ticket 11071 of the seeds, and two more: one answered in an hour, one still waiting for its
 #: first reply.
-TICKETS = """ticket_id,customer_id,opened_at,first_response_at,channel,category,priority,status,text
-11071,earnest@example.com,2020-11-20 10:00:00,,web,incident,urgent,closed,Where is my order
-2,ann@example.com,2020-11-14 09:00:00,2020-11-14 10:00:00,email,question,normal,open,Size exchange
-3,bob@example.com,2020-11-13 12:00:00,,email,question,low,open,Still waiting for a refund
+TICKETS = """ticket_id,customer_id,opened_at,first_response_at,channel,category,priority,status,text,assignee
+11071,earnest@example.com,2020-11-20 10:00:00,,web,incident,urgent,closed,Where is my order,Sam
+2,ann@example.com,2020-11-14 09:00:00,2020-11-14 10:00:00,email,question,normal,open,Size exchange,Sam
+3,bob@example.com,2020-11-13 12:00:00,,email,question,low,open,Still waiting for a refund,
 """
 
 
@@ -44,6 +44,8 @@ def test_service_from_zendesk_history_with_calendar_slas(workspace, write):
     assert [u["ticket_id"] for u in found.unanswered] == ["3"]
     assert found.unanswered_count == 1 and found.unanswered[0]["waited_hours"] > 24
     assert not any("status history" in c for c in found.cannot)
+    # the export's "assignee" is the ticket's agent
+    assert [(r["group"], r["tickets"]) for r in found.by_agent] == [("Sam", 2), ("not given", 1)]
 
 
 def test_unanswered_tickets_become_tasks_once(workspace, write):

@@ -141,7 +141,8 @@ def test_backlog_unanswered_and_summary():
                             "resolved_at": pd.to_datetime(["2024-03-08 12:00", None, None, None]),
                             "first_response_at": pd.to_datetime(["2024-03-08 09:30", "2024-03-08 11:00", None, None]),
                             "priority": ["high", None, "low", "low"], "status": ["solved", "open", "open", "new"],
-                            "channel": ["email", "email", "chat", None], "category": None})
+                            "channel": ["email", "email", "chat", None], "category": None,
+                            "agent": ["Priya", "Tom", "Priya", None]})
     service = ticket_service(tickets, None, BusinessHours(), now)
     assert service_backlog(service, [pd.Timestamp("2024-03-08").date(), pd.Timestamp("2024-03-09").date()]) == [
         {"day": pd.Timestamp("2024-03-08").date(), "open": 1}, {"day": pd.Timestamp("2024-03-09").date(), "open": 2}]
@@ -149,3 +150,6 @@ def test_backlog_unanswered_and_summary():
     by = {r["group"]: r for r in service_summary(service, "channel")}
     assert by["email"]["tickets"] == 2 and by["email"]["first_reply_hours"] == pytest.approx(0.75)
     assert by["not given"]["tickets"] == 1 and by["chat"]["first_reply_hours"] is None
+    agents = {r["group"]: r for r in service_summary(service, "agent")}
+    assert agents["Priya"]["tickets"] == 2 and agents["Priya"]["first_reply_hours"] == pytest.approx(0.5)
+    assert agents["Tom"]["first_reply_hours"] == pytest.approx(1.0) and agents["not given"]["tickets"] == 1

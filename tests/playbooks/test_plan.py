@@ -200,3 +200,18 @@ def test_ticket_triggers_open_repeated_and_a_complaint_which_a_person_approves()
     repeated = parse_playbooks("playbooks:\n  again:\n    trigger: {ticket: repeated, within_days: 7}\n"
                                "    holdout: 0\n    action: {channel: task, template: t}\ntemplates:\n  t: {body: x}\n")
     assert list(plan(repeated, s)["customer_id"]) == ["c1"]  # two tickets in a week
+
+
+def test_a_ticket_solved_within_the_days_starts_the_csat_survey_however_old_the_ticket():
+    s = situation(4)
+    s.tickets = pd.DataFrame({
+        "customer_id": ["c0", "c1", "c2", "c3"],
+        "opened_at": [AT - timedelta(days=30), AT - timedelta(days=1), AT - timedelta(days=9), AT - timedelta(days=1)],
+        "status": ["solved", "solved", "closed", "open"], "negative": [False, True, False, False],
+        "resolved_at": [AT - timedelta(days=1), AT - timedelta(hours=3), AT - timedelta(days=5), pd.NaT]})
+    book = starter("csat-after-support")
+    got = plan(book, s)
+    # c0's month-old ticket was solved yesterday, c1's (a complaint) this morning; c2's five days
+    # ago is past the two days, c3's is still open
+    assert statuses(got, "csat-after-support") == {"c0": ("planned", ""), "c1": ("planned", "")}
+    assert book.playbooks["csat-after-support"].action.survey == "csat"

@@ -190,7 +190,8 @@ def test_the_rule_editor_checks_as_one_types(served, browser):
 
 def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in(shop, browser, tmp_path):
     """The shop's own pages (another origin, as a real shop's are) carry the snippet: a visitor
-    browses anonymously, signs in, and their earlier views become theirs."""
+    browses anonymously, signs in, and their earlier views become theirs; where the snippet
+    offers help, it does so when its page triggers fire."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -207,6 +208,11 @@ def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in
     tag = f'<script src="{url}/api/v1/snippet.js" data-key="{keys["site"]}"{{}} async></script>'
     (site / "compare" / "a-vs-b.html").write_text(f"<title>A or B?</title>{icon}<p>compare</p>{tag.format('')}")
     (site / "account.html").write_text(f"<title>Account</title>{icon}<p>signed in</p>{tag.format(' data-user-id=C00001')}")
+    helped = tag.format(' data-help="on" data-help-after="1" data-help-cart-minutes="0"')
+    (site / "products").mkdir()
+    for page, title in (("cart.html", "Your cart"), ("thank-you.html", "Thank you"),
+                        ("account-help.html", "Account"), ("products/sourdough.html", "Sourdough loaf")):
+        (site / page).write_text(f"<title>{title}</title>{icon}<body><p>{title}</p>{helped}</body>")
     pages = ThreadingHTTPServer(("127.0.0.1", free_port()),
                                 functools.partial(SimpleHTTPRequestHandler, directory=str(site)))
     threading.Thread(target=pages.serve_forever, daemon=True).start()
@@ -218,6 +224,7 @@ def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in
             assert not console_errors(browser)
         cookie = browser.get_cookie("rg_vid")
         assert cookie and cookie["sameSite"] == "Lax"
+        _help_offers(browser, shop_url)
         browser.get("about:blank")
         time.sleep(1.5)  # a beacon may still be on its way
     finally:
@@ -229,8 +236,38 @@ def test_the_page_view_snippet_on_another_site_links_a_visitor_when_they_sign_in
                             [f"{shop_url}/%"]).fetchall()
         linked = con.execute("SELECT resolved_id, matched_on FROM customer_map WHERE customer_id = ?",
                              [cookie["value"]]).fetchall()
-    assert views == [(cookie["value"], "comparison_view", "A or B?")] * 2 + [("C00001", "page_view", "Account")]
+    assert views[:3] == [(cookie["value"], "comparison_view", "A or B?")] * 2 + [("C00001", "page_view", "Account")]
     assert linked == [("C00001", "visitor")]
+
+
+def _help_offers(browser, shop_url: str) -> None:
+    """The snippet with data-help="on" offers the help page once a visit: on coming back from a
+    cart left without an order, and after a stay on a product page; an order clears the cart."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def offered():
+        found = browser.find_elements("id", "rg-help")
+        return (found[0].text, found[0].get_attribute("href")) if found else None
+
+    def new_visit():
+        browser.execute_script("sessionStorage.clear()")
+
+    for page in ("cart.html", "account-help.html"):
+        browser.get(f"{shop_url}/{page}")
+    text, href = offered()
+    assert text == "Did something stop you at checkout? Ask us" and href.endswith("/help?q=a%20problem%20at%20checkout")
+    browser.get(f"{shop_url}/account-help.html")
+    assert offered() is None  # once
+    new_visit()
+    for page in ("cart.html", "thank-you.html", "account-help.html"):  # they ordered: nothing to ask
+        browser.get(f"{shop_url}/{page}")
+    assert offered() is None
+    new_visit()
+    browser.get(f"{shop_url}/products/sourdough.html")
+    assert offered() is None
+    text, href = WebDriverWait(browser, 10).until(lambda d: offered())
+    assert text == "Questions about this? Ask us" and href.endswith("/help?q=Sourdough%20loaf")
+    assert console_errors(browser) == []
 
 
 def test_the_owner_sets_a_target_on_the_business_page(served, browser):

@@ -41,21 +41,38 @@ SNIPPET = """/* regulars page views: first-party, no third-party code. A visitor
   if (!(navigator.sendBeacon && navigator.sendBeacon(to, new Blob([body], {type: "text/plain"})))) {
     fetch(to, {method: "POST", body: body, keepalive: true, mode: "no-cors"});
   }
-  /* data-help="on": after three help or FAQ pages in a week, offer the FAQ's answer to this page */
-  if (data.help !== "on" || !window.localStorage) { return; }
-  var week = Date.now() - 7 * 864e5, seen = [];
+  /* data-help="on": offer the FAQ's answer (once a visit) after three help or FAQ pages in a week,
+     a long stay on a product page (data-help-after seconds, 60 unless given), or on coming back
+     from a cart or checkout left without an order (data-help-cart-minutes later, 30 unless given) */
+  if (data.help !== "on" || !window.localStorage || !window.sessionStorage) { return; }
+  var path = location.pathname, now = Date.now(), week = now - 7 * 864e5, seen = [];
+  function offer(words, question) {
+    if (sessionStorage.getItem("rg_help")) { return; }
+    sessionStorage.setItem("rg_help", "1");
+    var link = document.createElement("a");
+    link.href = new URL(to).origin + "/help?q=" + encodeURIComponent(question || document.title || "");
+    link.target = "_blank"; link.rel = "noopener"; link.textContent = words; link.id = "rg-help";
+    link.setAttribute("style", "position:fixed;right:1rem;bottom:1rem;padding:.6rem 1rem;background:#2a6ccb;"
+      + "color:#fff;border-radius:6px;font:16px sans-serif;text-decoration:none;z-index:2147483647");
+    document.body.appendChild(link);
+  }
   try { seen = JSON.parse(localStorage.getItem("rg_faq") || "[]").filter(function (t) { return t > week; }); }
   catch (e) { seen = []; }
-  if (/\/(faq|help|support)/i.test(location.pathname)) { seen.push(Date.now()); }
+  if (/\/(faq|help|support)/i.test(path)) { seen.push(now); }
   localStorage.setItem("rg_faq", JSON.stringify(seen.slice(-20)));
-  if (seen.length < 3 || sessionStorage.getItem("rg_help")) { return; }
-  sessionStorage.setItem("rg_help", "1");
-  var link = document.createElement("a");
-  link.href = new URL(to).origin + "/help?q=" + encodeURIComponent(document.title || "");
-  link.target = "_blank"; link.rel = "noopener"; link.textContent = "Questions? Ask us";
-  link.setAttribute("style", "position:fixed;right:1rem;bottom:1rem;padding:.6rem 1rem;background:#2a6ccb;"
-    + "color:#fff;border-radius:6px;font:16px sans-serif;text-decoration:none;z-index:2147483647");
-  document.body.appendChild(link);
+  var cart = Number(localStorage.getItem("rg_cart") || 0), minutes = Number(data.helpCartMinutes || 30);
+  if (/\/(thank[_-]?you|order[_-]?received|orders\/|order-confirmation)/i.test(path)) {
+    localStorage.removeItem("rg_cart");
+  } else if (/\/(cart|basket|checkout)/i.test(path)) {
+    localStorage.setItem("rg_cart", String(now));
+  } else if (cart > week && now - cart >= minutes * 6e4) {
+    localStorage.removeItem("rg_cart");
+    offer("Did something stop you at checkout? Ask us", "a problem at checkout");
+  }
+  if (seen.length >= 3) { offer("Questions? Ask us"); }
+  if (/\/(products?|items?|p)\//i.test(path)) {
+    setTimeout(function () { offer("Questions about this? Ask us"); }, 1000 * Number(data.helpAfter || 60));
+  }
 })();
 """
 

@@ -144,11 +144,10 @@ def _latest_messages(rows: list[dict[str, Any]], campaigns: int = 6) -> list[dic
 
 def _alert_tasks(workspace_path: str | Path, store: Any, new: list[dict[str, Any]], run_id: str, at: datetime
                  ) -> list[dict[str, Any]]:
-    """For each new alert, a task from each enabled playbook whose metric trigger it matches
-    (``{metric: tickets, direction: up}``), and for each customer behind the alert what the
-    playbook's ``affected`` says (a pause of their marketing, a task such as a reply); keyed by
-    the alert so a run again queues nothing twice; waiting for approval when the playbook says
-    ``review``."""
+    """For the new alerts a playbook's metric trigger matches (``{metric: tickets, direction:
+    up}``), one task from it, and for each customer behind them what the playbook's ``affected``
+    says (a pause of their marketing, a task such as a reply); keyed by the alerts so a run
+    again queues nothing twice; waiting for approval when the playbook says ``review``."""
     from datetime import timedelta
 
     from regulars.app._plan import action_key
@@ -163,41 +162,46 @@ def _alert_tasks(workspace_path: str | Path, store: Any, new: list[dict[str, Any
         o = book.trigger.options
         if not book.enabled or book.trigger.kind != "metric":
             continue
-        for alert in new:
-            if alert["measure"] != o["metric"] or o["direction"] not in ("either", alert["direction"]):
-                continue
-            words = alert_words(alert, KPIS[alert["measure"]].title)
-            key = " ".join(str(part) for part in ("alert", alert["measure"], alert.get("about"), alert["since"]) if part)
-            since = datetime.combine(alert["since"], datetime.min.time())
+        matched = [a for a in new if a["measure"] == o["metric"] and o["direction"] in ("either", a["direction"])]
+        if not matched:
+            continue
+        # one burst may raise several alerts (tickets, a theme, a channel): one notice, each writer once
+        words = "; ".join(alert_words(a, KPIS[a["measure"]].title) for a in matched)
+        key = " ".join(str(part) for a in matched for part in ("alert", a["measure"], a.get("about"), a["since"])
+                       if part)
+        since = datetime.combine(min(a["since"] for a in matched), datetime.min.time())
 
-            def row(step: int, customer_id: str | None, channel: str, action: Any, subject: str, body: str,
-                    about: str = "") -> dict[str, Any]:
-                return {"action_id": action_key(book.name, f"{key} {about}".strip(), step, since),
-                        "created_at": at, "planned_at": at, "run_id": run_id, "customer_id": customer_id,
-                        "playbook": book.name, "step": step, "channel": channel, "template": action.template,
-                        "subject": subject, "body": body, "url": None, "owner": action.owner,
-                        "due_on": (at + timedelta(days=action.due_days or 0)).date(), "priority": action.priority,
-                        "value": 0.0, "cost": action.cost, "why": words, "deliver_at": at,
-                        "status": "needs approval" if book.review else "queued"}
+        def row(step: int, customer_id: str | None, channel: str, action: Any, subject: str, body: str,
+                about: str = "") -> dict[str, Any]:
+            return {"action_id": action_key(book.name, f"{key} {about}".strip(), step, since),
+                    "created_at": at, "planned_at": at, "run_id": run_id, "customer_id": customer_id,
+                    "playbook": book.name, "step": step, "channel": channel, "template": action.template,
+                    "subject": subject, "body": body, "url": None, "owner": action.owner,
+                    "due_on": (at + timedelta(days=action.due_days or 0)).date(), "priority": action.priority,
+                    "value": 0.0, "cost": action.cost, "why": words, "deliver_at": at,
+                    "status": "needs approval" if book.review else "queued"}
 
-            template = found.templates.get(book.action.template)
-            rows.append(row(0, None, "task", book.action, words, template.body if template else words))
-            if book.affected is not None:
-                rows += _affected_rows(store, book, alert, found.templates, row)
+        template = found.templates.get(book.action.template)
+        rows.append(row(0, None, "task", book.action, words, template.body if template else words))
+        if book.affected is not None:
+            rows += _affected_rows(store, book, matched, found.templates, row)
     return rows
 
 
-def _affected_rows(store: Any, book: Any, alert: dict[str, Any], templates: dict[str, Any], row: Any
+def _affected_rows(store: Any, book: Any, matched: list[dict[str, Any]], templates: dict[str, Any], row: Any
                    ) -> list[dict[str, Any]]:
-    """For each customer behind ``alert``: a pause of the marketing waiting for them (step 1)
-    and the playbook's task for them (step 2), its template filled in with their name, email
-    and what they wrote."""
-    from regulars.metrics import source_kinds
+    """For each customer behind the ``matched`` alerts (once, however many name them): a pause of
+    the marketing waiting for them (step 1) and the playbook's task for them (step 2), its
+    template filled in with their name, email and what they wrote."""
+    import pandas as pd
+
+    from regulars.metrics import text_filter
     from regulars.playbooks import render
     from regulars.store import alert_customers
 
-    who = alert_customers(store, alert["measure"], source_kinds(alert.get("about") or "tickets"), alert["since"],
-                          alert["until"])
+    who = pd.concat([alert_customers(store, a["measure"], *text_filter(a.get("about") or "tickets"), a["since"],
+                                     a["until"]) for a in matched], ignore_index=True)
+    who = who.sort_values(["written_at", "customer_id"], kind="stable").drop_duplicates("customer_id", keep="last")
     rows, action = [], book.affected.action
     for c in who.to_dict("records"):
         c = {k: (None if v is None or v != v else v) for k, v in c.items()}

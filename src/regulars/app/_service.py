@@ -1,5 +1,5 @@
-"""How fast and how well the shop answers: service times and SLAs per priority, channel, issue type
-and period, the backlog, tickets still waiting for a first reply, and the ticket volume ahead."""
+"""How fast and how well the shop answers: service times and SLAs per priority, channel, issue type,
+agent and period, the backlog, tickets still waiting for a first reply, and the ticket volume ahead."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ UNANSWERED_SHOWN = 50
 @dataclass(frozen=True)
 class ServiceResult(Result):
     """Service as of the latest time in the data (``as_of``): the schedule and SLA targets it is
-    measured against; medians and SLA counts overall and by priority, channel, issue type and
-    period; open tickets per day; tickets waiting for a first reply longer than ``unanswered_hours``;
+    measured against; medians and SLA counts overall and by priority, channel, issue type, agent
+    and period; open tickets per day; tickets waiting for a first reply longer than ``unanswered_hours``;
     the next two weeks' tickets per day for staffing; and what the data cannot tell (``cannot``)."""
 
     as_of: str
@@ -35,6 +35,8 @@ class ServiceResult(Result):
     by_priority: list[dict[str, Any]]
     by_channel: list[dict[str, Any]]
     by_category: list[dict[str, Any]]
+    #: per agent the ticket is assigned to (empty where the tickets name none)
+    by_agent: list[dict[str, Any]]
     by_period: list[dict[str, Any]]
     backlog: list[dict[str, Any]]
     unanswered_hours: float
@@ -94,6 +96,7 @@ def service(workspace_path: str | Path, *, by: str = "month") -> ServiceResult:
         targets=targets.targets, tickets=len(per_ticket), overall=service_summary(per_ticket)[0],
         by_priority=service_summary(per_ticket, "priority_opened"), by_channel=service_summary(per_ticket, "channel"),
         by_category=service_summary(per_ticket, "category"), by_period=service_summary(per_ticket, by),
+        by_agent=service_summary(per_ticket, "agent") if per_ticket["agent"].notna().any() else [],
         backlog=service_backlog(per_ticket, [last - timedelta(days=i) for i in range(BACKLOG_DAYS - 1, -1, -1)]),
         unanswered_hours=settings.service.unanswered_hours, unanswered_count=len(waiting) if replies_known else 0,
         unanswered=[{"ticket_id": r.ticket_id, "customer_id": r.customer_id,

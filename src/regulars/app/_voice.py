@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from regulars.app._enrich import enrich
 from regulars.app._results import Result
 from regulars.errors import InsufficientDataError, SettingsError
-from regulars.store import customer_names, open_workspace, stored_tables, stored_texts
+from regulars.store import customer_names, latest_run, open_workspace, product_names, stored_tables, stored_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +21,8 @@ __all__ = ["TEXT_SOURCES", "TextsResult", "VoiceResult", "engine_words", "texts"
 TEXT_SOURCES = ("tickets", "feedback")
 #: The measures whose alerts are the voice of the customer's.
 VOICE_MEASURES = ("tickets", "unhappy_texts")
+#: Texts a segment or a product needs before its unhappy share is shown (one review is no trend).
+GROUP_LEAST = 10
 #: The columns of a text, in the order a listing and an export give them.
 TEXT_COLUMNS = ("source", "source_id", "customer_id", "customer", "written_at", "kind", "label", "sentiment",
                 "engine", "theme", "text")
@@ -94,7 +96,9 @@ class VoiceResult(Result):
     unhappy: list[dict[str, Any]]
     trend_days: int
     alerts: list[dict[str, Any]]
-    #: how texts read per source, channel and issue type (each shown when it has two values or more)
+    #: how texts read per source, channel, issue type, segment (of the latest run) and product
+    #: reviewed (each shown when it has two values or more; a segment or product needs
+    #: ``GROUP_LEAST`` texts)
     by_group: dict[str, list[dict[str, Any]]]
 
 
@@ -119,6 +123,8 @@ def voice(workspace_path: str | Path, *, by: str = "month") -> VoiceResult:
         themes = theme_summary(texts_read, last)
         groups = {name: sentiment_by(texts_read, column) for name, column in
                   (("source", "kind"), ("channel", "channel"), ("issue type", "topic"))}
+        groups["segment"] = _by_segment(store, texts_read)
+        groups["product"] = _by_product(store, texts_read)
     labels = {k: sum(r[k] for r in periods.values()) for k in ("negative", "neutral", "positive")}
     from regulars.app._business import alerts as kept_alerts
 
@@ -137,3 +143,24 @@ def voice(workspace_path: str | Path, *, by: str = "month") -> VoiceResult:
                        unhappy=[{"theme": t["theme"], "negative": t["negative_recent"]} for t in unhappy],
                        trend_days=TREND_DAYS, alerts=voiced,
                        by_group={k: v for k, v in groups.items() if len(v) > 1 or k == "source"})
+
+
+def _by_segment(store: Any, texts_read: Any) -> list[dict[str, Any]]:
+    """How texts read per segment of the latest run (none before the first run)."""
+    from regulars.metrics import sentiment_by_segment
+
+    try:
+        run_id = latest_run(store)["run_id"]
+    except InsufficientDataError:
+        return []
+    t = stored_tables(store, "segment_members", "customer_map")
+    return sentiment_by_segment(texts_read, t["segment_members"], t["customer_map"], run_id, GROUP_LEAST)
+
+
+def _by_product(store: Any, texts_read: Any) -> list[dict[str, Any]]:
+    """How reviews read per product reviewed, by the product's name where it has one."""
+    from regulars.metrics import sentiment_by
+
+    found = sentiment_by(texts_read, "product_id", GROUP_LEAST)
+    names = product_names(store, [r["group"] for r in found])
+    return [{**r, "group": names.get(r["group"], r["group"])} for r in found]

@@ -128,6 +128,9 @@ def service(
                     ["priority", *columns[1:]], rows, right=tuple(columns[1:])))
     out.print(table("By channel", ["channel", *columns[1:]], [row(r["group"], r) for r in found.by_channel],
                     right=tuple(columns[1:])))
+    if found.by_agent:
+        out.print(table("By agent", ["agent", *columns[1:]], [row(r["group"], r) for r in found.by_agent],
+                        right=tuple(columns[1:])))
     rows = [row(f"{date.fromisoformat(r['group']):%b %Y}" if by == "month" else r["group"], r)
             for r in found.by_period[-last:]]
     out.print(table(f"By {by} opened", [by, *columns[1:]], rows, right=tuple(columns[1:])))
@@ -153,7 +156,7 @@ def surveys(workspace: WorkspaceArg, as_json: AsJson = False) -> None:
         return json_out(found)
     if not found.surveys:
         line("No surveys sent yet: give a playbook's action `survey: nps` (or csat, ces, win-back) and "
-             "{{ survey_link }} in its template; the starter nps-survey and why-did-you-stop do.")
+             "{{ survey_link }} in its template; the starters nps-survey, csat-after-support and why-did-you-stop do.")
         return None
     rows = [[SURVEY_WORDS.get(s["survey"], s["survey"]), f"{s['sent']:,}", f"{s['answered']:,}",
              "" if s["response_rate"] is None else f"{s['response_rate']:.0%}",

@@ -32,6 +32,14 @@ LEAD_SOURCES = ("organic", "paid_search", "social", "referral", "walk_in", "news
 WEB_EVENTS = ("page_view", "product_view", "pricing_view", "faq_view", "cart_add", "cart_abandon",
               "download", "contact_form")
 WEB_WEIGHTS = (0.45, 0.25, 0.06, 0.05, 0.08, 0.05, 0.03, 0.03)
+#: Who answers the tickets.
+AGENTS = ("Priya", "Tom", "Sofia")
+#: What a review with so many stars says.
+REVIEWS = {5: ("Delicious, we will buy it again.", "Perfect, the whole family loved it.", "Best I have had."),
+           4: ("Very good, a little pricey.", "Tasty and fresh.", "Good, as always."),
+           3: ("It was fine.", "Okay but nothing special.", "Average this time."),
+           2: ("A bit dry this time.", "Smaller than I expected for the price.", "Not as fresh as before."),
+           1: ("Stale and disappointing.", "It was burnt underneath, very disappointed.", "Tasted off, threw it away.")}
 POSITIVE = ("Lovely bread, always fresh.", "Great service and friendly staff.",
             "The cakes were perfect for the party!", "Best coffee in town.", "Fast delivery, thank you.")
 NEUTRAL = ("Order arrived as expected.", "Fine, nothing special.", "Prices are okay.",
@@ -278,6 +286,22 @@ def _support(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.nda
     return tickets, feedback
 
 
+def _reviews(rng: np.random.Generator, orders: pd.DataFrame, items: pd.DataFrame,
+             products: pd.DataFrame) -> pd.DataFrame:
+    """Star reviews of what was bought, a few days after the order: each product has a quality of
+    its own, so one or two read clearly worse than the rest."""
+    quality = pd.Series(rng.normal(0.0, 0.6, len(products)), index=products["product_id"].to_numpy())
+    lines = items[rng.random(len(items)) < 0.04].merge(orders[["order_id", "customer_id", "ordered_at"]],
+                                                       on="order_id")
+    stars = np.clip(np.round(4.1 + lines["product_id"].map(quality).to_numpy() + rng.normal(0, 0.9, len(lines))),
+                    1, 5)
+    said = np.array([REVIEWS[int(s)][i] for s, i in zip(stars, rng.integers(0, 3, len(lines)))])
+    when = pd.to_datetime(lines["ordered_at"]) + pd.to_timedelta(rng.integers(2, 10, len(lines)), unit="D")
+    kept = when <= pd.Timestamp(END)
+    return pd.DataFrame({"customer_id": lines["customer_id"], "submitted_at": when, "kind": "review", "score": stars,
+                         "text": said, "product_id": lines["product_id"]})[kept.to_numpy()]
+
+
 def _newsletter_signups(rng: np.random.Generator, customers: pd.DataFrame) -> pd.DataFrame:
     """A second customer list where many people reappear with another id: identity resolution."""
     again = customers.sample(n=min(150, len(customers)), random_state=int(rng.integers(1 << 31)))
@@ -337,6 +361,9 @@ def generate_shop(customers: int = 5000, seed: int = 7) -> DemoShop:
     orders, items = _orders(rng, ids, buys, products)
     events, messages = _activity(rng, ids, hidden, buys)
     tickets, feedback = _support(rng, ids, hidden, orders)
+    tickets["agent"] = np.random.default_rng(seed + 3).choice(AGENTS, len(tickets), p=(0.45, 0.35, 0.2))
+    feedback = pd.concat([feedback, _reviews(np.random.default_rng(seed + 4), orders, items, products)],
+                         ignore_index=True)
     past = past_campaign(np.random.default_rng(seed + 1), ids, hidden, buys, products)
     orders = pd.concat([orders, past["orders"]], ignore_index=True)
     items = pd.concat([items, past["order_items"]], ignore_index=True)

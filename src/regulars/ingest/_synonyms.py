@@ -78,6 +78,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "category": ("type", "ticket type", "topic", "reason"),
         "csat": ("satisfaction score", "satisfaction rating", "csat score", "rating"),
         "text": ("subject", "description", "message", "body", "summary"),
+        "agent": ("assignee", "assignee name", "assigned to", "agent name", "responder", "owner"),
     },
     "feedback": {
         "customer_id": (*_CUSTOMER, *EMAIL_NAMES),
@@ -85,6 +86,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "kind": ("type", "survey type", "survey"),
         "score": ("rating", "nps", "score (0-10)", "stars"),
         "text": ("comment", "comments", "feedback", "review", "answer"),
+        "product_id": ("product", "sku", "item id", "product handle", "clothing id", "product code"),
     },
     "messages": {
         "message_id": ("id", "message", "send id"),

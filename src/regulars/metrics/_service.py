@@ -111,7 +111,7 @@ def ticket_service(tickets: Any, changes: Any, hours: BusinessHours, now: dateti
     reopens, replies, one touch, and per SLA metric its target, breach time and status.
 
     ``tickets``: ticket_id, opened_at, resolved_at, first_response_at, priority, status, channel,
-    category, text; ``changes``: ticket_id, changed_at, field (status, priority, reply), value
+    category, agent, text; ``changes``: ticket_id, changed_at, field (status, priority, reply), value
     (data frames or stored tables); ``now``: the latest time in them when not given."""
     tickets, changes = _frame(tickets), _frame(changes)
     now = now or latest_time(tickets, changes) or datetime(2000, 1, 1)
@@ -123,7 +123,7 @@ def ticket_service(tickets: Any, changes: Any, hours: BusinessHours, now: dateti
     out = pd.DataFrame(index=t.index)
     out["opened_at"] = opened
     out["with_history"] = with_history
-    for c in ("customer_id", "channel", "category", "priority", "status", "text"):
+    for c in ("customer_id", "channel", "category", "priority", "status", "agent", "text"):
         out[c] = t[c] if c in t else None
 
     # the priority the ticket had when opened: the last set at or before, else the first set
@@ -245,7 +245,7 @@ def service_backlog(service: pd.DataFrame, days: list[Any]) -> list[dict[str, An
 
 
 def service_summary(service: pd.DataFrame, by: str | None = None) -> list[dict[str, Any]]:
-    """Per group (``by``: channel, category, priority (most urgent first), week or month of
+    """Per group (``by``: channel, category, agent, priority (most urgent first), week or month of
     opening, or None for all): tickets, median first reply and full resolution (calendar and business hours), reopened and one-touch shares, and per SLA
     metric how many were achieved and breached."""
     if by in ("week", "month"):
@@ -253,6 +253,7 @@ def service_summary(service: pd.DataFrame, by: str | None = None) -> list[dict[s
     groups = [("all", service)] if by is None else [
         (str(k) if k == k and k is not None and str(k).strip() else "not given", g)
         for k, g in service.groupby(service[by].fillna(""), sort=True)]
+    groups.sort(key=lambda kg: kg[0] == "not given")  # the tickets that do not say, last
     if by == "priority_opened":  # most urgent first, as a support lead reads them
         rank = {p: i for i, p in enumerate(("urgent", "high", "normal", "low"))}
         groups.sort(key=lambda kg: rank.get(kg[0].lower(), len(rank)))

@@ -75,7 +75,8 @@ class Situation:
     sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"customer_id": [], "channel": [], "playbook": [], "variant": [], "sent_at": pd.Series([], dtype="datetime64[us]")}))
     tickets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"customer_id": [], "opened_at": pd.Series([], dtype="datetime64[us]"), "status": [], "negative": []}))
+        {"customer_id": [], "opened_at": pd.Series([], dtype="datetime64[us]"), "status": [], "negative": [],
+         "resolved_at": pd.Series([], dtype="datetime64[us]")}))
     arrivals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"category": [], "first_sold": pd.Series([], dtype="datetime64[us]")}))
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"playbook": [], "customer_id": []}))
@@ -179,6 +180,10 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
         return now & ~before if o["change"] == "enters" else before & ~now
     if kind == "ticket":
         since = s.at - timedelta(days=o["within_days"])
+        if o["ticket"] == "solved":  # by when it was solved, however long ago it was opened
+            solved = s.tickets["resolved_at"]
+            rows = s.tickets[(solved >= since) & (solved < s.at) & s.tickets["status"].isin(["solved", "closed"])]
+            return rows["customer_id"].value_counts().reindex(index).fillna(0).to_numpy() >= o["at_least"]
         rows = s.tickets[(s.tickets["opened_at"] >= since) & (s.tickets["opened_at"] < s.at)]
         if o["ticket"] == "open":
             rows = rows[rows["status"].isin(["open", "pending"])]

@@ -41,9 +41,10 @@ TIMINGS = ("best", "fixed", "split")
 DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buying": ("days", "product"),
                  "replenishment_due": ("days_before",), "days_without_activity": ("days",), "cross_sell_due": (),
                  "new_arrivals": ("days",)}
-#: Ticket triggers: one still open, several within the days, or a negative one (a complaint
-#: category or a rating of 1-2: sensitive, so a person approves each action).
-TICKET_TRIGGERS = ("open", "repeated", "negative")
+#: Ticket triggers: one still open, several within the days, a negative one (a complaint
+#: category or a rating of 1-2: sensitive, so a person approves each action), or one solved
+#: within the days (a CSAT survey after support).
+TICKET_TRIGGERS = ("open", "repeated", "negative", "solved")
 #: Measures a metric trigger watches (the alert watch's daily series), and the moves it fires on.
 METRIC_TRIGGERS = ("orders", "revenue", "tickets", "web_visits", "new_customers", "unhappy_texts")
 #: Alerts with customers behind them (who wrote the unhappy texts, who opened the tickets): a

@@ -153,6 +153,12 @@ playbooks:
     trigger: {date: days_after_order, days: 14}
     holdout: 0.0
     action: {channel: email, template: nps-survey, priority: 20, cost: 0.01, survey: nps}
+  csat-after-support:
+    description: a ticket of theirs was solved in the last two days - one question, were they satisfied with the help
+    enabled: false
+    trigger: {ticket: solved, within_days: 2}
+    holdout: 0.0
+    action: {channel: email, template: csat-survey, priority: 30, cost: 0.01, survey: csat}
   why-did-you-stop:
     description: very likely gone (churn probability above 85%) - ask what made them stop, no offer
     enabled: false
@@ -242,6 +248,9 @@ templates:
   nps-survey:
     subject: "{{ name }}, one quick question"
     body: "How likely are you to recommend us to a friend? One tap: {{ survey_link }}"
+  csat-survey:
+    subject: "{{ name }}, did we help?"
+    body: "We have just closed your question. How satisfied are you with the help you had? One tap: {{ survey_link }}"
   why-did-you-stop:
     subject: "Can we ask you something?"
     body: "Hello {{ name }}, we have not seen you for a while. Would you tell us why? It takes a minute: {{ survey_link }}"

@@ -67,12 +67,21 @@ def keep_alerts(store: Store, found: list[dict[str, Any]], run_id: str | None, a
     return new
 
 
-def alert_customers(store: Store, measure: str, kinds: list[str], since: date, until: date) -> pd.DataFrame:
+#: The columns of ``texts`` an alert's customers may be found by.
+_ALERT_TEXT_COLUMNS = ("kind", "theme", "channel")
+
+
+def alert_customers(store: Store, measure: str, column: str, values: list[str], since: date,
+                    until: date) -> pd.DataFrame:
     """The customers behind an alert, one row each by resolved id, with their name and email and
-    their latest text: who wrote an unhappy text of ``kinds`` (an ``unhappy_texts`` alert) or
-    opened a ticket (a ``tickets`` alert) from ``since`` to ``until``, both days included."""
-    written = ("SELECT customer_id, written_at, text FROM texts WHERE label = 'negative' "
-               "AND kind IN (SELECT unnest(?::VARCHAR[])) AND CAST(written_at AS DATE) BETWEEN ? AND ?"
+    their latest text: who wrote an unhappy text whose ``column`` (kind, theme or channel) is one
+    of ``values`` (an ``unhappy_texts`` alert) or opened a ticket (a ``tickets`` alert) from
+    ``since`` to ``until``, both days included."""
+    if column not in _ALERT_TEXT_COLUMNS:
+        raise ValueError(f"texts are not found by {column!r}")
+    written = (f"SELECT customer_id, written_at, text FROM texts WHERE label = 'negative' "
+               f"AND CAST({column} AS VARCHAR) IN (SELECT unnest(?::VARCHAR[])) "
+               "AND CAST(written_at AS DATE) BETWEEN ? AND ?"
                if measure == "unhappy_texts" else
                "SELECT customer_id, opened_at AS written_at, text FROM tickets WHERE CAST(opened_at AS DATE) BETWEEN ? AND ?")
     return store.frame(
@@ -81,7 +90,7 @@ def alert_customers(store: Store, measure: str, kinds: list[str], since: date, u
         "SELECT m.resolved_id AS customer_id, any_value(p.name) AS name, any_value(p.email) AS email, "
         "max(w.written_at) AS written_at, arg_max(w.text, w.written_at) AS text FROM w JOIN customer_map m USING (customer_id) "
         "LEFT JOIN profile p ON p.customer_id = m.resolved_id GROUP BY m.resolved_id ORDER BY written_at, customer_id",
-        ([kinds] if measure == "unhappy_texts" else []) + [since, until])
+        ([values] if measure == "unhappy_texts" else []) + [since, until])
 
 
 def stored_alerts(store: Store, since: date | None = None) -> list[dict[str, Any]]:

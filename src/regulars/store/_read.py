@@ -227,8 +227,9 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "rejected": store.frame("SELECT DISTINCT customer_id, playbook, step FROM outbox WHERE status = 'rejected'"),
         "tickets": store.frame(
             "SELECT m.resolved_id AS customer_id, t.opened_at, coalesce(t.status, 'open') AS status, "
-            "coalesce(t.category ILIKE '%complain%' OR t.csat <= 2, false) AS negative "
-            "FROM tickets t JOIN customer_map m USING (customer_id) WHERE t.opened_at < ?", [at]),
+            "coalesce(t.category ILIKE '%complain%' OR t.csat <= 2, false) AS negative, "
+            "CASE WHEN t.resolved_at < ? THEN t.resolved_at END AS resolved_at "
+            "FROM tickets t JOIN customer_map m USING (customer_id) WHERE t.opened_at < ?", [at, at]),
         # a crisis playbook's pause, once a person approved it and it took effect: held as a complaint is
         "paused": store.frame("SELECT customer_id, planned_at AS paused_at FROM outbox WHERE channel = 'pause' "
                               "AND status = 'sent' AND planned_at < ?", [at]),

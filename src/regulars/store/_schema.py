@@ -42,7 +42,8 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     (each link answered, once); the shop's signing secret in ``store_meta``.
 #: 20: ``faq_questions``: every question the FAQ assistant was asked, its answer and confidence,
 #:     and whether a person took it over.
-SCHEMA_VERSION = 20
+#: 21: ``tickets.agent`` (who the ticket is assigned to) and ``feedback.product_id`` (what a review is of).
+SCHEMA_VERSION = 21
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -70,10 +71,12 @@ TEXTS_VIEW = f"""CREATE OR REPLACE VIEW texts AS
         SELECT table_name, row_key, nullif(words[1], '') AS theme FROM enrichments WHERE enricher = 'theme'),
     rows AS (
         SELECT 'tickets' AS source, {ROW_KEYS["tickets"]} AS row_key, CAST(ticket_id AS VARCHAR) AS source_id,
-               customer_id, opened_at AS written_at, 'ticket' AS kind, channel, category AS topic, csat AS rating, text
+               customer_id, opened_at AS written_at, 'ticket' AS kind, channel, category AS topic, csat AS rating, text,
+               CAST(NULL AS VARCHAR) AS product_id
         FROM tickets
         UNION ALL
-        SELECT 'feedback', {ROW_KEYS["feedback"]}, NULL, customer_id, submitted_at, kind, NULL, NULL, score, text
+        SELECT 'feedback', {ROW_KEYS["feedback"]}, NULL, customer_id, submitted_at, kind, NULL, NULL, score, text,
+               CAST(product_id AS VARCHAR)
         FROM feedback)
     SELECT r.*, s.sentiment, s.label, s.engine, h.theme
     FROM rows r LEFT JOIN sentiment s ON s.table_name = r.source AND s.row_key = r.row_key
@@ -264,6 +267,7 @@ def ddl() -> list[str]:
     added.append(("runs", "business", "VARCHAR"))  # 16: the shop's KPIs, cohorts, funnel and forecasts
     added.append(("alerts", "about", "VARCHAR"))  # 17: what part of a measure moved (unhappy texts: their source)
     added.append(("outbox", "survey", "VARCHAR"))  # 19: the survey an action's message asks
+    added += [("tickets", "agent", "VARCHAR"), ("feedback", "product_id", "VARCHAR")]  # 21
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added
