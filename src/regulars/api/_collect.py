@@ -70,7 +70,7 @@ SNIPPET = """/* regulars page views: first-party, no third-party code. A visitor
     offer("Did something stop you at checkout? Ask us", "a problem at checkout");
   }
   if (seen.length >= 3) { offer("Questions? Ask us"); }
-  if (/\/(products?|items?|p)\//i.test(path)) {
+  if (/[/](products?|items?|p)[/]/i.test(path)) {
     setTimeout(function () { offer("Questions about this? Ask us"); }, 1000 * Number(data.helpAfter || 60));
   }
 })();
