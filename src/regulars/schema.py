@@ -162,6 +162,7 @@ CONTRACTS: dict[str, TableContract] = {
                        synonyms=_ORDER_STATUS, open_choices=True),
                 Column("channel", "text"),
                 Column("discount", "number", minimum=0),
+                Column("delivered_at", "timestamp"),
             ),
             key=("order_id",),
         ),

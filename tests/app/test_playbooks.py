@@ -15,7 +15,7 @@ from regulars.errors import InsufficientDataError, SettingsError
 
 def test_the_starter_set_is_written_once_and_fits_a_run(bakery_run):
     first = app.playbooks(bakery_run, check=True)
-    assert first.created and first.checked_against and len(first.playbooks) == 24
+    assert first.created and first.checked_against and len(first.playbooks) == 25
     assert not any(p["enabled"] for p in first.playbooks)
     win_back = next(p for p in first.playbooks if p["playbook"] == "churn-win-back")
     assert win_back["trigger"] == "churn_probability > 0.7" and win_back["holdout"] == 0.1

@@ -39,6 +39,22 @@ def test_every_table_has_rows_and_ids_are_unique(shop):
         assert shop.tables[name][key].is_unique, name
 
 
+def test_support_answers_in_its_working_hours_and_orders_sent_out_are_delivered_days_later(shop):
+    tickets = shop.tables["tickets"]
+    replied = tickets["first_response_at"].dropna()
+    within = replied.dt.hour.between(9, 16) | (replied.dt.hour.eq(17) & replied.dt.minute.eq(0))
+    assert (replied.dt.weekday <= 4).all() and within.all()
+    done = tickets.dropna(subset=["resolved_at"])
+    assert (done["resolved_at"] >= done["first_response_at"]).all() and (done["status"] == "solved").all()
+    night = tickets[tickets["opened_at"].dt.hour >= 17]  # written after hours: answered the next working day
+    assert (night["first_response_at"].dt.date > night["opened_at"].dt.date).all()
+    orders = shop.tables["orders"]
+    sent = orders.dropna(subset=["delivered_at"])
+    assert set(sent["channel"]) == {"web", "phone"} and (sent["status"] == "completed").all()
+    days = (sent["delivered_at"].dt.normalize() - pd.to_datetime(sent["ordered_at"]).dt.normalize()).dt.days
+    assert days.between(1, 4).all()
+
+
 def test_activity_follows_hidden_engagement(shop):
     truth = shop.truth.set_index("customer_id")
     web = shop.tables["events"].query("channel == 'web'").groupby("customer_id").size()

@@ -215,3 +215,17 @@ def test_a_ticket_solved_within_the_days_starts_the_csat_survey_however_old_the_
     # ago is past the two days, c3's is still open
     assert statuses(got, "csat-after-support") == {"c0": ("planned", ""), "c1": ("planned", "")}
     assert book.playbooks["csat-after-support"].action.survey == "csat"
+
+
+def test_the_delivery_survey_goes_two_days_after_the_latest_delivery_and_catches_up_once():
+    s = situation(4)
+    # c0's order arrived two days ago, c1's yesterday, c2's three days ago; c3's never did
+    s.deliveries = pd.DataFrame({"customer_id": ["c0", "c1", "c2"], "delivered_at": pd.to_datetime(
+        [AT - timedelta(days=2, hours=5), AT - timedelta(days=1), AT - timedelta(days=3)]).astype("datetime64[us]")})
+    book = starter("csat-after-delivery")
+    assert statuses(plan(book, s), "csat-after-delivery") == {"c0": ("planned", "")}
+    assert book.playbooks["csat-after-delivery"].action.survey == "csat"
+    s.last_queued = AT - timedelta(days=2)  # no plan yesterday: c2's day is caught up, a day late
+    got = plan(book, s)
+    assert statuses(got, "csat-after-delivery") == {"c0": ("planned", ""), "c2": ("planned", "")}
+    assert "1 day late" in got.set_index("customer_id").loc["c2", "why"]

@@ -23,7 +23,7 @@ def check(text: str) -> None:
 def test_the_starter_set_reads_and_fits_the_shop():
     found = parse_playbooks(STARTER_YAML)
     check_playbooks(found, FIELDS, SEGMENTS, TEMPLATE_FIELDS)
-    assert len(found.playbooks) == 24 and not any(p.enabled for p in found.playbooks.values())
+    assert len(found.playbooks) == 25 and not any(p.enabled for p in found.playbooks.values())
     assert found.guards.email_hours == 16 and found.guards.email_per_window == 1
     assert found.playbooks["vip-recognition"].review
     assert found.playbooks["hot-lead-handoff"].action.channel == "task"

@@ -26,7 +26,8 @@ def test_every_starter_playbook_has_a_boundary_test_here_or_in_the_planner_s():
             "abandoned-cart", "thank-you-review", "birthday", "browse-without-buying", "replenishment",
             "proactive-help", "nps-survey", "why-did-you-stop"}
     planner_s = {"churn-win-back", "churn-nurture", "we-miss-you", "lagged-cross-sell", "ticket-help",
-                 "complaint-recovery", "new-arrivals", "csat-after-support"}  # tests/playbooks/test_plan.py
+                 "complaint-recovery", "new-arrivals", "csat-after-support",
+                 "csat-after-delivery"}  # tests/playbooks/test_plan.py
     from_pages = {"comparison-guide"}  # tests/app/test_intent.py, from the page views as they load
     from_alerts = {"ticket-spike", "crisis-response"}  # tests/app/test_business.py, test_crisis.py: planted bursts
     assert set(parse_playbooks(STARTER_YAML).playbooks) == here | planner_s | from_pages | from_alerts

@@ -358,3 +358,7 @@ def test_the_voice_page_and_a_customers_texts(shop):
     assert "What they wrote" in customer and html.escape(said["text"], quote=False) in customer
     assert browser.get("/voice?by=year").status_code == 422
     assert "How fast you answer" in page and "first reply on time" in page and "Tickets to expect" in page
+    quality = app.engagement_quality(path)  # the demo's newsletters: the scorecard, its formulas stated
+    assert "Quality of engagement" in page and "Return on Engagement: " in page
+    for m in quality.measures:
+        assert f"<td>{m['measure'].capitalize()}</td>" in page and html.escape(m["formula"].capitalize()) in page

@@ -36,7 +36,7 @@ def checked(workspace: Any, store: Any, found: Any, path: Path, cache: dict[str,
     the playbooks that do not apply to this shop (name -> why). A run's fields never change:
     ``cache`` (a dict a long-lived caller keeps) holds the latest run's."""
     from regulars.playbooks import absent_names, check_playbooks
-    from regulars.store import run_cards, segment_run
+    from regulars.store import delivered_orders, run_cards, segment_run
 
     if cache is not None and cache.get("run_id") == segment_run(store)["run_id"]:
         latest, fields, pairs, names, kinds = cache["fields"]
@@ -48,6 +48,12 @@ def checked(workspace: Any, store: Any, found: Any, path: Path, cache: dict[str,
     profile = {c.name for c in contract_for("customers").columns}
     not_applicable = check_playbooks(found, kinds, names, set(kinds) | profile | set(RECOMMENDATION_FIELDS),
                                      where=str(path), absent=absent_names(cards["skipped"], set(cards["models"])))
+    after_delivery = [p.name for p in found.playbooks.values()
+                      if p.trigger.kind == "date" and p.trigger.options["date"] == "days_after_delivery"]
+    if after_delivery and not delivered_orders(store):
+        for name in after_delivery:
+            not_applicable.setdefault(name, "its trigger needs orders with a delivery date (delivered_at; "
+                                            "Shopify's Fulfilled at), and this shop's orders have none")
     return latest, fields, pairs, names, not_applicable
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from regulars._files import atomic_path
-from regulars.demo._calendar import DAYS, END, START
+from regulars.demo._calendar import DAYS, END, START, working_time_after
 from regulars.demo._calendar import dates as _dates
 from regulars.demo._campaign import past_campaign
 
@@ -172,6 +172,16 @@ def _orders(rng: np.random.Generator, ids: np.ndarray, buys: dict[str, np.ndarra
     return orders, items[items["order_id"].isin(orders["order_id"])]
 
 
+def _deliveries(rng: np.random.Generator, orders: pd.DataFrame) -> pd.Series:
+    """When each order sent out (web and phone, not taken home from the shop) reached its
+    customer: one to four days later; none yet for those still on their way at the export."""
+    days = pd.to_timedelta(rng.integers(1, 5, len(orders)), unit="D") + pd.to_timedelta(
+        rng.integers(9 * 60, 18 * 60, len(orders)), unit="min")
+    at = pd.to_datetime(orders["ordered_at"]).dt.normalize() + days
+    sent = orders["channel"].isin(["web", "phone"]) & (orders["status"] == "completed") & (at <= pd.Timestamp(END))
+    return at.where(sent)
+
+
 def _activity(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.ndarray],
               buys: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Web events follow engagement while the customer is active; newsletters go to consenters."""
@@ -254,15 +264,18 @@ def _support(rng: np.random.Generator, ids: np.ndarray, hidden: dict[str, np.nda
     mood = rng.random(len(who)) - 0.35 + 0.4 * e[who]  # < 0.2 negative, > 0.55 positive
     text = np.where(mood < 0.2, rng.choice(NEGATIVE, len(who)),
                     np.where(mood > 0.55, rng.choice(POSITIVE, len(who)), rng.choice(NEUTRAL, len(who))))
-    hours = rng.gamma(2.0, 10.0, len(who))
-    solved = opened + hours / 24 < DAYS - 1
+    hours = rng.gamma(2.0, 10.0, len(who))  # working hours to solve it; the first reply in a quarter of that
+    opened_at = _dates(opened)
+    replied_at = working_time_after(opened_at, hours * 60 / 4)
+    resolved_at = working_time_after(opened_at, hours * 60)
+    solved = (resolved_at < pd.Timestamp(END) - pd.Timedelta(days=1)).to_numpy()
     csat = np.where(solved & (rng.random(len(who)) < 0.5), np.clip(np.round(1 + 4 * mood + rng.normal(0, 0.5, len(who))), 1, 5), np.nan)
     tickets = pd.DataFrame({
         "ticket_id": [f"T{i:06d}" for i in range(1, len(who) + 1)],
         "customer_id": ids[who],
-        "opened_at": _dates(opened),
-        "resolved_at": _dates(np.where(solved, opened + hours / 24, np.nan)),
-        "first_response_at": _dates(opened + hours / 24 / 4),
+        "opened_at": opened_at,
+        "resolved_at": resolved_at.where(solved),
+        "first_response_at": replied_at.where(replied_at <= pd.Timestamp(END)),
         "channel": rng.choice(("email", "phone", "chat"), len(who)),
         "category": rng.choice(("delivery", "billing", "product", "other"), len(who)),
         "priority": rng.choice(("low", "normal", "high"), len(who), p=(0.3, 0.55, 0.15)),
@@ -367,6 +380,7 @@ def generate_shop(customers: int = 5000, seed: int = 7) -> DemoShop:
     past = past_campaign(np.random.default_rng(seed + 1), ids, hidden, buys, products)
     orders = pd.concat([orders, past["orders"]], ignore_index=True)
     items = pd.concat([items, past["order_items"]], ignore_index=True)
+    orders["delivered_at"] = _deliveries(np.random.default_rng(seed + 5), orders)
     messages = pd.concat([messages, past["messages"]], ignore_index=True)
     shopping = _shopping_visits(np.random.default_rng(seed + 2), orders, items)
     events = pd.concat([events, past["events"], shopping], ignore_index=True).sort_values("occurred_at", kind="stable")

@@ -72,6 +72,7 @@ PRESETS: dict[str, dict[str, Any]] = {
                                   "partially_paid": "completed"}},
             "discount": "Discount Amount",
             "channel": "Source",
+            "delivered_at": "Fulfilled at",
             # many shops leave SKUs blank: the line item's name (which carries the variant) names it
             "item.product_id": {"from": "Lineitem sku", "fallback": ["Lineitem name"]},
             "item.quantity": "Lineitem quantity",

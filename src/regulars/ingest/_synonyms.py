@@ -46,6 +46,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("order status", "financial status", "payment status", "state"),
         "discount": ("discount amount", "discounts", "total discount", "total discounts"),
         "channel": ("sales channel", "source", "source name"),
+        "delivered_at": ("delivered", "delivery date", "date delivered", "fulfilled at", "fulfilled date",
+                         "fulfillment date"),
     },
     "order_items": {
         "product_id": ("sku", "lineitem sku", "item sku", "variant sku", "product", "item id",

@@ -44,6 +44,8 @@ COOL_DOWN_DAYS = 30
 #: The most days an exact-day trigger (a birthday, day 30 without activity) is caught up after
 #: days with no queued plan.
 MAX_CATCH_UP_DAYS = 7
+#: Date triggers that fire on one day per customer (caught up after days without a plan).
+EXACT_DAY = ("birthday", "days_after_order", "days_after_delivery", "days_without_activity")
 PLANNED, HELD_OUT, REVIEW, HELD_BACK = "planned", "held out", "needs approval", "held back"
 
 
@@ -54,7 +56,7 @@ class Situation:
     memberships; ``previous``: (customer_id, segment) of the run before (None on a first run);
     ``profile``: customers' name, country, consent_email, consent_sms, birthday (index
     customer_id); ``events``: customer_id, event_type, occurred_at, url; ``orders``: customer_id,
-    ordered_at; ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
+    ordered_at; ``deliveries``: customer_id, delivered_at (their latest delivery); ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
     ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
     playbook, step) of actions already in the outbox; ``rejected``: (customer_id, playbook,
@@ -72,6 +74,8 @@ class Situation:
         {"customer_id": [], "event_type": [], "occurred_at": pd.Series([], dtype="datetime64[us]"), "url": []}))
     orders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"customer_id": [], "ordered_at": pd.Series([], dtype="datetime64[us]")}))
+    deliveries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"customer_id": [], "delivered_at": pd.Series([], dtype="datetime64[us]")}))
     sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"customer_id": [], "channel": [], "playbook": [], "variant": [], "sent_at": pd.Series([], dtype="datetime64[us]")}))
     tickets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
@@ -148,7 +152,7 @@ def late_days(book: Playbook, s: Situation) -> np.ndarray:
     """For an exact-day trigger, how many days after its day each customer is (0: on the day):
     the days no plan was queued are caught up."""
     o, n = book.trigger.options, len(s.fields)
-    if book.trigger.kind != "date" or o["date"] not in ("birthday", "days_after_order", "days_without_activity"):
+    if book.trigger.kind != "date" or o["date"] not in EXACT_DAY:
         return np.zeros(n)
     if o["date"] == "birthday":
         born = pd.to_datetime(pd.Series(s.column("birthday")), errors="coerce")
@@ -160,6 +164,10 @@ def late_days(book: Playbook, s: Situation) -> np.ndarray:
         return np.nan_to_num(np.where(this_year >= 0, this_year, last_year), nan=-1.0)
     if o["date"] == "days_after_order":
         return _days(s.column("days_since_last_order")) - o["days"]
+    if o["date"] == "days_after_delivery":  # a delivery after ``at`` (a date planned ahead) is not one yet
+        delivered = s.deliveries.set_index("customer_id")["delivered_at"].reindex(s.fields.index)
+        since = (pd.Timestamp(s.at.date()) - pd.to_datetime(delivered).dt.normalize()).dt.days
+        return since.to_numpy(dtype=float, na_value=np.nan) - o["days"]
     quiet = np.fmin(_days(s.column("days_since_last_order")), _days(s.column("days_since_last_event")))
     return quiet - o["days"]
 
@@ -205,7 +213,7 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
             hit &= _counts_since(s.events, "occurred_at", since, s.at, index, o["without"]) == 0
         return hit
     date = o["date"]
-    if date in ("birthday", "days_after_order", "days_without_activity"):
+    if date in EXACT_DAY:
         # on the day it is reached (29 days without activity is nothing yet), or on a day since the
         # last queued plan; a later order or visit starts the count again, so a moot one never fires
         late = late_days(book, s)

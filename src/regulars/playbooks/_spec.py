@@ -38,7 +38,7 @@ __all__ = ["CHANNELS", "DATE_TRIGGERS", "FRAMINGS", "METRIC_TRIGGERS", "TICKET_T
 #: which works better, measured on the results page).
 TIMINGS = ("best", "fixed", "split")
 #: Date triggers and the numbers each takes.
-DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_buying": ("days", "product"),
+DATE_TRIGGERS = {"birthday": (), "days_after_order": ("days",), "days_after_delivery": ("days",),
                  "replenishment_due": ("days_before",), "days_without_activity": ("days",), "cross_sell_due": (),
                  "new_arrivals": ("days",)}
 #: Ticket triggers: one still open, several within the days, a negative one (a complaint

@@ -159,6 +159,12 @@ playbooks:
     trigger: {ticket: solved, within_days: 2}
     holdout: 0.0
     action: {channel: email, template: csat-survey, priority: 30, cost: 0.01, survey: csat}
+  csat-after-delivery:
+    description: two days after an order reached them - one question, how satisfied are they with it
+    enabled: false
+    trigger: {date: days_after_delivery, days: 2}   # the orders' delivered_at (Shopify: Fulfilled at)
+    holdout: 0.0
+    action: {channel: email, template: delivery-survey, priority: 25, cost: 0.01, survey: csat}
   why-did-you-stop:
     description: very likely gone (churn probability above 85%) - ask what made them stop, no offer
     enabled: false
@@ -251,6 +257,9 @@ templates:
   csat-survey:
     subject: "{{ name }}, did we help?"
     body: "We have just closed your question. How satisfied are you with the help you had? One tap: {{ survey_link }}"
+  delivery-survey:
+    subject: "{{ name }}, how was your order?"
+    body: "Your order reached you a couple of days ago. How satisfied are you with it? One tap: {{ survey_link }}"
   why-did-you-stop:
     subject: "Can we ask you something?"
     body: "Hello {{ name }}, we have not seen you for a while. Would you tell us why? It takes a minute: {{ survey_link }}"

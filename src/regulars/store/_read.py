@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "latest_run", "product_neighbours", "quarantine_rows",
+__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "delivered_orders", "latest_run", "product_neighbours", "quarantine_rows",
            "run_customers", "run_scores", "segment_rules"]
 
 
@@ -190,11 +190,16 @@ def customer_recommendations(store: Store, customer_id: str, run_id: str) -> dic
             "reason": wide[0]["recommend_reason"] if wide else None}
 
 
+def delivered_orders(store: Store) -> int:
+    """How many orders say when they reached the customer (a delivery survey needs them)."""
+    return store.con.execute("SELECT count(*) FROM orders WHERE delivered_at IS NOT NULL").fetchone()[0]
+
+
 def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: int = 60) -> dict[str, Any]:
     """What the playbook planner reads besides a run's fields, by resolved customer id: profile
     (name, email, phone, country, birthday, consent per channel: an opt-out on any linked record
     wins), the previous run's memberships, the last ``days`` days of events and purchases before
-    ``at``, every action recorded (messages, and the outbox's still on their way), the steps
+    ``at``, each customer's latest delivery, every action recorded (messages, and the outbox's still on their way), the steps
     queued per customer and playbook and those a person rejected, exclusions by a person, tickets (negative: a complaint
     category or rated 1-2), customers paused in a crisis, each product's category and first sale (arrivals), and when a plan was last queued."""
     since = [at, at]
@@ -214,6 +219,10 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "orders": store.frame(
             f"SELECT customer_id, ordered_at FROM purchases WHERE customer_id IS NOT NULL AND ordered_at < ? "
             f"AND ordered_at >= ?::TIMESTAMP - INTERVAL {int(days)} DAY", since),
+        # each customer's latest delivery before ``at`` (a survey some days after it)
+        "deliveries": store.frame(
+            "SELECT p.customer_id, max(o.delivered_at) AS delivered_at FROM purchases p JOIN orders o USING (order_id) "
+            "WHERE p.customer_id IS NOT NULL AND o.delivered_at < ? GROUP BY 1", [at]),
         # messages up to a day after ``at`` too: one that went at the customer's best hour later
         # that day still counts against the frequency cap of a plan made earlier in it
         "sent": store.frame(

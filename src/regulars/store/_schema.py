@@ -43,7 +43,8 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 20: ``faq_questions``: every question the FAQ assistant was asked, its answer and confidence,
 #:     and whether a person took it over.
 #: 21: ``tickets.agent`` (who the ticket is assigned to) and ``feedback.product_id`` (what a review is of).
-SCHEMA_VERSION = 21
+#: 22: ``orders.delivered_at`` (when it reached the customer: a survey after delivery).
+SCHEMA_VERSION = 22
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -268,6 +269,7 @@ def ddl() -> list[str]:
     added.append(("alerts", "about", "VARCHAR"))  # 17: what part of a measure moved (unhappy texts: their source)
     added.append(("outbox", "survey", "VARCHAR"))  # 19: the survey an action's message asks
     added += [("tickets", "agent", "VARCHAR"), ("feedback", "product_id", "VARCHAR")]  # 21
+    added.append(("orders", "delivered_at", "TIMESTAMP"))  # 22
     out.append("CREATE TABLE IF NOT EXISTS run_features (run_id VARCHAR, customer_id VARCHAR)")  # 11
     return out + list(_BOOKKEEPING) + [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}" for table, name, kind in added

@@ -1,6 +1,7 @@
 """The Voice page: how customers' tickets, reviews and answers read over time (beside NPS, CSAT,
 CES and tickets), what they write about and what they are unhappy about lately, the alerts on what
-they said, and how fast the shop answers them (service times, SLAs, backlog, unanswered tickets)."""
+they said, how fast the shop answers them (service times, SLAs, backlog, unanswered tickets), and
+the quality of what the shop sends (the engagement scorecard, beside each playbook's return)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ def _voice(request: Request, by: Literal["week", "month"] = "month") -> HTMLResp
         served = app.service(workspace_of(request), by=by)
     except InsufficientDataError:
         served = None
+    try:
+        sent["quality"] = app.engagement_quality(workspace_of(request))
+    except InsufficientDataError as exc:  # nothing sent yet: the section says so
+        sent["quality_why"] = str(exc)
     try:
         found = app.voice(workspace_of(request), by=by)
     except InsufficientDataError as exc:
