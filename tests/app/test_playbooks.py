@@ -19,6 +19,10 @@ def test_the_starter_set_is_written_once_and_fits_a_run(bakery_run):
     assert not any(p["enabled"] for p in first.playbooks)
     win_back = next(p for p in first.playbooks if p["playbook"] == "churn-win-back")
     assert win_back["trigger"] == "churn_probability > 0.7" and win_back["holdout"] == 0.1
+    said = {p["playbook"]: p["trigger"] for p in first.playbooks}
+    assert said["csat-after-delivery"] == "2 days after delivery" and said["we-miss-you"] == "30 days without activity"
+    assert said["ticket-help"] == "an open ticket within 2 days"
+    assert said["abandoned-cart"] == "cart_abandon within 1 day without order"
     path = bakery_run / "playbooks.yaml"
     path.write_text(path.read_text().replace("    enabled: false", "    enabled: true", 1))  # the first: win-back
     again = app.playbooks(bakery_run)

@@ -21,17 +21,23 @@ def _summary(trigger: Any) -> str:
     if trigger.kind == "segment":
         return f"{o['change']} {o['segment']!r}"
     if trigger.kind == "ticket":
-        times = f"{o['at_least']}+ " if o["at_least"] > 1 else "a "
-        return f"{times}{o['ticket']} ticket{'s' if o['at_least'] > 1 else ''} within {o['within_days']:g} days"
+        times = f"{o['at_least']}+ " if o["at_least"] > 1 else "an " if o["ticket"][0] in "aeiou" else "a "
+        return f"{times}{o['ticket']} ticket{'s' if o['at_least'] > 1 else ''} within {_days(o['within_days'])}"
     if trigger.kind == "metric":
         moves = {"up": "up", "down": "down", "either": "up or down"}[o["direction"]]
         return f"an alert that {o['metric']} went {moves} beyond the expected range"
     if trigger.kind == "event":
         times = f"{o['at_least']}x " if o["at_least"] > 1 else ""
         without = f" without {o['without']}" if o["without"] else ""
-        return f"{times}{o['event']} within {o['within_days']:g} days{without}"
+        return f"{times}{o['event']} within {_days(o['within_days'])}{without}"
+    if o["date"].startswith("days_"):  # "2 days after delivery", "30 days without activity"
+        return f"{o['days']:g} {o['date'].replace('_', ' ')}"
     extra = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in o.items() if k != "date")
     return o["date"].replace("_", " ") + (f" ({extra})" if extra else "")
+
+
+def _days(n: float) -> str:
+    return f"{n:g} day{'' if n == 1 else 's'}"
 
 
 def playbooks(workspace_path: str | Path, *, check: bool = False) -> PlaybooksResult:
