@@ -12,6 +12,7 @@ from regulars.metrics import (
     SOURCE_HISTORY_DAYS,
     alert_words,
     alerts_in,
+    folded,
     read_days,
     sentiment_by,
     sentiment_by_period,
@@ -80,6 +81,13 @@ def test_a_burst_of_unhappy_tickets_is_an_alert_and_a_new_source_is_not():
     assert [text_filter(a["about"]) for a in found] == [("kind", ["ticket"]), ("theme", ["parcel, late"]),
                                                          ("channel", ["email"])]
     assert text_filter("NPS answers") == ("kind", ["nps"])
+    # one burst, one line: the theme and the channel are said with their source's alert
+    said = folded(found)
+    assert [(a["about"], a["with"]) for a in said] == [("tickets", ["about parcel, late", "through email"])]
+    assert alert_words(said[0], "Unhappy texts").endswith(
+        "; those about parcel, late and those through email rose with them")
+    alone = [found[2] | {"since": START, "until": START}]  # a channel's rise on days its source was ordinary
+    assert folded(found[:1] + alone) == [found[0] | {"with": []}] + alone
 
 
 def test_sentiment_per_product_and_per_segment_of_the_writer_as_resolved():

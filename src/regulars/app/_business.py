@@ -152,7 +152,7 @@ def _alert_tasks(workspace_path: str | Path, store: Any, new: list[dict[str, Any
 
     from regulars.app._plan import action_key
     from regulars.app._playbook_file import read_playbooks
-    from regulars.metrics import KPIS, alert_words
+    from regulars.metrics import KPIS, alert_words, folded
 
     if not new:
         return []
@@ -166,7 +166,7 @@ def _alert_tasks(workspace_path: str | Path, store: Any, new: list[dict[str, Any
         if not matched:
             continue
         # one burst may raise several alerts (tickets, a theme, a channel): one notice, each writer once
-        words = "; ".join(alert_words(a, KPIS[a["measure"]].title) for a in matched)
+        words = "; ".join(alert_words(a, KPIS[a["measure"]].title) for a in folded(matched))
         key = " ".join(str(part) for a in matched for part in ("alert", a["measure"], a.get("about"), a["since"])
                        if part)
         since = datetime.combine(min(a["since"] for a in matched), datetime.min.time())
@@ -229,11 +229,11 @@ class AlertsResult(Result):
 
 def alerts(workspace_path: str | Path, *, since: str | date | None = None) -> AlertsResult:
     """The alerts kept by the runs (those running on to ``since`` or later)."""
-    from regulars.metrics import KPIS, alert_words
+    from regulars.metrics import KPIS, alert_words, folded
     from regulars.store import stored_alerts
 
     with open_workspace(workspace_path).store(read_only=True) as store:
-        found = stored_alerts(store, parse_cutoff(since, "--since"))
+        found = folded(stored_alerts(store, parse_cutoff(since, "--since")))
         money = _symbol(store)
     return AlertsResult(alerts=[{**a, "words": alert_words(a, KPIS[a["measure"]].title,
                                                           money if a["measure"] == "revenue" else "")}
@@ -337,7 +337,7 @@ class BusinessResult(Result):
 
 def business(workspace_path: str | Path, *, alerts_shown: int = 10) -> BusinessResult:
     """The Business page's content, read (never worked out) so the page answers at once."""
-    from regulars.metrics import KPIS, alert_words
+    from regulars.metrics import KPIS, alert_words, folded
     from regulars.store import kept_business, latest_run, stored_alerts, targets_set
 
     with open_workspace(workspace_path).store(read_only=True) as store:
@@ -346,7 +346,7 @@ def business(workspace_path: str | Path, *, alerts_shown: int = 10) -> BusinessR
         except InsufficientDataError:
             run = None
         figures = kept_business(store, run["run_id"]) if run else None
-        found = stored_alerts(store)[:alerts_shown]
+        found = folded(stored_alerts(store))[:alerts_shown]
         money = _symbol(store, figures)
         aims = targets_set(store)
     series = (figures or {}).get("kpis", {}).get("series", [])

@@ -55,7 +55,7 @@ from regulars.metrics._texts import (
     unhappy_days,
 )
 from regulars.metrics._voice import answers_score, voice_by_period
-from regulars.metrics._watch import COUNTED, alert_words, alerts_in
+from regulars.metrics._watch import COUNTED, alert_words, alerts_in, folded
 from regulars.metrics._web import WEB_EVENTS, as_people, web_by_period
 
 __all__ = [
@@ -92,6 +92,7 @@ __all__ = [
     "episodes",
     "find_anomalies",
     "first_of",
+    "folded",
     "formulas_page",
     "funnel",
     "holdout_check",

@@ -10,7 +10,7 @@ from typing import Any
 from regulars.metrics._anomalies import episodes, find_anomalies
 from regulars.metrics._days import ShopDays
 
-__all__ = ["COUNTED", "alerts_in", "alert_words"]
+__all__ = ["COUNTED", "alert_words", "alerts_in", "folded"]
 
 #: Measures that count things (judged on the scale where a count's spread is known).
 COUNTED = {"orders", "tickets", "new_customers", "web_visits", "unhappy_texts"}
@@ -51,6 +51,31 @@ def alerts_in(measure: str, shop: ShopDays, amounts: tuple[float, float] | None 
     return out
 
 
+def _part(alert: dict[str, Any]) -> bool:
+    """Whether an alert is on a theme's or a channel's unhappy texts (not a whole source's)."""
+    return alert["measure"] == "unhappy_texts" and (alert.get("about") or "").startswith(("about ", "through "))
+
+
+def folded(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The alerts as an owner reads them: a theme's or a channel's unhappy texts that moved over
+    days its source's moved the same way are said with that source's alert (its ``with``: "about
+    parcel", "through email"), not as alerts of their own; one burst, one line."""
+    sources = [dict(a, **{"with": []}) for a in alerts if a["measure"] == "unhappy_texts" and not _part(a)]
+    out: list[dict[str, Any]] = []
+    taken = iter(sources)
+    for a in alerts:
+        if a["measure"] == "unhappy_texts" and not _part(a):
+            out.append(next(taken))
+            continue
+        host = next((s for s in sources if _part(a) and s["direction"] == a["direction"]
+                     and s["since"] <= a["until"] and a["since"] <= s["until"]), None)
+        if host is None:
+            out.append(a)
+        else:
+            host["with"].append(a["about"])
+    return out
+
+
 def alert_words(alert: dict[str, Any], title: str, money: str = "") -> str:
     """An alert as an owner reads it: 'Support tickets up: 33 on 2024-12-16, where 5 is usual
     and more than 19 unlikely' (over several days: the most outlying day's value)."""
@@ -64,4 +89,5 @@ def alert_words(alert: dict[str, Any], title: str, money: str = "") -> str:
     bound = f"more than {n(alert['high'])}" if up else f"{'less' if money else 'fewer'} than {n(alert['low'])}"
     if alert.get("about"):
         title = f"{title} ({alert['about']})"
-    return f"{title} {alert['direction']}{when} where {n(alert['expected'])} is usual and {bound} unlikely"
+    also = f"; those {' and those '.join(alert['with'])} {'rose' if up else 'fell'} with them" if alert.get("with") else ""
+    return f"{title} {alert['direction']}{when} where {n(alert['expected'])} is usual and {bound} unlikely{also}"
