@@ -21,7 +21,7 @@ router = APIRouter()
 #: The most a page view's body may hold (a long address and title fit many times over).
 MOST_BYTES = 16_000
 
-SNIPPET = """/* regulars page views: first-party, no third-party code. A visitor id in a cookie on this
+SNIPPET = r"""/* regulars page views: first-party, no third-party code. A visitor id in a cookie on this
    site (rg_vid, a year); the page's address and title, and data-user-id when someone is signed
    in. Nothing is sent when the browser asks for no tracking (Global Privacy Control). */
 (function () {
