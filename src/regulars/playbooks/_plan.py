@@ -56,7 +56,8 @@ class Situation:
     memberships; ``previous``: (customer_id, segment) of the run before (None on a first run);
     ``profile``: customers' name, country, consent_email, consent_sms, birthday (index
     customer_id); ``events``: customer_id, event_type, occurred_at, url; ``orders``: customer_id,
-    ordered_at; ``deliveries``: customer_id, delivered_at (their latest delivery); ``sent``: earlier actions (customer_id, channel, playbook, variant, sent_at);
+    ordered_at; ``deliveries``: customer_id, delivered_at (their latest delivery); ``sent``:
+    earlier actions (customer_id, channel, playbook, variant, sent_at);
     ``tickets``: customer_id, opened_at, status, negative (a complaint); ``arrivals``: category, first_sold of each product;
     ``excluded``: (playbook, customer_id) a person excluded; ``queued``: (customer_id,
     playbook, step) of actions already in the outbox; ``rejected``: (customer_id, playbook,
