@@ -10,6 +10,7 @@ from __future__ import annotations
 from regulars._lazy import lazy_names
 
 __all__ = [
+    "AccessResult",
     "AlertsResult",
     "BACKTEST_MODELS",
     "BacktestResult",
@@ -23,6 +24,7 @@ __all__ = [
     "DemoResult",
     "EngagementResult",
     "EnrichResult",
+    "ErasureResult",
     "FaqAnswer",
     "FaqResult",
     "ForecastResult",
@@ -84,6 +86,7 @@ __all__ = [
     "cohorts",
     "create_key",
     "customer",
+    "customer_data",
     "customer_scores",
     "decide",
     "decide_playbook",
@@ -95,6 +98,8 @@ __all__ = [
     "engagement",
     "engagement_quality",
     "enrich",
+    "erase_customer",
+    "erasures_done",
     "exclude",
     "faq",
     "find",
@@ -199,6 +204,7 @@ _HOMES = {
     "_faq": ("FaqAnswer", "FaqResult", "ask", "faq"),
     "_surveys": ("SurveyAnswerResult", "SurveyQuestion", "SurveysResult", "answer_survey", "survey_question", "surveys"),
     "_status": ("quarantine", "status"),
+    "_privacy": ("AccessResult", "ErasureResult", "customer_data", "erase_customer", "erasures_done"),
 }
 
 __getattr__, __dir__ = lazy_names("regulars.app", _HOMES)

@@ -20,6 +20,7 @@ from regulars.store import (
     open_workspace,
     previous_source_batch,
     record_external_ids,
+    suppression,
     undo_batch,
 )
 
@@ -128,7 +129,7 @@ def _load_into(store: Any, workspace: Workspace, info: SourceInfo, table: str, m
     staged = stage(
         con, used, fields, unused, content_hash=info.content_hash,
         dayfirst=settings.ingest.dayfirst, decimal=settings.ingest.decimal,
-        existing=store.existing_relations(), raw=raw, upsert=upsert,
+        existing=store.existing_relations(), raw=raw, upsert=upsert, suppression=suppression(store),
     )
     release_raw(con)
     if staged.rows_read == 0:

@@ -7,6 +7,7 @@ from regulars.cli import (  # noqa: F401 - registers
     _metrics,
     _models,
     _playbooks,
+    _privacy,
     _scores,
     _segments,
     _serve,

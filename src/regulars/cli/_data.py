@@ -43,7 +43,11 @@ def print_loads(loads: list[Any], workspace: Path | None = None) -> None:
             line(f"{r.source_name}: replaced what batch {', '.join(r.replaced)} had stored")
         line(f"{r.source_name} (batch {r.batch_id}): read {r.rows_read:,} = accepted {r.rows_accepted:,} + "
              + (f"anonymous sales {r.rows_anonymous:,} + " if r.rows_anonymous else "")
+             + (f"left out (people erased on request) {r.rows_suppressed:,} + "
+                if r.rows_suppressed and r.table != "orders" else "")
              + f"quarantined {r.rows_quarantined:,}"
+             + (f"; {r.rows_suppressed:,} of the anonymous sales are orders of people erased on request"
+                if r.rows_suppressed and r.table == "orders" else "")
              + (f"; {r.rows_unchanged:,} accepted rows were already stored" if r.rows_unchanged else "")
              + (f"; {r.rows_updated:,} replaced stored rows (earlier versions kept)" if r.rows_updated else "")
              + (f"; created {r.customers_created:,} minimal customer records for unknown customers"

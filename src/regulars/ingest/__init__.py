@@ -22,9 +22,11 @@ __all__ = [
     "SetFile",
     "SourceInfo",
     "Staged",
+    "Suppression",
     "as_text",
     "auto_mapping",
     "email_norm_sql",
+    "erasure_hash_sql",
     "fitting_presets",
     "header_changes",
     "inspect_source",
@@ -44,6 +46,7 @@ __all__ = [
     "sample_source",
     "stage",
     "suggest_mapping",
+    "suppress_rows",
     "unpack_groups",
     "unpack_items",
 ]
@@ -63,6 +66,7 @@ _HOMES = {
     "_source": ("SourceInfo", "inspect_source"),
     "_stage": ("QUARANTINE", "Staged", "stage"),
     "_suggest": ("Guess", "mapping_text", "suggest_mapping"),
+    "_suppress": ("Suppression", "erasure_hash_sql", "suppress_rows"),
 }
 
 __getattr__, __dir__ = lazy_names("regulars.ingest", _HOMES)

@@ -30,6 +30,7 @@ from regulars.ingest._keys import key_checks
 from regulars.ingest._mapping import Mapping, ResolvedField
 from regulars.ingest._picks import first_value, product_picks
 from regulars.ingest._read import RawRead, collect_rejects, drop_temp, number_rows
+from regulars.ingest._suppress import Suppression, suppress_rows
 from regulars.schema import CONTRACTS, PURCHASE, TableContract
 
 __all__ = ["QUARANTINE", "Staged", "stage"]
@@ -51,6 +52,8 @@ class Staged:
     outputs: dict[str, str] = field(default_factory=dict)
     rows_anonymous: int = 0
     rows_updated: int = 0
+    #: rows naming an erased person: dropped (an order kept without them, counted as anonymous too)
+    rows_suppressed: int = 0
     upsert: bool = False
     #: the file's header, and the order of day and month each date column's values showed
     header: list[str] = field(default_factory=list)
@@ -265,9 +268,11 @@ def stage(
     existing: dict[str, str | None],
     raw: RawRead,
     upsert: bool = False,
+    suppression: Suppression | None = None,
 ) -> Staged:
     """Validate ``_raw`` and stage outputs; ``existing`` maps table → relation of stored rows.
-    With ``upsert``, a row whose key is stored with other values is a new version of it."""
+    With ``upsert``, a row whose key is stored with other values is a new version of it. Rows
+    naming a person ``suppression`` holds (an erased one) are dropped first."""
     _drop(con)
     first = mapping.dayfirst if mapping.dayfirst is not None else dayfirst
     sample = "_raw" if raw.numbered else f"(SELECT * FROM {raw.scan} LIMIT 200000)"
@@ -277,20 +282,21 @@ def stage(
                                                                               evidence)
     decimal = mapping.decimal or decimal
 
-    def typed(required: set[str], order_rows: bool) -> None:
+    def typed(required: set[str], order_rows: bool) -> int:
         sql = _typed_sql(fields, unused, required, content_hash[:12], per_column, first,
                          decimal, order_rows, raw.columns, raw.numbered, orders=mapping.table == "orders")
         with raw.reading():
             _build_typed(con, sql, raw)
+        return suppress_rows(con, "_typed", mapping.table, suppression)
 
     if mapping.shape == "order_lines":
-        typed({"order_id", "item.product_id"}, order_rows=False)
+        dropped = typed({"order_id", "item.product_id"}, order_rows=False)
         staged = _stage_order_lines(con, raw, fields, existing, upsert)
-        return replace(staged, header=list(raw.columns), date_orders=evidence)
+        return replace(staged, header=list(raw.columns), date_orders=evidence, rows_suppressed=dropped)
 
     table = mapping.table
     contract = CONTRACTS[table]
-    typed(set(contract.required), order_rows=table == "orders")
+    dropped = typed(set(contract.required), order_rows=table == "orders")
     mapped = _columns_of(contract, fields) + (["status"] if table == "orders" else [])
     mapped = list(dict.fromkeys(mapped))
     if contract.key:
@@ -304,7 +310,9 @@ def stage(
     if table != "customers" and _side_customers(con, fields, "_checked"):
         outputs["customers"] = "_out_customers"
     staged = _finish(con, raw, table, "_checked", outputs, {table: (f"_upd_{table}", mapped)}, upsert)
-    return replace(staged, header=list(raw.columns), date_orders=evidence)
+    if table != "orders":  # dropped rows were read too; orders kept without the person are anonymous sales
+        staged = replace(staged, rows_read=staged.rows_read + dropped)
+    return replace(staged, header=list(raw.columns), date_orders=evidence, rows_suppressed=dropped)
 
 
 def _stage_order_lines(

@@ -57,6 +57,16 @@ from regulars.store._quality import csat_scores, latest_message_time, quality_me
 from regulars.store._surveys import claim_answer, release_answer, survey_action, survey_counts, survey_secret
 from regulars.store._faq import faq_outcomes, keep_question
 from regulars.store._owner import claim_workspace, release_workspace, served_by
+from regulars.store._person import (
+    Person,
+    erase_person,
+    erasure_secret,
+    erasures,
+    find_person,
+    person_rows,
+    rewrite_database,
+    suppression,
+)
 from regulars.store._plans import PLAN_COLUMNS, latest_plan, save_plan
 from regulars.store._reactions import (
     REACTING_TABLES,
@@ -121,6 +131,7 @@ __all__ = [
     "CUSTOMER_COLUMNS",
     "OUTBOX_COLUMNS",
     "PLAN_COLUMNS",
+    "Person",
     "Place",
     "REACTING_TABLES",
     "ROLES",
@@ -152,9 +163,13 @@ __all__ = [
     "earlier_batches",
     "enriched_keys",
     "enrichments",
+    "erase_person",
+    "erasure_secret",
+    "erasures",
     "exclude_customer",
     "faq_outcomes",
     "find_customers",
+    "find_person",
     "finish_actions",
     "finish_job",
     "freshness",
@@ -185,6 +200,7 @@ __all__ = [
     "outbox_counts",
     "outbox_keys",
     "pause_marketing",
+    "person_rows",
     "pin_customer",
     "playbook_inputs",
     "predicted_values",
@@ -207,6 +223,7 @@ __all__ = [
     "resolved_id",
     "retry_actions",
     "revoke_key",
+    "rewrite_database",
     "run_cards",
     "run_customers",
     "run_cutoffs",
@@ -233,6 +250,7 @@ __all__ = [
     "stored_alerts",
     "stored_tables",
     "stored_texts",
+    "suppression",
     "survey_action",
     "survey_counts",
     "survey_secret",

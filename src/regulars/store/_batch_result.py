@@ -25,6 +25,8 @@ class BatchResult:
     loaded_at: str = ""
     rows_anonymous: int = 0
     rows_updated: int = 0
+    #: rows naming an erased person (dropped; an order kept as a sale without them)
+    rows_suppressed: int = 0
     changes: list[str] = field(default_factory=list)
     #: earlier batches of the same file this load replaced (``ingest --replace``)
     replaced: list[str] = field(default_factory=list)

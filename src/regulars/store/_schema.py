@@ -44,7 +44,10 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #:     and whether a person took it over.
 #: 21: ``tickets.agent`` (who the ticket is assigned to) and ``feedback.product_id`` (what a review is of).
 #: 22: ``orders.delivered_at`` (when it reached the customer: a survey after delivery).
-SCHEMA_VERSION = 22
+#: 23: privacy: ``erasures`` (who asked, why, what went, and keyed one-way hashes of the erased
+#:     person's ids and emails, so a re-import does not bring them back) and
+#:     ``batches.rows_suppressed`` (rows of erased people a load dropped).
+SCHEMA_VERSION = 23
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
 #: visitor as they were: anonymous); NULL for links by email, phone or platform id.
@@ -130,6 +133,9 @@ _BOOKKEEPING = (
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS header JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS date_orders JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS changes JSON",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_suppressed BIGINT DEFAULT 0",
+    """CREATE TABLE IF NOT EXISTS erasures (
+        erasure_id VARCHAR, erased_at TIMESTAMP, erased_by VARCHAR, why VARCHAR, hashes VARCHAR[], removed JSON)""",
     """CREATE TABLE IF NOT EXISTS external_ids (
         customer_id VARCHAR, source VARCHAR, external_id VARCHAR, batch_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS row_history (

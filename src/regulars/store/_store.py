@@ -210,13 +210,13 @@ class Store:
         con.execute(
             "INSERT INTO batches (batch_id, seq, table_name, source_name, content_hash, mapping, rows_read, "
             "rows_accepted, rows_quarantined, rows_unchanged, customers_created, written, loaded_at, rows_anonymous, "
-            "rows_updated, mode, header, date_orders, changes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "rows_updated, mode, header, date_orders, changes, rows_suppressed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, seq, staged.table, source_name, content_hash, mapping, staged.rows_read,
              staged.rows_accepted, staged.rows_quarantined, staged.rows_unchanged, created,
              json.dumps(written), loaded_at, staged.rows_anonymous, staged.rows_updated,
              "upsert" if staged.upsert else "insert", json.dumps(staged.header), json.dumps(staged.date_orders),
-             json.dumps(changes or [])],
+             json.dumps(changes or []), staged.rows_suppressed],
         )
         if staged.table == "customers" or created or "visitors linked" in written:
             refresh_identities(self.con, seq)
@@ -225,13 +225,13 @@ class Store:
         self.audit("ingest", {"batch_id": batch_id, "table": staged.table, "source": source_name,
                               "rows_read": staged.rows_read, "rows_anonymous": staged.rows_anonymous,
                               "rows_updated": staged.rows_updated,
-                              "rows_quarantined": staged.rows_quarantined})
+                              "rows_quarantined": staged.rows_quarantined, "rows_suppressed": staged.rows_suppressed})
         return BatchResult(
             batch_id=batch_id, table=staged.table, source_name=source_name,
             rows_read=staged.rows_read, rows_accepted=staged.rows_accepted,
             rows_quarantined=staged.rows_quarantined, rows_unchanged=staged.rows_unchanged,
             customers_created=created, written=written, loaded_at=str(loaded_at), rows_anonymous=staged.rows_anonymous,
-            rows_updated=staged.rows_updated, changes=list(changes or []),
+            rows_updated=staged.rows_updated, changes=list(changes or []), rows_suppressed=staged.rows_suppressed,
         )
 
     def _columns(self, table: str) -> list[str]:
@@ -331,10 +331,12 @@ class Store:
             "SELECT currency, count(*) FROM orders WHERE currency IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
 
     def data_version(self) -> str:
-        """Changes whenever a batch is loaded: models trained on an older version are stale."""
+        """Changes whenever a batch is loaded or a person erased: models trained on an older
+        version are stale (and retrained without the erased person's rows)."""
         row = self.con.execute(
-            "SELECT count(*), string_agg(batch_id || ':' || content_hash, ',' ORDER BY seq) FROM batches").fetchone()
-        return f"{row[0]}:{row[1] or ''}"
+            "SELECT count(*), string_agg(batch_id || ':' || content_hash, ',' ORDER BY seq), "
+            "(SELECT count(*) FROM erasures) FROM batches").fetchone()
+        return f"{row[0]}:{row[1] or ''}" + (f":erased {row[2]}" if row[2] else "")
 
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows

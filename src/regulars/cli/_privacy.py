@@ -1,0 +1,95 @@
+"""``privacy DIR export CUSTOMER`` (everything held about a person, as JSON and a plain page),
+``privacy DIR erase CUSTOMER --why ...`` (erased everywhere, physically) and ``privacy DIR
+erasures`` (the record of erasures, which names no one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regulars.cli._app import command, noun, workspace_of
+from regulars.cli._options import AsJson
+from regulars.cli._render import json_out, line, out, table
+
+__all__: list[str] = []
+
+Who = Annotated[str, typer.Argument(help="The customer: an id of any of their records, their email or phone.",
+                                    metavar="CUSTOMER")]
+
+
+def _erasures(workspace: Path, as_json: bool = False) -> None:
+    from regulars import app
+
+    done = app.erasures_done(workspace)
+    if as_json:
+        return json_out({"erasures": done})
+    out.print(table("Erasures", ["when", "by", "why", "rows removed"],
+                    [[e["erased_at"][:16], e["erased_by"], e["why"], f"{sum(e['removed'].values()):,}"] for e in done],
+                    fold=("why",), right=("rows removed",)))
+    if not done:
+        line("No one erased yet: `regulars privacy DIR erase CUSTOMER --why ...` does it.")
+    return None
+
+
+group = noun("privacy", "A person's data on request: everything held about them (export) or erased everywhere "
+             "(erase), from every place of the data catalogue.", default=_erasures)
+
+
+@command("erasures", group)
+def erasures(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Every erasure: when, by whom, why and how many rows went (no one's name is kept)."""
+    _erasures(workspace_of(ctx), as_json)
+
+
+@command("export", group)
+def export(
+    ctx: typer.Context,
+    who: Who,
+    to: Annotated[Path, typer.Option("--to", help="Folder for the answer (data-of-ID.json and .html).")] = Path("."),
+    as_json: AsJson = False,
+) -> None:
+    """Everything held about one person (an access request), from every place of the data
+    catalogue: profile, linked records, orders, events, tickets, feedback, messages, actions,
+    scores with reasons, segments, quarantined rows naming them and files; written as JSON and
+    as a plain HTML page to give them."""
+    from regulars import app
+
+    result = app.customer_data(workspace_of(ctx), who, to=to)
+    if as_json:
+        return json_out(result)
+    doc = result.document
+    out.print(table(f"Held about {result.customer_id}", ["where", "what", "rows"],
+                    [[p["name"], p["what"], f"{len(p['rows']):,}"] for p in doc["held"]]
+                    + [[f["path"], "a file", f"{len(f['rows']):,}" if f["rows"] else "names them"] for f in doc["files"]],
+                    fold=("what",), right=("rows",)))
+    line(f"Written to {result.json_file} and {result.html_file} (give them the page, or both).")
+    return None
+
+
+@command("erase", group)
+def erase(
+    ctx: typer.Context,
+    who: Who,
+    why: Annotated[str, typer.Option("--why", help="Why, for the record (such as 'asked by email on 2026-12-01'); "
+                                     "do not name them.")],
+    as_json: AsJson = False,
+) -> None:
+    """Erase one person everywhere: their rows go (their orders stay, as sales without them),
+    the workspace's files lose their rows, and the database file is rewritten so no freed block
+    keeps their bytes. A re-import leaves them out (counted); the next run retrains the models.
+    It cannot be undone."""
+    from regulars import app
+
+    result = app.erase_customer(workspace_of(ctx), who, why=why)
+    if as_json:
+        return json_out(result)
+    rows = [[name, f"{n:,}"] for name, n in sorted(result.removed.items())]
+    rows += [[name, f"{n:,}"] for name, n in sorted(result.files.items())]
+    out.print(table(f"Erased {result.customer_id}", ["where", "rows"], rows, right=("rows",)))
+    for said in result.reports:
+        line(said)
+    line(f"{result.rewritten}. Kept: erasure {result.erasure_id} with one-way hashes of their ids and emails, "
+         "so a re-import leaves them out. The next `regulars run` retrains the models without them.")
+    return None
