@@ -26,6 +26,7 @@ ROUTES = [
                                                   "ordered_at": "2024-12-30", "amount": 12.5}]}, "data"),
     ("post", "/api/v1/approvals", {"ids": ["no-such-action"], "decision": "approve"}, "decide"),
     ("get", "/api/v1/keys", None, "admin"),
+    ("get", "/api/v1/privacy/customers/C00001", None, "admin"),
 ]
 MAY = {"owner": {"read", "data", "analyse", "decide", "admin"}, "analyst": {"read", "analyse"},
        "integrator": {"read", "data"}, "read-only": {"read"}, "site": set()}
@@ -380,3 +381,15 @@ def test_the_faq_assistant_answers_a_site_key_and_reports_to_a_reader(shop):
     assert api.get("/api/v1/faq", headers=auth(keys["site"])).status_code == 403
     found = api.get("/api/v1/faq", headers=auth(keys["read-only"])).json()
     assert (found["asked"], found["answered"]) == (1, 1)
+
+
+def test_an_access_request_answers_the_owner_only(shop):
+    path, keys = shop
+    api = client(path)
+    answer = api.get("/api/v1/privacy/customers/C00001", headers=auth(keys["owner"]))
+    assert answer.status_code == 200
+    held = {p["name"]: p["rows"] for p in answer.json()["document"]["held"]}
+    assert held["customers"][0]["customer_id"] == "C00001" and held["orders"]
+    assert {r["customer_id"] for r in held["orders"]} <= {"C00001", *answer.json()["document"]["about"]["linked_ids"]}
+    missing = api.get("/api/v1/privacy/customers/nobody@example.com", headers=auth(keys["owner"]))
+    assert missing.status_code == 404 and "no customer" in missing.json()["error"]

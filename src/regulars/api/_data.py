@@ -1,10 +1,10 @@
-"""Data in (events, records, Segment-style messages) and the API keys."""
+"""Data in (events, records, Segment-style messages), the API keys, and a person's data on request."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from regulars import app as _app
@@ -131,3 +131,15 @@ def revoke_key(request: Request, key_id: str, caller: Admin) -> dict[str, Any]:
     done = app.revoke_key(request.app.state.workspace, key_id, by=f"api:{caller.name}")
     request.app.state.keys.reload()
     return done.to_dict()
+
+
+_ACCESS = model_of(_app.AccessResult, drop=("json_file", "html_file"))
+
+
+@router.get("/privacy/customers/{who}", tags=["privacy"], response_model=_ACCESS,
+            summary="Everything held about one person (an access request), from every place of the data catalogue")
+def customer_data(request: Request, who: Annotated[str, Path(min_length=1, max_length=320)], _: Admin) -> dict[str, Any]:
+    from regulars import app
+
+    found = app.customer_data(request.app.state.workspace, who).to_dict()
+    return {k: found[k] for k in ("customer_id", "document")}
