@@ -133,9 +133,11 @@ report_to = ""
 # two, not only in the daily plan.
 react = true
 # Where customers reach this server, for the survey links playbooks send (a survey is answered
-# on a one-question page here); empty = http://host:port. Links stay open survey_days days.
+# on a one-question page here) and the preference and unsubscribe links every message carries;
+# empty = http://host:port. Survey links stay open survey_days days, the others preference_days.
 public_url = ""
 survey_days = 30
+preference_days = 365
 
 [quality]
 # Dates later than this many days after the load are reported as "in the future".

@@ -168,6 +168,8 @@ class ServeSettings:
     public_url: str = ""
     #: how many days a survey link stays open
     survey_days: int = 30
+    #: how many days the preference and unsubscribe links in a message work
+    preference_days: int = 365
 
 
 #: The engagement-quality scorecard's measures (``metrics.QUALITY_MEASURES`` states each formula).
@@ -269,6 +271,7 @@ _RANGES = {
     ("serve", "max_body_mb"): (0, 1024, True),
     ("serve", "deliver_every_minutes"): (0, 10080, False),
     ("serve", "survey_days"): (1, 365, False),
+    ("serve", "preference_days"): (1, 3650, False),
     ("voice", "faq_min_confidence"): (0, 1, True),
     ("voice", "faq_ticket_days"): (1, 90, False),
     ("quality", "future_tolerance_days"): (0, None, False),

@@ -27,6 +27,8 @@ ROUTES = [
     ("post", "/api/v1/approvals", {"ids": ["no-such-action"], "decision": "approve"}, "decide"),
     ("get", "/api/v1/keys", None, "admin"),
     ("get", "/api/v1/privacy/customers/C00001", None, "admin"),
+    ("get", "/api/v1/consent/C00002", None, "read"),
+    ("post", "/api/v1/consent/C00002", {"surveys": True}, "data"),
 ]
 MAY = {"owner": {"read", "data", "analyse", "decide", "admin"}, "analyst": {"read", "analyse"},
        "integrator": {"read", "data"}, "read-only": {"read"}, "site": set()}
@@ -393,3 +395,17 @@ def test_an_access_request_answers_the_owner_only(shop):
     assert {r["customer_id"] for r in held["orders"]} <= {"C00001", *answer.json()["document"]["about"]["linked_ids"]}
     missing = api.get("/api/v1/privacy/customers/nobody@example.com", headers=auth(keys["owner"]))
     assert missing.status_code == 404 and "no customer" in missing.json()["error"]
+
+
+def test_a_consent_from_the_api_is_an_entry_of_the_history(shop):
+    path, keys = shop
+    api = client(path)
+    said = api.post("/api/v1/consent/C00006", json={"sms": True, "detail": "texted JOIN"},
+                    headers=auth(keys["integrator"]))
+    assert said.status_code == 200 and said.json()["now"]["sms"] is True
+    latest = said.json()["history"][0]
+    assert (latest["topic"], latest["granted"], latest["source"], latest["detail"]) == ("sms", True, "api", "texted JOIN")
+    assert api.get("/api/v1/consent/C00006", headers=auth(keys["read-only"])).json()["now"]["sms"] is True
+    bad = api.post("/api/v1/consent/C00006", json={"sms": "perhaps"}, headers=auth(keys["integrator"]))
+    assert bad.status_code == 422
+    assert api.post("/api/v1/consent/C00006", json={"fax": True}, headers=auth(keys["integrator"])).status_code == 422

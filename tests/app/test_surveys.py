@@ -32,7 +32,7 @@ def surveyed(path) -> list[str]:
     app.run_playbooks(path)
     app.deliver(path)
     bodies = [r[0] for r in query(path, "SELECT body FROM outbox WHERE survey = 'nps' AND status = 'sent'")]
-    return [re.search(r"http://127\.0\.0\.1:8420/survey/(\S+) - thank you\.$", b).group(1) for b in bodies]
+    return [re.search(r"http://127\.0\.0\.1:8420/survey/(\S+) - thank you\.", b).group(1) for b in bodies]
 
 
 def test_a_survey_link_takes_one_answer_and_the_answer_moves_nps(demo_copy):

@@ -106,6 +106,8 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "keys list": [shop, "list"],
         "keys revoke": [shop, "revoke", "--id", "KEY"],
         "report": [shop, "--html", tmp_path / "report.html"],
+        "consent set": [shop, "set", "C00004", "--email", "no", "--why", "told us in the shop"],
+        "consent show": [shop, "show", "C00004"],
         "privacy export": [shop, "export", "C00003", "--to", tmp_path],
         "privacy erase": [shop, "erase", "C00003", "--why", "asked by email"],
         "privacy erasures": [shop, "erasures"],

@@ -36,12 +36,11 @@ def test_holdout_is_deterministic_per_playbook_and_near_its_share():
         in_holdout(ids, "win-back", 1.0)
 
 
-def test_consent_per_channel_and_a_later_unsubscribe_wins():
-    consent = [True, False, None, True]
-    unsubscribed = [False, False, False, True]
-    assert consented("email", consent, unsubscribed).tolist() == [True, False, False, False]
-    assert consented("email", consent, unsubscribed, unknown_is_yes=True).tolist() == [True, False, True, False]
-    assert consented("task", consent, unsubscribed).all()  # a task for a person messages nobody
+def test_consent_per_channel_and_an_unanswered_topic():
+    consent = [True, False, None]
+    assert consented("email", consent).tolist() == [True, False, False]
+    assert consented("email", consent, unknown_is_yes=True).tolist() == [True, False, True]
+    assert consented("task", consent).all()  # a task for a person messages nobody
 
 
 def test_recent_sends_over_a_window():

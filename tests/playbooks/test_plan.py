@@ -57,14 +57,16 @@ def test_the_cross_sell_comes_on_its_day_not_before():
     assert sorted(plan(starter("lagged-cross-sell"), s)["customer_id"]) == ["c1", "c2"]
 
 
-def test_consent_and_a_later_unsubscribe_hold_back():
+def test_consent_as_the_history_says_now_holds_back():
     s = situation(4)
     s.profile["consent_email"] = [True, False, None, True]
+    # an unsubscribe event is in the history (the store's ``consent_now``), not read from events again:
+    # a "yes" given after it, on the preference page, stands
     s.events = pd.DataFrame({"customer_id": ["c3"], "event_type": ["email_unsubscribe"],
-                             "occurred_at": [AT - timedelta(hours=1)]})
+                             "occurred_at": [AT - timedelta(days=9)]})
     got = statuses(plan(starter("churn-win-back"), s), "churn-win-back")
     assert got == {"c0": ("planned", ""), "c1": ("held back", "no consent on email"),
-                   "c2": ("held back", "no consent on email"), "c3": ("held back", "no consent on email")}
+                   "c2": ("held back", "no consent on email"), "c3": ("planned", "")}
 
 
 def test_frequency_cap_across_playbooks_in_priority_order():

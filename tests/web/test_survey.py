@@ -91,3 +91,22 @@ def test_the_help_page_answers_suggests_and_hands_over_without_signing_in(demo_c
         _help._asked.clear()
     snippet = browser.get("/api/v1/snippet.js").text
     assert 'data.help !== "on"' in snippet and "/help?q=" in snippet
+
+
+def test_the_preference_page_shows_and_saves_choices_without_signing_in(demo_copy):
+    from regulars import app
+
+    link = app.consent(demo_copy, "C00005").preferences_link
+    token = link.rsplit("/", 1)[1]
+    browser = site(demo_copy)  # not signed in
+    shown = browser.get(f"/preferences/{token}")
+    assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
+    assert shown.text.count('type="checkbox"') == 4 and "Your choices" in shown.text
+    saved = browser.post(f"/preferences/{token}", data={"email": "yes", "profiling": "yes"})
+    assert saved.status_code == 200 and "Your choices are saved." in saved.text
+    assert "(on this page)" in saved.text  # the history shows where each answer came from
+    assert app.consent(demo_copy, "C00005").now == {"email": True, "sms": False, "profiling": True, "surveys": False}
+    forged = browser.get(f"/preferences/{token[:-4]}abcd")
+    assert forged.status_code == 404 and "This link does not work" in forged.text
+    unsub = token.replace("prefs.", "unsub-email.", 1)  # re-labelled: its signature no longer fits
+    assert browser.post(f"/unsubscribe/{unsub}").status_code == 404

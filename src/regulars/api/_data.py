@@ -138,8 +138,42 @@ _ACCESS = model_of(_app.AccessResult, drop=("json_file", "html_file"))
 
 @router.get("/privacy/customers/{who}", tags=["privacy"], response_model=_ACCESS,
             summary="Everything held about one person (an access request), from every place of the data catalogue")
-def customer_data(request: Request, who: Annotated[str, Path(min_length=1, max_length=320)], _: Admin) -> dict[str, Any]:
+def customer_data(request: Request, who: Annotated[str, Path(min_length=1, max_length=320)], _: Admin
+                  ) -> dict[str, Any]:
     from regulars import app
 
     found = app.customer_data(request.app.state.workspace, who).to_dict()
     return {k: found[k] for k in ("customer_id", "document")}
+
+
+_CONSENT = model_of(_app.ConsentResult)
+Reader = Annotated[Caller, Depends(needs("read"))]
+Who = Annotated[str, Path(min_length=1, max_length=320)]
+
+
+class Choices(BaseModel):
+    """A person's answers, topic by topic (a topic left out is not changed)."""
+
+    model_config = {"extra": "forbid"}
+    email: bool | None = None
+    sms: bool | None = None
+    profiling: bool | None = None
+    surveys: bool | None = None
+    detail: str | None = Field(default=None, max_length=500, description="Where the answer came from")
+
+
+@router.get("/consent/{who}", tags=["consent"], response_model=_CONSENT,
+            summary="What a person agrees to now, with the history of every change")
+def consent(request: Request, who: Who, _: Reader) -> dict[str, Any]:
+    from regulars import app
+
+    return app.consent(request.app.state.workspace, who).to_dict()
+
+
+@router.post("/consent/{who}", tags=["consent"], response_model=_CONSENT,
+             summary="Record a person's answers (from your shop or CRM): each becomes a dated entry, source api")
+def record_consent(request: Request, who: Who, body: Choices, _: Writer) -> dict[str, Any]:
+    from regulars import app
+
+    choices = body.model_dump(exclude={"detail"}, exclude_none=True)
+    return app.set_consent(request.app.state.workspace, who, choices, source="api", detail=body.detail).to_dict()

@@ -16,6 +16,7 @@ __all__ = [
     "BacktestResult",
     "BusinessResult",
     "CohortsResult",
+    "ConsentResult",
     "CustomerResult",
     "CustomerSegmentsResult",
     "DecisionResult",
@@ -84,6 +85,7 @@ __all__ = [
     "backtest",
     "business",
     "cohorts",
+    "consent",
     "create_key",
     "customer",
     "customer_data",
@@ -123,6 +125,7 @@ __all__ = [
     "playbooks",
     "predict",
     "predictions",
+    "preferences",
     "preview_segment",
     "quarantine",
     "react",
@@ -144,6 +147,7 @@ __all__ = [
     "serve_settings",
     "service",
     "serving",
+    "set_consent",
     "set_target",
     "start_reactor",
     "start_scheduler",
@@ -157,6 +161,7 @@ __all__ = [
     "today",
     "todays_actions",
     "undo",
+    "unsubscribe",
     "voice",
 ]
 
@@ -204,6 +209,7 @@ _HOMES = {
     "_faq": ("FaqAnswer", "FaqResult", "ask", "faq"),
     "_surveys": ("SurveyAnswerResult", "SurveyQuestion", "SurveysResult", "answer_survey", "survey_question", "surveys"),
     "_status": ("quarantine", "status"),
+    "_consent": ("ConsentResult", "consent", "preferences", "set_consent", "unsubscribe"),
     "_privacy": ("AccessResult", "ErasureResult", "customer_data", "erase_customer", "erasures_done"),
 }
 

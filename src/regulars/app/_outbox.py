@@ -10,6 +10,7 @@ from typing import Any
 
 from regulars.app._action_results import DecisionResult, DeliveryResult, OutboxResult, QueueResult
 from regulars.app._common import with_names
+from regulars.app._consent import message_links
 from regulars.app._plan import action_key, plan_of
 from regulars.app._playbook_file import read_playbooks
 from regulars.errors import SettingsError
@@ -40,7 +41,8 @@ def run_playbooks(workspace_path: str | Path, *, at: datetime | None = None, by:
     a = result.actions
     workspace = open_workspace(workspace_path)
     with workspace.store() as store:
-        rows, holdouts = outbox_rows(found, a, result.at, result.run_id, survey_links(workspace, store))
+        rows, holdouts = outbox_rows(found, a, result.at, result.run_id, survey_links(workspace, store),
+                                     message_links(workspace, store))
         counts = queue_actions(store, rows, holdouts, actor=by)
     return QueueResult(file=result.file, run_id=result.run_id, at=result.at, plan=result.counts,
                        queued=counts["queued"], waiting_for_approval=counts["waiting"],
@@ -61,10 +63,13 @@ def survey_links(workspace: Any, store: Any) -> Callable[[str, str], str]:
 
 
 def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str,
-                links: Callable[[str, str], str] | None = None) -> tuple[Any, Any]:
+                links: Callable[[str, str], str] | None = None,
+                person_links: Callable[[str, str], dict[str, str]] | None = None) -> tuple[Any, Any]:
     """A plan's actions to do as outbox rows (each keyed by ``action_key``), and its held-out
     customers as the records results compare the treated with. An action asking a survey gets
-    its signed link (``links``) where its template says ``{{ survey_link }}``, else after the body."""
+    its signed link (``links``) where its template says ``{{ survey_link }}``, else after the body;
+    an email or text message ends with the person's preference and unsubscribe links
+    (``person_links``)."""
     import pandas as pd
 
     from regulars.playbooks import LINK_PLACEHOLDER
@@ -97,6 +102,9 @@ def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str,
                 body = str(bodies[i] or "")
                 bodies[i] = body.replace(LINK_PLACEHOLDER, link) if LINK_PLACEHOLDER in body else f"{body}\n{link}"
         rows["body"] = bodies
+    if person_links is not None:
+        rows["body"] = [with_footer(body, channel, person_links(cid, channel)) for body, channel, cid in
+                        zip(rows["body"], rows["channel"], rows["customer_id"], strict=True)]
     rows["survey"] = surveys
     held = actions[actions["status"] == "held out"]
     holdouts = pd.DataFrame({
@@ -104,6 +112,17 @@ def outbox_rows(found: Any, actions: Any, at: datetime, run_id: str,
         "customer_id": held["customer_id"].to_numpy(), "playbook": held["playbook"].to_numpy(),
         "channel": held["channel"].to_numpy(), "planned_at": at})
     return rows.reindex(columns=[c for c in OUTBOX_COLUMNS if c in rows.columns]), holdouts
+
+
+def with_footer(body: Any, channel: str, links: dict[str, str]) -> Any:
+    """A message's body with the links it must carry: to the person's preferences and to
+    unsubscribe from its channel (a task or an export line messages nobody: unchanged)."""
+    if channel == "email":
+        return f"{body or ''}\n\n--\nYour choices (what we send you, and your data): {links['preferences']}\n" \
+               f"Unsubscribe: {links['unsubscribe']}"
+    if channel == "sms":
+        return f"{body or ''}\nStop texts: {links['unsubscribe']} Your choices: {links['preferences']}"
+    return body
 
 
 def approvals(workspace_path: str | Path) -> OutboxResult:

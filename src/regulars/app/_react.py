@@ -88,6 +88,7 @@ def react(workspace_path: str | Path, *, at: datetime | None = None, cache: dict
     a long-lived caller keeps) spares reading the latest run's fields again."""
     import pandas as pd
 
+    from regulars.app._consent import message_links
     from regulars.app._outbox import outbox_rows, survey_links
     from regulars.app._plan import checked, situated, with_messages
     from regulars.store import (
@@ -130,7 +131,8 @@ def react(workspace_path: str | Path, *, at: datetime | None = None, cache: dict
 
     with workspace.store() as store:
         if customers and found.playbooks:
-            rows, holdouts = outbox_rows(found, actions, at, latest["run_id"], survey_links(workspace, store))
+            rows, holdouts = outbox_rows(found, actions, at, latest["run_id"], survey_links(workspace, store),
+                                         message_links(workspace, store))
         queue_actions(store, rows, holdouts, actor=by, then=log)
     return ReactResult(through=through, batches=batches, customers=len(customers), queued=done["queued"],
                        waiting=done["waiting"], held_out=done["held out"])

@@ -93,6 +93,8 @@ class RunResult(Result):
     segments_since: dict[str, Any] | None = None
     #: Alerts this run found that no run before it had (a daily measure beyond its expected range).
     new_alerts: list[dict[str, Any]] = field(default_factory=list)
+    #: People who said no to profiling: neither scored nor planned.
+    not_profiled: int = 0
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     _read_texts(workspace_path, step, failed)
     with workspace.store() as store:
         when = parse_cutoff(cutoff) or default_cutoff(store)
+        not_profiled = store.not_profiled()
         currencies = list(store.currencies())
         ctx = RunContext(tables=store.feature_inputs(), cutoff=when, settings=settings,
                          cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
@@ -101,7 +102,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     lists = {name: [{c: rows[i].get(c) for c in _SHOWN[name]} for i in ids] for name, ids in picked.items()}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(numbers), models=models, skipped=skipped,
-                     failed=failed,
+                     failed=failed, not_profiled=not_profiled,
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
                      new_alerts=new_alerts, **lists)

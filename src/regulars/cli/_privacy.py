@@ -1,6 +1,7 @@
 """``privacy DIR export CUSTOMER`` (everything held about a person, as JSON and a plain page),
-``privacy DIR erase CUSTOMER --why ...`` (erased everywhere, physically) and ``privacy DIR
-erasures`` (the record of erasures, which names no one)."""
+``privacy DIR erase CUSTOMER --why ...`` (erased everywhere, physically), ``privacy DIR
+erasures`` (the record of erasures, which names no one), and ``consent DIR show|set CUSTOMER``
+(what a person agrees to, as a history)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,56 @@ def erase(
     line(f"{result.rewritten}. Kept: erasure {result.erasure_id} with one-way hashes of their ids and emails, "
          "so a re-import leaves them out. The next `regulars run` retrains the models without them.")
     return None
+
+
+def _print_consent(result: object, as_json: bool) -> None:
+    if as_json:
+        return json_out(result)
+    words = {True: "yes", False: "no", None: "not asked"}
+    out.print(table(f"Consent of {result.name or result.customer_id}", ["topic", "now"],
+                    [[result.topics[t], words[v]] for t, v in result.now.items()], fold=("topic",)))
+    out.print(table("History (newest first)", ["when", "topic", "answer", "source", "detail"],
+                    [[h["changed_at"][:16], h["topic"], "yes" if h["granted"] else "no", h["source"], h["detail"] or ""]
+                     for h in result.history], fold=("detail",)))
+    if not result.history:
+        line("No consent recorded yet: they have not answered on any topic.")
+    line(f"Their preference page: {result.preferences_link}")
+    return None
+
+
+consent_noun = noun("consent", "What a person agrees to (marketing email, SMS, profiling, surveys), kept as a dated "
+                    "history of every change and its source; the latest change wins.")
+
+
+@command("show", consent_noun)
+def consent_show(ctx: typer.Context, who: Who, as_json: AsJson = False) -> None:
+    """What the person agrees to now, every change behind it, and the link to their preference page."""
+    from regulars import app
+
+    _print_consent(app.consent(workspace_of(ctx), who), as_json)
+
+
+@command("set", consent_noun)
+def consent_set(
+    ctx: typer.Context,
+    who: Who,
+    email: Annotated[str | None, typer.Option("--email", metavar="yes|no", help="Marketing email.")] = None,
+    sms: Annotated[str | None, typer.Option("--sms", metavar="yes|no", help="Marketing text messages.")] = None,
+    profiling: Annotated[str | None, typer.Option("--profiling", metavar="yes|no",
+                                                  help="Being scored and profiled (no: not scored or planned).")] = None,
+    surveys: Annotated[str | None, typer.Option("--surveys", metavar="yes|no", help="Surveys about the service.")] = None,
+    why: Annotated[str | None, typer.Option("--why", help="Where the answer came from (such as 'told us in the shop').")
+                   ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record the person's answer on one or more topics, as the owner (a new entry of their history)."""
+    from regulars import app
+
+    choices = {k: v for k, v in (("email", email), ("sms", sms), ("profiling", profiling), ("surveys", surveys))
+               if v is not None}
+    result = app.set_consent(workspace_of(ctx), who, choices, detail=why)
+    if not as_json:
+        line("Nothing to record: those were their answers already." if not result.made else
+             f"Recorded {result.made} change{'s' if result.made != 1 else ''}"
+             + (" (the rest were their answers already)" if result.made < len(choices) else "") + ".")
+    _print_consent(result, as_json)

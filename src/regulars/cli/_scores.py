@@ -72,7 +72,9 @@ def print_run(result: Any, top: int | None = None) -> None:
     """A run: what was scored, each model in a line, and the customers to look at first."""
     lists = {k: getattr(result, k)[:top] for k in ("most_likely_lapsed", "most_valuable", "churn_risk",
                                                     "hottest_leads", "most_engaged")}
-    line(f"Run {result.run_id}: {result.customers:,} customers scored as of {result.cutoff}")
+    line(f"Run {result.run_id}: {result.customers:,} customers scored as of {result.cutoff}"
+         + (f"; {result.not_profiled:,} who said no to profiling were not scored or planned"
+            if result.not_profiled else ""))
     if "clv" in result.models:
         _print_clv(result.models["clv"])
     for name, why in result.skipped.items():

@@ -94,8 +94,7 @@ def _stop_withdrawn(store: Any, due: Any, unknown_is_yes: bool, at: datetime, ta
     for channel, column in CONSENT.items():
         need = column.removeprefix("consent_")
         mine = (due["channel"] == channel).to_numpy()
-        yes = consented(channel, due[column].to_numpy(dtype=object), due[f"{need}_off"].astype("boolean").fillna(False).to_numpy(
-            dtype=bool), unknown_is_yes)
+        yes = consented(channel, due[column].to_numpy(dtype=object), unknown_is_yes)
         stop = mine & ~yes
         if stop.any():
             claimed = claim_actions(store, due["action_id"][stop].tolist(), "check", at)

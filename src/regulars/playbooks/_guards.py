@@ -46,17 +46,15 @@ def in_holdout(customer_ids: Sequence[str], key: str, share: float) -> np.ndarra
     return draws < np.uint64(int(share * 2**64))
 
 
-def consented(channel: str, consent: Sequence[Any], unsubscribed: Sequence[bool], unknown_is_yes: bool = False
-              ) -> np.ndarray:
-    """Whether a message on ``channel`` may go to each customer: ``consent`` holds their answer on
-    the channel's consent column (True, False or None when unknown), ``unsubscribed`` whether they
-    unsubscribed from it since (an unsubscribe recorded after an action was queued still counts:
-    delivery checks again). Channels that message nobody need no consent."""
+def consented(channel: str, consent: Sequence[Any], unknown_is_yes: bool = False) -> np.ndarray:
+    """Whether a message on ``channel`` may go to each customer: ``consent`` holds what their
+    consent history says now on the channel's topic (True, False, or None when they never
+    answered; an unsubscribe is a "no" in it until a later "yes"). Channels that message nobody
+    need no consent."""
     if channel not in CONSENT:
-        return np.ones(len(unsubscribed), dtype=bool)
+        return np.ones(len(consent), dtype=bool)
     answer = pd.Series(consent, dtype=object)
-    yes = answer.map(lambda v: unknown_is_yes if pd.isna(v) else bool(v))
-    return yes.to_numpy(dtype=bool) & ~np.asarray(unsubscribed, dtype=bool)
+    return answer.map(lambda v: unknown_is_yes if pd.isna(v) else bool(v)).to_numpy(dtype=bool)
 
 
 def chosen_channels(channels: Sequence[str], best: Sequence[Any], agreed: dict[str, np.ndarray]) -> np.ndarray:

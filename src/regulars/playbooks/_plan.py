@@ -111,12 +111,11 @@ class Situation:
         return np.full(len(self.fields), np.nan)
 
     def consent(self, column: str) -> np.ndarray:
-        """A consent column from the profile, where a "no" on any of a customer's linked records
-        wins (the run's field of the same name says whether any record agreed: a model's
-        signal, not permission)."""
+        """A consent column from the profile: what the person's consent history says now (the
+        run's field of the same name is a model's signal, not permission: never read here)."""
         if column in self.profile:
             return self.profile[column].reindex(self.fields.index).to_numpy()
-        return self.column(column)
+        return np.full(len(self.fields), None, dtype=object)
 
     def members(self, segment: str) -> np.ndarray:
         mask = np.zeros(len(self.fields), dtype=bool)
@@ -302,16 +301,12 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
                "sms": (timedelta(hours=g.sms_hours), g.sms_per_window)}
     # sends in each channel's window, by customer, counting this plan's own as they are made
     window_sends = {channel: recent_sends(index, channel, s.sent, s.at, span) for channel, (span, _) in windows.items()}
-    # a complaint (marked as spam) stops messages as an unsubscribe does
-    unsubscribed = {c: _counts_since(s.events, "occurred_at", datetime(1900, 1, 1), s.at + timedelta(days=1), index,
-                                     (f"{c}_unsubscribe", f"{c}_complaint")) > 0 for c in ("email", "sms")}
     agreed_to: dict[str, np.ndarray] = {}
 
     def agreed(need: str) -> np.ndarray:
         """Whether each customer agreed to messages on ``need`` (and did not unsubscribe since)."""
         if need not in agreed_to:
-            agreed_to[need] = consented(need, s.consent(CONSENT[need]), unsubscribed[need],
-                                        unknown_is_yes=g.unknown_consent == "yes")
+            agreed_to[need] = consented(need, s.consent(CONSENT[need]), unknown_is_yes=g.unknown_consent == "yes")
         return agreed_to[need]
 
     def guarded(book: Playbook, step: int, rows: np.ndarray) -> pd.DataFrame:
@@ -340,6 +335,8 @@ def plan(found: PlaybookSet, s: Situation, value: str = "clv", follow_ups: bool 
         need = action.consent or (("sms" if channel == "sms" else "email") if channel in CONSENT else None)
         if need:
             hold(~agreed(need)[rows], f"no consent on {need}")
+        if action.survey:  # a survey is asked unless the person said no to surveys
+            hold(~consented("email", s.consent("consent_surveys")[rows], unknown_is_yes=True), "said no to surveys")
         about_tickets = book.trigger.kind == "ticket"  # help with a ticket is service, not marketing
         if not about_tickets:
             hold(recent_order[rows], "suppressed: ordered recently")

@@ -5,13 +5,11 @@ and its survey; that it is answered once is the store's to keep."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from regulars._signing import signature, signed
 from regulars.errors import ClosedError, NotFoundError
 
 __all__ = ["LINK_PLACEHOLDER", "SURVEYS", "Survey", "read_link", "sign_link"]
@@ -43,23 +41,17 @@ LINK_PLACEHOLDER = "[survey link]"
 _TOKEN = re.compile(r"^([0-9a-f]{24})\.([a-z-]{2,12})\.(\d{8})\.([A-Za-z0-9_-]{22})$")
 
 
-def _signature(secret: str, body: str) -> str:
-    digest = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
 def sign_link(secret: str, action_id: str, survey: str, expires: date) -> str:
     """The token of ``action_id``'s ``survey`` link, good to the end of ``expires``."""
     body = f"{action_id}.{survey}.{expires:%Y%m%d}"
-    return f"{body}.{_signature(secret, body)}"
+    return f"{body}.{signature(secret, body)}"
 
 
 def read_link(secret: str, token: str, today: date) -> tuple[str, str]:
     """(action id, survey) of a link's token: one not made with the secret (made up, altered,
     cut short) is not found; one past its day is closed."""
     found = _TOKEN.match(token or "")
-    if not found or found.group(2) not in SURVEYS or not hmac.compare_digest(
-            found.group(4), _signature(secret, token.rsplit(".", 1)[0])):
+    if not found or found.group(2) not in SURVEYS or not signed(secret, token.rsplit(".", 1)[0], found.group(4)):
         raise NotFoundError("this survey link is not one we sent; check it was copied whole")
     if datetime.strptime(found.group(3), "%Y%m%d").date() < today:
         raise ClosedError("this survey has closed; thank you all the same")

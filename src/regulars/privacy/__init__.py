@@ -1,7 +1,10 @@
 """Privacy: a person's data given to them on request (access) and erased on request, across the
-data catalogue's tables and the workspace's files."""
+data catalogue's tables and the workspace's files; the signed links to their preferences and to
+unsubscribe that every message carries."""
 
 from regulars.privacy._access import access_document, access_html
 from regulars.privacy._files import files_naming, scrub_files, workspace_files
+from regulars.privacy._links import LINK_PURPOSES, read_person_link, sign_person_link
 
-__all__ = ["access_document", "access_html", "files_naming", "scrub_files", "workspace_files"]
+__all__ = ["LINK_PURPOSES", "access_document", "access_html", "files_naming", "read_person_link", "scrub_files",
+           "sign_person_link", "workspace_files"]

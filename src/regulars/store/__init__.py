@@ -13,6 +13,13 @@ from regulars.store._business import (
     targets_set,
 )
 from regulars.store._catalogue import CATALOGUE, CUSTOMER_COLUMNS, Place, undeclared_tables
+from regulars.store._consent import (
+    TOPICS,
+    consent_history,
+    consent_state,
+    is_customer,
+    record_consent,
+)
 from regulars.store._enrichments import (
     ROW_KEYS,
     enriched_keys,
@@ -138,6 +145,7 @@ __all__ = [
     "ROW_KEYS",
     "ResultPart",
     "Store",
+    "TOPICS",
     "Workspace",
     "add_key",
     "alert_customers",
@@ -145,6 +153,8 @@ __all__ = [
     "claim_answer",
     "claim_workspace",
     "clear_target",
+    "consent_history",
+    "consent_state",
     "csat_scores",
     "customer_named",
     "customer_names",
@@ -176,6 +186,7 @@ __all__ = [
     "identify_visitors",
     "init_workspace",
     "interrupted_actions",
+    "is_customer",
     "keep_alerts",
     "keep_business",
     "keep_figures",
@@ -217,6 +228,7 @@ __all__ = [
     "reaction_log",
     "reaction_mark",
     "reaction_pending",
+    "record_consent",
     "record_external_ids",
     "release_answer",
     "release_workspace",

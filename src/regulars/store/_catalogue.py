@@ -88,6 +88,9 @@ CATALOGUE: tuple[Place, ...] = (
           where=_of("outbox", "action_id")),
     Place("plan_actions", "table", ("customer_id",), ("why", "subject"), what="the day's plan as last worked out"),
     Place("playbook_exclusions", "table", ("customer_id",), ("why",), what="people excluded from a playbook"),
+    Place("consent_changes", "table", ("customer_id",), ("detail",), what="every consent given or withdrawn, "
+          "with when and where from"),
+    Place("consent_now", "view", ("customer_id",), what="what they agree to now (the latest of each)", erase="none"),
     Place("faq_questions", "table", ("customer_id",), ("question",), what="questions put to the FAQ assistant"),
     Place("survey_answers", "table", ("customer_id",), what="survey links answered, with the score"),
     Place("segment_pins", "table", ("customer_id",), ("why",), what="people pinned into or out of a segment"),

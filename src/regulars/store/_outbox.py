@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from regulars.errors import NotFoundError, SettingsError
+from regulars.store._consent import CONSENT_BY_PERSON
 from regulars.store._store import now
 
 if TYPE_CHECKING:
@@ -260,20 +261,15 @@ def retry_actions(store: Store, ids: list[str] | None, actor: str) -> int:
 
 
 def delivery_contacts(store: Store, customer_ids: list[str]) -> pd.DataFrame:
-    """What delivery needs now, per customer: name, email, phone, and whether email and SMS may
-    still be sent (consent as recorded now, and no unsubscribe since), so a withdrawal
-    recorded after an action was queued still stops it."""
+    """What delivery needs now, per customer: name, email, phone, and their consent on each
+    topic as the history says now (``consent_<topic>``), so a withdrawal recorded after an
+    action was queued still stops it."""
     return store.frame(
         "WITH who AS (SELECT unnest(?::VARCHAR[]) AS customer_id), "
         "linked AS (SELECT m.resolved_id AS customer_id, m.customer_id AS raw_id FROM customer_map m "
-        "  WHERE m.resolved_id IN (SELECT customer_id FROM who)), "
-        "gone AS (SELECT l.customer_id, bool_or(e.event_type = 'email_unsubscribe') AS email_off, "
-        "  bool_or(e.event_type = 'sms_unsubscribe') AS sms_off FROM events e JOIN linked l "
-        "  ON e.customer_id = l.raw_id WHERE e.event_type LIKE '%unsubscribe' GROUP BY 1) "
-        "SELECT l.customer_id, any_value(c.name) AS name, any_value(c.email) AS email, "
-        "any_value(c.phone) AS phone, bool_and(c.consent_email) AS consent_email, "
-        "bool_and(c.consent_sms) AS consent_sms, coalesce(any_value(g.email_off), false) AS email_off, "
-        "coalesce(any_value(g.sms_off), false) AS sms_off "
-        "FROM linked l JOIN customers c ON c.customer_id = l.raw_id LEFT JOIN gone g ON g.customer_id = l.customer_id "
-        "GROUP BY 1",
+        "  WHERE m.resolved_id IN (SELECT customer_id FROM who)) "
+        "SELECT p.*, k.* EXCLUDE (customer_id) FROM (SELECT l.customer_id, any_value(c.name) AS name, "
+        "any_value(c.email) AS email, any_value(c.phone) AS phone "
+        "FROM linked l JOIN customers c ON c.customer_id = l.raw_id GROUP BY 1) p "
+        f"LEFT JOIN {CONSENT_BY_PERSON} k USING (customer_id)",
         [customer_ids])

@@ -45,8 +45,10 @@ PART_COLUMNS = ("customer_id", "measures", "labels", "reasons")
 #: 21: ``tickets.agent`` (who the ticket is assigned to) and ``feedback.product_id`` (what a review is of).
 #: 22: ``orders.delivered_at`` (when it reached the customer: a survey after delivery).
 #: 23: privacy: ``erasures`` (who asked, why, what went, and keyed one-way hashes of the erased
-#:     person's ids and emails, so a re-import does not bring them back) and
-#:     ``batches.rows_suppressed`` (rows of erased people a load dropped).
+#:     person's ids and emails, so a re-import does not bring them back),
+#:     ``batches.rows_suppressed`` (rows of erased people a load dropped), and the consent
+#:     history ``consent_changes`` (``consent_now`` the state it gives; an older store's consent
+#:     columns and unsubscribe events become its first entries).
 SCHEMA_VERSION = 23
 
 #: ``linked_at``: from when a visitor's record is the customer's (before it, a cutoff sees the
@@ -134,6 +136,9 @@ _BOOKKEEPING = (
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS date_orders JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS changes JSON",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_suppressed BIGINT DEFAULT 0",
+    """CREATE TABLE IF NOT EXISTS consent_changes (
+        customer_id VARCHAR, topic VARCHAR, granted BOOLEAN, changed_at TIMESTAMP, source VARCHAR, detail VARCHAR,
+        recorded_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS erasures (
         erasure_id VARCHAR, erased_at TIMESTAMP, erased_by VARCHAR, why VARCHAR, hashes VARCHAR[], removed JSON)""",
     """CREATE TABLE IF NOT EXISTS external_ids (

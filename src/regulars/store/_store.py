@@ -21,6 +21,7 @@ from regulars.errors import WorkspaceError
 from regulars.schema import CONTRACTS
 from regulars.store._batch_result import BatchResult
 from regulars.store._checkouts import orders_from_checkouts
+from regulars.store._consent import CONSENT_VIEW, record_loaded_consent
 from regulars.store._identity import insert_stubs, link_visitors, mark_first_seen, normalise_phones, refresh_identities
 from regulars.store._owner import busy_error
 from regulars.store._pages import type_pages
@@ -107,12 +108,17 @@ class Store:
                 self.con.execute(statement)
             self.con.execute(CUSTOMER_MAP_VIEW)
             self.con.execute(TEXTS_VIEW)
+            self.con.execute(CONSENT_VIEW)
             ensure_purchases(self.con)
             if 0 < have < 2:  # version 2 records when each customer was first seen
                 for table in CONTRACTS:
                     mark_first_seen(self.con, table)
             if 0 < have < 3:  # version 3 keeps run results in long format
                 migrate_wide_scores(self.con)
+            if 0 < have < 23:  # version 23 keeps consent as a history: what was loaded is its start
+                for table in ("customers", "events"):
+                    record_loaded_consent(self.con, table, None, "a file loaded before consent history was kept",
+                                          now())
             if 0 < have < 7:  # version 7: currency codes in ISO 4217 upper case ("usd" was not "USD")
                 self.con.execute("UPDATE orders SET currency = upper(currency) WHERE currency <> upper(currency)")
             self.con.execute(scores_view())
@@ -200,6 +206,10 @@ class Store:
                 written["visitors linked"] = linked
         mark_first_seen(self.con, staged.table, batch_id)
         normalise_phones(self.con, self.settings, batch_id)
+        if staged.table == "customers" or created:
+            record_loaded_consent(con, "customers", batch_id, source_name, now())
+        if staged.table == "events":
+            record_loaded_consent(con, "events", batch_id, source_name, now())
         con.execute(
             f"""INSERT INTO quarantine SELECT ?, ?, ?, _row, reason, codes, CAST(original AS JSON)
                 FROM {QUARANTINE}""",
@@ -340,7 +350,7 @@ class Store:
 
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows
-        without a customer left out); ``texts``: tickets' and feedback's texts with their sentiment;
+        without a customer, or of a person who said no to profiling, left out); ``texts``: tickets' and feedback's texts with their sentiment;
         ``refund_shares`` with the orders (``features.purchases``
         nets refunds with them); ``anonymous_orders``: the sales without a customer."""
         backend = self.ibis
@@ -363,7 +373,19 @@ class Store:
             anonymous = orders.filter(orders.customer_id.isnull())
             if anonymous.count().to_pyarrow().as_py():
                 out["anonymous_orders"] = anonymous
+        if self.not_profiled():  # people who said no to profiling are neither scored nor planned
+            now = backend.table("consent_now")
+            refused = now.filter((now.topic == "profiling") & ~now.granted).select(refused_id=now.customer_id)
+            for name, table in out.items():
+                key = "resolved_id" if name == "customers" else "customer_id"
+                if name != "anonymous_orders" and key in table.columns:
+                    out[name] = table.anti_join(refused, table[key] == refused.refused_id)
         return out
+
+    def not_profiled(self) -> int:
+        """How many people said no to profiling (as their consent history says now)."""
+        return self.con.execute("SELECT count(*) FROM consent_now WHERE topic = 'profiling' AND NOT granted"
+                                ).fetchone()[0]
 
     def audit(self, action: str, detail: dict[str, Any], actor: str = "cli") -> None:
         self.con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?)", [now(), actor, action, json.dumps(detail)])

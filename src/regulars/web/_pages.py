@@ -374,13 +374,14 @@ def mount_dashboard(api: FastAPI) -> None:
                      ) -> RedirectResponse:
         return _decide_group(request, playbook, decision, expected, token)
 
-    from regulars.web import _business, _help, _import, _models, _survey, _voice
+    from regulars.web import _business, _help, _import, _models, _preferences, _survey, _voice
 
     _import.mount(api)
     _models.mount(api)
     _business.mount(api)
     _voice.mount(api)
     _survey.mount(api)
+    _preferences.mount(api)
     _help.mount(api)
     _html_errors(api)
 
