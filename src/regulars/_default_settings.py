@@ -185,6 +185,21 @@ agent_work = {}
 # true: SLA targets count business hours; false: every minute.
 business_hours = true
 
+[privacy]
+# Your shop's name as customers know it, and where they write about their data: an email
+# address or a web page (the disclosure `regulars privacy DIR disclosure` writes names both).
+shop = ""
+contact = ""
+# The groups every churn, conversion and support model is checked across when it is trained:
+# gender, age band, country, region, acquisition source, or a column of your customer export.
+# None of them is a model input.
+fairness_by = ["gender", "age band", "country", "region", "acquisition source"]
+# Days raw events, sent messages and quarantined rows are kept; older ones are removed by the
+# scheduled run (0: kept until you erase them).
+keep_events_days = 0
+keep_messages_days = 0
+keep_quarantine_days = 0
+
 [recommend]
 # Order lines whose product id or name holds one of these words (whole words, any case) are no
 # products: postage, fees, discounts, manual adjustments. They are never recommended or restocked.

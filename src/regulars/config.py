@@ -17,7 +17,7 @@ from regulars._hours import BusinessHours
 from regulars.errors import SettingsError
 from regulars.scorers import DEFAULT_ORDER, scorer_names
 
-__all__ = ["DEFAULT_TOML", "ENGAGEMENT_MEASURES", "NOT_PRODUCTS", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings",
+__all__ = ["DEFAULT_TOML", "ENGAGEMENT_MEASURES", "NOT_PRODUCTS", "SCORERS", "ClvSettings", "DeliverySettings", "EngagementSettings", "IngestSettings", "PrivacySettings",
            "QualitySettings", "RecommendSettings", "ResultsSettings", "RunSettings", "SegmentSettings", "ServeSettings", "Settings",
            "StoreSettings", "load_settings", "parse_settings"]
 
@@ -172,6 +172,21 @@ class ServeSettings:
     preference_days: int = 365
 
 
+@dataclass(frozen=True)
+class PrivacySettings:
+    #: the shop's name as its customers know it, and where they write about their data (the
+    #: published disclosure names both)
+    shop: str = ""
+    contact: str = ""
+    #: the groups each churn, conversion and support model is checked across at every training
+    fairness_by: list = field(default_factory=lambda: ["gender", "age band", "country", "region",
+                                                       "acquisition source"])
+    #: days raw events, sent messages and quarantined rows are kept; 0 keeps them
+    keep_events_days: int = 0
+    keep_messages_days: int = 0
+    keep_quarantine_days: int = 0
+
+
 #: The engagement-quality scorecard's measures (``metrics.QUALITY_MEASURES`` states each formula).
 ENGAGEMENT_MEASURES = ("relevance", "timeliness", "personalisation", "helpfulness", "consistency")
 
@@ -220,13 +235,14 @@ class Settings:
     events: EventsSettings = field(default_factory=EventsSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
 
 _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": EngagementSettings,
              "run": RunSettings, "clv": ClvSettings, "segments": SegmentSettings, "delivery": DeliverySettings,
              "results": ResultsSettings, "serve": ServeSettings, "quality": QualitySettings,
              "recommend": RecommendSettings, "events": EventsSettings, "voice": VoiceSettings,
-             "service": ServiceSettings}
+             "service": ServiceSettings, "privacy": PrivacySettings}
 
 _CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
@@ -277,6 +293,9 @@ _RANGES = {
     ("quality", "future_tolerance_days"): (0, None, False),
     ("quality", "missing_customer_warn_share"): (0, 1, False),
     ("service", "unanswered_hours"): (0, 8760, True),
+    ("privacy", "keep_events_days"): (0, 36500, False),
+    ("privacy", "keep_messages_days"): (0, 36500, False),
+    ("privacy", "keep_quarantine_days"): (0, 36500, False),
 }
 
 

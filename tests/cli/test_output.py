@@ -106,6 +106,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "keys list": [shop, "list"],
         "keys revoke": [shop, "revoke", "--id", "KEY"],
         "report": [shop, "--html", tmp_path / "report.html"],
+        "fairness": [shop, "--by", "gender", "--mitigate", "equalised-odds"],
         "consent set": [shop, "set", "C00004", "--email", "no", "--why", "told us in the shop"],
         "consent show": [shop, "show", "C00004"],
         "privacy export": [shop, "export", "C00003", "--to", tmp_path],

@@ -26,6 +26,8 @@ __all__ = [
     "EngagementResult",
     "EnrichResult",
     "ErasureResult",
+    "FAIRNESS_MODELS",
+    "FairnessResult",
     "FaqAnswer",
     "FaqResult",
     "ForecastResult",
@@ -35,6 +37,7 @@ __all__ = [
     "JourneysResult",
     "KeyResult",
     "KeysResult",
+    "MITIGATIONS",
     "MappingResult",
     "MessagesResult",
     "MetricsResult",
@@ -103,6 +106,7 @@ __all__ = [
     "erase_customer",
     "erasures_done",
     "exclude",
+    "fairness",
     "faq",
     "find",
     "forecast",
@@ -210,6 +214,7 @@ _HOMES = {
     "_surveys": ("SurveyAnswerResult", "SurveyQuestion", "SurveysResult", "answer_survey", "survey_question", "surveys"),
     "_status": ("quarantine", "status"),
     "_consent": ("ConsentResult", "consent", "preferences", "set_consent", "unsubscribe"),
+    "_fairness": ("FAIRNESS_MODELS", "FairnessResult", "MITIGATIONS", "fairness"),
     "_privacy": ("AccessResult", "ErasureResult", "customer_data", "erase_customer", "erasures_done"),
 }
 

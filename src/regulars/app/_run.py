@@ -58,7 +58,8 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          cache=ModelCache(workspace.path / "models"), data_version=store.data_version(),
                          currency=CURRENCY_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
                          currencies=currencies, segment_rules=segment_rules(store),
-                         segment_pins=segment_pins(store), previous_clusters=last_clusters(store))
+                         segment_pins=segment_pins(store), previous_clusters=last_clusters(store),
+                         acting=acting_levels(workspace.path))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
         parts = []
@@ -106,6 +107,21 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
                      new_alerts=new_alerts, **lists)
+
+
+def acting_levels(workspace_path: Path) -> dict[str, tuple[float, str]]:
+    """The levels the shop's playbooks act at (the starter set's when it has no file yet; none
+    when its file does not read: the run goes on, fairness is then checked at 50%)."""
+    from regulars.app._playbook_file import PLAYBOOKS_FILE
+    from regulars.errors import RegularsError
+    from regulars.playbooks import STARTER_YAML, parse_playbooks
+
+    path = workspace_path / PLAYBOOKS_FILE
+    try:
+        return parse_playbooks(path.read_text(encoding="utf-8") if path.exists() else STARTER_YAML,
+                               where=str(path)).acting_thresholds()
+    except (OSError, UnicodeDecodeError, RegularsError):
+        return {}
 
 
 def _read_texts(workspace_path: str | Path, step: Step, failed: dict[str, str]) -> None:

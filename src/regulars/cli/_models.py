@@ -182,3 +182,57 @@ def engagement(
                          for tier in ("hot", "warm", "cold")], right=("configured points", "learned points")))
         line("Learned points (put them in [engagement] points of regulars.toml to use them): "
              + ", ".join(f"{k} {v:g}" for k, v in sorted(learned["points"].items(), key=lambda kv: -kv[1]) if v))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+@command()
+def fairness(
+    workspace: WorkspaceArg,
+    model: Annotated[str, typer.Option(help="churn, conversion, support or purchase.")] = "churn",
+    by: Annotated[list[str] | None, typer.Option(help="An attribute to compare groups by: gender, age band, country, "
+                                                      "region, acquisition source or a column of your customer "
+                                                      "export (repeatable; default: the settings' fairness_by).")
+                  ] = None,
+    threshold: Annotated[float | None, typer.Option(help="Pick customers at this chance (default: the level a "
+                                                         "playbook acts at).")] = None,
+    mitigate: Annotated[str | None, typer.Option(help="Show what group thresholds would do: demographic-parity "
+                                                      "(equal shares picked) or equalised-odds.")] = None,
+    seed: Annotated[int, typer.Option(help="The seed of the mitigation's split (same seed, same answer).")] = 0,
+    cutoff: Cutoff = None,
+    as_json: AsJson = False,
+) -> None:
+    """Whether a model picks groups of customers alike: per group the share picked, the outcome,
+    true and false positive rates, AUC and calibration, with fairlearn's measures and a verdict."""
+    from regulars import app
+
+    result = app.fairness(workspace, model=model, by=by, threshold=threshold, mitigate=mitigate, seed=seed,
+                          cutoff=cutoff)
+    if as_json:
+        return json_out(result)
+    line(f"{result.model.title()} model ({result.answered_by}), as of {result.cutoff}")
+    line(result.summary + ".")
+    columns = ["group", "customers", "picked", "outcome", "TPR", "FPR", "AUC", "off by"]
+    for audit in result.audits:
+        out.print(table(f"By {audit['attribute']}", columns,
+                        [[g["group"], f"{g['customers']:,}", _pct(g["selection_rate"]), _pct(g["outcome_rate"]),
+                          _pct(g["true_positive_rate"]), _pct(g["false_positive_rate"]), fixed(g["auc"], 2),
+                          f"{100 * g['calibration_gap']:+.0f}"] for g in audit["groups"]],
+                        right=tuple(columns[1:])))
+        line("picked: share at or above the level; outcome: share it happened to; TPR / FPR: share picked of "
+             "those it did / did not happen to; off by: predicted minus happened, in points", style="dim")
+        ratio = audit["demographic_parity_ratio"]
+        line(f"{audit['verdict'][0].upper()}{audit['verdict'][1:]}; demographic-parity ratio "
+             f"{fixed(ratio, 2)}, equalised-odds ratio {fixed(audit['equalized_odds_ratio'], 2)} (1 is even).")
+    for m in result.mitigation:
+        before, after = m["before"], m["after"]
+        rows = {g["group"]: [g["group"], _pct(g["selection_rate"])] for g in before["groups"]}
+        for g in after["groups"]:
+            rows.setdefault(g["group"], [g["group"], "-"]).append(_pct(g["selection_rate"]))
+        out.print(table(f"Group thresholds by {m['attribute']} ({m['constraint'].replace('_', ' ')}; set on "
+                        f"{m['learned_on']:,} customers, checked on {m['checked_on']:,}, seed {m['seed']})",
+                        ["group", "picked now", "with group thresholds"], list(rows.values()),
+                        right=("picked now", "with group thresholds")))
+        line(f"Group thresholds by {m['attribute']}: {m['reading']}.")

@@ -89,6 +89,8 @@ def print_run(result: Any, top: int | None = None) -> None:
                  f"(95% interval {c['auc_interval'][0]:.2f}-{c['auc_interval'][1]:.2f})"
                  + (f"; {others}" if others else "")
                  + f". `regulars backtest --model {label}` shows the full model card")
+            if card.get("fairness"):
+                line(f"  {card['fairness']['summary']}. `regulars fairness --model {label}` shows each group")
     months = result.clv_months
     if lists["most_likely_lapsed"]:
         out.print(_people("Most likely to have lapsed (repeat customers)", lists["most_likely_lapsed"], months))

@@ -24,6 +24,9 @@ __all__ = ["DemoShop", "generate_shop"]
 CATEGORIES = ("bread", "pastry", "cakes", "coffee", "gifts", "catering")
 REGIONS = (("GB", "London"), ("GB", "Manchester"), ("GB", "Bristol"), ("GB", "Leeds"),
            ("IE", "Dublin"), ("FR", "Paris"))
+#: Each city's region (the fairness check's regional view).
+CITY_REGIONS = {"London": "London", "Manchester": "North West", "Bristol": "South West", "Leeds": "Yorkshire",
+                "Dublin": "Leinster", "Paris": "Ile-de-France"}
 FIRST = ("Ada", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lena",
          "Milo", "Nia", "Oto", "Pia", "Ravi", "Sara", "Tom", "Uma", "Vic", "Wen", "Yara", "Zoe")
 LAST = ("Adams", "Baker", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hughes", "Ito", "Jones",
@@ -80,7 +83,11 @@ def _customers(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, dict[str
         "name": np.char.add(np.char.add(first, " "), last),
         "created_at": _dates(signup),
         "country": [REGIONS[r][0] for r in region],
+        "region": [CITY_REGIONS[REGIONS[r][1]] for r in region],
         "city": [REGIONS[r][1] for r in region],
+        # drawn apart so that adding it left every other column as it was; not a model input
+        "gender": np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]).choice(
+            ["female", "male", "non-binary", ""], n, p=[0.5, 0.44, 0.02, 0.04]),
         "lead_source": rng.choice(LEAD_SOURCES, n),
         "consent_email": np.where(consent_email, "yes", "no"),
         "consent_sms": np.where(rng.random(n) < 0.3, "yes", "no"),

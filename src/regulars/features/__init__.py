@@ -3,6 +3,7 @@
 from regulars.features._attributes import attribute_frame
 from regulars.features._customer import customer_features
 from regulars.features._frames import FeatureFrames, one_in
+from regulars.features._groups import GROUP_ATTRIBUTES, SENSITIVE, customer_groups, group_attribute
 from regulars.features._labels import LABELS, time_labels
 from regulars.features._population import as_known, seen_before
 from regulars.features._products import NOT_PRODUCTS, merchandise
@@ -28,13 +29,17 @@ __all__ = [
     "FEATURES",
     "Feature",
     "FeatureFrames",
+    "GROUP_ATTRIBUTES",
     "LABELS",
     "NOT_PRODUCTS",
+    "SENSITIVE",
     "TIME_UNITS",
     "as_known",
     "attribute_frame",
     "completed",
     "customer_features",
+    "customer_groups",
+    "group_attribute",
     "known_orders",
     "label_of",
     "merchandise",

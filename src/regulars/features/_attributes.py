@@ -47,6 +47,9 @@ def attribute_frame(customers: pd.DataFrame) -> pd.DataFrame:
     )
     profile = base[[c for c in PROFILE if c in base.columns]]
     profile = profile.loc[:, profile.notna().any()]
-    both = pd.concat([profile, extra.drop(columns=[c for c in extra.columns if c in profile.columns])], axis=1)
+    from regulars.features._groups import SENSITIVE  # who a person is is never a model input
+
+    extra = extra.drop(columns=[c for c in extra.columns if c in profile.columns or str(c).strip().lower() in SENSITIVE])
+    both = pd.concat([profile, extra], axis=1)
     typed = infer_types(both)
     return typed.loc[:, typed.notna().any()].replace([np.inf, -np.inf], np.nan)

@@ -160,6 +160,20 @@ class PlaybookSet:
         return PlaybookSet(guards=self.guards, templates=self.templates,
                            playbooks={k: v for k, v in self.playbooks.items() if k not in names})
 
+    def acting_thresholds(self) -> dict[str, tuple[float, str]]:
+        """Per probability (churn, conversion, ...), the lowest level a playbook acts at and that
+        playbook's name (enabled playbooks first; a switched-off one says what would happen):
+        whom a model picks for outreach, as a fairness check asks."""
+        found: dict[str, tuple[bool, float, str]] = {}
+        for book in self.playbooks.values():
+            score = str(book.trigger.options.get("field", ""))
+            level = book.trigger.options.get("above", book.trigger.options.get("at_least"))
+            if book.trigger.kind != "score" or not score.endswith("_probability") or level is None:
+                continue
+            label, rank = score.removesuffix("_probability"), (not book.enabled, float(level), book.name)
+            found[label] = min(found.get(label, rank), rank)
+        return {label: (level, name) for label, (_, level, name) in found.items()}
+
 
 def _guards(r: Reader, raw: Located) -> Guards:
     r.known(raw, "guards", set(Guards.__dataclass_fields__))

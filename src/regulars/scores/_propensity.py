@@ -24,6 +24,7 @@ from regulars._version import __version__
 from regulars.errors import InsufficientDataError, ModelFileError, RegularsError
 from regulars.features import FeatureFrames
 from regulars.models.propensity import (
+    ANSWERS,
     BASELINES,
     CANDIDATES,
     OUTCOMES,
@@ -37,7 +38,7 @@ from regulars.models.propensity import (
 )
 from regulars.scores._scorer import RunContext, Scored
 
-__all__ = ["ModelCache", "PropensityScorer", "fingerprint", "score_propensity"]
+__all__ = ["ModelCache", "PropensityScorer", "audit_fairness", "fairness_of", "fingerprint", "score_propensity"]
 
 #: The tables each label needs before it can apply at all.
 NEEDS = {"churn": ("orders",), "purchase": ("orders",), "conversion": ("orders",), "support": ("tickets",)}
@@ -89,30 +90,77 @@ class ModelCache:
         atomic_write_text(self._path(name), dumps({"fingerprint": key, "skipped": reason}))
 
 
-def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
-           frames: FeatureFrames) -> tuple[PropensityModel, dict]:
-    """Fit on the last full horizon before ``cutoff``; measure the same recipes one horizon
-    earlier, where LightGBM, the logistic regression and the simple rule compete: the best
-    answers, and a label none of them predicts better than chance is not scored at all."""
+def _customer_profiles(tables: dict[str, ir.Table]) -> pd.DataFrame:
+    """Each resolved customer's profile columns a group can be read from."""
+    if "customers" not in tables:
+        return pd.DataFrame(columns=["customer_id"])
+    customers = tables["customers"]
+    columns = [c for c in ("country", "region", "lead_source", "birthday", "attributes") if c in customers.columns]
+    return customers.select(customer_id=customers.resolved_id, **{c: customers[c] for c in columns}
+                            ).to_pyarrow().to_pandas()
+
+
+def fairness_of(tables: dict[str, ir.Table], holdout: pd.DataFrame, column: str, cutoff: date,
+                by: list[str], acting: tuple[float, str] | None) -> dict[str, Any]:
+    """The model's fairness on the customers it was checked on, for each attribute of ``by`` the
+    shop holds, when customers at ``acting``'s level (a playbook's; else 50%) are picked."""
+    from regulars.features import customer_groups, group_attribute
+    from regulars.models.fairness import fairness_audit
+
+    level, playbook = acting or (0.5, "")
+    profiles = _customer_profiles(tables)
+    audits, missing = [], []
+    for name in by:
+        attribute = group_attribute(name)
+        groups = customer_groups(profiles, attribute, cutoff).reindex(holdout.index)
+        if groups.notna().sum() < 2 or groups.nunique() < 2:
+            missing.append(attribute)
+            continue
+        audits.append(fairness_audit(holdout["outcome"], holdout[column], groups, threshold=level,
+                                     attribute=attribute))
+    from regulars.models.fairness import fairness_summary
+
+    found = {"threshold": level, "playbook": playbook, "audits": audits, "not_held": missing,
+             "checked_on": int(len(holdout))}
+    return {**found, "summary": fairness_summary(audits, threshold=level, playbook=playbook,
+                                                 checked_on=len(holdout), not_held=missing)}
+
+
+def _checked(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
+             frames: FeatureFrames) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The check one horizon before ``cutoff`` (``propensity_backtest``) and the candidate it
+    chose; a label none of them predicts better than chance raises ``NoBetterThanChance``."""
     start = cutoff - timedelta(days=horizon_days)
     try:
         check = propensity_backtest(tables, label, start, horizon_days, frames=frames)
-        metrics, evaluated_on = check["metrics"], check["card"]["evaluated_on"]
     except InsufficientDataError as exc:  # a model that cannot be checked has not earned its place
         raise InsufficientDataError(f"cannot be checked on the horizon before the one it would learn from ({exc}); "
                                     "a model that cannot be checked is not shown") from None
-    X, y = check["tested_on"]  # the customers and outcomes of the horizon before ``cutoff``
-    keep = [c for c in X.columns if X[c].notna().any()]
+    X, _ = check["tested_on"]
     rule_feature = BASELINES.get(label, (None,))[0]
-    chosen = choose_model(metrics, tuple(k for k in CANDIDATES if k != "baseline_rule" or rule_feature in keep))
+    usable = rule_feature in X.columns and X[rule_feature].notna().any()
+    chosen = choose_model(check["metrics"], tuple(k for k in CANDIDATES if k != "baseline_rule" or usable))
     if not chosen["beats_chance"]:
         low, high = chosen["auc_interval"]
         raise NoBetterThanChance(
             f"no better than chance: on {chosen['tested_on']:,} customers one horizon earlier the best model "
             f"({chosen['words']}) ranked with AUC {chosen['auc']:.2f} (95% interval {low:.2f}-{high:.2f}, "
             "which includes 0.50, a coin toss); no probability is shown and no playbook uses it")
+    return check, chosen
+
+
+def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int,
+           frames: FeatureFrames, fairness: dict[str, Any] | None = None) -> tuple[PropensityModel, dict]:
+    """Fit on the last full horizon before ``cutoff``; measure the same recipes one horizon
+    earlier, where LightGBM, the logistic regression and the simple rule compete: the best
+    answers, and a label none of them predicts better than chance is not scored at all."""
+    start = cutoff - timedelta(days=horizon_days)
+    check, chosen = _checked(tables, label, cutoff, horizon_days, frames)
+    metrics, evaluated_on = check["metrics"], check["card"]["evaluated_on"]
+    X, y = check["tested_on"]  # the customers and outcomes of the horizon before ``cutoff``
+    keep = [c for c in X.columns if X[c].notna().any()]
     if chosen["candidate"] == "rule":
-        model = PropensityModel(predictor="logistic").fit(X[[rule_feature]], y)
+        model = PropensityModel(predictor="logistic").fit(X[[BASELINES[label][0]]], y)
     else:
         model = PropensityModel(predictor=chosen["candidate"]).fit(X[keep], y)
     card = model_card(model, target=label, metrics=metrics, evaluated_on=evaluated_on,
@@ -120,18 +168,50 @@ def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: 
     card = answered_by({**card, "horizon_days": horizon_days}, metrics, chosen)
     if chosen["candidate"] == "rule":
         card["model"] = f"the simple rule: {BASELINES[label][1]}"
+    column = ANSWERS[chosen["candidate"]]
+    if fairness is not None and fairness["by"] and column in check["holdout"]:
+        card["fairness"] = fairness_of(tables, check["holdout"], column, start, fairness["by"], fairness.get("acting"))
     return model, card
+
+
+def audit_fairness(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int, *, by: list[str],
+                   acting: tuple[float, str] | None, mitigate: str | None = None, seed: int = 0) -> dict[str, Any]:
+    """The fairness check a run makes, on request, for any attribute; with ``mitigate`` (a
+    fairlearn constraint), what group thresholds would change, for each attribute checked."""
+    from regulars.features import customer_groups, group_attribute
+    from regulars.models.fairness import group_thresholds
+
+    frames = FeatureFrames(tables)
+    check, chosen = _checked(tables, label, cutoff, horizon_days, frames)
+    column = ANSWERS[chosen["candidate"]]
+    if column not in check["holdout"]:
+        raise InsufficientDataError(f"the {label} model that answers ranks customers without a chance to pick at "
+                                    "(the simple rule), so there is no threshold to check")
+    start = cutoff - timedelta(days=horizon_days)
+    found = fairness_of(tables, check["holdout"], column, start, by, acting)
+    found["model"] = chosen["words"]
+    if mitigate:
+        profiles = _customer_profiles(tables)
+        holdout = check["holdout"]
+        found["mitigation"] = [group_thresholds(
+            holdout["outcome"], holdout[column],
+            customer_groups(profiles, group_attribute(a["attribute"]), start).reindex(holdout.index),
+            threshold=found["threshold"], attribute=a["attribute"], constraint=mitigate, seed=seed)
+            for a in found["audits"]]
+    return found
 
 
 def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int, *,
                      cache: ModelCache | None = None, data_version: Any = None,
-                     frames: FeatureFrames | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                     frames: FeatureFrames | None = None,
+                     fairness: dict[str, Any] | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """``customer_id``, ``<label>_probability`` and ``<label>_reasons`` for every customer the label
-    applies to at ``cutoff`` (buyers for churn, leads for conversion), and the model card.
+    applies to at ``cutoff`` (buyers for churn, leads for conversion), and the model card
+    (checked for ``fairness``: ``by`` the attributes, at the ``acting`` playbook's level).
 
     Raises ``InsufficientDataError`` when there is too little history to learn the label."""
     frames = frames or FeatureFrames(tables)
-    key = fingerprint(label=label, horizon_days=horizon_days, cutoff=cutoff, data=data_version)
+    key = fingerprint(label=label, horizon_days=horizon_days, cutoff=cutoff, data=data_version, fairness=fairness)
     keeping = cache is not None and data_version is not None
     found = cache.get(label, key) if keeping else None
     if isinstance(found, str):
@@ -141,7 +221,7 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
         card = {**card, "reused": "nothing changed since this model was trained, so it was not retrained"}
     else:
         try:
-            model, card = _train(tables, label, cutoff, horizon_days, frames)
+            model, card = _train(tables, label, cutoff, horizon_days, frames, fairness)
         except InsufficientDataError as exc:
             if keeping:
                 try:
@@ -177,7 +257,8 @@ class PropensityScorer:
 
     def score(self, ctx: RunContext) -> Scored:
         horizon = ctx.settings.run.horizon(self.name)
+        fairness = {"by": list(ctx.settings.privacy.fairness_by), "acting": ctx.acting.get(self.name)}
         frame, card = score_propensity(ctx.tables, self.name, ctx.cutoff, horizon, cache=ctx.cache,
-                                       data_version=ctx.data_version, frames=ctx.frames)
+                                       data_version=ctx.data_version, frames=ctx.frames, fairness=fairness)
         frame = frame.rename(columns={f"{self.name}_probability": "probability", f"{self.name}_reasons": "reasons"})
         return Scored(frame=frame, card=card, version=card["version"])

@@ -48,6 +48,9 @@ class RunContext:
     segment_pins: list[dict[str, Any]] = field(default_factory=list)
     #: The clusters of the last run with segments (``Clusters.state``), which this run's stay close to.
     previous_clusters: dict[str, Any] | None = None
+    #: Per probability, the level a playbook acts at and its name (``PlaybookSet.acting_thresholds``):
+    #: where a model's fairness is checked.
+    acting: dict[str, tuple[float, str]] = field(default_factory=dict)
     _frames: FeatureFrames | None = field(default=None, repr=False)
 
     @property

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from regulars.store._store import Store
 
-__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "delivered_orders", "latest_run", "product_neighbours", "quarantine_rows",
+__all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "delivered_orders", "held_columns", "latest_run", "product_neighbours", "quarantine_rows",
            "run_customers", "run_scores", "segment_rules"]
 
 
@@ -338,3 +338,18 @@ def product_neighbours(store: Store, run_id: str, product: str, top: int = 10) -
     return {"product_id": product_id, "name": found[0]["name"] if found else None,
             "together": [p for p in pairs if p["kind"] == "together"][:top],
             "after": [p for p in pairs if p["kind"] == "after"][:top]}
+
+
+def held_columns(store: Store) -> dict[str, list[str]]:
+    """Per table with rows, the canonical columns at least one row fills (what a shop holds,
+    as a privacy notice states it)."""
+    from regulars.schema import CONTRACTS
+
+    held: dict[str, list[str]] = {}
+    for name, contract in CONTRACTS.items():
+        if not store.count(name):
+            continue
+        filled = ", ".join(f'count("{c}") AS "{c}"' for c in contract.names)
+        counts = store.rows(f"SELECT {filled} FROM {name}")[0]
+        held[name] = [c for c in contract.names if counts[c]]
+    return held

@@ -82,7 +82,9 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
     learns from everyone). The features it trains on are built for a fixed sample of the
     customers when there are several times that many (the test's population as a guide: the
     one a horizon earlier is smaller). ``tested_on`` is every test customer's features and label
-    (what a model to be used from ``cutoff`` on learns from)."""
+    (what a model to be used from ``cutoff`` on learns from); ``holdout`` is each tested customer's
+    outcome and the probabilities the trees, the logistic regression and (a logistic regression on
+    its one feature) the simple rule gave them."""
     frames = frames or FeatureFrames(tables)
     test_X, test_y = labelled_features(tables, label, cutoff, horizon_days, frames)
     if not len(test_y):
@@ -100,7 +102,13 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
     keep = [c for c in train_X.columns if train_X[c].notna().any()]
     model = PropensityModel(search_seconds=search_seconds, random_state=seed).fit(train_X[keep], train_y)
     p = model.predict_positive(test_X.reindex(columns=keep))
-    metrics = {"model": evaluate(test_y, p), "baseline_logistic": evaluate(test_y, model.predict_baseline(test_X.reindex(columns=keep)))}
+    p_logistic = model.predict_baseline(test_X.reindex(columns=keep))
+    metrics = {"model": evaluate(test_y, p), "baseline_logistic": evaluate(test_y, p_logistic)}
+    holdout = pd.DataFrame({"outcome": test_y, "model": p, "baseline_logistic": p_logistic}, index=test_X.index)
+    feature = BASELINES.get(label, (None,))[0]
+    if feature in keep:  # the simple rule's chances, as a run that chooses it computes them
+        holdout["baseline_rule"] = PropensityModel(predictor="logistic").fit(
+            train_X[[feature]], train_y).predict_positive(test_X[[feature]])
     rule = _rule(tables, label, cutoff, test_X, engagement)
     if rule is not None:
         name, values = rule
@@ -115,4 +123,5 @@ def propensity_backtest(tables: dict[str, ir.Table], label: str, cutoff: date, h
                                    + f", outcomes in the following {horizon_days} days")
     return {"label": label, "cutoff": str(cutoff), "horizon_days": horizon_days,
             "train_customers": len(train_y), "test_customers": tested,
-            "metrics": metrics, "card": card, "model": model, "tested_on": everyone}
+            "metrics": metrics, "card": card, "model": model, "tested_on": everyone,
+            "holdout": holdout}
