@@ -187,7 +187,7 @@ business_hours = true
 
 [privacy]
 # Your shop's name as customers know it, and where they write about their data: an email
-# address or a web page (the disclosure `regulars privacy DIR disclosure` writes names both).
+# address or a web page (the notice `regulars privacy DIR disclosure` writes names both).
 shop = ""
 contact = ""
 # The groups every churn, conversion and support model is checked across when it is trained:

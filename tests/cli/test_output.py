@@ -112,6 +112,7 @@ def test_every_command_with_json_prints_strict_json(shop, tmp_path):
         "privacy export": [shop, "export", "C00003", "--to", tmp_path],
         "privacy erase": [shop, "erase", "C00003", "--why", "asked by email"],
         "privacy erasures": [shop, "erasures"],
+        "privacy disclosure": [shop, "disclosure", "--to", tmp_path],
         "demo": [shop, "--customers", "400", "--seed", "5"],
     }
     assert set(calls) == _json_commands()  # a new command with --json must be added here

@@ -23,6 +23,7 @@ __all__ = [
     "DefineSegmentResult",
     "DeliveryResult",
     "DemoResult",
+    "DisclosureResult",
     "EngagementResult",
     "EnrichResult",
     "ErasureResult",
@@ -98,6 +99,7 @@ __all__ = [
     "define_segment",
     "deliver",
     "demo",
+    "disclosure",
     "drop_segment",
     "edit_playbooks",
     "engagement",
@@ -215,7 +217,8 @@ _HOMES = {
     "_status": ("quarantine", "status"),
     "_consent": ("ConsentResult", "consent", "preferences", "set_consent", "unsubscribe"),
     "_fairness": ("FAIRNESS_MODELS", "FairnessResult", "MITIGATIONS", "fairness"),
-    "_privacy": ("AccessResult", "ErasureResult", "customer_data", "erase_customer", "erasures_done"),
+    "_privacy": ("AccessResult", "DisclosureResult", "ErasureResult", "customer_data", "disclosure", "erase_customer",
+                 "erasures_done"),
 }
 
 __getattr__, __dir__ = lazy_names("regulars.app", _HOMES)

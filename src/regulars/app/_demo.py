@@ -11,6 +11,7 @@ from regulars.app._init import init
 from regulars.app._measure import playbook_results
 from regulars.app._playbook_file import PLAYBOOKS_FILE
 from regulars.app._playbooks import plan_playbooks
+from regulars.app._privacy import disclosure
 from regulars.app._report import report
 from regulars.app._results import DemoResult
 from regulars.app._run import run
@@ -54,5 +55,8 @@ def demo(path: str | Path, *, customers: int = 5000, seed: int = 7, compare_days
     plan = plan_playbooks(path)
     step("writing the report")
     made = report(path, path / "report.html")
+    step("writing the privacy notice")
+    notice = disclosure(path)
     return DemoResult(workspace=str(path), files_dir=str(files[0][0].parent), truth=str(truth), loads=loads,
-                      status=status(path), run=scored, plan=plan, results=playbook_results(path), report=made.file)
+                      status=status(path), run=scored, plan=plan, results=playbook_results(path), report=made.file,
+                      disclosure=notice.html_file)

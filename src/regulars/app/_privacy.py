@@ -12,7 +12,8 @@ from regulars.app._results import Result
 from regulars.errors import SettingsError
 from regulars.store import CATALOGUE, open_workspace
 
-__all__ = ["AccessResult", "ErasureResult", "customer_data", "erase_customer", "erasures_done"]
+__all__ = ["AccessResult", "DisclosureResult", "ErasureResult", "customer_data", "disclosure", "erase_customer",
+           "erasures_done"]
 
 #: The workspace files the catalogue declares.
 _FILE_GLOBS = [p.name for p in CATALOGUE if p.kind == "files"]
@@ -126,3 +127,62 @@ def erasures_done(workspace_path: str | Path) -> list[dict[str, Any]]:
 
     with open_workspace(workspace_path).store(read_only=True) as store:
         return erasures(store)
+
+
+@dataclass(frozen=True)
+class DisclosureResult(Result):
+    """The privacy notice a shop can publish, as written: its text, and the two files."""
+
+    text: str
+    text_file: str
+    html_file: str
+    sections: list[str]
+    #: the settings the notice needs that are empty (it then says "we" and "write to us")
+    unset: list[str]
+
+
+def disclosure(workspace_path: str | Path, *, to: str | Path | None = None) -> DisclosureResult:
+    """A privacy notice from what the workspace holds (tables and columns with data), predicts
+    (the latest run's models), does (the playbooks switched on) and keeps (the settings), written
+    as disclosure.txt and disclosure.html in the workspace (or the folder ``to``)."""
+    from regulars._files import atomic_write_text
+    from regulars.errors import InsufficientDataError
+    from regulars.privacy import disclosure_html, disclosure_sections, disclosure_text
+    from regulars.store import held_columns, latest_run, run_cards
+
+    workspace = open_workspace(workspace_path)
+    folder = Path(to) if to is not None else workspace.path
+    if not folder.is_dir():
+        raise SettingsError(f"{folder}: no such folder for the disclosure; make it first or choose another")
+    settings = workspace.settings
+    with workspace.store(read_only=True) as store:
+        held = held_columns(store)
+        try:
+            cards = run_cards(store, latest_run(store)["run_id"])["models"]
+        except InsufficientDataError:  # nothing scored yet: nothing predicted to disclose
+            cards = {}
+    from regulars.app._run import read_playbook_set
+
+    books = read_playbook_set(workspace.path)
+    privacy = settings.privacy
+    facts = {
+        "shop": privacy.shop, "contact": privacy.contact, "held": held,
+        "models": {name: (card or {}).get("horizon_days") for name, card in cards.items()},
+        "fairness": {name: card["fairness"]["summary"].split(": ", 1)[-1]
+                     for name, card in cards.items() if isinstance(card, dict) and card.get("fairness")},
+        "grouped_by": list(dict.fromkeys(a["attribute"] for card in cards.values() if isinstance(card, dict)
+                                         for a in (card.get("fairness") or {}).get("audits", []))),
+        "playbooks": [b.description for b in books.playbooks.values() if b.enabled and b.description],
+        "keep": {"events": privacy.keep_events_days, "messages": privacy.keep_messages_days,
+                 "quarantine": privacy.keep_quarantine_days},
+        "link_days": settings.serve.preference_days,
+    }
+    sections = disclosure_sections(facts)
+    title = f"How {privacy.shop} uses your data" if privacy.shop else "How we use your data"
+    text = disclosure_text(sections, title)
+    text_file, html_file = folder / "disclosure.txt", folder / "disclosure.html"
+    atomic_write_text(text_file, text)
+    atomic_write_text(html_file, disclosure_html(sections, title))
+    return DisclosureResult(text=text, text_file=str(text_file), html_file=str(html_file),
+                            sections=[h for h, _ in sections],
+                            unset=[f"privacy.{k}" for k in ("shop", "contact") if not getattr(privacy, k)])

@@ -95,6 +95,8 @@ class RunResult(Result):
     new_alerts: list[dict[str, Any]] = field(default_factory=list)
     #: People who said no to profiling: neither scored nor planned.
     not_profiled: int = 0
+    #: rows past the retention settings removed before this run, per kind (events, messages, quarantine)
+    expired: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ class DemoResult(Result):
     plan: PlanResult
     results: PlaybookResultsResult
     report: str = ""
+    #: the privacy notice written from the shop (``disclosure``), to read and publish
+    disclosure: str = ""
 
 
 @dataclass(frozen=True)

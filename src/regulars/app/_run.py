@@ -51,6 +51,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     failed: dict[str, str] = {}
     _read_texts(workspace_path, step, failed)
     with workspace.store() as store:
+        expired = _expire(store, settings)
         when = parse_cutoff(cutoff) or default_cutoff(store)
         not_profiled = store.not_profiled()
         currencies = list(store.currencies())
@@ -103,25 +104,41 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     horizons = {label: settings.run.horizon(label) for label in ("churn", "conversion", "support")}
     lists = {name: [{c: rows[i].get(c) for c in _SHOWN[name]} for i in ids] for name, ids in picked.items()}
     return RunResult(run_id=run_id, cutoff=str(when), customers=len(numbers), models=models, skipped=skipped,
-                     failed=failed, not_profiled=not_profiled,
+                     failed=failed, not_profiled=not_profiled, expired=expired,
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
                      new_alerts=new_alerts, **lists)
 
 
-def acting_levels(workspace_path: Path) -> dict[str, tuple[float, str]]:
-    """The levels the shop's playbooks act at (the starter set's when it has no file yet; none
-    when its file does not read: the run goes on, fairness is then checked at 50%)."""
+def _expire(store: Any, settings: Any) -> dict[str, int]:
+    """Old rows past the settings' retention, removed before scoring (counted)."""
+    from datetime import datetime, timezone
+
+    from regulars.store import remove_expired
+
+    keep = settings.privacy
+    return remove_expired(store, {"events": keep.keep_events_days, "messages": keep.keep_messages_days,
+                                  "quarantine": keep.keep_quarantine_days},
+                          datetime.now(timezone.utc).replace(tzinfo=None))
+
+
+def read_playbook_set(workspace_path: Path) -> Any:
+    """The shop's playbooks (the starter set's when it has no file yet; none when its file does
+    not read: what asks for them goes on without)."""
     from regulars.app._playbook_file import PLAYBOOKS_FILE
     from regulars.errors import RegularsError
-    from regulars.playbooks import STARTER_YAML, parse_playbooks
+    from regulars.playbooks import STARTER_YAML, PlaybookSet, parse_playbooks
 
     path = workspace_path / PLAYBOOKS_FILE
     try:
-        return parse_playbooks(path.read_text(encoding="utf-8") if path.exists() else STARTER_YAML,
-                               where=str(path)).acting_thresholds()
+        return parse_playbooks(path.read_text(encoding="utf-8") if path.exists() else STARTER_YAML, where=str(path))
     except (OSError, UnicodeDecodeError, RegularsError):
-        return {}
+        return PlaybookSet()
+
+
+def acting_levels(workspace_path: Path) -> dict[str, tuple[float, str]]:
+    """The levels the shop's playbooks act at (fairness is checked there; else at 50%)."""
+    return read_playbook_set(workspace_path).acting_thresholds()
 
 
 def _read_texts(workspace_path: str | Path, step: Step, failed: dict[str, str]) -> None:

@@ -45,3 +45,5 @@ def demo(
          f"`regulars segments {path} list` for every segment, `regulars customer {path} C00004` for one customer.")
     line(f"The report is in {result.report} (one file: open it in a browser or email it). For the dashboard: "
          f"`regulars serve {path}`, then open the sign-in address it prints.")
+    line(f"A privacy notice to publish, written from what this shop holds and does, is in {result.disclosure} "
+         "(and as plain text beside it).")

@@ -219,7 +219,7 @@ def fairness(
         out.print(table(f"By {audit['attribute']}", columns,
                         [[g["group"], f"{g['customers']:,}", _pct(g["selection_rate"]), _pct(g["outcome_rate"]),
                           _pct(g["true_positive_rate"]), _pct(g["false_positive_rate"]), fixed(g["auc"], 2),
-                          f"{100 * g['calibration_gap']:+.0f}"] for g in audit["groups"]],
+                          f"{round(100 * g['calibration_gap']):+d}"] for g in audit["groups"]],
                         right=tuple(columns[1:])))
         line("picked: share at or above the level; outcome: share it happened to; TPR / FPR: share picked of "
              "those it did / did not happen to; off by: predicted minus happened, in points", style="dim")

@@ -69,6 +69,27 @@ def export(
     return None
 
 
+@command("disclosure", group)
+def disclosure(
+    ctx: typer.Context,
+    to: Annotated[Path | None, typer.Option("--to", help="Folder for disclosure.txt and .html (default: the "
+                                                          "workspace).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """A privacy notice to publish: what the shop keeps, what it works out and why, how customers
+    say no or ask for their data, and how long things are kept; written from what this
+    workspace really holds and does, and the settings' [privacy] section (shop, contact)."""
+    from regulars import app
+
+    result = app.disclosure(workspace_of(ctx), to=to)
+    if as_json:
+        return json_out(result)
+    line(f"Wrote {result.html_file} and {result.text_file}: {', '.join(s.lower() for s in result.sections)}.")
+    line("Read it before you publish it" + (f"; set {' and '.join(result.unset)} in regulars.toml so it names you "
+                                            "and where customers write" if result.unset else "") + ".")
+    return None
+
+
 @command("erase", group)
 def erase(
     ctx: typer.Context,

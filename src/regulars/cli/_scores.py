@@ -75,6 +75,9 @@ def print_run(result: Any, top: int | None = None) -> None:
     line(f"Run {result.run_id}: {result.customers:,} customers scored as of {result.cutoff}"
          + (f"; {result.not_profiled:,} who said no to profiling were not scored or planned"
             if result.not_profiled else ""))
+    if result.expired:
+        line("Removed as the retention settings ask: " + ", ".join(f"{n:,} {kind} rows" for kind, n in
+                                                                result.expired.items()))
     if "clv" in result.models:
         _print_clv(result.models["clv"])
     for name, why in result.skipped.items():

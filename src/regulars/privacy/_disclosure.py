@@ -47,7 +47,7 @@ def _joined(words: list[str]) -> str:
 
 
 def disclosure_sections(facts: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """The notice's sections: (heading, paragraphs), from ``facts`` (shop, contact, held: table ->
+    """The notice's sections: (heading, paragraphs; one starting "- " is an item of a list), from ``facts`` (shop, contact, held: table ->
     columns, models: name -> horizon days, playbooks: descriptions, fairness: model -> summary,
     grouped_by: attributes, keep: what -> days, link_days)."""
     shop = facts.get("shop") or "We"
@@ -59,14 +59,16 @@ def disclosure_sections(facts: dict[str, Any]) -> list[tuple[str, list[str]]]:
         if table not in held:
             continue
         if table == "customers":
-            columns = [COLUMN_WORDS[c] for c in held[table] if c in COLUMN_WORDS]
+            columns = [COLUMN_WORDS.get(c, c.replace("_", " ").strip().lower()) for c in held[table]
+                       if c not in ("customer_id", "attributes", "is_stub")]
             what = f"{what}: {_joined(columns)}" if columns else what
         collected.append(what[0].upper() + what[1:] + ".")
     sections.append((f"What {shop if shop != 'We' else 'we'} keep about you", collected or ["Nothing yet."]))
     predicted = [PREDICTS[m].format(days=days or 90) for m, days in facts.get("models", {}).items() if m in PREDICTS]
     if predicted:
         sections.append(("What we work out from it", [
-            "From what you bought and did, a program on our own computer works out " + _joined(predicted) + ".",
+            "From what you bought and did, a program on our own computer works out:",
+            *[f"- {p[0].upper()}{p[1:]}." for p in predicted],
             "It uses your purchases and activity, never your gender, age or birthday. We check that it treats groups of "
             "customers alike" + (f" (by {_joined(facts['grouped_by'])})" if facts.get("grouped_by") else "")
             + "; the latest check: " + "; ".join(f"{m}: {s}" for m, s in facts.get("fairness", {}).items()) + "."
@@ -75,7 +77,8 @@ def disclosure_sections(facts: dict[str, Any]) -> list[tuple[str, list[str]]]:
     uses = facts.get("playbooks") or []
     sections.append(("What we use it for", [
         "To decide which of our messages may interest you and when to send them"
-        + (": " + "; ".join(uses) + "." if uses else "."),
+        + (". The messages we send, as we describe them to ourselves:" if uses else "."),
+        *[f"- {u[0].upper()}{u[1:]}." for u in uses],
         "A person at " + (shop if shop != "We" else "our shop") + " can review these decisions; nothing we work "
         "out changes your prices, your orders or your rights.",
         "We do not sell your data or share it for others' advertising."]))
@@ -93,8 +96,8 @@ def disclosure_sections(facts: dict[str, Any]) -> list[tuple[str, list[str]]]:
     keep = facts.get("keep") or {}
     kept = [f"{KEPT[k]}: {days} days" for k, days in keep.items() if days]
     sections.append(("How long we keep it", [
-        ("We remove " + "; ".join(kept) + " after that long. " if kept else "")
-        + "Everything else we keep while you are a customer, until you ask us to erase it."]))
+        ("We remove " + "; ".join(kept) + " after that long; the rest we keep" if kept else "We keep it")
+        + " while you are a customer, until you ask us to erase it."]))
     return sections
 
 
@@ -102,13 +105,30 @@ def disclosure_text(sections: list[tuple[str, list[str]]], title: str) -> str:
     """The notice as plain text."""
     out = [title, "=" * len(title), ""]
     for heading, paragraphs in sections:
-        out += [heading, "-" * len(heading), *[p + "\n" for p in paragraphs]]
+        out += [heading, "-" * len(heading)]
+        for i, p in enumerate(paragraphs):  # list items sit together; a paragraph ends with a blank line
+            listed = i + 1 < len(paragraphs) and paragraphs[i + 1].startswith("- ")
+            out.append(p + ("" if listed else "\n"))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _html_paragraphs(paragraphs: list[str]) -> str:
+    out, items = [], []
+    for p in paragraphs + [""]:
+        if p.startswith("- "):
+            items.append(f"<li>{escape(p[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if p:
+            out.append(f"<p>{escape(p)}</p>")
+    return "".join(out)
 
 
 def disclosure_html(sections: list[tuple[str, list[str]]], title: str) -> str:
     """The notice as one HTML page (every text escaped), readable on a phone."""
-    body = "".join(f"<h2>{escape(h)}</h2>" + "".join(f"<p>{escape(p)}</p>" for p in ps) for h, ps in sections)
+    body = "".join(f"<h2>{escape(h)}</h2>" + _html_paragraphs(ps) for h, ps in sections)
     return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{escape(title)}</title><style>body{{font:17px/1.55 system-ui,sans-serif;margin:0 auto;"

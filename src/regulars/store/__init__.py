@@ -107,6 +107,7 @@ from regulars.store._read import (
     segment_rules,
     top_scores,
 )
+from regulars.store._retention import RETAINED, remove_expired
 from regulars.store._run_features import keep_run_features, run_features
 from regulars.store._runs import ResultPart, write_predictions, write_run
 from regulars.store._schedule import finish_job, last_slots, start_job
@@ -142,6 +143,7 @@ __all__ = [
     "Person",
     "Place",
     "REACTING_TABLES",
+    "RETAINED",
     "ROLES",
     "ROW_KEYS",
     "ResultPart",
@@ -234,6 +236,7 @@ __all__ = [
     "record_external_ids",
     "release_answer",
     "release_workspace",
+    "remove_expired",
     "resolved_id",
     "retry_actions",
     "revoke_key",

@@ -341,8 +341,8 @@ def product_neighbours(store: Store, run_id: str, product: str, top: int = 10) -
 
 
 def held_columns(store: Store) -> dict[str, list[str]]:
-    """Per table with rows, the canonical columns at least one row fills (what a shop holds,
-    as a privacy notice states it)."""
+    """Per table with rows, the canonical columns at least one row fills (and for customers, the
+    export's own columns too): what a shop holds, as a privacy notice states it."""
     from regulars.schema import CONTRACTS
 
     held: dict[str, list[str]] = {}
@@ -352,4 +352,8 @@ def held_columns(store: Store) -> dict[str, list[str]]:
         filled = ", ".join(f'count("{c}") AS "{c}"' for c in contract.names)
         counts = store.rows(f"SELECT {filled} FROM {name}")[0]
         held[name] = [c for c in contract.names if counts[c]]
+    if "customers" in held:  # the export's own columns, kept as attributes
+        held["customers"] += [r["key"] for r in store.rows(
+            "SELECT DISTINCT unnest(json_keys(attributes)) AS key FROM customers WHERE attributes IS NOT NULL "
+            "ORDER BY 1")]
     return held

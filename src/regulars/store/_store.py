@@ -341,12 +341,14 @@ class Store:
             "SELECT currency, count(*) FROM orders WHERE currency IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
 
     def data_version(self) -> str:
-        """Changes whenever a batch is loaded or a person erased: models trained on an older
-        version are stale (and retrained without the erased person's rows)."""
+        """Changes whenever a batch is loaded, a person erased or old rows removed: models trained
+        on an older version are stale (and retrained without the rows that went)."""
         row = self.con.execute(
             "SELECT count(*), string_agg(batch_id || ':' || content_hash, ',' ORDER BY seq), "
-            "(SELECT count(*) FROM erasures) FROM batches").fetchone()
-        return f"{row[0]}:{row[1] or ''}" + (f":erased {row[2]}" if row[2] else "")
+            "(SELECT count(*) FROM erasures), "
+            "(SELECT count(*) FROM audit_log WHERE action = 'retention') FROM batches").fetchone()
+        return (f"{row[0]}:{row[1] or ''}" + (f":erased {row[2]}" if row[2] else "")
+                + (f":expired {row[3]}" if row[3] else ""))
 
     def feature_inputs(self) -> dict[str, Any]:
         """Every canonical table that has rows, as Ibis tables with resolved customer ids (rows
