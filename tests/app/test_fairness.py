@@ -1,4 +1,5 @@
-"""The fairness check of a demo model, by gender and by region, as the owner asks for it."""
+"""The checks of a demo model an owner reads: fairness by gender and by region (asked for and on
+the card), and how its earlier scores did once their outcomes are known."""
 
 from __future__ import annotations
 
@@ -40,3 +41,16 @@ def test_a_check_by_gender_and_region_with_group_thresholds_is_the_same_for_the_
 def test_bad_requests_are_refused_with_their_option(demo_template, bad):
     with pytest.raises(SettingsError, match="--" + next(iter(bad)).replace("_", "-")):
         app.fairness(demo_template, **bad)
+
+
+def test_once_a_horizon_has_passed_the_run_says_how_the_scores_did(demo_copy):
+    app.run(demo_copy, cutoff="2024-09-01")
+    result = app.run(demo_copy)
+    realised = result.models["churn"]["realised"]
+    assert realised["cutoff"] == "2024-09-01" and realised["customers"] > 100
+    low, high = realised["auc_interval"]
+    assert 0.6 < low <= realised["auc"] <= high and realised["fell"] is False
+    assert realised["summary"].startswith("the scores of 2024-09-01 ranked with AUC")
+    drift = result.models["churn"]["drift"]
+    assert drift["rows"] and {"what", "psi", "reading"} <= set(drift["rows"][0])
+    assert bool(drift["significant"]) == any(a.startswith("Churn model: a significant shift") for a in result.model_alerts)

@@ -291,6 +291,10 @@ def test_the_customers_list_pages_filters_by_segment_and_exports(shop):
     assert missing.status_code == 404 and "no segment" in missing.text and "regulars segments" not in missing.text
     exported = browser.get("/customers.csv?sort=clv&segment=Champions").text.splitlines()
     assert exported[0].startswith("customer_id,name") and len(exported) - 1 == len(members)
+    analyst = list(csv.DictReader(io.StringIO(browser.get("/customers.csv?sort=clv&segment=Champions&pseudonyms=1").text)))
+    names = {r[0] for r in query(path, "SELECT name FROM customers WHERE name IS NOT NULL")}
+    assert len(analyst) == len(members) and all(r["name"].startswith("person-") for r in analyst)
+    assert not {r["name"] for r in analyst} & names and "for an analyst" in champions
 
 
 def test_a_template_with_a_mistake_keeps_the_edit_and_says_where_without_a_server_path(shop):

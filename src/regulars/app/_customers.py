@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,19 @@ def customer_scores(workspace_path: str | Path, customer_id: str) -> dict[str, A
 
 
 def scores(workspace_path: str | Path, *, sort: str = "clv", top: int = 20, only_top: bool = False,
-           offset: int = 0, segment: str | None = None) -> ScoresResult:
+           offset: int = 0, segment: str | None = None, pseudonymise: bool = False) -> ScoresResult:
     """The latest run's scores for every customer, with model versions, sorted (missing values
     last); with ``only_top``, only ``top`` are read (a page's worth, quickly), after ``offset``,
-    of ``segment``'s members when one is named."""
+    of ``segment``'s members when one is named; with ``pseudonymise``, for an analyst: names,
+    emails and phones replaced by the shop's stable keyed pseudonyms."""
+    if pseudonymise:
+        from regulars.exports import pseudonymised
+        from regulars.store import pseudonym_secret
+
+        found = scores(workspace_path, sort=sort, top=top, only_top=only_top, offset=offset, segment=segment)
+        with open_workspace(workspace_path).store() as store:
+            key = pseudonym_secret(store)
+        return replace(found, frame=pseudonymised(found.frame, key))
     if sort not in SCORE_SORTS:
         raise SettingsError(f"--sort must be one of {', '.join(SCORE_SORTS)}, got {sort!r}")
     if top < 1 or offset < 0:

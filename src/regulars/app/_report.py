@@ -54,8 +54,16 @@ def report(workspace_path: str | Path, html: str | Path, *, email_to: list[str] 
             said[name] = read(workspace_path).to_dict()
         except InsufficientDataError:  # no texts, no tickets: the section is left out
             said[name] = None
+    from regulars.app._overview import models
+    from regulars.scores import model_alerts
+
+    try:
+        warned = model_alerts(models(workspace_path).models)
+    except InsufficientDataError:
+        warned = []
     text = render_report(workspace.path.name, found, moved, playbook_results(workspace_path).to_dict(), made_at,
-                         business(workspace_path).to_dict(), surveys=surveys(workspace_path).surveys, **said)
+                         business(workspace_path).to_dict(), surveys=surveys(workspace_path).surveys,
+                         model_alerts=warned, **said)
     atomic_write_text(target, text)
     sent = []
     if email_to:

@@ -97,6 +97,8 @@ class RunResult(Result):
     not_profiled: int = 0
     #: rows past the retention settings removed before this run, per kind (events, messages, quarantine)
     expired: dict[str, int] = field(default_factory=dict)
+    #: the models' drift or realised accuracy that a person should know of, one sentence each
+    model_alerts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
     scorers of ``[run] scorers`` that apply; models are reused until the data or the cutoff
     change. Scorers that do not apply, or lack history, are listed with the reason."""
     from regulars.metrics import run_figures
-    from regulars.scores import ModelCache, RunContext, to_part
+    from regulars.scores import ModelCache, RunContext, model_alerts, to_part
 
     workspace = open_workspace(workspace_path)
     settings = workspace.settings
@@ -60,7 +60,8 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          currency=CURRENCY_SYMBOLS.get(currencies[0], "") if len(currencies) == 1 else "",
                          currencies=currencies, segment_rules=segment_rules(store),
                          segment_pins=segment_pins(store), previous_clusters=last_clusters(store),
-                         acting=acting_levels(workspace.path))
+                         acting=acting_levels(workspace.path),
+                         earlier_scores=_earlier_scores(store, settings, when))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}
         parts = []
@@ -92,6 +93,9 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
             keep_run_features(store, run_id, ctx.frames.at(when))  # what planning evaluates against
         step("the business at a glance: KPIs, forecasts, alerts")
         new_alerts = _business(workspace_path, store, run_id, failed)
+        warned = model_alerts(models)
+        for said in warned:  # a person is told: in the audit log, the run's answer and the report
+            store.audit("model alert", {"run_id": run_id, "alert": said}, actor="run")
         step("reading what the run shows")
         numbers = run_scores(store, run_id, RANKED_BY)
         picked = _lists(numbers, top)
@@ -107,7 +111,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                      failed=failed, not_profiled=not_profiled, expired=expired,
                      horizons=horizons, clv_months=settings.clv.months, segments=changes,
                      segments_since={"run_id": since["run_id"], "cutoff": str(since["cutoff"])} if since else None,
-                     new_alerts=new_alerts, **lists)
+                     new_alerts=new_alerts, model_alerts=warned, **lists)
 
 
 def _expire(store: Any, settings: Any) -> dict[str, int]:
@@ -120,6 +124,20 @@ def _expire(store: Any, settings: Any) -> dict[str, int]:
     return remove_expired(store, {"events": keep.keep_events_days, "messages": keep.keep_messages_days,
                                   "quarantine": keep.keep_quarantine_days},
                           datetime.now(timezone.utc).replace(tzinfo=None))
+
+
+def _earlier_scores(store: Any, settings: Any, when: date) -> dict[str, Any]:
+    """Per probability, the latest run at least its horizon before ``when`` (its outcomes known)."""
+    from datetime import timedelta
+
+    from regulars.store import scored_before
+
+    found = {}
+    for label in ("churn", "conversion", "support"):
+        earlier = scored_before(store, f"{label}_probability", when - timedelta(days=settings.run.horizon(label)))
+        if earlier is not None:
+            found[label] = earlier
+    return found
 
 
 def read_playbook_set(workspace_path: Path) -> Any:

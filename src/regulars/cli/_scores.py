@@ -94,6 +94,12 @@ def print_run(result: Any, top: int | None = None) -> None:
                  + f". `regulars backtest --model {label}` shows the full model card")
             if card.get("fairness"):
                 line(f"  {card['fairness']['summary']}. `regulars fairness --model {label}` shows each group")
+            if card.get("drift"):
+                line(f"  Drift: {card['drift']['summary']}.")
+            if card.get("realised"):
+                line(f"  Realised: {card['realised']['summary']}.")
+    for said in result.model_alerts:
+        warn(said)
     months = result.clv_months
     if lists["most_likely_lapsed"]:
         out.print(_people("Most likely to have lapsed (repeat customers)", lists["most_likely_lapsed"], months))
@@ -146,18 +152,21 @@ def scores(
     sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SCORE_SORTS)}.")] = "clv",
     top: Top = 20,
     csv: CsvFile = None,
+    pseudonymise: Annotated[bool, typer.Option("--pseudonymise", help="For an analyst: names, emails and phones "
+                                                                      "replaced by stable keyed pseudonyms.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """Every customer's latest scores (from the last `regulars run`), sorted as asked."""
     from regulars import app
     from regulars.exports import write_safe_csv
 
-    result = app.scores(workspace, sort=sort, top=top, only_top=csv is None)
+    result = app.scores(workspace, sort=sort, top=top, only_top=csv is None, pseudonymise=pseudonymise)
     frame = result.frame
     if csv is not None:
         n = write_safe_csv(frame, csv)
         if not as_json:
-            line(f"Wrote {n:,} customers' scores to {csv}")
+            line(f"Wrote {n:,} customers' scores to {csv}"
+                 + (" (names, emails and phones as pseudonyms)" if pseudonymise else ""))
     if as_json:
         return json_out(result)
     days = result.horizons

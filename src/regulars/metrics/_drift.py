@@ -9,20 +9,9 @@ import ibis.expr.types as ir
 import numpy as np
 
 from regulars.metrics._query import fetch
+from regulars.models.drift import population_stability
 
 __all__ = ["population_stability", "score_drift"]
-
-
-def population_stability(now: np.ndarray, then: np.ndarray) -> float | None:
-    """The population stability index of ``now`` against ``then``'s tenths (below 0.1 stable,
-    0.1-0.25 a moderate shift, above 0.25 a large one); None when ``then`` has too few distinct
-    values to cut into parts."""
-    edges = np.unique(np.quantile(then, np.linspace(0, 1, 11)))
-    if len(edges) < 3:
-        return None
-    share = [np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0] / len(x) for x in (now, then)]
-    a, b = (np.clip(x, 1e-4, None) for x in share)
-    return float(((a - b) * np.log(a / b)).sum())
 
 
 def score_drift(scores: ir.Table, run_id: str, before_id: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -36,10 +36,11 @@ def _kpi(v: float | None, unit: str) -> str:
 def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] | None,
                   results: dict[str, Any], made_at: str, business: dict[str, Any] | None = None,
                   voice: dict[str, Any] | None = None, service: dict[str, Any] | None = None,
-                  surveys: list[dict[str, Any]] | None = None) -> str:
+                  surveys: list[dict[str, Any]] | None = None, model_alerts: list[str] | None = None) -> str:
     """The report as one HTML document; every value from data is escaped. ``voice``, ``service``
     and ``surveys``: what customers said, how fast the shop answered, the surveys' results (each
-    left out when the shop has none)."""
+    left out when the shop has none); ``model_alerts``: what the models' drift or realised
+    accuracy asks a person to know."""
     months = [m["month"] for m in overview["monthly"]]
     charts = {
         "revenue": _charts.bars(months, [m["revenue"] for m in overview["monthly"]], title="Revenue per month",
@@ -57,5 +58,6 @@ def render_report(shop: str, overview: dict[str, Any], segments: dict[str, Any] 
                                                      business=business, glance=glance_view(business),
                                                      segments=segments, results=results, made_at=made_at,
                                                      voice=voice, service=service, surveys=surveys or [],
+                                                     model_alerts=model_alerts or [],
                                                      survey_words=SURVEY_WORDS,
                                                      styles=(HERE / "templates" / "report.css").read_text())

@@ -21,8 +21,8 @@ from regulars.store._find import customer_named
 if TYPE_CHECKING:
     from regulars.store._store import Store
 
-__all__ = ["Person", "erase_person", "erasure_secret", "erasures", "find_person", "person_rows", "rewrite_database",
-           "suppression"]
+__all__ = ["Person", "erase_person", "erasure_secret", "erasures", "find_person", "person_rows", "pseudonym_secret",
+           "rewrite_database", "suppression"]
 
 #: What stands in for an erased value where a record must stay (the audit log).
 ERASED = "(erased)"
@@ -109,15 +109,25 @@ def person_rows(store: Store, person: Person) -> dict[str, list[dict[str, Any]]]
     return out
 
 
-def erasure_secret(store: Store) -> str:
-    """The shop's key for erasure hashes, made on first need: without it a hash cannot be
-    matched against a list of emails."""
-    found = store.con.execute("SELECT value FROM store_meta WHERE key = 'erasure_secret'").fetchone()
+def _secret(store: Store, key: str) -> str:
+    found = store.con.execute("SELECT value FROM store_meta WHERE key = ?", [key]).fetchone()
     if found:
         return found[0]
     secret = secrets.token_urlsafe(32)
-    store.con.execute("INSERT INTO store_meta VALUES ('erasure_secret', ?)", [secret])
+    store.con.execute("INSERT INTO store_meta VALUES (?, ?)", [key, secret])
     return secret
+
+
+def erasure_secret(store: Store) -> str:
+    """The shop's key for erasure hashes, made on first need: without it a hash cannot be
+    matched against a list of emails."""
+    return _secret(store, "erasure_secret")
+
+
+def pseudonym_secret(store: Store) -> str:
+    """The shop's key for pseudonyms in exports (made on first need, a writable store): the same
+    person has the same pseudonym in every export, and no one without the key can tell who."""
+    return _secret(store, "pseudonym_secret")
 
 
 def suppression(store: Store) -> Any:

@@ -9,12 +9,14 @@ from regulars.store._consent import CONSENT_BY_PERSON
 from regulars.store._outbox import PENDING
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas as pd
 
     from regulars.store._store import Store
 
 __all__ = ["customer_profiles", "customer_recommendations", "customer_scores", "known_event_ids", "scores_of", "top_scores", "customer_view", "delivered_orders", "held_columns", "latest_run", "product_neighbours", "quarantine_rows",
-           "run_customers", "run_scores", "segment_rules"]
+           "run_customers", "run_scores", "scored_before", "segment_rules"]
 
 
 
@@ -357,3 +359,19 @@ def held_columns(store: Store) -> dict[str, list[str]]:
             "SELECT DISTINCT unnest(json_keys(attributes)) AS key FROM customers WHERE attributes IS NOT NULL "
             "ORDER BY 1")]
     return held
+
+
+def scored_before(store: Store, column: str, cutoff: date) -> tuple[str, date, pd.DataFrame] | None:
+    """The latest scoring run as of ``cutoff`` or earlier holding ``column`` (run_id, its cutoff,
+    and customer_id with the column), for checking its scores against what happened since."""
+    found = store.rows(
+        "SELECT run_id, cutoff FROM runs WHERE cutoff IS NOT NULL AND cutoff <= ? "
+        "ORDER BY cutoff DESC, created_at DESC LIMIT 1", [cutoff])
+    columns = {r["column_name"] for r in store.rows(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'scores'")}
+    if not found or column not in columns:
+        return None
+    run_id, when = found[0]["run_id"], found[0]["cutoff"]
+    scores = store.frame(f'SELECT customer_id, "{column}" AS score FROM scores WHERE run_id = ? '
+                         f'AND "{column}" IS NOT NULL', [run_id])
+    return (run_id, when, scores) if len(scores) else None

@@ -84,15 +84,17 @@ def _customers(request: Request, sort: str = "at_stake", q: str = "", page_no: i
                 matches=matches, segments=segments, segment=segment, page_no=page_no, page_size=PAGE_SIZE)
 
 
-def _customers_csv(request: Request, sort: str = "at_stake", segment: str = "") -> Response:
-    """The customers list as it is sorted and filtered, every page of it, as a CSV file."""
+def _customers_csv(request: Request, sort: str = "at_stake", segment: str = "", pseudonyms: str = "") -> Response:
+    """The customers list as it is sorted and filtered, every page of it, as a CSV file (with
+    ``pseudonyms``, for an analyst: no names, emails or phones)."""
     from regulars import app
     from regulars.app import SCORE_SORTS
     from regulars.exports import safe_csv_text
 
     session_of(request)
     sort = sort if sort in SCORE_SORTS else "at_stake"
-    found = app.scores(workspace_of(request), sort=sort, top=10_000_000, only_top=True, segment=segment[:200] or None)
+    found = app.scores(workspace_of(request), sort=sort, top=10_000_000, only_top=True, segment=segment[:200] or None,
+                       pseudonymise=bool(pseudonyms))
     return Response(safe_csv_text(found.frame), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="customers.csv"'})
 
