@@ -29,6 +29,8 @@ ROUTES = [
     ("get", "/api/v1/privacy/customers/C00001", None, "admin"),
     ("get", "/api/v1/consent/C00002", None, "read"),
     ("post", "/api/v1/consent/C00002", {"surveys": True}, "data"),
+    ("get", "/api/v1/models/churn/fairness?by=gender", None, "analyse"),
+    ("post", "/api/v1/privacy/disclosure", None, "admin"),
 ]
 MAY = {"owner": {"read", "data", "analyse", "decide", "admin"}, "analyst": {"read", "analyse"},
        "integrator": {"read", "data"}, "read-only": {"read"}, "site": set()}
@@ -409,3 +411,21 @@ def test_a_consent_from_the_api_is_an_entry_of_the_history(shop):
     bad = api.post("/api/v1/consent/C00006", json={"sms": "perhaps"}, headers=auth(keys["integrator"]))
     assert bad.status_code == 422
     assert api.post("/api/v1/consent/C00006", json={"fax": True}, headers=auth(keys["integrator"])).status_code == 422
+
+
+def test_an_analyst_checks_a_models_fairness_and_the_owner_writes_the_notice(shop):
+    path, keys = shop
+    api = client(path)
+    found = api.get("/api/v1/models/churn/fairness?by=gender&by=region&mitigate=demographic-parity&seed=3",
+                    headers=auth(keys["analyst"]))
+    assert found.status_code == 200, found.json()
+    body = found.json()
+    assert [a["attribute"] for a in body["audits"]] == ["gender", "region"] and len(body["mitigation"]) == 2
+    assert body["audits"][0]["demographic_parity_difference"] is not None
+    for bad in ("threshold=2", "mitigate=quotas", "seed=-1"):
+        assert api.get(f"/api/v1/models/churn/fairness?{bad}", headers=auth(keys["analyst"])).status_code == 422
+    unknown = api.get("/api/v1/models/clv/fairness", headers=auth(keys["analyst"]))
+    assert unknown.status_code == 422 and "churn" in unknown.json()["error"]
+    notice = api.post("/api/v1/privacy/disclosure", headers=auth(keys["owner"]))
+    assert notice.status_code == 200 and notice.json()["text"].startswith("How we use your data")
+    assert (path / "disclosure.html").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from regulars import app as _app
@@ -177,3 +177,28 @@ def record_consent(request: Request, who: Who, body: Choices, _: Writer) -> dict
 
     choices = body.model_dump(exclude={"detail"}, exclude_none=True)
     return app.set_consent(request.app.state.workspace, who, choices, source="api", detail=body.detail).to_dict()
+
+
+Analyst = Annotated[Caller, Depends(needs("analyse"))]
+
+
+@router.get("/models/{model}/fairness", tags=["models"], response_model=model_of(_app.FairnessResult),
+            summary="Whether a model picks groups alike (per group and fairlearn's measures), and what group "
+                    "thresholds would do; retrains its check, so it takes seconds")
+def fairness(request: Request, model: Annotated[str, Path(max_length=40)], _: Analyst,
+             by: Annotated[list[str] | None, Query(max_length=10)] = None,
+             threshold: Annotated[float | None, Query(gt=0, lt=1)] = None,
+             mitigate: Annotated[Literal["demographic-parity", "equalised-odds"] | None, Query()] = None,
+             seed: Annotated[int, Query(ge=0, le=2**31)] = 0) -> dict[str, Any]:
+    from regulars import app
+
+    return app.fairness(request.app.state.workspace, model=model, by=[b[:80] for b in by or []], threshold=threshold,
+                        mitigate=mitigate, seed=seed).to_dict()
+
+
+@router.post("/privacy/disclosure", tags=["privacy"], response_model=model_of(_app.DisclosureResult),
+             summary="Write the privacy notice to publish (disclosure.txt and .html in the workspace) and return it")
+def disclosure(request: Request, _: Admin) -> dict[str, Any]:
+    from regulars import app
+
+    return app.disclosure(request.app.state.workspace).to_dict()
