@@ -32,6 +32,12 @@ def test_telco_churn_auc(workspace):
     assert "stratified 30% holdout" in card["evaluated_on"] and card["trained_on"]["customers"] == 4930
     rows = query(workspace, f"SELECT count(*), min(length(reasons) - length(replace(reasons, ';', ''))) FROM predictions WHERE run_id = '{result.run_id}'")
     assert rows == [(7043, 2)]  # three reasons each
+    # who a person is is no input, and the holdout is checked by it (real data: Telco's gender)
+    assert "gender" not in card["features_used"]
+    by_gender = next(a for a in card["fairness"]["audits"] if a["attribute"] == "gender")
+    assert {g["group"] for g in by_gender["groups"]} == {"Female", "Male"}
+    assert sum(g["customers"] for g in by_gender["groups"]) == 2113
+    assert by_gender["demographic_parity_difference"] < 0.1 and not by_gender["verdict"].startswith("uneven")
 
 
 @pytest.mark.slow

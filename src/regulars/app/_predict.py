@@ -30,7 +30,8 @@ def predict(workspace_path: str | Path, *, target: str, positive: str | None = N
         if customers.empty:
             raise InsufficientDataError("no customer profiles are loaded; load a customers export first")
         learned = learn_business_label(customers, target, positive=positive, holdout=holdout, exclude=exclude,
-                                       allow=allow, score_all=score_all, search_seconds=search_seconds, seed=seed)
+                                       allow=allow, score_all=score_all, search_seconds=search_seconds, seed=seed,
+                                       fairness_by=workspace.settings.privacy.fairness_by)
         with store.transaction():
             run_id = write_predictions(store, target, learned.card, learned.scored)
         top = with_names(store, learned.scored.sort_values("probability", ascending=False).head(10)).to_dict("records")

@@ -38,6 +38,8 @@ def print_card(card: dict[str, Any]) -> None:
              f"{found['budget_seconds']:g} s); chose the lowest 3-fold log loss, {found['chosen']['log_loss']:.4f}")
     if card.get("reused"):
         line(f"reused: {card['reused']}")
+    if card.get("fairness"):
+        line(card["fairness"]["summary"] + ".")
     if not card["metrics"]:
         line(f"not evaluated: {card['evaluated_on']}")
         return

@@ -44,12 +44,33 @@ def _positive_value(values: pd.Series, positive: str | None, target: str) -> str
                         f"its values are {sorted(seen)[:10]}")
 
 
+def _fairness(customers: pd.DataFrame, X: pd.DataFrame, y: np.ndarray, p: np.ndarray,
+              by: Sequence[str]) -> dict[str, Any]:
+    """The fairness check of the holdout at 50% (no playbook acts on a column of the shop's own)."""
+    from datetime import date
+
+    from regulars.features import customer_groups, group_attribute
+    from regulars.models.fairness import fairness_audit, fairness_summary
+
+    audits, missing = [], []
+    for name in by:
+        attribute = group_attribute(name)
+        groups = customer_groups(customers, attribute, date.today()).reindex(X.index.astype(str))
+        if groups.notna().sum() < 2 or groups.nunique() < 2:
+            missing.append(attribute)
+            continue
+        audits.append(fairness_audit(y, p, groups.to_numpy(), threshold=0.5, attribute=attribute))
+    return {"threshold": 0.5, "playbook": "", "audits": audits, "not_held": missing, "checked_on": int(len(y)),
+            "summary": fairness_summary(audits, threshold=0.5, playbook="", checked_on=len(y), not_held=missing)}
+
+
 def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str | None = None,
                          holdout: float = 0.3, exclude: Sequence[str] = (), allow: Sequence[str] = (),
                          score_all: bool = False, search_seconds: float | None = None,
-                         seed: int = 42) -> BusinessLabel:
+                         seed: int = 42, fairness_by: Sequence[str] = ()) -> BusinessLabel:
     """Fit on the customers whose ``target`` is known, evaluate on a stratified holdout, and score
-    the rest; columns that look recorded after the outcome are left out unless in ``allow``."""
+    the rest; columns that look recorded after the outcome are left out unless in ``allow``. The
+    holdout is also checked for fairness ``fairness_by`` each attribute the customers hold."""
     from sklearn.model_selection import train_test_split
 
     frame = attribute_frame(customers).sort_index()  # the split must not depend on scan order
@@ -97,6 +118,8 @@ def learn_business_label(customers: pd.DataFrame, target: str, *, positive: str 
         data_window={"customers_with_known_value": int(known.sum()), "holdout_share": holdout, "seed": seed},
         evaluated_on=f"a stratified {holdout:.0%} holdout ({len(test_y):,} customers) kept out of training")
     card = answered_by(card, metrics, chosen)
+    if fairness_by and chosen["beats_chance"]:
+        card["fairness"] = _fairness(customers, test_X, test_y, model.predict_positive(test_X), fairness_by)
     if not chosen["beats_chance"]:
         low, high = chosen["auc_interval"]
         card["no_better_than_chance"] = (
