@@ -76,6 +76,9 @@ def test_each_action_arrives_once_with_its_content(scored, tmp_path, smtp_server
         to, message = got[action_id]
         assert to == [address[action_id]] and message["Subject"] == subject and subject.startswith("We miss you, ")
         assert message.get_content().replace("\r\n", "\n").strip() == body.strip()  # SMTP lines end in CRLF
+        # a mail program's one-click unsubscribe (RFC 8058) goes to the link the footer carries
+        assert message["List-Unsubscribe"] == f"<{body.rsplit('Unsubscribe: ', 1)[1].strip()}>"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # each webhook once, signed over its timestamp and body, with the action's key
     from regulars.outbox import signature
 

@@ -110,3 +110,28 @@ def test_the_preference_page_shows_and_saves_choices_without_signing_in(demo_cop
     assert forged.status_code == 404 and "This link does not work" in forged.text
     unsub = token.replace("prefs.", "unsub-email.", 1)  # re-labelled: its signature no longer fits
     assert browser.post(f"/unsubscribe/{unsub}").status_code == 404
+
+
+def test_a_mail_programs_one_click_unsubscribe_is_recorded(demo_copy):
+    """RFC 8058: the mail program POSTs List-Unsubscribe=One-Click to the message's link."""
+    from regulars import app
+    from regulars.app._consent import message_links
+    from regulars.app._outbox import with_footer
+    from regulars.outbox import build_email
+    from regulars.store import open_workspace
+
+    app.set_consent(demo_copy, "C00011", {"email": "yes"})
+    workspace = open_workspace(demo_copy)
+    with workspace.store() as store:
+        links = message_links(workspace, store)("C00011", "email")
+    link = links["unsubscribe"]
+    body = with_footer("Hello", "email", links)
+    message = build_email("shop@example.com", "c11@example.com", "Hi", body, "k1")
+    assert message["List-Unsubscribe"] == f"<{link}>"
+    path = "/" + link.split("/", 3)[3]
+    browser = site(demo_copy)
+    left = browser.post(path, content=b"List-Unsubscribe=One-Click",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert left.status_code == 200
+    assert app.consent(demo_copy, "C00011").now["email"] is False
+    assert app.consent(demo_copy, "C00011").history[0]["source"] == "unsubscribe link"

@@ -118,8 +118,10 @@ def with_footer(body: Any, channel: str, links: dict[str, str]) -> Any:
     """A message's body with the links it must carry: to the person's preferences and to
     unsubscribe from its channel (a task or an export line messages nobody: unchanged)."""
     if channel == "email":
+        from regulars.outbox import UNSUBSCRIBE_LINE
+
         return f"{body or ''}\n\n--\nYour choices (what we send you, and your data): {links['preferences']}\n" \
-               f"Unsubscribe: {links['unsubscribe']}"
+               f"{UNSUBSCRIBE_LINE}{links['unsubscribe']}"
     if channel == "sms":
         return f"{body or ''}\nStop texts: {links['unsubscribe']} Your choices: {links['preferences']}"
     return body

@@ -11,7 +11,7 @@ from regulars.outbox._csv import (
 )
 from regulars.outbox._deliver import OUTBOX_FOLDER, deliver_due, smtp_sender
 from regulars.outbox._outcome import Outcome, retry_delay
-from regulars.outbox._smtp import SmtpSender, build_email
+from regulars.outbox._smtp import UNSUBSCRIBE_LINE, SmtpSender, build_email, unsubscribe_link
 from regulars.outbox._webhook import post_json, signature
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "SHAPES",
     "SmtpSender",
     "TASK_COLUMNS",
+    "UNSUBSCRIBE_LINE",
     "build_email",
     "deliver_due",
     "export_table",
@@ -28,5 +29,6 @@ __all__ = [
     "safe_cell",
     "signature",
     "smtp_sender",
+    "unsubscribe_link",
     "write_export",
 ]

@@ -11,15 +11,30 @@ from email.utils import formatdate
 from regulars.errors import DeliveryError
 from regulars.outbox._outcome import Outcome
 
-__all__ = ["SmtpSender", "build_email"]
+__all__ = ["UNSUBSCRIBE_LINE", "SmtpSender", "build_email", "unsubscribe_link"]
+
+
+#: How a message's footer starts its unsubscribe line (``app.with_footer`` writes it).
+UNSUBSCRIBE_LINE = "Unsubscribe: "
+
+
+def unsubscribe_link(body: str) -> str | None:
+    """The unsubscribe link a message's footer carries, if any (its last such line)."""
+    found = [line[len(UNSUBSCRIBE_LINE):].strip() for line in body.splitlines() if line.startswith(UNSUBSCRIBE_LINE)]
+    return found[-1] if found and found[-1].startswith(("http://", "https://")) else None
 
 
 def build_email(sender: str, to: str, subject: str, body: str, key: str, html: str | None = None) -> EmailMessage:
-    """A plain-text message with ``Message-ID: <key@regulars>`` (and an HTML alternative)."""
+    """A plain-text message with ``Message-ID: <key@regulars>`` (and an HTML alternative); a body
+    with an unsubscribe link gives mail programs their one-click button too (RFC 8058)."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, to, subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{key}@regulars>"
+    link = unsubscribe_link(body)
+    if link:
+        message["List-Unsubscribe"] = f"<{link}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
     if html is not None:
         message.add_alternative(html, subtype="html")
