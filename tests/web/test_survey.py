@@ -135,3 +135,19 @@ def test_a_mail_programs_one_click_unsubscribe_is_recorded(demo_copy):
     assert left.status_code == 200
     assert app.consent(demo_copy, "C00011").now["email"] is False
     assert app.consent(demo_copy, "C00011").history[0]["source"] == "unsubscribe link"
+
+
+def test_a_customers_page_shows_their_choices_now_and_gives_the_owner_their_data(demo_copy):
+    from regulars import app
+    from tests.web.test_pages import signed_in
+
+    app.set_consent(demo_copy, "C00012", {"email": "no"}, detail="asked at the till")
+    owner = signed_in(demo_copy)
+    shown = owner.get("/customers/C00012").text
+    assert "Marketing email</dt><dd>said no" in shown and "Profiling</dt><dd>not asked" in shown and "asked at the till" in shown
+    data = owner.get("/customers/C00012/data.html")
+    assert data.status_code == 200 and 'filename="data-of-C00012.html"' in data.headers["content-disposition"]
+    assert "C00012" in data.text and data.headers["cache-control"] == "no-store"
+    reader = signed_in(demo_copy, app.create_key(demo_copy, "viewer", "read-only").key)
+    assert "Everything we hold about them" not in reader.get("/customers/C00012").text
+    assert reader.get("/customers/C00012/data.html").status_code == 403

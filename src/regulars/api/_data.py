@@ -133,7 +133,7 @@ def revoke_key(request: Request, key_id: str, caller: Admin) -> dict[str, Any]:
     return done.to_dict()
 
 
-_ACCESS = model_of(_app.AccessResult, drop=("json_file", "html_file"))
+_ACCESS = model_of(_app.AccessResult, drop=("json_file", "html_file", "html"))
 
 
 @router.get("/privacy/customers/{who}", tags=["privacy"], response_model=_ACCESS,

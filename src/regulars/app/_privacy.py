@@ -27,6 +27,8 @@ class AccessResult(Result):
     document: dict[str, Any]
     json_file: str | None = None
     html_file: str | None = None
+    #: the plain page to give them (what ``html_file`` holds)
+    html: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,14 +72,15 @@ def customer_data(workspace_path: str | Path, who: str, *, to: str | Path | None
     files = files_naming(workspace.path, _FILE_GLOBS, person.values)
     made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     doc = access_document(_person_dict(person), places, files, workspace.path.name, made_at)
+    page = access_html(doc)
     if folder is None:
-        return AccessResult(customer_id=person.customer_id, document=doc)
+        return AccessResult(customer_id=person.customer_id, document=doc, html=page)
     stem = f"data-of-{person.customer_id}"
     json_file, html_file = folder / f"{stem}.json", folder / f"{stem}.html"
     atomic_write_text(json_file, json.dumps(doc, indent=2, ensure_ascii=False, default=str))
-    atomic_write_text(html_file, access_html(doc))
+    atomic_write_text(html_file, page)
     return AccessResult(customer_id=person.customer_id, document=doc, json_file=str(json_file),
-                        html_file=str(html_file))
+                        html_file=str(html_file), html=page)
 
 
 def erase_customer(workspace_path: str | Path, who: str, *, why: str, by: str = "cli") -> ErasureResult:

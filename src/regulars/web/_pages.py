@@ -57,7 +57,20 @@ def _customer(request: Request, customer_id: str) -> HTMLResponse:
         recommended = app.recommend(workspace_of(request), found.customer_id).to_dict()
     except InsufficientDataError:
         recommended = None
-    return page(request, "customer.html", session, c=found, segments=segments, recommended=recommended)
+    consent = app.consent(workspace_of(request), found.customer_id).to_dict()
+    return page(request, "customer.html", session, c=found, segments=segments, recommended=recommended,
+                consent=consent)
+
+
+def _customer_data(request: Request, customer_id: str) -> Response:
+    """An access request's answer for the person, as the page to give them (owner sign-ins)."""
+    from regulars import app
+
+    session_of(request, "admin")
+    found = app.customer_data(workspace_of(request), customer_id)
+    return Response(found.html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="data-of-{found.customer_id}.html"',
+                             "Cache-Control": "no-store"})
 
 
 #: Customers per page of the customers list.
@@ -336,6 +349,7 @@ def mount_dashboard(api: FastAPI) -> None:
     api.add_api_route("/customers", _customers, methods=["GET"], include_in_schema=False)
     api.add_api_route("/customers.csv", _customers_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/customers/{customer_id}", _customer, methods=["GET"], include_in_schema=False)
+    api.add_api_route("/customers/{customer_id}/data.html", _customer_data, methods=["GET"], include_in_schema=False)
     api.add_api_route("/playbooks", _playbooks, methods=["GET"], include_in_schema=False)
     api.add_api_route("/playbooks/approvals.csv", _approvals_csv, methods=["GET"], include_in_schema=False)
     api.add_api_route("/data", _data, methods=["GET"], include_in_schema=False)
