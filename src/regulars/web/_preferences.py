@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
-from regulars.web._render import templates, workspace_of
+from regulars.web._render import link_page, refused_link, workspace_of
 
 __all__ = ["mount"]
 
@@ -15,15 +15,11 @@ _REFUSED = {404: "This link does not work", 410: "This link has expired"}
 
 
 def _shown(request: Request, status: int = 200, **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(request, "preferences.html", context, status_code=status,
-                                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return link_page(request, "preferences.html", status, **context)
 
 
 def _refused(request: Request, exc: Exception) -> HTMLResponse:
-    from regulars.errors import ClosedError
-
-    status = 410 if isinstance(exc, ClosedError) else 404
-    return _shown(request, status, heading=_REFUSED[status], refused=str(exc).capitalize().rstrip(".") + ".")
+    return refused_link(request, "preferences.html", exc, _REFUSED)
 
 
 async def _form(request: Request) -> dict[str, str]:

@@ -15,7 +15,8 @@ from regulars._glance import hours_words
 from regulars.api import Denied
 from regulars.web._session import COOKIE, Session
 
-__all__ = ["MENU", "SignIn", "form_checked", "page", "session_of", "templates", "workspace_of"]
+__all__ = ["MENU", "SignIn", "form_checked", "link_page", "page", "refused_link", "session_of", "templates",
+           "workspace_of"]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -80,3 +81,19 @@ def page(request: Request, template: str, session: Session, **context: Any) -> H
 
 def workspace_of(request: Request) -> str:
     return request.app.state.workspace
+
+
+def link_page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
+    """A page a customer reaches by a signed link (no sign-in): never kept in a cache, and no
+    referrer carries the link to another site."""
+    return templates.TemplateResponse(request, template, context, status_code=status,
+                                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+def refused_link(request: Request, template: str, exc: Exception, headings: dict[int, str]) -> HTMLResponse:
+    """A link that does not work (404) or no longer does (410), said on its own page."""
+    from regulars.errors import ClosedError
+
+    status = 410 if isinstance(exc, ClosedError) else 404
+    return link_page(request, template, status, heading=headings[status],
+                     refused=str(exc).capitalize().rstrip(".") + ".")

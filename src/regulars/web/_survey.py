@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse
 
-from regulars.web._render import templates, workspace_of
+from regulars.web._render import link_page, refused_link, workspace_of
 
 __all__ = ["mount"]
 
@@ -17,15 +17,11 @@ _CLOSED = {404: "This link does not work", 410: "This survey is closed"}
 
 
 def _shown(request: Request, status: int = 200, **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(request, "survey.html", context, status_code=status,
-                                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return link_page(request, "survey.html", status, **context)
 
 
 def _refused(request: Request, exc: Exception) -> HTMLResponse:
-    from regulars.errors import ClosedError
-
-    status = 410 if isinstance(exc, ClosedError) else 404
-    return _shown(request, status, heading=_CLOSED[status], closed=str(exc).capitalize().rstrip(".") + ".")
+    return refused_link(request, "survey.html", exc, _CLOSED)
 
 
 def _question(request: Request, token: str) -> HTMLResponse:
