@@ -151,3 +151,24 @@ def test_a_customers_page_shows_their_choices_now_and_gives_the_owner_their_data
     reader = signed_in(demo_copy, app.create_key(demo_copy, "viewer", "read-only").key)
     assert "Everything we hold about them" not in reader.get("/customers/C00012").text
     assert reader.get("/customers/C00012/data.html").status_code == 403
+
+
+def test_the_models_page_shows_what_group_thresholds_would_do(demo_copy):
+    from tests.web.test_pages import form_token, signed_in
+
+    owner = signed_in(demo_copy)
+    models = owner.get("/models").text
+    assert "Fairness, picking at 40% as the playbook churn-nurture does" in models
+    shown = owner.post("/models/fairness", data={"token": form_token(models), "model": "churn", "by": "region",
+                                                 "mitigate": "demographic-parity", "seed": "1"})
+    assert shown.status_code == 200 and "Group thresholds for churn" in shown.text
+    assert "By region" in shown.text and ("Narrows the gap" in shown.text or "Not worth adopting" in shown.text)
+    assert shown.text.count("<tr><td>") >= 6 + 3  # six regions, then the three measures
+    again = owner.post("/models/fairness", data={"token": form_token(models), "model": "churn", "by": "region",
+                                                 "mitigate": "demographic-parity", "seed": "1"})
+    assert again.text == shown.text  # the same seed, the same answer
+    bad = owner.post("/models/fairness", data={"token": form_token(models), "model": "churn", "by": "region",
+                                               "mitigate": "quotas"})
+    assert bad.status_code == 422 and "mitigate" in bad.text
+    forged = owner.post("/models/fairness", data={"token": "nope", "model": "churn", "by": "region"})
+    assert forged.status_code in (403, 422)

@@ -108,9 +108,30 @@ def _backtested(request: Request, form: Any) -> HTMLResponse:
     return page(request, "backtest.html", session, b=found, chart=chart)
 
 
+async def _fairness(request: Request) -> HTMLResponse:
+    """What group thresholds would do for one model and attribute, from the Models page (in the
+    thread pool: the check retrains, and other requests are answered meanwhile)."""
+    return await run_in_threadpool(_mitigated, request, await request.form())
+
+
+def _mitigated(request: Request, form: Any) -> HTMLResponse:
+    from regulars import app
+
+    session = form_checked(request, str(form.get("token", "")), "analyse")
+    try:
+        seed = int(str(form.get("seed", "0")) or 0)
+    except ValueError:
+        raise Denied(422, "the seed is a whole number") from None
+    found = app.fairness(workspace_of(request), model=str(form.get("model", "churn"))[:40],
+                         by=[str(form.get("by", ""))[:80]], mitigate=str(form.get("mitigate", "demographic-parity")),
+                         seed=seed).to_dict()
+    return page(request, "fairness.html", session, f=found, mitigations=app.MITIGATIONS)
+
+
 def mount(api: FastAPI) -> None:
     """Add the Models page's routes to ``api``."""
     api.add_api_route("/models", _models, methods=["GET"], include_in_schema=False)
     api.add_api_route("/models/predict", _predict, methods=["POST"], include_in_schema=False)
     api.add_api_route("/models/backtest", _backtest, methods=["POST"], include_in_schema=False)
+    api.add_api_route("/models/fairness", _fairness, methods=["POST"], include_in_schema=False)
     api.add_api_route("/models/predictions/{run_id}.csv", _prediction_csv, methods=["GET"], include_in_schema=False)
