@@ -8,7 +8,7 @@ import pandas as pd
 
 from regulars.models.drift import training_profile
 from regulars.scores import model_alerts
-from regulars.scores._propensity import model_drift
+from regulars.scores._checks import model_drift
 
 
 def _features(rng, n, shift=0.0):

@@ -2,14 +2,8 @@
 
 from regulars.scores._engagement import EngagementScorer
 from regulars.scores._lifetime import LifetimeValueScorer, figures_disagree, score_lifetime_value
-from regulars.scores._propensity import (
-    ModelCache,
-    PropensityScorer,
-    audit_fairness,
-    fingerprint,
-    model_alerts,
-    score_propensity,
-)
+from regulars.scores._checks import model_alerts
+from regulars.scores._propensity import ModelCache, PropensityScorer, audit_fairness, fingerprint, score_propensity
 from regulars.scores._recommend import RecommendScorer
 from regulars.scores._scorer import RunContext, Scored, Scorer, to_part
 from regulars.scores._timing import TimingScorer
