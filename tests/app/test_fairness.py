@@ -54,3 +54,30 @@ def test_once_a_horizon_has_passed_the_run_says_how_the_scores_did(demo_copy):
     drift = result.models["churn"]["drift"]
     assert drift["rows"] and {"what", "psi", "reading"} <= set(drift["rows"][0])
     assert bool(drift["significant"]) == any(a.startswith("Churn model: a significant shift") for a in result.model_alerts)
+
+
+def test_group_levels_are_adopted_only_when_they_help_and_then_the_plan_uses_them(demo_copy):
+    from tests.conftest import query
+
+    with pytest.raises(SettingsError, match="one --by"):
+        app.fairness(demo_copy, by=["gender", "region"], mitigate="demographic-parity", adopt="churn-nurture")
+    before = (demo_copy / "playbooks.yaml").read_text()
+    shown = app.fairness(demo_copy, by=["region"], mitigate="demographic-parity", seed=1)
+    assert shown.mitigation[0]["reading"].startswith("not worth adopting")  # the demo picks regions alike
+    with pytest.raises(SettingsError, match="not adopted: not worth adopting"):
+        app.fairness(demo_copy, by=["region"], mitigate="demographic-parity", seed=1, adopt="churn-nurture")
+    assert (demo_copy / "playbooks.yaml").read_text() == before
+    # a level adopted for one region: that region's customers are picked at it, the others as before
+    londoners = {r[0] for r in query(demo_copy, "SELECT m.resolved_id FROM customers c JOIN customer_map m "
+                                                "USING (customer_id) WHERE c.region = 'London'")}
+    app.edit_playbooks(demo_copy, playbook="churn-nurture", enabled=True, save=True)
+    planned = app.plan_playbooks(demo_copy).actions
+    nurtured = set(planned.loc[planned["playbook"] == "churn-nurture", "customer_id"])
+    assert nurtured & londoners and nurtured - londoners
+    app.edit_playbooks(demo_copy, playbook="churn-nurture", group_levels=("region", {"London": 0.99}), save=True)
+    planned = app.plan_playbooks(demo_copy).actions
+    now = set(planned.loc[planned["playbook"] == "churn-nurture", "customer_id"])
+    assert not now & londoners and now - londoners == nurtured - londoners
+    card = app.run(demo_copy).models["churn"]["fairness"]  # the next check picks as the playbook now does
+    by_region = next(a for a in card["audits"] if a["attribute"] == "region")
+    assert next(g for g in by_region["groups"] if g["group"] == "London")["selection_rate"] == 0

@@ -61,6 +61,8 @@ def test_group_thresholds_narrow_a_planted_gap_the_same_way_for_the_same_seed():
     before, after = first["before"], first["after"]
     assert before["demographic_parity_difference"] > 0.2 > 0.1 > after["demographic_parity_difference"]
     assert first["reading"].startswith("narrows the gap")
+    levels = first["levels"]  # plain levels a playbook can use: the favoured group's is the highest
+    assert set(levels) == {"GB", "IE", "FR"} and levels["GB"] > max(levels["IE"], levels["FR"])
     assert first["learned_on"] + first["checked_on"] == len(y)
     other = group_thresholds(y, p, groups, threshold=0.5, attribute="country", seed=4)
     assert other["after"]["demographic_parity_difference"] < 0.1  # another split, the same reading

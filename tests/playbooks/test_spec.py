@@ -40,6 +40,23 @@ def test_churn_bands_split_at_seventy_and_forty_percent():
     assert not (win_back & nurture).any()  # below 0.40: monitoring only
 
 
+def test_a_group_with_its_own_level_is_picked_at_it_and_the_others_at_the_trigger_s():
+    from regulars.playbooks import set_group_levels
+
+    text = set_group_levels(STARTER_YAML, "churn-nurture", "region", {"London": 0.5, "Ile-de-France": 0.45})
+    options = parse_playbooks(text).playbooks["churn-nurture"].trigger.options
+    assert options["by_group"] == "region" and options["levels"] == {"London": 0.5, "Ile-de-France": 0.45}
+    values = [0.42, 0.42, 0.42, 0.47, 0.47]
+    groups = ["London", "Ile-de-France", None, "London", "Ile-de-France"]
+    assert in_band(values, options, groups).tolist() == [False, False, True, False, True]
+    assert in_band(values, options).tolist() == [True] * 5  # no groups known: the trigger's own level
+    again = set_group_levels(text, "churn-nurture", "region", {"London": 0.41})  # replaced, not added
+    assert parse_playbooks(again).playbooks["churn-nurture"].trigger.options["levels"] == {"London": 0.41}
+    assert [line for line in again.splitlines() if "by_group" in line] == [
+        '    trigger: {score: churn_probability, at_least: 0.40, at_most: 0.70, by_group: "region", '
+        'levels: {"London": 0.41}}']
+
+
 @pytest.mark.parametrize("text, line, says", [
     ("playbooks:\n  a:\n    trigger: {enters: Champoins}\n    action: {channel: task, template: t}\n"
      "templates:\n  t: {body: hi}\n", 3, "no segment 'Champoins' (did you mean 'Champions'?)"),
@@ -67,6 +84,12 @@ def test_churn_bands_split_at_seventy_and_forty_percent():
     ("playbooks:\n  a: {trigger: {enters: X}, action: {channel: task, template: t}}\n  a: {}\n", 3, "given twice"),
     ("templates:\n  t: {body: '{% if %}'}\nplaybooks: {}\n", 2, "template 't'"),
     ("guards:\n  time_zone: Mars/Olympus\n", 2, "time_zone must be a zone"),
+    ("playbooks:\n  a:\n    trigger: {score: churn_probability, above: 0.7, levels: {GB: 0.6}}\n"
+     "    action: {channel: task, template: t}\ntemplates:\n  t: {body: hi}\n", 3, "need by_group"),
+    ("playbooks:\n  a:\n    trigger: {score: churn_probability, above: 0.7, by_group: country, levels: {GB: 1.6}}\n"
+     "    action: {channel: task, template: t}\ntemplates:\n  t: {body: hi}\n", 3, "GB must be at least 0 and at most 1"),
+    ("playbooks:\n  a:\n    trigger: {score: churn_probability, below: 0.7, by_group: country, levels: {GB: 0.6}}\n"
+     "    action: {channel: task, template: t}\ntemplates:\n  t: {body: hi}\n", 3, "give it above or at_least"),
 ])
 def test_bad_input_names_the_line(text, line, says):
     with pytest.raises(SettingsError) as caught:

@@ -123,13 +123,14 @@ def todays_actions(workspace_path: str | Path, *, top: int = 15) -> TodayResult:
 def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, enabled: bool | None = None,
                    thresholds: dict[str, float] | None = None, template: str | None = None,
                    subject: str | None = None, body: str | None = None, save: bool = False,
-                   by: str = "cli") -> PlaybookEditResult:
+                   by: str = "cli", group_levels: tuple[str, dict[str, float]] | None = None) -> PlaybookEditResult:
     """A change to the playbooks file (switch a playbook on or off, move a trigger's threshold,
-    rewrite a template), checked against the latest run and planned: the preview shows what
+    rewrite a template, give groups their own levels: ``group_levels``), checked against the
+    latest run and planned: the preview shows what
     the changed playbook or template would send to whom. With ``save`` the file is replaced
     (its comments kept), atomically, and the change is written to the audit log."""
     from regulars._files import atomic_write_text
-    from regulars.playbooks import set_enabled, set_template, set_threshold
+    from regulars.playbooks import set_enabled, set_group_levels, set_template, set_threshold
 
     workspace, path, _, _, _ = read_playbooks(workspace_path)
     text = path.read_text(encoding="utf-8")
@@ -137,6 +138,8 @@ def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, e
         text = set_enabled(text, playbook, enabled)
     for key, value in (thresholds or {}).items() if playbook is not None else ():
         text = set_threshold(text, playbook, key, value)
+    if playbook is not None and group_levels is not None:
+        text = set_group_levels(text, playbook, *group_levels)
     if template is not None:
         text = set_template(text, template, subject, body)
     found, planned = plan_of(workspace_path, None, text)
@@ -149,5 +152,5 @@ def edit_playbooks(workspace_path: str | Path, *, playbook: str | None = None, e
         atomic_write_text(path, text)
         with workspace.store() as store:
             store.audit("playbooks_edited", {"playbook": playbook, "enabled": enabled, "thresholds": thresholds,
-                                             "template": template}, actor=by)
+                                             "template": template, "group_levels": group_levels}, actor=by)
     return PlaybookEditResult(file=str(path), saved=save, counts=counts, examples=examples, actions=len(todo))

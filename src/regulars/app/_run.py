@@ -61,6 +61,7 @@ def run(workspace_path: str | Path, *, cutoff: str | date | None = None, top: in
                          currencies=currencies, segment_rules=segment_rules(store),
                          segment_pins=segment_pins(store), previous_clusters=last_clusters(store),
                          acting=acting_levels(workspace.path),
+                         group_levels=read_playbook_set(workspace.path).group_levels(),
                          earlier_scores=_earlier_scores(store, settings, when))
         models: dict[str, Any] = {}
         skipped: dict[str, str] = {}

@@ -203,6 +203,9 @@ def fairness(
     mitigate: Annotated[str | None, typer.Option(help="Show what group thresholds would do: demographic-parity "
                                                       "(equal shares picked) or equalised-odds.")] = None,
     seed: Annotated[int, typer.Option(help="The seed of the mitigation's split (same seed, same answer).")] = 0,
+    adopt: Annotated[str | None, typer.Option(help="Write the group levels into this playbook's trigger (with "
+                                                   "--mitigate and one --by; only when they narrow the gap).")
+                     ] = None,
     cutoff: Cutoff = None,
     as_json: AsJson = False,
 ) -> None:
@@ -211,7 +214,7 @@ def fairness(
     from regulars import app
 
     result = app.fairness(workspace, model=model, by=by, threshold=threshold, mitigate=mitigate, seed=seed,
-                          cutoff=cutoff)
+                          cutoff=cutoff, adopt=adopt)
     if as_json:
         return json_out(result)
     line(f"{result.model.title()} model ({result.answered_by}), as of {result.cutoff}")
@@ -238,3 +241,8 @@ def fairness(
                         ["group", "picked now", "with group thresholds"], list(rows.values()),
                         right=("picked now", "with group thresholds")))
         line(f"Group thresholds by {m['attribute']}: {m['reading']}.")
+        if m.get("levels"):
+            line("Levels: " + ", ".join(f"{g} {v:.0%}" for g, v in sorted(m["levels"].items())))
+    if result.adopted:
+        line(f"Adopted: the playbook {result.adopted} now picks each {result.mitigation[0]['attribute']} at its own "
+             "level (playbooks.yaml); `regulars playbooks DIR plan` shows whom it picks.")

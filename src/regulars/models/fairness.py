@@ -117,14 +117,16 @@ def _verdict(measures: dict[str, Any], rows: list[dict[str, Any]], attribute: st
 
 
 def fairness_audit(y: Any, p: Any, groups: Any, *, threshold: float, attribute: str,
-                   min_group: int = MIN_GROUP) -> dict[str, Any]:
+                   min_group: int = MIN_GROUP, levels: dict[str, float] | None = None) -> dict[str, Any]:
     """Per-group figures of probabilities ``p`` against outcomes ``y`` (0/1) when customers at or
-    above ``threshold`` are picked, with fairlearn's measures over the groups, how often groups
-    drawn at random show such gaps (``chance``: for the two differences) and a verdict."""
+    above ``threshold`` (or their group's of ``levels``) are picked, with fairlearn's measures
+    over the groups, how often groups drawn at random show such gaps (``chance``: for the two
+    differences) and a verdict."""
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
     named = _pooled(pd.Series(groups).reset_index(drop=True), min_group).to_numpy()
-    picked = (p >= threshold).astype(int)
+    level = np.array([(levels or {}).get(g, threshold) for g in named], dtype=float)
+    picked = (p >= level).astype(int)
     rows = [_group_row(g, y[named == g], p[named == g], picked[named == g].astype(bool))
             for g in pd.Series(named).value_counts().index]
     if len(rows) > 1:
@@ -160,10 +162,12 @@ def _given_scores() -> Any:
 def group_thresholds(y: Any, p: Any, groups: Any, *, threshold: float, attribute: str,
                      constraint: str = "demographic_parity", seed: int = 0,
                      min_group: int = MIN_GROUP) -> dict[str, Any]:
-    """What group thresholds would do: fairlearn's ThresholdOptimizer (``constraint``:
-    demographic_parity or equalized_odds, best accuracy within it) learns them on one half of
-    the customers (split by group and outcome, ``seed``); the other half compares the single
-    ``threshold`` with them. The same seed gives the same answer."""
+    """What group thresholds would do. fairlearn's ThresholdOptimizer (``constraint``:
+    demographic_parity or equalized_odds, the best accuracy within it) learns on one half of the
+    customers (split by group and outcome, ``seed``) how many of each group to pick; each group's
+    ``levels`` is the chance that picks that share of it there (a plain level a playbook can
+    use, where the optimiser draws at random between two). The other half compares the single
+    ``threshold`` with those levels. The same seed gives the same answer."""
     from fairlearn.postprocessing import ThresholdOptimizer
     from sklearn.model_selection import train_test_split
 
@@ -177,16 +181,20 @@ def group_thresholds(y: Any, p: Any, groups: Any, *, threshold: float, attribute
     optimiser = ThresholdOptimizer(estimator=_given_scores(), constraints=constraint, objective="accuracy_score",
                                    prefit=True, predict_method="predict")
     optimiser.fit(p[learn, None], y[learn], sensitive_features=named[learn])
-    after = np.asarray(optimiser.predict(p[check, None], sensitive_features=named[check], random_state=seed),
-                       dtype=float)
+    picks = np.asarray(optimiser.predict(p[learn, None], sensitive_features=named[learn], random_state=seed))
+    levels = {}
+    for g in np.unique(named[learn]):
+        if g in (UNKNOWN, OTHERS):  # no one group: these keep the single level
+            continue
+        mine = named[learn] == g
+        share = float(picks[mine].mean())
+        levels[str(g)] = round(float(np.quantile(p[learn][mine], 1 - share)), 4) if share > 0 else 1.0
     before = fairness_audit(y[check], p[check], named[check], threshold=threshold, attribute=attribute, min_group=1)
-    # the optimiser's 0/1 picks stand in for probabilities: at a threshold of 0.5 they pick the same
-    mitigated = fairness_audit(y[check], after, named[check], threshold=0.5, attribute=attribute, min_group=1)
-    for row in mitigated["groups"]:  # a pick is not a probability: no AUC or calibration for it
-        row.update(auc=None, mean_predicted=None, calibration_gap=None)
+    after = fairness_audit(y[check], p[check], named[check], threshold=threshold, attribute=attribute, min_group=1,
+                           levels=levels)
     return {"attribute": attribute, "constraint": constraint, "seed": seed, "learned_on": int(len(learn)),
-            "checked_on": int(len(check)), "before": before, "after": mitigated,
-            "reading": _reading(before, mitigated, constraint)}
+            "checked_on": int(len(check)), "levels": levels, "before": before, "after": after,
+            "reading": _reading(before, after, constraint)}
 
 
 def _reading(before: dict[str, Any], after: dict[str, Any], constraint: str) -> str:

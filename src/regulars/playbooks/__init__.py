@@ -2,7 +2,14 @@
 caps, quiet hours, suppression, holdouts) and, where it matters, a person's approval."""
 
 from regulars.playbooks._applies import absent_names
-from regulars.playbooks._edit import THRESHOLDS, on_a_chance, set_enabled, set_template, set_threshold
+from regulars.playbooks._edit import (
+    THRESHOLDS,
+    on_a_chance,
+    set_enabled,
+    set_group_levels,
+    set_template,
+    set_threshold,
+)
 from regulars.playbooks._guards import (
     CONSENT,
     GLOBAL_CONTROL,
@@ -66,6 +73,7 @@ __all__ = [
     "recent_sends",
     "render",
     "set_enabled",
+    "set_group_levels",
     "set_template",
     "set_threshold",
     "shop_cap",

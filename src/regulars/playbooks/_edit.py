@@ -11,7 +11,7 @@ import re
 from regulars.errors import SettingsError
 from regulars.scorers import probability_columns
 
-__all__ = ["THRESHOLDS", "on_a_chance", "set_enabled", "set_template", "set_threshold"]
+__all__ = ["THRESHOLDS", "on_a_chance", "set_enabled", "set_group_levels", "set_template", "set_threshold"]
 
 #: The trigger keys a threshold may be changed for.
 THRESHOLDS = ("above", "below", "at_least", "at_most")
@@ -66,6 +66,26 @@ def set_threshold(text: str, playbook: str, key: str, value: float) -> str:
             if not n:
                 raise SettingsError(f"playbook {playbook!r}: its trigger has no {key} to change")
             return "\n".join(lines[:i] + [changed] + lines[i + 1:]) + "\n"
+    raise SettingsError(f"playbook {playbook!r}: its trigger is not on one line; edit playbooks.yaml itself")
+
+
+def set_group_levels(text: str, playbook: str, attribute: str, levels: dict[str, float]) -> str:
+    """The playbook's one-line score trigger with its own level per group of ``attribute`` (in
+    place of any it had): fairness's group thresholds, adopted."""
+    import json
+
+    lines = text.splitlines()
+    head, end = _block(lines, "playbooks", playbook)
+    for i in range(head + 1, end):
+        if re.match(r"    trigger:\s*\{", lines[i]):
+            if not re.search(r"\b(above|at_least):", lines[i]):
+                raise SettingsError(f"playbook {playbook!r}: its trigger has no lower bound (above or at_least) for "
+                                    "groups to have their own")
+            line = re.sub(r",\s*levels:\s*\{[^}]*\}", "", lines[i])
+            line = re.sub(r",\s*by_group:\s*[^,}]+", "", line)
+            own = ", ".join(f"{json.dumps(g)}: {v:g}" for g, v in sorted(levels.items()))
+            line = re.sub(r"\}\s*$", f", by_group: {json.dumps(attribute)}, levels: {{{own}}}}}", line.rstrip())
+            return "\n".join(lines[:i] + [line] + lines[i + 1:]) + "\n"
     raise SettingsError(f"playbook {playbook!r}: its trigger is not on one line; edit playbooks.yaml itself")
 
 

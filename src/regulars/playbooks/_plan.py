@@ -110,6 +110,13 @@ class Situation:
             return self.profile[name].reindex(self.fields.index).to_numpy()
         return np.full(len(self.fields), np.nan)
 
+    def groups(self, attribute: str) -> np.ndarray:
+        """Each customer's group by ``attribute`` (region, gender, ...; None where not known)."""
+        from regulars.features import customer_groups
+
+        found = customer_groups(self.profile.reset_index(), attribute, self.at.date())
+        return found.reindex(self.fields.index).to_numpy(dtype=object)
+
     def consent(self, column: str) -> np.ndarray:
         """A consent column from the profile: what the person's consent history says now (the
         run's field of the same name is a model's signal, not permission: never read here)."""
@@ -179,7 +186,7 @@ def triggered(book: Playbook, s: Situation) -> np.ndarray:
     if kind == "metric":  # acted on by the run when its alert watch finds a move, never per customer
         return np.zeros(len(index), dtype=bool)
     if kind == "score":
-        return in_band(_days(s.column(o["field"])), o)
+        return in_band(_days(s.column(o["field"])), o, s.groups(o["by_group"]) if "by_group" in o else None)
     if kind == "segment":
         now = s.members(o["segment"])
         before = s.were_members(o["segment"])

@@ -174,6 +174,33 @@ class PlaybookSet:
             found[label] = min(found.get(label, rank), rank)
         return {label: (level, name) for label, (_, level, name) in found.items()}
 
+    def group_levels(self) -> dict[str, tuple[str, dict[str, float]]]:
+        """Per probability, the groups the acting playbook (``acting_thresholds``) has its own
+        levels for: (attribute, group -> level)."""
+        out = {}
+        for label, (_, name) in self.acting_thresholds().items():
+            options = self.playbooks[name].trigger.options
+            if "by_group" in options:
+                out[label] = (options["by_group"], dict(options["levels"]))
+        return out
+
+
+def _group_levels(r: Reader, t: Located) -> dict[str, Any]:
+    """A score trigger's own level per group (``by_group: region``, ``levels: {London: 0.45}``),
+    in place of its lower bound for the customers of those groups (fairness's group thresholds)."""
+    if "by_group" not in t and "levels" not in t:
+        return {}
+    by = r.text(t, "by_group")
+    levels = t.get("levels")
+    if by is None or not isinstance(levels, dict) or not levels:
+        raise r.fail(t.lines.get("levels", t.line), "group levels need by_group (an attribute such as region) and "
+                                                    "levels: a mapping of each group to its level")
+    if "above" not in t and "at_least" not in t:
+        raise r.fail(t.line, "group levels replace the trigger's lower bound: give it above or at_least")
+    table = r.table(levels, "levels", t.lines["levels"])
+    return {"by_group": by, "levels": {str(g): float(r.number(table, g, None, low=0, high=1, required=True))
+                                       for g in table}}
+
 
 def _guards(r: Reader, raw: Located) -> Guards:
     r.known(raw, "guards", set(Guards.__dataclass_fields__))
@@ -216,11 +243,11 @@ def _trigger(r: Reader, raw: Any, line: int) -> Trigger:
         return Trigger("metric", {"metric": r.text(t, "metric", choices=METRIC_TRIGGERS),
                                   "direction": r.text(t, "direction", "up", DIRECTIONS)}, t.line)
     if kind == "score":
-        r.known(t, "a score trigger", ("score", *BOUNDS))
+        r.known(t, "a score trigger", ("score", *BOUNDS, "by_group", "levels"))
         bounds = {b: float(r.number(t, b, None, required=True)) for b in BOUNDS if b in t}
         if not bounds:
             raise r.fail(t.line, f"a score trigger needs a band: one or two of {', '.join(BOUNDS)}")
-        return Trigger("score", {"field": r.text(t, "score"), **bounds}, t.line)
+        return Trigger("score", {"field": r.text(t, "score"), **bounds, **_group_levels(r, t)}, t.line)
     if kind in ("segment", "enters", "leaves"):
         r.known(t, "a segment trigger", (kind,))
         return Trigger("segment", {"change": {"segment": "in"}.get(kind, kind), "segment": r.text(t, kind)}, t.line)

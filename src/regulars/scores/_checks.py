@@ -26,9 +26,11 @@ def customer_profiles(tables: dict[str, ir.Table]) -> pd.DataFrame:
 
 
 def fairness_of(tables: dict[str, ir.Table], holdout: pd.DataFrame, column: str, cutoff: date,
-                by: list[str], acting: tuple[float, str] | None) -> dict[str, Any]:
+                by: list[str], acting: tuple[float, str] | None,
+                group_levels: tuple[str, dict[str, float]] | None = None) -> dict[str, Any]:
     """The model's fairness on the customers it was checked on, for each attribute of ``by`` the
-    shop holds, when customers at ``acting``'s level (a playbook's; else 50%) are picked."""
+    shop holds, when customers at ``acting``'s level (a playbook's; else 50%) are picked, or at
+    their group's own (``group_levels``: the attribute and its levels, as the playbook has them)."""
     from regulars.features import customer_groups, group_attribute
     from regulars.models.fairness import fairness_audit, fairness_summary
 
@@ -41,8 +43,9 @@ def fairness_of(tables: dict[str, ir.Table], holdout: pd.DataFrame, column: str,
         if groups.notna().sum() < 2 or groups.nunique() < 2:
             missing.append(attribute)
             continue
+        own = group_levels[1] if group_levels and group_attribute(group_levels[0]) == attribute else None
         audits.append(fairness_audit(holdout["outcome"], holdout[column], groups, threshold=level,
-                                     attribute=attribute))
+                                     attribute=attribute, levels=own))
     found = {"threshold": level, "playbook": playbook, "audits": audits, "not_held": missing,
              "checked_on": int(len(holdout))}
     return {**found, "summary": fairness_summary(audits, threshold=level, playbook=playbook,

@@ -136,14 +136,16 @@ def _train(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: 
         card["model"] = f"the simple rule: {BASELINES[label][1]}"
     column = ANSWERS[chosen["candidate"]]
     if fairness is not None and fairness["by"] and column in check["holdout"]:
-        card["fairness"] = fairness_of(tables, check["holdout"], column, start, fairness["by"], fairness.get("acting"))
+        card["fairness"] = fairness_of(tables, check["holdout"], column, start, fairness["by"], fairness.get("acting"),
+                                       fairness.get("group_levels"))
     used = list(model.feature_names_in_)  # what it learned from, for each run's drift check
     card["training_profile"] = training_profile(X[used], model.predict_positive(X.reindex(columns=used)))
     return model, card
 
 
 def audit_fairness(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int, *, by: list[str],
-                   acting: tuple[float, str] | None, mitigate: str | None = None, seed: int = 0) -> dict[str, Any]:
+                   acting: tuple[float, str] | None, mitigate: str | None = None, seed: int = 0,
+                   group_levels: tuple[str, dict[str, float]] | None = None) -> dict[str, Any]:
     """The fairness check a run makes, on request, for any attribute; with ``mitigate`` (a
     fairlearn constraint), what group thresholds would change, for each attribute checked."""
     from regulars.features import customer_groups, group_attribute
@@ -156,7 +158,7 @@ def audit_fairness(tables: dict[str, ir.Table], label: str, cutoff: date, horizo
         raise InsufficientDataError(f"the {label} model that answers ranks customers without a chance to pick at "
                                     "(the simple rule), so there is no threshold to check")
     start = cutoff - timedelta(days=horizon_days)
-    found = fairness_of(tables, check["holdout"], column, start, by, acting)
+    found = fairness_of(tables, check["holdout"], column, start, by, acting, group_levels)
     found["model"] = chosen["words"]
     if mitigate:
         profiles = customer_profiles(tables)
@@ -227,7 +229,8 @@ class PropensityScorer:
 
     def score(self, ctx: RunContext) -> Scored:
         horizon = ctx.settings.run.horizon(self.name)
-        fairness = {"by": list(ctx.settings.privacy.fairness_by), "acting": ctx.acting.get(self.name)}
+        fairness = {"by": list(ctx.settings.privacy.fairness_by), "acting": ctx.acting.get(self.name),
+                    "group_levels": ctx.group_levels.get(self.name)}
         frame, card = score_propensity(ctx.tables, self.name, ctx.cutoff, horizon, cache=ctx.cache,
                                        data_version=ctx.data_version, frames=ctx.frames, fairness=fairness)
         earlier = ctx.earlier_scores.get(self.name)

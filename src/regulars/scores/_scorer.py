@@ -51,6 +51,8 @@ class RunContext:
     #: Per probability, the level a playbook acts at and its name (``PlaybookSet.acting_thresholds``):
     #: where a model's fairness is checked.
     acting: dict[str, tuple[float, str]] = field(default_factory=dict)
+    #: Per probability, the groups that playbook has its own levels for (attribute, levels).
+    group_levels: dict[str, tuple[str, dict[str, float]]] = field(default_factory=dict)
     #: Per probability, the latest earlier run's scores whose horizon has passed (run id, cutoff,
     #: customer_id and score): how they did is the model's realised accuracy.
     earlier_scores: dict[str, tuple[str, Any, pd.DataFrame]] = field(default_factory=dict)

@@ -200,8 +200,8 @@ def delivered_orders(store: Store) -> int:
 
 def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: int = 60) -> dict[str, Any]:
     """What the playbook planner reads besides a run's fields, by resolved customer id: profile
-    (name, email, phone, country, birthday, and ``consent_<topic>`` as the consent history says
-    now), the previous run's memberships, the last ``days`` days of events and purchases before
+    (name, email, phone, country, region, acquisition source, birthday, the export's own columns,
+    and ``consent_<topic>`` as the consent history says now), the previous run's memberships, the last ``days`` days of events and purchases before
     ``at``, each customer's latest delivery, every action recorded (messages, and the outbox's still on their way), the steps
     queued per customer and playbook and those a person rejected, exclusions by a person, tickets (negative: a complaint
     category or rated 1-2), customers paused in a crisis, each product's category and first sale (arrivals), and when a plan was last queued."""
@@ -210,7 +210,9 @@ def playbook_inputs(store: Store, previous_run_id: str | None, at: Any, days: in
         "profile": store.frame(
             "SELECT p.*, k.* EXCLUDE (customer_id) FROM (SELECT m.resolved_id AS customer_id, any_value(c.name) AS name, "
             "any_value(c.email) AS email, any_value(c.phone) AS phone, any_value(c.country) AS country, "
-            "any_value(c.birthday) AS birthday FROM customers c JOIN customer_map m USING (customer_id) GROUP BY 1) p "
+            "any_value(c.birthday) AS birthday, any_value(c.region) AS region, any_value(c.lead_source) AS lead_source, "
+            "any_value(CAST(c.attributes AS VARCHAR)) AS attributes "
+            "FROM customers c JOIN customer_map m USING (customer_id) GROUP BY 1) p "
             f"LEFT JOIN {CONSENT_BY_PERSON} k USING (customer_id)"),
         "previous": store.frame("SELECT customer_id, unnest(segments) AS segment FROM segment_members "
                                 "WHERE run_id = ?", [previous_run_id]) if previous_run_id else None,

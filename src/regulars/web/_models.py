@@ -117,15 +117,17 @@ async def _fairness(request: Request) -> HTMLResponse:
 def _mitigated(request: Request, form: Any) -> HTMLResponse:
     from regulars import app
 
-    session = form_checked(request, str(form.get("token", "")), "analyse")
+    adopt = str(form.get("adopt", ""))[:80] or None
+    session = form_checked(request, str(form.get("token", "")), "decide" if adopt else "analyse")
     try:
         seed = int(str(form.get("seed", "0")) or 0)
     except ValueError:
         raise Denied(422, "the seed is a whole number") from None
     found = app.fairness(workspace_of(request), model=str(form.get("model", "churn"))[:40],
                          by=[str(form.get("by", ""))[:80]], mitigate=str(form.get("mitigate", "demographic-parity")),
-                         seed=seed).to_dict()
-    return page(request, "fairness.html", session, f=found, mitigations=app.MITIGATIONS)
+                         seed=seed, adopt=adopt, by_person=f"dashboard:{session.caller.name}").to_dict()
+    return page(request, "fairness.html", session, f=found, mitigations=app.MITIGATIONS,
+                asked={k: str(form.get(k, "")) for k in ("model", "by", "mitigate", "seed")})
 
 
 def mount(api: FastAPI) -> None:
