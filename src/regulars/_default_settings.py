@@ -46,6 +46,10 @@ scorers = ["clv", "churn", "conversion", "support", "engagement", "recommend", "
 churn_horizon_days = 90
 conversion_horizon_days = 90
 support_horizon_days = 30
+# "always": the models learn again whenever new data arrive (the cards say how they did);
+# "on_drift": the last model is kept until the customers it scores drift significantly from
+# those it learned from (a stability index over 0.25 in an input or its scores), then it learns.
+retrain = "always"
 
 [clv]
 # Lifetime value: months ahead, and the monthly discount rate applied to future spend.

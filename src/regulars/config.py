@@ -85,6 +85,9 @@ class RunSettings:
     churn_horizon_days: int = 90
     conversion_horizon_days: int = 90
     support_horizon_days: int = 30
+    #: "always": models learn again whenever the data change; "on_drift": the last model is kept
+    #: until what it scores drifts significantly from what it learned from (faster runs)
+    retrain: str = "always"
 
     def horizon(self, label: str) -> int:
         return getattr(self, f"{label}_horizon_days")
@@ -244,7 +247,7 @@ _SECTIONS = {"store": StoreSettings, "ingest": IngestSettings, "engagement": Eng
              "recommend": RecommendSettings, "events": EventsSettings, "voice": VoiceSettings,
              "service": ServiceSettings, "privacy": PrivacySettings}
 
-_CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("delivery", "email"): {"csv", "smtp"},
+_CHOICES = {("ingest", "decimal"): {"auto", ".", ","}, ("run", "retrain"): {"always", "on_drift"}, ("delivery", "email"): {"csv", "smtp"},
             ("delivery", "export_format"): {"mailchimp", "hubspot", "klaviyo", "generic"},
             ("delivery", "smtp_security"): {"starttls", "ssl", "none"},
             ("serve", "report_day"): {"", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}}

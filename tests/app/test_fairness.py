@@ -81,3 +81,15 @@ def test_group_levels_are_adopted_only_when_they_help_and_then_the_plan_uses_the
     card = app.run(demo_copy).models["churn"]["fairness"]  # the next check picks as the playbook now does
     by_region = next(a for a in card["audits"] if a["attribute"] == "region")
     assert next(g for g in by_region["groups"] if g["group"] == "London")["selection_rate"] == 0
+
+
+def test_with_retrain_on_drift_a_model_is_kept_until_what_it_scores_drifts(demo_copy):
+    settings = demo_copy / "regulars.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('retrain = "always"', 'retrain = "on_drift"'),
+                        encoding="utf-8")
+    card = app.run(demo_copy, cutoff="2024-12-20").models["churn"]  # a new cutoff: "always" would learn again
+    assert "no significant drift" in card["reused"] and not card["drift"]["significant"]
+    assert card["version"] == app.run(demo_copy).models["churn"]["version"]  # the same model as the demo's
+    settings.write_text(settings.read_text(encoding="utf-8").replace('retrain = "on_drift"', 'retrain = "always"'),
+                        encoding="utf-8")
+    assert "reused" not in app.run(demo_copy, cutoff="2024-12-20").models["churn"]

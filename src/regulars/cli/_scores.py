@@ -87,7 +87,8 @@ def print_run(result: Any, top: int | None = None) -> None:
         if card and card.get("chosen"):
             c = card["chosen"]
             others = "; ".join(f"{w} {a:.2f}" for w, a in c["compared"].items() if w != c["words"])
-            line(f"{label.title()} ({'reused: no new data' if card.get('reused') else 'trained this run'}): "
+            kept = card.get("reused")
+            line(f"{label.title()} ({'trained this run' if not kept else 'kept: no significant drift' if 'on_drift' in kept else 'reused: no new data'}): "
                  f"{c['words']}, the best of the candidates on {card['evaluated_on']}: AUC {c['auc']:.2f} "
                  f"(95% interval {c['auc_interval'][0]:.2f}-{c['auc_interval'][1]:.2f})"
                  + (f"; {others}" if others else "")

@@ -64,6 +64,14 @@ class ModelCache:
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
 
+    def latest(self, name: str) -> tuple[PropensityModel, dict[str, Any]] | None:
+        """The model kept for ``name`` whatever data it learned from (None if none, or unreadable)."""
+        try:
+            saved = json.loads(self._path(name).read_text(encoding="utf-8"))
+            return PropensityModel.from_state(saved["model"]), saved["card"]
+        except (OSError, UnicodeDecodeError, ValueError, ModelFileError, KeyError, TypeError):
+            return None
+
     def get(self, name: str, key: str) -> tuple[PropensityModel, dict[str, Any]] | str | None:
         """The kept model and card; or, when the same data was too little to learn from last
         time, the reason why (so the next run does not try again); or None."""
@@ -171,13 +179,33 @@ def audit_fairness(tables: dict[str, ir.Table], label: str, cutoff: date, horizo
     return found
 
 
+def _still_fits(cache: ModelCache, label: str, horizon_days: int, fairness: dict[str, Any] | None,
+                tables: dict[str, ir.Table], cutoff: date, frames: FeatureFrames
+                ) -> tuple[PropensityModel, dict[str, Any]] | None:
+    """The kept model, when the customers it would score now look like those it learned from
+    (no significant drift in its inputs or scores) and it answers the same question; else None."""
+    kept = cache.latest(label)
+    if kept is None:
+        return None
+    model, card = kept
+    if (card.get("horizon_days") != horizon_days or not card.get("training_profile")
+            or card.get("fairness_settings") != json.loads(json.dumps(fairness))):  # as kept in JSON
+        return None
+    now, _ = labelled_features(tables, label, cutoff, horizon_days, frames)
+    X = now.reindex(columns=model.feature_names_in_)
+    drift = model_drift(card["training_profile"], X, model.predict_positive(X) if len(X) else np.zeros(0))
+    return None if drift["significant"] else (model, card)
+
+
 def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, horizon_days: int, *,
                      cache: ModelCache | None = None, data_version: Any = None,
-                     frames: FeatureFrames | None = None,
-                     fairness: dict[str, Any] | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                     frames: FeatureFrames | None = None, fairness: dict[str, Any] | None = None,
+                     retrain: str = "always") -> tuple[pd.DataFrame, dict[str, Any]]:
     """``customer_id``, ``<label>_probability`` and ``<label>_reasons`` for every customer the label
     applies to at ``cutoff`` (buyers for churn, leads for conversion), and the model card
     (checked for ``fairness``: ``by`` the attributes, at the ``acting`` playbook's level).
+    ``retrain``: "always" learns again whenever the data or the cutoff change; "on_drift" keeps
+    the last model until what it scores drifts significantly from what it learned from.
 
     Raises ``InsufficientDataError`` when there is too little history to learn the label."""
     frames = frames or FeatureFrames(tables)
@@ -186,9 +214,16 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
     found = cache.get(label, key) if keeping else None
     if isinstance(found, str):
         raise InsufficientDataError(f"{found} (the data has not changed since)")
+    if found is None and keeping and retrain == "on_drift":
+        kept = _still_fits(cache, label, horizon_days, fairness, tables, cutoff, frames)
+        if kept is not None:
+            found = (kept[0], {**kept[1], "reused_on_drift": True})
     if found is not None:
         model, card = found
-        card = {**card, "reused": "nothing changed since this model was trained, so it was not retrained"}
+        on_drift = card.pop("reused_on_drift", False)
+        card = {**card, "reused": "the customers it scores look like those it learned from (no significant drift), "
+                                  "so it was not retrained, as the settings ask (retrain = \"on_drift\")"
+                if on_drift else "nothing changed since this model was trained, so it was not retrained"}
     else:
         try:
             model, card = _train(tables, label, cutoff, horizon_days, frames, fairness)
@@ -200,6 +235,7 @@ def score_propensity(tables: dict[str, ir.Table], label: str, cutoff: date, hori
                     pass  # remembering saves time next run; failing to is no error
             raise
         card["version"] = key
+        card["fairness_settings"] = fairness
         if keeping:
             try:
                 cache.put(label, key, model, card)
@@ -232,7 +268,8 @@ class PropensityScorer:
         fairness = {"by": list(ctx.settings.privacy.fairness_by), "acting": ctx.acting.get(self.name),
                     "group_levels": ctx.group_levels.get(self.name)}
         frame, card = score_propensity(ctx.tables, self.name, ctx.cutoff, horizon, cache=ctx.cache,
-                                       data_version=ctx.data_version, frames=ctx.frames, fairness=fairness)
+                                       data_version=ctx.data_version, frames=ctx.frames, fairness=fairness,
+                                       retrain=ctx.settings.run.retrain)
         earlier = ctx.earlier_scores.get(self.name)
         if earlier is not None:
             chosen = card.get("chosen") or {}
@@ -240,5 +277,5 @@ class PropensityScorer:
             if found is not None:
                 card = {**card, "realised": found}
         frame = frame.rename(columns={f"{self.name}_probability": "probability", f"{self.name}_reasons": "reasons"})
-        card = {k: v for k, v in card.items() if k != "training_profile"}  # kept with the model, not each run
+        card = {k: v for k, v in card.items() if k not in ("training_profile", "fairness_settings")}  # the model's
         return Scored(frame=frame, card=card, version=card["version"])
