@@ -193,6 +193,7 @@ def test_a_demo_customer_erased_leaves_no_byte_and_stays_out(demo_copy):
     assert done.customer_id == cid and done.reports == ["report.html: written again without them"]
     still = {k: v for k, v in _files_holding(demo_copy, values).items() if not k.startswith(("exports/", "truth/"))}
     assert still == {}
+    assert "reused" not in app.run(demo_copy).models["churn"]  # the models learn again without their rows
     exports = [demo_copy / "exports" / f"{t}.csv" for t in ("customers", "orders", "events", "tickets", "messages")]
     loads = app.ingest(demo_copy, exports, replace_earlier=True).loads
     assert sum(r.rows_suppressed for r in loads) >= 3
