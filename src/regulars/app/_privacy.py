@@ -171,8 +171,9 @@ def disclosure(workspace_path: str | Path, *, to: str | Path | None = None) -> D
     facts = {
         "shop": privacy.shop, "contact": privacy.contact, "held": held,
         "models": {name: (card or {}).get("horizon_days") for name, card in cards.items()},
-        "fairness": {name: card["fairness"]["summary"].split(": ", 1)[-1]
-                     for name, card in cards.items() if isinstance(card, dict) and card.get("fairness")},
+        "fairness": {name: ", ".join(a["verdict"].split(":")[0] for a in card["fairness"]["audits"])
+                     for name, card in cards.items() if isinstance(card, dict) and card.get("fairness")
+                     and card["fairness"]["audits"]},
         "grouped_by": list(dict.fromkeys(a["attribute"] for card in cards.values() if isinstance(card, dict)
                                          for a in (card.get("fairness") or {}).get("audits", []))),
         "playbooks": [b.description for b in books.playbooks.values() if b.enabled and b.description],
