@@ -69,11 +69,13 @@ def disclosure_sections(facts: dict[str, Any]) -> list[tuple[str, list[str]]]:
         sections.append(("What we work out from it", [
             "From what you bought and did, a program on our own computer works out:",
             *[f"- {p[0].upper()}{p[1:]}." for p in predicted],
-            "It uses your purchases and activity, never your gender, age or birthday. We check that it treats groups of "
+            "It uses your purchases and activity (and your country, region and how you found us, where we have them), "
+            "never your gender, age or birthday. We check that it treats groups of "
             "customers alike" + (f" (by {_joined(facts['grouped_by'])})" if facts.get("grouped_by") else "")
             + "; the latest check: " + "; ".join(f"{m}: {s}" for m, s in facts.get("fairness", {}).items()) + "."
             if facts.get("fairness") else
-            "It uses your purchases and activity, never your gender, age or birthday."]))
+            "It uses your purchases and activity (and your country, region and how you found us, where we have them), "
+            "never your gender, age or birthday."]))
     uses = facts.get("playbooks") or []
     sections.append(("What we use it for", [
         "To decide which of our messages may interest you and when to send them"
