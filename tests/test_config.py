@@ -29,6 +29,9 @@ def test_default_file_parses_to_the_defaults():
          "consistency = 0 }", "cannot all be 0"),
         ("[voice]\nfaq_min_confidence = 0", "voice.faq_min_confidence must be above 0"),
         ("[serve]\npublic_url = 'shop.example.com'", "serve.public_url must be an http"),
+        ("[run]\nretrain = 'sometimes'", "run.retrain must be one of"),
+        ("[privacy]\nkeep_events_days = -1", "privacy.keep_events_days must be at least 0"),
+        ("[privacy]\nfairness_by = 'gender'", "privacy.fairness_by must be a list"),
     ],
 )
 def test_bad_settings_name_the_key(text, message):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from regulars import app
+from regulars.errors import SettingsError
 
 
 def test_the_demo_writes_a_notice_from_what_it_holds_and_predicts(demo_template):
@@ -32,3 +35,5 @@ def test_a_shops_settings_fill_the_notice_and_text_from_data_is_never_markup(dem
     page = (tmp_path / "disclosure.html").read_text(encoding="utf-8")
     assert "Crumb &amp; &lt;Co&gt;" in page and "<Co>" not in page
     assert "<ul><li>" in page and "<li>How likely you are to stop buying" in page
+    with pytest.raises(SettingsError, match="no such folder for the disclosure"):
+        app.disclosure(demo_copy, to=tmp_path / "missing")
