@@ -22,6 +22,7 @@ from regulars.playbooks._guards import (
     zone_for,
 )
 from regulars.playbooks._plan import COOL_DOWN_DAYS, Situation, due_follow_ups, plan, triggered
+from regulars.playbooks._check import check_playbooks
 from regulars.playbooks._spec import (
     CHANNELS,
     REACTIVE_TRIGGERS,
@@ -32,7 +33,6 @@ from regulars.playbooks._spec import (
     PlaybookSet,
     Template,
     Trigger,
-    check_playbooks,
     parse_playbooks,
 )
 from regulars.playbooks._starter import STARTER_YAML, starter_yaml
